@@ -1,0 +1,28 @@
+/* brport — bridge-port flags (IFLA_PROTINFO / IFLA_BRPORT_*): isolated,
+ * hairpin, learning, unicast flood. The message goes to family AF_BRIDGE and
+ * only works once the port has its master; it may follow the enslaving
+ * message in the same batch. Reading them back: struct nl_link's port. */
+#ifndef VNET_NLINK_BRPORT_H
+#define VNET_NLINK_BRPORT_H
+
+#include <stdbool.h>
+
+#include "sock.h"
+
+enum {
+	NL_BRPORT_ISOLATED = 1u << 0,
+	NL_BRPORT_HAIRPIN = 1u << 1,
+	NL_BRPORT_LEARNING = 1u << 2,
+	NL_BRPORT_UNICAST_FLOOD = 1u << 3,
+};
+
+struct nl_brport {
+	unsigned mask;	/* which of the flags below to set */
+	bool isolated, hairpin, learning, unicast_flood;
+};
+
+/* Port by ifindex, or by name when ifindex is 0. */
+int nl_brport_set_msg(struct nl_batch *b, int ifindex, const char *name, const struct nl_brport *p);
+int nl_brport_set(struct nl_sock *s, const char *name, const struct nl_brport *p, struct nl_err *e);
+
+#endif

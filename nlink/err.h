@@ -1,0 +1,37 @@
+/* err — the one error record every layer fills and every front end prints.
+ *
+ * Functions below the front ends return 0 or a negative errno and, on failure,
+ * describe it here: which object, which operation, and the kernel's own
+ * extended-ACK text when it sent one. Nothing below the front ends prints. */
+#ifndef VNET_NLINK_ERR_H
+#define VNET_NLINK_ERR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct nl_err {
+	int code;	/* negative errno, 0 when nothing failed */
+	char obj[96];	/* the object, e.g. "bridge isbr" */
+	char op[40];	/* the operation, e.g. "create" */
+	char msg[256];	/* the kernel's extended-ACK message, or "" */
+	uint16_t attr;	/* type of the attribute the kernel pointed at, 0 if none */
+	uint8_t kernel;	/* msg came from the kernel (printed after strerror) */
+};
+
+/* Records a failure and returns code (negative errno), so callers can write
+ * `return nl_err_set(e, -EINVAL, "parse", "subnet %s", s);`. e may be NULL. */
+int nl_err_set(struct nl_err *e, int code, const char *op, const char *objfmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Sets the message part for errors found in user space that deserve more
+ * than strerror ("prefix length must be 0..32"); it is printed instead of
+ * strerror. Returns e->code. */
+int nl_err_msg(struct nl_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "bridge isbr: create: File exists", with ": MESSAGE" appended when the
+ * kernel (or the caller) gave one. Returns buf. */
+const char *nl_err_str(const struct nl_err *e, char *buf, size_t len);
+
+void nl_err_clear(struct nl_err *e);
+
+#endif

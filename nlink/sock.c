@@ -1,0 +1,278 @@
+/* sock — netlink sockets, request batches and ACK decoding; see sock.h. */
+#include "sock.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#ifndef NETLINK_GET_STRICT_CHK
+#define NETLINK_GET_STRICT_CHK 12
+#endif
+
+int nl_sock_open(struct nl_sock *s, int proto, struct nl_err *e)
+{
+	int on = 1;
+
+	memset(s, 0, sizeof(*s));
+	s->proto = proto;
+	s->rbuf = malloc(NL_RECV_BUF);
+	if (!s->rbuf)
+		return nl_err_set(e, -ENOMEM, "open", "netlink socket");
+	s->mnl = mnl_socket_open2(proto, SOCK_CLOEXEC);
+	if (!s->mnl || mnl_socket_bind(s->mnl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int err = -errno;
+
+		nl_sock_close(s);
+		return nl_err_set(e, err, "open", "netlink socket");
+	}
+	/* Best effort: old kernels lack some of these, and then errors just
+	 * come without text. */
+	mnl_socket_setsockopt(s->mnl, NETLINK_EXT_ACK, &on, sizeof(on));
+	mnl_socket_setsockopt(s->mnl, NETLINK_CAP_ACK, &on, sizeof(on));
+	if (proto == NETLINK_ROUTE)
+		mnl_socket_setsockopt(s->mnl, NETLINK_GET_STRICT_CHK, &on, sizeof(on));
+	s->portid = mnl_socket_get_portid(s->mnl);
+	s->seq = (uint32_t)time(NULL);
+	return 0;
+}
+
+void nl_sock_close(struct nl_sock *s)
+{
+	if (s->mnl)
+		mnl_socket_close(s->mnl);
+	free(s->rbuf);
+	s->mnl = NULL;
+	s->rbuf = NULL;
+}
+
+struct nl_batch *nl_batch_new(void)
+{
+	struct nl_batch *b = malloc(sizeof(*b));
+
+	if (b)
+		nl_batch_reset(b);
+	return b;
+}
+
+void nl_batch_free(struct nl_batch *b)
+{
+	free(b);
+}
+
+void nl_batch_reset(struct nl_batch *b)
+{
+	b->len = 0;
+	b->n = 0;
+	b->cur = NULL;
+}
+
+uint32_t nl_batch_finish(struct nl_batch *b)
+{
+	if (b->cur) {
+		b->len += MNL_ALIGN(b->cur->nlmsg_len);
+		b->cur = NULL;
+	}
+	return b->len;
+}
+
+static struct nlmsghdr *start(struct nl_batch *b, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+
+	nl_batch_finish(b);
+	if (b->n >= NL_BATCH_MAX || b->len + NL_MSG_MAX > NL_BATCH_BUF)
+		return NULL;
+	memset(b->buf + b->len, 0, NL_MSG_MAX);
+	nlh = mnl_nlmsg_put_header(b->buf + b->len);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	b->req[b->n] = (struct nl_req){.off = b->len};
+	b->n++;
+	b->cur = nlh;
+	return nlh;
+}
+
+struct nlmsghdr *nl_batch_add(struct nl_batch *b, uint16_t type, uint16_t flags, const char *op,
+			      const char *objfmt, ...)
+{
+	struct nlmsghdr *nlh;
+	struct nl_req *r;
+	va_list ap;
+
+	if (!(flags & NLM_F_DUMP))
+		flags |= NLM_F_ACK;
+	nlh = start(b, type, flags);
+	if (!nlh)
+		return NULL;
+	r = &b->req[b->n - 1];
+	snprintf(r->op, sizeof(r->op), "%s", op);
+	va_start(ap, objfmt);
+	vsnprintf(r->obj, sizeof(r->obj), objfmt, ap);
+	va_end(ap);
+	return nlh;
+}
+
+struct nlmsghdr *nl_batch_add_noack(struct nl_batch *b, uint16_t type, uint16_t flags)
+{
+	return start(b, type, flags & ~NLM_F_ACK);
+}
+
+struct nlmsghdr *nl_batch_msg(const struct nl_batch *b, unsigned i)
+{
+	return i < b->n ? (struct nlmsghdr *)(b->buf + b->req[i].off) : NULL;
+}
+
+static bool expects_answer(const struct nlmsghdr *nlh)
+{
+	return nlh->nlmsg_flags & (NLM_F_ACK | NLM_F_DUMP);
+}
+
+/* Reads the extended-ACK attributes that follow an error or done message:
+ * the kernel's text, and the attribute of our request it pointed at. */
+static void decode_extack(const struct nlmsghdr *nlh, size_t off, const struct nlmsghdr *req,
+			  struct nl_err *e)
+{
+	const struct nlattr *a;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	mnl_attr_for_each(a, nlh, off)
+	{
+		switch (mnl_attr_get_type(a)) {
+		case NLMSGERR_ATTR_MSG:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0) {
+				snprintf(e->msg, sizeof(e->msg), "%s", mnl_attr_get_str(a));
+				e->kernel = 1;
+			}
+			break;
+		case NLMSGERR_ATTR_OFFS: {
+			uint32_t at;
+
+			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+				break;
+			at = mnl_attr_get_u32(a);
+			if (at >= sizeof(struct nlmsghdr) && at + sizeof(struct nlattr) <= req->nlmsg_len)
+				e->attr = ((const struct nlattr *)((const char *)req + at))->nla_type &
+					  NLA_TYPE_MASK;
+			break;
+		}
+		case NLMSGERR_ATTR_MISS_TYPE:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0 && !e->msg[0]) {
+				snprintf(e->msg, sizeof(e->msg), "missing attribute %u",
+					 mnl_attr_get_u32(a));
+				e->kernel = 1;
+			}
+			break;
+		}
+	}
+}
+
+/* Records the answer that ends request r; fills e for the batch's first
+ * failure. */
+static void finish_req(struct nl_batch *b, unsigned idx, int err, const struct nlmsghdr *nlh,
+		       size_t tlv_off, struct nl_err *e, int *first)
+{
+	struct nl_req *r = &b->req[idx];
+
+	r->done = true;
+	r->err = err;
+	if (err == 0 || *first)
+		return;
+	*first = err;
+	nl_err_set(e, err, r->op, "%s", r->obj);
+	if (e)
+		decode_extack(nlh, tlv_off, nl_batch_msg(b, idx), e);
+}
+
+static int handle(struct nl_batch *b, uint32_t seq0, const struct nlmsghdr *nlh, nl_data_cb cb,
+		   void *data, struct nl_err *e, int *first, unsigned *pending)
+{
+	uint32_t idx = nlh->nlmsg_seq - seq0;
+
+	if (idx >= b->n || b->req[idx].done)
+		return 0; /* not ours, or stale: ignore */
+	switch (nlh->nlmsg_type) {
+	case NLMSG_NOOP:
+	case NLMSG_OVERRUN:
+		return 0;
+	case NLMSG_ERROR: {
+		const struct nlmsgerr *me = mnl_nlmsg_get_payload(nlh);
+		size_t off = sizeof(*me);
+
+		if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*me)))
+			return -EBADMSG;
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			off += me->msg.nlmsg_len - sizeof(struct nlmsghdr);
+		finish_req(b, idx, me->error, nlh, off, e, first);
+		(*pending)--;
+		return 0;
+	}
+	case NLMSG_DONE: {
+		int err = 0;
+
+		if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(int)))
+			err = *(const int *)mnl_nlmsg_get_payload(nlh);
+		finish_req(b, idx, err, nlh, sizeof(int), e, first);
+		(*pending)--;
+		return 0;
+	}
+	default:
+		if (cb) {
+			int err = cb(nlh, idx, data);
+
+			if (err < 0 && !*first) {
+				*first = err;
+				nl_err_set(e, err, "decode reply", "%s", b->req[idx].obj);
+			}
+		}
+		return 0;
+	}
+}
+
+int nl_batch_send(struct nl_sock *s, struct nl_batch *b, nl_data_cb cb, void *data,
+		  struct nl_err *e)
+{
+	unsigned pending = 0;
+	uint32_t seq0;
+	int first = 0;
+
+	nl_batch_finish(b);
+	if (b->n == 0)
+		return 0;
+	seq0 = s->seq + 1;
+	for (unsigned i = 0; i < b->n; i++) {
+		struct nlmsghdr *nlh = nl_batch_msg(b, i);
+
+		nlh->nlmsg_seq = ++s->seq;
+		b->req[i].err = 0;
+		b->req[i].done = !expects_answer(nlh);
+		pending += !b->req[i].done;
+	}
+	if (mnl_socket_sendto(s->mnl, b->buf, b->len) < 0)
+		return nl_err_set(e, -errno, "send", "netlink request %s", b->req[0].obj);
+	while (pending) {
+		ssize_t n = mnl_socket_recvfrom(s->mnl, s->rbuf, NL_RECV_BUF);
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)s->rbuf;
+		int len = (int)n;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return first ? first : nl_err_set(e, -errno, "receive", "netlink answer");
+		}
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			int err;
+
+			if (nlh->nlmsg_pid && nlh->nlmsg_pid != s->portid)
+				continue;
+			err = handle(b, seq0, nlh, cb, data, e, &first, &pending);
+			if (err < 0)
+				return first ? first : nl_err_set(e, err, "receive", "netlink answer");
+		}
+	}
+	return first;
+}

@@ -1,0 +1,201 @@
+/* harness — see harness.h. */
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char tmpdir[64];
+
+static bool ci(void)
+{
+	const char *v = getenv("CI");
+
+	return v && !strcmp(v, "true");
+}
+
+/* Whether this process may make namespaces: probe in a child so the test
+ * runner's own namespace stays as it is. */
+static bool can_unshare(void)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWNET | CLONE_NEWNS) == 0 ? 0 : 1);
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+int th_main(Suite *s, const char *name, bool needs_root)
+{
+	SRunner *sr;
+	int failed;
+
+	if (needs_root && (geteuid() != 0 || !can_unshare())) {
+		/* TAP for meson (the plan line), and a line for people. */
+		printf("1..0 # SKIP %s needs root and network namespaces\n", name);
+		fprintf(stderr, "%s: needs root and network namespaces: %s\n", name,
+			ci() ? "FAIL (CI=true: a skip is a failure)" : "skipped");
+		if (ci())
+			printf("Bail out! CI=true: a skip is a failure\n");
+		return ci() ? 1 : 77;
+	}
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY; meson sets silent, for TAP */
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
+
+static void must(int ok, const char *what)
+{
+	if (!ok)
+		ck_abort_msg("namespace setup: %s: %s", what, strerror(errno));
+}
+
+void th_netns_setup(void)
+{
+	must(unshare(CLONE_NEWNET | CLONE_NEWNS) == 0, "unshare");
+	must(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0, "make / private");
+	mkdir("/run/netns", 0755);
+	must(mount("tmpfs", "/run/netns", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") == 0,
+	     "tmpfs on /run/netns");
+	must(mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0,
+	     "sysfs");
+	must(th_sh("ip link set lo up") == 0, "lo up");
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vnet-test.XXXXXX");
+	must(mkdtemp(tmpdir) != NULL, "mkdtemp");
+}
+
+void th_netns_teardown(void)
+{
+	if (tmpdir[0])
+		th_sh("rm -rf '%s'", tmpdir);
+	tmpdir[0] = '\0';
+}
+
+const char *th_tmpdir(void)
+{
+	return tmpdir;
+}
+
+static char *vfmt(const char *fmt, va_list ap)
+{
+	char *s = NULL;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		ck_abort_msg("out of memory");
+	return s;
+}
+
+int th_sh(const char *fmt, ...)
+{
+	va_list ap;
+	char *cmd;
+	int st;
+
+	va_start(ap, fmt);
+	cmd = vfmt(fmt, ap);
+	va_end(ap);
+	fflush(NULL);
+	st = system(cmd);
+	free(cmd);
+	if (st == -1 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+static char *vout(int *status, const char *fmt, va_list ap)
+{
+	char *cmd = vfmt(fmt, ap);
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	FILE *f;
+	int st;
+
+	ck_assert_ptr_nonnull(buf);
+	fflush(NULL);
+	f = popen(cmd, "r");
+	ck_assert_msg(f != NULL, "popen %s: %s", cmd, strerror(errno));
+	for (size_t r; (r = fread(buf + len, 1, cap - len - 1, f)) > 0;) {
+		len += r;
+		if (cap - len < 2) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			ck_assert_ptr_nonnull(buf);
+		}
+	}
+	buf[len] = '\0';
+	st = pclose(f);
+	if (status)
+		*status = (st != -1 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
+	free(cmd);
+	return buf;
+}
+
+char *th_out(int *status, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = vout(status, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+json_object *th_json(const char *fmt, ...)
+{
+	va_list ap;
+	json_object *o;
+	char *s;
+	int st;
+
+	va_start(ap, fmt);
+	s = vout(&st, fmt, ap);
+	va_end(ap);
+	o = json_tokener_parse(s);
+	ck_assert_msg(o != NULL, "not JSON (exit %d): %.300s", st, s);
+	free(s);
+	return o;
+}
+
+const char *th_jstr(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+long th_jint(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v))
+		return -1;
+	return json_object_get_int64(v);
+}
+
+json_object *th_jlink(json_object *arr, const char *name)
+{
+	size_t n = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *l = json_object_array_get_idx(arr, i);
+		const char *nm = th_jstr(l, "ifname");
+
+		if (nm && !strcmp(nm, name))
+			return l;
+	}
+	return NULL;
+}
