@@ -63,3 +63,11 @@ const char *nl_err_str(const struct nl_err *e, char *buf, size_t len)
 	}
 	return buf;
 }
+
+int nl_err_kind(struct nl_err *e, enum nl_err_kind kind)
+{
+	if (!e)
+		return 0;
+	e->kind = (uint8_t)kind;
+	return e->code;
+}

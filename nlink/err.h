@@ -9,8 +9,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What kind of failure it was, for the front ends' exit codes. Errors from
+ * the kernel or a program are NL_ERR_REFUSED (the zero value). */
+enum nl_err_kind {
+	NL_ERR_REFUSED = 0,	/* the kernel or a program refused */
+	NL_ERR_INVALID,		/* bad usage or value: nothing was done */
+	NL_ERR_NOTFOUND,	/* no such network or object */
+	NL_ERR_CONFLICT,	/* exists differently, overlaps, or is not ours */
+};
+
 struct nl_err {
 	int code;	/* negative errno, 0 when nothing failed */
+	uint8_t kind;	/* enum nl_err_kind */
 	char obj[96];	/* the object, e.g. "bridge isbr" */
 	char op[40];	/* the operation, e.g. "create" */
 	char msg[256];	/* the kernel's extended-ACK message, or "" */
@@ -33,5 +43,8 @@ int nl_err_msg(struct nl_err *e, const char *fmt, ...) __attribute__((format(pri
 const char *nl_err_str(const struct nl_err *e, char *buf, size_t len);
 
 void nl_err_clear(struct nl_err *e);
+
+/* Sets e->kind and returns e->code (e may be NULL: returns 0). */
+int nl_err_kind(struct nl_err *e, enum nl_err_kind kind);
 
 #endif

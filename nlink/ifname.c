@@ -32,5 +32,6 @@ int nl_ifname_check(const char *name, const char *what, struct nl_err *e)
 	if (!why)
 		return 0;
 	nl_err_set(e, -EINVAL, "", "%s name \"%s\"", what, name ? name : "");
+	nl_err_kind(e, NL_ERR_INVALID);
 	return nl_err_msg(e, "%s", why);
 }

@@ -10,6 +10,7 @@
 static int bad(struct nl_err *e, const char *what, const char *s, const char *why)
 {
 	nl_err_set(e, -EINVAL, "", "%s %s", what, s[0] ? s : "\"\"");
+	nl_err_kind(e, NL_ERR_INVALID);
 	return nl_err_msg(e, "%s", why);
 }
 
