@@ -1,0 +1,334 @@
+/* net — definitions: validation, defaults, comparison; see net.h. */
+#include "net.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static const char *const model_names[VN_NMODELS] = {
+	[VN_ISOLATED] = "isolated",
+	[VN_ROUTED] = "routed",
+	[VN_NAT] = "nat",
+	[VN_BRIDGED] = "bridged",
+};
+
+const char *vn_model_name(enum vn_model m)
+{
+	return (unsigned)m < VN_NMODELS ? model_names[m] : "?";
+}
+
+static int invalid(struct nl_err *e, const char *obj, const char *why)
+{
+	nl_err_set(e, -EINVAL, "", "%s", obj);
+	nl_err_kind(e, NL_ERR_INVALID);
+	return nl_err_msg(e, "%s", why);
+}
+
+int vn_model_parse(const char *s, enum vn_model *m, struct nl_err *e)
+{
+	char obj[96];
+
+	for (unsigned i = 0; i < VN_NMODELS; i++)
+		if (s && !strcmp(s, model_names[i])) {
+			*m = (enum vn_model)i;
+			return 0;
+		}
+	snprintf(obj, sizeof(obj), "model \"%s\"", s ? s : "");
+	return invalid(e, obj, "must be isolated, routed, nat or bridged");
+}
+
+int vn_name_check(const char *name, struct nl_err *e)
+{
+	char obj[96];
+	size_t len = strlen(name);
+
+	snprintf(obj, sizeof(obj), "network name \"%.40s\"", name);
+	if (len == 0 || len >= NL_IFNAMSIZ)
+		return invalid(e, obj, "must be 1..15 characters");
+	if (name[0] == '.' || name[0] == '-')
+		return invalid(e, obj, "must not start with '.' or '-'");
+	if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != len)
+		return invalid(e, obj, "may hold only letters, digits, '_', '.' and '-'");
+	return 0;
+}
+
+/* The first and last address a DHCP range may use: the hosts of the subnet
+ * (IPv4: not the network and broadcast addresses). */
+static void host_bounds(const struct nl_prefix *net, uint64_t *first, uint64_t *last)
+{
+	uint64_t size = nl_prefix_size(net);
+
+	*first = 1;
+	*last = size == UINT64_MAX ? UINT64_MAX - 1 : size - (net->family == AF_INET ? 2 : 1);
+}
+
+static int parse_gateway(struct vn_subnet *s, const char *gateway, struct nl_err *e)
+{
+	char pb[NL_PREFIX_STRLEN], obj[128];
+	uint64_t first, last, idx;
+
+	if (!gateway) {
+		nl_prefix_nth(&s->prefix, 1, &s->gateway);
+		return 0;
+	}
+	if (nl_prefix_parse(gateway, NL_PREFIX_NO_LEN, "gateway", &s->gateway, e))
+		return e ? e->code : -EINVAL;
+	snprintf(obj, sizeof(obj), "gateway %s", gateway);
+	s->gateway.len = s->prefix.len;
+	host_bounds(&s->prefix, &first, &last);
+	idx = nl_prefix_index(&s->prefix, &s->gateway);
+	if (!nl_prefix_contains(&s->prefix, &s->gateway)) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "outside the subnet %s",
+			 nl_prefix_str(&s->prefix, true, pb, sizeof(pb)));
+		return invalid(e, obj, why);
+	}
+	if (idx < first || idx > last)
+		return invalid(e, obj, "is the subnet's network or broadcast address");
+	return 0;
+}
+
+/* The default range: the hosts after the gateway (or, when the gateway is
+ * the last host, the hosts before it), at most VN_DHCP_DEFAULT_SIZE. */
+static void default_range(struct vn_subnet *s)
+{
+	uint64_t first, last, gw = nl_prefix_index(&s->prefix, &s->gateway), lo, hi;
+
+	host_bounds(&s->prefix, &first, &last);
+	if (gw < last) {
+		lo = gw + 1;
+		hi = last - lo >= VN_DHCP_DEFAULT_SIZE ? lo + VN_DHCP_DEFAULT_SIZE - 1 : last;
+	} else {
+		lo = gw - first >= VN_DHCP_DEFAULT_SIZE ? gw - VN_DHCP_DEFAULT_SIZE : first;
+		hi = gw - 1;
+	}
+	nl_prefix_nth(&s->prefix, lo, &s->dhcp_start);
+	nl_prefix_nth(&s->prefix, hi, &s->dhcp_end);
+	s->dhcp_start.len = s->dhcp_end.len = (uint8_t)nl_prefix_bits(&s->prefix);
+}
+
+static int parse_range(struct vn_subnet *s, const char *arg, struct nl_err *e)
+{
+	char a[NL_PREFIX_STRLEN * 2 + 2], obj[128];
+	const char *dash = strchr(arg, '-');
+	uint64_t first, last, i0, i1, gw;
+
+	snprintf(obj, sizeof(obj), "DHCP range %s", arg);
+	if (!dash || strlen(arg) >= sizeof(a))
+		return invalid(e, obj, "must be START-END, as in 10.0.0.100-10.0.0.200");
+	memcpy(a, arg, (size_t)(dash - arg));
+	a[dash - arg] = '\0';
+	if (nl_prefix_parse(a, NL_PREFIX_NO_LEN, "DHCP range start", &s->dhcp_start, e) ||
+	    nl_prefix_parse(dash + 1, NL_PREFIX_NO_LEN, "DHCP range end", &s->dhcp_end, e))
+		return e ? e->code : -EINVAL;
+	if (!nl_prefix_contains(&s->prefix, &s->dhcp_start) ||
+	    !nl_prefix_contains(&s->prefix, &s->dhcp_end))
+		return invalid(e, obj, "must lie inside the subnet");
+	host_bounds(&s->prefix, &first, &last);
+	i0 = nl_prefix_index(&s->prefix, &s->dhcp_start);
+	i1 = nl_prefix_index(&s->prefix, &s->dhcp_end);
+	gw = nl_prefix_index(&s->prefix, &s->gateway);
+	if (i0 > i1)
+		return invalid(e, obj, "starts after it ends");
+	if (i0 < first || i1 > last)
+		return invalid(e, obj, "must not hold the network or broadcast address");
+	if (gw >= i0 && gw <= i1)
+		return invalid(e, obj, "must not hold the gateway");
+	return 0;
+}
+
+int vn_subnet_complete(struct vn_subnet *s, const char *gateway, const char *dhcp_arg,
+		       bool no_dhcp, struct nl_err *e)
+{
+	char pb[NL_PREFIX_STRLEN], obj[96];
+	unsigned maxlen = s->prefix.family == AF_INET ? 30 : 126;
+
+	nl_prefix_str(&s->prefix, true, pb, sizeof(pb));
+	snprintf(obj, sizeof(obj), "subnet %s", pb);
+	if (s->prefix.len > maxlen)
+		return invalid(e, obj,
+			       s->prefix.family == AF_INET
+				       ? "too small: a network needs a /30 or larger"
+				       : "too small: a network needs a /126 or larger");
+	if (parse_gateway(s, gateway, e))
+		return e ? e->code : -EINVAL;
+	s->dhcp = !no_dhcp;
+	if (no_dhcp)
+		return dhcp_arg ? invalid(e, "--dhcp", "and --no-dhcp exclude each other") : 0;
+	if (dhcp_arg)
+		return parse_range(s, dhcp_arg, e);
+	default_range(s);
+	return 0;
+}
+
+static int parse_subnet(const struct vn_net_args *a, struct vn_net *n, struct nl_err *e)
+{
+	struct vn_subnet *s = &n->subnet[0];
+
+	if (!a->subnet || !a->subnet[0]) {
+		nl_err_set(e, -EINVAL, "", "%s network %s", vn_model_name(n->model), n->name);
+		nl_err_kind(e, NL_ERR_INVALID);
+		return nl_err_msg(e, "needs a SUBNET, as in 10.0.0.0/24");
+	}
+	if (nl_prefix_parse(a->subnet, NL_PREFIX_NEED_LEN, "subnet", &s->prefix, e))
+		return e ? e->code : -EINVAL;
+	if (nl_prefix_has_host_bits(&s->prefix)) {
+		struct nl_prefix net = nl_prefix_network(&s->prefix);
+		char pn[NL_PREFIX_STRLEN], pa[NL_PREFIX_STRLEN], why[160];
+
+		snprintf(why, sizeof(why), "has host bits set: did you mean %s --gateway %s?",
+			 nl_prefix_str(&net, true, pn, sizeof(pn)),
+			 nl_prefix_str(&s->prefix, false, pa, sizeof(pa)));
+		return invalid(e, a->subnet, why);
+	}
+	n->nsubnets = 1;
+	return vn_subnet_complete(s, a->gateway, a->dhcp, a->no_dhcp, e);
+}
+
+static int refuse_for_bridged(const struct vn_net_args *a, struct nl_err *e)
+{
+	const char *opt = a->subnet	  ? "SUBNET"
+			  : a->gateway	  ? "--gateway"
+			  : a->dhcp	  ? "--dhcp"
+			  : a->no_dhcp	  ? "--no-dhcp"
+			  : a->isolate_ports ? "--isolate-ports"
+					  : NULL;
+
+	if (!opt)
+		return 0;
+	return invalid(e, opt,
+		       "does not apply to a bridged network: the LAN behind the uplink gives "
+		       "addresses");
+}
+
+int vn_net_from_args(const struct vn_net_args *a, struct vn_net *n, struct nl_err *e)
+{
+	int err;
+
+	memset(n, 0, sizeof(*n));
+	if ((err = vn_model_parse(a->model, &n->model, e)) || (err = vn_name_check(a->name, e)))
+		return err;
+	snprintf(n->name, sizeof(n->name), "%s", a->name);
+	if (a->bridge && (err = nl_ifname_check(a->bridge, "bridge", e)))
+		return err;
+	snprintf(n->bridge, sizeof(n->bridge), "%s", a->bridge ? a->bridge : a->name);
+	if (a->mtu_given && (a->mtu < 68 || a->mtu > 65535)) {
+		char obj[32];
+
+		snprintf(obj, sizeof(obj), "MTU %u", a->mtu);
+		return invalid(e, obj, "must be 68..65535");
+	}
+	n->mtu = a->mtu_given ? a->mtu : VN_DEFAULT_MTU;
+	n->isolate_ports = a->isolate_ports;
+	if (n->model == VN_BRIDGED) {
+		if ((err = refuse_for_bridged(a, e)))
+			return err;
+		if (!a->uplink)
+			return invalid(e, "bridged network", "needs --uplink IFACE");
+		if ((err = nl_ifname_check(a->uplink, "uplink", e)))
+			return err;
+		snprintf(n->uplink, sizeof(n->uplink), "%s", a->uplink);
+		return 0;
+	}
+	if (a->uplink)
+		return invalid(e, "--uplink", "applies only to a bridged network");
+	return parse_subnet(a, n, e);
+}
+
+int vn_net_check(const struct vn_net *n, struct nl_err *e)
+{
+	int err;
+
+	if ((unsigned)n->model >= VN_NMODELS)
+		return invalid(e, "model", "unknown");
+	if ((err = vn_name_check(n->name, e)) || (err = nl_ifname_check(n->bridge, "bridge", e)))
+		return err;
+	if (n->mtu < 68 || n->mtu > 65535)
+		return invalid(e, "mtu", "must be 68..65535");
+	if (n->model == VN_BRIDGED)
+		return n->nsubnets ? invalid(e, "subnet", "a bridged network has none")
+				   : nl_ifname_check(n->uplink, "uplink", e);
+	if (n->nsubnets == 0)
+		return invalid(e, "subnet", "missing");
+	for (unsigned i = 0; i < n->nsubnets; i++) {
+		const struct vn_subnet *s = &n->subnet[i];
+
+		if (nl_prefix_has_host_bits(&s->prefix) ||
+		    !nl_prefix_contains(&s->prefix, &s->gateway) ||
+		    (s->dhcp && (!nl_prefix_contains(&s->prefix, &s->dhcp_start) ||
+				 !nl_prefix_contains(&s->prefix, &s->dhcp_end))))
+			return invalid(e, "subnet", "gateway or DHCP range outside the subnet");
+		for (unsigned j = 0; j < i; j++)
+			if (nl_prefix_overlaps(&s->prefix, &n->subnet[j].prefix))
+				return invalid(e, "subnet", "subnets of one network overlap");
+	}
+	return 0;
+}
+
+static const char *pstr(const struct nl_prefix *p, bool len, char *buf)
+{
+	return nl_prefix_str(p, len, buf, NL_PREFIX_STRLEN);
+}
+
+static bool subnet_same(const struct vn_subnet *h, const struct vn_subnet *w, char *buf, size_t n)
+{
+	char a[NL_PREFIX_STRLEN], b[NL_PREFIX_STRLEN], c[NL_PREFIX_STRLEN], d[NL_PREFIX_STRLEN];
+
+	if (!nl_prefix_equal(&h->prefix, &w->prefix))
+		snprintf(buf, n, "subnet %s, not %s", pstr(&h->prefix, 1, a), pstr(&w->prefix, 1, b));
+	else if (!nl_prefix_equal(&h->gateway, &w->gateway))
+		snprintf(buf, n, "gateway %s, not %s", pstr(&h->gateway, 0, a),
+			 pstr(&w->gateway, 0, b));
+	else if (h->dhcp != w->dhcp)
+		snprintf(buf, n, "DHCP %s, not %s", h->dhcp ? "on" : "off", w->dhcp ? "on" : "off");
+	else if (h->dhcp && (!nl_prefix_equal(&h->dhcp_start, &w->dhcp_start) ||
+			     !nl_prefix_equal(&h->dhcp_end, &w->dhcp_end)))
+		snprintf(buf, n, "DHCP range %s-%s, not %s-%s", pstr(&h->dhcp_start, 0, a),
+			 pstr(&h->dhcp_end, 0, b), pstr(&w->dhcp_start, 0, c),
+			 pstr(&w->dhcp_end, 0, d));
+	else
+		return true;
+	return false;
+}
+
+bool vn_net_same(const struct vn_net *h, const struct vn_net *w, char *buf, size_t n)
+{
+	if (h->model != w->model)
+		snprintf(buf, n, "model %s, not %s", vn_model_name(h->model), vn_model_name(w->model));
+	else if (strcmp(h->bridge, w->bridge))
+		snprintf(buf, n, "bridge %s, not %s", h->bridge, w->bridge);
+	else if (strcmp(h->uplink, w->uplink))
+		snprintf(buf, n, "uplink %s, not %s", h->uplink, w->uplink);
+	else if (h->mtu != w->mtu)
+		snprintf(buf, n, "MTU %u, not %u", h->mtu, w->mtu);
+	else if (h->isolate_ports != w->isolate_ports)
+		snprintf(buf, n, "%s, not %s", h->isolate_ports ? "isolated ports" : "open ports",
+			 w->isolate_ports ? "isolated ports" : "open ports");
+	else if (h->nsubnets != w->nsubnets)
+		snprintf(buf, n, "%u subnets, not %u", h->nsubnets, w->nsubnets);
+	else {
+		for (unsigned i = 0; i < h->nsubnets; i++)
+			if (!subnet_same(&h->subnet[i], &w->subnet[i], buf, n))
+				return false;
+		return true;
+	}
+	return false;
+}
+
+void vn_net_bridge_mac(const struct vn_net *n, unsigned char mac[6])
+{
+	/* FNV-1a of the name; 0x02 sets the locally administered bit and keeps
+	 * the group bit clear. The prefix 02:76:6e ("vn") marks vnet's. */
+	uint32_t h = 2166136261u;
+
+	for (const char *p = n->name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	mac[0] = 0x02;
+	mac[1] = 0x76;
+	mac[2] = 0x6e;
+	mac[3] = (unsigned char)(h >> 16);
+	mac[4] = (unsigned char)(h >> 8);
+	mac[5] = (unsigned char)h;
+}

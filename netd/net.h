@@ -1,0 +1,82 @@
+/* net — a network's definition: what `vnet create` was asked for, with the
+ * defaults filled in. Validation, defaults and comparison live here; how the
+ * definition is stored is store.c's, how it runs is model.c's. Pure code. */
+#ifndef VNET_NETD_NET_H
+#define VNET_NETD_NET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+#include "ifname.h"
+#include "prefix.h"
+
+enum vn_model { VN_ISOLATED, VN_ROUTED, VN_NAT, VN_BRIDGED, VN_NMODELS };
+
+#define VN_MAX_SUBNETS 4
+#define VN_DEFAULT_MTU 1500
+#define VN_DHCP_DEFAULT_SIZE 253 /* addresses in the default range, as libvirt's .2-.254 */
+
+struct vn_subnet {
+	struct nl_prefix prefix;	/* the network: host bits clear */
+	struct nl_prefix gateway;	/* the host's address on the bridge, prefix's length */
+	bool dhcp;
+	struct nl_prefix dhcp_start, dhcp_end;	/* plain addresses, when dhcp */
+};
+
+struct vn_net {
+	char name[NL_IFNAMSIZ];
+	enum vn_model model;
+	char bridge[NL_IFNAMSIZ];
+	char uplink[NL_IFNAMSIZ];	/* bridged only */
+	unsigned mtu;
+	bool isolate_ports;
+	unsigned nsubnets;
+	struct vn_subnet subnet[VN_MAX_SUBNETS];
+};
+
+/* What the user gave; NULL or 0 means "not given, use the default". */
+struct vn_net_args {
+	const char *model;
+	const char *name;
+	const char *subnet;
+	const char *bridge;
+	const char *gateway;
+	const char *uplink;
+	const char *dhcp;	/* "START-END" */
+	bool no_dhcp;
+	bool isolate_ports;
+	unsigned mtu;
+	bool mtu_given;
+};
+
+const char *vn_model_name(enum vn_model m);
+int vn_model_parse(const char *s, enum vn_model *m, struct nl_err *e);
+
+/* A network name is 1..15 bytes of [A-Za-z0-9_.-], not starting with '.' or
+ * '-': it names a file, a bridge and nftables chains. */
+int vn_name_check(const char *name, struct nl_err *e);
+
+/* Builds a complete definition from the user's arguments: every value
+ * checked (errors name the value, kind NL_ERR_INVALID), defaults filled. */
+int vn_net_from_args(const struct vn_net_args *a, struct vn_net *n, struct nl_err *e);
+
+/* Fills the defaults of subnet s (gateway: first host; DHCP range: the hosts
+ * after the gateway, at most VN_DHCP_DEFAULT_SIZE) and checks it: gateway
+ * and range inside the subnet, range not holding the gateway. dhcp_arg may
+ * be NULL. */
+int vn_subnet_complete(struct vn_subnet *s, const char *gateway, const char *dhcp_arg,
+		       bool no_dhcp, struct nl_err *e);
+
+/* Checks a definition read back from a file (same rules as from_args). */
+int vn_net_check(const struct vn_net *n, struct nl_err *e);
+
+/* Compares two complete definitions; returns true when equal, else writes
+ * the first difference ("subnet 10.0.0.0/8, not 10.1.0.0/16") to buf. */
+bool vn_net_same(const struct vn_net *have, const struct vn_net *want, char *buf, size_t n);
+
+/* The bridge's MAC: locally administered, unicast, derived from the name so
+ * it never changes (the gateway's MAC stays when ports join). */
+void vn_net_bridge_mac(const struct vn_net *n, unsigned char mac[6]);
+
+#endif

@@ -1,0 +1,382 @@
+/* store — the definition files; see store.h and vnet.conf(5). */
+#include "store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *yesno(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+int vn_net_write(FILE *f, const struct vn_net *n)
+{
+	char a[NL_PREFIX_STRLEN], b[NL_PREFIX_STRLEN];
+
+	fprintf(f, "# vnet network definition, see vnet.conf(5)\n[network]\n");
+	fprintf(f, "name = %s\nmodel = %s\nbridge = %s\nmtu = %u\n", n->name,
+		vn_model_name(n->model), n->bridge, n->mtu);
+	if (n->uplink[0])
+		fprintf(f, "uplink = %s\n", n->uplink);
+	fprintf(f, "isolate-ports = %s\n", yesno(n->isolate_ports));
+	for (unsigned i = 0; i < n->nsubnets; i++) {
+		const struct vn_subnet *s = &n->subnet[i];
+
+		fprintf(f, "\n[subnet]\nprefix = %s\n", nl_prefix_str(&s->prefix, true, a, sizeof(a)));
+		fprintf(f, "gateway = %s\n", nl_prefix_str(&s->gateway, false, a, sizeof(a)));
+		if (s->dhcp)
+			fprintf(f, "dhcp = %s-%s\n", nl_prefix_str(&s->dhcp_start, false, a, sizeof(a)),
+				nl_prefix_str(&s->dhcp_end, false, b, sizeof(b)));
+		else
+			fprintf(f, "dhcp = no\n");
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+struct parse {
+	const char *where;
+	unsigned line;
+	enum { SEC_NONE, SEC_NETWORK, SEC_SUBNET } sec;
+	bool seen_network;
+	struct vn_net *n;
+	struct nl_err *e;
+	/* the subnet being read: its keys come in any order */
+	const char *gw, *dhcp;
+	char gwbuf[64], dhcpbuf[128];
+	bool has_prefix;
+};
+
+__attribute__((format(printf, 2, 3))) static int bad(struct parse *p, const char *fmt, ...)
+{
+	char why[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	nl_err_set(p->e, -EINVAL, "", "%s:%u", p->where, p->line);
+	nl_err_kind(p->e, NL_ERR_INVALID);
+	return nl_err_msg(p->e, "%s", why);
+}
+
+static int parse_bool(struct parse *p, const char *v, bool *out)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+		*out = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+		*out = false;
+	else
+		return bad(p, "\"%s\" is not yes or no", v);
+	return 0;
+}
+
+static int copy_name(struct parse *p, char *dst, const char *v)
+{
+	if (strlen(v) >= NL_IFNAMSIZ)
+		return bad(p, "\"%s\" is longer than 15 characters", v);
+	strcpy(dst, v);
+	return 0;
+}
+
+static int network_key(struct parse *p, const char *k, const char *v)
+{
+	struct vn_net *n = p->n;
+
+	if (!strcmp(k, "name"))
+		return copy_name(p, n->name, v);
+	if (!strcmp(k, "model"))
+		return vn_model_parse(v, &n->model, p->e);
+	if (!strcmp(k, "bridge"))
+		return copy_name(p, n->bridge, v);
+	if (!strcmp(k, "uplink"))
+		return copy_name(p, n->uplink, v);
+	if (!strcmp(k, "isolate-ports"))
+		return parse_bool(p, v, &n->isolate_ports);
+	if (!strcmp(k, "mtu")) {
+		char *end;
+		unsigned long m = strtoul(v, &end, 10);
+
+		if (!*v || *end || m > 65535)
+			return bad(p, "mtu \"%s\" is not a number up to 65535", v);
+		n->mtu = (unsigned)m;
+		return 0;
+	}
+	return bad(p, "unknown key \"%s\" in [network]", k);
+}
+
+/* Ends the [subnet] being read: its defaults and checks come from net.c. */
+static int finish_subnet(struct parse *p)
+{
+	struct vn_subnet *s;
+	bool no_dhcp;
+
+	if (p->sec != SEC_SUBNET)
+		return 0;
+	s = &p->n->subnet[p->n->nsubnets - 1];
+	if (!p->has_prefix)
+		return bad(p, "[subnet] without a prefix");
+	no_dhcp = p->dhcp && !strcmp(p->dhcp, "no");
+	return vn_subnet_complete(s, p->gw, no_dhcp ? NULL : p->dhcp, no_dhcp, p->e);
+}
+
+static int subnet_key(struct parse *p, const char *k, const char *v)
+{
+	struct vn_subnet *s = &p->n->subnet[p->n->nsubnets - 1];
+
+	if (!strcmp(k, "prefix")) {
+		p->has_prefix = true;
+		return nl_prefix_parse(v, NL_PREFIX_NEED_LEN, "subnet", &s->prefix, p->e);
+	}
+	if (!strcmp(k, "gateway")) {
+		snprintf(p->gwbuf, sizeof(p->gwbuf), "%s", v);
+		p->gw = p->gwbuf;
+		return 0;
+	}
+	if (!strcmp(k, "dhcp")) {
+		snprintf(p->dhcpbuf, sizeof(p->dhcpbuf), "%s", v);
+		p->dhcp = p->dhcpbuf;
+		return 0;
+	}
+	return bad(p, "unknown key \"%s\" in [subnet]", k);
+}
+
+static int section(struct parse *p, const char *name)
+{
+	int err = finish_subnet(p);
+
+	if (err)
+		return err;
+	if (!strcmp(name, "network")) {
+		if (p->seen_network)
+			return bad(p, "second [network]");
+		p->seen_network = true;
+		p->sec = SEC_NETWORK;
+		return 0;
+	}
+	if (strcmp(name, "subnet"))
+		return bad(p, "unknown section [%s]", name);
+	if (p->n->nsubnets >= VN_MAX_SUBNETS)
+		return bad(p, "more than %d subnets", VN_MAX_SUBNETS);
+	p->n->nsubnets++;
+	p->sec = SEC_SUBNET;
+	p->gw = p->dhcp = NULL;
+	p->has_prefix = false;
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+static int line(struct parse *p, char *raw)
+{
+	char *s = trim(raw), *eq;
+
+	if (!*s || *s == '#' || *s == ';')
+		return 0;
+	if (*s == '[') {
+		char *close = strchr(s, ']');
+
+		if (!close || close[1])
+			return bad(p, "\"%s\" is not a [section]", s);
+		*close = '\0';
+		return section(p, s + 1);
+	}
+	eq = strchr(s, '=');
+	if (!eq)
+		return bad(p, "\"%s\" is not KEY = VALUE", s);
+	*eq = '\0';
+	if (p->sec == SEC_NONE)
+		return bad(p, "\"%s\" before [network]", trim(s));
+	return p->sec == SEC_NETWORK ? network_key(p, trim(s), trim(eq + 1))
+				     : subnet_key(p, trim(s), trim(eq + 1));
+}
+
+/* Puts "FILE:LINE: " before the object of an error raised by a checker
+ * that does not know where its value came from. */
+static void locate(struct parse *p)
+{
+	char where[sizeof(p->e->obj)], obj[2 * sizeof(p->e->obj) + 8];
+
+	if (!p->e)
+		return;
+	snprintf(where, sizeof(where), "%s:%u", p->where, p->line);
+	if (!strncmp(p->e->obj, where, strlen(where)))
+		return;
+	snprintf(obj, sizeof(obj), "%s: %s", where, p->e->obj);
+	obj[sizeof(p->e->obj) - 1] = '\0';
+	memcpy(p->e->obj, obj, sizeof(p->e->obj));
+}
+
+int vn_net_read(FILE *f, const char *where, struct vn_net *n, struct nl_err *e)
+{
+	struct parse p = {.where = where, .n = n, .e = e};
+	char *buf = NULL;
+	size_t cap = 0;
+	int err = 0;
+
+	memset(n, 0, sizeof(*n));
+	n->mtu = VN_DEFAULT_MTU;
+	while (!err && getline(&buf, &cap, f) >= 0) {
+		p.line++;
+		err = line(&p, buf);
+	}
+	free(buf);
+	if (!err)
+		err = finish_subnet(&p);
+	if (err)
+		locate(&p);
+	if (!err && !p.seen_network)
+		err = bad(&p, "no [network] section");
+	if (!err && !n->bridge[0])
+		strcpy(n->bridge, n->name);
+	if (!err && (err = vn_net_check(n, e)) && e) {
+		char obj[2 * sizeof(e->obj) + 8];
+
+		snprintf(obj, sizeof(obj), "%s: %s", where, e->obj);
+		obj[sizeof(e->obj) - 1] = '\0';
+		memcpy(e->obj, obj, sizeof(e->obj));
+	}
+	return err;
+}
+
+static void path(char *buf, size_t n, const char *dir, const char *name)
+{
+	snprintf(buf, n, "%s/%s.conf", dir, name);
+}
+
+int vn_store_load(const char *dir, const char *name, struct vn_net *n, struct nl_err *e)
+{
+	char file[PATH_MAX];
+	FILE *f;
+	int err;
+
+	path(file, sizeof(file), dir, name);
+	f = fopen(file, "re");
+	if (!f) {
+		err = nl_err_set(e, -errno, "", "network %s", name);
+		if (err == -ENOENT) {
+			nl_err_kind(e, NL_ERR_NOTFOUND);
+			nl_err_msg(e, "no such network");
+		}
+		return err;
+	}
+	err = vn_net_read(f, file, n, e);
+	fclose(f);
+	if (!err && strcmp(n->name, name)) {
+		err = nl_err_set(e, -EINVAL, "", "%s", file);
+		nl_err_kind(e, NL_ERR_INVALID);
+		nl_err_msg(e, "defines network \"%s\", not \"%s\"", n->name, name);
+	}
+	return err;
+}
+
+int vn_store_save(const char *dir, const struct vn_net *n, struct nl_err *e)
+{
+	char file[PATH_MAX], tmp[PATH_MAX + 8];
+	FILE *f;
+	int err;
+
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return nl_err_set(e, -errno, "create folder", "%s", dir);
+	path(file, sizeof(file), dir, n->name);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.conf.tmp", dir, n->name);
+	f = fopen(tmp, "we");
+	if (!f)
+		return nl_err_set(e, -errno, "write", "%s", tmp);
+	err = vn_net_write(f, n);
+	if (fclose(f) != 0 && !err)
+		err = -errno;
+	if (!err && rename(tmp, file) < 0)
+		err = -errno;
+	if (err) {
+		unlink(tmp);
+		return nl_err_set(e, err, "write", "%s", file);
+	}
+	return 0;
+}
+
+int vn_store_forget(const char *dir, const char *name, struct nl_err *e)
+{
+	char file[PATH_MAX];
+
+	path(file, sizeof(file), dir, name);
+	if (unlink(file) < 0 && errno != ENOENT)
+		return nl_err_set(e, -errno, "remove", "%s", file);
+	return 0;
+}
+
+static int by_file(const void *a, const void *b)
+{
+	return strcmp(((const struct vn_store_entry *)a)->file,
+		      ((const struct vn_store_entry *)b)->file);
+}
+
+/* Reads one file of the folder into x; a bad file is kept with its error. */
+static void list_one(const char *dir, const char *file, struct vn_store_entry *x)
+{
+	size_t len = strlen(file);
+	char name[NAME_MAX + 1];
+	struct nl_err e;
+
+	memset(x, 0, sizeof(*x));
+	snprintf(x->file, sizeof(x->file), "%s", file);
+	if (len <= 5 || strcmp(file + len - 5, ".conf")) {
+		x->err = -EINVAL;
+		snprintf(x->msg, sizeof(x->msg), "%s/%s: not a network definition (NAME.conf)", dir,
+			 file);
+		return;
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)(len - 5), file);
+	x->err = vn_store_load(dir, name, &x->net, &e);
+	if (x->err)
+		nl_err_str(&e, x->msg, sizeof(x->msg));
+}
+
+int vn_store_list(const char *dir, struct vn_store_entry **out, unsigned *n, struct nl_err *e)
+{
+	struct vn_store_entry *v = NULL;
+	unsigned cnt = 0, cap = 0;
+	struct dirent *d;
+	DIR *dp = opendir(dir);
+
+	*out = NULL;
+	*n = 0;
+	if (!dp)
+		return errno == ENOENT ? 0 : nl_err_set(e, -errno, "read folder", "%s", dir);
+	while ((d = readdir(dp))) {
+		if (d->d_name[0] == '.')
+			continue;
+		if (cnt == cap) {
+			struct vn_store_entry *nv = realloc(v, (cap = cap ? cap * 2 : 8) * sizeof(*v));
+
+			if (!nv) {
+				free(v);
+				closedir(dp);
+				return nl_err_set(e, -ENOMEM, "read folder", "%s", dir);
+			}
+			v = nv;
+		}
+		list_one(dir, d->d_name, &v[cnt++]);
+	}
+	closedir(dp);
+	qsort(v, cnt, sizeof(*v), by_file);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
