@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "ifname.h"
 #include "prefix.h"
 #include "sock.h"
 

@@ -96,6 +96,13 @@ static struct nlmsghdr *start(struct nl_batch *b, uint16_t type, uint16_t flags)
 	return nlh;
 }
 
+/* NLM_F_DUMP is two bits, NLM_F_ROOT | NLM_F_MATCH, which NEW requests
+ * reuse as NLM_F_REPLACE and NLM_F_EXCL: only both together make a dump. */
+static bool is_dump(uint16_t flags)
+{
+	return (flags & NLM_F_DUMP) == NLM_F_DUMP;
+}
+
 struct nlmsghdr *nl_batch_add(struct nl_batch *b, uint16_t type, uint16_t flags, const char *op,
 			      const char *objfmt, ...)
 {
@@ -103,7 +110,7 @@ struct nlmsghdr *nl_batch_add(struct nl_batch *b, uint16_t type, uint16_t flags,
 	struct nl_req *r;
 	va_list ap;
 
-	if (!(flags & NLM_F_DUMP))
+	if (!is_dump(flags))
 		flags |= NLM_F_ACK;
 	nlh = start(b, type, flags);
 	if (!nlh)
@@ -128,7 +135,7 @@ struct nlmsghdr *nl_batch_msg(const struct nl_batch *b, unsigned i)
 
 static bool expects_answer(const struct nlmsghdr *nlh)
 {
-	return nlh->nlmsg_flags & (NLM_F_ACK | NLM_F_DUMP);
+	return (nlh->nlmsg_flags & NLM_F_ACK) || is_dump(nlh->nlmsg_flags);
 }
 
 /* Reads the extended-ACK attributes that follow an error or done message:
