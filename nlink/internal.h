@@ -1,0 +1,101 @@
+/* internal — helpers shared by the nlink modules and by nothing else: the
+ * attribute table the parsers fill, bounded copies out of attributes, a
+ * growing array for dumps, and the start of an ifinfomsg request. Not part of
+ * the API other layers see; do not include it outside nlink/. */
+#ifndef VNET_NLINK_INTERNAL_H
+#define VNET_NLINK_INTERNAL_H
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sock.h"
+
+struct nl_tb {
+	const struct nlattr **a;
+	unsigned max;
+};
+
+static inline int nl_tb_cb(const struct nlattr *attr, void *data)
+{
+	const struct nl_tb *t = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	/* Newer kernels send attributes our headers do not know: skip them. */
+	if (type <= t->max)
+		t->a[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* Fills tb[0..max] (zeroed first) with the attributes of nlh that follow a
+ * family header of off bytes. 0 or -EBADMSG. */
+static inline int nl_tb_parse(const struct nlmsghdr *nlh, size_t off, const struct nlattr **tb,
+			      unsigned max)
+{
+	struct nl_tb t = {tb, max};
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	if (nlh->nlmsg_len < mnl_nlmsg_size(off))
+		return -EBADMSG;
+	return mnl_attr_parse(nlh, (unsigned)off, nl_tb_cb, &t) < 0 ? -EBADMSG : 0;
+}
+
+static inline int nl_tb_nested(const struct nlattr *nest, const struct nlattr **tb, unsigned max)
+{
+	struct nl_tb t = {tb, max};
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	return mnl_attr_parse_nested(nest, nl_tb_cb, &t) < 0 ? -EBADMSG : 0;
+}
+
+/* The attribute's value when it is present and of the right size, else dflt. */
+static inline uint32_t nl_tb_u32(const struct nlattr *a, uint32_t dflt)
+{
+	return a && mnl_attr_validate(a, MNL_TYPE_U32) == 0 ? mnl_attr_get_u32(a) : dflt;
+}
+
+static inline uint8_t nl_tb_u8(const struct nlattr *a, uint8_t dflt)
+{
+	return a && mnl_attr_validate(a, MNL_TYPE_U8) == 0 ? mnl_attr_get_u8(a) : dflt;
+}
+
+/* Copies a string attribute, NUL-terminated or not, truncating to n - 1. */
+static inline void nl_tb_str(char *dst, size_t n, const struct nlattr *a)
+{
+	size_t len = 0;
+
+	if (a) {
+		len = strnlen(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+		len = len < n ? len : n - 1;
+		memcpy(dst, mnl_attr_get_payload(a), len);
+	}
+	dst[len] = '\0';
+}
+
+/* Room for element n of a growing array of size-byte elements; NULL when out
+ * of memory (the array is still valid and still the caller's to free). */
+static inline void *nl_vec_slot(void **v, unsigned *cap, unsigned n, size_t size)
+{
+	if (n >= *cap) {
+		unsigned ncap = *cap ? *cap * 2 : 16;
+		void *nv = realloc(*v, (size_t)ncap * size);
+
+		if (!nv)
+			return NULL;
+		*v = nv;
+		*cap = ncap;
+	}
+	return (char *)*v + (size_t)n * size;
+}
+
+/* link.c: starts an rtnetlink link request with its ifinfomsg, naming the
+ * link by ifindex or, when that is 0, by IFLA_IFNAME. NULL when the batch is
+ * full. */
+struct nlmsghdr *nl_ifi_start(struct nl_batch *b, uint16_t type, uint16_t flags, uint8_t family,
+			      int ifindex, const char *name, const char *op, const char *obj);
+/* link.c: "link NAME", or "link #INDEX" without a name. */
+const char *nl_link_obj(char *buf, size_t n, int ifindex, const char *name);
+/* link.c: whether a builder may name a link so (1..15 bytes). */
+int nl_name_ok(const char *name);
+
+#endif
