@@ -33,5 +33,6 @@ int nl_ifname_check(const char *name, const char *what, struct nl_err *e)
 		return 0;
 	nl_err_set(e, -EINVAL, "", "%s name \"%s\"", what, name ? name : "");
 	nl_err_kind(e, NL_ERR_INVALID);
-	return nl_err_msg(e, "%s", why);
+	nl_err_msg(e, "%s", why);
+	return -EINVAL; /* not nl_err_msg's value: it is 0 when e is NULL */
 }

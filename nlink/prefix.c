@@ -11,7 +11,8 @@ static int bad(struct nl_err *e, const char *what, const char *s, const char *wh
 {
 	nl_err_set(e, -EINVAL, "", "%s %s", what, s[0] ? s : "\"\"");
 	nl_err_kind(e, NL_ERR_INVALID);
-	return nl_err_msg(e, "%s", why);
+	nl_err_msg(e, "%s", why);
+	return -EINVAL; /* not nl_err_msg's value: it is 0 when e is NULL */
 }
 
 int nl_prefix_parse(const char *s, int mode, const char *what, struct nl_prefix *p,

@@ -776,6 +776,18 @@ START_TEST(tap_open_refuses_several_fds_without_multi_queue)
 }
 END_TEST
 
+START_TEST(checks_refuse_bad_input_even_without_an_error_record)
+{
+	struct nl_prefix p;
+
+	/* nl_err_msg returns e->code, which is 0 when e is NULL. */
+	ck_assert_int_eq(nl_prefix_parse("300.1.2.3/24", NL_PREFIX_NEED_LEN, NULL, &p, NULL),
+			 -EINVAL);
+	ck_assert_int_eq(nl_ifname_check("a/b", NULL, NULL), -EINVAL);
+	ck_assert_int_eq(nl_sysctl_read("../x", (char[8]){0}, 8, NULL), -EINVAL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("unit_nlink");
@@ -806,6 +818,7 @@ static Suite *suite(void)
 	tcase_add_test(t, ethtool_set_lists_named_bits_with_value_only_for_on_and_no_nomask);
 	tcase_add_test(t, sysctl_keys_translate_dots_and_errors_name_the_key);
 	tcase_add_test(t, tap_open_refuses_several_fds_without_multi_queue);
+	tcase_add_test(t, checks_refuse_bad_input_even_without_an_error_record);
 	suite_add_tcase(s, t);
 	return s;
 }
