@@ -896,6 +896,18 @@ START_TEST(route_list_agrees_with_ip_for_the_main_table)
 	ck_assert_uint_eq(n, json_object_array_length(root));
 	json_object_put(root);
 	free(v);
+	/* Both families at once; the local table's routes stay out. */
+	OK(nl_route_list(&S, AF_UNSPEC, &v, &n, &E));
+	root = th_json("ip -j route show table all");
+	ck_assert_uint_lt(n, json_object_array_length(root));
+	json_object_put(root);
+	root = th_json("ip -j -4 route show table main");
+	n -= (unsigned)json_object_array_length(root);
+	json_object_put(root);
+	root = th_json("ip -j -6 route show table main");
+	ck_assert_uint_eq(n, json_object_array_length(root));
+	json_object_put(root);
+	free(v);
 }
 END_TEST
 
