@@ -16,7 +16,9 @@ struct nl_ifaddr {
 	uint32_t flags;		/* IFA_F_* (from IFA_FLAGS when present) */
 	uint8_t scope;		/* RT_SCOPE_* */
 	uint32_t valid_lft, preferred_lft;	/* seconds; NL_LIFETIME_FOREVER */
-	char label[NL_IFNAMSIZ];	/* IPv4 label, "" when none */
+	char label[NL_IFNAMSIZ];	/* IPv4 label, "" when none; the kernel
+					 * reports the device name for an IPv4
+					 * address added without one */
 };
 
 /* Add an address. flags, scope and lifetimes are taken from a (a zeroed

@@ -1,7 +1,10 @@
 /* brport — bridge-port flags (IFLA_PROTINFO / IFLA_BRPORT_*): isolated,
- * hairpin, learning, unicast flood. The message goes to family AF_BRIDGE and
- * only works once the port has its master; it may follow the enslaving
- * message in the same batch. Reading them back: struct nl_link's port. */
+ * hairpin, learning, unicast flood. By ifindex the message goes to family
+ * AF_BRIDGE (RTM_SETLINK, IFLA_PROTINFO); by name (ifindex 0) it goes as
+ * RTM_NEWLINK with IFLA_INFO_SLAVE_DATA, because the kernel's AF_BRIDGE
+ * handler looks the port up by ifi_index only. Either way it only works once
+ * the port has its master; it may follow the enslaving message in the same
+ * batch. Reading them back: struct nl_link's port. */
 #ifndef VNET_NLINK_BRPORT_H
 #define VNET_NLINK_BRPORT_H
 

@@ -68,7 +68,9 @@ struct nl_link_change {
 struct nl_bridge_opts {
 	bool stp;		/* default false */
 	unsigned forward_delay;	/* centiseconds; default 0 */
-	unsigned mtu;		/* 0: the kernel's default */
+	unsigned mtu;		/* 0: the kernel's default. Set at creation it is
+				 * not pinned: the bridge still follows its ports
+				 * until an NL_LINK_MTU change pins it. */
 	const uint8_t *mac;	/* NULL: random */
 };
 
