@@ -1,0 +1,364 @@
+/* batch — a plan as one nfnetlink transaction, built into an nl_batch (no
+ * socket here; fw.c sends it).
+ *
+ * Apply (create-or-replace): add the table (no NLM_F_EXCL: it may exist),
+ * its maps and base chains (creating what is missing, which also repairs a
+ * table whose base chains were deleted behind our back), flush the base
+ * chains and add their dispatch rules again, then add each network chain,
+ * flush it, add its rules, and add the map elements. Elements map a key to
+ * a fixed jump target, so adding one that exists is a no-op, and applying a
+ * plan twice leaves the same ruleset.
+ *
+ * Remove: first ensure (add without NLM_F_EXCL) the table, maps, network
+ * chains and elements, then delete the elements and then the chains (which
+ * takes their rules along). So removing an absent or half-present network
+ * is no error and needs no dump: this is how nft emulates "destroy" on
+ * kernels without NFT_MSG_DESTROY*. Base chains are never deleted.
+ *
+ * Every message asks for an ACK and is labelled for the user ("rule 3 of
+ * chain n1-in"); the kernel answers each one and applies all or none. */
+#include "internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+#include <libnftnl/udata.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int full(struct nl_err *e)
+{
+	nl_err_set(e, -EMSGSIZE, "build", "nftables batch");
+	nl_err_msg(e, "more objects than one batch holds (%d messages, %d bytes)", NL_BATCH_MAX,
+		   NL_BATCH_BUF);
+	return -EMSGSIZE;
+}
+
+/* Starts an nf_tables message in the inet family, labelled op/obj. */
+static struct nlmsghdr *start(struct nl_batch *b, uint16_t type, uint16_t flags, const char *op,
+			      const char *objfmt, ...) __attribute__((format(printf, 5, 6)));
+static struct nlmsghdr *start(struct nl_batch *b, uint16_t type, uint16_t flags, const char *op,
+			      const char *objfmt, ...)
+{
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *g;
+	char obj[sizeof(b->req[0].obj)];
+	va_list ap;
+
+	va_start(ap, objfmt);
+	vsnprintf(obj, sizeof(obj), objfmt, ap);
+	va_end(ap);
+	nlh = nl_batch_add(b, (uint16_t)((NFNL_SUBSYS_NFTABLES << 8) | type), flags, op, "%s", obj);
+	if (!nlh)
+		return NULL;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->nfgen_family = NFPROTO_INET;
+	g->version = NFNETLINK_V0;
+	g->res_id = 0;
+	return nlh;
+}
+
+/* A finished message must have fit the room a builder may use. */
+static int fits(const struct nlmsghdr *nlh, struct nl_err *e)
+{
+	if (nlh->nlmsg_len <= NL_MSG_MAX)
+		return 0;
+	nl_err_set(e, -EMSGSIZE, "build", "nftables message");
+	nl_err_msg(e, "%u bytes, more than %d", nlh->nlmsg_len, NL_MSG_MAX);
+	return -EMSGSIZE;
+}
+
+static int marker(struct nl_batch *b, uint16_t type, struct nl_err *e)
+{
+	struct nlmsghdr *nlh = nl_batch_add_noack(b, type, 0);
+	struct nfgenmsg *g;
+
+	if (!nlh)
+		return full(e);
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->nfgen_family = AF_UNSPEC;
+	g->version = NFNETLINK_V0;
+	g->res_id = htons(NFNL_SUBSYS_NFTABLES);
+	/* Named, for when the kernel refuses the batch as a whole. */
+	snprintf(b->req[b->n - 1].obj, sizeof(b->req[0].obj), "nftables transaction");
+	snprintf(b->req[b->n - 1].op, sizeof(b->req[0].op), "commit");
+	return 0;
+}
+
+static int put_table(struct nl_batch *b, struct nl_err *e)
+{
+	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(64);
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+	int err = -ENOMEM;
+
+	if (!u || !t || !nftnl_udata_put_strz(u, NFTNL_UDATA_TABLE_COMMENT, FW_TABLE_COMMENT))
+		goto out;
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, FW_TABLE);
+	nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, nftnl_udata_buf_data(u),
+			     nftnl_udata_buf_len(u));
+	if (!(nlh = start(b, NFT_MSG_NEWTABLE, NLM_F_CREATE, "create", "table inet %s",
+			  FW_TABLE))) {
+		err = full(e);
+		goto out;
+	}
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	err = fits(nlh, e);
+out:
+	if (err == -ENOMEM)
+		nl_err_set(e, err, "build", "table inet %s", FW_TABLE);
+	nftnl_table_free(t);
+	if (u)
+		nftnl_udata_buf_free(u);
+	return err;
+}
+
+static int put_map(struct nl_batch *b, unsigned m, struct nl_err *e)
+{
+	const struct fw_map_def *d = &fw_maps[m];
+	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(16);
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nlmsghdr *nlh;
+	int err = -ENOMEM;
+
+	if (!u || !s || !nftnl_udata_put_u32(u, NFTNL_UDATA_SET_KEYBYTEORDER, d->key_order)) {
+		nl_err_set(e, err, "build", "map %s", d->name);
+		goto out;
+	}
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, d->name);
+	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_MAP | (d->interval ? NFT_SET_INTERVAL : 0));
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, d->key_type);
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, d->key_len);
+	nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
+	nftnl_set_set_u32(s, NFTNL_SET_ID, m + 1); /* the kernel requires one */
+	nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(u), nftnl_udata_buf_len(u));
+	if (!(nlh = start(b, NFT_MSG_NEWSET, NLM_F_CREATE, "create", "map %s", d->name))) {
+		err = full(e);
+	} else {
+		nftnl_set_nlmsg_build_payload(nlh, s);
+		err = fits(nlh, e);
+	}
+out:
+	if (s)
+		nftnl_set_free(s);
+	if (u)
+		nftnl_udata_buf_free(u);
+	return err;
+}
+
+/* A chain message: NEWCHAIN (base when base is not NULL) or DELCHAIN. */
+static int put_chain(struct nl_batch *b, uint16_t type, const char *name,
+		     const struct fw_base_def *base, struct nl_err *e)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	bool add = type == NFT_MSG_NEWCHAIN;
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (!c)
+		return nl_err_set(e, -ENOMEM, "build", "chain %s", name);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, FW_TABLE);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	if (base) {
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, base->hook);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, base->prio);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, base->type);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+	}
+	if (!(nlh = start(b, type, add ? NLM_F_CREATE : 0, add ? "create" : "delete", "chain %s",
+			  name))) {
+		err = full(e);
+	} else {
+		nftnl_chain_nlmsg_build_payload(nlh, c);
+		err = fits(nlh, e);
+	}
+	nftnl_chain_free(c);
+	return err;
+}
+
+/* DELRULE naming only the chain: deletes all its rules. */
+static int put_flush(struct nl_batch *b, const char *chain, struct nl_err *e)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (!r)
+		return nl_err_set(e, -ENOMEM, "build", "chain %s", chain);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	if (!(nlh = start(b, NFT_MSG_DELRULE, 0, "flush", "chain %s", chain))) {
+		err = full(e);
+	} else {
+		nftnl_rule_nlmsg_build_payload(nlh, r);
+		err = fits(nlh, e);
+	}
+	nftnl_rule_free(r);
+	return err;
+}
+
+static int put_rule(struct nl_batch *b, const struct fw_rule *ru, struct nl_err *e)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+	int err = 0;
+
+	if (!r)
+		return nl_err_set(e, -ENOMEM, "build", "rule %u of chain %s", ru->pos, ru->chain);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, ru->chain);
+	for (unsigned i = 0; i < ru->nterms && !err; i++)
+		err = fw_term_build(r, &ru->term[i]);
+	if (err)
+		nl_err_set(e, err, "build", "rule %u of chain %s", ru->pos, ru->chain);
+	else if (!(nlh = start(b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, "add",
+			       "rule %u of chain %s", ru->pos, ru->chain)))
+		err = full(e);
+	else {
+		nftnl_rule_nlmsg_build_payload(nlh, r);
+		err = fits(nlh, e);
+	}
+	nftnl_rule_free(r);
+	return err;
+}
+
+/* The element's key (and, for nat_v4, the interval's end: the address after
+ * the subnet, flagged as an end, none when the subnet reaches the top). */
+static int elem_keys(struct nftnl_set *s, const struct fw_elem *el, bool with_data)
+{
+	struct nftnl_set_elem *k = nftnl_set_elem_alloc();
+	char name[NL_IFNAMSIZ] = {0};
+
+	if (!k)
+		return -ENOMEM;
+	if (el->map == FW_MAP_NAT_V4) {
+		nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, &el->prefix.a.v4, 4);
+	} else {
+		memcpy(name, el->ifname, strnlen(el->ifname, sizeof(name) - 1));
+		nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, name, sizeof(name));
+	}
+	if (with_data) {
+		nftnl_set_elem_set_u32(k, NFTNL_SET_ELEM_VERDICT, NFT_JUMP);
+		nftnl_set_elem_set_str(k, NFTNL_SET_ELEM_CHAIN, el->chain);
+	}
+	nftnl_set_elem_add(s, k);
+	if (el->map == FW_MAP_NAT_V4) {
+		struct nl_prefix last = nl_prefix_last(&el->prefix);
+		uint32_t end = ntohl(last.a.v4.s_addr);
+
+		if (end == UINT32_MAX)
+			return 0;
+		end = htonl(end + 1);
+		if (!(k = nftnl_set_elem_alloc()))
+			return -ENOMEM;
+		nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, &end, 4);
+		nftnl_set_elem_set_u32(k, NFTNL_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
+		nftnl_set_elem_add(s, k);
+	}
+	return 0;
+}
+
+/* NEWSETELEM (with its jump) or DELSETELEM for one element. */
+static int put_elem(struct nl_batch *b, uint16_t type, const struct fw_elem *el, struct nl_err *e)
+{
+	bool add = type == NFT_MSG_NEWSETELEM;
+	const char *map = fw_maps[el->map].name;
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nlmsghdr *nlh;
+	char key[64];
+	int err;
+
+	fw_elem_str(el, key, sizeof(key));
+	*strstr(key, " : ") = '\0';
+	if (!s || elem_keys(s, el, add) < 0) {
+		err = nl_err_set(e, -ENOMEM, "build", "map %s element %s", map, key);
+		goto out;
+	}
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, map);
+	if (!(nlh = start(b, type, add ? NLM_F_CREATE : 0, add ? "add" : "delete",
+			  "map %s element %s", map, key))) {
+		err = full(e);
+	} else {
+		nftnl_set_elems_nlmsg_build_payload(nlh, s);
+		err = fits(nlh, e);
+	}
+out:
+	if (s)
+		nftnl_set_free(s);
+	return err;
+}
+
+/* Table, maps, base chains with their dispatch rules (flushed, re-added). */
+static int skeleton(struct nl_batch *b, bool base_chains, struct nl_err *e)
+{
+	int err = put_table(b, e);
+
+	for (unsigned m = 0; m < FW_NMAPS && !err; m++)
+		err = put_map(b, m, e);
+	for (unsigned i = 0; i < FW_NBASES && base_chains && !err; i++) {
+		const struct fw_base_def *d = &fw_bases[i];
+
+		if ((err = put_chain(b, NFT_MSG_NEWCHAIN, d->name, d, e)) ||
+		    (err = put_flush(b, d->name, e)))
+			break;
+		for (unsigned k = 0; k < d->nrules && !err; k++) {
+			struct fw_rule r = {.pos = k + 1, .nterms = 1, .term = {d->rule[k]}};
+
+			snprintf(r.chain, sizeof(r.chain), "%s", d->name);
+			err = put_rule(b, &r, e);
+		}
+	}
+	return err;
+}
+
+int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, struct nl_err *e)
+{
+	int err = marker(b, NFNL_MSG_BATCH_BEGIN, e);
+
+	if (!err)
+		err = skeleton(b, true, e);
+	for (unsigned c = 0; c < p->nchains && !err; c++)
+		if (!(err = put_chain(b, NFT_MSG_NEWCHAIN, p->chain[c], NULL, e)))
+			err = put_flush(b, p->chain[c], e);
+	for (unsigned i = 0; i < p->nrules && !err; i++)
+		err = put_rule(b, &p->rule[i], e);
+	for (unsigned i = 0; i < p->nelems && !err; i++)
+		err = put_elem(b, NFT_MSG_NEWSETELEM, &p->elem[i], e);
+	return err ? err : marker(b, NFNL_MSG_BATCH_END, e);
+}
+
+int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, struct nl_err *e)
+{
+	int err = marker(b, NFNL_MSG_BATCH_BEGIN, e);
+
+	if (!err)
+		err = skeleton(b, false, e);
+	for (unsigned c = 0; c < p->nchains && !err; c++)
+		err = put_chain(b, NFT_MSG_NEWCHAIN, p->chain[c], NULL, e);
+	for (unsigned i = 0; i < p->nelems && !err; i++)
+		err = put_elem(b, NFT_MSG_NEWSETELEM, &p->elem[i], e);
+	for (unsigned i = 0; i < p->nelems && !err; i++)
+		err = put_elem(b, NFT_MSG_DELSETELEM, &p->elem[i], e);
+	for (unsigned c = 0; c < p->nchains && !err; c++)
+		err = put_chain(b, NFT_MSG_DELCHAIN, p->chain[c], NULL, e);
+	return err ? err : marker(b, NFNL_MSG_BATCH_END, e);
+}
+
+int fw_batch_get_table(struct nl_batch *b, struct nl_err *e)
+{
+	struct nlmsghdr *nlh = start(b, NFT_MSG_GETTABLE, 0, "read", "table inet %s", FW_TABLE);
+
+	if (!nlh)
+		return full(e);
+	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, FW_TABLE);
+	return 0;
+}

@@ -1,0 +1,97 @@
+/* expr — the rule vocabulary: short builders that append nftables
+ * expressions to a libnftnl rule, and the term, a rule's words as data.
+ *
+ * Each builder emits what nft(8) emits for the same words (checked in
+ * tests/unit_firewall.c against `nft --debug=netlink`), including the
+ * `meta nfproto` dependency an inet table needs before an ip/ip6 payload,
+ * so `nft list` prints our rules as ordinary nft text. A term holds one
+ * word of a rule (a match, a statement or the verdict); fw_term_build()
+ * turns it into expressions and fw_term_str() into nft text, from one table,
+ * so the two never disagree. No parsing of rule text, no sockets. */
+#ifndef VNET_FIREWALL_EXPR_H
+#define VNET_FIREWALL_EXPR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "prefix.h"
+
+struct nftnl_rule;
+
+#define FW_NAMESIZ 32 /* chain, map and interface names in terms */
+
+/* Which end of a packet: iifname/saddr/sport or oifname/daddr/dport. */
+enum fw_dir { FW_SRC, FW_DST };
+
+/* Keys a verdict map can be looked up with. */
+enum fw_key { FW_KEY_IIFNAME, FW_KEY_OIFNAME, FW_KEY_IP_SADDR };
+
+/* ct state bits (NF_CT_STATE_BIT). */
+#define FW_CT_INVALID	  1u
+#define FW_CT_ESTABLISHED 2u
+#define FW_CT_RELATED	  4u
+#define FW_CT_NEW	  8u
+#define FW_CT_UNTRACKED	  64u
+
+/* Builders: each appends the expressions for a few words of nft to r and
+ * returns 0, -ENOMEM, or -EINVAL for a value nft could not express. */
+int fw_match_ifname(struct nftnl_rule *r, enum fw_dir d, bool neq, const char *name);
+/* ip/ip6 saddr/daddr PREFIX, with the family's nfproto dependency. */
+int fw_match_addr(struct nftnl_rule *r, enum fw_dir d, bool neq, const struct nl_prefix *p);
+/* ct state STATES: true when any of the FW_CT_* bits is set. */
+int fw_match_ct_state(struct nftnl_rule *r, uint32_t states);
+/* meta l4proto PROTO */
+int fw_match_l4proto(struct nftnl_rule *r, uint8_t proto);
+/* tcp/udp sport/dport PORT (meta l4proto, then the transport header). */
+int fw_match_port(struct nftnl_rule *r, enum fw_dir d, uint8_t proto, uint16_t port);
+/* KEY vmap @MAP */
+int fw_vmap(struct nftnl_rule *r, enum fw_key key, const char *map);
+int fw_counter(struct nftnl_rule *r);
+/* verdict: NF_ACCEPT, NF_DROP, NFT_RETURN, or NFT_JUMP to chain. */
+int fw_verdict(struct nftnl_rule *r, int verdict, const char *chain);
+/* reject: ICMP(v6) port unreachable, as iptables' REJECT and nft's default. */
+int fw_reject(struct nftnl_rule *r);
+/* masquerade, to ports pmin-pmax when pmin is not 0. */
+int fw_masquerade(struct nftnl_rule *r, uint16_t pmin, uint16_t pmax);
+/* dnat ip/ip6 to ADDR (its length ignored), :PORT when port is not 0. */
+int fw_dnat(struct nftnl_rule *r, const struct nl_prefix *addr, uint16_t port);
+/* comment "TEXT" (rule user data, as nft stores it). */
+int fw_comment(struct nftnl_rule *r, const char *text);
+
+enum fw_term_kind {
+	FW_T_IFNAME,   /* dir, neq, name */
+	FW_T_ADDR,     /* dir, neq, addr */
+	FW_T_CT_STATE, /* states */
+	FW_T_L4PROTO,  /* proto */
+	FW_T_PORT,     /* dir, proto, port */
+	FW_T_VMAP,     /* key, name = map */
+	FW_T_COUNTER,
+	FW_T_ACCEPT,
+	FW_T_DROP,
+	FW_T_REJECT,
+	FW_T_RETURN,
+	FW_T_JUMP, /* name = chain */
+	FW_T_MASQ, /* port..port_max, or none when port is 0 */
+	FW_T_DNAT, /* addr, port */
+	FW_T_NKINDS
+};
+
+struct fw_term {
+	uint8_t kind;  /* enum fw_term_kind */
+	uint8_t dir;   /* enum fw_dir; for FW_T_VMAP enum fw_key */
+	bool neq;      /* != */
+	uint8_t proto; /* IPPROTO_* */
+	uint16_t port, port_max;
+	uint32_t states;
+	struct nl_prefix addr;
+	char name[FW_NAMESIZ];
+};
+
+/* Appends t's expressions to r. */
+int fw_term_build(struct nftnl_rule *r, const struct fw_term *t);
+/* t as nft prints it ("ip daddr != 10.0.0.0/24"); returns the length that
+ * was needed, like snprintf. */
+int fw_term_str(const struct fw_term *t, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,36 @@
+/* fw — applies and removes one network's plan in the kernel, each as one
+ * nftables transaction (all or nothing), over a NETLINK_NETFILTER socket.
+ *
+ * vnet owns only `table inet vnet`: it never flushes, changes or deletes
+ * another table, and refuses to touch a table of that name that does not
+ * carry vnet's mark. See plan.h for the layout and the models. */
+#ifndef VNET_FIREWALL_FW_H
+#define VNET_FIREWALL_FW_H
+
+#include "err.h"
+#include "plan.h"
+#include "sock.h"
+
+struct fw {
+	struct nl_sock s;
+};
+
+int fw_open(struct fw *fw, struct nl_err *e);
+void fw_close(struct fw *fw);
+
+/* Creates or replaces the network's chains, rules and map elements (and the
+ * table, maps and base chains when missing) in one batch: all or nothing.
+ * When the kernel refuses it, e names the object at fault, a rule with its
+ * text ("rule 3 of chain n1-in (ip daddr 10.0.0.0/24 return)"), and carries
+ * the kernel's extended-ACK message when it sent one; nothing changed.
+ * -EEXIST (kind NL_ERR_CONFLICT) when table inet vnet exists without
+ * vnet's mark. */
+int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e);
+
+/* Deletes every chain, rule and map element that any model may have made
+ * for network n (keyed by its name, bridge and IPv4 subnets), in one batch.
+ * An absent or half-present network is no error; without table inet vnet
+ * nothing is sent. The table, its maps and base chains stay. */
+int fw_remove(struct fw *fw, const struct fw_net *n, struct nl_err *e);
+
+#endif

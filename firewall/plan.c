@@ -1,0 +1,341 @@
+/* plan — the table's layout and the models, as data; see plan.h for the
+ * layout and why. Adding a model or an option means adding rows here. */
+#include "internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct fw_map_def fw_maps[FW_NMAPS] = {
+	/* 41 and 7 are nft's TYPE_IFNAME and TYPE_IPADDR; without the key's
+	 * byte order nft lists interface names as "". */
+	[FW_MAP_TO_BRIDGE] = {"to_bridge", "ifname : verdict", 41, NL_IFNAMSIZ, 1, false},
+	[FW_MAP_FROM_BRIDGE] = {"from_bridge", "ifname : verdict", 41, NL_IFNAMSIZ, 1, false},
+	[FW_MAP_NAT_V4] = {"nat_v4", "ipv4_addr : verdict", 7, 4, 2, true},
+};
+
+/* clang-format off */
+const struct fw_base_def fw_bases[FW_NBASES] = {
+	{"forward", "filter", NF_INET_FORWARD, 0,
+	 "type filter hook forward priority filter; policy accept;", 2,
+	 {{.kind = FW_T_VMAP, .dir = FW_KEY_OIFNAME, .name = "to_bridge"},
+	  {.kind = FW_T_VMAP, .dir = FW_KEY_IIFNAME, .name = "from_bridge"}}},
+	{"postrouting", "nat", NF_INET_POST_ROUTING, 100,
+	 "type nat hook postrouting priority srcnat; policy accept;", 1,
+	 {{.kind = FW_T_VMAP, .dir = FW_KEY_IP_SADDR, .name = "nat_v4"}}},
+};
+/* clang-format on */
+
+enum { CH_IN, CH_OUT, CH_NAT };
+
+/* Each network chain, and the map whose elements jump to it. */
+static const struct {
+	const char *suffix;
+	uint8_t map;
+} chains[FW_NCHAINS] = {
+	[CH_IN] = {"in", FW_MAP_TO_BRIDGE},
+	[CH_OUT] = {"out", FW_MAP_FROM_BRIDGE},
+	[CH_NAT] = {"nat", FW_MAP_NAT_V4},
+};
+
+#define M_ISO (1u << FW_ISOLATED)
+#define M_RTD (1u << FW_ROUTED)
+#define M_NAT (1u << FW_NAT)
+#define M_ALL (M_ISO | M_RTD | M_NAT | (1u << FW_BRIDGED))
+
+/* How often a row makes a rule: once; once if the network has an IPv4
+ * subnet; once per subnet; once per IPv4 subnet. */
+enum { ONCE, ONCE_V4, EACH, EACH_V4 };
+
+/* What a term's address or name is filled with. */
+enum { A_NONE, A_BRIDGE, A_SUBNET, A_MCAST, A_BCAST };
+
+/* A verdict that is accept, or drop when the network isolates its ports. */
+#define K_INTRA FW_T_NKINDS
+
+struct tterm {
+	uint8_t kind, dir, arg;
+	bool neq;
+	uint8_t proto;
+	uint16_t port, port_max;
+	uint32_t states;
+};
+
+struct row {
+	uint8_t models, chain, each, nterms;
+	struct tterm t[FW_RULE_TERMS];
+};
+
+/* clang-format off */
+#define ROW(m, c, e, ...)                                                                          \
+	{m, c, e, sizeof((struct tterm[]){__VA_ARGS__}) / sizeof(struct tterm), {__VA_ARGS__}}
+#define T(k)	    {.kind = FW_T_##k}
+#define IIF_BRIDGE  {.kind = FW_T_IFNAME, .dir = FW_SRC, .arg = A_BRIDGE}
+#define ADDR(d, a)  {.kind = FW_T_ADDR, .dir = d, .arg = a}
+#define NADDR(d, a) {.kind = FW_T_ADDR, .dir = d, .arg = a, .neq = true}
+#define CT_REPLY    {.kind = FW_T_CT_STATE, .states = FW_CT_ESTABLISHED | FW_CT_RELATED}
+#define L4(p)	    {.kind = FW_T_L4PROTO, .proto = p}
+#define MASQ_HIGH   {.kind = FW_T_MASQ, .port = 1024, .port_max = 65535}
+
+static const struct row rows[] = {
+	/* NET-in: guest to guest first (br_netfilter shows it with iif = oif =
+	 * bridge), then what may enter, then reject. */
+	ROW(M_ISO | M_RTD | M_NAT, CH_IN, ONCE, IIF_BRIDGE, {.kind = K_INTRA}),
+	ROW(M_RTD, CH_IN, EACH, ADDR(FW_DST, A_SUBNET), T(RETURN)),
+	ROW(M_NAT, CH_IN, EACH, ADDR(FW_DST, A_SUBNET), CT_REPLY, T(RETURN)),
+	ROW(M_ISO | M_RTD | M_NAT, CH_IN, ONCE, T(COUNTER), T(REJECT)),
+	/* NET-out: what may leave (from the network's own addresses). */
+	ROW(M_RTD | M_NAT, CH_OUT, EACH, ADDR(FW_SRC, A_SUBNET), T(RETURN)),
+	ROW(M_ISO | M_RTD | M_NAT, CH_OUT, ONCE, T(COUNTER), T(REJECT)),
+	/* NET-nat: libvirt's masquerade rules. */
+	ROW(M_NAT, CH_NAT, ONCE_V4, ADDR(FW_DST, A_MCAST), T(RETURN)),
+	ROW(M_NAT, CH_NAT, ONCE_V4, ADDR(FW_DST, A_BCAST), T(RETURN)),
+	ROW(M_NAT, CH_NAT, EACH_V4, L4(IPPROTO_TCP), NADDR(FW_DST, A_SUBNET), MASQ_HIGH),
+	ROW(M_NAT, CH_NAT, EACH_V4, L4(IPPROTO_UDP), NADDR(FW_DST, A_SUBNET), MASQ_HIGH),
+	ROW(M_NAT, CH_NAT, EACH_V4, NADDR(FW_DST, A_SUBNET), T(MASQ)),
+};
+/* clang-format on */
+
+static const struct nl_prefix mcast = {.family = AF_INET, .len = 24, .a.b = {224, 0, 0, 0}};
+static const struct nl_prefix bcast = {.family = AF_INET, .len = 32, .a.b = {255, 255, 255, 255}};
+
+static void resolve(const struct tterm *tt, const struct fw_net *n, const struct nl_prefix *s,
+		    struct fw_term *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->kind = tt->kind;
+	if (tt->kind == K_INTRA)
+		t->kind = n->isolate_ports ? FW_T_DROP : FW_T_ACCEPT;
+	t->dir = tt->dir;
+	t->neq = tt->neq;
+	t->proto = tt->proto;
+	t->port = tt->port;
+	t->port_max = tt->port_max;
+	t->states = tt->states;
+	if (tt->arg == A_BRIDGE)
+		snprintf(t->name, sizeof(t->name), "%s", n->bridge);
+	else if (tt->arg == A_SUBNET)
+		t->addr = *s;
+	else if (tt->arg == A_MCAST)
+		t->addr = mcast;
+	else if (tt->arg == A_BCAST)
+		t->addr = bcast;
+}
+
+static int emit(struct fw_plan *p, const struct fw_net *n, const struct row *rw,
+		const struct nl_prefix *s, unsigned *pos)
+{
+	struct fw_rule *r;
+
+	if (p->nrules >= FW_PLAN_RULES)
+		return -ENOSPC;
+	r = &p->rule[p->nrules++];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->chain, sizeof(r->chain), "%s-%s", n->name, chains[rw->chain].suffix);
+	r->pos = ++pos[rw->chain];
+	r->nterms = rw->nterms;
+	for (unsigned i = 0; i < rw->nterms; i++)
+		resolve(&rw->t[i], n, s, &r->term[i]);
+	return 0;
+}
+
+static unsigned count_v4(const struct fw_net *n)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < n->nsubnets; i++)
+		k += n->subnet[i].family == AF_INET;
+	return k;
+}
+
+/* Makes the rules of every row whose model is in models. */
+static int expand(struct fw_plan *p, const struct fw_net *n, unsigned models)
+{
+	unsigned pos[FW_NCHAINS] = {0};
+	int err = 0;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]) && !err; i++) {
+		const struct row *rw = &rows[i];
+
+		if (!(rw->models & models))
+			continue;
+		if (rw->each == ONCE || (rw->each == ONCE_V4 && count_v4(n))) {
+			err = emit(p, n, rw, NULL, pos);
+			continue;
+		}
+		for (unsigned k = 0; k < n->nsubnets && !err; k++) {
+			const struct nl_prefix *s = &n->subnet[k];
+
+			if (rw->each == EACH || (rw->each == EACH_V4 && s->family == AF_INET))
+				err = emit(p, n, rw, s, pos);
+		}
+	}
+	return err;
+}
+
+/* A network chain exists when it has rules; each has its map elements. */
+static void chains_and_elems(struct fw_plan *p, const struct fw_net *n)
+{
+	bool have[FW_NCHAINS] = {false};
+
+	for (unsigned i = 0; i < p->nrules; i++)
+		for (unsigned c = 0; c < FW_NCHAINS; c++)
+			have[c] |= !strcmp(strrchr(p->rule[i].chain, '-') + 1, chains[c].suffix);
+	for (unsigned c = 0; c < FW_NCHAINS; c++) {
+		char *name = p->chain[p->nchains];
+
+		if (!have[c])
+			continue;
+		p->nchains++;
+		snprintf(name, FW_NAMESIZ, "%s-%s", n->name, chains[c].suffix);
+		for (unsigned k = 0; k < (c == CH_NAT ? n->nsubnets : 1); k++) {
+			struct fw_elem *el = &p->elem[p->nelems];
+
+			if (c == CH_NAT && n->subnet[k].family != AF_INET)
+				continue;
+			memset(el, 0, sizeof(*el));
+			el->map = chains[c].map;
+			if (c == CH_NAT)
+				el->prefix = n->subnet[k];
+			else
+				snprintf(el->ifname, sizeof(el->ifname), "%s", n->bridge);
+			memcpy(el->chain, name, sizeof(el->chain));
+			p->nelems++;
+		}
+	}
+}
+
+static int check_name(const char *name, struct nl_err *e)
+{
+	size_t len = name ? strlen(name) : 0;
+
+	nl_err_set(e, -EINVAL, "", "network name \"%.40s\"", name ? name : "");
+	if (len == 0 || len >= NL_IFNAMSIZ)
+		nl_err_msg(e, "must be 1..%d bytes", NL_IFNAMSIZ - 1);
+	else if (name[0] == '.' || name[0] == '-')
+		nl_err_msg(e, "must not start with '.' or '-'");
+	else if (strspn(name,
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != len)
+		nl_err_msg(e, "may hold only letters, digits, '_', '.' and '-'");
+	else
+		return 0;
+	return nl_err_kind(e, NL_ERR_INVALID);
+}
+
+static int check_subnets(const struct fw_net *n, bool one_v4, struct nl_err *e)
+{
+	char buf[NL_PREFIX_STRLEN];
+
+	if (n->nsubnets > FW_MAX_SUBNETS) {
+		nl_err_set(e, -EINVAL, "", "network %s", n->name);
+		nl_err_msg(e, "has %u subnets, at most %d", n->nsubnets, FW_MAX_SUBNETS);
+		return nl_err_kind(e, NL_ERR_INVALID);
+	}
+	for (unsigned i = 0; i < n->nsubnets; i++) {
+		const struct nl_prefix *s = &n->subnet[i];
+		bool ok = (s->family == AF_INET || s->family == AF_INET6) && s->len > 0 &&
+			  s->len <= nl_prefix_bits(s) && !nl_prefix_has_host_bits(s);
+
+		if (ok)
+			continue;
+		nl_err_set(e, -EINVAL, "", "subnet %s of network %s",
+			   s->family ? nl_prefix_str(s, true, buf, sizeof(buf)) : "(unset)",
+			   n->name);
+		nl_err_msg(e, "must be an IPv4 or IPv6 network (no host bits, length 1..%u)",
+			   s->family == AF_INET6 ? 128 : 32);
+		return nl_err_kind(e, NL_ERR_INVALID);
+	}
+	if (one_v4 && count_v4(n) > 1) {
+		nl_err_set(e, -EINVAL, "", "nat network %s", n->name);
+		nl_err_msg(e, "takes one IPv4 subnet, as libvirt");
+		return nl_err_kind(e, NL_ERR_INVALID);
+	}
+	return 0;
+}
+
+static int check(const struct fw_net *n, bool all, struct nl_err *e)
+{
+	int err;
+
+	if ((err = check_name(n->name, e)))
+		return err;
+	if ((unsigned)n->model > FW_BRIDGED) {
+		nl_err_set(e, -EINVAL, "", "network %s", n->name);
+		nl_err_msg(e, "unknown model %d", (int)n->model);
+		return nl_err_kind(e, NL_ERR_INVALID);
+	}
+	if ((err = nl_ifname_check(n->bridge ? n->bridge : "", "bridge", e)))
+		return nl_err_kind(e, NL_ERR_INVALID);
+	return check_subnets(n, !all && n->model == FW_NAT, e);
+}
+
+static int build(const struct fw_net *n, bool all, struct fw_plan **out, struct nl_err *e)
+{
+	struct fw_plan *p = NULL;
+	int err;
+
+	*out = NULL;
+	if ((err = check(n, all, e)))
+		return err;
+	if (!(p = calloc(1, sizeof(*p))))
+		return nl_err_set(e, -ENOMEM, "plan", "network %s", n->name);
+	snprintf(p->name, sizeof(p->name), "%s", n->name);
+	snprintf(p->bridge, sizeof(p->bridge), "%s", n->bridge);
+	p->model = n->model;
+	if ((err = expand(p, n, all ? M_ALL : 1u << n->model))) {
+		free(p);
+		return nl_err_set(e, err, "plan", "network %s", n->name);
+	}
+	chains_and_elems(p, n);
+	if (all)
+		p->nrules = 0;
+	*out = p;
+	return 0;
+}
+
+int fw_plan_build(const struct fw_net *n, struct fw_plan **out, struct nl_err *e)
+{
+	return build(n, false, out, e);
+}
+
+int fw_plan_build_all(const struct fw_net *n, struct fw_plan **out, struct nl_err *e)
+{
+	return build(n, true, out, e);
+}
+
+void fw_plan_free(struct fw_plan *p)
+{
+	free(p);
+}
+
+unsigned fw_plan_rule_count(const struct fw_plan *p)
+{
+	return p->nrules;
+}
+
+int fw_plan_add_jump_for_test(struct fw_plan *p, const char *target)
+{
+	char in[FW_NAMESIZ];
+	unsigned last = p->nrules;
+	struct fw_rule *r;
+
+	snprintf(in, sizeof(in), "%s-in", p->name);
+	for (unsigned i = 0; i < p->nrules; i++)
+		if (!strcmp(p->rule[i].chain, in))
+			last = i;
+	if (last == p->nrules || p->nrules >= FW_PLAN_RULES)
+		return -EINVAL;
+	memmove(&p->rule[last + 1], &p->rule[last], (p->nrules - last) * sizeof(p->rule[0]));
+	p->nrules++;
+	p->rule[last + 1].pos++;
+	r = &p->rule[last];
+	r->nterms = 1;
+	memset(r->term, 0, sizeof(r->term));
+	r->term[0].kind = FW_T_JUMP;
+	snprintf(r->term[0].name, sizeof(r->term[0].name), "%s", target);
+	return 0;
+}
