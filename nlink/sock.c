@@ -190,9 +190,46 @@ static void finish_req(struct nl_batch *b, unsigned idx, int err, const struct n
 	if (err == 0 || *first)
 		return;
 	*first = err;
-	nl_err_set(e, err, r->op, "%s", r->obj);
+	/* Batch markers carry no label unless their builder gave one. */
+	nl_err_set(e, err, r->op[0] ? r->op : "commit", "%s", r->obj[0] ? r->obj : "netlink batch");
 	if (e)
 		decode_extack(nlh, tlv_off, nl_batch_msg(b, idx), e);
+}
+
+/* Where the extended-ACK attributes of an NLMSG_ERROR start; 0 when the
+ * message is too short to hold its struct nlmsgerr. */
+static size_t error_tlv_off(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *me = mnl_nlmsg_get_payload(nlh);
+	size_t off = sizeof(*me);
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*me)))
+		return 0;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += me->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	return off;
+}
+
+/* An error answer to a message that asked for none (an nfnetlink batch
+ * begin marker) means the kernel refused the whole batch: no
+ * CAP_NET_ADMIN or an unknown subsystem (then nothing else is answered), or
+ * a commit that failed (then the messages' ACKs follow, and are left as
+ * stale). So nothing more is awaited. */
+static int refused(struct nl_batch *b, unsigned idx, const struct nlmsghdr *nlh, struct nl_err *e,
+		   int *first, unsigned *pending)
+{
+	const struct nlmsgerr *me = mnl_nlmsg_get_payload(nlh);
+	size_t off = error_tlv_off(nlh);
+
+	if (!off)
+		return -EBADMSG;
+	if (me->error == 0)
+		return 0;
+	finish_req(b, idx, me->error, nlh, off, e, first);
+	for (unsigned i = 0; i < b->n; i++)
+		b->req[i].done = true;
+	*pending = 0;
+	return 0;
 }
 
 static int handle(struct nl_batch *b, uint32_t seq0, const struct nlmsghdr *nlh, nl_data_cb cb,
@@ -200,20 +237,23 @@ static int handle(struct nl_batch *b, uint32_t seq0, const struct nlmsghdr *nlh,
 {
 	uint32_t idx = nlh->nlmsg_seq - seq0;
 
-	if (idx >= b->n || b->req[idx].done)
-		return 0; /* not ours, or stale: ignore */
+	if (idx >= b->n)
+		return 0; /* not ours */
+	if (b->req[idx].done) {
+		if (nlh->nlmsg_type == NLMSG_ERROR && !expects_answer(nl_batch_msg(b, idx)))
+			return refused(b, idx, nlh, e, first, pending);
+		return 0; /* stale: ignore */
+	}
 	switch (nlh->nlmsg_type) {
 	case NLMSG_NOOP:
 	case NLMSG_OVERRUN:
 		return 0;
 	case NLMSG_ERROR: {
 		const struct nlmsgerr *me = mnl_nlmsg_get_payload(nlh);
-		size_t off = sizeof(*me);
+		size_t off = error_tlv_off(nlh);
 
-		if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*me)))
+		if (!off)
 			return -EBADMSG;
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			off += me->msg.nlmsg_len - sizeof(struct nlmsghdr);
 		finish_req(b, idx, me->error, nlh, off, e, first);
 		(*pending)--;
 		return 0;
