@@ -375,7 +375,8 @@ int vn_store_list(const char *dir, struct vn_store_entry **out, unsigned *n, str
 		list_one(dir, d->d_name, &v[cnt++]);
 	}
 	closedir(dp);
-	qsort(v, cnt, sizeof(*v), by_file);
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), by_file);
 	*out = v;
 	*n = cnt;
 	return 0;

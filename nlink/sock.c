@@ -280,10 +280,45 @@ static int handle(struct nl_batch *b, uint32_t seq0, const struct nlmsghdr *nlh,
 	}
 }
 
+/* Sends requests [from, to) in one sendmsg and reads until each has its
+ * answer. Returns 0, or a transport error (the requests' own errors go to
+ * *first and e). */
+static int send_segment(struct nl_sock *s, struct nl_batch *b, unsigned from, unsigned to,
+			uint32_t seq0, nl_data_cb cb, void *data, struct nl_err *e, int *first)
+{
+	uint32_t off = b->req[from].off, end = to < b->n ? b->req[to].off : b->len;
+	unsigned pending = 0;
+
+	for (unsigned i = from; i < to; i++)
+		pending += !b->req[i].done;
+	if (mnl_socket_sendto(s->mnl, b->buf + off, end - off) < 0)
+		return nl_err_set(e, -errno, "send", "netlink request %s", b->req[from].obj);
+	while (pending) {
+		ssize_t n = mnl_socket_recvfrom(s->mnl, s->rbuf, NL_RECV_BUF);
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)s->rbuf;
+		int len = (int)n;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return nl_err_set(e, -errno, "receive", "netlink answer");
+		}
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			int err;
+
+			if (nlh->nlmsg_pid && nlh->nlmsg_pid != s->portid)
+				continue;
+			err = handle(b, seq0, nlh, cb, data, e, first, &pending);
+			if (err < 0)
+				return nl_err_set(e, err, "receive", "netlink answer");
+		}
+	}
+	return 0;
+}
+
 int nl_batch_send(struct nl_sock *s, struct nl_batch *b, nl_data_cb cb, void *data,
 		  struct nl_err *e)
 {
-	unsigned pending = 0;
 	uint32_t seq0;
 	int first = 0;
 
@@ -297,29 +332,19 @@ int nl_batch_send(struct nl_sock *s, struct nl_batch *b, nl_data_cb cb, void *da
 		nlh->nlmsg_seq = ++s->seq;
 		b->req[i].err = 0;
 		b->req[i].done = !expects_answer(nlh);
-		pending += !b->req[i].done;
 	}
-	if (mnl_socket_sendto(s->mnl, b->buf, b->len) < 0)
-		return nl_err_set(e, -errno, "send", "netlink request %s", b->req[0].obj);
-	while (pending) {
-		ssize_t n = mnl_socket_recvfrom(s->mnl, s->rbuf, NL_RECV_BUF);
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)s->rbuf;
-		int len = (int)n;
+	/* A socket runs one dump at a time (a second one is refused with
+	 * EBUSY), and a request sent behind a dump may run before the dump's
+	 * later parts are read: so a dump ends a send, and the requests after
+	 * it go in the next one. Everything else goes together. */
+	for (unsigned i = 0, j; i < b->n; i = j) {
+		int err;
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return first ? first : nl_err_set(e, -errno, "receive", "netlink answer");
-		}
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			int err;
-
-			if (nlh->nlmsg_pid && nlh->nlmsg_pid != s->portid)
-				continue;
-			err = handle(b, seq0, nlh, cb, data, e, &first, &pending);
-			if (err < 0)
-				return first ? first : nl_err_set(e, err, "receive", "netlink answer");
-		}
+		for (j = i; j < b->n && !is_dump(nl_batch_msg(b, j)->nlmsg_flags);)
+			j++;
+		j += j < b->n;
+		if ((err = send_segment(s, b, i, j, seq0, cb, data, e, &first)))
+			return first ? first : err;
 	}
 	return first;
 }

@@ -15,6 +15,10 @@
 
 static char tmpdir[64];
 
+/* th_str's strings, freed at teardown */
+static char **owned;
+static size_t nowned;
+
 static bool ci(void)
 {
 	const char *v = getenv("CI");
@@ -77,6 +81,11 @@ void th_netns_setup(void)
 
 void th_netns_teardown(void)
 {
+	for (size_t i = 0; i < nowned; i++)
+		free(owned[i]);
+	free(owned);
+	owned = NULL;
+	nowned = 0;
 	if (tmpdir[0])
 		th_sh("rm -rf '%s'", tmpdir);
 	tmpdir[0] = '\0';
@@ -96,6 +105,18 @@ static char *vfmt(const char *fmt, va_list ap)
 	return s;
 }
 
+static int system_stderr(const char *cmd)
+{
+	char *wrapped = NULL;
+	int st;
+
+	if (asprintf(&wrapped, "exec 1>&2\n%s", cmd) < 0)
+		return -1;
+	st = system(wrapped);
+	free(wrapped);
+	return st;
+}
+
 int th_sh(const char *fmt, ...)
 {
 	va_list ap;
@@ -106,7 +127,8 @@ int th_sh(const char *fmt, ...)
 	cmd = vfmt(fmt, ap);
 	va_end(ap);
 	fflush(NULL);
-	st = system(cmd);
+	/* stdout is the TAP stream: what commands print goes to the log */
+	st = system_stderr(cmd);
 	free(cmd);
 	if (st == -1 || !WIFEXITED(st))
 		return -1;
@@ -149,6 +171,21 @@ char *th_out(int *status, const char *fmt, ...)
 	va_start(ap, fmt);
 	s = vout(status, fmt, ap);
 	va_end(ap);
+	return s;
+}
+
+const char *th_str(const char *fmt, ...)
+{
+	char **grown = realloc(owned, (nowned + 1) * sizeof(*owned));
+	va_list ap;
+	char *s;
+
+	ck_assert_ptr_nonnull(grown);
+	owned = grown;
+	va_start(ap, fmt);
+	s = vout(NULL, fmt, ap);
+	va_end(ap);
+	owned[nowned++] = s;
 	return s;
 }
 

@@ -29,6 +29,9 @@ int th_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Runs a command and returns its standard output (malloc'd; never NULL);
  * *status gets the exit status when status is not NULL. */
 char *th_out(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Like th_out, but the string belongs to the harness and is freed when the
+ * test ends: for inline use in assertions. Trailing newlines stay. */
+const char *th_str(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Runs a command and parses its standard output as JSON (ip -j, nft -j);
  * fails the test if it is not JSON. Free with json_object_put. */
 json_object *th_json(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,0 +1,107 @@
+/* print — JSON and plain output of networks; see print.h. */
+#include "print.h"
+
+#include <json-c/json.h>
+#include <string.h>
+
+static struct json_object *jstr_or_null(const char *s)
+{
+	return s && s[0] ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *jprefix(const struct nl_prefix *p, bool len)
+{
+	char buf[NL_PREFIX_STRLEN];
+
+	return json_object_new_string(nl_prefix_str(p, len, buf, sizeof(buf)));
+}
+
+static struct json_object *jdhcp(const struct vn_net *n)
+{
+	struct json_object *o;
+
+	if (!n->nsubnets || !n->subnet[0].dhcp)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "start", jprefix(&n->subnet[0].dhcp_start, false));
+	json_object_object_add(o, "end", jprefix(&n->subnet[0].dhcp_end, false));
+	return o;
+}
+
+struct json_object *vc_status_json(const struct vn_status *st)
+{
+	const struct vn_net *n = &st->net;
+	struct json_object *o = json_object_new_object(), *subnets = json_object_new_array(),
+			   *ports = json_object_new_array();
+
+	for (unsigned i = 0; i < n->nsubnets; i++)
+		json_object_array_add(subnets, jprefix(&n->subnet[i].prefix, true));
+	for (unsigned i = 0; i < st->ports.n; i++)
+		json_object_array_add(ports, json_object_new_string(st->ports.name[i]));
+	json_object_object_add(o, "name", json_object_new_string(n->name));
+	json_object_object_add(o, "model", json_object_new_string(vn_model_name(n->model)));
+	json_object_object_add(o, "bridge", json_object_new_string(n->bridge));
+	json_object_object_add(o, "subnets", subnets);
+	json_object_object_add(o, "gateway",
+			       n->nsubnets ? jprefix(&n->subnet[0].gateway, false) : NULL);
+	json_object_object_add(o, "mtu", n->mtu ? json_object_new_int((int)n->mtu) : NULL);
+	json_object_object_add(o, "dhcp", jdhcp(n));
+	json_object_object_add(o, "uplink", jstr_or_null(n->uplink));
+	json_object_object_add(o, "isolate_ports", json_object_new_boolean(n->isolate_ports));
+	json_object_object_add(o, "state", json_object_new_string(vn_state_name(st->state)));
+	if (st->state == VN_STATE_DEGRADED)
+		json_object_object_add(o, "reason", json_object_new_string(st->why));
+	json_object_object_add(o, "ports", ports);
+	return o;
+}
+
+static const char *first_subnet(const struct vn_net *n, char *buf)
+{
+	if (!n->nsubnets)
+		return n->uplink[0] ? n->uplink : "-";
+	return nl_prefix_str(&n->subnet[0].prefix, true, buf, NL_PREFIX_STRLEN);
+}
+
+void vc_status_row(FILE *f, const struct vn_status *st)
+{
+	char buf[NL_PREFIX_STRLEN];
+
+	if (!st) {
+		fprintf(f, "%-15s %-8s %-15s %-18s %-8s %s\n", "NAME", "MODEL", "BRIDGE",
+			"SUBNET/UPLINK", "STATE", "PORTS");
+		return;
+	}
+	fprintf(f, "%-15s %-8s %-15s %-18s %-8s %u\n", st->net.name, vn_model_name(st->net.model),
+		st->net.bridge, first_subnet(&st->net, buf), vn_state_name(st->state),
+		st->ports.n);
+}
+
+void vc_status_print(FILE *f, const struct vn_status *st)
+{
+	const struct vn_net *n = &st->net;
+	char a[NL_PREFIX_STRLEN], b[NL_PREFIX_STRLEN], c[NL_PREFIX_STRLEN];
+
+	fprintf(f, "%s  %s  %s%s%s\n", n->name, vn_model_name(n->model), vn_state_name(st->state),
+		st->state == VN_STATE_DEGRADED ? ": " : "", st->state == VN_STATE_DEGRADED ? st->why : "");
+	fprintf(f, "  bridge   %s", n->bridge);
+	if (n->mtu)
+		fprintf(f, "  mtu %u", n->mtu);
+	fprintf(f, "%s\n", n->isolate_ports ? "  isolated ports" : "");
+	if (n->uplink[0])
+		fprintf(f, "  uplink   %s\n", n->uplink);
+	for (unsigned i = 0; i < n->nsubnets; i++) {
+		const struct vn_subnet *s = &n->subnet[i];
+
+		fprintf(f, "  subnet   %s  gateway %s", nl_prefix_str(&s->prefix, true, a, sizeof(a)),
+			nl_prefix_str(&s->gateway, false, b, sizeof(b)));
+		if (s->dhcp)
+			fprintf(f, "  dhcp %s-%s\n", nl_prefix_str(&s->dhcp_start, false, a, sizeof(a)),
+				nl_prefix_str(&s->dhcp_end, false, c, sizeof(c)));
+		else
+			fprintf(f, "  dhcp off\n");
+	}
+	fprintf(f, "  ports   ");
+	for (unsigned i = 0; i < st->ports.n; i++)
+		fprintf(f, " %s", st->ports.name[i]);
+	fprintf(f, "%s\n", st->ports.n ? "" : " -");
+}

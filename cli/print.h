@@ -1,0 +1,19 @@
+/* print — how the CLI shows networks: JSON through json-c (-j), or short
+ * aligned tables like `ip -br`. */
+#ifndef VNET_CLI_PRINT_H
+#define VNET_CLI_PRINT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "netd.h"
+
+struct json_object;
+
+/* The object `show -j` prints and `list -j` holds. Caller puts it. */
+struct json_object *vc_status_json(const struct vn_status *st);
+void vc_status_print(FILE *f, const struct vn_status *st);
+/* One row of `vnet list`; header first when st is NULL. */
+void vc_status_row(FILE *f, const struct vn_status *st);
+
+#endif

@@ -1,0 +1,108 @@
+/* vnet — the command line: parses arguments, calls the engine (netd/),
+ * prints. No policy lives here. Exit codes: 0 done; 1 the kernel or a
+ * program refused (what was done is rolled back); 2 bad usage or value
+ * (nothing done); 3 no such network or object; 4 conflict (exists
+ * differently, overlaps, not ours). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "netd.h"
+#include "cli.h"
+
+static int cmd_help(struct vn_ctx *c, int argc, char **argv);
+
+static const struct vc_cmd cmds[] = {
+	{"create", vc_create,
+	 "create isolated|routed|nat NAME SUBNET [--bridge BR] [--gateway IP] [--mtu N]\n"
+	 "            [--dhcp START-END | --no-dhcp] [--isolate-ports]\n"
+	 "       vnet create bridged NAME --uplink IFACE [--bridge BR] [--mtu N]",
+	 "Define a network and run it. The same definition again changes nothing;\n"
+	 "a different one is refused (exit 4) naming the difference.",
+	 true},
+	{"destroy", vc_destroy, "destroy NAME",
+	 "Stop a network and forget it. Ports still attached are released and named.", true},
+	{"up", vc_up, "up NAME | --all",
+	 "Run a stored network again (after a reboot, or to repair drift).", true},
+	{"down", vc_down, "down NAME", "Stop a network, keep its definition.", true},
+	{"port", vc_port, "port add NAME IFNAME | port del IFNAME",
+	 "Attach an existing interface to a network (up, the network's MTU, its port\n"
+	 "flags), or detach it (released and down).",
+	 true},
+	{"list", vc_list, "list [-j]", "The networks, one line each, or a JSON array.", true},
+	{"show", vc_show, "show NAME [-j]", "One network: definition, state, ports.", true},
+	{"help", cmd_help, "help [COMMAND]", "What a command does.", false},
+};
+
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static const struct vc_cmd *find_cmd(const char *name)
+{
+	for (unsigned i = 0; i < NCMDS; i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
+static void overview(FILE *f)
+{
+	fprintf(f, "usage: vnet COMMAND [ARGS]   (vnet " VNET_VERSION ")\n\n");
+	for (unsigned i = 0; i < NCMDS; i++)
+		fprintf(f, "  vnet %s\n", cmds[i].usage);
+	fprintf(f, "\n  vnet --version | --help | help COMMAND\n\n"
+		   "Environment: VNET_CONF_DIR (definitions, default /etc/vnet),\n"
+		   "             VNET_RUN_DIR (runtime state and the lock, default /run/vnet).\n"
+		   "Exit codes: 0 done; 1 the kernel or a program refused (rolled back);\n"
+		   "            2 bad usage or value (nothing done); 3 no such network or object;\n"
+		   "            4 conflict (exists differently, overlaps, not vnet's).\n");
+}
+
+static int cmd_help(struct vn_ctx *c, int argc, char **argv)
+{
+	const struct vc_cmd *k;
+
+	(void)c;
+	if (argc < 2) {
+		overview(stdout);
+		return 0;
+	}
+	if (!(k = find_cmd(argv[1])))
+		return vc_usage("help", "no command %s", argv[1]);
+	printf("usage: vnet %s\n\n%s\n", k->usage, k->help);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct vc_cmd *k;
+	struct vn_ctx c;
+	struct nl_err e;
+	int code;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		overview(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("vnet " VNET_VERSION "\n");
+		return 0;
+	}
+	if (!(k = find_cmd(argv[1]))) {
+		fprintf(stderr, "vnet: unknown command %s (see vnet --help)\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	optind = 0;
+	opterr = 0;
+	if (!k->needs_ctx)
+		return k->run(NULL, argc - 1, argv + 1);
+	if (vn_ctx_open(&c, &e))
+		return vc_fail(&e);
+	code = k->run(&c, argc - 1, argv + 1);
+	vn_ctx_close(&c);
+	return code;
+}

@@ -1,0 +1,109 @@
+/* ctx — the engine's context: folders, sockets, the lock. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fw.h"
+#include "internal.h"
+
+static void dir_from_env(char *dst, size_t n, const char *var, const char *def)
+{
+	const char *v = getenv(var);
+
+	snprintf(dst, n, "%s", v && v[0] ? v : def);
+}
+
+int vn_ctx_open(struct vn_ctx *c, struct nl_err *e)
+{
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	c->lock_fd = -1;
+	dir_from_env(c->conf_dir, sizeof(c->conf_dir), "VNET_CONF_DIR", "/etc/vnet");
+	dir_from_env(c->run_dir, sizeof(c->run_dir), "VNET_RUN_DIR", "/run/vnet");
+#ifdef VNET_FAULT_INJECTION
+	c->fail_step = getenv("VNET_FAIL_STEP");
+#endif
+	c->b = nl_batch_new();
+	if (!c->b)
+		return nl_err_set(e, -ENOMEM, "start", "vnet");
+	err = nl_sock_open(&c->rt, NETLINK_ROUTE, e);
+	if (err)
+		vn_ctx_close(c);
+	return err;
+}
+
+void vn_ctx_close(struct vn_ctx *c)
+{
+	if (c->fw) {
+		fw_close(c->fw);
+		free(c->fw);
+	}
+	if (c->rt.mnl)
+		nl_sock_close(&c->rt);
+	nl_batch_free(c->b);
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
+	memset(c, 0, sizeof(*c));
+	c->lock_fd = -1;
+}
+
+int vn_fw(struct vn_ctx *c, struct fw **fw, struct nl_err *e)
+{
+	int err;
+
+	if (!c->fw) {
+		c->fw = calloc(1, sizeof(*c->fw));
+		if (!c->fw)
+			return nl_err_set(e, -ENOMEM, "open", "nftables");
+		if ((err = fw_open(c->fw, e))) {
+			free(c->fw);
+			c->fw = NULL;
+			return err;
+		}
+	}
+	*fw = c->fw;
+	return 0;
+}
+
+static int mkdirs(const char *dir, struct nl_err *e)
+{
+	char p[sizeof(((struct vn_ctx *)0)->run_dir)];
+
+	snprintf(p, sizeof(p), "%s", dir);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return nl_err_set(e, -errno, "create folder", "%s", p);
+		*s = '/';
+	}
+	if (mkdir(p, 0755) < 0 && errno != EEXIST)
+		return nl_err_set(e, -errno, "create folder", "%s", p);
+	return 0;
+}
+
+int vn_lock(struct vn_ctx *c, struct nl_err *e)
+{
+	char path[320];
+	int err;
+
+	if (c->lock_fd >= 0)
+		return 0;
+	if ((err = mkdirs(c->run_dir, e)))
+		return err;
+	snprintf(path, sizeof(path), "%s/lock", c->run_dir);
+	c->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (c->lock_fd < 0)
+		return nl_err_set(e, -errno, "open", "lock %s", path);
+	while (flock(c->lock_fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return nl_err_set(e, -errno, "take", "lock %s", path);
+	return 0;
+}

@@ -1,0 +1,56 @@
+/* internal — what the engine's modules share and nobody else sees. */
+#ifndef VNET_NETD_INTERNAL_H
+#define VNET_NETD_INTERNAL_H
+
+#include "link.h"
+#include "netd.h"
+
+#define VN_ALIAS_PREFIX "vnet:" /* IFLA_IFALIAS of what vnet created: "vnet:NAME" */
+
+/* One run of the apply walk over a network's steps (model.c). */
+struct vn_run {
+	struct vn_ctx *c;
+	const struct vn_net *n;
+	struct nl_link br;	/* the bridge, once the bridge step ran */
+	bool fresh;		/* nothing of the network ran before this call */
+	bool made_bridge;	/* this call created the bridge */
+	bool forward_on[2];	/* this call turned on IPv4 / IPv6 forwarding */
+	bool uplink_moved;	/* this call moved the uplink into the bridge */
+};
+
+int vn_lock(struct vn_ctx *c, struct nl_err *e);
+int vn_fw(struct vn_ctx *c, struct fw **fw, struct nl_err *e);
+
+/* Brings the network to "running": each step of its model ensures its part
+ * exists; on failure the steps this call did are undone. */
+int vn_apply(struct vn_run *r, struct nl_err *e);
+/* Takes down everything that runs of the network, tolerating what is
+ * missing; released gets the guests' ports that were still attached. */
+int vn_teardown(struct vn_ctx *c, const struct vn_net *n, struct vn_ports *released,
+		struct nl_err *e);
+
+/* nl_data_cb that decodes a link reply into the struct nl_link at data. */
+int vn_got_link(const struct nlmsghdr *nlh, unsigned idx, void *data);
+
+/* Whether link l is the bridge vnet made for network name. */
+bool vn_link_is_ours(const struct nl_link *l, const char *name);
+/* Gets the bridge of n: 0 and *l when it exists and is ours; -ENODEV when
+ * absent; -EEXIST (kind conflict) when a link of that name is not ours. */
+int vn_bridge_get(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l, struct nl_err *e);
+
+/* Refuses subnets that overlap another vnet network or an address or
+ * non-default route of the host (naming the interface); checks a bridged
+ * network's uplink. */
+int vn_check_host(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
+
+/* bridged: move the uplink's addresses and routes to the bridge (written
+ * down first in $VNET_RUN_DIR/NAME.uplink), and give them back. */
+int vn_uplink_move(struct vn_run *r, struct nl_err *e);
+int vn_uplink_restore(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
+
+/* Sends b and succeeds when every request succeeded or failed with one of
+ * the errors the caller tolerates (0-terminated list of negative errnos). */
+int vn_send_tolerant(struct vn_ctx *c, struct nl_batch *b, const int *ok, nl_data_cb cb,
+		     void *data, struct nl_err *e);
+
+#endif

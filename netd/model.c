@@ -1,0 +1,348 @@
+/* model — what runs of each model, as data, and the one apply/undo walk.
+ *
+ * A model is a row of wants (bridge address, forwarding, rules, uplink);
+ * a step is a row saying which want it serves, how to ensure its part and
+ * how to undo it. vn_apply walks the steps in order (each one idempotent, so
+ * `up` repairs drift), and on failure undoes, in reverse, the steps this call
+ * did. vn_teardown undoes every step, tolerating what is already gone.
+ * Adding a model or an option means adding rows. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/if_addr.h>
+
+#include "addr.h"
+#include "fw.h"
+#include "internal.h"
+#include "plan.h"
+#include "sysctl.h"
+
+enum {
+	W_BRIDGE = 1u << 0,	/* a bridge of its own */
+	W_ADDRESS = 1u << 1,	/* the gateway's address on it */
+	W_FORWARD = 1u << 2,	/* ip_forward=1 */
+	W_RULES = 1u << 3,	/* an nftables plan */
+	W_UPLINK = 1u << 4,	/* an enslaved NIC, its addresses moved */
+};
+
+static const struct {
+	unsigned wants;
+	enum fw_model fw;
+} models[VN_NMODELS] = {
+	[VN_ISOLATED] = {W_BRIDGE | W_ADDRESS | W_RULES, FW_ISOLATED},
+	[VN_ROUTED] = {W_BRIDGE | W_ADDRESS | W_FORWARD | W_RULES, FW_ROUTED},
+	[VN_NAT] = {W_BRIDGE | W_ADDRESS | W_FORWARD | W_RULES, FW_NAT},
+	[VN_BRIDGED] = {W_BRIDGE | W_UPLINK, FW_BRIDGED},
+};
+
+bool vn_link_is_ours(const struct nl_link *l, const char *name)
+{
+	char want[sizeof(l->alias)];
+
+	snprintf(want, sizeof(want), VN_ALIAS_PREFIX "%s", name);
+	return !strcmp(l->kind, "bridge") && !strcmp(l->alias, want);
+}
+
+int vn_bridge_get(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l, struct nl_err *e)
+{
+	int err = nl_link_get(&c->rt, n->bridge, l, e);
+
+	if (err)
+		return err;
+	if (vn_link_is_ours(l, n->name))
+		return 0;
+	nl_err_set(e, -EEXIST, "", "bridge %s", n->bridge);
+	nl_err_kind(e, NL_ERR_CONFLICT);
+	return nl_err_msg(e, "%s %s exists and is not vnet's network %s (alias \"%s\")",
+			  l->kind[0] ? l->kind : "interface", n->bridge, n->name, l->alias);
+}
+
+int vn_send_tolerant(struct vn_ctx *c, struct nl_batch *b, const int *ok, nl_data_cb cb,
+		     void *data, struct nl_err *e)
+{
+	int err = nl_batch_send(&c->rt, b, cb, data, e);
+
+	if (!err)
+		return 0;
+	for (unsigned i = 0; i < b->n; i++) {
+		bool tolerated = b->req[i].err == 0;
+
+		for (const int *o = ok; *o && !tolerated; o++)
+			tolerated = b->req[i].err == *o;
+		if (!tolerated)
+			return b->req[i].err == err
+				       ? err
+				       : nl_err_set(e, b->req[i].err, b->req[i].op, "%s",
+						    b->req[i].obj);
+	}
+	nl_err_clear(e);
+	return 0;
+}
+
+int vn_got_link(const struct nlmsghdr *nlh, unsigned idx, void *data)
+{
+	(void)idx;
+	return nl_link_parse(nlh, data);
+}
+
+/* The bridge exists after this step: made now, or found and ours. Made in
+ * one send with a get, so the ifindex comes back; nothing else is changed
+ * in that send, so a name taken meanwhile by someone else is left alone. */
+static int step_bridge(struct vn_run *r, struct nl_err *e)
+{
+	const struct vn_net *n = r->n;
+	struct nl_bridge_opts o = {.mtu = n->mtu > 68 ? n->mtu - 1 : 69};
+	uint8_t mac[6];
+	struct nl_batch *b = r->c->b;
+	int err = vn_bridge_get(r->c, n, &r->br, e);
+
+	if (err != -ENODEV)
+		return err;
+	nl_err_clear(e);
+	r->fresh = true;
+	if (n->model == VN_BRIDGED) {
+		struct nl_link up;
+
+		if ((err = nl_link_get(&r->c->rt, n->uplink, &up, e)))
+			return err;
+		memcpy(mac, up.mac, sizeof(mac));
+		o.mtu = 0;
+	} else {
+		vn_net_bridge_mac(n, mac);
+	}
+	o.mac = mac;
+	nl_batch_reset(b);
+	if (nl_bridge_add_msg(b, n->bridge, &o) || nl_link_get_msg(b, 0, n->bridge))
+		return nl_err_set(e, -ENOBUFS, "create", "bridge %s", n->bridge);
+	err = nl_batch_send(&r->c->rt, b, vn_got_link, &r->br, e);
+	if (!err)
+		r->made_bridge = true;
+	return err;
+}
+
+static void undo_bridge(struct vn_run *r)
+{
+	if (r->made_bridge)
+		nl_link_del(&r->c->rt, r->n->bridge, NULL);
+}
+
+/* Pins the MTU (a change after creation: the bridge then no longer follows
+ * its smallest port; the create used another value, since setting the value
+ * a device already has changes nothing), marks the bridge as ours, brings it
+ * up, and adds the gateways' addresses. */
+static int step_configure(struct vn_run *r, struct nl_err *e)
+{
+	static const int ok[] = {-EEXIST, 0};
+	const struct vn_net *n = r->n;
+	char alias[64];
+	struct nl_link_change ch = {.mask = NL_LINK_UP | NL_LINK_ALIAS, .alias = alias};
+	struct nl_batch *b = r->c->b;
+	int err = 0;
+
+	snprintf(alias, sizeof(alias), VN_ALIAS_PREFIX "%s", n->name);
+	if (n->mtu) {
+		ch.mask |= NL_LINK_MTU;
+		ch.mtu = n->mtu;
+	}
+	nl_batch_reset(b);
+	err = nl_link_change_msg(b, r->br.ifindex, n->bridge, &ch);
+	for (unsigned i = 0; !err && i < n->nsubnets; i++) {
+		struct nl_ifaddr a = {.ifindex = r->br.ifindex, .addr = n->subnet[i].gateway};
+
+		if (a.addr.family == AF_INET6)
+			a.flags = IFA_F_NODAD;
+		err = nl_addr_add_msg(b, &a, n->bridge);
+	}
+	if (err)
+		return nl_err_set(e, err, "configure", "bridge %s", n->bridge);
+	return vn_send_tolerant(r->c, b, ok, NULL, NULL, e);
+}
+
+static int step_uplink(struct vn_run *r, struct nl_err *e)
+{
+	return vn_uplink_move(r, e);
+}
+
+static void undo_uplink(struct vn_run *r)
+{
+	if (r->uplink_moved)
+		vn_uplink_restore(r->c, r->n, NULL);
+}
+
+static const char *const forward_key[2] = {"ipv4/ip_forward", "ipv6/conf/all/forwarding"};
+
+/* Forwarding on for each family the network has; never turned off by
+ * destroy (others may rely on it), only by the rollback of the call that
+ * turned it on. */
+static int step_forward(struct vn_run *r, struct nl_err *e)
+{
+	for (unsigned f = 0; f < 2; f++) {
+		bool want = false;
+		char v[16];
+		int err;
+
+		for (unsigned i = 0; i < r->n->nsubnets; i++)
+			want |= r->n->subnet[i].prefix.family == (f ? AF_INET6 : AF_INET);
+		if (!want)
+			continue;
+		if ((err = nl_sysctl_read(forward_key[f], v, sizeof(v), e)))
+			return err;
+		if (!strcmp(v, "1"))
+			continue;
+		if ((err = nl_sysctl_write(forward_key[f], "1", e)))
+			return err;
+		r->forward_on[f] = true;
+	}
+	return 0;
+}
+
+static void undo_forward(struct vn_run *r)
+{
+	for (unsigned f = 0; f < 2; f++)
+		if (r->forward_on[f])
+			nl_sysctl_write(forward_key[f], "0", NULL);
+}
+
+static void fw_net_of(const struct vn_net *n, struct fw_net *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->name = n->name;
+	f->model = models[n->model].fw;
+	f->bridge = n->bridge;
+	f->isolate_ports = n->isolate_ports;
+	f->nsubnets = n->nsubnets;
+	for (unsigned i = 0; i < n->nsubnets && i < FW_MAX_SUBNETS; i++)
+		f->subnet[i] = n->subnet[i].prefix;
+}
+
+static int step_rules(struct vn_run *r, struct nl_err *e)
+{
+	struct fw_plan *plan = NULL;
+	struct fw_net f;
+	struct fw *fw;
+	int err;
+
+	fw_net_of(r->n, &f);
+	if ((err = vn_fw(r->c, &fw, e)) || (err = fw_plan_build(&f, &plan, e)))
+		return err;
+	err = fw_apply(fw, plan, e);
+	fw_plan_free(plan);
+	return err;
+}
+
+static int remove_rules(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
+{
+	struct fw_net f;
+	struct fw *fw;
+	int err;
+
+	fw_net_of(n, &f);
+	if ((err = vn_fw(c, &fw, e)))
+		return err;
+	return fw_remove(fw, &f, e);
+}
+
+static void undo_rules(struct vn_run *r)
+{
+	/* A repair (not fresh) may have found the rules in place: keep them. */
+	if (r->fresh)
+		remove_rules(r->c, r->n, NULL);
+}
+
+static const struct vn_step {
+	const char *name;
+	unsigned want;
+	int (*apply)(struct vn_run *r, struct nl_err *e);
+	void (*undo)(struct vn_run *r);
+} steps[] = {
+	{"bridge", W_BRIDGE, step_bridge, undo_bridge},
+	{"configure", W_BRIDGE, step_configure, NULL},	/* undone with the bridge */
+	{"uplink", W_UPLINK, step_uplink, undo_uplink},
+	{"forwarding", W_FORWARD, step_forward, undo_forward},
+	{"rules", W_RULES, step_rules, undo_rules},
+};
+
+#define NSTEPS (sizeof(steps) / sizeof(steps[0]))
+
+static int injected(struct vn_run *r, const struct vn_step *s, struct nl_err *e)
+{
+	if (!r->c->fail_step || strcmp(r->c->fail_step, s->name))
+		return 0;
+	nl_err_set(e, -EIO, s->name, "network %s", r->n->name);
+	return nl_err_msg(e, "failure injected by VNET_FAIL_STEP");
+}
+
+int vn_apply(struct vn_run *r, struct nl_err *e)
+{
+	unsigned wants = models[r->n->model].wants, i;
+	int err = 0;
+
+	for (i = 0; i < NSTEPS; i++) {
+		if (!(steps[i].want & wants))
+			continue;
+		if ((err = injected(r, &steps[i], e)) || (err = steps[i].apply(r, e)))
+			break;
+	}
+	if (!err)
+		return 0;
+	while (i-- > 0)
+		if ((steps[i].want & wants) && steps[i].undo)
+			steps[i].undo(r);
+	return err;
+}
+
+struct port_dump {
+	struct vn_ports *out;
+	const char *skip;	/* the uplink: not a guest's port */
+};
+
+static int got_port(const struct nlmsghdr *nlh, unsigned idx, void *data)
+{
+	struct port_dump *d = data;
+	struct nl_link l;
+
+	(void)idx;
+	if (nl_link_parse(nlh, &l) == 0 && strcmp(l.name, d->skip) && d->out->n < VN_MAX_PORTS)
+		snprintf(d->out->name[d->out->n++], NL_IFNAMSIZ, "%s", l.name);
+	return 0;
+}
+
+/* Lists the ports and deletes the bridge in one send: the dump runs first,
+ * so it names exactly the ports the delete releases. */
+static int delete_bridge(struct vn_ctx *c, const struct vn_net *n, const struct nl_link *br,
+			 struct vn_ports *released, struct nl_err *e)
+{
+	struct vn_ports none;
+	struct port_dump d = {.out = released ? released : &none, .skip = n->uplink};
+
+	nl_batch_reset(c->b);
+	if (nl_link_dump_msg(c->b, br->ifindex) || nl_link_del_msg(c->b, br->ifindex, n->bridge))
+		return nl_err_set(e, -ENOBUFS, "delete", "bridge %s", n->bridge);
+	return nl_batch_send(&c->rt, c->b, got_port, &d, e);
+}
+
+int vn_teardown(struct vn_ctx *c, const struct vn_net *n, struct vn_ports *released,
+		struct nl_err *e)
+{
+	unsigned wants = models[n->model].wants;
+	struct nl_link br;
+	struct nl_err e2;
+	int err = 0, err2;
+
+	if (released)
+		released->n = 0;
+	if (wants & W_RULES)
+		err = remove_rules(c, n, e);
+	err2 = vn_bridge_get(c, n, &br, err ? &e2 : e);
+	if (err2 == -ENODEV) {
+		if (!err)
+			nl_err_clear(e);
+		return err;
+	}
+	if (!err2 && (wants & W_UPLINK))
+		err2 = vn_uplink_restore(c, n, err ? &e2 : e);
+	if (!err2)
+		err2 = delete_bridge(c, n, &br, released, err ? &e2 : e);
+	return err ? err : err2;
+}

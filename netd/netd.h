@@ -1,0 +1,66 @@
+/* netd — the engine: networks are defined (their file) and run (bridge,
+ * addresses, forwarding, rules, services). Front ends (cli/, hooks/, vm/)
+ * call these functions and print; no policy lives in them.
+ *
+ * Every mutating call takes the one lock ($VNET_RUN_DIR/lock). create is
+ * idempotent (the same definition again converges and succeeds; a different
+ * one is a conflict naming the difference) and transactional (a failure
+ * undoes what that call made). Errors carry a kind (nlink/err.h) that the
+ * front ends turn into exit codes. */
+#ifndef VNET_NETD_H
+#define VNET_NETD_H
+
+#include <stdbool.h>
+
+#include "err.h"
+#include "net.h"
+#include "sock.h"
+
+struct fw;
+
+struct vn_ctx {
+	char conf_dir[256];	/* $VNET_CONF_DIR, default /etc/vnet */
+	char run_dir[256];	/* $VNET_RUN_DIR, default /run/vnet */
+	struct nl_sock rt;	/* rtnetlink */
+	struct fw *fw;		/* nftables, opened on first use */
+	struct nl_batch *b;	/* scratch batch */
+	int lock_fd;		/* -1 until vn_lock() */
+	const char *fail_step;	/* test builds: fail before this step (VNET_FAIL_STEP) */
+};
+
+int vn_ctx_open(struct vn_ctx *c, struct nl_err *e);
+void vn_ctx_close(struct vn_ctx *c);
+
+#define VN_MAX_PORTS 256
+
+struct vn_ports {
+	unsigned n;
+	char name[VN_MAX_PORTS][NL_IFNAMSIZ];
+};
+
+/* *existed tells whether the same network was there already (then nothing
+ * was created; what was missing of it was restored). */
+int vn_create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl_err *e);
+/* Stops and forgets; released gets the ports that were still attached. */
+int vn_destroy(struct vn_ctx *c, const char *name, struct vn_ports *released, struct nl_err *e);
+int vn_up(struct vn_ctx *c, const char *name, struct nl_err *e);
+int vn_down(struct vn_ctx *c, const char *name, struct vn_ports *released, struct nl_err *e);
+
+/* Attach an existing interface: the network's MTU, up, enslaved, port
+ * flags. Detach: released and down; *net gets the network's name. */
+int vn_port_add(struct vn_ctx *c, const char *name, const char *ifname, struct nl_err *e);
+int vn_port_del(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], struct nl_err *e);
+
+enum vn_state { VN_STATE_DOWN, VN_STATE_UP, VN_STATE_DEGRADED };
+
+struct vn_status {
+	struct vn_net net;
+	enum vn_state state;
+	char why[160];		/* what is missing, when degraded */
+	struct vn_ports ports;	/* guests' ports (not the uplink) */
+};
+
+const char *vn_state_name(enum vn_state s);
+int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_err *e);
+
+#endif

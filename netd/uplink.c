@@ -1,0 +1,257 @@
+/* uplink — the bridged model: the NIC joins the bridge, and its addresses
+ * and main-table routes move to the bridge so the host keeps its
+ * connectivity. What moves is written down first ($VNET_RUN_DIR/NAME.uplink)
+ * so that destroy, or a create killed halfway, gives exactly that back.
+ * Order keeps the host reachable: addresses are added on the bridge before
+ * the NIC joins (the bridge has the NIC's MAC), routes are swapped with
+ * NLM_F_REPLACE (atomic per route), and only then are the NIC's addresses
+ * removed. Routes in other tables are not moved (documented). Link-local
+ * IPv6 addresses and the kernel's own routes stay: each device has its own. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/if_addr.h>
+#include <unistd.h>
+#include <linux/rtnetlink.h>
+
+#include "addr.h"
+#include "internal.h"
+#include "route.h"
+
+#define MAX_MOVED 64
+
+struct moved {
+	unsigned naddrs, nroutes;
+	struct nl_ifaddr addr[MAX_MOVED];
+	struct nl_route route[MAX_MOVED];
+};
+
+static void record_path(const struct vn_ctx *c, const char *name, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/%s.uplink", c->run_dir, name);
+}
+
+/* The record is binary-free text, one object a line, so a person can read
+ * what vnet will give back. */
+static int record_write(struct vn_ctx *c, const char *name, const struct moved *m,
+			struct nl_err *e)
+{
+	char path[320], a[NL_PREFIX_STRLEN], g[NL_PREFIX_STRLEN], s[NL_PREFIX_STRLEN];
+	FILE *f;
+
+	record_path(c, name, path, sizeof(path));
+	if (!(f = fopen(path, "we")))
+		return nl_err_set(e, -errno, "write", "%s", path);
+	for (unsigned i = 0; i < m->naddrs; i++) {
+		const struct nl_ifaddr *x = &m->addr[i];
+
+		fprintf(f, "addr %s flags %u scope %u valid %u preferred %u label %s\n",
+			nl_prefix_str(&x->addr, true, a, sizeof(a)), x->flags, x->scope,
+			x->valid_lft, x->preferred_lft, x->label[0] ? x->label : "-");
+	}
+	for (unsigned i = 0; i < m->nroutes; i++) {
+		const struct nl_route *r = &m->route[i];
+
+		fprintf(f, "route %s via %s src %s metric %u proto %u scope %u type %u\n",
+			nl_prefix_str(&r->dst, true, a, sizeof(a)),
+			r->gw.family ? nl_prefix_str(&r->gw, false, g, sizeof(g)) : "-",
+			r->prefsrc.family ? nl_prefix_str(&r->prefsrc, false, s, sizeof(s)) : "-",
+			r->metric, r->protocol, r->scope, r->type);
+	}
+	if (fclose(f) != 0)
+		return nl_err_set(e, -errno, "write", "%s", path);
+	return 0;
+}
+
+static int parse_opt(const char *s, int mode, struct nl_prefix *p)
+{
+	if (!strcmp(s, "-")) {
+		memset(p, 0, sizeof(*p));
+		return 0;
+	}
+	return nl_prefix_parse(s, mode, NULL, p, NULL);
+}
+
+static int record_line(char *line, struct moved *m)
+{
+	char a[64], g[64], s[64], label[NL_IFNAMSIZ];
+	unsigned v[5];
+
+	if (sscanf(line, "addr %63s flags %u scope %u valid %u preferred %u label %15s", a, &v[0],
+		   &v[1], &v[2], &v[3], label) == 6 && m->naddrs < MAX_MOVED) {
+		struct nl_ifaddr *x = &m->addr[m->naddrs++];
+
+		*x = (struct nl_ifaddr){.flags = v[0], .scope = (uint8_t)v[1], .valid_lft = v[2],
+					.preferred_lft = v[3]};
+		snprintf(x->label, sizeof(x->label), "%s", strcmp(label, "-") ? label : "");
+		return nl_prefix_parse(a, NL_PREFIX_NEED_LEN, NULL, &x->addr, NULL);
+	}
+	if (sscanf(line, "route %63s via %63s src %63s metric %u proto %u scope %u type %u", a, g,
+		   s, &v[0], &v[1], &v[2], &v[3]) == 7 && m->nroutes < MAX_MOVED) {
+		struct nl_route *r = &m->route[m->nroutes++];
+
+		*r = (struct nl_route){.metric = v[0], .protocol = (uint8_t)v[1],
+				       .scope = (uint8_t)v[2], .type = (uint8_t)v[3]};
+		if (nl_prefix_parse(a, NL_PREFIX_NEED_LEN, NULL, &r->dst, NULL) ||
+		    parse_opt(g, NL_PREFIX_NO_LEN, &r->gw) || parse_opt(s, NL_PREFIX_NO_LEN, &r->prefsrc))
+			return -EINVAL;
+		r->family = r->dst.family;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* -ENOENT when nothing was written down. */
+static int record_read(struct vn_ctx *c, const char *name, struct moved *m, struct nl_err *e)
+{
+	char path[320], *line = NULL;
+	size_t cap = 0;
+	unsigned no = 0;
+	int err = 0;
+	FILE *f;
+
+	memset(m, 0, sizeof(*m));
+	record_path(c, name, path, sizeof(path));
+	if (!(f = fopen(path, "re")))
+		return errno == ENOENT ? -ENOENT : nl_err_set(e, -errno, "read", "%s", path);
+	while (!err && getline(&line, &cap, f) >= 0) {
+		no++;
+		if ((err = record_line(line, m)))
+			nl_err_set(e, err, "read", "%s:%u", path, no);
+	}
+	free(line);
+	fclose(f);
+	return err;
+}
+
+/* What of the uplink moves: its addresses but the link-local ones, and its
+ * main-table routes but the kernel's own. */
+static int collect(struct vn_ctx *c, int ifindex, struct moved *m, struct nl_err *e)
+{
+	struct nl_ifaddr *a = NULL;
+	struct nl_route *r = NULL;
+	unsigned na = 0, nr = 0;
+	int err = nl_addr_list(&c->rt, AF_UNSPEC, ifindex, &a, &na, e);
+
+	if (!err)
+		err = nl_route_list(&c->rt, AF_UNSPEC, &r, &nr, e);
+	for (unsigned i = 0; !err && i < na; i++)
+		if (a[i].scope != RT_SCOPE_LINK && a[i].scope != RT_SCOPE_HOST && m->naddrs < MAX_MOVED)
+			m->addr[m->naddrs++] = a[i];
+	for (unsigned i = 0; !err && i < nr; i++)
+		if (r[i].oif == ifindex && r[i].protocol != RTPROT_KERNEL && m->nroutes < MAX_MOVED)
+			m->route[m->nroutes++] = r[i];
+	free(a);
+	free(r);
+	return err;
+}
+
+/* Adds the addresses of m on ifindex (an IPv6 one without duplicate
+ * detection: it was in use a moment ago) into b. */
+static int add_addrs(struct nl_batch *b, const struct moved *m, int ifindex, const char *ifname)
+{
+	int err = 0;
+
+	for (unsigned i = 0; !err && i < m->naddrs; i++) {
+		struct nl_ifaddr a = m->addr[i];
+
+		a.ifindex = ifindex;
+		if (a.addr.family == AF_INET6)
+			a.flags |= IFA_F_NODAD;
+		err = nl_addr_add_msg(b, &a, ifname);
+	}
+	return err;
+}
+
+static int swap_routes(struct nl_batch *b, const struct moved *m, int oif)
+{
+	int err = 0;
+
+	for (unsigned i = 0; !err && i < m->nroutes; i++) {
+		struct nl_route r = m->route[i];
+
+		r.oif = oif;
+		err = nl_route_add_msg(b, &r, NL_ROUTE_REPLACE);
+	}
+	return err;
+}
+
+int vn_uplink_move(struct vn_run *r, struct nl_err *e)
+{
+	static const int ok[] = {-EEXIST, -EADDRNOTAVAIL, 0};
+	const struct vn_net *n = r->n;
+	struct nl_link_change join = {.mask = NL_LINK_MASTER | NL_LINK_UP, .master = r->br.ifindex};
+	struct nl_batch *b = r->c->b;
+	struct nl_link up;
+	struct moved *m;
+	int err;
+
+	if ((err = nl_link_get(&r->c->rt, n->uplink, &up, e)) || up.master == r->br.ifindex)
+		return err; /* absent, or moved already */
+	if (!(m = calloc(1, sizeof(*m))))
+		return nl_err_set(e, -ENOMEM, "move", "uplink %s", n->uplink);
+	if ((err = collect(r->c, up.ifindex, m, e)) || (err = record_write(r->c, n->name, m, e)))
+		goto out;
+	r->uplink_moved = true;
+	nl_batch_reset(b);
+	if ((err = add_addrs(b, m, r->br.ifindex, n->bridge)) ||
+	    (err = nl_link_change_msg(b, up.ifindex, n->uplink, &join)))
+		goto full;
+	if ((err = vn_send_tolerant(r->c, b, ok, NULL, NULL, e)))
+		goto out;
+	nl_batch_reset(b);
+	if ((err = swap_routes(b, m, r->br.ifindex)))
+		goto full;
+	for (unsigned i = 0; !err && i < m->naddrs; i++) {
+		struct nl_ifaddr a = m->addr[i];
+
+		a.ifindex = up.ifindex;
+		err = nl_addr_del_msg(b, &a, n->uplink);
+	}
+	if (!err) {
+		err = vn_send_tolerant(r->c, b, ok, NULL, NULL, e);
+		goto out;
+	}
+full:
+	nl_err_set(e, err, "move", "uplink %s", n->uplink);
+out:
+	free(m);
+	return err;
+}
+
+int vn_uplink_restore(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
+{
+	static const int ok[] = {-EEXIST, -ESRCH, -ENOENT, -ENETUNREACH, 0};
+	struct nl_link_change leave = {.mask = NL_LINK_MASTER, .master = 0};
+	char path[320];
+	struct nl_link up;
+	struct moved *m = calloc(1, sizeof(*m));
+	int err;
+
+	if (!m)
+		return nl_err_set(e, -ENOMEM, "restore", "uplink %s", n->uplink);
+	err = record_read(c, n->name, m, e);
+	if (err == -ENOENT)
+		err = 0; /* nothing was moved: just release the uplink */
+	if (!err && (err = nl_link_get(&c->rt, n->uplink, &up, e)) == -ENODEV)
+		err = 0, up.ifindex = 0; /* gone with its addresses: nothing to give back */
+	if (err || !up.ifindex)
+		goto out;
+	nl_batch_reset(c->b);
+	if ((err = add_addrs(c->b, m, up.ifindex, n->uplink)) ||
+	    (err = nl_link_change_msg(c->b, up.ifindex, n->uplink, &leave)) ||
+	    (err = swap_routes(c->b, m, up.ifindex))) {
+		nl_err_set(e, err, "restore", "uplink %s", n->uplink);
+		goto out;
+	}
+	err = vn_send_tolerant(c, c->b, ok, NULL, NULL, e);
+out:
+	if (!err) {
+		record_path(c, n->name, path, sizeof(path));
+		unlink(path);
+	}
+	free(m);
+	return err;
+}
