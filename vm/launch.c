@@ -1,0 +1,430 @@
+/* launch — `vnet vm start`: checks, MACs, taps, qemu; see launch.h.
+ * Order matters: everything that can refuse the input runs before the
+ * first tap exists, so a refusal leaves nothing behind. */
+#include "launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "link.h"
+#include "proc.h"
+#include "qmp.h"
+#include "tap.h"
+
+#define START_TIMEOUT_MS 30000
+#define MAC_TRIES	 16
+
+static const char *qemu_program(void)
+{
+	const char *q = getenv("VNET_QEMU");
+
+	return q && q[0] ? q : "qemu-system-x86_64";
+}
+
+/* One `vm start` at a time: names and MACs are checked and taken under it. */
+static int take_lock(struct vm_plan *p, struct nl_err *e)
+{
+	char path[300];
+	int err = vm_dir_make(p->run_dir, NULL, e);
+
+	if (err)
+		return err;
+	snprintf(path, sizeof(path), "%s/vm.lock", p->run_dir);
+	p->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (p->lock_fd < 0)
+		return nl_err_set(e, -errno, "open", "lock %s", path);
+	while (flock(p->lock_fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return nl_err_set(e, -errno, "take", "lock %s", path);
+	return 0;
+}
+
+static int not_running(struct vm_plan *p, struct nl_err *e)
+{
+	pid_t pid;
+
+	if (!vm_running(p->dir, &pid))
+		return 0;
+	nl_err_set(e, -EEXIST, "", "VM %s", p->d->name);
+	nl_err_kind(e, NL_ERR_CONFLICT);
+	nl_err_msg(e, "is running (pid %d)", (int)pid);
+	return -EEXIST;
+}
+
+static int check_file(const char *what, const char *path, struct nl_err *e)
+{
+	struct stat s;
+
+	if (!path[0])
+		return 0;
+	if (stat(path, &s) < 0) {
+		int err = nl_err_set(e, -errno, "", "%s %s", what, path);
+
+		nl_err_kind(e, NL_ERR_INVALID);
+		return err;
+	}
+	if (S_ISREG(s.st_mode) || S_ISBLK(s.st_mode))
+		return 0;
+	nl_err_set(e, -EINVAL, "", "%s %s", what, path);
+	nl_err_kind(e, NL_ERR_INVALID);
+	nl_err_msg(e, "is not a file or block device");
+	return -EINVAL;
+}
+
+static int check_files(const struct vm_desc *d, struct nl_err *e)
+{
+	int err = 0;
+
+	for (unsigned i = 0; !err && i < d->ndisks; i++)
+		err = check_file("disk", d->disk[i].path, e);
+	if (!err)
+		err = check_file("cdrom", d->cdrom, e);
+	if (!err)
+		err = check_file("kernel", d->kernel, e);
+	if (!err)
+		err = check_file("initrd", d->initrd, e);
+	return err;
+}
+
+/* Who has mac on NIC i's network already: the bridge or a port (links),
+ * this VM's earlier NICs, or a running VM's NIC there (vms). */
+static bool mac_taken(const struct vm_plan *p, unsigned i, const uint8_t mac[6],
+		      const struct nl_link *links, unsigned nlinks, const struct vm_state *vms,
+		      unsigned nvms, char *who, size_t n)
+{
+	for (unsigned k = 0; k < nlinks; k++)
+		if (links[k].has_mac && !memcmp(links[k].mac, mac, 6)) {
+			snprintf(who, n, "interface %s", links[k].name);
+			return true;
+		}
+	for (unsigned k = 0; k < i; k++)
+		if (!memcmp(p->f.nic[k].mac, mac, 6)) {
+			snprintf(who, n, "this VM's NIC %u", k);
+			return true;
+		}
+	for (unsigned v = 0; v < nvms; v++)
+		for (unsigned k = 0; vms[v].running && k < vms[v].nnics; k++)
+			if (!strcmp(vms[v].nic[k].net, p->d->nic[i].net) &&
+			    !memcmp(vms[v].nic[k].mac, mac, 6)) {
+				snprintf(who, n, "VM %s", vms[v].name);
+				return true;
+			}
+	return false;
+}
+
+/* The given MAC when free; else the derived one, or the next candidate. */
+static int pick_mac(struct vm_plan *p, unsigned i, const struct nl_link *links, unsigned nlinks,
+		    const struct vm_state *vms, unsigned nvms, struct nl_err *e)
+{
+	const struct vm_nic *nic = &p->d->nic[i];
+	uint8_t *mac = p->f.nic[i].mac;
+	char who[64], m[18];
+
+	if (nic->mac_given &&
+	    !mac_taken(p, i, nic->mac, links, nlinks, vms, nvms, who, sizeof(who))) {
+		memcpy(mac, nic->mac, 6);
+		return 0;
+	}
+	for (unsigned t = 0; !nic->mac_given && t < MAC_TRIES; t++) {
+		vm_mac_derive(p->d->name, i, t, mac);
+		if (!mac_taken(p, i, mac, links, nlinks, vms, nvms, who, sizeof(who)))
+			return 0;
+	}
+	nl_err_set(e, -EADDRINUSE, "", "MAC %s", vm_mac_str(nic->mac_given ? nic->mac : mac, m));
+	nl_err_kind(e, NL_ERR_CONFLICT);
+	nl_err_msg(e, "is already on network %s (%s)%s", nic->net, who,
+		   nic->mac_given ? "" : "; give one with mac=");
+	return -EADDRINUSE;
+}
+
+/* The bridge and its ports, with their MACs. */
+static int net_links(struct vn_ctx *c, const char *bridge, struct nl_link **out, unsigned *n,
+		     struct nl_err *e)
+{
+	struct nl_link br, *all;
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	if ((err = nl_link_get(&c->rt, bridge, &br, e)) ||
+	    (err = nl_link_list(&c->rt, br.ifindex, out, n, e)))
+		return err;
+	if (!(all = realloc(*out, (*n + 1) * sizeof(*all)))) {
+		free(*out);
+		*out = NULL;
+		return nl_err_set(e, -ENOMEM, "read", "bridge %s", bridge);
+	}
+	all[(*n)++] = br;
+	*out = all;
+	return 0;
+}
+
+/* NIC i's network exists and runs; its MTU is kept; its MAC is chosen. */
+static int resolve_nic(struct vn_ctx *c, struct vm_plan *p, unsigned i, struct vn_status *st,
+		       const struct vm_state *vms, unsigned nvms, struct nl_err *e)
+{
+	const char *net = p->d->nic[i].net;
+	struct nl_link *links = NULL;
+	unsigned nlinks = 0;
+	int err;
+
+	if ((err = vn_show(c, net, st, e)))
+		return err;
+	if (st->state == VN_STATE_DOWN) {
+		nl_err_set(e, -ENETDOWN, "", "network %s", net);
+		nl_err_msg(e, "is down (vnet up %s)", net);
+		return -ENETDOWN;
+	}
+	p->f.nic[i].mtu = st->net.mtu;
+	if (!(err = net_links(c, st->net.bridge, &links, &nlinks, e)))
+		err = pick_mac(p, i, links, nlinks, vms, nvms, e);
+	free(links);
+	return err;
+}
+
+static int resolve_nics(struct vn_ctx *c, struct vm_plan *p, struct nl_err *e)
+{
+	struct vn_status *st = malloc(sizeof(*st));
+	struct vm_state *vms = NULL;
+	unsigned nvms = 0;
+	int err = st ? vm_state_list(p->run_dir, &vms, &nvms, e) : -ENOMEM;
+
+	if (err == -ENOMEM)
+		nl_err_set(e, err, "read", "networks");
+	for (unsigned i = 0; !err && i < p->d->nnics; i++)
+		err = resolve_nic(c, p, i, st, vms, nvms, e);
+	free(vms);
+	free(st);
+	return err;
+}
+
+/* "vm-NAME-I" when it fits and is free, else the kernel's "vmtapN". */
+static void tap_name(const char *vm, unsigned i, char name[NL_IFNAMSIZ])
+{
+	char want[VM_NAME_MAX + 16];
+
+	snprintf(want, sizeof(want), "vm-%s-%u", vm, i);
+	if (strlen(want) >= NL_IFNAMSIZ || if_nametoindex(want))
+		snprintf(want, sizeof(want), "vmtap%%d");
+	memcpy(name, want, NL_IFNAMSIZ - 1);
+	name[NL_IFNAMSIZ - 1] = '\0';
+}
+
+static void keep(struct vm_plan *p, const int *fds, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++)
+		p->fds[p->nfds++] = fds[k];
+}
+
+/* NIC i's tap (and vhost fds), attached to its network like `port add`. */
+static int open_nic(struct vn_ctx *c, struct vm_plan *p, unsigned i, struct nl_err *e)
+{
+	struct nl_tap_opts o = {.vnet_hdr = true, .owner = (uid_t)-1, .group = (gid_t)-1};
+	struct vm_nic_fds *q = &p->f.nic[i];
+	char *name = p->st.nic[i].tap;
+	int err;
+
+	q->nq = vm_nic_queues(p->d, i);
+	o.multi_queue = q->nq > 1;
+	tap_name(p->d->name, i, name);
+	if ((err = nl_tap_open(name, &o, q->fds, q->nq, e)))
+		return err;
+	keep(p, q->fds, q->nq);
+	for (unsigned k = 0; p->f.vhost && k < q->nq; k++) {
+		q->vhostfds[k] = open("/dev/vhost-net", O_RDWR | O_CLOEXEC);
+		if (q->vhostfds[k] < 0)
+			return nl_err_set(e, -errno, "open", "/dev/vhost-net");
+		keep(p, &q->vhostfds[k], 1);
+	}
+	return vn_port_add(c, p->d->nic[i].net, name, e);
+}
+
+static void fill_state(struct vm_plan *p)
+{
+	const struct vm_desc *d = p->d;
+	struct vm_state *s = &p->st;
+
+	snprintf(s->name, sizeof(s->name), "%s", d->name);
+	s->memory = d->memory;
+	s->cpus = d->cpus;
+	s->kvm = p->f.kvm;
+	if (d->display == VM_DISPLAY_VNC)
+		snprintf(s->display, sizeof(s->display), "vnc=%s:%u", d->vnc_addr, d->vnc_display);
+	else
+		snprintf(s->display, sizeof(s->display), "%s", vm_display_name(d->display));
+	s->nnics = d->nnics;
+	for (unsigned i = 0; i < d->nnics; i++) {
+		snprintf(s->nic[i].net, sizeof(s->nic[i].net), "%s", d->nic[i].net);
+		s->nic[i].model = d->nic[i].model;
+		memcpy(s->nic[i].mac, p->f.nic[i].mac, 6);
+		s->nic[i].queues = vm_nic_queues(d, i);
+	}
+}
+
+/* The sockets' paths must fit sun_path: say so before anything exists. */
+static int check_dir(struct vm_plan *p, struct nl_err *e)
+{
+	if (strlen(p->dir) + 1 + strlen(VM_F_SERIAL_SOCK) < VM_SUN_PATH_MAX)
+		return 0;
+	nl_err_set(e, -ENAMETOOLONG, "", "VM folder %s", p->dir);
+	nl_err_kind(e, NL_ERR_INVALID);
+	nl_err_msg(e, "is too long for a socket path (set VNET_RUN_DIR shorter)");
+	return -ENAMETOOLONG;
+}
+
+/* Everything that can refuse the description, before anything is made. */
+static int check_all(struct vn_ctx *c, struct vm_plan *p, struct nl_err *e)
+{
+	int err;
+
+	if ((err = vm_desc_check(p->d, e)) ||
+	    (err = vm_path(p->run_dir, p->d->name, "", p->dir, sizeof(p->dir), e)) ||
+	    (err = check_dir(p, e)) || (err = take_lock(p, e)) || (err = not_running(p, e)) ||
+	    (err = check_files(p->d, e)))
+		return err;
+	return resolve_nics(c, p, e);
+}
+
+int vm_prepare(struct vn_ctx *c, const struct vm_desc *d, struct vm_plan *p, struct nl_err *e)
+{
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	p->d = d;
+	p->lock_fd = -1;
+	snprintf(p->run_dir, sizeof(p->run_dir), "%s", c->run_dir);
+	if ((err = check_all(c, p, e)))
+		goto out;
+	p->f.kvm = vm_kvm_usable(p->no_kvm, sizeof(p->no_kvm));
+	p->f.vhost = vm_vhost_usable();
+	p->f.qemu = qemu_program();
+	p->f.dir = p->dir;
+	fill_state(p);
+	if ((err = vm_dir_make(p->run_dir, d->name, e)))
+		goto out;
+	vm_dir_clean(p->run_dir, d->name);
+	for (unsigned i = 0; !err && i < d->nnics; i++)
+		err = open_nic(c, p, i, e);
+	if (!err && !(err = vm_state_save(p->run_dir, &p->st, e)))
+		err = vm_argv_build(d, &p->f, &p->argv, e);
+out:
+	if (err)
+		vm_plan_free(p);
+	return err;
+}
+
+void vm_plan_free(struct vm_plan *p)
+{
+	for (unsigned i = 0; i < p->nfds; i++)
+		close(p->fds[i]);
+	p->nfds = 0;
+	if (p->lock_fd >= 0)
+		close(p->lock_fd);
+	p->lock_fd = -1;
+	vm_argv_free(&p->argv);
+}
+
+/* The last line qemu wrote to its log (its error), or "". */
+static void last_line(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "re");
+	char line[512];
+
+	buf[0] = '\0';
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] && strncmp(line, "+ ", 2)) { /* not our trace of the command line */
+			size_t len = strnlen(line, n - 1);
+
+			memcpy(buf, line, len);
+			buf[len] = '\0';
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+static int qemu_exited(struct vm_plan *p, int status, struct nl_err *e)
+{
+	char log[VM_PATH_MAX + 16], line[200];
+
+	snprintf(log, sizeof(log), "%s/%s", p->dir, VM_F_QEMU_LOG);
+	last_line(log, line, sizeof(line));
+	nl_err_set(e, -ECHILD, "start", "VM %s", p->d->name);
+	if (WIFSIGNALED(status))
+		nl_err_msg(e, "qemu was killed by signal %d", WTERMSIG(status));
+	else
+		nl_err_msg(e, "qemu exited with status %d: %s", WEXITSTATUS(status),
+			   line[0] ? line : "(no message; see its log)");
+	return -ECHILD;
+}
+
+/* Until QMP answers (qemu is up) or qemu exits (its error). */
+static int wait_ready(struct vm_plan *p, pid_t pid, struct nl_err *e)
+{
+	const struct timespec tick = {0, 20 * 1000 * 1000};
+	char sock[VM_PATH_MAX + 16];
+	struct vm_qmp q;
+	int status;
+
+	snprintf(sock, sizeof(sock), "%s/%s", p->dir, VM_F_QMP);
+	for (int ms = 0; ms < START_TIMEOUT_MS; ms += 20) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return qemu_exited(p, status, e);
+		if (vm_qmp_open(&q, sock, 5000, NULL) == 0) {
+			vm_qmp_close(&q);
+			return 0;
+		}
+		nanosleep(&tick, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	nl_err_set(e, -ETIMEDOUT, "start", "VM %s", p->d->name);
+	nl_err_msg(e, "QMP did not answer within %d s; qemu was killed", START_TIMEOUT_MS / 1000);
+	return -ETIMEDOUT;
+}
+
+/* qemu.log starts with the command line, as a shell trace would show it. */
+static void trace(struct vm_plan *p, const char *log)
+{
+	char *line = vm_argv_str(&p->argv);
+	FILE *f = fopen(log, "we");
+
+	if (f && line)
+		fprintf(f, "+ %s\n", line);
+	if (f)
+		fclose(f);
+	free(line);
+}
+
+int vm_launch(struct vm_plan *p, pid_t *pid, struct nl_err *e)
+{
+	char log[VM_PATH_MAX + 16];
+	int err;
+
+	snprintf(log, sizeof(log), "%s/%s", p->dir, VM_F_QEMU_LOG);
+	trace(p, log);
+	if ((err = vm_proc_spawn(p->argv.v, p->fds, p->nfds, log, pid, e)))
+		return err;
+	return wait_ready(p, *pid, e);
+}
+
+int vm_launch_foreground(struct vm_plan *p, struct nl_err *e)
+{
+	char log[VM_PATH_MAX + 16];
+
+	snprintf(log, sizeof(log), "%s/%s", p->dir, VM_F_QEMU_LOG);
+	trace(p, log);
+	return vm_proc_exec(p->argv.v, p->fds, p->nfds, e);
+}

@@ -1,0 +1,73 @@
+/* launch — what `vnet vm …` does, for the front end to call and print:
+ * start (checks, taps, qemu), stop, kill, one monitor command, the console.
+ *
+ * Start is two calls so the front end can speak between them (the TCG
+ * warning) and so --foreground can become qemu: vm_prepare() refuses bad
+ * input before anything exists (missing file, unknown or down network, bad
+ * or taken MAC, a running VM of that name), then opens each NIC's tap (vnet
+ * header; one queue per cpu for virtio with cpus > 1), attaches it through
+ * the engine exactly as `vnet port add` does, and builds qemu's command
+ * line; vm_launch() starts qemu and waits until QMP answers. The taps are
+ * not persistent: qemu holds their only fds once vm_plan_free() closed
+ * ours, so they vanish when qemu exits, however it exits.
+ *
+ * "A MAC already on the network" is one of the bridge's, one of its ports'
+ * (their host-side MACs), or one a running VM that vnet started has on that
+ * network (its vm.json). The bridge's learned FDB entries are not read. */
+#ifndef VNET_VM_LAUNCH_H
+#define VNET_VM_LAUNCH_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "desc.h"
+#include "netd.h"
+#include "qemu.h"
+#include "state.h"
+
+struct vm_plan {
+	const struct vm_desc *d;
+	char run_dir[256];
+	char dir[VM_PATH_MAX]; /* RUN_DIR/vm/NAME */
+	struct vm_facts f;
+	struct vm_state st; /* what vm.json says */
+	struct vm_argv argv;
+	char no_kvm[160]; /* why TCG, or "" with KVM */
+	int lock_fd;	  /* RUN_DIR/vm.lock, held until freed */
+	unsigned nfds;
+	int fds[VM_MAX_NICS * VM_MAX_QUEUES * 2]; /* taps' and vhost's, for qemu */
+};
+
+/* Checks, taps, command line (see above). On failure nothing of it stays. */
+int vm_prepare(struct vn_ctx *c, const struct vm_desc *d, struct vm_plan *p, struct nl_err *e);
+
+/* Starts qemu in the background (a new session, stderr in qemu.log) and
+ * waits until its QMP socket answers; *pid gets qemu's pid. When qemu
+ * exits instead, the error carries the last line qemu wrote. */
+int vm_launch(struct vm_plan *p, pid_t *pid, struct nl_err *e);
+
+/* Becomes qemu (--foreground); returns only on failure. */
+int vm_launch_foreground(struct vm_plan *p, struct nl_err *e);
+
+/* Closes our copies of the fds (qemu has its own), unlocks, frees. */
+void vm_plan_free(struct vm_plan *p);
+
+/* system_powerdown, then quit after timeout_s when qemu is still there.
+ * *how gets "powered down", "quit" or "was not running". Returns once
+ * qemu is gone and its taps with it. */
+int vm_stop(const char *run_dir, const char *name, unsigned timeout_s, const char **how,
+	    struct nl_err *e);
+/* SIGKILL; returns once qemu is gone and its taps with it. */
+int vm_kill(const char *run_dir, const char *name, bool *was_running, struct nl_err *e);
+
+/* One human monitor command ("info network"); *out (malloc'd) gets its text. */
+int vm_monitor(const char *run_dir, const char *name, const char *cmd, char **out,
+	       struct nl_err *e);
+
+/* A connection to the serial console's socket. */
+int vm_console_open(const char *run_dir, const char *name, int *fd, struct nl_err *e);
+/* Copies in -> sock and sock -> out until the escape byte arrives on in,
+ * in ends, or qemu closes the console. 0, or -errno. */
+int vm_console_relay(int sock, int in, int out, unsigned char escape);
+
+#endif
