@@ -218,6 +218,21 @@ START_TEST(folder_lists_good_definitions_and_names_bad_files)
 }
 END_TEST
 
+START_TEST(systemd_unit_verifies)
+{
+	const char *bin = getenv("VNET_BIN"), *src = getenv("VNET_SOURCE");
+	char unit[] = "/tmp/vnet-unit.XXXXXX";
+
+	ck_assert_msg(bin && src, "VNET_BIN and VNET_SOURCE are set by meson");
+	ck_assert_ptr_nonnull(mkdtemp(unit));
+	ck_assert_int_eq(th_sh("sed 's|/usr/local/sbin/vnet|%s|' %s/docs/vnet.service > %s/vnet.service",
+			       bin, src, unit), 0);
+	ck_assert_int_eq(th_sh("systemd-analyze verify --man=no %s/vnet.service", unit), 0);
+	ck_assert_int_eq(th_sh("grep -qx 'ExecStart=%s up --all' %s/vnet.service", bin, unit), 0);
+	th_sh("rm -rf %s", unit);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("unit_netd");
@@ -231,6 +246,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(t, bad_files_are_refused_naming_file_and_line, 0,
 			    sizeof(badfiles) / sizeof(badfiles[0]));
 	tcase_add_test(t, folder_lists_good_definitions_and_names_bad_files);
+	tcase_add_test(t, systemd_unit_verifies);
 	suite_add_tcase(s, t);
 	return s;
 }
