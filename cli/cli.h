@@ -44,5 +44,8 @@ int vc_port(struct vn_ctx *c, int argc, char **argv);
 int vc_list(struct vn_ctx *c, int argc, char **argv);
 int vc_show(struct vn_ctx *c, int argc, char **argv);
 
+/* cmd_tune.c */
+int vc_tune(struct vn_ctx *c, int argc, char **argv);
+
 
 #endif

@@ -36,6 +36,14 @@ static const struct vc_cmd cmds[] = {
 	 true},
 	{"list", vc_list, "list [-j]", "The networks, one line each, or a JSON array.", true},
 	{"show", vc_show, "show NAME [-j]", "One network: definition, state, ports.", true},
+	{"tune", vc_tune,
+	 "tune IFNAME [--gso on|off] [--tso on|off] [--gro on|off] [--txqueuelen N] [--auto] [-j]\n"
+	 "       vnet tune --report [IFNAME...] [-j]",
+	 "Set offloads and the queue length of a bridge, uplink, veth or tap, or report them\n"
+	 "(without IFNAME: vnet's bridges and their ports) with whether vhost-net is usable\n"
+	 "and taps can be multiqueue. On a tap TSO is qemu's (TUNSETOFFLOAD): left as is.\n"
+	 "--auto is the profile bench/offload measured: GSO and TSO on; named options win.",
+	 true},
 	{"help", cmd_help, "help [COMMAND]", "What a command does.", false},
 };
 
