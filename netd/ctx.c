@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fw.h"
 #include "internal.h"
 
 static void dir_from_env(char *dst, size_t n, const char *var, const char *def)
@@ -40,10 +39,8 @@ int vn_ctx_open(struct vn_ctx *c, struct nl_err *e)
 
 void vn_ctx_close(struct vn_ctx *c)
 {
-	if (c->fw) {
-		fw_close(c->fw);
-		free(c->fw);
-	}
+	if (c->fw_free)
+		c->fw_free(c->fw);
 	if (c->rt.mnl)
 		nl_sock_close(&c->rt);
 	nl_batch_free(c->b);
@@ -51,24 +48,6 @@ void vn_ctx_close(struct vn_ctx *c)
 		close(c->lock_fd);
 	memset(c, 0, sizeof(*c));
 	c->lock_fd = -1;
-}
-
-int vn_fw(struct vn_ctx *c, struct fw **fw, struct nl_err *e)
-{
-	int err;
-
-	if (!c->fw) {
-		c->fw = calloc(1, sizeof(*c->fw));
-		if (!c->fw)
-			return nl_err_set(e, -ENOMEM, "open", "nftables");
-		if ((err = fw_open(c->fw, e))) {
-			free(c->fw);
-			c->fw = NULL;
-			return err;
-		}
-	}
-	*fw = c->fw;
-	return 0;
 }
 
 static int mkdirs(const char *dir, struct nl_err *e)

@@ -12,6 +12,7 @@ struct vn_run {
 	struct vn_ctx *c;
 	const struct vn_net *n;
 	struct nl_link br;	/* the bridge, once the bridge step ran */
+	unsigned mtu;		/* the MTU the bridge is pinned at */
 	bool fresh;		/* nothing of the network ran before this call */
 	bool made_bridge;	/* this call created the bridge */
 	bool forward_on[2];	/* this call turned on IPv4 / IPv6 forwarding */
@@ -37,6 +38,10 @@ bool vn_link_is_ours(const struct nl_link *l, const char *name);
 /* Gets the bridge of n: 0 and *l when it exists and is ours; -ENODEV when
  * absent; -EEXIST (kind conflict) when a link of that name is not ours. */
 int vn_bridge_get(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l, struct nl_err *e);
+/* The cached ifindex of network name's bridge (0: none) and its MTU;
+ * saving ifindex 0 drops it. */
+int vn_bridge_index_load(const struct vn_ctx *c, const char *name, unsigned *mtu);
+void vn_bridge_index_save(const struct vn_ctx *c, const char *name, int ifindex, unsigned mtu);
 
 /* Refuses subnets that overlap another vnet network or an address or
  * non-default route of the host (naming the interface); checks a bridged

@@ -8,6 +8,7 @@
  * Adding a model or an option means adding rows. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/if_addr.h>
@@ -36,28 +37,6 @@ static const struct {
 	[VN_BRIDGED] = {W_BRIDGE | W_UPLINK, FW_BRIDGED},
 };
 
-bool vn_link_is_ours(const struct nl_link *l, const char *name)
-{
-	char want[sizeof(l->alias)];
-
-	snprintf(want, sizeof(want), VN_ALIAS_PREFIX "%s", name);
-	return !strcmp(l->kind, "bridge") && !strcmp(l->alias, want);
-}
-
-int vn_bridge_get(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l, struct nl_err *e)
-{
-	int err = nl_link_get(&c->rt, n->bridge, l, e);
-
-	if (err)
-		return err;
-	if (vn_link_is_ours(l, n->name))
-		return 0;
-	nl_err_set(e, -EEXIST, "", "bridge %s", n->bridge);
-	nl_err_kind(e, NL_ERR_CONFLICT);
-	return nl_err_msg(e, "%s %s exists and is not vnet's network %s (alias \"%s\")",
-			  l->kind[0] ? l->kind : "interface", n->bridge, n->name, l->alias);
-}
-
 int vn_send_tolerant(struct vn_ctx *c, struct nl_batch *b, const int *ok, nl_data_cb cb,
 		     void *data, struct nl_err *e)
 {
@@ -80,37 +59,36 @@ int vn_send_tolerant(struct vn_ctx *c, struct nl_batch *b, const int *ok, nl_dat
 	return 0;
 }
 
-int vn_got_link(const struct nlmsghdr *nlh, unsigned idx, void *data)
-{
-	(void)idx;
-	return nl_link_parse(nlh, data);
-}
-
 /* The bridge exists after this step: made now, or found and ours. Made in
  * one send with a get, so the ifindex comes back; nothing else is changed
  * in that send, so a name taken meanwhile by someone else is left alone. */
 static int step_bridge(struct vn_run *r, struct nl_err *e)
 {
 	const struct vn_net *n = r->n;
-	struct nl_bridge_opts o = {.mtu = n->mtu > 68 ? n->mtu - 1 : 69};
+	struct nl_bridge_opts o = {0};
 	uint8_t mac[6];
 	struct nl_batch *b = r->c->b;
 	int err = vn_bridge_get(r->c, n, &r->br, e);
 
+	r->mtu = n->mtu ? n->mtu : r->br.mtu;
 	if (err != -ENODEV)
 		return err;
 	nl_err_clear(e);
 	r->fresh = true;
+	vn_net_bridge_mac(n, mac);
 	if (n->model == VN_BRIDGED) {
 		struct nl_link up;
 
+		/* the uplink's MAC, so the LAN's neighbours keep theirs; and,
+		 * unless told otherwise, its MTU */
 		if ((err = nl_link_get(&r->c->rt, n->uplink, &up, e)))
 			return err;
 		memcpy(mac, up.mac, sizeof(mac));
-		o.mtu = 0;
-	} else {
-		vn_net_bridge_mac(n, mac);
+		r->mtu = n->mtu ? n->mtu : up.mtu;
 	}
+	/* created with another MTU than the one pinned in step_configure: a
+	 * change to the value a device has already changes nothing */
+	o.mtu = r->mtu > 68 ? r->mtu - 1 : 69;
 	o.mac = mac;
 	nl_batch_reset(b);
 	if (nl_bridge_add_msg(b, n->bridge, &o) || nl_link_get_msg(b, 0, n->bridge))
@@ -141,9 +119,9 @@ static int step_configure(struct vn_run *r, struct nl_err *e)
 	int err = 0;
 
 	snprintf(alias, sizeof(alias), VN_ALIAS_PREFIX "%s", n->name);
-	if (n->mtu) {
+	if (r->mtu) {
 		ch.mask |= NL_LINK_MTU;
-		ch.mtu = n->mtu;
+		ch.mtu = r->mtu;
 	}
 	nl_batch_reset(b);
 	err = nl_link_change_msg(b, r->br.ifindex, n->bridge, &ch);
@@ -156,7 +134,10 @@ static int step_configure(struct vn_run *r, struct nl_err *e)
 	}
 	if (err)
 		return nl_err_set(e, err, "configure", "bridge %s", n->bridge);
-	return vn_send_tolerant(r->c, b, ok, NULL, NULL, e);
+	if ((err = vn_send_tolerant(r->c, b, ok, NULL, NULL, e)))
+		return err;
+	vn_bridge_index_save(r->c, n->name, r->br.ifindex, r->mtu);
+	return 0;
 }
 
 static int step_uplink(struct vn_run *r, struct nl_err *e)
@@ -202,6 +183,33 @@ static void undo_forward(struct vn_run *r)
 	for (unsigned f = 0; f < 2; f++)
 		if (r->forward_on[f])
 			nl_sysctl_write(forward_key[f], "0", NULL);
+}
+
+/* The nftables socket lives as long as the context; ctx.c frees it through
+ * this, so that what only attaches ports never links the firewall. */
+static void fw_free(struct fw *fw)
+{
+	fw_close(fw);
+	free(fw);
+}
+
+int vn_fw(struct vn_ctx *c, struct fw **fw, struct nl_err *e)
+{
+	int err;
+
+	if (!c->fw) {
+		c->fw = calloc(1, sizeof(*c->fw));
+		if (!c->fw)
+			return nl_err_set(e, -ENOMEM, "open", "nftables");
+		if ((err = fw_open(c->fw, e))) {
+			free(c->fw);
+			c->fw = NULL;
+			return err;
+		}
+		c->fw_free = fw_free;
+	}
+	*fw = c->fw;
+	return 0;
 }
 
 static void fw_net_of(const struct vn_net *n, struct fw_net *f)
@@ -344,5 +352,7 @@ int vn_teardown(struct vn_ctx *c, const struct vn_net *n, struct vn_ports *relea
 		err2 = vn_uplink_restore(c, n, err ? &e2 : e);
 	if (!err2)
 		err2 = delete_bridge(c, n, &br, released, err ? &e2 : e);
+	if (!err2)
+		vn_bridge_index_save(c, n->name, 0, 0);
 	return err ? err : err2;
 }

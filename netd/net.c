@@ -220,7 +220,8 @@ int vn_net_from_args(const struct vn_net_args *a, struct vn_net *n, struct nl_er
 		snprintf(obj, sizeof(obj), "MTU %u", a->mtu);
 		return invalid(e, obj, "must be 68..65535");
 	}
-	n->mtu = a->mtu_given ? a->mtu : VN_DEFAULT_MTU;
+	/* bridged: 0 means the uplink's, read when the network starts */
+	n->mtu = a->mtu_given ? a->mtu : (n->model == VN_BRIDGED ? 0 : VN_DEFAULT_MTU);
 	n->isolate_ports = a->isolate_ports;
 	if (n->model == VN_BRIDGED) {
 		if ((err = refuse_for_bridged(a, e)))
@@ -245,7 +246,7 @@ int vn_net_check(const struct vn_net *n, struct nl_err *e)
 		return invalid(e, "model", "unknown");
 	if ((err = vn_name_check(n->name, e)) || (err = nl_ifname_check(n->bridge, "bridge", e)))
 		return err;
-	if (n->mtu < 68 || n->mtu > 65535)
+	if ((n->mtu < 68 && !(n->mtu == 0 && n->model == VN_BRIDGED)) || n->mtu > 65535)
 		return invalid(e, "mtu", "must be 68..65535");
 	if (n->model == VN_BRIDGED)
 		return n->nsubnets ? invalid(e, "subnet", "a bridged network has none")

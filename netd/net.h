@@ -29,7 +29,7 @@ struct vn_net {
 	enum vn_model model;
 	char bridge[NL_IFNAMSIZ];
 	char uplink[NL_IFNAMSIZ];	/* bridged only */
-	unsigned mtu;
+	unsigned mtu;		/* 0: bridged, the uplink's */
 	bool isolate_ports;
 	unsigned nsubnets;
 	struct vn_subnet subnet[VN_MAX_SUBNETS];

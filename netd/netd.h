@@ -23,6 +23,7 @@ struct vn_ctx {
 	char run_dir[256];	/* $VNET_RUN_DIR, default /run/vnet */
 	struct nl_sock rt;	/* rtnetlink */
 	struct fw *fw;		/* nftables, opened on first use */
+	void (*fw_free)(struct fw *fw);
 	struct nl_batch *b;	/* scratch batch */
 	int lock_fd;		/* -1 until vn_lock() */
 	const char *fail_step;	/* test builds: fail before this step (VNET_FAIL_STEP) */

@@ -21,8 +21,12 @@ int vn_net_write(FILE *f, const struct vn_net *n)
 	char a[NL_PREFIX_STRLEN], b[NL_PREFIX_STRLEN];
 
 	fprintf(f, "# vnet network definition, see vnet.conf(5)\n[network]\n");
-	fprintf(f, "name = %s\nmodel = %s\nbridge = %s\nmtu = %u\n", n->name,
-		vn_model_name(n->model), n->bridge, n->mtu);
+	fprintf(f, "name = %s\nmodel = %s\nbridge = %s\n", n->name, vn_model_name(n->model),
+		n->bridge);
+	if (n->mtu)
+		fprintf(f, "mtu = %u\n", n->mtu);
+	else
+		fprintf(f, "mtu = uplink\n");
 	if (n->uplink[0])
 		fprintf(f, "uplink = %s\n", n->uplink);
 	fprintf(f, "isolate-ports = %s\n", yesno(n->isolate_ports));
@@ -103,6 +107,10 @@ static int network_key(struct parse *p, const char *k, const char *v)
 		char *end;
 		unsigned long m = strtoul(v, &end, 10);
 
+		if (!strcmp(v, "uplink")) {
+			n->mtu = 0;
+			return 0;
+		}
 		if (!*v || *end || m > 65535)
 			return bad(p, "mtu \"%s\" is not a number up to 65535", v);
 		n->mtu = (unsigned)m;

@@ -311,6 +311,11 @@ static int send_segment(struct nl_sock *s, struct nl_batch *b, unsigned from, un
 			err = handle(b, seq0, nlh, cb, data, e, first, &pending);
 			if (err < 0)
 				return nl_err_set(e, err, "receive", "netlink answer");
+			/* nfnetlink checks CAP_NET_ADMIN once per datagram: without
+			 * it, it answers the first message with EPERM and drops
+			 * the others unanswered. */
+			if (s->proto == NETLINK_NETFILTER && b->req[from].err == -EPERM)
+				return 0;
 		}
 	}
 	return 0;

@@ -1,0 +1,85 @@
+/* bridge — recognising vnet's bridges, and the cache of their ifindex.
+ *
+ * A bridge is vnet's when its alias is "vnet:NAME". The ifindex of a
+ * running network's bridge, with the MTU it is pinned at, is kept in
+ * $VNET_RUN_DIR/NAME.ifindex so that attaching a port (the qemu hook's hot path) can enslave it in the same
+ * send that reads the bridge back to confirm the index. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+bool vn_link_is_ours(const struct nl_link *l, const char *name)
+{
+	char want[sizeof(l->alias)];
+
+	snprintf(want, sizeof(want), VN_ALIAS_PREFIX "%s", name);
+	return !strcmp(l->kind, "bridge") && !strcmp(l->alias, want);
+}
+
+int vn_bridge_get(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l, struct nl_err *e)
+{
+	int err = nl_link_get(&c->rt, n->bridge, l, e);
+
+	if (err)
+		return err;
+	if (vn_link_is_ours(l, n->name))
+		return 0;
+	nl_err_set(e, -EEXIST, "", "bridge %s", n->bridge);
+	nl_err_kind(e, NL_ERR_CONFLICT);
+	return nl_err_msg(e, "%s %s exists and is not vnet's network %s (alias \"%s\")",
+			  l->kind[0] ? l->kind : "interface", n->bridge, n->name, l->alias);
+}
+
+int vn_got_link(const struct nlmsghdr *nlh, unsigned idx, void *data)
+{
+	(void)idx;
+	return nl_link_parse(nlh, data);
+}
+
+static void index_path(const struct vn_ctx *c, const char *name, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/%s.ifindex", c->run_dir, name);
+}
+
+int vn_bridge_index_load(const struct vn_ctx *c, const char *name, unsigned *mtu)
+{
+	char path[320], buf[32];
+	int fd, ifindex = 0;
+	ssize_t n;
+
+	index_path(c, name, path, sizeof(path));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (sscanf(buf, "%d %u", &ifindex, mtu) != 2)
+		return 0;
+	return ifindex;
+}
+
+void vn_bridge_index_save(const struct vn_ctx *c, const char *name, int ifindex, unsigned mtu)
+{
+	char path[320], buf[32];
+	int fd, len;
+
+	index_path(c, name, path, sizeof(path));
+	if (ifindex <= 0) {
+		unlink(path);
+		return;
+	}
+	/* Best effort: without it, attaching takes one more round trip. */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+		return;
+	len = snprintf(buf, sizeof(buf), "%d %u\n", ifindex, mtu);
+	if (write(fd, buf, (size_t)len) != len)
+		unlink(path);
+	close(fd);
+}
