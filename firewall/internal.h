@@ -87,11 +87,13 @@ int fw_rule_str(const struct fw_rule *r, char *buf, size_t n);
 int fw_elem_str(const struct fw_elem *el, char *buf, size_t n);
 
 /* The batch builders (no socket): apply = create-or-replace the network's
- * objects, remove = ensure then delete them; both between BATCH_BEGIN and
- * BATCH_END. Append to b; -EMSGSIZE when b cannot hold them. */
-int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, struct nl_err *e);
+ * objects (with the table's skeleton when skel), remove = ensure then delete
+ * them; both between BATCH_BEGIN and BATCH_END. Append to b; -EMSGSIZE when
+ * b cannot hold them. */
+int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, bool skel, struct nl_err *e);
 int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, struct nl_err *e);
-/* A request for table inet vnet (answered with NFT_MSG_NEWTABLE or ENOENT). */
-int fw_batch_get_table(struct nl_batch *b, struct nl_err *e);
+/* Two reads: table inet vnet (NFT_MSG_NEWTABLE or ENOENT) and a dump of its
+ * rules. */
+int fw_batch_read(struct nl_batch *b, struct nl_err *e);
 
 #endif

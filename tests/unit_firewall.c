@@ -343,7 +343,7 @@ START_TEST(apply_batch_is_one_transaction_without_exclusive_creates)
 					NFT_MSG_DELRULE,      NFT_MSG_NEWCHAIN, NFT_MSG_DELRULE};
 	unsigned nw = sizeof(want) / sizeof(want[0]);
 
-	ck_assert_int_eq(fw_batch_apply(b, p, NULL), 0);
+	ck_assert_int_eq(fw_batch_apply(b, p, true, NULL), 0);
 	nl_batch_finish(b);
 	ck_assert_uint_eq(b->n, nw + 10 + 3 + 1);
 	for (unsigned i = 0; i < b->n; i++) {
@@ -364,6 +364,13 @@ START_TEST(apply_batch_is_one_transaction_without_exclusive_creates)
 	ck_assert_str_eq(b->req[nw].op, "add");
 	ck_assert_str_eq(b->req[nw + 10].obj, "map to_bridge element \"lan0\"");
 	ck_assert_str_eq(b->req[nw + 12].obj, "map nat_v4 element 10.0.1.0/24");
+	/* Without the skeleton (read intact), only the network's objects. */
+	nl_batch_reset(b);
+	ck_assert_int_eq(fw_batch_apply(b, p, false, NULL), 0);
+	nl_batch_finish(b);
+	ck_assert_uint_eq(b->n, 1 + 6 + 10 + 3 + 1);
+	ck_assert_uint_eq(msg_type(b, 1), NFT_MSG_NEWCHAIN);
+	ck_assert_str_eq(b->req[1].obj, "chain n1-in");
 	nl_batch_free(b);
 	fw_plan_free(p);
 }
@@ -404,7 +411,7 @@ START_TEST(batch_too_full_fails_clearly)
 
 	while (b->n < NL_BATCH_MAX - 20)
 		ck_assert_ptr_nonnull(nl_batch_add(b, 0x10, 0, "x", "filler"));
-	ck_assert_int_eq(fw_batch_apply(b, p, &e), -EMSGSIZE);
+	ck_assert_int_eq(fw_batch_apply(b, p, true, &e), -EMSGSIZE);
 	nl_err_str(&e, line, sizeof(line));
 	ck_assert_msg(strstr(line, "nftables batch: build: more objects than one batch holds"),
 		      "%s", line);
