@@ -108,13 +108,33 @@ int vn_tune_parse_txqlen(const char *text, unsigned *v, struct nl_err *e)
 	return 0;
 }
 
-/* The features one change sets, in one ethtool request. */
-struct plan {
+/* Features set in one ethtool request. */
+struct fset {
 	const char *names[VN_KNOB_N * KNOB_FEATS];
 	bool on[VN_KNOB_N * KNOB_FEATS];
 	bool was[VN_KNOB_N * KNOB_FEATS]; /* wanted before: for the undo */
 	unsigned n;
 };
+
+/* must: the knobs' own features, which have to take; may: the siblings,
+ * which follow where the device lets them. A bridge derives some from its
+ * ports: with a port's TSO off, its tx-tcp-accecn-segmentation stays off
+ * whatever is asked (`ethtool -K br0 tso on` says "off [requested on]"). */
+struct plan {
+	struct fset must, may;
+};
+
+static void fset_add(struct fset *s, const struct nl_feature *f, bool on)
+{
+	s->names[s->n] = f->name;
+	s->was[s->n] = f->wanted;
+	s->on[s->n++] = on;
+}
+
+static bool already(const struct nl_feature *f, bool on)
+{
+	return f->active == on && f->wanted == on;
+}
 
 static int no_feature(struct nl_err *e, const char *ifname, const struct knob *k,
 		      const struct nl_feature *f, bool on)
@@ -126,9 +146,9 @@ static int no_feature(struct nl_err *e, const char *ifname, const struct knob *k
 			  f->active ? "on" : "off", on ? "on" : "off");
 }
 
-/* Adds knob k's features to pl; *done tells whether anything changes. The
- * knob's own feature must exist and be changeable (or already so); the
- * others follow where the device has them and lets them change. */
+/* Adds knob k's features to pl; *done tells whether its own changes. That
+ * one must exist and be changeable (or already so); the others follow where
+ * the device has them and lets them change. */
 static int plan_knob(const struct nl_features *cur, const char *ifname, const struct knob *k,
 		     bool on, struct plan *pl, unsigned char *done, struct nl_err *e)
 {
@@ -136,15 +156,13 @@ static int plan_knob(const struct nl_features *cur, const char *ifname, const st
 
 	if (!f || (f->fixed && f->active != on))
 		return no_feature(e, ifname, k, f, on);
-	*done = VN_TUNE_ALREADY;
-	for (unsigned i = 0; i < KNOB_FEATS && k->feat[i]; i++) {
+	*done = f->fixed || already(f, on) ? VN_TUNE_ALREADY : VN_TUNE_SET;
+	if (*done == VN_TUNE_SET)
+		fset_add(&pl->must, f, on);
+	for (unsigned i = 1; i < KNOB_FEATS && k->feat[i]; i++) {
 		f = nl_features_find(cur, k->feat[i]);
-		if (!f || f->fixed || (f->active == on && f->wanted == on))
-			continue;
-		pl->names[pl->n] = f->name;
-		pl->was[pl->n] = f->wanted;
-		pl->on[pl->n++] = on;
-		*done = VN_TUNE_SET;
+		if (f && !f->fixed && !already(f, on))
+			fset_add(&pl->may, f, on);
 	}
 	return 0;
 }
@@ -199,7 +217,7 @@ int vn_tune_apply(struct nl_ethtool *et, struct nl_sock *rtnl, const char *ifnam
 		  const struct vn_tune_profile *p, struct vn_tune_result *r, struct nl_err *e)
 {
 	struct nl_features *cur = malloc(sizeof(*cur));
-	struct plan pl = {.n = 0};
+	struct plan pl = {.must.n = 0};
 	struct nl_link l;
 	int err = cur ? get_link(rtnl, ifname, &l, e) : -ENOMEM;
 
@@ -213,12 +231,16 @@ int vn_tune_apply(struct nl_ethtool *et, struct nl_sock *rtnl, const char *ifnam
 		r->txq_done = p->txqueuelen == l.txqlen ? VN_TUNE_ALREADY : VN_TUNE_SET;
 	if (r->txq_done == VN_TUNE_SET && (err = set_txqlen(rtnl, ifname, p->txqueuelen, e)))
 		goto out;
-	if (pl.n && (err = nl_ethtool_features_set(et, ifname, pl.names, pl.on, pl.n, e))) {
+	if (pl.must.n &&
+	    (err = nl_ethtool_features_set(et, ifname, pl.must.names, pl.must.on, pl.must.n, e))) {
 		/* One request, but the kernel keeps the bits that took: undo. */
-		nl_ethtool_features_set(et, ifname, pl.names, pl.was, pl.n, NULL);
+		nl_ethtool_features_set(et, ifname, pl.must.names, pl.must.was, pl.must.n, NULL);
 		if (r->txq_done == VN_TUNE_SET)
 			set_txqlen(rtnl, ifname, l.txqlen, NULL);
+		goto out;
 	}
+	if (pl.may.n) /* best effort, as ethtool -K: a sibling that stays is no error */
+		nl_ethtool_features_set(et, ifname, pl.may.names, pl.may.on, pl.may.n, NULL);
 out:
 	if (err == -ENOMEM)
 		nl_err_set(e, err, "tune", "link %s", ifname);

@@ -164,6 +164,27 @@ START_TEST(tune_sets_offloads_and_txqueuelen_on_a_bridge)
 }
 END_TEST
 
+/* A bridge takes some features from its ports: with its port's TSO off,
+ * its tx-tcp-accecn-segmentation (where the kernel has it) stays off. TSO
+ * on the bridge still goes on, as with ethtool -K. */
+START_TEST(tune_on_a_bridge_turns_tso_on_though_a_port_holds_a_sibling_back)
+{
+	struct vn_tune_profile on = profile(VN_LEAVE, VN_ON, VN_LEAVE, 0);
+	struct vn_tune_result r;
+	char *accecn;
+
+	sh_ok("ip link add tbr type bridge && ip link add pa type veth peer name pb && "
+	      "ip link set pa master tbr && ethtool -K pa tso off && ethtool -K tbr tso off");
+	OK(vn_tune_apply(&ET, &S, "tbr", &on, &r, &E));
+	ck_assert_uint_eq(r.done[VN_KNOB_TSO], VN_TUNE_SET);
+	assert_feature("tbr", "tx-tcp-segmentation", "on");
+	assert_feature("tbr", "tx-tcp6-segmentation", "on");
+	accecn = ethtool_k("tbr", "tx-tcp-accecn-segmentation");
+	ck_assert_msg(!accecn[0] || !strcmp(accecn, "off [requested on]"), "%s", accecn);
+	free(accecn);
+}
+END_TEST
+
 /* A tap as qemu's ifup hook sees it: open (fd kept), vnet header, before
  * the guest negotiated anything (no TUNSETOFFLOAD yet). */
 static int open_tap(const char *name)
@@ -521,6 +542,7 @@ int main(void)
 	tcase_add_test(t, tune_sets_and_resets_offloads_and_txqueuelen_on_a_veth);
 	tcase_add_test(t, tune_leaves_what_the_profile_leaves);
 	tcase_add_test(t, tune_sets_offloads_and_txqueuelen_on_a_bridge);
+	tcase_add_test(t, tune_on_a_bridge_turns_tso_on_though_a_port_holds_a_sibling_back);
 	tcase_add_test(t, tune_on_a_tap_sets_gso_gro_txqueuelen_and_leaves_tso_to_qemu);
 	tcase_add_test(t, tune_of_a_missing_interface_is_not_found);
 	tcase_add_test(t, tune_that_does_not_take_changes_nothing);
