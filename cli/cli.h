@@ -47,5 +47,12 @@ int vc_show(struct vn_ctx *c, int argc, char **argv);
 /* cmd_tune.c */
 int vc_tune(struct vn_ctx *c, int argc, char **argv);
 
+/* vm */
+int vc_vm(struct vn_ctx *c, int argc, char **argv);
+
+/* cmd_map.c */
+int vc_map(struct vn_ctx *c, int argc, char **argv);
+int vc_unmap(struct vn_ctx *c, int argc, char **argv);
+int vc_default(struct vn_ctx *c, int argc, char **argv);
 
 #endif

@@ -44,6 +44,34 @@ static const struct vc_cmd cmds[] = {
 	 "and taps can be multiqueue. On a tap TSO is qemu's (TUNSETOFFLOAD): left as is.\n"
 	 "--auto is the profile bench/offload measured: GSO and TSO on; named options win.",
 	 true},
+	{"vm", vc_vm,
+	 "vm start NAME [--memory MB] [--cpus N[,sockets=S,cores=C,threads=T]]\n"
+	 "            [--disk PATH[,if=virtio|ide|scsi][,cache=none|writeback|writethrough|unsafe]\n"
+	 "                        [,format=qcow2|raw][,media=disk|cdrom]]... [--cdrom ISO] [--boot ORDER]\n"
+	 "            [--net NETWORK[,model=virtio|e1000|rtl8139][,mac=MAC]]...\n"
+	 "            [--kernel FILE [--initrd FILE] [--append TEXT]]\n"
+	 "            [--display none|vnc=[ADDR]:N|nographic] [--foreground] [-- QEMU-ARGS...]\n"
+	 "       vnet vm list [-j] | vm stop NAME [--timeout S] | vm kill NAME\n"
+	 "       vnet vm monitor NAME COMMAND... | vm console NAME",
+	 "Run a qemu guest on vnet networks. start opens a tap per NIC (vnet header; one\n"
+	 "queue per cpu for virtio), attaches it as `port add` does and hands qemu its fds;\n"
+	 "MACs are 52:54:00:xx:xx:xx from the name and NIC index unless mac= is given.\n"
+	 "KVM when /dev/kvm works, else TCG with a warning; VNC on 127.0.0.1 unless told.\n"
+	 "qemu runs in the background (--foreground: in the terminal; with nographic the\n"
+	 "console and monitor are there, Ctrl-a x quits); $VNET_RUN_DIR/vm/NAME holds its\n"
+	 "QMP socket, pid file, serial.log and qemu.log. stop: ACPI power-down, quit after\n"
+	 "--timeout (default 30 s); kill: SIGKILL; the taps vanish with qemu. monitor runs\n"
+	 "one human monitor command; console attaches to the serial port (leave: Ctrl-]).\n"
+	 "VNET_QEMU names another qemu program (default qemu-system-x86_64).",
+	 true},
+	{"map", vc_map, "map NAME PATTERN | map -l [-j]",
+	 "Make the qemu hooks (vnet-ifup, vnet-ifdown) attach interfaces whose name\n"
+	 "matches PATTERN (a shell pattern such as vif*) to network NAME. The hooks\n"
+	 "choose: $VNET_NETWORK, else the first matching mapping, else the default.",
+	 true},
+	{"unmap", vc_unmap, "unmap PATTERN", "Remove a mapping of the qemu hooks.", true},
+	{"default", vc_default, "default [NAME | --none]",
+	 "Show, set or clear the network the qemu hooks use when nothing else says.", true},
 	{"help", cmd_help, "help [COMMAND]", "What a command does.", false},
 };
 

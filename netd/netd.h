@@ -51,6 +51,11 @@ int vn_down(struct vn_ctx *c, const char *name, struct vn_ports *released, struc
  * flags. Detach: released and down; *net gets the network's name. */
 int vn_port_add(struct vn_ctx *c, const char *name, const char *ifname, struct nl_err *e);
 int vn_port_del(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], struct nl_err *e);
+/* Detach ifname from network name, if it is attached there (the ifdown
+ * hook's undo of vn_port_add): released and down. -ENODEV (not found) when
+ * the interface is gone; -ENOENT (not found) when it is not the network's
+ * port; both leave everything as it is. */
+int vn_port_release(struct vn_ctx *c, const char *name, const char *ifname, struct nl_err *e);
 
 enum vn_state { VN_STATE_DOWN, VN_STATE_UP, VN_STATE_DEGRADED };
 

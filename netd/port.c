@@ -151,3 +151,35 @@ int vn_port_del(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], str
 		return err;
 	return nl_link_change(&c->rt, ifname, &ch, e);
 }
+
+int vn_port_release(struct vn_ctx *c, const char *name, const char *ifname, struct nl_err *e)
+{
+	struct nl_link_change ch = {.mask = NL_LINK_MASTER | NL_LINK_DOWN};
+	struct nl_link port, br;
+	struct vn_net n;
+	unsigned mtu;
+	int err, idx;
+
+	if ((err = nl_ifname_check(ifname, NULL, e)) || (err = vn_lock(c, e)) ||
+	    (err = vn_store_load(c->conf_dir, name, &n, e)))
+		return err;
+	if ((err = nl_link_get(&c->rt, ifname, &port, e))) {
+		if (err == -ENODEV) {
+			nl_err_kind(e, NL_ERR_NOTFOUND);
+			nl_err_msg(e, "gone already");
+		}
+		return err;
+	}
+	idx = vn_bridge_index_load(c, name, &mtu);
+	if (!port.master || port.master != idx) {
+		/* no cache, or a stale one: ask the kernel */
+		if (port.master && vn_bridge_get(c, &n, &br, NULL) == 0)
+			idx = br.ifindex;
+		if (!port.master || port.master != idx) {
+			nl_err_set(e, -ENOENT, "", "interface %s", ifname);
+			nl_err_kind(e, NL_ERR_NOTFOUND);
+			return nl_err_msg(e, "is not attached to network %s: left as it is", name);
+		}
+	}
+	return nl_link_change(&c->rt, ifname, &ch, e);
+}

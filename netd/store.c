@@ -368,7 +368,8 @@ int vn_store_list(const char *dir, struct vn_store_entry **out, unsigned *n, str
 	if (!dp)
 		return errno == ENOENT ? 0 : nl_err_set(e, -errno, "read folder", "%s", dir);
 	while ((d = readdir(dp))) {
-		if (d->d_name[0] == '.')
+		/* hidden files and folders (hooks/) are not definitions */
+		if (d->d_name[0] == '.' || d->d_type == DT_DIR)
 			continue;
 		if (cnt == cap) {
 			struct vn_store_entry *nv = realloc(v, (cap = cap ? cap * 2 : 8) * sizeof(*v));
