@@ -24,19 +24,18 @@ static int dashdash(int argc, char **argv)
 
 #define VALUE_OPT 1000 /* getopt values VALUE_OPT + i name start_opts[i] */
 
-static const struct option start_opts[] = {
-	{"memory", required_argument, NULL, VALUE_OPT + 0},
-	{"cpus", required_argument, NULL, VALUE_OPT + 1},
-	{"disk", required_argument, NULL, VALUE_OPT + 2},
-	{"cdrom", required_argument, NULL, VALUE_OPT + 3},
-	{"boot", required_argument, NULL, VALUE_OPT + 4},
-	{"net", required_argument, NULL, VALUE_OPT + 5},
-	{"kernel", required_argument, NULL, VALUE_OPT + 6},
-	{"initrd", required_argument, NULL, VALUE_OPT + 7},
-	{"append", required_argument, NULL, VALUE_OPT + 8},
-	{"display", required_argument, NULL, VALUE_OPT + 9},
-	{"foreground", no_argument, NULL, 'f'},
-	{0}};
+static const struct option start_opts[] = {{"memory", required_argument, NULL, VALUE_OPT + 0},
+					   {"cpus", required_argument, NULL, VALUE_OPT + 1},
+					   {"disk", required_argument, NULL, VALUE_OPT + 2},
+					   {"cdrom", required_argument, NULL, VALUE_OPT + 3},
+					   {"boot", required_argument, NULL, VALUE_OPT + 4},
+					   {"net", required_argument, NULL, VALUE_OPT + 5},
+					   {"kernel", required_argument, NULL, VALUE_OPT + 6},
+					   {"initrd", required_argument, NULL, VALUE_OPT + 7},
+					   {"append", required_argument, NULL, VALUE_OPT + 8},
+					   {"display", required_argument, NULL, VALUE_OPT + 9},
+					   {"foreground", no_argument, NULL, 'f'},
+					   {0}};
 
 /* Options, NAME, and what follows "--", into d. */
 static int parse_start(int argc, char **argv, struct vm_desc *d)
@@ -55,8 +54,10 @@ static int parse_start(int argc, char **argv, struct vm_desc *d)
 	if (code)
 		return code;
 	if (nargs - optind != 1)
-		return vc_usage("vm", "start needs one NAME%s", nargs - optind > 1 ? " (and "
-			       "qemu's own arguments after --)" : "");
+		return vc_usage("vm", "start needs one NAME%s",
+				nargs - optind > 1 ? " (and "
+						     "qemu's own arguments after --)"
+						   : "");
 	if (vm_desc_name(d, argv[optind], &e))
 		return vc_fail(&e);
 	d->nextra = nargs < argc ? (unsigned)(argc - nargs - 1) : 0;
@@ -68,8 +69,9 @@ static void tell_started(const struct vm_plan *p, pid_t pid)
 {
 	char mac[18];
 
-	fprintf(stderr, "vnet: VM %s started (pid %d, %s): serial log %s/%s, console: vnet vm "
-			"console %s\n",
+	fprintf(stderr,
+		"vnet: VM %s started (pid %d, %s): serial log %s/%s, console: vnet vm "
+		"console %s\n",
 		p->st.name, (int)pid, p->f.kvm ? "kvm" : "tcg", p->dir, VM_F_SERIAL_LOG,
 		p->st.name);
 	for (unsigned i = 0; i < p->st.nnics; i++)

@@ -364,9 +364,14 @@ int fw_batch_read(struct nl_batch *b, struct nl_err *e)
 	if (!nlh)
 		return full(e);
 	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, FW_TABLE);
-	nlh = start(b, NFT_MSG_GETRULE, NLM_F_DUMP, "list", "rules of table inet %s", FW_TABLE);
-	if (!nlh)
-		return full(e);
-	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, FW_TABLE); /* a filter; kernels may ignore it */
+	/* One dump per base chain, filtered by the kernel, so that the read
+	 * does not grow with the number of networks. */
+	for (unsigned i = 0; i < FW_NBASES; i++) {
+		nlh = start(b, NFT_MSG_GETRULE, NLM_F_DUMP, "list", "chain %s", fw_bases[i].name);
+		if (!nlh)
+			return full(e);
+		mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, FW_TABLE);
+		mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, fw_bases[i].name);
+	}
 	return 0;
 }

@@ -144,11 +144,14 @@ static int read_state(struct fw *fw, struct nl_batch *b, struct state *st, struc
 		return nl_err_set(e, err, "build", "table inet %s", FW_TABLE);
 	if (!(err = fw_batch_read(b, e)))
 		err = nl_batch_send(&fw->s, b, read_cb, st, e);
+	/* ENOENT: no table, or no such base chain; st says which. */
+	for (unsigned i = 0; err == -ENOENT && i < b->n; i++)
+		if (b->req[i].err && b->req[i].err != -ENOENT)
+			err = nl_err_set(e, b->req[i].err, b->req[i].op, "%s", b->req[i].obj);
 	nl_batch_reset(b);
 	if (err == -ENOENT) {
 		nl_err_clear(e);
-		st->present = false;
-		return 0;
+		err = 0;
 	}
 	if (err || !st->present || st->ours)
 		return err;

@@ -19,7 +19,8 @@ int fw_open(struct fw *fw, struct nl_err *e);
 void fw_close(struct fw *fw);
 
 /* Creates or replaces the network's chains, rules and map elements (and the
- * table, maps and base chains when missing) in one batch: all or nothing.
+ * table, maps and base chains when missing or altered) in one batch: all or
+ * nothing. A read of the table and its rules comes first (one round trip).
  * When the kernel refuses it, e names the object at fault, a rule with its
  * text ("rule 3 of chain n1-in (ip daddr 10.0.0.0/24 return)"), and carries
  * the kernel's extended-ACK message when it sent one; nothing changed.
@@ -30,7 +31,11 @@ int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e);
 /* Deletes every chain, rule and map element that any model may have made
  * for network n (keyed by its name, bridge and IPv4 subnets), in one batch.
  * An absent or half-present network is no error; without table inet vnet
- * nothing is sent. The table, its maps and base chains stay. */
+ * nothing is sent. The table, its maps and base chains stay.
+ *
+ * Deleting leaves an RCU grace period (5-12 ms) that fw_close() waits for
+ * when it comes sooner: close the socket late (after deleting the bridge,
+ * whose own wait then overlaps) or keep it open. */
 int fw_remove(struct fw *fw, const struct fw_net *n, struct nl_err *e);
 
 #endif

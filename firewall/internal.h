@@ -92,8 +92,8 @@ int fw_elem_str(const struct fw_elem *el, char *buf, size_t n);
  * b cannot hold them. */
 int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, bool skel, struct nl_err *e);
 int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, struct nl_err *e);
-/* Two reads: table inet vnet (NFT_MSG_NEWTABLE or ENOENT) and a dump of its
- * rules. */
+/* Reads of table inet vnet (NFT_MSG_NEWTABLE or ENOENT) and of the rules
+ * of its base chains (dumps). */
 int fw_batch_read(struct nl_batch *b, struct nl_err *e);
 
 #endif

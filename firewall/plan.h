@@ -14,13 +14,17 @@
  *                       ip saddr vmap @nat_v4 }
  *
  * plus regular chains NET-in, NET-out and NET-nat per network. Why: creating
- * or deleting a network then only adds or removes regular chains and map
- * elements, which costs almost nothing, while deleting a base chain waits
- * for RCU (~12 ms measured). Base chains are never deleted, so destroying
- * any network, also the last, never pays that wait. The table with its
- * (then empty) maps and base chains stays after the last network is gone;
- * that is intended. Postrouting has no input interface, so NAT dispatches
- * on the source subnet (netd refuses overlapping subnets).
+ * a network then only adds regular chains, rules and map elements, and
+ * destroying one only removes such objects; base chains are never deleted.
+ * The table with its (then empty) maps and base chains stays after the last
+ * network is gone; that is intended. Measured (Linux 6.18): a transaction
+ * returns in 0.1-0.4 ms; one that deletes or updates existing objects, of
+ * any kind (base chain, regular chain, rule, element), also leaves an RCU
+ * grace period of 5-12 ms that the next close() of an nftables socket in
+ * the namespace waits for, while one that only adds objects leaves none. So
+ * fw_apply adds a network to a whole table with additions only (fw.c).
+ * Postrouting has no input interface, so NAT dispatches on the source
+ * subnet (netd refuses overlapping subnets).
  *
  * The models, as rules (a network chain returns what its model allows and
  * rejects what it forbids; accepting is left to the base chains' policy):
@@ -29,7 +33,8 @@
  *           traffic, which br_netfilter shows here with iif = oif = bridge
  *           (`drop` with isolate_ports); then routed `ip daddr SUBNET
  *           return`, nat `ip daddr SUBNET ct state established,related
- *           return` (ip6 for IPv6 subnets); then `counter reject`.
+ *           return` (ip6 for IPv6 subnets: a nat network filters its IPv6
+ *           like its IPv4 but does not translate it); then `counter reject`.
  *   NET-out (iif = bridge): routed and nat `ip saddr SUBNET return`, then
  *           `counter reject`; isolated only the reject.
  *   NET-nat (nat, IPv4): `ip daddr 224.0.0.0/24 return`, `ip daddr

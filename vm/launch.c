@@ -170,7 +170,8 @@ static int net_links(struct vn_ctx *c, const char *bridge, struct nl_link **out,
 	return 0;
 }
 
-/* NIC i's network exists and runs; its MTU is kept; its MAC is chosen. */
+/* NIC i's network exists and runs; its bridge's MTU is kept (for
+ * host_mtu); its MAC is chosen. */
 static int resolve_nic(struct vn_ctx *c, struct vm_plan *p, unsigned i, struct vn_status *st,
 		       const struct vm_state *vms, unsigned nvms, struct nl_err *e)
 {
@@ -186,9 +187,10 @@ static int resolve_nic(struct vn_ctx *c, struct vm_plan *p, unsigned i, struct v
 		nl_err_msg(e, "is down (vnet up %s)", net);
 		return -ENETDOWN;
 	}
-	p->f.nic[i].mtu = st->net.mtu;
-	if (!(err = net_links(c, st->net.bridge, &links, &nlinks, e)))
+	if (!(err = net_links(c, st->net.bridge, &links, &nlinks, e))) {
+		p->f.nic[i].mtu = links[nlinks - 1].mtu; /* the bridge's, which the tap gets */
 		err = pick_mac(p, i, links, nlinks, vms, nvms, e);
+	}
 	free(links);
 	return err;
 }
@@ -395,6 +397,15 @@ static int wait_ready(struct vm_plan *p, pid_t pid, struct nl_err *e)
 	return -ETIMEDOUT;
 }
 
+/* A VM that never ran is not listed; its qemu.log stays, to be read. */
+static void forget(struct vm_plan *p)
+{
+	char path[VM_PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/%s", p->dir, VM_F_STATE);
+	unlink(path);
+}
+
 /* qemu.log starts with the command line, as a shell trace would show it. */
 static void trace(struct vm_plan *p, const char *log)
 {
@@ -415,16 +426,22 @@ int vm_launch(struct vm_plan *p, pid_t *pid, struct nl_err *e)
 
 	snprintf(log, sizeof(log), "%s/%s", p->dir, VM_F_QEMU_LOG);
 	trace(p, log);
-	if ((err = vm_proc_spawn(p->argv.v, p->fds, p->nfds, log, pid, e)))
-		return err;
-	return wait_ready(p, *pid, e);
+	err = vm_proc_spawn(p->argv.v, p->fds, p->nfds, log, pid, e);
+	if (!err)
+		err = wait_ready(p, *pid, e);
+	if (err)
+		forget(p);
+	return err;
 }
 
 int vm_launch_foreground(struct vm_plan *p, struct nl_err *e)
 {
 	char log[VM_PATH_MAX + 16];
+	int err;
 
 	snprintf(log, sizeof(log), "%s/%s", p->dir, VM_F_QEMU_LOG);
 	trace(p, log);
-	return vm_proc_exec(p->argv.v, p->fds, p->nfds, e);
+	err = vm_proc_exec(p->argv.v, p->fds, p->nfds, e);
+	forget(p);
+	return err;
 }

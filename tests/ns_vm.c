@@ -1,0 +1,266 @@
+/* Namespace tests of `vnet vm` with a real qemu (TCG, no guest: the
+ * firmware finds nothing to boot and waits, which is all a tap needs).
+ * What the kernel and qemu did is read with ip -j, /proc and qemu's own
+ * monitor; vnet's word is not taken for it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vmtest.h"
+
+/* A small VM on network net (and more arguments). */
+#define START(name, more) vt_vnet("vm start %s --memory 64 %s", name, more)
+
+static const char *tap_of(const char *vm, unsigned nic)
+{
+	return th_str("$VNET_BIN vm list -j | jq -r '.[] | select(.name == \"%s\") | "
+		      ".nics[%u].tap' | tr -d '\\n'",
+		      vm, nic);
+}
+
+static bool link_exists(const char *name)
+{
+	return th_sh("ip link show dev %s >/dev/null 2>&1", name) == 0;
+}
+
+/* The bridge's ports, as "a,b," */
+static const char *ports(const char *br)
+{
+	return th_str("ip -j link show master %s | jq -j '.[].ifname + \",\"'", br);
+}
+
+static const char *pid_of(const char *vm)
+{
+	return th_str("tr -d '\\n' < %s", vt_file(vm, "pid"));
+}
+
+START_TEST(start_attaches_a_vnet_header_tap_and_hands_qemu_its_fd)
+{
+	json_object *l, *info;
+	const char *tap, *mac;
+
+	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24 --no-dhcp --mtu 1400"), 0);
+	ck_assert_int_eq(START("a", "--net lan"), 0);
+	tap = tap_of("a", 0);
+	ck_assert_str_eq(tap, "vm-a-0");
+	ck_assert_str_eq(ports("lan"), "vm-a-0,");
+	l = th_json("ip -d -j link show %s", tap);
+	info = json_object_object_get(
+		json_object_object_get(json_object_array_get_idx(l, 0), "linkinfo"), "info_data");
+	ck_assert_str_eq(th_jstr(info, "type"), "tap");
+	ck_assert(json_object_get_boolean(json_object_object_get(info, "vnet_hdr")));
+	ck_assert(!json_object_get_boolean(json_object_object_get(info, "persist")));
+	ck_assert(!json_object_get_boolean(json_object_object_get(info, "multi_queue")));
+	ck_assert_int_eq(th_jint(json_object_array_get_idx(l, 0), "mtu"), 1400);
+	json_object_put(l);
+	/* qemu has the tap as an fd (not by name), and the guest has the MAC */
+	mac = th_str("$VNET_BIN vm list -j | jq -r '.[0].nics[0].mac' | tr -d '\\n'");
+	ck_assert_int_eq(strncmp(mac, "52:54:00:", 9), 0);
+	ck_assert_str_ne(mac, "52:54:00:12:34:56");
+	ck_assert_ptr_nonnull(strstr(th_str("$VNET_BIN vm monitor a info network"), "type=tap,fd="));
+	ck_assert_ptr_nonnull(strstr(th_str("$VNET_BIN vm monitor a info network"), mac));
+	ck_assert_ptr_nonnull(strstr(th_str("tr '\\0' ' ' < /proc/%s/cmdline", pid_of("a")),
+				     ",host_mtu=1400"));
+	ck_assert(vt_running("a"));
+}
+END_TEST
+
+START_TEST(cpus_make_a_multiqueue_tap_with_one_queue_each)
+{
+	const char *cmd;
+	json_object *l, *info;
+
+	ck_assert_int_eq(vt_vnet("create isolated lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(START("mq", "--cpus 2 --net lan --net lan,model=e1000"), 0);
+	l = th_json("ip -d -j link show vm-mq-0");
+	info = json_object_object_get(
+		json_object_object_get(json_object_array_get_idx(l, 0), "linkinfo"), "info_data");
+	ck_assert(json_object_get_boolean(json_object_object_get(info, "multi_queue")));
+	/* qemu keeps the second queue detached until the guest's driver asks for it */
+	ck_assert_int_eq(th_jint(info, "numqueues") + th_jint(info, "numdisabled"), 2);
+	json_object_put(l);
+	cmd = th_str("tr '\\0' ' ' < /proc/%s/cmdline", pid_of("mq"));
+	ck_assert_ptr_nonnull(strstr(cmd, " -netdev tap,id=net0,fds="));
+	ck_assert_ptr_nonnull(strstr(cmd, ",mq=on,vectors=6"));
+	ck_assert_ptr_nonnull(strstr(cmd, " -netdev tap,id=net1,fd="));
+	ck_assert_ptr_null(strstr(cmd, "queues="));
+	ck_assert_ptr_null(strstr(cmd, "vnet_hdr="));
+	ck_assert_str_eq(ports("lan"), "vm-mq-0,vm-mq-1,");
+}
+END_TEST
+
+START_TEST(stop_asks_for_power_down_then_quits_after_the_timeout)
+{
+	int code;
+
+	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(START("a", "--net lan"), 0);
+	/* nothing in the firmware answers the ACPI power button */
+	ck_assert_str_eq(vt_vnet_err(&code, "vm stop a --timeout 1"),
+			 "vnet: VM a did not power down within 1 s; quit\n");
+	ck_assert_int_eq(code, 0);
+	ck_assert(!vt_running("a"));
+	ck_assert(!link_exists("vm-a-0"));
+	ck_assert_str_eq(ports("lan"), "");
+	ck_assert_int_ne(th_sh("test -e %s", vt_file("a", "pid")), 0); /* qemu removed it */
+	ck_assert_str_eq(vt_vnet_err(&code, "vm stop a"), "vnet: VM a was not running\n");
+	ck_assert_int_eq(code, 0);
+}
+END_TEST
+
+START_TEST(kill_ends_qemu_and_its_tap_vanishes)
+{
+	const char *pid;
+	int code;
+
+	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(START("a", "--net lan"), 0);
+	pid = pid_of("a");
+	ck_assert_str_eq(vt_vnet_err(&code, "vm kill a"), "vnet: VM a killed\n");
+	ck_assert_int_eq(code, 0);
+	ck_assert(!link_exists("vm-a-0"));
+	ck_assert_str_eq(ports("lan"), "");
+	/* gone, or a zombie until init reaps it (qemu is nobody's child now) */
+	ck_assert_int_eq(th_sh("! test -d /proc/%s || grep -q '^State:.*Z' /proc/%s/status", pid, pid),
+			 0);
+	ck_assert_str_eq(th_str("$VNET_BIN vm list -j | jq -r '.[0].state'"), "stopped\n");
+}
+END_TEST
+
+START_TEST(qemu_killed_from_outside_takes_its_tap_along)
+{
+	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(START("a", "--net lan"), 0);
+	ck_assert_int_eq(th_sh("kill -9 %s", pid_of("a")), 0);
+	ck_assert(vt_wait_stopped("a", 5));
+	for (int i = 0; i < 50 && link_exists("vm-a-0"); i++)
+		usleep(100 * 1000);
+	ck_assert(!link_exists("vm-a-0"));
+	ck_assert_str_eq(ports("lan"), "");
+	/* and the name is free again */
+	ck_assert_int_eq(START("a", "--net lan"), 0);
+	ck_assert_str_eq(ports("lan"), "vm-a-0,");
+}
+END_TEST
+
+START_TEST(macs_differ_per_vm_and_a_mac_on_the_network_is_refused)
+{
+	const char *m1, *m2, *br, *err;
+	int code;
+
+	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(START("a", "--net lan"), 0);
+	ck_assert_int_eq(START("b", "--net lan --net lan"), 0);
+	m1 = th_str("$VNET_BIN vm list -j | jq -j '.[0].nics[0].mac'");
+	m2 = th_str("$VNET_BIN vm list -j | jq -j '[.[1].nics[].mac] | join(\",\")'");
+	ck_assert_ptr_null(strstr(m2, m1));
+	ck_assert_int_ne(strncmp(m2, m2 + 18, 17), 0);
+	err = vt_vnet_err(&code, "vm start c --net lan,mac=%s", m1);
+	ck_assert_int_eq(code, 4);
+	ck_assert_str_eq(err, th_str("printf 'vnet: MAC %%s: is already on network lan (VM a)\\n' %s",
+				     m1));
+	br = th_str("ip -j link show lan | jq -j '.[0].address'");
+	err = vt_vnet_err(&code, "vm start c --net lan,mac=%s", br);
+	ck_assert_int_eq(code, 4);
+	ck_assert_ptr_nonnull(strstr(err, "is already on network lan (interface lan)"));
+	ck_assert_str_eq(ports("lan"), "vm-a-0,vm-b-0,vm-b-1,");
+}
+END_TEST
+
+START_TEST(vnc_listens_on_loopback_unless_told)
+{
+	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(START("a", "--net lan --display vnc=:7"), 0);
+	ck_assert_ptr_nonnull(
+		strstr(th_str("$VNET_BIN vm monitor a info vnc"), "Server: 127.0.0.1:5907"));
+	ck_assert_int_eq(th_sh("ss -Hltn 'sport = :5907' | grep -q 127.0.0.1:5907"), 0);
+}
+END_TEST
+
+START_TEST(a_qemu_that_refuses_leaves_no_tap_and_no_listing)
+{
+	const char *err;
+	int code;
+
+	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
+	err = vt_vnet_err(&code, "vm start a --net lan -- -no-such-option");
+	ck_assert_int_eq(code, 1);
+	ck_assert_ptr_nonnull(strstr(err, "vnet: VM a: start: qemu exited with status 1: "));
+	ck_assert_ptr_nonnull(strstr(err, "-no-such-option: invalid option"));
+	ck_assert_str_eq(ports("lan"), "");
+	ck_assert(!link_exists("vm-a-0"));
+	ck_assert_str_eq(th_str("$VNET_BIN vm list -j | jq -c ."), "[]\n");
+}
+END_TEST
+
+/* Refused before qemu starts: VNET_QEMU names no program, so reaching exec
+ * would fail differently; no tap is made and nothing is listed. */
+static const struct {
+	const char *args;
+	int code;
+	const char *line;
+} refused[] = {
+	{"b --net lan --disk /nonexistent/disk.qcow2", 2,
+	 "vnet: disk /nonexistent/disk.qcow2: No such file or directory"},
+	{"b --net nosuchnet", 3, "vnet: network nosuchnet: no such network"},
+	{"b --net lan,mac=01:00:5e:00:00:01", 2,
+	 "vnet: MAC 01:00:5e:00:00:01: is a multicast address (the first byte must be even)"},
+	{"b --net lan,mac=52:54:00:zz:00:01", 2,
+	 "vnet: MAC 52:54:00:zz:00:01: must be six hex bytes, as in 52:54:00:12:34:57"},
+	{"a --net lan", 4, "vnet: VM a: is running (pid "},
+	{"b --net lan --kernel /nonexistent/vmlinux", 2,
+	 "vnet: kernel /nonexistent/vmlinux: No such file or directory"},
+	{"b --net lan --cpus 0", 2,
+	 "vnet: cpus 0: must be N[,sockets=S,cores=C,threads=T] with numbers 1..255"},
+	{"b --net lan --display vnc=everywhere", 2,
+	 "vnet: display vnc=everywhere: must be vnc=[ADDR]:N (N 0..59635: port 5900+N)"},
+	{"b/c --net lan", 2,
+	 "vnet: VM name \"b/c\": may hold only letters, digits, '_', '.' and '-'"},
+};
+
+START_TEST(bad_input_is_refused_before_qemu_starts_naming_the_value)
+{
+	const char *err;
+	int code;
+
+	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(START("a", "--net lan"), 0);
+	setenv("VNET_QEMU", "/nonexistent/qemu-system-x86_64", 1);
+	err = vt_vnet_err(&code, "vm start %s", refused[_i].args);
+	ck_assert_int_eq(code, refused[_i].code);
+	ck_assert_msg(!strncmp(err, refused[_i].line, strlen(refused[_i].line)), "got: %s", err);
+	ck_assert_ptr_null(strstr(err, "\nvnet:")); /* one line */
+	ck_assert_str_eq(ports("lan"), "vm-a-0,");
+	ck_assert_int_ne(th_sh("test -e %s", vt_file("b", "vm.json")), 0);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("ns_vm");
+	TCase *t = tcase_create("launcher");
+
+	tcase_add_checked_fixture(t, vt_setup, vt_teardown);
+	tcase_add_test(t, start_attaches_a_vnet_header_tap_and_hands_qemu_its_fd);
+	tcase_add_test(t, cpus_make_a_multiqueue_tap_with_one_queue_each);
+	tcase_add_test(t, stop_asks_for_power_down_then_quits_after_the_timeout);
+	tcase_add_test(t, kill_ends_qemu_and_its_tap_vanishes);
+	tcase_add_test(t, qemu_killed_from_outside_takes_its_tap_along);
+	tcase_add_test(t, macs_differ_per_vm_and_a_mac_on_the_network_is_refused);
+	tcase_add_test(t, vnc_listens_on_loopback_unless_told);
+	tcase_add_test(t, a_qemu_that_refuses_leaves_no_tap_and_no_listing);
+	suite_add_tcase(s, t);
+
+	t = tcase_create("refused");
+	tcase_add_checked_fixture(t, vt_setup, vt_teardown);
+	tcase_add_loop_test(t, bad_input_is_refused_before_qemu_starts_naming_the_value, 0,
+			    sizeof(refused) / sizeof(refused[0]));
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	return th_main(suite(), "ns_vm", true);
+}
