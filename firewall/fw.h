@@ -20,7 +20,8 @@ void fw_close(struct fw *fw);
 
 /* Creates or replaces the network's chains, rules and map elements (and the
  * table, maps and base chains when missing or altered) in one batch: all or
- * nothing. A read of the table and its rules comes first (one round trip).
+ * nothing. It first reads the table and its base chains' rules (two round
+ * trips), to leave out of the batch what is already whole.
  * When the kernel refuses it, e names the object at fault, a rule with its
  * text ("rule 3 of chain n1-in (ip daddr 10.0.0.0/24 return)"), and carries
  * the kernel's extended-ACK message when it sent one; nothing changed.
