@@ -32,7 +32,9 @@ static const char *qemu_program(void)
 	return q && q[0] ? q : "qemu-system-x86_64";
 }
 
-/* One `vm start` at a time: names and MACs are checked and taken under it. */
+/* One `vm start` at a time: names and MACs are checked and taken under it,
+ * until qemu holds its pid file's lock. (--foreground: exec lets go of it a
+ * moment before qemu locks its pid file.) */
 static int take_lock(struct vm_plan *p, struct nl_err *e)
 {
 	char path[300];
@@ -298,6 +300,15 @@ static int check_all(struct vn_ctx *c, struct vm_plan *p, struct nl_err *e)
 	return resolve_nics(c, p, e);
 }
 
+/* A VM that never ran is not listed; its qemu.log stays, to be read. */
+static void forget(struct vm_plan *p)
+{
+	char path[VM_PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/%s", p->dir, VM_F_STATE);
+	unlink(path);
+}
+
 int vm_prepare(struct vn_ctx *c, const struct vm_desc *d, struct vm_plan *p, struct nl_err *e)
 {
 	int err;
@@ -318,8 +329,10 @@ int vm_prepare(struct vn_ctx *c, const struct vm_desc *d, struct vm_plan *p, str
 	vm_dir_clean(p->run_dir, d->name);
 	for (unsigned i = 0; !err && i < d->nnics; i++)
 		err = open_nic(c, p, i, e);
-	if (!err && !(err = vm_state_save(p->run_dir, &p->st, e)))
-		err = vm_argv_build(d, &p->f, &p->argv, e);
+	if (!err)
+		err = vm_state_save(p->run_dir, &p->st, e);
+	if (!err && (err = vm_argv_build(d, &p->f, &p->argv, e)))
+		forget(p);
 out:
 	if (err)
 		vm_plan_free(p);
@@ -395,15 +408,6 @@ static int wait_ready(struct vm_plan *p, pid_t pid, struct nl_err *e)
 	nl_err_set(e, -ETIMEDOUT, "start", "VM %s", p->d->name);
 	nl_err_msg(e, "QMP did not answer within %d s; qemu was killed", START_TIMEOUT_MS / 1000);
 	return -ETIMEDOUT;
-}
-
-/* A VM that never ran is not listed; its qemu.log stays, to be read. */
-static void forget(struct vm_plan *p)
-{
-	char path[VM_PATH_MAX + 16];
-
-	snprintf(path, sizeof(path), "%s/%s", p->dir, VM_F_STATE);
-	unlink(path);
 }
 
 /* qemu.log starts with the command line, as a shell trace would show it. */
