@@ -50,6 +50,11 @@ int vc_tune(struct vn_ctx *c, int argc, char **argv);
 /* vm */
 int vc_vm(struct vn_ctx *c, int argc, char **argv);
 
+/* cmd_services.c */
+int vc_host(struct vn_ctx *c, int argc, char **argv);
+int vc_leases(struct vn_ctx *c, int argc, char **argv);
+int vc_restart_services(struct vn_ctx *c, int argc, char **argv);
+
 /* cmd_map.c */
 int vc_map(struct vn_ctx *c, int argc, char **argv);
 int vc_unmap(struct vn_ctx *c, int argc, char **argv);

@@ -32,7 +32,8 @@ int vc_create(struct vn_ctx *c, int argc, char **argv)
 		{"bridge", required_argument, NULL, 'b'}, {"gateway", required_argument, NULL, 'g'},
 		{"mtu", required_argument, NULL, 'm'},	  {"dhcp", required_argument, NULL, 'd'},
 		{"no-dhcp", no_argument, NULL, 'n'},	  {"uplink", required_argument, NULL, 'u'},
-		{"isolate-ports", no_argument, NULL, 'i'}, {0}};
+		{"isolate-ports", no_argument, NULL, 'i'}, {"domain", required_argument, NULL, 'D'},
+		{0}};
 	struct vn_net_args a = {0};
 	struct vn_net n;
 	struct nl_err e;
@@ -48,6 +49,7 @@ int vc_create(struct vn_ctx *c, int argc, char **argv)
 		case 'n': a.no_dhcp = true; break;
 		case 'u': a.uplink = optarg; break;
 		case 'i': a.isolate_ports = true; break;
+		case 'D': a.domain = optarg; break;
 		}
 	}
 	if (code)

@@ -28,6 +28,23 @@ static struct json_object *jdhcp(const struct vn_net *n)
 	return o;
 }
 
+static struct json_object *jhosts(const struct vn_net *n)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (unsigned i = 0; i < n->nhosts; i++) {
+		struct json_object *o = json_object_new_object();
+		char m[18];
+
+		vn_mac_str(n->host[i].mac, m);
+		json_object_object_add(o, "mac", json_object_new_string(m));
+		json_object_object_add(o, "ip", jprefix(&n->host[i].ip, false));
+		json_object_object_add(o, "hostname", jstr_or_null(n->host[i].name));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
 struct json_object *vc_status_json(const struct vn_status *st)
 {
 	const struct vn_net *n = &st->net;
@@ -52,6 +69,9 @@ struct json_object *vc_status_json(const struct vn_status *st)
 	if (st->state == VN_STATE_DEGRADED)
 		json_object_object_add(o, "reason", json_object_new_string(st->why));
 	json_object_object_add(o, "ports", ports);
+	json_object_object_add(o, "domain", jstr_or_null(n->domain));
+	json_object_object_add(o, "dnsmasq_pid", st->dnsmasq ? json_object_new_int(st->dnsmasq) : NULL);
+	json_object_object_add(o, "hosts", jhosts(n));
 	return o;
 }
 
@@ -100,6 +120,16 @@ void vc_status_print(FILE *f, const struct vn_status *st)
 		else
 			fprintf(f, "  dhcp off\n");
 	}
+	for (unsigned i = 0; i < n->nhosts; i++) {
+		char m[18];
+
+		vn_mac_str(n->host[i].mac, m);
+		fprintf(f, "  host     %s  %s%s%s\n", m,
+			nl_prefix_str(&n->host[i].ip, false, a, sizeof(a)), n->host[i].name[0] ? "  " : "",
+			n->host[i].name);
+	}
+	if (st->dnsmasq)
+		fprintf(f, "  dnsmasq  pid %d, domain %s\n", st->dnsmasq, n->domain);
 	fprintf(f, "  ports   ");
 	for (unsigned i = 0; i < st->ports.n; i++)
 		fprintf(f, " %s", st->ports.name[i]);

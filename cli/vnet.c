@@ -20,7 +20,7 @@ static int cmd_help(struct vn_ctx *c, int argc, char **argv);
 static const struct vc_cmd cmds[] = {
 	{"create", vc_create,
 	 "create isolated|routed|nat NAME SUBNET [--bridge BR] [--gateway IP] [--mtu N]\n"
-	 "            [--dhcp START-END | --no-dhcp] [--isolate-ports]\n"
+	 "            [--dhcp START-END | --no-dhcp] [--isolate-ports] [--domain DOMAIN]\n"
 	 "       vnet create bridged NAME --uplink IFACE [--bridge BR] [--mtu N]",
 	 "Define a network and run it. The same definition again changes nothing;\n"
 	 "a different one is refused (exit 4) naming the difference.",
@@ -64,6 +64,13 @@ static const struct vc_cmd cmds[] = {
 	 "one human monitor command; console attaches to the serial port (leave: Ctrl-]).\n"
 	 "VNET_QEMU names another qemu program (default qemu-system-x86_64).",
 	 true},
+	{"host", vc_host, "host add NAME MAC IP [HOSTNAME] | host del NAME MAC",
+	 "A static DHCP host: MAC always gets IP (and HOSTNAME in the network's DNS).\n"
+	 "Applied at once when the network runs, and kept in its definition.",
+	 true},
+	{"leases", vc_leases, "leases NAME [-j]", "The DHCP leases of a network's guests.", true},
+	{"restart-services", vc_restart_services, "restart-services NAME",
+	 "Start a network's DHCP/DNS server (dnsmasq) again, e.g. after it died.", true},
 	{"map", vc_map, "map NAME PATTERN | map -l [-j]",
 	 "Make the qemu hooks (vnet-ifup, vnet-ifdown) attach interfaces whose name\n"
 	 "matches PATTERN (a shell pattern such as vif*) to network NAME. The hooks\n"

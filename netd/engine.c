@@ -2,6 +2,7 @@
  * add/del, show. Each mutating one takes the lock first. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "brport.h"
@@ -58,19 +59,26 @@ int vn_up(struct vn_ctx *c, const char *name, struct nl_err *e)
 	return vn_apply(&r, e);
 }
 
+static int stop(struct vn_ctx *c, const char *name, bool forget, struct vn_ports *released,
+		struct nl_err *e)
+{
+	struct vn_net *n = malloc(sizeof(*n));
+	int err = n ? 0 : nl_err_set(e, -ENOMEM, "stop", "network %s", name);
+
+	if (!err && !(err = vn_lock(c, e)) && !(err = vn_store_load(c->conf_dir, name, n, e)))
+		err = vn_teardown(c, n, forget, released, e);
+	if (!err && forget)
+		err = vn_store_forget(c->conf_dir, name, e);
+	free(n);
+	return err;
+}
+
 int vn_down(struct vn_ctx *c, const char *name, struct vn_ports *released, struct nl_err *e)
 {
-	struct vn_net n;
-	int err;
-
-	if ((err = vn_lock(c, e)) || (err = vn_store_load(c->conf_dir, name, &n, e)))
-		return err;
-	return vn_teardown(c, &n, released, e);
+	return stop(c, name, false, released, e);
 }
 
 int vn_destroy(struct vn_ctx *c, const char *name, struct vn_ports *released, struct nl_err *e)
 {
-	int err = vn_down(c, name, released, e);
-
-	return err ? err : vn_store_forget(c->conf_dir, name, e);
+	return stop(c, name, true, released, e);
 }

@@ -26,8 +26,9 @@ int vn_fw(struct vn_ctx *c, struct fw **fw, struct nl_err *e);
  * exists; on failure the steps this call did are undone. */
 int vn_apply(struct vn_run *r, struct nl_err *e);
 /* Takes down everything that runs of the network, tolerating what is
- * missing; released gets the guests' ports that were still attached. */
-int vn_teardown(struct vn_ctx *c, const struct vn_net *n, struct vn_ports *released,
+ * missing; released gets the guests' ports that were still attached.
+ * forget (destroy) also drops what a later `up` would reuse (leases). */
+int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool forget, struct vn_ports *released,
 		struct nl_err *e);
 
 /* nl_data_cb that decodes a link reply into the struct nl_link at data. */

@@ -14,6 +14,7 @@
 #include <linux/if_addr.h>
 
 #include "addr.h"
+#include "dnsmasq.h"
 #include "fw.h"
 #include "internal.h"
 #include "plan.h"
@@ -25,15 +26,16 @@ enum {
 	W_FORWARD = 1u << 2,	/* ip_forward=1 */
 	W_RULES = 1u << 3,	/* an nftables plan */
 	W_UPLINK = 1u << 4,	/* an enslaved NIC, its addresses moved */
+	W_SERVICES = 1u << 5,	/* DHCP and DNS (dnsmasq), when a subnet has a range */
 };
 
 static const struct {
 	unsigned wants;
 	enum fw_model fw;
 } models[VN_NMODELS] = {
-	[VN_ISOLATED] = {W_BRIDGE | W_ADDRESS | W_RULES, FW_ISOLATED},
-	[VN_ROUTED] = {W_BRIDGE | W_ADDRESS | W_FORWARD | W_RULES, FW_ROUTED},
-	[VN_NAT] = {W_BRIDGE | W_ADDRESS | W_FORWARD | W_RULES, FW_NAT},
+	[VN_ISOLATED] = {W_BRIDGE | W_ADDRESS | W_RULES | W_SERVICES, FW_ISOLATED},
+	[VN_ROUTED] = {W_BRIDGE | W_ADDRESS | W_FORWARD | W_RULES | W_SERVICES, FW_ROUTED},
+	[VN_NAT] = {W_BRIDGE | W_ADDRESS | W_FORWARD | W_RULES | W_SERVICES, FW_NAT},
 	[VN_BRIDGED] = {W_BRIDGE | W_UPLINK, FW_BRIDGED},
 };
 
@@ -258,6 +260,21 @@ static void undo_rules(struct vn_run *r)
 		remove_rules(r->c, r->n, NULL);
 }
 
+/* dnsmasq runs when a subnet has a DHCP range (a network made with
+ * --no-dhcp has none: no DHCP, no DNS of vnet's). */
+static int step_services(struct vn_run *r, struct nl_err *e)
+{
+	if (!vn_net_has_dhcp(r->n))
+		return vn_dnsmasq_stop(r->c, r->n->name, true, e);
+	return vn_dnsmasq_start(r->c, r->n, e);
+}
+
+static void undo_services(struct vn_run *r)
+{
+	if (r->fresh)
+		vn_dnsmasq_stop(r->c, r->n->name, true, NULL);
+}
+
 static const struct vn_step {
 	const char *name;
 	unsigned want;
@@ -269,6 +286,7 @@ static const struct vn_step {
 	{"uplink", W_UPLINK, step_uplink, undo_uplink},
 	{"forwarding", W_FORWARD, step_forward, undo_forward},
 	{"rules", W_RULES, step_rules, undo_rules},
+	{"services", W_SERVICES, step_services, undo_services},
 };
 
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
@@ -330,7 +348,7 @@ static int delete_bridge(struct vn_ctx *c, const struct vn_net *n, const struct 
 	return nl_batch_send(&c->rt, c->b, got_port, &d, e);
 }
 
-int vn_teardown(struct vn_ctx *c, const struct vn_net *n, struct vn_ports *released,
+int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool forget, struct vn_ports *released,
 		struct nl_err *e)
 {
 	unsigned wants = models[n->model].wants;
@@ -340,7 +358,9 @@ int vn_teardown(struct vn_ctx *c, const struct vn_net *n, struct vn_ports *relea
 
 	if (released)
 		released->n = 0;
-	if (wants & W_RULES)
+	if (wants & W_SERVICES)
+		err = vn_dnsmasq_stop(c, n->name, forget, e);
+	if (!err && (wants & W_RULES))
 		err = remove_rules(c, n, e);
 	err2 = vn_bridge_get(c, n, &br, err ? &e2 : e);
 	if (err2 == -ENODEV) {

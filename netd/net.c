@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 
 static const char *const model_names[VN_NMODELS] = {
@@ -203,6 +205,32 @@ static int refuse_for_bridged(const struct vn_net_args *a, struct nl_err *e)
 		       "addresses");
 }
 
+/* A DNS domain: labels of letters, digits and '-', dot separated. */
+static int vn_domain_check(const char *d, struct nl_err *e)
+{
+	char obj[VN_DOMAIN_MAX + 16];
+	size_t len = strlen(d), label = 0;
+
+	snprintf(obj, sizeof(obj), "domain \"%.*s\"", VN_DOMAIN_MAX, d);
+	if (len == 0 || len >= VN_DOMAIN_MAX)
+		return invalid(e, obj, "must be 1..63 characters");
+	for (size_t i = 0; i <= len; i++) {
+		char ch = d[i];
+
+		if (ch == '.' || ch == '\0') {
+			if (label == 0 || d[i - 1] == '-')
+				return invalid(e, obj, "has an empty label or one ending in '-'");
+			label = 0;
+		} else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			   (ch >= '0' && ch <= '9') || (ch == '-' && label > 0)) {
+			label++;
+		} else {
+			return invalid(e, obj, "may hold only letters, digits, '-' and '.'");
+		}
+	}
+	return 0;
+}
+
 int vn_net_from_args(const struct vn_net_args *a, struct vn_net *n, struct nl_err *e)
 {
 	int err;
@@ -226,6 +254,8 @@ int vn_net_from_args(const struct vn_net_args *a, struct vn_net *n, struct nl_er
 	if (n->model == VN_BRIDGED) {
 		if ((err = refuse_for_bridged(a, e)))
 			return err;
+		if (a->domain)
+			return invalid(e, "--domain", "does not apply to a bridged network");
 		if (!a->uplink)
 			return invalid(e, "bridged network", "needs --uplink IFACE");
 		if ((err = nl_ifname_check(a->uplink, "uplink", e)))
@@ -235,6 +265,12 @@ int vn_net_from_args(const struct vn_net_args *a, struct vn_net *n, struct nl_er
 	}
 	if (a->uplink)
 		return invalid(e, "--uplink", "applies only to a bridged network");
+	if (a->domain)
+		snprintf(n->domain, sizeof(n->domain), "%s", a->domain);
+	else
+		snprintf(n->domain, sizeof(n->domain), "%s.internal", n->name);
+	if ((err = vn_domain_check(a->domain ? a->domain : n->domain, e)))
+		return err;
 	return parse_subnet(a, n, e);
 }
 
@@ -251,6 +287,8 @@ int vn_net_check(const struct vn_net *n, struct nl_err *e)
 	if (n->model == VN_BRIDGED)
 		return n->nsubnets ? invalid(e, "subnet", "a bridged network has none")
 				   : nl_ifname_check(n->uplink, "uplink", e);
+	if (n->domain[0] && (err = vn_domain_check(n->domain, e)))
+		return err;
 	if (n->nsubnets == 0)
 		return invalid(e, "subnet", "missing");
 	for (unsigned i = 0; i < n->nsubnets; i++) {
@@ -307,6 +345,8 @@ bool vn_net_same(const struct vn_net *h, const struct vn_net *w, char *buf, size
 	else if (h->isolate_ports != w->isolate_ports)
 		snprintf(buf, n, "%s, not %s", h->isolate_ports ? "isolated ports" : "open ports",
 			 w->isolate_ports ? "isolated ports" : "open ports");
+	else if (strcmp(h->domain, w->domain))
+		snprintf(buf, n, "domain %s, not %s", h->domain, w->domain);
 	else if (h->nsubnets != w->nsubnets)
 		snprintf(buf, n, "%u subnets, not %u", h->nsubnets, w->nsubnets);
 	else {
@@ -332,4 +372,220 @@ void vn_net_bridge_mac(const struct vn_net *n, unsigned char mac[6])
 	mac[3] = (unsigned char)(h >> 16);
 	mac[4] = (unsigned char)(h >> 8);
 	mac[5] = (unsigned char)h;
+}
+
+int vn_mac_parse(const char *s, unsigned char mac[6], struct nl_err *e)
+{
+	unsigned v[6];
+	char obj[64], end;
+
+	snprintf(obj, sizeof(obj), "MAC %.40s", s);
+	if (strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &end) != 6)
+		return invalid(e, obj, "must be six hex bytes, as in 52:54:00:12:34:56");
+	for (int i = 0; i < 6; i++)
+		mac[i] = (unsigned char)v[i];
+	if (mac[0] & 1)
+		return invalid(e, obj, "is a multicast address");
+	if (!(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		return invalid(e, obj, "is all zeros");
+	return 0;
+}
+
+void vn_mac_str(const unsigned char mac[6], char buf[18])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+		 mac[5]);
+}
+
+bool vn_net_has_dhcp(const struct vn_net *n)
+{
+	for (unsigned i = 0; i < n->nsubnets; i++)
+		if (n->subnet[i].dhcp)
+			return true;
+	return false;
+}
+
+/* The subnet holding address a as one of its hosts (not its network,
+ * broadcast or gateway address), or NULL with e saying why not. */
+static const struct vn_subnet *host_subnet(const struct vn_net *n, const struct nl_prefix *a,
+					   const char *obj, struct nl_err *e)
+{
+	for (unsigned i = 0; i < n->nsubnets; i++) {
+		const struct vn_subnet *s = &n->subnet[i];
+		uint64_t first, last, idx;
+
+		if (!nl_prefix_contains(&s->prefix, a))
+			continue;
+		host_bounds(&s->prefix, &first, &last);
+		idx = nl_prefix_index(&s->prefix, a);
+		if (idx < first || idx > last)
+			invalid(e, obj, "is the subnet's network or broadcast address");
+		else if (nl_prefix_equal(&(struct nl_prefix){.family = a->family, .len = a->len,
+							     .a = s->gateway.a},
+					 a))
+			invalid(e, obj, "is the gateway");
+		else
+			return s;
+		return NULL;
+	}
+	invalid(e, obj, "is outside the network's subnets");
+	return NULL;
+}
+
+static int taken(struct nl_err *e, const char *obj, const char *why, const unsigned char mac[6])
+{
+	char m[18];
+
+	vn_mac_str(mac, m);
+	nl_err_set(e, -EEXIST, "", "%s", obj);
+	nl_err_kind(e, NL_ERR_CONFLICT);
+	return nl_err_msg(e, "%s %s", why, m);
+}
+
+int vn_host_add(struct vn_net *n, const struct vn_host *h, struct nl_err *e)
+{
+	char obj[96], a[NL_PREFIX_STRLEN], m[18];
+
+	snprintf(obj, sizeof(obj), "address %s", nl_prefix_str(&h->ip, false, a, sizeof(a)));
+	if (!host_subnet(n, &h->ip, obj, e))
+		return -EINVAL;
+	for (unsigned i = 0; i < n->nhosts; i++) {
+		const struct vn_host *o = &n->host[i];
+
+		if (!memcmp(o->mac, h->mac, 6)) {
+			vn_mac_str(h->mac, m);
+			snprintf(obj, sizeof(obj), "host %s", m);
+			nl_err_set(e, -EEXIST, "", "%s", obj);
+			nl_err_kind(e, NL_ERR_CONFLICT);
+			return nl_err_msg(e, "exists already with address %s",
+					  nl_prefix_str(&o->ip, false, a, sizeof(a)));
+		}
+		if (nl_prefix_equal(&o->ip, &h->ip))
+			return taken(e, obj, "is taken by host", o->mac);
+		if (h->name[0] && !strcmp(o->name, h->name)) {
+			snprintf(obj, sizeof(obj), "host name %s", h->name);
+			return taken(e, obj, "is taken by host", o->mac);
+		}
+	}
+	if (n->nhosts >= VN_MAX_HOSTS)
+		return invalid(e, "hosts", "too many (256 at most)");
+	n->host[n->nhosts++] = *h;
+	return 0;
+}
+
+int vn_host_del(struct vn_net *n, const unsigned char mac[6], struct nl_err *e)
+{
+	char m[18];
+
+	for (unsigned i = 0; i < n->nhosts; i++)
+		if (!memcmp(n->host[i].mac, mac, 6)) {
+			memmove(&n->host[i], &n->host[i + 1], (n->nhosts - i - 1) * sizeof(n->host[0]));
+			n->nhosts--;
+			return 0;
+		}
+	vn_mac_str(mac, m);
+	nl_err_set(e, -ENOENT, "", "host %s", m);
+	nl_err_kind(e, NL_ERR_NOTFOUND);
+	return nl_err_msg(e, "no such host on network %s", n->name);
+}
+
+const char *vn_proto_name(unsigned char proto)
+{
+	return proto == IPPROTO_UDP ? "udp" : "tcp";
+}
+
+int vn_proto_parse(const char *s, unsigned char *proto, struct nl_err *e)
+{
+	char obj[48];
+
+	if (!strcmp(s, "tcp") || !strcmp(s, "udp")) {
+		*proto = !strcmp(s, "tcp") ? IPPROTO_TCP : IPPROTO_UDP;
+		return 0;
+	}
+	snprintf(obj, sizeof(obj), "protocol %.32s", s);
+	return invalid(e, obj, "must be tcp or udp");
+}
+
+int vn_port_parse(const char *s, unsigned short *port, struct nl_err *e)
+{
+	char obj[48], *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s && !*end && !errno && s[0] != '-' && s[0] != '+' && v >= 1 && v <= 65535) {
+		*port = (unsigned short)v;
+		return 0;
+	}
+	snprintf(obj, sizeof(obj), "port %.32s", s);
+	return invalid(e, obj, "must be 1..65535");
+}
+
+int vn_addrport_parse(const char *s, struct nl_prefix *a, unsigned short *port, struct nl_err *e)
+{
+	const char *colon = strrchr(s, ':');
+	char addr[64], obj[96];
+
+	snprintf(obj, sizeof(obj), "%.64s", s);
+	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(addr))
+		return invalid(e, obj, "must be ADDRESS:PORT, as in 10.0.0.5:80");
+	memcpy(addr, s, (size_t)(colon - s));
+	addr[colon - s] = '\0';
+	if (nl_prefix_parse(addr, NL_PREFIX_NO_LEN, "guest address", a, e))
+		return -EINVAL;
+	return vn_port_parse(colon + 1, port, e);
+}
+
+static bool same_listener(const struct vn_forward *x, const struct vn_forward *y)
+{
+	return x->proto == y->proto && x->port == y->port &&
+	       (x->address.family == 0 || y->address.family == 0 ||
+		nl_prefix_equal(&x->address, &y->address));
+}
+
+int vn_forward_add(struct vn_net *n, const struct vn_forward *f, struct nl_err *e)
+{
+	char obj[96], a[NL_PREFIX_STRLEN];
+
+	if (n->model != VN_NAT) {
+		snprintf(obj, sizeof(obj), "network %s", n->name);
+		return invalid(e, obj, "is not a NAT network: port forwards go into NAT guests");
+	}
+	snprintf(obj, sizeof(obj), "guest address %s", nl_prefix_str(&f->guest, false, a, sizeof(a)));
+	if (f->guest.family != AF_INET)
+		return invalid(e, obj, "must be IPv4 (forwards are DNAT of IPv4)");
+	if (!host_subnet(n, &f->guest, obj, e))
+		return -EINVAL;
+	for (unsigned i = 0; i < n->nforwards; i++)
+		if (same_listener(&n->forward[i], f)) {
+			snprintf(obj, sizeof(obj), "%s port %u", vn_proto_name(f->proto), f->port);
+			nl_err_set(e, -EEXIST, "", "%s", obj);
+			nl_err_kind(e, NL_ERR_CONFLICT);
+			return nl_err_msg(e, "is forwarded already (to %s:%u)",
+					  nl_prefix_str(&n->forward[i].guest, false, a, sizeof(a)),
+					  n->forward[i].guest_port);
+		}
+	if (n->nforwards >= VN_MAX_FORWARDS)
+		return invalid(e, "forwards", "too many (64 at most)");
+	n->forward[n->nforwards++] = *f;
+	return 0;
+}
+
+int vn_forward_del(struct vn_net *n, const struct vn_forward *f, struct nl_err *e)
+{
+	for (unsigned i = 0; i < n->nforwards; i++) {
+		const struct vn_forward *o = &n->forward[i];
+
+		if (o->proto == f->proto && o->port == f->port &&
+		    (f->address.family == 0 || nl_prefix_equal(&o->address, &f->address))) {
+			memmove(&n->forward[i], &n->forward[i + 1],
+				(n->nforwards - i - 1) * sizeof(n->forward[0]));
+			n->nforwards--;
+			return 0;
+		}
+	}
+	nl_err_set(e, -ENOENT, "", "%s port %u", vn_proto_name(f->proto), f->port);
+	nl_err_kind(e, NL_ERR_NOTFOUND);
+	return nl_err_msg(e, "is not forwarded on network %s", n->name);
 }

@@ -24,6 +24,27 @@ struct vn_subnet {
 	struct nl_prefix dhcp_start, dhcp_end;	/* plain addresses, when dhcp */
 };
 
+#define VN_MAX_HOSTS 256
+#define VN_MAX_FORWARDS 64
+#define VN_DOMAIN_MAX 64
+
+/* A static DHCP host: this MAC always gets this address (and name). */
+struct vn_host {
+	unsigned char mac[6];
+	struct nl_prefix ip;		/* plain address */
+	char name[64];			/* "" when none */
+};
+
+/* A port forward into a NAT guest: proto HOSTPORT on the host (every
+ * address, or just address) to guest:port. */
+struct vn_forward {
+	unsigned char proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	unsigned short port;		/* on the host */
+	struct nl_prefix guest;		/* plain address in the network */
+	unsigned short guest_port;
+	struct nl_prefix address;	/* family 0: every address of the host */
+};
+
 struct vn_net {
 	char name[NL_IFNAMSIZ];
 	enum vn_model model;
@@ -33,6 +54,11 @@ struct vn_net {
 	bool isolate_ports;
 	unsigned nsubnets;
 	struct vn_subnet subnet[VN_MAX_SUBNETS];
+	char domain[VN_DOMAIN_MAX];	/* DNS domain of the guests; "" for none (bridged) */
+	/* added after create, and not compared by it */
+	unsigned nhosts, nforwards;
+	struct vn_host host[VN_MAX_HOSTS];
+	struct vn_forward forward[VN_MAX_FORWARDS];
 };
 
 /* What the user gave; NULL or 0 means "not given, use the default". */
@@ -48,6 +74,7 @@ struct vn_net_args {
 	bool isolate_ports;
 	unsigned mtu;
 	bool mtu_given;
+	const char *domain;	/* default NAME.internal */
 };
 
 const char *vn_model_name(enum vn_model m);
@@ -74,6 +101,32 @@ int vn_net_check(const struct vn_net *n, struct nl_err *e);
 /* Compares two complete definitions; returns true when equal, else writes
  * the first difference ("subnet 10.0.0.0/8, not 10.1.0.0/16") to buf. */
 bool vn_net_same(const struct vn_net *have, const struct vn_net *want, char *buf, size_t n);
+
+/* Parses "52:54:00:12:34:56"; errors name the text (kind invalid). */
+int vn_mac_parse(const char *s, unsigned char mac[6], struct nl_err *e);
+void vn_mac_str(const unsigned char mac[6], char buf[18]);
+
+/* Whether the network runs a DHCP server (any subnet with a range). */
+bool vn_net_has_dhcp(const struct vn_net *n);
+
+/* Checks a static host against n (address in a subnet, not the gateway,
+ * MAC and address and name not taken by another host) and adds it. */
+int vn_host_add(struct vn_net *n, const struct vn_host *h, struct nl_err *e);
+/* -ENOENT (not found) when no host has that MAC. */
+int vn_host_del(struct vn_net *n, const unsigned char mac[6], struct nl_err *e);
+
+/* Checks a port forward against n (a NAT network; the guest address one of
+ * its hosts; HOSTPORT not forwarded already for that protocol and address)
+ * and adds it. */
+int vn_forward_add(struct vn_net *n, const struct vn_forward *f, struct nl_err *e);
+/* Removes the forward of proto HOSTPORT (and address, when family is set);
+ * -ENOENT (not found) when there is none. */
+int vn_forward_del(struct vn_net *n, const struct vn_forward *f, struct nl_err *e);
+/* Parses "tcp"/"udp", a port 1..65535, "ADDR:PORT"; errors name the text. */
+int vn_proto_parse(const char *s, unsigned char *proto, struct nl_err *e);
+int vn_port_parse(const char *s, unsigned short *port, struct nl_err *e);
+int vn_addrport_parse(const char *s, struct nl_prefix *a, unsigned short *port, struct nl_err *e);
+const char *vn_proto_name(unsigned char proto);
 
 /* The bridge's MAC: locally administered, unicast, derived from the name so
  * it never changes (the gateway's MAC stays when ports join). */

@@ -64,9 +64,19 @@ struct vn_status {
 	enum vn_state state;
 	char why[160];		/* what is missing, when degraded */
 	struct vn_ports ports;	/* guests' ports (not the uplink) */
+	int dnsmasq;		/* pid of its DHCP/DNS server, 0 when none runs */
 };
 
 const char *vn_state_name(enum vn_state s);
+
+/* Static DHCP hosts, applied live (when the network runs) and kept in the
+ * definition; a refusal changes neither. */
+int vn_host_set(struct vn_ctx *c, const char *name, const struct vn_host *h, struct nl_err *e);
+int vn_host_unset(struct vn_ctx *c, const char *name, const unsigned char mac[6],
+		  struct nl_err *e);
+/* Starts the network's dnsmasq again (after it died: `vnet show` says
+ * degraded). */
+int vn_restart_services(struct vn_ctx *c, const char *name, struct nl_err *e);
 int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_err *e);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "dnsmasq.h"
 #include "internal.h"
 #include "store.h"
 
@@ -83,5 +84,7 @@ int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_
 		degraded(st, "bridge lacks its gateway address");
 	else if (st->net.model == VN_BRIDGED && !s.uplink_found)
 		degraded(st, "uplink is not attached");
+	else if (vn_net_has_dhcp(&st->net) && !(st->dnsmasq = vn_dnsmasq_pid(c, name)))
+		degraded(st, "dnsmasq is not running (vnet restart-services)");
 	return 0;
 }

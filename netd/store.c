@@ -29,6 +29,8 @@ int vn_net_write(FILE *f, const struct vn_net *n)
 		fprintf(f, "mtu = uplink\n");
 	if (n->uplink[0])
 		fprintf(f, "uplink = %s\n", n->uplink);
+	if (n->domain[0])
+		fprintf(f, "domain = %s\n", n->domain);
 	fprintf(f, "isolate-ports = %s\n", yesno(n->isolate_ports));
 	for (unsigned i = 0; i < n->nsubnets; i++) {
 		const struct vn_subnet *s = &n->subnet[i];
@@ -41,13 +43,33 @@ int vn_net_write(FILE *f, const struct vn_net *n)
 		else
 			fprintf(f, "dhcp = no\n");
 	}
+	for (unsigned i = 0; i < n->nhosts; i++) {
+		const struct vn_host *h = &n->host[i];
+		char m[18];
+
+		vn_mac_str(h->mac, m);
+		fprintf(f, "\n[host]\nmac = %s\nip = %s\n", m, nl_prefix_str(&h->ip, false, a, sizeof(a)));
+		if (h->name[0])
+			fprintf(f, "name = %s\n", h->name);
+	}
+	for (unsigned i = 0; i < n->nforwards; i++) {
+		const struct vn_forward *x = &n->forward[i];
+
+		fprintf(f, "\n[forward]\nproto = %s\nport = %u\nto = %s:%u\n", vn_proto_name(x->proto),
+			x->port, nl_prefix_str(&x->guest, false, a, sizeof(a)), x->guest_port);
+		if (x->address.family)
+			fprintf(f, "address = %s\n", nl_prefix_str(&x->address, false, a, sizeof(a)));
+	}
 	return ferror(f) ? -EIO : 0;
 }
 
 struct parse {
 	const char *where;
 	unsigned line;
-	enum { SEC_NONE, SEC_NETWORK, SEC_SUBNET } sec;
+	enum { SEC_NONE, SEC_NETWORK, SEC_SUBNET, SEC_HOST, SEC_FORWARD } sec;
+	struct vn_host host;	/* the [host] being read */
+	struct vn_forward fwd;	/* the [forward] being read */
+	unsigned seen;		/* keys of that section seen, as bits */
 	bool seen_network;
 	struct vn_net *n;
 	struct nl_err *e;
@@ -103,6 +125,12 @@ static int network_key(struct parse *p, const char *k, const char *v)
 		return copy_name(p, n->uplink, v);
 	if (!strcmp(k, "isolate-ports"))
 		return parse_bool(p, v, &n->isolate_ports);
+	if (!strcmp(k, "domain")) {
+		if (strlen(v) >= sizeof(n->domain))
+			return bad(p, "domain \"%s\" is too long", v);
+		strcpy(n->domain, v);
+		return 0;
+	}
 	if (!strcmp(k, "mtu")) {
 		char *end;
 		unsigned long m = strtoul(v, &end, 10);
@@ -119,19 +147,61 @@ static int network_key(struct parse *p, const char *k, const char *v)
 	return bad(p, "unknown key \"%s\" in [network]", k);
 }
 
-/* Ends the [subnet] being read: its defaults and checks come from net.c. */
-static int finish_subnet(struct parse *p)
+/* Ends the section being read: a [subnet]'s defaults and checks come from
+ * net.c, as do a [host]'s and a [forward]'s. */
+static int finish_section(struct parse *p)
 {
 	struct vn_subnet *s;
 	bool no_dhcp;
 
-	if (p->sec != SEC_SUBNET)
+	switch (p->sec) {
+	case SEC_SUBNET:
+		s = &p->n->subnet[p->n->nsubnets - 1];
+		if (!p->has_prefix)
+			return bad(p, "[subnet] without a prefix");
+		no_dhcp = p->dhcp && !strcmp(p->dhcp, "no");
+		return vn_subnet_complete(s, p->gw, no_dhcp ? NULL : p->dhcp, no_dhcp, p->e);
+	case SEC_HOST:
+		if ((p->seen & 3) != 3)
+			return bad(p, "[host] needs mac and ip");
+		return vn_host_add(p->n, &p->host, p->e);
+	case SEC_FORWARD:
+		if ((p->seen & 7) != 7)
+			return bad(p, "[forward] needs proto, port and to");
+		return vn_forward_add(p->n, &p->fwd, p->e);
+	default:
 		return 0;
-	s = &p->n->subnet[p->n->nsubnets - 1];
-	if (!p->has_prefix)
-		return bad(p, "[subnet] without a prefix");
-	no_dhcp = p->dhcp && !strcmp(p->dhcp, "no");
-	return vn_subnet_complete(s, p->gw, no_dhcp ? NULL : p->dhcp, no_dhcp, p->e);
+	}
+}
+
+static int host_key(struct parse *p, const char *k, const char *v)
+{
+	if (!strcmp(k, "mac"))
+		return p->seen |= 1, vn_mac_parse(v, p->host.mac, p->e);
+	if (!strcmp(k, "ip"))
+		return p->seen |= 2, nl_prefix_parse(v, NL_PREFIX_NO_LEN, "address", &p->host.ip, p->e);
+	if (!strcmp(k, "name")) {
+		if (strlen(v) >= sizeof(p->host.name))
+			return bad(p, "host name \"%s\" is too long", v);
+		strcpy(p->host.name, v);
+		return 0;
+	}
+	return bad(p, "unknown key \"%s\" in [host]", k);
+}
+
+static int forward_key(struct parse *p, const char *k, const char *v)
+{
+	struct vn_forward *f = &p->fwd;
+
+	if (!strcmp(k, "proto"))
+		return p->seen |= 1, vn_proto_parse(v, &f->proto, p->e);
+	if (!strcmp(k, "port"))
+		return p->seen |= 2, vn_port_parse(v, &f->port, p->e);
+	if (!strcmp(k, "to"))
+		return p->seen |= 4, vn_addrport_parse(v, &f->guest, &f->guest_port, p->e);
+	if (!strcmp(k, "address"))
+		return nl_prefix_parse(v, NL_PREFIX_NO_LEN, "address", &f->address, p->e);
+	return bad(p, "unknown key \"%s\" in [forward]", k);
 }
 
 static int subnet_key(struct parse *p, const char *k, const char *v)
@@ -157,7 +227,7 @@ static int subnet_key(struct parse *p, const char *k, const char *v)
 
 static int section(struct parse *p, const char *name)
 {
-	int err = finish_subnet(p);
+	int err = finish_section(p);
 
 	if (err)
 		return err;
@@ -166,6 +236,15 @@ static int section(struct parse *p, const char *name)
 			return bad(p, "second [network]");
 		p->seen_network = true;
 		p->sec = SEC_NETWORK;
+		return 0;
+	}
+	p->seen = 0;
+	if (!strcmp(name, "host") || !strcmp(name, "forward")) {
+		if (!p->seen_network)
+			return bad(p, "[%s] before [network]", name);
+		p->sec = name[0] == 'h' ? SEC_HOST : SEC_FORWARD;
+		memset(&p->host, 0, sizeof(p->host));
+		memset(&p->fwd, 0, sizeof(p->fwd));
 		return 0;
 	}
 	if (strcmp(name, "subnet"))
@@ -211,8 +290,16 @@ static int line(struct parse *p, char *raw)
 	*eq = '\0';
 	if (p->sec == SEC_NONE)
 		return bad(p, "\"%s\" before [network]", trim(s));
-	return p->sec == SEC_NETWORK ? network_key(p, trim(s), trim(eq + 1))
-				     : subnet_key(p, trim(s), trim(eq + 1));
+	switch (p->sec) {
+	case SEC_NETWORK:
+		return network_key(p, trim(s), trim(eq + 1));
+	case SEC_SUBNET:
+		return subnet_key(p, trim(s), trim(eq + 1));
+	case SEC_HOST:
+		return host_key(p, trim(s), trim(eq + 1));
+	default:
+		return forward_key(p, trim(s), trim(eq + 1));
+	}
 }
 
 /* Puts "FILE:LINE: " before the object of an error raised by a checker
@@ -246,13 +333,15 @@ int vn_net_read(FILE *f, const char *where, struct vn_net *n, struct nl_err *e)
 	}
 	free(buf);
 	if (!err)
-		err = finish_subnet(&p);
+		err = finish_section(&p);
 	if (err)
 		locate(&p);
 	if (!err && !p.seen_network)
 		err = bad(&p, "no [network] section");
 	if (!err && !n->bridge[0])
 		strcpy(n->bridge, n->name);
+	if (!err && !n->domain[0] && n->model != VN_BRIDGED)
+		snprintf(n->domain, sizeof(n->domain), "%s.internal", n->name);
 	if (!err && (err = vn_net_check(n, e)) && e) {
 		char obj[2 * sizeof(e->obj) + 8];
 

@@ -1,6 +1,7 @@
 /* err — formatting of the error record; see err.h. */
 #include "err.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,7 +26,7 @@ int nl_err_msg(struct nl_err *e, const char *fmt, ...)
 	va_list ap;
 
 	if (!e)
-		return 0;
+		return -EINVAL; /* a failure without a record: still a failure */
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
@@ -67,7 +68,7 @@ const char *nl_err_str(const struct nl_err *e, char *buf, size_t len)
 int nl_err_kind(struct nl_err *e, enum nl_err_kind kind)
 {
 	if (!e)
-		return 0;
+		return -EINVAL;
 	e->kind = (uint8_t)kind;
 	return e->code;
 }

@@ -35,7 +35,8 @@ int nl_err_set(struct nl_err *e, int code, const char *op, const char *objfmt, .
 
 /* Sets the message part for errors found in user space that deserve more
  * than strerror ("prefix length must be 0..32"); it is printed instead of
- * strerror. Returns e->code. */
+ * strerror. Returns e->code; with e NULL (a caller that wants no details)
+ * -EINVAL, so `return nl_err_msg(...)` never reads as success. */
 int nl_err_msg(struct nl_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* "bridge isbr: create: File exists", with ": MESSAGE" appended when the
@@ -44,7 +45,7 @@ const char *nl_err_str(const struct nl_err *e, char *buf, size_t len);
 
 void nl_err_clear(struct nl_err *e);
 
-/* Sets e->kind and returns e->code (e may be NULL: returns 0). */
+/* Sets e->kind and returns e->code (e NULL: -EINVAL, as nl_err_msg). */
 int nl_err_kind(struct nl_err *e, enum nl_err_kind kind);
 
 #endif

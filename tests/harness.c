@@ -1,7 +1,9 @@
 /* harness — see harness.h. */
 #include "harness.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -77,10 +79,52 @@ void th_netns_setup(void)
 	must(th_sh("ip link set lo up") == 0, "lo up");
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vnet-test.XXXXXX");
 	must(mkdtemp(tmpdir) != NULL, "mkdtemp");
+	/* daemons that drop privileges (dnsmasq as nobody) reread files here */
+	must(chmod(tmpdir, 0755) == 0, "chmod");
+}
+
+/* Kills every process left in the test's namespaces (its own and those it
+ * added under its private /run/netns): a daemon such as dnsmasq would
+ * otherwise keep a finished test's namespace alive. */
+static void kill_leftovers(void)
+{
+	ino_t ns[64];
+	unsigned n = 0;
+	struct stat st;
+	struct dirent *d;
+	DIR *dp;
+
+	if (stat("/proc/self/ns/net", &st) == 0)
+		ns[n++] = st.st_ino;
+	if ((dp = opendir("/run/netns"))) {
+		while ((d = readdir(dp)) && n < 64) {
+			char path[300];
+
+			snprintf(path, sizeof(path), "/run/netns/%s", d->d_name);
+			if (d->d_name[0] != '.' && stat(path, &st) == 0)
+				ns[n++] = st.st_ino;
+		}
+		closedir(dp);
+	}
+	if (!(dp = opendir("/proc")))
+		return;
+	while ((d = readdir(dp))) {
+		char path[300];
+		pid_t pid = (pid_t)atoi(d->d_name);
+
+		snprintf(path, sizeof(path), "/proc/%s/ns/net", d->d_name);
+		if (pid <= 1 || pid == getpid() || stat(path, &st) < 0)
+			continue;
+		for (unsigned i = 0; i < n; i++)
+			if (st.st_ino == ns[i])
+				kill(pid, SIGKILL);
+	}
+	closedir(dp);
 }
 
 void th_netns_teardown(void)
 {
+	kill_leftovers();
 	for (size_t i = 0; i < nowned; i++)
 		free(owned[i]);
 	free(owned);

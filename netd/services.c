@@ -1,0 +1,89 @@
+/* services — the commands about a network's guest services: static DHCP
+ * hosts (live and persistent) and restarting a dead dnsmasq. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dnsmasq.h"
+#include "internal.h"
+#include "store.h"
+
+/* Saves want, then brings the running dnsmasq to it; when that fails, puts
+ * the old definition and its dnsmasq state back. */
+static int save_and_apply(struct vn_ctx *c, const struct vn_net *old, const struct vn_net *want,
+			  struct nl_err *e)
+{
+	bool running = vn_dnsmasq_pid(c, want->name) != 0;
+	int err = vn_store_save(c->conf_dir, want, e);
+
+	if (err || !running)
+		return err;
+	if ((err = vn_dnsmasq_start(c, want, e))) {
+		vn_store_save(c->conf_dir, old, NULL);
+		vn_dnsmasq_start(c, old, NULL);
+	}
+	return err;
+}
+
+/* Loads name under the lock into two copies: as it is, and to change. */
+static int load2(struct vn_ctx *c, const char *name, struct vn_net **old, struct vn_net **n,
+		 struct nl_err *e)
+{
+	int err;
+
+	*old = malloc(sizeof(**old));
+	*n = malloc(sizeof(**n));
+	if (!*old || !*n)
+		return nl_err_set(e, -ENOMEM, "load", "network %s", name);
+	if ((err = vn_lock(c, e)) || (err = vn_store_load(c->conf_dir, name, *old, e)))
+		return err;
+	**n = **old;
+	return 0;
+}
+
+int vn_host_set(struct vn_ctx *c, const char *name, const struct vn_host *h, struct nl_err *e)
+{
+	struct vn_net *old, *n;
+	int err = load2(c, name, &old, &n, e);
+
+	if (!err && (err = vn_host_add(n, h, e)) == 0)
+		err = save_and_apply(c, old, n, e);
+	free(old);
+	free(n);
+	return err;
+}
+
+int vn_host_unset(struct vn_ctx *c, const char *name, const unsigned char mac[6],
+		  struct nl_err *e)
+{
+	struct vn_net *old, *n;
+	int err = load2(c, name, &old, &n, e);
+
+	if (!err && (err = vn_host_del(n, mac, e)) == 0)
+		err = save_and_apply(c, old, n, e);
+	free(old);
+	free(n);
+	return err;
+}
+
+int vn_restart_services(struct vn_ctx *c, const char *name, struct nl_err *e)
+{
+	struct vn_net *old, *n;
+	struct nl_link br;
+	int err = load2(c, name, &old, &n, e);
+
+	if (!err && (err = vn_bridge_get(c, n, &br, e)) == -ENODEV) {
+		nl_err_set(e, err, "", "network %s", name);
+		nl_err_msg(e, "is down (vnet up %s)", name);
+	}
+	if (!err && !vn_net_has_dhcp(n)) {
+		nl_err_set(e, -ENOENT, "", "network %s", name);
+		nl_err_kind(e, NL_ERR_NOTFOUND);
+		err = nl_err_msg(e, "has no DHCP, so no dnsmasq");
+	}
+	if (!err && !(err = vn_dnsmasq_stop(c, name, false, e)))
+		err = vn_dnsmasq_start(c, n, e);
+	free(old);
+	free(n);
+	return err;
+}
