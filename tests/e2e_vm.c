@@ -1,15 +1,13 @@
 /* End to end: a real guest (../shared/guest) boots under qemu, started by
- * `vnet vm start` on a vnet network, runs its checks and powers off; its
- * serial log says what it saw, and the outside namespace counts what
- * arrived:
+ * `vnet vm start` on a vnet network, takes a DHCP lease from the network's
+ * dnsmasq, runs its checks and powers off; its serial log says what it
+ * saw, and the outside namespace counts what arrived:
  *
- *   guest (DHCP) ── tap ── bridge lan (nat) ── host ── out0 ── outside 192.0.2.2
- *   guest ────────── tap ── bridge iso (isolated)
+ *   guest ── tap ── bridge lan (nat) ── host ── out0 ── outside 192.0.2.2
+ *   guest ── tap ── bridge iso (isolated)
  *
  * The guest is built once into the build folder (build-guest.sh caches it)
- * and booted through its uncompressed vmlinux (PVH: ~3 s under TCG).
- * VNET_E2E_DHCP=0 gives the guests static addresses instead of DHCP (for
- * as long as the engine serves no DHCP); the lease is then not checked. */
+ * and booted through its uncompressed vmlinux (PVH: ~3 s under TCG). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,25 +30,14 @@ static void build_guest(void)
 		      dir);
 }
 
-static bool dhcp(void)
+/* Starts VM name on net; the guest takes a lease, pings what it is told
+ * and powers off. */
+static void boot(const char *name, const char *net, const char *ping)
 {
-	const char *v = getenv("VNET_E2E_DHCP");
-
-	return !v || strcmp(v, "0");
-}
-
-/* Starts VM name on net; the guest pings what it is told and powers off.
- * static_ip is its address when DHCP is off. */
-static void boot(const char *name, const char *net, const char *static_ip, const char *ping)
-{
-	char ip[96] = "";
-
-	if (!dhcp())
-		snprintf(ip, sizeof(ip), " vnet.ip=%s", static_ip);
 	ck_assert_int_eq(vt_vnet("vm start %s --memory 256 --net %s --kernel %s/vmlinux "
 				 "--initrd %s/initramfs.gz --append 'console=ttyS0 quiet "
-				 "panic=-1 vnet.ping=%s%s' -- -no-reboot",
-				 name, net, guest_dir, guest_dir, ping, ip),
+				 "panic=-1 vnet.ping=%s' -- -no-reboot",
+				 name, net, guest_dir, guest_dir, ping),
 			 0);
 }
 
@@ -113,16 +100,12 @@ START_TEST(nat_guest_gets_a_lease_and_reaches_the_outside_through_nat)
 	vt_outside();
 	outside_count();
 	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24"), 0);
-	boot("g1", "lan", "10.0.0.57/24,10.0.0.1", "192.0.2.2");
+	boot("g1", "lan", "192.0.2.2");
 	log = finished("g1");
 	SAYS(log, "VNET-GUEST: nic eth0 mac=52:54:00:");
-	if (dhcp()) {
-		SAYS(log, "VNET-GUEST: ip=10.0.0.");
-		ck_assert_ptr_nonnull(strstr(log, " gw=10.0.0.1 "));
-		ck_assert_ptr_nonnull(strstr(log, " via=dhcp"));
-	} else {
-		SAYS(log, "VNET-GUEST: ip=10.0.0.57/24 gw=10.0.0.1");
-	}
+	SAYS(log, "VNET-GUEST: ip=10.0.0.");
+	ck_assert_ptr_nonnull(strstr(log, "/24 gw=10.0.0.1 "));
+	ck_assert_ptr_nonnull(strstr(log, " via=dhcp"));
 	SAYS(log, "VNET-GUEST: ping 192.0.2.2 ok");
 	SAYS(log, "VNET-GUEST: done failures=0");
 	ck_assert_int_ge(outside_counter(0), 1); /* from the host's address */
@@ -141,10 +124,10 @@ START_TEST(isolated_guest_cannot_reach_the_outside_while_forwarding_is_on)
 	ck_assert_int_eq(vt_vnet("create isolated iso 10.1.0.0/24"), 0);
 	ck_assert_int_eq(th_sh("ip -n outside route add 10.0.0.0/8 via 192.0.2.1"), 0);
 	ck_assert_str_eq(th_str("cat /proc/sys/net/ipv4/ip_forward"), "1\n");
-	boot("g2", "iso", "10.1.0.57/24,10.1.0.1", "10.1.0.1,192.0.2.2");
+	boot("g2", "iso", "10.1.0.1,192.0.2.2");
 	log = finished("g2");
-	if (dhcp())
-		SAYS(log, "VNET-GUEST: ip=10.1.0.");
+	SAYS(log, "VNET-GUEST: ip=10.1.0.");
+	ck_assert_ptr_nonnull(strstr(log, " via=dhcp"));
 	SAYS(log, "VNET-GUEST: ping 10.1.0.1 ok");
 	SAYS(log, "VNET-GUEST: ping 192.0.2.2 fail");
 	SAYS(log, "VNET-GUEST: done failures=1");

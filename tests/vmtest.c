@@ -13,10 +13,11 @@ static const char *vnet;
 
 /* The guard: a child that waits for this process's end (EOF on a pipe
  * whose only writer is this process: O_CLOEXEC keeps it from vnet and
- * qemu), then kills the VMs by their pid files. */
+ * qemu), then kills the VMs by their pid files and everything else left in
+ * the test's namespaces. */
 static void guard(const char *run)
 {
-	char cmd[512];
+	char cmd[1024];
 	int p[2], null;
 	char c;
 
@@ -31,8 +32,15 @@ static void guard(const char *run)
 	dup2(null, 2);
 	while (read(p[0], &c, 1) > 0)
 		;
+	/* the VMs, then whatever else runs in the test's namespaces (dnsmasq) */
 	snprintf(cmd, sizeof(cmd),
-		 "for p in %s/vm/*/pid; do [ -f \"$p\" ] && kill -9 \"$(cat \"$p\")\"; done", run);
+		 "for p in %s/vm/*/pid; do [ -f \"$p\" ] && kill -9 \"$(cat \"$p\")\"; done; "
+		 "for n in $(ip netns list | cut -d' ' -f1); do ip netns pids $n | xargs -r kill "
+		 "-9; "
+		 "done; me=$(readlink /proc/self/ns/net); for d in /proc/[0-9]*; do "
+		 "[ \"$(readlink $d/ns/net)\" = \"$me\" ] && [ \"${d#/proc/}\" != $$ ] && "
+		 "kill -9 \"${d#/proc/}\"; done",
+		 run);
 	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 	_exit(1);
 }
