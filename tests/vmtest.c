@@ -14,10 +14,10 @@ static const char *vnet;
 /* The guard: a child that waits for this process's end (EOF on a pipe
  * whose only writer is this process: O_CLOEXEC keeps it from vnet and
  * qemu), then kills the VMs by their pid files and everything else left in
- * the test's namespaces. */
+ * the test's namespaces, and removes the test's folder. */
 static void guard(const char *run)
 {
-	char cmd[1024];
+	char cmd[1200];
 	int p[2], null;
 	char c;
 
@@ -27,6 +27,7 @@ static void guard(const char *run)
 		return;
 	}
 	close(p[1]);
+	setsid(); /* out of the test's process group, which Check kills at its end */
 	null = open("/dev/null", O_RDWR);
 	dup2(null, 1);
 	dup2(null, 2);
@@ -39,8 +40,8 @@ static void guard(const char *run)
 		 "-9; "
 		 "done; me=$(readlink /proc/self/ns/net); for d in /proc/[0-9]*; do "
 		 "[ \"$(readlink $d/ns/net)\" = \"$me\" ] && [ \"${d#/proc/}\" != $$ ] && "
-		 "kill -9 \"${d#/proc/}\"; done",
-		 run);
+		 "kill -9 \"${d#/proc/}\"; done; rm -rf '%s'",
+		 run, th_tmpdir());
 	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 	_exit(1);
 }
