@@ -55,6 +55,9 @@ int vc_host(struct vn_ctx *c, int argc, char **argv);
 int vc_leases(struct vn_ctx *c, int argc, char **argv);
 int vc_restart_services(struct vn_ctx *c, int argc, char **argv);
 
+/* cmd_forward.c */
+int vc_forward(struct vn_ctx *c, int argc, char **argv);
+
 /* cmd_map.c */
 int vc_map(struct vn_ctx *c, int argc, char **argv);
 int vc_unmap(struct vn_ctx *c, int argc, char **argv);

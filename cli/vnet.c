@@ -71,6 +71,13 @@ static const struct vc_cmd cmds[] = {
 	{"leases", vc_leases, "leases NAME [-j]", "The DHCP leases of a network's guests.", true},
 	{"restart-services", vc_restart_services, "restart-services NAME",
 	 "Start a network's DHCP/DNS server (dnsmasq) again, e.g. after it died.", true},
+	{"forward", vc_forward,
+	 "forward add NAME tcp|udp HOSTPORT GUESTIP:PORT [--address A]\n"
+	 "       vnet forward del NAME tcp|udp HOSTPORT [--address A] | forward list NAME [-j]",
+	 "Forward a port of the host (every address of it, or --address A) to a guest of a\n"
+	 "NAT network: from the outside, from the host itself (not 127.0.0.1) and from\n"
+	 "other guests. Kept in the definition; applied at once when the network runs.",
+	 true},
 	{"map", vc_map, "map NAME PATTERN | map -l [-j]",
 	 "Make the qemu hooks (vnet-ifup, vnet-ifdown) attach interfaces whose name\n"
 	 "matches PATTERN (a shell pattern such as vif*) to network NAME. The hooks\n"

@@ -1,26 +1,32 @@
 /* batch — a plan as one nfnetlink transaction, built into an nl_batch (no
- * socket here; fw.c sends it).
+ * socket here; fw.c sends it), and the reads that come before it.
  *
- * Apply (create-or-replace): add the table (no NLM_F_EXCL: it may exist),
- * its maps and base chains (creating what is missing, which also repairs a
- * table whose base chains were deleted behind our back), flush the base
- * chains and add their dispatch rules again, then add each network chain,
- * flush it, add its rules, and add the map elements. Elements map a key to
- * a fixed jump target, so adding one that exists is a no-op, and applying a
- * plan twice leaves the same ruleset. The caller leaves the skeleton (table,
- * maps, base chains and their rules) out when it read it intact: a
- * transaction that deletes or updates an existing object leaves an RCU
- * grace period (5-12 ms measured) for whoever next closes an nftables
- * socket, one that only adds objects does not.
+ * Apply sends what the read (read.c) found missing or different, and
+ * nothing else: a transaction that deletes or updates an existing object
+ * leaves an RCU grace period (5-12 ms measured) for whoever next closes an
+ * nftables socket, one that only adds objects does not. The skeleton
+ * (table, no NLM_F_EXCL: it may exist; its maps and sets; its base chains,
+ * flushed and given their rules again) goes when it was not whole, which
+ * also repairs a table whose base chains were deleted behind our back. A
+ * network chain that is absent is created and filled; one that differs is
+ * flushed and filled again; a whole one is left alone. Forward elements
+ * that point into the network's subnets but are not in the plan are
+ * deleted first (so one whose guest changed is deleted and added in one
+ * transaction), then the plan's elements the read did not find are added.
+ * The elements of the verdict maps and sets are not read: adding one that
+ * exists with the same data is a no-op for the kernel, so applying a plan
+ * twice leaves the same ruleset, and a second apply adds nothing.
  *
  * Remove: first ensure (add without NLM_F_EXCL) the table, maps, network
- * chains and elements, then delete the elements and then the chains (which
- * takes their rules along). So removing an absent or half-present network
- * is no error and needs no dump: this is how nft emulates "destroy" on
- * kernels without NFT_MSG_DESTROY*. Base chains are never deleted.
+ * chains and elements, then delete the elements, the forward elements the
+ * read found, and then the chains (which takes their rules along). So
+ * removing an absent or half-present network is no error: this is how nft
+ * emulates "destroy" on kernels without NFT_MSG_DESTROY*. Base chains are
+ * never deleted.
  *
  * Every message asks for an ACK and is labelled for the user ("rule 3 of
- * chain n1-in"); the kernel answers each one and applies all or none. */
+ * chain n1-in", "map fwd_any element tcp . 8080"); the kernel answers each
+ * one and applies all or none. */
 #include "internal.h"
 
 #include <arpa/inet.h>
@@ -127,24 +133,32 @@ out:
 static int put_map(struct nl_batch *b, unsigned m, struct nl_err *e)
 {
 	const struct fw_map_def *d = &fw_maps[m];
+	const char *kind = d->data ? "map" : "set";
 	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(16);
 	struct nftnl_set *s = nftnl_set_alloc();
 	struct nlmsghdr *nlh;
 	int err = -ENOMEM;
 
 	if (!u || !s || !nftnl_udata_put_u32(u, NFTNL_UDATA_SET_KEYBYTEORDER, d->key_order)) {
-		nl_err_set(e, err, "build", "map %s", d->name);
+		nl_err_set(e, err, "build", "%s %s", kind, d->name);
 		goto out;
 	}
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
 	nftnl_set_set_str(s, NFTNL_SET_NAME, d->name);
-	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_MAP | (d->interval ? NFT_SET_INTERVAL : 0));
+	nftnl_set_set_u32(s, NFTNL_SET_FLAGS,
+			  (d->data ? NFT_SET_MAP : 0) | (d->interval ? NFT_SET_INTERVAL : 0));
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, d->key_type);
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, d->key_len);
-	nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
+	if (d->data == FW_DATA_VERDICT)
+		nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
+	if (d->data == FW_DATA_ADDR_PORT) {
+		nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE,
+				  (7 << 6) | 13); /* ipv4_addr . inet_service */
+		nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, 8);
+	}
 	nftnl_set_set_u32(s, NFTNL_SET_ID, m + 1); /* the kernel requires one */
 	nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(u), nftnl_udata_buf_len(u));
-	if (!(nlh = start(b, NFT_MSG_NEWSET, NLM_F_CREATE, "create", "map %s", d->name))) {
+	if (!(nlh = start(b, NFT_MSG_NEWSET, NLM_F_CREATE, "create", "%s %s", kind, d->name))) {
 		err = full(e);
 	} else {
 		nftnl_set_nlmsg_build_payload(nlh, s);
@@ -234,62 +248,95 @@ static int put_rule(struct nl_batch *b, const struct fw_rule *ru, struct nl_err 
 	return err;
 }
 
-/* The element's key (and, for nat_v4, the interval's end: the address after
- * the subnet, flagged as an end, none when the subnet reaches the top). */
+/* A key or data part as the kernel holds it: each part in its own 32-bit
+ * register, so a protocol or a port is padded to 4 bytes. */
+static uint32_t pack(const struct fw_elem *el, bool data, uint8_t *out)
+{
+	const struct nl_prefix *a = data ? &el->to : &el->prefix;
+	uint16_t port = data ? el->to_port : el->port;
+	uint32_t n = 0;
+
+	memset(out, 0, 12);
+	if (data || el->map == FW_MAP_FWD_ADDR) {
+		memcpy(out, a->a.b, 4);
+		n = 4;
+	}
+	if (!data) {
+		out[n] = el->proto;
+		n += 4;
+	}
+	out[n] = (uint8_t)(port >> 8);
+	out[n + 1] = (uint8_t)port;
+	return n + 4;
+}
+
+/* nat_v4 is an interval map: the end of an element's interval is the
+ * address after its subnet, flagged as an end (none when the subnet
+ * reaches the top). */
+static int interval_end(struct nftnl_set *s, const struct fw_elem *el)
+{
+	struct nl_prefix last = nl_prefix_last(&el->prefix);
+	uint32_t end = ntohl(last.a.v4.s_addr);
+	struct nftnl_set_elem *k;
+
+	if (end == UINT32_MAX)
+		return 0;
+	end = htonl(end + 1);
+	if (!(k = nftnl_set_elem_alloc()))
+		return -ENOMEM;
+	nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, &end, 4);
+	nftnl_set_elem_set_u32(k, NFTNL_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
+	nftnl_set_elem_add(s, k);
+	return 0;
+}
+
+/* The element's key, and its data when with_data. */
 static int elem_keys(struct nftnl_set *s, const struct fw_elem *el, bool with_data)
 {
 	struct nftnl_set_elem *k = nftnl_set_elem_alloc();
+	uint8_t data = fw_maps[el->map].data, buf[12];
 	char name[NL_IFNAMSIZ] = {0};
 
 	if (!k)
 		return -ENOMEM;
 	if (el->map == FW_MAP_NAT_V4) {
 		nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, &el->prefix.a.v4, 4);
+	} else if (data == FW_DATA_ADDR_PORT) {
+		nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, buf, pack(el, false, buf));
 	} else {
 		memcpy(name, el->ifname, strnlen(el->ifname, sizeof(name) - 1));
 		nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, name, sizeof(name));
 	}
-	if (with_data) {
+	if (with_data && data == FW_DATA_VERDICT) {
 		nftnl_set_elem_set_u32(k, NFTNL_SET_ELEM_VERDICT, NFT_JUMP);
 		nftnl_set_elem_set_str(k, NFTNL_SET_ELEM_CHAIN, el->chain);
+	} else if (with_data && data == FW_DATA_ADDR_PORT) {
+		nftnl_set_elem_set(k, NFTNL_SET_ELEM_DATA, buf, pack(el, true, buf));
 	}
 	nftnl_set_elem_add(s, k);
-	if (el->map == FW_MAP_NAT_V4) {
-		struct nl_prefix last = nl_prefix_last(&el->prefix);
-		uint32_t end = ntohl(last.a.v4.s_addr);
-
-		if (end == UINT32_MAX)
-			return 0;
-		end = htonl(end + 1);
-		if (!(k = nftnl_set_elem_alloc()))
-			return -ENOMEM;
-		nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, &end, 4);
-		nftnl_set_elem_set_u32(k, NFTNL_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
-		nftnl_set_elem_add(s, k);
-	}
-	return 0;
+	return el->map == FW_MAP_NAT_V4 ? interval_end(s, el) : 0;
 }
 
-/* NEWSETELEM (with its jump) or DELSETELEM for one element. */
+/* NEWSETELEM (with its data) or DELSETELEM for one element. */
 static int put_elem(struct nl_batch *b, uint16_t type, const struct fw_elem *el, struct nl_err *e)
 {
 	bool add = type == NFT_MSG_NEWSETELEM;
-	const char *map = fw_maps[el->map].name;
+	const struct fw_map_def *d = &fw_maps[el->map];
 	struct nftnl_set *s = nftnl_set_alloc();
 	struct nlmsghdr *nlh;
 	char key[64];
 	int err;
 
-	fw_elem_str(el, key, sizeof(key));
-	*strstr(key, " : ") = '\0';
+	fw_elem_key_str(el, key, sizeof(key));
 	if (!s || elem_keys(s, el, add) < 0) {
-		err = nl_err_set(e, -ENOMEM, "build", "map %s element %s", map, key);
+		err = nl_err_set(e, -ENOMEM, "build", "%s %s element %s", d->data ? "map" : "set",
+				 d->name, key);
 		goto out;
 	}
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, map);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, d->name);
 	if (!(nlh = start(b, type, add ? NLM_F_CREATE : 0, add ? "add" : "delete",
-			  "map %s element %s", map, key))) {
+			  "%s %s element %s", d->data ? "map" : "set", d->name, key))) {
 		err = full(e);
 	} else {
 		nftnl_set_elems_nlmsg_build_payload(nlh, s);
@@ -315,32 +362,82 @@ static int skeleton(struct nl_batch *b, bool base_chains, struct nl_err *e)
 		    (err = put_flush(b, d->name, e)))
 			break;
 		for (unsigned k = 0; k < d->nrules && !err; k++) {
-			struct fw_rule r = {.pos = k + 1, .nterms = 1, .term = {d->rule[k]}};
+			struct fw_rule r;
 
-			snprintf(r.chain, sizeof(r.chain), "%s", d->name);
+			fw_base_rule(i, k, &r);
 			err = put_rule(b, &r, e);
 		}
 	}
 	return err;
 }
 
-int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, bool skel, struct nl_err *e)
+/* Whether the kernel holds an element equal to el, by what was read. */
+static bool found(const struct fw_found *f, const struct fw_elem *el)
+{
+	for (unsigned i = 0; f && i < f->nelems; i++)
+		if (fw_elem_equal(&f->elem[i], el))
+			return true;
+	return false;
+}
+
+static bool planned(const struct fw_plan *p, const struct fw_elem *el)
+{
+	for (unsigned i = 0; i < p->nelems; i++)
+		if (fw_elem_equal(&p->elem[i], el))
+			return true;
+	return false;
+}
+
+/* A chain's state by what was read; without a read, to be replaced. */
+static uint8_t chain_state(const struct fw_found *f, const struct fw_plan *p, const char *chain)
+{
+	for (unsigned c = 0; c < p->nchains; c++)
+		if (!strcmp(p->chain[c], chain))
+			return f ? f->chain[c] : FW_CHAIN_DIFFERS;
+	return FW_CHAIN_DIFFERS;
+}
+
+static int apply_chains(struct nl_batch *b, const struct fw_plan *p, const struct fw_found *f,
+			struct nl_err *e)
+{
+	int err = 0;
+
+	for (unsigned c = 0; c < p->nchains && !err; c++) {
+		uint8_t st = f ? f->chain[c] : FW_CHAIN_DIFFERS;
+
+		if (st != FW_CHAIN_WHOLE)
+			err = put_chain(b, NFT_MSG_NEWCHAIN, p->chain[c], NULL, e);
+		if (!err && st == FW_CHAIN_DIFFERS)
+			err = put_flush(b, p->chain[c], e);
+	}
+	for (unsigned i = 0; i < p->nrules && !err; i++)
+		if (chain_state(f, p, p->rule[i].chain) != FW_CHAIN_WHOLE)
+			err = put_rule(b, &p->rule[i], e);
+	return err;
+}
+
+int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, const struct fw_found *f,
+		   struct nl_err *e)
 {
 	int err = marker(b, NFNL_MSG_BATCH_BEGIN, e);
 
-	if (!err && skel)
+	if (!err && (!f || !f->skeleton))
 		err = skeleton(b, true, e);
-	for (unsigned c = 0; c < p->nchains && !err; c++)
-		if (!(err = put_chain(b, NFT_MSG_NEWCHAIN, p->chain[c], NULL, e)))
-			err = put_flush(b, p->chain[c], e);
-	for (unsigned i = 0; i < p->nrules && !err; i++)
-		err = put_rule(b, &p->rule[i], e);
+	if (!err)
+		err = apply_chains(b, p, f, e);
+	/* Stale elements go first, so that one whose data changed is
+	 * deleted, then added again, in this transaction. */
+	for (unsigned i = 0; f && i < f->nelems && !err; i++)
+		if (!planned(p, &f->elem[i]))
+			err = put_elem(b, NFT_MSG_DELSETELEM, &f->elem[i], e);
 	for (unsigned i = 0; i < p->nelems && !err; i++)
-		err = put_elem(b, NFT_MSG_NEWSETELEM, &p->elem[i], e);
+		if (!found(f, &p->elem[i]))
+			err = put_elem(b, NFT_MSG_NEWSETELEM, &p->elem[i], e);
 	return err ? err : marker(b, NFNL_MSG_BATCH_END, e);
 }
 
-int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, struct nl_err *e)
+int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, const struct fw_found *f,
+		    struct nl_err *e)
 {
 	int err = marker(b, NFNL_MSG_BATCH_BEGIN, e);
 
@@ -352,26 +449,46 @@ int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, struct nl_err *
 		err = put_elem(b, NFT_MSG_NEWSETELEM, &p->elem[i], e);
 	for (unsigned i = 0; i < p->nelems && !err; i++)
 		err = put_elem(b, NFT_MSG_DELSETELEM, &p->elem[i], e);
+	for (unsigned i = 0; f && i < f->nelems && !err; i++)
+		err = put_elem(b, NFT_MSG_DELSETELEM, &f->elem[i], e);
 	for (unsigned c = 0; c < p->nchains && !err; c++)
 		err = put_chain(b, NFT_MSG_DELCHAIN, p->chain[c], NULL, e);
 	return err ? err : marker(b, NFNL_MSG_BATCH_END, e);
 }
 
-int fw_batch_read(struct nl_batch *b, struct nl_err *e)
+static int dump(struct nl_batch *b, uint16_t type, uint16_t attr_table, uint16_t attr_name,
+		const char *name, struct nl_err *e)
+{
+	struct nlmsghdr *nlh = start(b, type, NLM_F_DUMP, "list", "%s %s",
+				     type == NFT_MSG_GETRULE ? "chain" : "map", name);
+
+	if (!nlh)
+		return full(e);
+	mnl_attr_put_strz(nlh, attr_table, FW_TABLE);
+	mnl_attr_put_strz(nlh, attr_name, name);
+	return 0;
+}
+
+int fw_batch_read(struct nl_batch *b, const struct fw_plan *p, bool apply, struct nl_err *e)
 {
 	struct nlmsghdr *nlh = start(b, NFT_MSG_GETTABLE, 0, "read", "table inet %s", FW_TABLE);
+	int err = 0;
 
 	if (!nlh)
 		return full(e);
 	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, FW_TABLE);
-	/* One dump per base chain, filtered by the kernel, so that the read
-	 * does not grow with the number of networks. */
-	for (unsigned i = 0; i < FW_NBASES; i++) {
-		nlh = start(b, NFT_MSG_GETRULE, NLM_F_DUMP, "list", "chain %s", fw_bases[i].name);
-		if (!nlh)
-			return full(e);
-		mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, FW_TABLE);
-		mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, fw_bases[i].name);
-	}
-	return 0;
+	/* One dump per chain and map, filtered by the kernel, so that the
+	 * read does not grow with the number of networks. */
+	for (unsigned i = 0; i < FW_NBASES && !err; i++)
+		err = dump(b, NFT_MSG_GETRULE, NFTA_RULE_TABLE, NFTA_RULE_CHAIN, fw_bases[i].name,
+			   e);
+	for (unsigned c = 0; apply && c < p->nchains && !err; c++)
+		err = dump(b, NFT_MSG_GETRULE, NFTA_RULE_TABLE, NFTA_RULE_CHAIN, p->chain[c], e);
+	/* Only a nat network has forwards; removing any network deletes
+	 * those that point into its subnets, whatever its model was. */
+	for (unsigned m = FW_MAP_FWD_ANY;
+	     (!apply || p->model == FW_NAT) && m <= FW_MAP_FWD_ADDR && !err; m++)
+		err = dump(b, NFT_MSG_GETSETELEM, NFTA_SET_ELEM_LIST_TABLE, NFTA_SET_ELEM_LIST_SET,
+			   fw_maps[m].name, e);
+	return err;
 }

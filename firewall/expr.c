@@ -9,8 +9,11 @@
 #include <libnftnl/udata.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
-
+#include <linux/rtnetlink.h>
+#include <netinet/in.h>
+#include <stdbool.h>
 #include <string.h>
 
 /* Appends a new expression of the given type to r; NULL when out of memory. */
@@ -23,18 +26,24 @@ static struct nftnl_expr *add(struct nftnl_rule *r, const char *type)
 	return x;
 }
 
-static int meta_load(struct nftnl_rule *r, uint32_t key)
+static int meta_load_to(struct nftnl_rule *r, uint32_t key, uint32_t reg)
 {
 	struct nftnl_expr *x = add(r, "meta");
 
 	if (!x)
 		return -ENOMEM;
 	nftnl_expr_set_u32(x, NFTNL_EXPR_META_KEY, key);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_META_DREG, reg);
 	return 0;
 }
 
-static int payload_load(struct nftnl_rule *r, uint32_t base, uint32_t off, uint32_t len)
+static int meta_load(struct nftnl_rule *r, uint32_t key)
+{
+	return meta_load_to(r, key, NFT_REG_1);
+}
+
+static int payload_load_to(struct nftnl_rule *r, uint32_t base, uint32_t off, uint32_t len,
+			   uint32_t reg)
 {
 	struct nftnl_expr *x = add(r, "payload");
 
@@ -43,8 +52,13 @@ static int payload_load(struct nftnl_rule *r, uint32_t base, uint32_t off, uint3
 	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_BASE, base);
 	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_OFFSET, off);
 	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_LEN, len);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_DREG, reg);
 	return 0;
+}
+
+static int payload_load(struct nftnl_rule *r, uint32_t base, uint32_t off, uint32_t len)
+{
+	return payload_load_to(r, base, off, len, NFT_REG_1);
 }
 
 static int cmp(struct nftnl_rule *r, uint32_t op, const void *data, uint32_t len)
@@ -132,7 +146,8 @@ int fw_match_addr(struct nftnl_rule *r, enum fw_dir d, bool neq, const struct nl
 	return cmp(r, neq ? NFT_CMP_NEQ : NFT_CMP_EQ, v, size);
 }
 
-int fw_match_ct_state(struct nftnl_rule *r, uint32_t states)
+/* ct KEY & bits != 0 */
+static int ct_bits(struct nftnl_rule *r, uint32_t key, uint32_t bits)
 {
 	struct nftnl_expr *x = add(r, "ct");
 	uint32_t zero = 0;
@@ -140,11 +155,66 @@ int fw_match_ct_state(struct nftnl_rule *r, uint32_t states)
 
 	if (!x)
 		return -ENOMEM;
-	nftnl_expr_set_u32(x, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_CT_KEY, key);
 	nftnl_expr_set_u32(x, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	if ((err = mask(r, &states, sizeof(states))))
+	if ((err = mask(r, &bits, sizeof(bits))))
 		return err;
 	return cmp(r, NFT_CMP_NEQ, &zero, sizeof(zero));
+}
+
+int fw_match_ct_state(struct nftnl_rule *r, uint32_t states)
+{
+	return ct_bits(r, NFT_CT_STATE, states);
+}
+
+int fw_match_ct_dnat(struct nftnl_rule *r)
+{
+	return ct_bits(r, NFT_CT_STATUS, IPS_DST_NAT);
+}
+
+int fw_match_nfproto(struct nftnl_rule *r, uint8_t family)
+{
+	if (family != AF_INET && family != AF_INET6)
+		return -EINVAL;
+	return meta_eq(r, NFT_META_NFPROTO, family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6);
+}
+
+/* A lookup in set (sreg 1), with the flags the kernel lists back, and a
+ * destination register for a map. */
+static int lookup(struct nftnl_rule *r, const char *set, bool map, uint32_t dreg)
+{
+	struct nftnl_expr *x = add(r, "lookup");
+
+	if (!x)
+		return -ENOMEM;
+	nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+	if (map)
+		nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_DREG, dreg);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_FLAGS, 0);
+	return nftnl_expr_set_str(x, NFTNL_EXPR_LOOKUP_SET, set) < 0 ? -ENOMEM : 0;
+}
+
+int fw_match_set(struct nftnl_rule *r, enum fw_key key, const char *set)
+{
+	int err;
+
+	if (key != FW_KEY_IIFNAME && key != FW_KEY_OIFNAME)
+		return -EINVAL;
+	err = meta_load(r, key == FW_KEY_IIFNAME ? NFT_META_IIFNAME : NFT_META_OIFNAME);
+	return err ? err : lookup(r, set, false, 0);
+}
+
+int fw_match_local(struct nftnl_rule *r)
+{
+	struct nftnl_expr *x = add(r, "fib");
+	uint32_t local = RTN_LOCAL;
+
+	if (!x)
+		return -ENOMEM;
+	nftnl_expr_set_u32(x, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_DADDR);
+	return cmp(r, NFT_CMP_EQ, &local, sizeof(local));
 }
 
 int fw_match_l4proto(struct nftnl_rule *r, uint8_t proto)
@@ -165,9 +235,19 @@ int fw_match_port(struct nftnl_rule *r, enum fw_dir d, uint8_t proto, uint16_t p
 	return cmp(r, NFT_CMP_EQ, &be, sizeof(be));
 }
 
+int fw_match_ports(struct nftnl_rule *r, uint8_t proto, uint16_t sport, uint16_t dport)
+{
+	uint16_t be[2] = {htons(sport), htons(dport)};
+	int err;
+
+	if ((err = fw_match_l4proto(r, proto)) ||
+	    (err = payload_load(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 4)))
+		return err;
+	return cmp(r, NFT_CMP_EQ, be, sizeof(be));
+}
+
 int fw_vmap(struct nftnl_rule *r, enum fw_key key, const char *map)
 {
-	struct nftnl_expr *x;
 	int err;
 
 	if (key == FW_KEY_IP_SADDR) {
@@ -178,12 +258,7 @@ int fw_vmap(struct nftnl_rule *r, enum fw_key key, const char *map)
 				    key == FW_KEY_IIFNAME ? NFT_META_IIFNAME : NFT_META_OIFNAME))) {
 		return err;
 	}
-	if (!(x = add(r, "lookup")))
-		return -ENOMEM;
-	nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_DREG, NFT_REG_VERDICT);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_FLAGS, 0); /* as nft */
-	return nftnl_expr_set_str(x, NFTNL_EXPR_LOOKUP_SET, map) < 0 ? -ENOMEM : 0;
+	return lookup(r, map, true, NFT_REG_VERDICT);
 }
 
 int fw_counter(struct nftnl_rule *r)
@@ -260,6 +335,61 @@ int fw_dnat(struct nftnl_rule *r, const struct nl_prefix *addr, uint16_t port)
 	return 0;
 }
 
+int fw_dnat_map(struct nftnl_rule *r, enum fw_dnat_key key, const char *map)
+{
+	/* The key's parts go to consecutive 32-bit registers from reg 1; the
+	 * map puts address and port back into reg 1 and the next. */
+	uint32_t reg = NFT_REG_1, next = NFT_REG32_01;
+	struct nftnl_expr *x;
+	int err = 0;
+
+	if (key == FW_DNAT_ADDR_PORT) {
+		if ((err = meta_eq(r, NFT_META_NFPROTO, NFPROTO_IPV4)) ||
+		    (err = payload_load(r, NFT_PAYLOAD_NETWORK_HEADER, 16, 4)))
+			return err;
+		reg = NFT_REG32_01;
+		next = NFT_REG32_02;
+	}
+	if ((err = meta_load_to(r, NFT_META_L4PROTO, reg)) ||
+	    (err = payload_load_to(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, next)) ||
+	    (err = lookup(r, map, true, NFT_REG_1)))
+		return err;
+	if (!(x = add(r, "nat")))
+		return -ENOMEM;
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_ADDR_MAX, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG32_01);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_PROTO_MAX, NFT_REG32_01);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_FLAGS,
+			   NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED);
+	return 0;
+}
+
+int fw_udp_csum_zero(struct nftnl_rule *r)
+{
+	static const uint16_t zero;
+	struct nftnl_expr *x;
+	int err = immediate(r, NFT_REG_1, &zero, sizeof(zero));
+
+	if (err)
+		return err;
+	if (!(x = add(r, "payload")))
+		return -ENOMEM;
+	/* The checksum field of the UDP header, with an internet-checksum
+	 * fixup of that same field (what nft asks for); the value written
+	 * last is the 0. */
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_OFFSET, 6);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_LEN, 2);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_CSUM_TYPE, NFT_PAYLOAD_CSUM_INET);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_CSUM_OFFSET, 6);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_FLAGS, 0);
+	return 0;
+}
+
 int fw_comment(struct nftnl_rule *r, const char *text)
 {
 	struct nftnl_udata_buf *u;
@@ -275,219 +405,4 @@ int fw_comment(struct nftnl_rule *r, const char *text)
 		err = 0;
 	nftnl_udata_buf_free(u);
 	return err;
-}
-
-/* --- terms: one row per kind, builder and text side by side --- */
-
-static const char *proto_name(uint8_t p, char *buf, size_t n)
-{
-	switch (p) {
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	case IPPROTO_ICMP:
-		return "icmp";
-	case IPPROTO_ICMPV6:
-		return "ipv6-icmp";
-	case IPPROTO_SCTP:
-		return "sctp";
-	}
-	snprintf(buf, n, "%u", p);
-	return buf;
-}
-
-/* An address as nft prints it: no length when it is a single address. */
-static const char *addr_str(const struct nl_prefix *p, char *buf, size_t n)
-{
-	return nl_prefix_str(p, p->len < nl_prefix_bits(p), buf, n);
-}
-
-static int b_ifname(struct nftnl_rule *r, const struct fw_term *t)
-{
-	return fw_match_ifname(r, t->dir, t->neq, t->name);
-}
-
-static int s_ifname(const struct fw_term *t, char *buf, size_t n)
-{
-	return snprintf(buf, n, "%s %s\"%s\"", t->dir == FW_SRC ? "iifname" : "oifname",
-			t->neq ? "!= " : "", t->name);
-}
-
-static int b_addr(struct nftnl_rule *r, const struct fw_term *t)
-{
-	return fw_match_addr(r, t->dir, t->neq, &t->addr);
-}
-
-static int s_addr(const struct fw_term *t, char *buf, size_t n)
-{
-	char a[NL_PREFIX_STRLEN];
-
-	return snprintf(buf, n, "%s %s %s%s", t->addr.family == AF_INET6 ? "ip6" : "ip",
-			t->dir == FW_SRC ? "saddr" : "daddr", t->neq ? "!= " : "",
-			addr_str(&t->addr, a, sizeof(a)));
-}
-
-static int b_ct(struct nftnl_rule *r, const struct fw_term *t)
-{
-	return fw_match_ct_state(r, t->states);
-}
-
-static int s_ct(const struct fw_term *t, char *buf, size_t n)
-{
-	static const struct {
-		uint32_t bit;
-		const char *name;
-	} st[] = {{FW_CT_INVALID, "invalid"},
-		  {FW_CT_ESTABLISHED, "established"},
-		  {FW_CT_RELATED, "related"},
-		  {FW_CT_NEW, "new"},
-		  {FW_CT_UNTRACKED, "untracked"}};
-	char names[64] = "";
-
-	for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
-		if (!(t->states & st[i].bit))
-			continue;
-		if (names[0])
-			strcat(names, ",");
-		strcat(names, st[i].name);
-	}
-	return snprintf(buf, n, "ct state %s", names);
-}
-
-static int b_l4(struct nftnl_rule *r, const struct fw_term *t)
-{
-	return fw_match_l4proto(r, t->proto);
-}
-
-static int s_l4(const struct fw_term *t, char *buf, size_t n)
-{
-	char p[8];
-
-	return snprintf(buf, n, "meta l4proto %s", proto_name(t->proto, p, sizeof(p)));
-}
-
-static int b_port(struct nftnl_rule *r, const struct fw_term *t)
-{
-	return fw_match_port(r, t->dir, t->proto, t->port);
-}
-
-static int s_port(const struct fw_term *t, char *buf, size_t n)
-{
-	char p[8];
-
-	return snprintf(buf, n, "%s %s %u", proto_name(t->proto, p, sizeof(p)),
-			t->dir == FW_SRC ? "sport" : "dport", t->port);
-}
-
-static int b_vmap(struct nftnl_rule *r, const struct fw_term *t)
-{
-	return fw_vmap(r, t->dir, t->name);
-}
-
-static int s_vmap(const struct fw_term *t, char *buf, size_t n)
-{
-	static const char *const key[] = {"iifname", "oifname", "ip saddr"};
-
-	return snprintf(buf, n, "%s vmap @%s", key[t->dir % 3], t->name);
-}
-
-static int b_counter(struct nftnl_rule *r, const struct fw_term *t)
-{
-	(void)t;
-	return fw_counter(r);
-}
-
-static int b_accept(struct nftnl_rule *r, const struct fw_term *t)
-{
-	(void)t;
-	return fw_verdict(r, NF_ACCEPT, NULL);
-}
-
-static int b_drop(struct nftnl_rule *r, const struct fw_term *t)
-{
-	(void)t;
-	return fw_verdict(r, NF_DROP, NULL);
-}
-
-static int b_reject(struct nftnl_rule *r, const struct fw_term *t)
-{
-	(void)t;
-	return fw_reject(r);
-}
-
-static int b_return(struct nftnl_rule *r, const struct fw_term *t)
-{
-	(void)t;
-	return fw_verdict(r, NFT_RETURN, NULL);
-}
-
-static int b_jump(struct nftnl_rule *r, const struct fw_term *t)
-{
-	return fw_verdict(r, NFT_JUMP, t->name);
-}
-
-static int s_jump(const struct fw_term *t, char *buf, size_t n)
-{
-	return snprintf(buf, n, "jump %s", t->name);
-}
-
-static int b_masq(struct nftnl_rule *r, const struct fw_term *t)
-{
-	return fw_masquerade(r, t->port, t->port_max);
-}
-
-static int s_masq(const struct fw_term *t, char *buf, size_t n)
-{
-	if (!t->port)
-		return snprintf(buf, n, "masquerade");
-	if (t->port == t->port_max)
-		return snprintf(buf, n, "masquerade to :%u", t->port);
-	return snprintf(buf, n, "masquerade to :%u-%u", t->port, t->port_max);
-}
-
-static int b_dnat(struct nftnl_rule *r, const struct fw_term *t)
-{
-	return fw_dnat(r, &t->addr, t->port);
-}
-
-static int s_dnat(const struct fw_term *t, char *buf, size_t n)
-{
-	char a[NL_PREFIX_STRLEN];
-	bool v6 = t->addr.family == AF_INET6;
-
-	nl_prefix_str(&t->addr, false, a, sizeof(a));
-	if (!t->port)
-		return snprintf(buf, n, "dnat %s to %s", v6 ? "ip6" : "ip", a);
-	return snprintf(buf, n, v6 ? "dnat ip6 to [%s]:%u" : "dnat ip to %s:%u", a, t->port);
-}
-
-static const struct {
-	int (*build)(struct nftnl_rule *r, const struct fw_term *t);
-	int (*str)(const struct fw_term *t, char *buf, size_t n); /* NULL: the word */
-	const char *word;
-} kinds[FW_T_NKINDS] = {
-	[FW_T_IFNAME] = {b_ifname, s_ifname, NULL},    [FW_T_ADDR] = {b_addr, s_addr, NULL},
-	[FW_T_CT_STATE] = {b_ct, s_ct, NULL},	       [FW_T_L4PROTO] = {b_l4, s_l4, NULL},
-	[FW_T_PORT] = {b_port, s_port, NULL},	       [FW_T_VMAP] = {b_vmap, s_vmap, NULL},
-	[FW_T_COUNTER] = {b_counter, NULL, "counter"}, [FW_T_ACCEPT] = {b_accept, NULL, "accept"},
-	[FW_T_DROP] = {b_drop, NULL, "drop"},	       [FW_T_REJECT] = {b_reject, NULL, "reject"},
-	[FW_T_RETURN] = {b_return, NULL, "return"},    [FW_T_JUMP] = {b_jump, s_jump, NULL},
-	[FW_T_MASQ] = {b_masq, s_masq, NULL},	       [FW_T_DNAT] = {b_dnat, s_dnat, NULL},
-};
-
-int fw_term_build(struct nftnl_rule *r, const struct fw_term *t)
-{
-	if (t->kind >= FW_T_NKINDS)
-		return -EINVAL;
-	return kinds[t->kind].build(r, t);
-}
-
-int fw_term_str(const struct fw_term *t, char *buf, size_t n)
-{
-	if (t->kind >= FW_T_NKINDS)
-		return snprintf(buf, n, "?");
-	if (!kinds[t->kind].str)
-		return snprintf(buf, n, "%s", kinds[t->kind].word);
-	return kinds[t->kind].str(t, buf, n);
 }

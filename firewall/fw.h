@@ -18,21 +18,30 @@ struct fw {
 int fw_open(struct fw *fw, struct nl_err *e);
 void fw_close(struct fw *fw);
 
-/* Creates or replaces the network's chains, rules and map elements (and the
- * table, maps and base chains when missing or altered) in one batch: all or
- * nothing. It first reads the table and its base chains' rules (two round
- * trips), to leave out of the batch what is already whole.
+/* Brings the network's chains, rules and elements (and the table, maps,
+ * sets and base chains when missing or altered) to the plan in one batch:
+ * all or nothing. It first reads the table, the rules of its base chains
+ * and of the network's chains, and the forward maps (one dump each, so the
+ * read does not grow with the number of networks), and sends only what
+ * differs: absent chains created, differing ones replaced, forwards the
+ * plan dropped deleted, missing elements added. Adding a forward to a
+ * running network thus sends one new element and no deletion; applying a
+ * whole network sends no deletion either. A batch with nothing in it is
+ * not sent.
  * When the kernel refuses it, e names the object at fault, a rule with its
- * text ("rule 3 of chain n1-in (ip daddr 10.0.0.0/24 return)"), and carries
- * the kernel's extended-ACK message when it sent one; nothing changed.
+ * text ("rule 3 of chain n1-in (ip daddr 10.0.0.0/24 return)"), an element
+ * by its key ("map fwd_any element tcp . 8080": another network forwards
+ * that port), and carries the kernel's extended-ACK message when it sent
+ * one; nothing changed.
  * -EEXIST (kind NL_ERR_CONFLICT) when table inet vnet exists without
  * vnet's mark. */
 int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e);
 
-/* Deletes every chain, rule and map element that any model may have made
- * for network n (keyed by its name, bridge and IPv4 subnets), in one batch.
- * An absent or half-present network is no error; without table inet vnet
- * nothing is sent. The table, its maps and base chains stay.
+/* Deletes every chain, rule and element that any model may have made for
+ * network n (keyed by its name, bridge and IPv4 subnets; forward elements
+ * by a guest in those subnets, found by reading the forward maps), in one
+ * batch. An absent or half-present network is no error; without table
+ * inet vnet nothing is sent. The table, its maps and base chains stay.
  *
  * Deleting leaves an RCU grace period (5-12 ms) that fw_close() waits for
  * when it comes sooner: close the socket late (after deleting the bridge,

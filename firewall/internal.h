@@ -15,18 +15,35 @@
 #define FW_TABLE	 "vnet"
 #define FW_TABLE_COMMENT "managed by vnet"
 
-enum fw_map_id { FW_MAP_TO_BRIDGE, FW_MAP_FROM_BRIDGE, FW_MAP_NAT_V4, FW_NMAPS };
+/* The table's maps and sets, in the order they are made and listed. */
+enum fw_map_id {
+	FW_MAP_TO_BRIDGE,
+	FW_MAP_FROM_BRIDGE,
+	FW_MAP_NAT_V4,
+	FW_MAP_BRIDGES,
+	FW_MAP_DHCP,
+	FW_MAP_FWD_ANY,
+	FW_MAP_FWD_ADDR,
+	FW_NMAPS
+};
+
+/* What a map's elements hold besides the key: nothing (a set), a verdict,
+ * or an IPv4 address and a port (DNAT). */
+enum fw_data { FW_DATA_NONE, FW_DATA_VERDICT, FW_DATA_ADDR_PORT };
 
 struct fw_map_def {
 	const char *name;
 	const char *type;  /* as nft prints it: "ifname : verdict" */
-	uint32_t key_type; /* nft's datatype number, so nft lists the type */
+	uint32_t key_type; /* nft's datatype number (concatenations: 6 bits a part), so
+			      nft lists the type */
 	uint32_t key_len;
 	uint32_t key_order; /* nft's byte order of the key (user data): 1 host, 2 big endian */
 	bool interval;
+	uint8_t data; /* enum fw_data */
 };
 
-#define FW_BASE_RULES 2
+#define FW_BASE_RULES 5
+#define FW_BASE_TERMS 4
 
 struct fw_base_def {
 	const char *name;
@@ -35,17 +52,20 @@ struct fw_base_def {
 	int prio;
 	const char *spec; /* the chain's first line in nft's listing */
 	unsigned nrules;
-	struct fw_term rule[FW_BASE_RULES]; /* one term each: the vmap */
+	struct {
+		unsigned nterms;
+		struct fw_term term[FW_BASE_TERMS];
+	} rule[FW_BASE_RULES];
 };
 
-enum { FW_NBASES = 2 };
+enum { FW_NBASES = 5 };
 
 extern const struct fw_map_def fw_maps[FW_NMAPS];
 extern const struct fw_base_def fw_bases[FW_NBASES];
 
 #define FW_RULE_TERMS 6
 #define FW_PLAN_RULES 48
-#define FW_PLAN_ELEMS (2 + FW_MAX_SUBNETS)
+#define FW_PLAN_ELEMS (4 + FW_MAX_SUBNETS + FW_MAX_FORWARDS)
 enum { FW_NCHAINS = 3 }; /* NET-in, NET-out, NET-nat */
 
 struct fw_rule {
@@ -57,15 +77,21 @@ struct fw_rule {
 
 struct fw_elem {
 	uint8_t map;		  /* enum fw_map_id */
-	char ifname[NL_IFNAMSIZ]; /* key of the ifname maps */
-	struct nl_prefix prefix;  /* key of nat_v4 */
-	char chain[FW_NAMESIZ];	  /* jump target */
+	char ifname[NL_IFNAMSIZ]; /* key of the ifname maps and sets */
+	struct nl_prefix prefix;  /* key of nat_v4; the address of fwd_addr's key */
+	uint8_t proto;		  /* fwd_*: the key's protocol and port */
+	uint16_t port;
+	struct nl_prefix to; /* fwd_*: the guest's address and port */
+	uint16_t to_port;
+	char chain[FW_NAMESIZ]; /* jump target */
 };
 
 struct fw_plan {
 	char name[NL_IFNAMSIZ];
 	char bridge[NL_IFNAMSIZ];
 	enum fw_model model;
+	unsigned nsubnets;
+	struct nl_prefix subnet[FW_MAX_SUBNETS];
 	unsigned nchains;
 	char chain[FW_NCHAINS][FW_NAMESIZ];
 	unsigned nrules;
@@ -76,24 +102,62 @@ struct fw_plan {
 
 /* The plan of everything any model may have put in the table for network
  * n (its three chains and every element its bridge and IPv4 subnets key),
- * without rules: what fw_remove() deletes, so that a network is removed
+ * without rules and without forwards (fw_remove() finds those by reading
+ * the forward maps): what fw_remove() deletes, so that a network is removed
  * completely even when its model changed since it was applied. */
 int fw_plan_build_all(const struct fw_net *n, struct fw_plan **out, struct nl_err *e);
 
 /* A rule as nft prints it: its terms joined by spaces. Returns the length
  * that was needed, like snprintf. */
 int fw_rule_str(const struct fw_rule *r, char *buf, size_t n);
-/* An element as nft prints it: "\"lan0\" : jump n-in". */
+/* An element as nft prints it: "\"lan0\" : jump n-in", "tcp . 8080 :
+ * 10.0.1.5 . 80". */
 int fw_elem_str(const struct fw_elem *el, char *buf, size_t n);
+/* The element's key as nft prints it ("\"lan0\"", "tcp . 8080"). */
+int fw_elem_key_str(const struct fw_elem *el, char *buf, size_t n);
+/* Whether a forward element points into one of the plan's subnets (then
+ * it is the plan's network's). */
+bool fw_elem_owned(const struct fw_plan *p, const struct fw_elem *el);
+/* Two elements of one map with the same key / with the same key and data. */
+bool fw_elem_same_key(const struct fw_elem *x, const struct fw_elem *y);
+bool fw_elem_equal(const struct fw_elem *x, const struct fw_elem *y);
 
-/* The batch builders (no socket): apply = create-or-replace the network's
- * objects (with the table's skeleton when skel), remove = ensure then delete
- * them; both between BATCH_BEGIN and BATCH_END. Append to b; -EMSGSIZE when
- * b cannot hold them. */
-int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, bool skel, struct nl_err *e);
-int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, struct nl_err *e);
-/* Reads of table inet vnet (NFT_MSG_NEWTABLE or ENOENT) and of the rules
- * of its base chains (dumps). */
-int fw_batch_read(struct nl_batch *b, struct nl_err *e);
+/* Base rule k of base chain i, as a rule of that chain. */
+void fw_base_rule(unsigned i, unsigned k, struct fw_rule *r);
+
+/* What fw_apply and fw_remove read of the table before they send. */
+enum fw_chain_state { FW_CHAIN_ABSENT, FW_CHAIN_DIFFERS, FW_CHAIN_WHOLE };
+#define FW_FOUND_ELEMS (4 * FW_MAX_FORWARDS)
+
+struct fw_found {
+	bool present;		   /* table inet vnet exists */
+	bool ours;		   /* with vnet's comment */
+	bool skeleton;		   /* its base chains hold exactly their rules */
+	uint8_t chain[FW_NCHAINS]; /* enum fw_chain_state of the plan's chains, in its order */
+	unsigned nelems;
+	struct fw_elem elem[FW_FOUND_ELEMS]; /* forward elements pointing into the plan's subnets */
+};
+
+/* Reads the table for plan p (apply: also its chains' rules) into f, in
+ * one nl_batch_send over b. -EEXIST (kind conflict) when the table is not
+ * vnet's. */
+int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, bool apply,
+	    struct fw_found *f, struct nl_err *e);
+
+/* The batch builders (no socket), between BATCH_BEGIN and BATCH_END;
+ * append to b; -EMSGSIZE when b cannot hold them.
+ * Apply: what f says is missing or differs (f NULL: everything, the
+ * table's skeleton too): chains created, or flushed and filled again;
+ * f's elements the plan lacks deleted; the plan's elements f lacks added.
+ * Remove: ensure, then delete, the plan's elements and chains, and delete
+ * f's elements. */
+int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, const struct fw_found *f,
+		   struct nl_err *e);
+int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, const struct fw_found *f,
+		    struct nl_err *e);
+/* The reads: table inet vnet (NFT_MSG_NEWTABLE or ENOENT), the rules of
+ * its base chains and, for apply, of p's chains (dumps), the forward
+ * maps' elements (for apply only on a nat network). */
+int fw_batch_read(struct nl_batch *b, const struct fw_plan *p, bool apply, struct nl_err *e);
 
 #endif

@@ -1,5 +1,6 @@
-/* plan — the table's layout and the models, as data; see plan.h for the
- * layout and why. Adding a model or an option means adding rows here. */
+/* plan — the models as data: which rules each model puts in which of a
+ * network's chains, and which elements it owns; see plan.h for the layout
+ * and why. Adding a model or an option means adding rows here. */
 #include "internal.h"
 
 #include <arpa/inet.h>
@@ -9,26 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const struct fw_map_def fw_maps[FW_NMAPS] = {
-	/* 41 and 7 are nft's TYPE_IFNAME and TYPE_IPADDR; without the key's
-	 * byte order nft lists interface names as "". */
-	[FW_MAP_TO_BRIDGE] = {"to_bridge", "ifname : verdict", 41, NL_IFNAMSIZ, 1, false},
-	[FW_MAP_FROM_BRIDGE] = {"from_bridge", "ifname : verdict", 41, NL_IFNAMSIZ, 1, false},
-	[FW_MAP_NAT_V4] = {"nat_v4", "ipv4_addr : verdict", 7, 4, 2, true},
-};
-
-/* clang-format off */
-const struct fw_base_def fw_bases[FW_NBASES] = {
-	{"forward", "filter", NF_INET_FORWARD, 0,
-	 "type filter hook forward priority filter; policy accept;", 2,
-	 {{.kind = FW_T_VMAP, .dir = FW_KEY_OIFNAME, .name = "to_bridge"},
-	  {.kind = FW_T_VMAP, .dir = FW_KEY_IIFNAME, .name = "from_bridge"}}},
-	{"postrouting", "nat", NF_INET_POST_ROUTING, 100,
-	 "type nat hook postrouting priority srcnat; policy accept;", 1,
-	 {{.kind = FW_T_VMAP, .dir = FW_KEY_IP_SADDR, .name = "nat_v4"}}},
-};
-/* clang-format on */
 
 enum { CH_IN, CH_OUT, CH_NAT };
 
@@ -78,6 +59,7 @@ struct row {
 #define ADDR(d, a)  {.kind = FW_T_ADDR, .dir = d, .arg = a}
 #define NADDR(d, a) {.kind = FW_T_ADDR, .dir = d, .arg = a, .neq = true}
 #define CT_REPLY    {.kind = FW_T_CT_STATE, .states = FW_CT_ESTABLISHED | FW_CT_RELATED}
+#define CT_DNAT     {.kind = FW_T_CT_DNAT}
 #define L4(p)	    {.kind = FW_T_L4PROTO, .proto = p}
 #define MASQ_HIGH   {.kind = FW_T_MASQ, .port = 1024, .port_max = 65535}
 
@@ -87,11 +69,13 @@ static const struct row rows[] = {
 	ROW(M_ISO | M_RTD | M_NAT, CH_IN, ONCE, IIF_BRIDGE, {.kind = K_INTRA}),
 	ROW(M_RTD, CH_IN, EACH, ADDR(FW_DST, A_SUBNET), T(RETURN)),
 	ROW(M_NAT, CH_IN, EACH, ADDR(FW_DST, A_SUBNET), CT_REPLY, T(RETURN)),
+	ROW(M_NAT, CH_IN, EACH_V4, ADDR(FW_DST, A_SUBNET), CT_DNAT, T(RETURN)),
 	ROW(M_ISO | M_RTD | M_NAT, CH_IN, ONCE, T(COUNTER), T(REJECT)),
 	/* NET-out: what may leave (from the network's own addresses). */
 	ROW(M_RTD | M_NAT, CH_OUT, EACH, ADDR(FW_SRC, A_SUBNET), T(RETURN)),
 	ROW(M_ISO | M_RTD | M_NAT, CH_OUT, ONCE, T(COUNTER), T(REJECT)),
-	/* NET-nat: libvirt's masquerade rules. */
+	/* NET-nat: hairpin, then libvirt's masquerade rules. */
+	ROW(M_NAT, CH_NAT, EACH_V4, ADDR(FW_DST, A_SUBNET), CT_DNAT, T(MASQ)),
 	ROW(M_NAT, CH_NAT, ONCE_V4, ADDR(FW_DST, A_MCAST), T(RETURN)),
 	ROW(M_NAT, CH_NAT, ONCE_V4, ADDR(FW_DST, A_BCAST), T(RETURN)),
 	ROW(M_NAT, CH_NAT, EACH_V4, L4(IPPROTO_TCP), NADDR(FW_DST, A_SUBNET), MASQ_HIGH),
@@ -209,6 +193,40 @@ static void chains_and_elems(struct fw_plan *p, const struct fw_net *n)
 	}
 }
 
+static struct fw_elem *new_elem(struct fw_plan *p, uint8_t map, const char *ifname)
+{
+	struct fw_elem *el = &p->elem[p->nelems++];
+
+	memset(el, 0, sizeof(*el));
+	el->map = map;
+	if (ifname)
+		snprintf(el->ifname, sizeof(el->ifname), "%s", ifname);
+	return el;
+}
+
+/* The sets' elements (a network with chains of its own is in bridges, and
+ * in dhcp_bridges when the host serves DHCP there) and, unless all, one
+ * element per forward. */
+static void set_elems(struct fw_plan *p, const struct fw_net *n, bool all)
+{
+	if (!p->nchains)
+		return;
+	new_elem(p, FW_MAP_BRIDGES, n->bridge);
+	if (all || n->dhcp)
+		new_elem(p, FW_MAP_DHCP, n->bridge);
+	for (unsigned i = 0; !all && i < n->nforwards; i++) {
+		const struct fw_forward *f = &n->forward[i];
+		struct fw_elem *el =
+			new_elem(p, f->address.family ? FW_MAP_FWD_ADDR : FW_MAP_FWD_ANY, NULL);
+
+		el->prefix = f->address;
+		el->proto = f->proto;
+		el->port = f->port;
+		el->to = f->guest;
+		el->to_port = f->guest_port;
+	}
+}
+
 static int check_name(const char *name, struct nl_err *e)
 {
 	size_t len = name ? strlen(name) : 0;
@@ -257,6 +275,77 @@ static int check_subnets(const struct fw_net *n, bool one_v4, struct nl_err *e)
 	return 0;
 }
 
+static bool in_v4_subnet(const struct fw_net *n, const struct nl_prefix *a)
+{
+	for (unsigned i = 0; i < n->nsubnets; i++)
+		if (n->subnet[i].family == AF_INET && a->family == AF_INET &&
+		    nl_prefix_contains(&n->subnet[i], a))
+			return true;
+	return false;
+}
+
+/* What is wrong with forward f of n, naming the value; NULL when nothing. */
+static const char *forward_fault(const struct fw_net *n, const struct fw_forward *f, char *buf,
+				 size_t len)
+{
+	char a[NL_PREFIX_STRLEN];
+
+	if (n->model != FW_NAT)
+		return "the network is not nat: port forwards go into NAT guests";
+	if (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP)
+		snprintf(buf, len, "protocol %u must be tcp or udp", f->proto);
+	else if (!f->port || !f->guest_port)
+		snprintf(buf, len, "port 0 must be 1..65535");
+	else if (!in_v4_subnet(n, &f->guest))
+		snprintf(buf, len, "guest address %s is outside the network's IPv4 subnets",
+			 f->guest.family ? nl_prefix_str(&f->guest, false, a, sizeof(a))
+					 : "(unset)");
+	else if (f->address.family && f->address.family != AF_INET)
+		snprintf(buf, len, "address %s must be IPv4",
+			 nl_prefix_str(&f->address, false, a, sizeof(a)));
+	else
+		return NULL;
+	return buf;
+}
+
+static bool same_listener(const struct fw_forward *x, const struct fw_forward *y)
+{
+	return x->proto == y->proto && x->port == y->port &&
+	       x->address.family == y->address.family &&
+	       (!x->address.family || x->address.a.v4.s_addr == y->address.a.v4.s_addr);
+}
+
+static int check_forwards(const struct fw_net *n, struct nl_err *e)
+{
+	char why[128];
+	const char *fault;
+
+	if (n->nforwards > FW_MAX_FORWARDS) {
+		nl_err_set(e, -EINVAL, "", "network %s", n->name);
+		nl_err_msg(e, "has %u forwards, at most %d", n->nforwards, FW_MAX_FORWARDS);
+		return nl_err_kind(e, NL_ERR_INVALID);
+	}
+	for (unsigned i = 0; i < n->nforwards; i++) {
+		const struct fw_forward *f = &n->forward[i];
+		const char *proto = f->proto == IPPROTO_UDP ? "udp" : "tcp";
+
+		nl_err_set(e, -EINVAL, "", "forward %s %u of network %s", proto, f->port, n->name);
+		if ((fault = forward_fault(n, f, why, sizeof(why)))) {
+			nl_err_msg(e, "%s", fault);
+			return nl_err_kind(e, NL_ERR_INVALID);
+		}
+		for (unsigned k = 0; k < i; k++)
+			if (same_listener(&n->forward[k], f)) {
+				nl_err_set(e, -EEXIST, "", "forward %s %u of network %s", proto,
+					   f->port, n->name);
+				nl_err_msg(e, "is there twice");
+				return nl_err_kind(e, NL_ERR_CONFLICT);
+			}
+	}
+	nl_err_clear(e);
+	return 0;
+}
+
 static int check(const struct fw_net *n, bool all, struct nl_err *e)
 {
 	int err;
@@ -270,7 +359,9 @@ static int check(const struct fw_net *n, bool all, struct nl_err *e)
 	}
 	if ((err = nl_ifname_check(n->bridge ? n->bridge : "", "bridge", e)))
 		return nl_err_kind(e, NL_ERR_INVALID);
-	return check_subnets(n, !all && n->model == FW_NAT, e);
+	if ((err = check_subnets(n, !all && n->model == FW_NAT, e)))
+		return err;
+	return all ? 0 : check_forwards(n, e);
 }
 
 static int build(const struct fw_net *n, bool all, struct fw_plan **out, struct nl_err *e)
@@ -286,11 +377,14 @@ static int build(const struct fw_net *n, bool all, struct fw_plan **out, struct 
 	snprintf(p->name, sizeof(p->name), "%s", n->name);
 	snprintf(p->bridge, sizeof(p->bridge), "%s", n->bridge);
 	p->model = n->model;
+	p->nsubnets = n->nsubnets;
+	memcpy(p->subnet, n->subnet, sizeof(p->subnet));
 	if ((err = expand(p, n, all ? M_ALL : 1u << n->model))) {
 		free(p);
 		return nl_err_set(e, err, "plan", "network %s", n->name);
 	}
 	chains_and_elems(p, n);
+	set_elems(p, n, all);
 	if (all)
 		p->nrules = 0;
 	*out = p;

@@ -3,6 +3,7 @@
  * `vnet show --rules`). Pure code. */
 #include "internal.h"
 
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,34 +24,98 @@ int fw_rule_str(const struct fw_rule *r, char *buf, size_t n)
 	return (int)len;
 }
 
-int fw_elem_str(const struct fw_elem *el, char *buf, size_t n)
+int fw_elem_key_str(const struct fw_elem *el, char *buf, size_t n)
 {
 	char a[NL_PREFIX_STRLEN];
+	const char *proto = el->proto == IPPROTO_UDP ? "udp" : "tcp";
 
-	if (el->map == FW_MAP_NAT_V4)
-		return snprintf(buf, n, "%s : jump %s",
-				nl_prefix_str(&el->prefix, el->prefix.len < 32, a, sizeof(a)),
-				el->chain);
-	return snprintf(buf, n, "\"%s\" : jump %s", el->ifname, el->chain);
+	switch (el->map) {
+	case FW_MAP_NAT_V4:
+		return snprintf(buf, n, "%s",
+				nl_prefix_str(&el->prefix, el->prefix.len < 32, a, sizeof(a)));
+	case FW_MAP_FWD_ANY:
+		return snprintf(buf, n, "%s . %u", proto, el->port);
+	case FW_MAP_FWD_ADDR:
+		return snprintf(buf, n, "%s . %s . %u",
+				nl_prefix_str(&el->prefix, false, a, sizeof(a)), proto, el->port);
+	default:
+		return snprintf(buf, n, "\"%s\"", el->ifname);
+	}
+}
+
+int fw_elem_str(const struct fw_elem *el, char *buf, size_t n)
+{
+	char key[96], a[NL_PREFIX_STRLEN];
+
+	fw_elem_key_str(el, key, sizeof(key));
+	switch (fw_maps[el->map].data) {
+	case FW_DATA_VERDICT:
+		return snprintf(buf, n, "%s : jump %s", key, el->chain);
+	case FW_DATA_ADDR_PORT:
+		return snprintf(buf, n, "%s : %s . %u", key,
+				nl_prefix_str(&el->to, false, a, sizeof(a)), el->to_port);
+	default:
+		return snprintf(buf, n, "%s", key);
+	}
+}
+
+/* The key's bytes as nft packs them to sort a listing: each part in its
+ * own size and byte order, no padding. */
+static size_t key_bytes(const struct fw_elem *el, uint8_t *k)
+{
+	size_t n = 0;
+
+	if (el->map == FW_MAP_NAT_V4 || el->map == FW_MAP_FWD_ADDR) {
+		memcpy(k, el->prefix.a.b, 4);
+		n = 4;
+	}
+	if (el->map == FW_MAP_FWD_ANY || el->map == FW_MAP_FWD_ADDR) {
+		k[n++] = el->proto;
+		k[n++] = (uint8_t)(el->port >> 8);
+		k[n++] = (uint8_t)el->port;
+		return n;
+	}
+	if (n)
+		return n;
+	memset(k, 0, NL_IFNAMSIZ);
+	memcpy(k, el->ifname, strnlen(el->ifname, NL_IFNAMSIZ));
+	return NL_IFNAMSIZ;
+}
+
+/* nft lists elements sorted by those bytes read as one little-endian
+ * number: the last byte weighs most. */
+static int by_key(const void *x, const void *y)
+{
+	uint8_t a[NL_IFNAMSIZ], b[NL_IFNAMSIZ];
+	size_t n = key_bytes(*(const struct fw_elem *const *)x, a);
+
+	key_bytes(*(const struct fw_elem *const *)y, b);
+	while (n-- > 0)
+		if (a[n] != b[n])
+			return a[n] < b[n] ? -1 : 1;
+	return 0;
 }
 
 static void map_block(FILE *f, const struct fw_plan *p, unsigned m)
 {
-	const char *sep = "";
+	const struct fw_elem *el[FW_PLAN_ELEMS];
+	unsigned n = 0;
 
-	fprintf(f, "\tmap %s {\n\t\ttype %s\n", fw_maps[m].name, fw_maps[m].type);
+	fprintf(f, "\t%s %s {\n\t\ttype %s\n", fw_maps[m].data ? "map" : "set", fw_maps[m].name,
+		fw_maps[m].type);
 	if (fw_maps[m].interval)
 		fprintf(f, "\t\tflags interval\n");
-	for (unsigned i = 0; i < p->nelems; i++) {
-		char el[96];
+	for (unsigned i = 0; i < p->nelems; i++)
+		if (p->elem[i].map == m)
+			el[n++] = &p->elem[i];
+	qsort(el, n, sizeof(el[0]), by_key);
+	for (unsigned i = 0; i < n; i++) {
+		char text[128];
 
-		if (p->elem[i].map != m)
-			continue;
-		fw_elem_str(&p->elem[i], el, sizeof(el));
-		fprintf(f, "%s%s", *sep ? ", " : "\t\telements = { ", el);
-		sep = ",";
+		fw_elem_str(el[i], text, sizeof(text));
+		fprintf(f, "%s%s", i ? ",\n\t\t\t     " : "\t\telements = { ", text);
 	}
-	fprintf(f, "%s\t}\n", *sep ? " }\n" : "");
+	fprintf(f, "%s\t}\n", n ? " }\n" : "");
 }
 
 static void rule_line(FILE *f, const struct fw_rule *r)
@@ -66,8 +131,9 @@ static void chains_blocks(FILE *f, const struct fw_plan *p)
 	for (unsigned b = 0; b < FW_NBASES; b++) {
 		fprintf(f, "\n\tchain %s {\n\t\t%s\n", fw_bases[b].name, fw_bases[b].spec);
 		for (unsigned i = 0; i < fw_bases[b].nrules; i++) {
-			struct fw_rule r = {.nterms = 1, .term = {fw_bases[b].rule[i]}};
+			struct fw_rule r = {.nterms = fw_bases[b].rule[i].nterms};
 
+			memcpy(r.term, fw_bases[b].rule[i].term, sizeof(fw_bases[b].rule[i].term));
 			rule_line(f, &r);
 		}
 		fprintf(f, "\t}\n");

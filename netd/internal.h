@@ -21,6 +21,9 @@ struct vn_run {
 
 int vn_lock(struct vn_ctx *c, struct nl_err *e);
 int vn_fw(struct vn_ctx *c, struct fw **fw, struct nl_err *e);
+/* What the firewall needs of n: model, bridge, subnets, DHCP, forwards. */
+struct fw_net;
+void vn_fw_net_of(const struct vn_net *n, struct fw_net *f);
 
 /* Brings the network to "running": each step of its model ensures its part
  * exists; on failure the steps this call did are undone. */

@@ -214,16 +214,28 @@ int vn_fw(struct vn_ctx *c, struct fw **fw, struct nl_err *e)
 	return 0;
 }
 
-static void fw_net_of(const struct vn_net *n, struct fw_net *f)
+void vn_fw_net_of(const struct vn_net *n, struct fw_net *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->name = n->name;
 	f->model = models[n->model].fw;
 	f->bridge = n->bridge;
 	f->isolate_ports = n->isolate_ports;
+	f->dhcp = vn_net_has_dhcp(n);
 	f->nsubnets = n->nsubnets;
 	for (unsigned i = 0; i < n->nsubnets && i < FW_MAX_SUBNETS; i++)
 		f->subnet[i] = n->subnet[i].prefix;
+	for (unsigned i = 0; i < n->nforwards && i < FW_MAX_FORWARDS; i++) {
+		const struct vn_forward *v = &n->forward[i];
+
+		f->forward[f->nforwards++] = (struct fw_forward){
+			.proto = v->proto,
+			.port = v->port,
+			.guest = v->guest,
+			.guest_port = v->guest_port,
+			.address = v->address,
+		};
+	}
 }
 
 static int step_rules(struct vn_run *r, struct nl_err *e)
@@ -233,7 +245,7 @@ static int step_rules(struct vn_run *r, struct nl_err *e)
 	struct fw *fw;
 	int err;
 
-	fw_net_of(r->n, &f);
+	vn_fw_net_of(r->n, &f);
 	if ((err = vn_fw(r->c, &fw, e)) || (err = fw_plan_build(&f, &plan, e)))
 		return err;
 	err = fw_apply(fw, plan, e);
@@ -247,7 +259,7 @@ static int remove_rules(struct vn_ctx *c, const struct vn_net *n, struct nl_err 
 	struct fw *fw;
 	int err;
 
-	fw_net_of(n, &f);
+	vn_fw_net_of(n, &f);
 	if ((err = vn_fw(c, &fw, e)))
 		return err;
 	return fw_remove(fw, &f, e);

@@ -1,8 +1,10 @@
 /* Namespace tests of the firewall layer, what the kernel holds: each
- * model's table as planned, all-or-nothing transactions, ownership (a
- * foreign table untouched, a table of our name refused), removal complete
- * and idempotent, repair of a damaged skeleton. Each test runs in a fresh
- * network namespace (harness.h). */
+ * model's table as planned (forwards too), all-or-nothing transactions,
+ * ownership (a foreign table untouched, a table of our name refused),
+ * removal complete and idempotent, repair of a damaged skeleton, and that
+ * an apply sends only what differs (rule handles kept; a forward is one
+ * element added or deleted). Each test runs in a fresh network namespace
+ * (harness.h). */
 #include <errno.h>
 #include <grp.h>
 #include <stdio.h>
@@ -18,9 +20,16 @@ static const struct variant {
 	enum fw_model model;
 	bool isolate_ports;
 	bool v6;
+	bool dhcp;
+	unsigned forwards;
 } variants[] = {
-	{FW_ISOLATED, false, false}, {FW_ROUTED, false, false}, {FW_ROUTED, false, true},
-	{FW_NAT, false, true},	     {FW_NAT, true, false},	{FW_BRIDGED, false, false},
+	{FW_ISOLATED, false, false, true},
+	{FW_ROUTED, false, false},
+	{FW_ROUTED, false, true},
+	{FW_NAT, false, true, true},
+	{FW_NAT, true, false},
+	{FW_BRIDGED, false, false, true},
+	{FW_NAT, false, false, true, 5},
 };
 
 START_TEST(listing_equals_the_plan_for_each_model)
@@ -30,6 +39,10 @@ START_TEST(listing_equals_the_plan_for_each_model)
 
 	n.isolate_ports = variants[_i].isolate_ports;
 	n.nsubnets = variants[_i].v6 ? 2 : 1;
+	n.dhcp = variants[_i].dhcp;
+	for (unsigned i = 0; i < variants[_i].forwards; i++)
+		fwt_forward(&n, i % 2 ? "udp" : "tcp", (uint16_t)(1000 + 997 * i), "10.0.1.11",
+			    (uint16_t)(80 + i), i == 4 ? "198.51.100.1" : NULL);
 	p = fwt_build(&n);
 	apply(&n);
 	fwt_check_listing(p);
@@ -69,7 +82,7 @@ START_TEST(refused_plan_names_the_rule_and_changes_nothing)
 	fw_close(&fw);
 	nl_err_str(&e, line, sizeof(line));
 	ck_assert_msg(err == -ENOENT, "%d: %s", err, line);
-	ck_assert_msg(strstr(line, "rule 4 of chain na-in (jump nowhere): add: "), "%s", line);
+	ck_assert_msg(strstr(line, "rule 5 of chain na-in (jump nowhere): add: "), "%s", line);
 	ck_assert_msg(e.attr != 0, "the kernel pointed at no attribute: %s", line);
 	ck_assert_msg(!e.msg[0] || e.kernel, "%s", line);
 	after = th_out(NULL, "nft -a list ruleset");
@@ -265,7 +278,7 @@ static int unprivileged_apply(void)
 	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
 		return 10;
 	if (!b || fw_plan_build(&n, &p, NULL) || fw_open(&fw, NULL) ||
-	    fw_batch_apply(b, p, true, NULL))
+	    fw_batch_apply(b, p, NULL, NULL))
 		return 11;
 	err = nl_batch_send(&fw.s, b, NULL, NULL, &e);
 	if (err != -EPERM || strcmp(e.obj, "nftables transaction"))
@@ -291,6 +304,128 @@ START_TEST(batch_refused_as_a_whole_fails_without_waiting)
 }
 END_TEST
 
+/* `nft -a list ruleset` before and after f: only the lines of added
+ * (+) or deleted (-) elements may differ; rules keep their handles. */
+static void only_elements_change(char *before, char *after, const char *added, const char *deleted)
+{
+	char *b = before, *a = after;
+
+	if (added) {
+		char *at = strstr(after, added);
+
+		ck_assert_msg(at, "%s missing from:\n%s", added, after);
+		memmove(at, at + strlen(added), strlen(at + strlen(added)) + 1);
+	}
+	if (deleted) {
+		char *at = strstr(before, deleted);
+
+		ck_assert_msg(at, "%s missing from:\n%s", deleted, before);
+		memmove(at, at + strlen(deleted), strlen(at + strlen(deleted)) + 1);
+	}
+	ck_assert_str_eq(a, b);
+	free(before);
+	free(after);
+}
+
+START_TEST(reapplying_a_whole_network_replaces_no_rule)
+{
+	struct fw_net n = fwt_net_a(FW_NAT);
+	char *before;
+
+	n.dhcp = true;
+	fwt_forward(&n, "tcp", 8080, "10.0.1.11", 80, NULL);
+	apply(&n);
+	before = th_out(NULL, "nft -a list ruleset");
+	apply(&n);
+	only_elements_change(before, th_out(NULL, "nft -a list ruleset"), NULL, NULL);
+}
+END_TEST
+
+/* Adding a forward to a running network adds its element and nothing
+ * else; removing it deletes just that element. */
+START_TEST(a_forward_is_one_element_added_or_deleted)
+{
+	struct fw_net n = fwt_net_a(FW_NAT);
+	const char *line = "\t\telements = { tcp . 8080 : 10.0.1.11 . 80 }\n";
+	char *before, *added;
+
+	fwt_forward(&n, "udp", 5353, "10.0.1.12", 53, "198.51.100.1");
+	apply(&n);
+	before = th_out(NULL, "nft -a list ruleset");
+	fwt_forward(&n, "tcp", 8080, "10.0.1.11", 80, NULL);
+	apply(&n);
+	added = th_out(NULL, "nft -a list ruleset");
+	only_elements_change(before, strdup(added), line, NULL);
+	n.nforwards = 1;
+	apply(&n);
+	only_elements_change(added, th_out(NULL, "nft -a list ruleset"), NULL, line);
+}
+END_TEST
+
+START_TEST(apply_deletes_a_stale_forward_of_its_network_only)
+{
+	struct fw_net a = fwt_net_a(FW_NAT), b = fwt_net_b(FW_NAT);
+	struct fw_plan *pb;
+	char *listed;
+
+	fwt_forward(&b, "tcp", 2222, "10.0.2.13", 22, NULL);
+	apply(&a);
+	apply(&b);
+	SH("nft add element inet vnet fwd_any '{ tcp . 8080 : 10.0.1.11 . 80 }'");
+	SH("nft add element inet vnet fwd_addr '{ 198.51.100.1 . udp . 53 : 10.0.1.11 . 53 }'");
+	apply(&a); /* the two point into a's subnet, a wants none */
+	listed = th_out(NULL, "nft list map inet vnet fwd_any; nft list map inet vnet fwd_addr");
+	ck_assert_msg(!strstr(listed, "10.0.1.11") && strstr(listed, "tcp . 2222"), "%s", listed);
+	free(listed);
+	remove_net(&a);
+	pb = fwt_build(&b);
+	fwt_check_listing(pb);
+	fw_plan_free(pb);
+}
+END_TEST
+
+START_TEST(remove_deletes_the_network_s_forwards)
+{
+	struct fw_net a = fwt_net_a(FW_NAT), b = fwt_net_b(FW_NAT);
+	struct fw_plan *pb;
+
+	fwt_forward(&a, "tcp", 8080, "10.0.1.11", 80, NULL);
+	fwt_forward(&a, "udp", 53, "10.0.1.11", 53, "198.51.100.1");
+	fwt_forward(&b, "tcp", 2222, "10.0.2.13", 22, NULL);
+	apply(&a);
+	apply(&b);
+	a.nforwards = 0; /* even those the definition forgot */
+	remove_net(&a);
+	pb = fwt_build(&b);
+	fwt_check_listing(pb);
+	fw_plan_free(pb);
+}
+END_TEST
+
+/* Two networks cannot forward one port: the kernel refuses the element
+ * (it holds another guest), and nothing changes. */
+START_TEST(a_port_forwarded_by_another_network_is_refused)
+{
+	struct fw_net a = fwt_net_a(FW_NAT), b = fwt_net_b(FW_NAT);
+	struct nl_err e;
+	char *before, *after, line[300];
+	int err;
+
+	fwt_forward(&a, "tcp", 8080, "10.0.1.11", 80, NULL);
+	fwt_forward(&b, "tcp", 8080, "10.0.2.13", 80, NULL);
+	apply(&a);
+	before = th_out(NULL, "nft -a list ruleset");
+	err = fwt_run(&b, false, &e);
+	nl_err_str(&e, line, sizeof(line));
+	ck_assert_msg(err == -EEXIST, "%d: %s", err, line);
+	ck_assert_msg(strstr(line, "map fwd_any element tcp . 8080: add: "), "%s", line);
+	after = th_out(NULL, "nft -a list ruleset");
+	ck_assert_str_eq(after, before);
+	free(before);
+	free(after);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ns_firewall");
@@ -306,6 +441,11 @@ static Suite *suite(void)
 	tcase_add_test(t, removing_an_absent_or_half_present_network_succeeds);
 	tcase_add_test(t, deleted_base_chain_is_repaired_by_apply);
 	tcase_add_test(t, adding_a_network_leaves_the_base_chains_untouched);
+	tcase_add_test(t, reapplying_a_whole_network_replaces_no_rule);
+	tcase_add_test(t, a_forward_is_one_element_added_or_deleted);
+	tcase_add_test(t, apply_deletes_a_stale_forward_of_its_network_only);
+	tcase_add_test(t, remove_deletes_the_network_s_forwards);
+	tcase_add_test(t, a_port_forwarded_by_another_network_is_refused);
 	tcase_add_test(t, altered_base_rule_is_repaired_by_apply);
 	tcase_add_test(t, table_of_our_name_not_ours_is_refused);
 	tcase_add_test(t, batch_refused_as_a_whole_fails_without_waiting);

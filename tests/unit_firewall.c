@@ -1,7 +1,7 @@
 /* Unit tests of the firewall layer (no kernel): each model's plan rendered
- * against its golden file, rule counts, the rule builders' expressions
- * against what nft(8) emits for the same words, plan checks, and the
- * batches decoded back.
+ * against its golden file, rule and element counts, plan checks, forward
+ * elements, and the batches decoded back (the rule builders are
+ * unit_firewall_expr's).
  *
  * Golden files live in tests/golden/fw-*.nft; VNET_UPDATE_GOLDEN=1 rewrites
  * them from the current renderer (then review the diff). */
@@ -41,22 +41,54 @@ plan(const struct fw_net *n)
 
 /* --- golden files ----------------------------------------------------- */
 
+/* A forward; address NULL: every address of the host. */
+static struct fw_forward F(uint8_t proto, uint16_t port, const char *guest, uint16_t gport,
+			   const char *address) {
+	struct fw_forward f = {.proto = proto, .port = port, .guest_port = gport};
+
+	f.guest = P(guest);
+	if (address)
+		f.address = P(address);
+	return f;
+}
+
 static const struct golden {
 	const char *file;
 	struct fw_net net;
 	const char *subnets[2];
-	unsigned rules;
+	unsigned rules, elems;
+	bool forwards; /* the three of add_forwards() */
 } goldens[] = {
-	{"fw-isolated.nft", {"iso", FW_ISOLATED, "iso0"}, {"192.168.100.0/24"}, 3},
-	{"fw-routed.nft", {"rt", FW_ROUTED, "rt0"}, {"10.10.0.0/24"}, 5},
-	{"fw-routed-ipv6.nft", {"rt6", FW_ROUTED, "rt6br"}, {"10.20.0.0/24", "fd00:20::/64"}, 7},
-	{"fw-nat.nft", {"default", FW_NAT, "virbr0"}, {"192.168.122.0/24"}, 10},
+	{"fw-isolated.nft", {"iso", FW_ISOLATED, "iso0", .dhcp = true}, {"192.168.100.0/24"}, 3, 4},
+	{"fw-routed.nft", {"rt", FW_ROUTED, "rt0"}, {"10.10.0.0/24"}, 5, 3},
+	{"fw-routed-ipv6.nft",
+	 {"rt6", FW_ROUTED, "rt6br", .dhcp = true},
+	 {"10.20.0.0/24", "fd00:20::/64"},
+	 7,
+	 4},
+	{"fw-nat.nft", {"default", FW_NAT, "virbr0", .dhcp = true}, {"192.168.122.0/24"}, 12, 5},
 	{"fw-nat-isolate-ports.nft",
 	 {"natiso", FW_NAT, "natiso0", .isolate_ports = true},
 	 {"192.168.50.0/25"},
-	 10},
-	{"fw-bridged.nft", {"lan", FW_BRIDGED, "br-lan"}, {"192.168.1.0/24"}, 0},
+	 12,
+	 4},
+	{"fw-nat-forwards.nft",
+	 {"web", FW_NAT, "web0", .dhcp = true},
+	 {"10.77.0.0/24"},
+	 12,
+	 8,
+	 true},
+	{"fw-bridged.nft", {"lan", FW_BRIDGED, "br-lan", .dhcp = true}, {"192.168.1.0/24"}, 0, 0},
 };
+
+/* Two forwards on every address (listed sorted as nft sorts them) and one
+ * on a single address. */
+static void add_forwards(struct fw_net *n)
+{
+	n->forward[n->nforwards++] = F(IPPROTO_TCP, 8080, "10.77.0.10", 80, NULL);
+	n->forward[n->nforwards++] = F(IPPROTO_UDP, 5353, "10.77.0.11", 53, NULL);
+	n->forward[n->nforwards++] = F(IPPROTO_TCP, 2222, "10.77.0.10", 22, "198.51.100.1");
+}
 
 static char *slurp(const char *path)
 {
@@ -85,6 +117,8 @@ START_TEST(plan_renders_its_golden_file)
 
 	for (unsigned i = 0; i < 2 && g->subnets[i]; i++)
 		n.subnet[n.nsubnets++] = P(g->subnets[i]);
+	if (g->forwards)
+		add_forwards(&n);
 	p = plan(&n);
 	text = fw_plan_render(p);
 	ck_assert_ptr_nonnull(text);
@@ -100,136 +134,10 @@ START_TEST(plan_renders_its_golden_file)
 	ck_assert_msg(want != NULL, "cannot read %s", path);
 	ck_assert_msg(!strcmp(text, want), "%s differs; got:\n%s", g->file, text);
 	ck_assert_uint_eq(fw_plan_rule_count(p), g->rules);
+	ck_assert_uint_eq(p->nelems, g->elems);
 	free(want);
 	free(text);
 	fw_plan_free(p);
-}
-END_TEST
-
-/* --- builders against nft's own expressions -------------------------- */
-
-#define TERMS(...)                                                                                 \
-	((const struct fw_term[]){__VA_ARGS__}),                                                   \
-		sizeof((const struct fw_term[]){__VA_ARGS__}) / sizeof(struct fw_term)
-
-/* The expressions of a rule made of terms, as libnftnl prints them, from
- * its first expression on; compares the terms' text too. */
-static void check_rule(const struct fw_term *t, size_t n, const char *text, const char *exprs)
-{
-	struct nftnl_rule *r = nftnl_rule_alloc();
-	struct fw_rule ru = {.nterms = (unsigned)n};
-	char buf[4096], line[512];
-
-	ck_assert_ptr_nonnull(r);
-	memcpy(ru.term, t, n * sizeof(*t));
-	for (size_t i = 0; i < n; i++)
-		ck_assert_int_eq(fw_term_build(r, &t[i]), 0);
-	nftnl_rule_snprintf(buf, sizeof(buf), r, NFTNL_OUTPUT_DEFAULT, 0);
-	ck_assert_ptr_nonnull(strstr(buf, "  ["));
-	ck_assert_str_eq(strstr(buf, "  ["), exprs);
-	fw_rule_str(&ru, line, sizeof(line));
-	ck_assert_str_eq(line, text);
-	nftnl_rule_free(r);
-}
-
-/* Expected texts: `nft --debug=netlink` (nftables 1.0.6) for the same rule
- * in an inet table. */
-START_TEST(builders_emit_what_nft_emits)
-{
-	check_rule(
-		TERMS({.kind = FW_T_IFNAME, .dir = FW_SRC, .name = "lan0"}, {.kind = FW_T_ACCEPT}),
-		"iifname \"lan0\" accept",
-		"  [ meta load iifname => reg 1 ]\n"
-		"  [ cmp eq reg 1 0x306e616c 0x00000000 0x00000000 0x00000000 ]\n"
-		"  [ immediate reg 0 accept ]\n");
-	check_rule(TERMS({.kind = FW_T_ADDR, .dir = FW_DST, .addr = P("10.0.0.0/24")},
-			 {.kind = FW_T_CT_STATE, .states = FW_CT_ESTABLISHED | FW_CT_RELATED},
-			 {.kind = FW_T_RETURN}),
-		   "ip daddr 10.0.0.0/24 ct state established,related return",
-		   "  [ meta load nfproto => reg 1 ]\n"
-		   "  [ cmp eq reg 1 0x00000002 ]\n"
-		   "  [ payload load 3b @ network header + 16 => reg 1 ]\n"
-		   "  [ cmp eq reg 1 0x0000000a ]\n"
-		   "  [ ct load state => reg 1 ]\n"
-		   "  [ bitwise reg 1 = ( reg 1 & 0x00000006 ) ^ 0x00000000 ]\n"
-		   "  [ cmp neq reg 1 0x00000000 ]\n"
-		   "  [ immediate reg 0 return ]\n");
-	check_rule(TERMS({.kind = FW_T_ADDR, .dir = FW_DST, .addr = P("10.0.0.128/25")},
-			 {.kind = FW_T_RETURN}),
-		   "ip daddr 10.0.0.128/25 return",
-		   "  [ meta load nfproto => reg 1 ]\n"
-		   "  [ cmp eq reg 1 0x00000002 ]\n"
-		   "  [ payload load 4b @ network header + 16 => reg 1 ]\n"
-		   "  [ bitwise reg 1 = ( reg 1 & 0x80ffffff ) ^ 0x00000000 ]\n"
-		   "  [ cmp eq reg 1 0x8000000a ]\n"
-		   "  [ immediate reg 0 return ]\n");
-	check_rule(TERMS({.kind = FW_T_ADDR, .dir = FW_SRC, .neq = true, .addr = P("fd00:1::/60")},
-			 {.kind = FW_T_RETURN}),
-		   "ip6 saddr != fd00:1::/60 return",
-		   "  [ meta load nfproto => reg 1 ]\n"
-		   "  [ cmp eq reg 1 0x0000000a ]\n"
-		   "  [ payload load 16b @ network header + 8 => reg 1 ]\n"
-		   "  [ bitwise reg 1 = ( reg 1 & 0xffffffff 0xf0ffffff 0x00000000 0x00000000 ) ^ "
-		   "0x00000000 0x00000000 0x00000000 0x00000000 ]\n"
-		   "  [ cmp neq reg 1 0x010000fd 0x00000000 0x00000000 0x00000000 ]\n"
-		   "  [ immediate reg 0 return ]\n");
-	check_rule(TERMS({.kind = FW_T_L4PROTO, .proto = IPPROTO_TCP},
-			 {.kind = FW_T_ADDR, .dir = FW_DST, .neq = true, .addr = P("10.0.0.0/24")},
-			 {.kind = FW_T_MASQ, .port = 1024, .port_max = 65535}),
-		   "meta l4proto tcp ip daddr != 10.0.0.0/24 masquerade to :1024-65535",
-		   "  [ meta load l4proto => reg 1 ]\n"
-		   "  [ cmp eq reg 1 0x00000006 ]\n"
-		   "  [ meta load nfproto => reg 1 ]\n"
-		   "  [ cmp eq reg 1 0x00000002 ]\n"
-		   "  [ payload load 3b @ network header + 16 => reg 1 ]\n"
-		   "  [ cmp neq reg 1 0x0000000a ]\n"
-		   "  [ immediate reg 1 0x00000004 ]\n"
-		   "  [ immediate reg 2 0x0000ffff ]\n"
-		   "  [ masq proto_min reg 1 proto_max reg 2 flags 0x2 ]\n");
-	check_rule(TERMS({.kind = FW_T_PORT, .dir = FW_DST, .proto = IPPROTO_TCP, .port = 22},
-			 {.kind = FW_T_DNAT, .addr = P("10.0.0.5"), .port = 2222}),
-		   "tcp dport 22 dnat ip to 10.0.0.5:2222",
-		   "  [ meta load l4proto => reg 1 ]\n"
-		   "  [ cmp eq reg 1 0x00000006 ]\n"
-		   "  [ payload load 2b @ transport header + 2 => reg 1 ]\n"
-		   "  [ cmp eq reg 1 0x00001600 ]\n"
-		   "  [ immediate reg 1 0x0500000a ]\n"
-		   "  [ immediate reg 2 0x0000ae08 ]\n"
-		   "  [ nat dnat ip addr_min reg 1 proto_min reg 2 flags 0x2 ]\n");
-	check_rule(TERMS({.kind = FW_T_COUNTER}, {.kind = FW_T_REJECT}), "counter reject",
-		   "  [ counter pkts 0 bytes 0 ]\n"
-		   "  [ reject type 2 code 1 ]\n");
-	check_rule(TERMS({.kind = FW_T_VMAP, .dir = FW_KEY_IP_SADDR, .name = "nat_v4"}),
-		   "ip saddr vmap @nat_v4",
-		   "  [ meta load nfproto => reg 1 ]\n"
-		   "  [ cmp eq reg 1 0x00000002 ]\n"
-		   "  [ payload load 4b @ network header + 12 => reg 1 ]\n"
-		   "  [ lookup reg 1 set nat_v4 dreg 0 0x0 ]\n");
-	check_rule(TERMS({.kind = FW_T_IFNAME, .dir = FW_DST, .neq = true, .name = "eth0"},
-			 {.kind = FW_T_JUMP, .name = "n1-in"}),
-		   "oifname != \"eth0\" jump n1-in",
-		   "  [ meta load oifname => reg 1 ]\n"
-		   "  [ cmp neq reg 1 0x30687465 0x00000000 0x00000000 0x00000000 ]\n"
-		   "  [ immediate reg 0 jump -> n1-in ]\n");
-}
-END_TEST
-
-START_TEST(comment_is_stored_as_nft_stores_it)
-{
-	struct nftnl_rule *r = nftnl_rule_alloc();
-	char buf[1024];
-	char longer[200];
-
-	ck_assert_int_eq(fw_counter(r), 0);
-	ck_assert_int_eq(fw_verdict(r, NF_ACCEPT, NULL), 0);
-	ck_assert_int_eq(fw_comment(r, "hello"), 0);
-	nftnl_rule_snprintf(buf, sizeof(buf), r, NFTNL_OUTPUT_DEFAULT, 0);
-	ck_assert_msg(strstr(buf, "userdata = { \\x00\\x06hello\\x00 }"), "%s", buf);
-	memset(longer, 'x', sizeof(longer) - 1);
-	longer[sizeof(longer) - 1] = '\0';
-	ck_assert_int_eq(fw_comment(r, longer), -EINVAL);
-	ck_assert_int_eq(fw_verdict(r, NFT_JUMP, NULL), -EINVAL);
-	nftnl_rule_free(r);
 }
 END_TEST
 
@@ -266,6 +174,93 @@ START_TEST(plan_refuses_bad_networks_naming_the_value)
 }
 END_TEST
 
+static const struct bad_forward {
+	enum fw_model model;
+	struct fw_forward f;
+	const char *address; /* listen on, or NULL */
+	int code;
+	const char *says;
+} bad_forwards[] = {
+	{FW_ROUTED,
+	 {IPPROTO_TCP, 80, .guest_port = 80},
+	 NULL,
+	 -EINVAL,
+	 "of network ok: the network is not nat: port forwards go into NAT guests"},
+	{FW_NAT,
+	 {IPPROTO_TCP, 80, .guest_port = 80},
+	 NULL,
+	 -EINVAL,
+	 "guest address 10.9.0.5 is outside the network's IPv4 subnets"},
+	{FW_NAT, {IPPROTO_UDP, 0, .guest_port = 80}, NULL, -EINVAL, "port 0 must be 1..65535"},
+	{FW_NAT, {IPPROTO_UDP, 80, .guest_port = 0}, NULL, -EINVAL, "port 0 must be 1..65535"},
+	{FW_NAT,
+	 {IPPROTO_ICMP, 80, .guest_port = 80},
+	 NULL,
+	 -EINVAL,
+	 "protocol 1 must be tcp or udp"},
+	{FW_NAT,
+	 {IPPROTO_TCP, 80, .guest_port = 80},
+	 "fd00::1",
+	 -EINVAL,
+	 "address fd00::1 must be IPv4"},
+	{FW_NAT,
+	 {IPPROTO_TCP, 22, .guest_port = 2},
+	 NULL,
+	 -EEXIST,
+	 "forward tcp 22 of network ok: is there twice"},
+};
+
+START_TEST(bad_forward_is_refused_naming_the_value)
+{
+	const struct bad_forward *b = &bad_forwards[_i];
+	struct fw_net n = {"ok", b->model, "b0", 1, {P("10.0.0.0/24")}};
+	struct fw_plan *p = NULL;
+	struct nl_err e;
+	char line[300];
+
+	n.forward[n.nforwards++] = F(IPPROTO_TCP, 22, "10.0.0.2", 22, NULL);
+	n.forward[n.nforwards] = b->f;
+	n.forward[n.nforwards].guest = P(b->code == -EEXIST	      ? "10.0.0.3"
+					 : strstr(b->says, "outside") ? "10.9.0.5"
+								      : "10.0.0.4");
+	if (b->address)
+		n.forward[n.nforwards].address = P(b->address);
+	n.nforwards++;
+	ck_assert_int_eq(fw_plan_build(&n, &p, &e), b->code);
+	ck_assert_ptr_null(p);
+	ck_assert_int_eq(e.kind, b->code == -EEXIST ? NL_ERR_CONFLICT : NL_ERR_INVALID);
+	nl_err_str(&e, line, sizeof(line));
+	ck_assert_msg(strstr(line, b->says), "%s", line);
+}
+END_TEST
+
+START_TEST(forward_elements_are_keyed_by_listener)
+{
+	struct fw_net n = {"web", FW_NAT, "web0", 1, {P("10.77.0.0/24")}};
+	struct fw_plan *p;
+	char text[128];
+
+	add_forwards(&n);
+	p = plan(&n);
+	ck_assert_uint_eq(p->nelems, 4 + 3); /* no dhcp_bridges element */
+	fw_elem_str(&p->elem[4], text, sizeof(text));
+	ck_assert_str_eq(text, "tcp . 8080 : 10.77.0.10 . 80");
+	ck_assert_int_eq(p->elem[4].map, FW_MAP_FWD_ANY);
+	fw_elem_str(&p->elem[6], text, sizeof(text));
+	ck_assert_str_eq(text, "198.51.100.1 . tcp . 2222 : 10.77.0.10 . 22");
+	ck_assert_int_eq(p->elem[6].map, FW_MAP_FWD_ADDR);
+	ck_assert(fw_elem_owned(p, &p->elem[6]));
+	ck_assert(!fw_elem_owned(p, &p->elem[0]));
+	p->elem[6].to = P("10.78.0.1");
+	ck_assert(!fw_elem_owned(p, &p->elem[6]));
+	ck_assert(fw_elem_same_key(&p->elem[6], &(struct fw_elem){.map = FW_MAP_FWD_ADDR,
+								  .prefix = P("198.51.100.1"),
+								  .proto = IPPROTO_TCP,
+								  .port = 2222}));
+	fw_plan_free(p);
+}
+END_TEST
+
 START_TEST(routed_with_more_subnets_has_two_rules_each)
 {
 	struct fw_net n = {"multi",
@@ -277,7 +272,7 @@ START_TEST(routed_with_more_subnets_has_two_rules_each)
 
 	ck_assert_uint_eq(fw_plan_rule_count(p), 3 + 2 * 3);
 	ck_assert_uint_eq(p->nchains, 2);
-	ck_assert_uint_eq(p->nelems, 2);
+	ck_assert_uint_eq(p->nelems, 3);
 	fw_plan_free(p);
 }
 END_TEST
@@ -293,8 +288,10 @@ START_TEST(remove_plan_covers_every_model)
 	ck_assert_str_eq(p->chain[0], "gone-in");
 	ck_assert_str_eq(p->chain[1], "gone-out");
 	ck_assert_str_eq(p->chain[2], "gone-nat");
-	ck_assert_uint_eq(p->nelems, 3); /* the bridge twice, the IPv4 subnet */
+	/* the bridge in both verdict maps and both sets, the IPv4 subnet */
+	ck_assert_uint_eq(p->nelems, 5);
 	ck_assert_int_eq(p->elem[2].map, FW_MAP_NAT_V4);
+	ck_assert_int_eq(p->elem[4].map, FW_MAP_DHCP);
 	fw_plan_free(p);
 }
 END_TEST
@@ -330,47 +327,91 @@ static uint16_t msg_type(const struct nl_batch *b, unsigned i)
 		       : (uint16_t)(t & 0xff);
 }
 
+/* Counts the messages of each type in b[from, to). */
+static unsigned count(const struct nl_batch *b, unsigned from, unsigned to, uint16_t type)
+{
+	unsigned k = 0;
+
+	for (unsigned i = from; i < to; i++)
+		k += msg_type(b, i) == type;
+	return k;
+}
+
 START_TEST(apply_batch_is_one_transaction_without_exclusive_creates)
 {
-	struct fw_net n = {"n1", FW_NAT, "lan0", 1, {P("10.0.1.0/24")}};
+	struct fw_net n = {"n1", FW_NAT, "lan0", 1, {P("10.0.1.0/24")}, .dhcp = true};
 	struct fw_plan *p = plan(&n);
 	struct nl_batch *b = nl_batch_new();
-	static const uint16_t want[] = {NFNL_MSG_BATCH_BEGIN, NFT_MSG_NEWTABLE, NFT_MSG_NEWSET,
-					NFT_MSG_NEWSET,	      NFT_MSG_NEWSET,	NFT_MSG_NEWCHAIN,
-					NFT_MSG_DELRULE,      NFT_MSG_NEWRULE,	NFT_MSG_NEWRULE,
-					NFT_MSG_NEWCHAIN,     NFT_MSG_DELRULE,	NFT_MSG_NEWRULE,
-					NFT_MSG_NEWCHAIN,     NFT_MSG_DELRULE,	NFT_MSG_NEWCHAIN,
-					NFT_MSG_DELRULE,      NFT_MSG_NEWCHAIN, NFT_MSG_DELRULE};
-	unsigned nw = sizeof(want) / sizeof(want[0]);
+	unsigned skel = 1 + FW_NMAPS + 2 * FW_NBASES + 12, mine = 2 * 3 + 12 + 5;
 
-	ck_assert_int_eq(fw_batch_apply(b, p, true, NULL), 0);
+	ck_assert_int_eq(fw_batch_apply(b, p, NULL, NULL), 0);
 	nl_batch_finish(b);
-	ck_assert_uint_eq(b->n, nw + 10 + 3 + 1);
+	ck_assert_uint_eq(b->n, 1 + skel + mine + 1);
+	ck_assert_uint_eq(msg_type(b, 0), NFNL_MSG_BATCH_BEGIN);
+	ck_assert_uint_eq(msg_type(b, 1), NFT_MSG_NEWTABLE);
+	ck_assert_uint_eq(count(b, 2, 2 + FW_NMAPS, NFT_MSG_NEWSET), FW_NMAPS);
+	ck_assert_uint_eq(count(b, 1, 1 + skel, NFT_MSG_NEWCHAIN), FW_NBASES);
+	ck_assert_uint_eq(count(b, 1, 1 + skel, NFT_MSG_DELRULE), FW_NBASES);
+	ck_assert_uint_eq(count(b, 1, 1 + skel, NFT_MSG_NEWRULE), 12);
+	ck_assert_uint_eq(count(b, 1 + skel, b->n, NFT_MSG_NEWCHAIN), 3);
+	ck_assert_uint_eq(count(b, 1 + skel, b->n, NFT_MSG_DELRULE), 3);
+	ck_assert_uint_eq(count(b, 1 + skel, b->n, NFT_MSG_NEWRULE), 12);
+	ck_assert_uint_eq(count(b, 1 + skel, b->n, NFT_MSG_NEWSETELEM), 5);
+	ck_assert_uint_eq(msg_type(b, b->n - 1), NFNL_MSG_BATCH_END);
 	for (unsigned i = 0; i < b->n; i++) {
 		const struct nlmsghdr *m = nl_batch_msg(b, i);
 
-		if (i < nw)
-			ck_assert_msg(msg_type(b, i) == want[i], "message %u: type %u", i,
-				      msg_type(b, i));
 		ck_assert_msg(!(m->nlmsg_flags & NLM_F_EXCL), "message %u is exclusive", i);
 		ck_assert_int_eq(!!(m->nlmsg_flags & NLM_F_ACK), i != 0 && i != b->n - 1);
 	}
-	for (unsigned i = nw; i < nw + 10; i++)
-		ck_assert_uint_eq(msg_type(b, i), NFT_MSG_NEWRULE);
-	for (unsigned i = nw + 10; i < nw + 13; i++)
-		ck_assert_uint_eq(msg_type(b, i), NFT_MSG_NEWSETELEM);
-	ck_assert_uint_eq(msg_type(b, b->n - 1), NFNL_MSG_BATCH_END);
-	ck_assert_str_eq(b->req[nw].obj, "rule 1 of chain n1-in");
-	ck_assert_str_eq(b->req[nw].op, "add");
-	ck_assert_str_eq(b->req[nw + 10].obj, "map to_bridge element \"lan0\"");
-	ck_assert_str_eq(b->req[nw + 12].obj, "map nat_v4 element 10.0.1.0/24");
-	/* Without the skeleton (read intact), only the network's objects. */
-	nl_batch_reset(b);
-	ck_assert_int_eq(fw_batch_apply(b, p, false, NULL), 0);
+	ck_assert_str_eq(b->req[1 + skel + 6].obj, "rule 1 of chain n1-in");
+	ck_assert_str_eq(b->req[1 + skel + 6].op, "add");
+	ck_assert_str_eq(b->req[b->n - 6].obj, "map to_bridge element \"lan0\"");
+	ck_assert_str_eq(b->req[b->n - 4].obj, "map nat_v4 element 10.0.1.0/24");
+	ck_assert_str_eq(b->req[b->n - 2].obj, "set dhcp_bridges element \"lan0\"");
+	nl_batch_free(b);
+	fw_plan_free(p);
+}
+END_TEST
+
+/* With what a read found: only what is missing or differs goes. */
+START_TEST(apply_batch_sends_only_what_the_read_found_missing)
+{
+	struct fw_net n = {"n1", FW_NAT, "lan0", 1, {P("10.0.1.0/24")}};
+	struct fw_plan *p;
+	struct nl_batch *b = nl_batch_new();
+	struct fw_found *f = calloc(1, sizeof(*f));
+
+	n.forward[n.nforwards++] = F(IPPROTO_TCP, 80, "10.0.1.5", 8080, NULL);
+	p = plan(&n);
+	f->present = f->ours = f->skeleton = true;
+	/* A new network: its chains are created, never flushed. */
+	ck_assert_int_eq(fw_batch_apply(b, p, f, NULL), 0);
 	nl_batch_finish(b);
-	ck_assert_uint_eq(b->n, 1 + 6 + 10 + 3 + 1);
-	ck_assert_uint_eq(msg_type(b, 1), NFT_MSG_NEWCHAIN);
+	ck_assert_uint_eq(b->n, 1 + 3 + 12 + 5 + 1);
+	ck_assert_uint_eq(count(b, 0, b->n, NFT_MSG_DELRULE), 0);
 	ck_assert_str_eq(b->req[1].obj, "chain n1-in");
+	/* Whole chains, the forward there, another forward stale. */
+	for (unsigned c = 0; c < 3; c++)
+		f->chain[c] = FW_CHAIN_WHOLE;
+	f->elem[f->nelems++] = p->elem[4];
+	f->elem[f->nelems] = p->elem[4];
+	f->elem[f->nelems++].port = 81;
+	nl_batch_reset(b);
+	ck_assert_int_eq(fw_batch_apply(b, p, f, NULL), 0);
+	nl_batch_finish(b);
+	ck_assert_uint_eq(b->n, 1 + 1 + 4 + 1);
+	ck_assert_uint_eq(msg_type(b, 1), NFT_MSG_DELSETELEM);
+	ck_assert_str_eq(b->req[1].obj, "map fwd_any element tcp . 81");
+	ck_assert_uint_eq(count(b, 2, b->n, NFT_MSG_NEWSETELEM), 4);
+	/* A chain that differs is flushed and filled again. */
+	f->chain[1] = FW_CHAIN_DIFFERS;
+	nl_batch_reset(b);
+	ck_assert_int_eq(fw_batch_apply(b, p, f, NULL), 0);
+	nl_batch_finish(b);
+	ck_assert_uint_eq(count(b, 0, b->n, NFT_MSG_DELRULE), 1);
+	ck_assert_uint_eq(count(b, 0, b->n, NFT_MSG_NEWRULE), 2);
+	free(f);
 	nl_batch_free(b);
 	fw_plan_free(p);
 }
@@ -381,21 +422,29 @@ START_TEST(remove_batch_ensures_then_deletes_elements_before_chains)
 	struct fw_net n = {"n1", FW_ROUTED, "lan0", 1, {P("10.0.1.0/24")}};
 	struct fw_plan *p = NULL;
 	struct nl_batch *b = nl_batch_new();
-	static const uint16_t want[] = {
-		NFNL_MSG_BATCH_BEGIN, NFT_MSG_NEWTABLE,	  NFT_MSG_NEWSET,     NFT_MSG_NEWSET,
-		NFT_MSG_NEWSET,	      NFT_MSG_NEWCHAIN,	  NFT_MSG_NEWCHAIN,   NFT_MSG_NEWCHAIN,
-		NFT_MSG_NEWSETELEM,   NFT_MSG_NEWSETELEM, NFT_MSG_NEWSETELEM, NFT_MSG_DELSETELEM,
-		NFT_MSG_DELSETELEM,   NFT_MSG_DELSETELEM, NFT_MSG_DELCHAIN,   NFT_MSG_DELCHAIN,
-		NFT_MSG_DELCHAIN,     NFNL_MSG_BATCH_END};
+	struct fw_found *f = calloc(1, sizeof(*f));
+	unsigned k = 1 + 1 + FW_NMAPS;
 
 	ck_assert_int_eq(fw_plan_build_all(&n, &p, NULL), 0);
-	ck_assert_int_eq(fw_batch_remove(b, p, NULL), 0);
+	f->elem[f->nelems++] = (struct fw_elem){.map = FW_MAP_FWD_ANY,
+						.proto = IPPROTO_UDP,
+						.port = 53,
+						.to = P("10.0.1.9"),
+						.to_port = 53};
+	ck_assert_int_eq(fw_batch_remove(b, p, f, NULL), 0);
 	nl_batch_finish(b);
-	ck_assert_uint_eq(b->n, sizeof(want) / sizeof(want[0]));
-	for (unsigned i = 0; i < b->n; i++)
-		ck_assert_msg(msg_type(b, i) == want[i], "message %u: type %u", i, msg_type(b, i));
-	ck_assert_str_eq(b->req[14].obj, "chain n1-in");
-	ck_assert_str_eq(b->req[14].op, "delete");
+	ck_assert_uint_eq(b->n, k + 3 + 5 + 5 + 1 + 3 + 1);
+	ck_assert_uint_eq(msg_type(b, 0), NFNL_MSG_BATCH_BEGIN);
+	ck_assert_uint_eq(count(b, 0, k, NFT_MSG_NEWSET), FW_NMAPS);
+	ck_assert_uint_eq(count(b, k, k + 3, NFT_MSG_NEWCHAIN), 3);
+	ck_assert_uint_eq(count(b, k + 3, k + 8, NFT_MSG_NEWSETELEM), 5);
+	ck_assert_uint_eq(count(b, k + 8, k + 14, NFT_MSG_DELSETELEM), 6);
+	ck_assert_str_eq(b->req[k + 13].obj, "map fwd_any element udp . 53");
+	ck_assert_uint_eq(count(b, k + 14, k + 17, NFT_MSG_DELCHAIN), 3);
+	ck_assert_str_eq(b->req[k + 14].obj, "chain n1-in");
+	ck_assert_str_eq(b->req[k + 14].op, "delete");
+	ck_assert_uint_eq(msg_type(b, b->n - 1), NFNL_MSG_BATCH_END);
+	free(f);
 	nl_batch_free(b);
 	fw_plan_free(p);
 }
@@ -411,7 +460,7 @@ START_TEST(batch_too_full_fails_clearly)
 
 	while (b->n < NL_BATCH_MAX - 20)
 		ck_assert_ptr_nonnull(nl_batch_add(b, 0x10, 0, "x", "filler"));
-	ck_assert_int_eq(fw_batch_apply(b, p, true, &e), -EMSGSIZE);
+	ck_assert_int_eq(fw_batch_apply(b, p, NULL, &e), -EMSGSIZE);
 	nl_err_str(&e, line, sizeof(line));
 	ck_assert_msg(strstr(line, "nftables batch: build: more objects than one batch holds"),
 		      "%s", line);
@@ -427,14 +476,16 @@ static Suite *suite(void)
 
 	tcase_add_loop_test(t, plan_renders_its_golden_file, 0,
 			    sizeof(goldens) / sizeof(goldens[0]));
-	tcase_add_test(t, builders_emit_what_nft_emits);
-	tcase_add_test(t, comment_is_stored_as_nft_stores_it);
 	tcase_add_loop_test(t, plan_refuses_bad_networks_naming_the_value, 0,
 			    sizeof(bads) / sizeof(bads[0]));
+	tcase_add_loop_test(t, bad_forward_is_refused_naming_the_value, 0,
+			    sizeof(bad_forwards) / sizeof(bad_forwards[0]));
+	tcase_add_test(t, forward_elements_are_keyed_by_listener);
 	tcase_add_test(t, routed_with_more_subnets_has_two_rules_each);
 	tcase_add_test(t, remove_plan_covers_every_model);
 	tcase_add_test(t, test_jump_goes_before_the_reject);
 	tcase_add_test(t, apply_batch_is_one_transaction_without_exclusive_creates);
+	tcase_add_test(t, apply_batch_sends_only_what_the_read_found_missing);
 	tcase_add_test(t, remove_batch_ensures_then_deletes_elements_before_chains);
 	tcase_add_test(t, batch_too_full_fails_clearly);
 	suite_add_tcase(s, t);

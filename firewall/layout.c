@@ -1,0 +1,125 @@
+/* layout — the fixed part of table inet vnet, as data: its maps and sets
+ * (what keys and what data their elements hold) and its base chains with
+ * their rules. See plan.h for the layout and why. */
+#include "internal.h"
+
+#include <linux/netfilter.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+/* nft's datatype numbers (41 ifname, 7 ipv4_addr, 12 inet_proto, 13
+ * inet_service); a concatenation packs them 6 bits a part. Without the
+ * key's byte order nft lists interface names as "". */
+#define CAT2(a, b)    (((a) << 6) | (b))
+#define CAT3(a, b, c) CAT2(CAT2(a, b), c)
+
+const struct fw_map_def fw_maps[FW_NMAPS] = {
+	[FW_MAP_TO_BRIDGE] = {"to_bridge", "ifname : verdict", 41, NL_IFNAMSIZ, 1, false,
+			      FW_DATA_VERDICT},
+	[FW_MAP_FROM_BRIDGE] = {"from_bridge", "ifname : verdict", 41, NL_IFNAMSIZ, 1, false,
+				FW_DATA_VERDICT},
+	[FW_MAP_NAT_V4] = {"nat_v4", "ipv4_addr : verdict", 7, 4, 2, true, FW_DATA_VERDICT},
+	[FW_MAP_BRIDGES] = {"bridges", "ifname", 41, NL_IFNAMSIZ, 1, false, FW_DATA_NONE},
+	[FW_MAP_DHCP] = {"dhcp_bridges", "ifname", 41, NL_IFNAMSIZ, 1, false, FW_DATA_NONE},
+	[FW_MAP_FWD_ANY] = {"fwd_any", "inet_proto . inet_service : ipv4_addr . inet_service",
+			    CAT2(12, 13), 8, 0, false, FW_DATA_ADDR_PORT},
+	[FW_MAP_FWD_ADDR] = {"fwd_addr",
+			     "ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service",
+			     CAT3(7, 12, 13), 12, 0, false, FW_DATA_ADDR_PORT},
+};
+
+/* clang-format off */
+#define B1(a)	       {1, {a}}
+#define B2(a, b)       {2, {a, b}}
+#define B3(a, b, c)    {3, {a, b, c}}
+#define B4(a, b, c, d) {4, {a, b, c, d}}
+#define BT(k)	       {.kind = FW_T_##k}
+#define BVMAP(k, m)    {.kind = FW_T_VMAP, .dir = FW_KEY_##k, .name = m}
+#define BSET(k, s)     {.kind = FW_T_SET, .dir = FW_KEY_##k, .name = s}
+#define BPORT(p, n)    {.kind = FW_T_PORT, .dir = FW_DST, .proto = IPPROTO_##p, .port = n}
+#define BDNAT(k, m)    {.kind = FW_T_DNAT_MAP, .dir = FW_DNAT_##k, .name = m}
+#define LOOPBACK       {.kind = FW_T_ADDR, .dir = FW_DST, .addr = {AF_INET, 8, .a.b = {127}}}
+#define DHCP_REPLY     {.kind = FW_T_PORTS, .proto = IPPROTO_UDP, .port = 67, .port_max = 68}
+#define IPV4	       {.kind = FW_T_NFPROTO, .proto = AF_INET}
+
+const struct fw_base_def fw_bases[FW_NBASES] = {
+	{"forward", "filter", NF_INET_FORWARD, 0,
+	 "type filter hook forward priority filter; policy accept;", 2,
+	 {B1(BVMAP(OIFNAME, "to_bridge")), B1(BVMAP(IIFNAME, "from_bridge"))}},
+	{"postrouting", "nat", NF_INET_POST_ROUTING, 100,
+	 "type nat hook postrouting priority srcnat; policy accept;", 1,
+	 {B1(BVMAP(IP_SADDR, "nat_v4"))}},
+	/* DHCP and DNS from guests to the host are never forwarded away. */
+	{"prerouting", "nat", NF_INET_PRE_ROUTING, -100,
+	 "type nat hook prerouting priority dstnat; policy accept;", 5,
+	 {B3(BSET(IIFNAME, "bridges"), BPORT(UDP, 53), BT(RETURN)),
+	  B3(BSET(IIFNAME, "bridges"), BPORT(TCP, 53), BT(RETURN)),
+	  B3(BSET(IIFNAME, "bridges"), BPORT(UDP, 67), BT(RETURN)),
+	  B2(BT(LOCAL), BDNAT(ADDR_PORT, "fwd_addr")),
+	  B2(BT(LOCAL), BDNAT(PORT, "fwd_any"))}},
+	/* The host's own connections to its addresses, but loopback. */
+	{"output", "nat", NF_INET_LOCAL_OUT, -100,
+	 "type nat hook output priority -100; policy accept;", 3,
+	 {B2(LOOPBACK, BT(RETURN)),
+	  B2(BT(LOCAL), BDNAT(ADDR_PORT, "fwd_addr")),
+	  B2(BT(LOCAL), BDNAT(PORT, "fwd_any"))}},
+	{"checksum", "filter", NF_INET_LOCAL_OUT, 0,
+	 "type filter hook output priority filter; policy accept;", 1,
+	 {B4(IPV4, BSET(OIFNAME, "dhcp_bridges"), DHCP_REPLY, BT(CSUM_ZERO))}},
+};
+/* clang-format on */
+
+void fw_base_rule(unsigned i, unsigned k, struct fw_rule *r)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->chain, sizeof(r->chain), "%s", fw_bases[i].name);
+	r->pos = k + 1;
+	r->nterms = fw_bases[i].rule[k].nterms;
+	memcpy(r->term, fw_bases[i].rule[k].term, sizeof(fw_bases[i].rule[k].term));
+}
+
+bool fw_elem_owned(const struct fw_plan *p, const struct fw_elem *el)
+{
+	if (fw_maps[el->map].data != FW_DATA_ADDR_PORT)
+		return false;
+	for (unsigned i = 0; i < p->nsubnets; i++)
+		if (p->subnet[i].family == AF_INET && el->to.family == AF_INET &&
+		    nl_prefix_contains(&p->subnet[i], &el->to))
+			return true;
+	return false;
+}
+
+static bool same_addr(const struct nl_prefix *x, const struct nl_prefix *y)
+{
+	return x->family == y->family && !memcmp(x->a.b, y->a.b, x->family == AF_INET6 ? 16 : 4);
+}
+
+bool fw_elem_same_key(const struct fw_elem *x, const struct fw_elem *y)
+{
+	if (x->map != y->map)
+		return false;
+	switch (x->map) {
+	case FW_MAP_NAT_V4:
+		return nl_prefix_equal(&x->prefix, &y->prefix);
+	case FW_MAP_FWD_ADDR:
+		if (!same_addr(&x->prefix, &y->prefix))
+			return false;
+		/* fall through */
+	case FW_MAP_FWD_ANY:
+		return x->proto == y->proto && x->port == y->port;
+	default:
+		return !strcmp(x->ifname, y->ifname);
+	}
+}
+
+bool fw_elem_equal(const struct fw_elem *x, const struct fw_elem *y)
+{
+	if (!fw_elem_same_key(x, y))
+		return false;
+	if (fw_maps[x->map].data == FW_DATA_VERDICT)
+		return !strcmp(x->chain, y->chain);
+	if (fw_maps[x->map].data == FW_DATA_ADDR_PORT)
+		return same_addr(&x->to, &y->to) && x->to_port == y->to_port;
+	return true;
+}

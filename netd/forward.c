@@ -1,0 +1,135 @@
+/* forward — port forwards, live and persistent; see forward.h. */
+#include "forward.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fw.h"
+#include "internal.h"
+#include "plan.h"
+#include "store.h"
+
+/* Two forwards that would listen on one port: same protocol and port, and
+ * the same address or either on every address. */
+static bool same_listener(const struct vn_forward *x, const struct vn_forward *y)
+{
+	return x->proto == y->proto && x->port == y->port &&
+	       (!x->address.family || !y->address.family ||
+		nl_prefix_equal(&x->address, &y->address));
+}
+
+/* Refuses f when another network forwards its port already. */
+static int check_others(struct vn_ctx *c, const char *name, const struct vn_forward *f,
+			struct nl_err *e)
+{
+	struct vn_store_entry *v;
+	char a[NL_PREFIX_STRLEN];
+	unsigned n;
+	int err = vn_store_list(c->conf_dir, &v, &n, e);
+
+	for (unsigned i = 0; !err && i < n; i++) {
+		const struct vn_net *o = &v[i].net;
+
+		if (v[i].err || !strcmp(o->name, name))
+			continue;
+		for (unsigned k = 0; !err && k < o->nforwards; k++) {
+			if (!same_listener(&o->forward[k], f))
+				continue;
+			nl_err_set(e, -EEXIST, "", "%s port %u", vn_proto_name(f->proto), f->port);
+			nl_err_kind(e, NL_ERR_CONFLICT);
+			err = nl_err_msg(e, "is forwarded already by network %s (to %s:%u)",
+					 o->name,
+					 nl_prefix_str(&o->forward[k].guest, false, a, sizeof(a)),
+					 o->forward[k].guest_port);
+		}
+	}
+	free(v);
+	return err;
+}
+
+/* Builds n's whole plan (which checks it, the network down or not) and
+ * applies it when the network runs (its bridge is there). */
+static int apply_if_running(struct vn_ctx *c, const struct vn_net *n, bool *ran, struct nl_err *e)
+{
+	struct fw_plan *plan = NULL;
+	struct fw_net *f = malloc(sizeof(*f));
+	struct nl_link br;
+	struct fw *fw;
+	int err;
+
+	*ran = false;
+	if (!f)
+		return nl_err_set(e, -ENOMEM, "apply", "network %s", n->name);
+	vn_fw_net_of(n, f);
+	if (!(err = fw_plan_build(f, &plan, e))) {
+		err = vn_bridge_get(c, n, &br, e);
+		*ran = err == 0;
+		if (err == -ENODEV || err == -EEXIST) { /* down, or not running as ours */
+			nl_err_clear(e);
+			err = 0;
+		}
+	}
+	if (!err && *ran && !(err = vn_fw(c, &fw, e)))
+		err = fw_apply(fw, plan, e);
+	fw_plan_free(plan);
+	free(f);
+	return err;
+}
+
+/* Applies want, then saves it; a failed save puts old's rules back. */
+static int apply_and_save(struct vn_ctx *c, const struct vn_net *old, const struct vn_net *want,
+			  struct nl_err *e)
+{
+	bool ran;
+	int err = apply_if_running(c, want, &ran, e);
+
+	if (err)
+		return err;
+	if ((err = vn_store_save(c->conf_dir, want, e)) && ran)
+		apply_if_running(c, old, &ran, NULL);
+	return err;
+}
+
+/* Loads name under the lock: as it is, and a copy to change. */
+static int load(struct vn_ctx *c, const char *name, struct vn_net **old, struct vn_net **n,
+		struct nl_err *e)
+{
+	int err;
+
+	*old = malloc(sizeof(**old));
+	*n = malloc(sizeof(**n));
+	if (!*old || !*n)
+		return nl_err_set(e, -ENOMEM, "load", "network %s", name);
+	if ((err = vn_lock(c, e)) || (err = vn_store_load(c->conf_dir, name, *old, e)))
+		return err;
+	**n = **old;
+	return 0;
+}
+
+int vn_forward_cmd_add(struct vn_ctx *c, const char *name, const struct vn_forward *f,
+		       struct nl_err *e)
+{
+	struct vn_net *old, *n;
+	int err = load(c, name, &old, &n, e);
+
+	if (!err && !(err = vn_forward_add(n, f, e)) && !(err = check_others(c, name, f, e)))
+		err = apply_and_save(c, old, n, e);
+	free(old);
+	free(n);
+	return err;
+}
+
+int vn_forward_cmd_del(struct vn_ctx *c, const char *name, const struct vn_forward *f,
+		       struct nl_err *e)
+{
+	struct vn_net *old, *n;
+	int err = load(c, name, &old, &n, e);
+
+	if (!err && !(err = vn_forward_del(n, f, e)))
+		err = apply_and_save(c, old, n, e);
+	free(old);
+	free(n);
+	return err;
+}
