@@ -456,6 +456,19 @@ int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, const struct fw
 	return err ? err : marker(b, NFNL_MSG_BATCH_END, e);
 }
 
+int fw_batch_drop_table(struct nl_batch *b, struct nl_err *e)
+{
+	struct nlmsghdr *nlh;
+	int err = marker(b, NFNL_MSG_BATCH_BEGIN, e);
+
+	if (err)
+		return err;
+	if (!(nlh = start(b, NFT_MSG_DELTABLE, 0, "delete", "table inet %s", FW_TABLE)))
+		return full(e);
+	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, FW_TABLE);
+	return marker(b, NFNL_MSG_BATCH_END, e);
+}
+
 static int dump(struct nl_batch *b, uint16_t type, uint16_t attr_table, uint16_t attr_name,
 		const char *name, struct nl_err *e)
 {

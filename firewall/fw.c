@@ -66,6 +66,7 @@ int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e)
 		err = fw_batch_apply(b, p, f, e);
 	if (!err && (err = send_batch(fw, b, e)))
 		explain(p, e);
+	fw->made_table = !err && !f->present;
 	nl_batch_free(b);
 	free(f);
 	return err;
@@ -87,5 +88,20 @@ int fw_remove(struct fw *fw, const struct fw_net *n, struct nl_err *e)
 	nl_batch_free(b);
 	free(f);
 	fw_plan_free(p);
+	return err;
+}
+
+int fw_drop_table(struct fw *fw, struct nl_err *e)
+{
+	struct nl_batch *b = nl_batch_new();
+	int err;
+
+	if (!b)
+		return nl_err_set(e, -ENOMEM, "delete", "table inet %s", FW_TABLE);
+	err = fw_batch_drop_table(b, e);
+	if (!err)
+		err = nl_batch_send(&fw->s, b, NULL, NULL, e);
+	nl_batch_free(b);
+	fw->made_table = false;
 	return err;
 }

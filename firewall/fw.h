@@ -7,12 +7,15 @@
 #ifndef VNET_FIREWALL_FW_H
 #define VNET_FIREWALL_FW_H
 
+#include <stdbool.h>
+
 #include "err.h"
 #include "plan.h"
 #include "sock.h"
 
 struct fw {
 	struct nl_sock s;
+	bool made_table;	/* the last fw_apply created table inet vnet */
 };
 
 int fw_open(struct fw *fw, struct nl_err *e);
@@ -47,5 +50,10 @@ int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e);
  * when it comes sooner: close the socket late (after deleting the bridge,
  * whose own wait then overlaps) or keep it open. */
 int fw_remove(struct fw *fw, const struct fw_net *n, struct nl_err *e);
+
+/* Deletes table inet vnet whole: for undoing the fw_apply that made it
+ * (made_table), so a rolled-back first network leaves the ruleset as it
+ * was. Costs the base chains' RCU wait; never used on a normal path. */
+int fw_drop_table(struct fw *fw, struct nl_err *e);
 
 #endif

@@ -159,5 +159,8 @@ int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, const struct fw
  * its base chains and, for apply, of p's chains (dumps), the forward
  * maps' elements (for apply only on a nat network). */
 int fw_batch_read(struct nl_batch *b, const struct fw_plan *p, bool apply, struct nl_err *e);
+/* The whole table, base chains and all: only for undoing the apply that
+ * made it (a rolled back first network). */
+int fw_batch_drop_table(struct nl_batch *b, struct nl_err *e);
 
 #endif

@@ -25,6 +25,11 @@ int vn_fw(struct vn_ctx *c, struct fw **fw, struct nl_err *e);
 struct fw_net;
 void vn_fw_net_of(const struct vn_net *n, struct fw_net *f);
 
+/* Test builds (VNET_FAIL_STEP=point): fails at that point of an apply, as
+ * if the kernel had refused there; 0 otherwise. Points: each step's name,
+ * and "uplink-half" (the uplink enslaved, its routes not yet moved). */
+int vn_injected(struct vn_run *r, const char *point, struct nl_err *e);
+
 /* Brings the network to "running": each step of its model ensures its part
  * exists; on failure the steps this call did are undone. */
 int vn_apply(struct vn_run *r, struct nl_err *e);

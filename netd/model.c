@@ -267,8 +267,13 @@ static int remove_rules(struct vn_ctx *c, const struct vn_net *n, struct nl_err 
 
 static void undo_rules(struct vn_run *r)
 {
-	/* A repair (not fresh) may have found the rules in place: keep them. */
-	if (r->fresh)
+	/* A repair (not fresh) may have found the rules in place: keep them.
+	 * A first network whose apply made the table takes it along. */
+	if (!r->fresh)
+		return;
+	if (r->c->fw && r->c->fw->made_table)
+		fw_drop_table(r->c->fw, NULL);
+	else
 		remove_rules(r->c, r->n, NULL);
 }
 
@@ -303,12 +308,13 @@ static const struct vn_step {
 
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
 
-static int injected(struct vn_run *r, const struct vn_step *s, struct nl_err *e)
+int vn_injected(struct vn_run *r, const char *point, struct nl_err *e)
 {
-	if (!r->c->fail_step || strcmp(r->c->fail_step, s->name))
+	if (!r->c->fail_step || strcmp(r->c->fail_step, point))
 		return 0;
-	nl_err_set(e, -EIO, s->name, "network %s", r->n->name);
-	return nl_err_msg(e, "failure injected by VNET_FAIL_STEP");
+	nl_err_set(e, -EIO, point, "network %s", r->n->name);
+	nl_err_msg(e, "failure injected by VNET_FAIL_STEP");
+	return -EIO;
 }
 
 int vn_apply(struct vn_run *r, struct nl_err *e)
@@ -319,7 +325,7 @@ int vn_apply(struct vn_run *r, struct nl_err *e)
 	for (i = 0; i < NSTEPS; i++) {
 		if (!(steps[i].want & wants))
 			continue;
-		if ((err = injected(r, &steps[i], e)) || (err = steps[i].apply(r, e)))
+		if ((err = vn_injected(r, steps[i].name, e)) || (err = steps[i].apply(r, e)))
 			break;
 	}
 	if (!err)

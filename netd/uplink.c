@@ -199,7 +199,8 @@ int vn_uplink_move(struct vn_run *r, struct nl_err *e)
 	if ((err = add_addrs(b, m, r->br.ifindex, n->bridge)) ||
 	    (err = nl_link_change_msg(b, up.ifindex, n->uplink, &join)))
 		goto full;
-	if ((err = vn_send_tolerant(r->c, b, ok, NULL, NULL, e)))
+	if ((err = vn_send_tolerant(r->c, b, ok, NULL, NULL, e)) ||
+	    (err = vn_injected(r, "uplink-half", e)))
 		goto out;
 	nl_batch_reset(b);
 	if ((err = swap_routes(b, m, r->br.ifindex)))

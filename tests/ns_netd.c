@@ -366,7 +366,7 @@ START_TEST(bad_input_is_refused_naming_the_value_and_changes_nothing)
 }
 END_TEST
 
-static const char *const steps[] = {"bridge", "configure", "forwarding", "rules"};
+static const char *const steps[] = {"bridge", "configure", "forwarding", "rules", "services"};
 
 START_TEST(failed_create_rolls_back_every_step)
 {
@@ -375,14 +375,38 @@ START_TEST(failed_create_rolls_back_every_step)
 
 	before = snapshot();
 	setenv("VNET_FAIL_STEP", steps[_i], 1);
-	err = Verr(&code, "create nat isbr 10.0.0.0/24 --no-dhcp");
+	err = Verr(&code, "create nat isbr 10.0.0.0/24");
 	unsetenv("VNET_FAIL_STEP");
 	ck_assert_int_eq(code, 1);
 	ck_assert_msg(strstr(err, "failure injected"), "%s", err);
 	after = snapshot();
 	same_host(before, after);
+	ck_assert_str_eq(th_str("pgrep -c -f '[d]nsmasq --conf-file=%s/'", th_tmpdir()), "0\n");
 	/* and the same create then works */
-	ck_assert_int_eq(V("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(V("create nat isbr 10.0.0.0/24"), 0);
+	free(err);
+	free(after);
+	free(before);
+}
+END_TEST
+
+static const char *const bridged_steps[] = {"bridge", "configure", "uplink", "uplink-half"};
+
+START_TEST(failed_bridged_create_gives_the_uplink_back)
+{
+	char *before, *after, *err;
+	int code;
+
+	lan();
+	before = snapshot();
+	setenv("VNET_FAIL_STEP", bridged_steps[_i], 1);
+	err = Verr(&code, "create bridged lan0 --uplink up0");
+	unsetenv("VNET_FAIL_STEP");
+	ck_assert_int_eq(code, 1);
+	ck_assert_msg(strstr(err, "failure injected"), "%s", err);
+	after = snapshot();
+	same_host(before, after);
+	ck_assert(ping_host("203.0.113.9"));
 	free(err);
 	free(after);
 	free(before);
@@ -536,6 +560,8 @@ static Suite *suite(void)
 			    sizeof(refused) / sizeof(refused[0]));
 	tcase_add_loop_test(t, failed_create_rolls_back_every_step, 0,
 			    sizeof(steps) / sizeof(steps[0]));
+	tcase_add_loop_test(t, failed_bridged_create_gives_the_uplink_back, 0,
+			    sizeof(bridged_steps) / sizeof(bridged_steps[0]));
 	tcase_add_test(t, up_restores_a_network_after_down_and_drift);
 	tcase_add_test(t, up_all_brings_back_every_network_in_a_fresh_namespace);
 	tcase_add_test(t, destroy_releases_and_names_attached_ports);
