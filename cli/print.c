@@ -45,6 +45,25 @@ static struct json_object *jhosts(const struct vn_net *n)
 	return arr;
 }
 
+static struct json_object *jforwards(const struct vn_net *n)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (unsigned i = 0; i < n->nforwards; i++) {
+		const struct vn_forward *f = &n->forward[i];
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "proto", json_object_new_string(vn_proto_name(f->proto)));
+		json_object_object_add(o, "port", json_object_new_int(f->port));
+		json_object_object_add(o, "guest", jprefix(&f->guest, false));
+		json_object_object_add(o, "guest_port", json_object_new_int(f->guest_port));
+		json_object_object_add(o, "address", f->address.family ? jprefix(&f->address, false)
+								 : NULL);
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
 struct json_object *vc_status_json(const struct vn_status *st)
 {
 	const struct vn_net *n = &st->net;
@@ -72,6 +91,7 @@ struct json_object *vc_status_json(const struct vn_status *st)
 	json_object_object_add(o, "domain", jstr_or_null(n->domain));
 	json_object_object_add(o, "dnsmasq_pid", st->dnsmasq ? json_object_new_int(st->dnsmasq) : NULL);
 	json_object_object_add(o, "hosts", jhosts(n));
+	json_object_object_add(o, "forwards", jforwards(n));
 	return o;
 }
 
@@ -127,6 +147,14 @@ void vc_status_print(FILE *f, const struct vn_status *st)
 		fprintf(f, "  host     %s  %s%s%s\n", m,
 			nl_prefix_str(&n->host[i].ip, false, a, sizeof(a)), n->host[i].name[0] ? "  " : "",
 			n->host[i].name);
+	}
+	for (unsigned i = 0; i < n->nforwards; i++) {
+		const struct vn_forward *x = &n->forward[i];
+
+		fprintf(f, "  forward  %s %s%s%u -> %s:%u\n", vn_proto_name(x->proto),
+			x->address.family ? nl_prefix_str(&x->address, false, a, sizeof(a)) : "",
+			x->address.family ? ":" : "", x->port,
+			nl_prefix_str(&x->guest, false, c, sizeof(c)), x->guest_port);
 	}
 	if (st->dnsmasq)
 		fprintf(f, "  dnsmasq  pid %d, domain %s\n", st->dnsmasq, n->domain);

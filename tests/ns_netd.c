@@ -515,6 +515,12 @@ START_TEST(show_json_has_the_contract_fields)
 	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(
 				 json_object_object_get(o, "ports"), 0)),
 			 "g1-h");
+	json_object_put(o);
+	ck_assert_int_eq(V("forward add isbr tcp 8080 10.0.0.2:80"), 0);
+	o = th_json("%s show isbr -j", vnet);
+	ck_assert_str_eq(json_object_to_json_string(json_object_object_get(o, "forwards")),
+			 "[ { \"proto\": \"tcp\", \"port\": 8080, \"guest\": \"10.0.0.2\", "
+			 "\"guest_port\": 80, \"address\": null } ]");
 	/* the bridge kept its MTU and gave it to the port */
 	ck_assert_str_eq(th_str("ip -j link show g1-h | jq .[0].mtu"), "1400\n");
 	json_object_put(o);
