@@ -31,9 +31,15 @@ int vh_main(const char *prog, int argc, char **argv, vh_action action,
 		return 0;
 	nl_err_str(&e, line, sizeof(line));
 	if (strstr(e.obj, argv[1])) /* the error names the interface already */
-		fprintf(stderr, "%s: %s\n", prog, line);
+		fprintf(stderr, "%s: %s", prog, line);
 	else
-		fprintf(stderr, "%s: %s: %s\n", prog, argv[1], line);
+		fprintf(stderr, "%s: %s: %s", prog, argv[1], line);
+	if (e.kind == NL_ERR_NOTFOUND && !strncmp(e.obj, "network ", 8))
+		fprintf(stderr, " (chosen by %s; see vnet list)",
+			getenv("VNET_NETWORK") && getenv("VNET_NETWORK")[0]
+				? "$VNET_NETWORK"
+				: "`vnet map`, else `vnet default`");
+	fputc('\n', stderr);
 	if (tolerate && tolerate(&e))
 		return 0;
 	return e.kind == NL_ERR_INVALID ? 2 : e.kind == NL_ERR_NOTFOUND ? 3 : 1;

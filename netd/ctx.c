@@ -75,10 +75,14 @@ int vn_lock(struct vn_ctx *c, struct nl_err *e)
 
 	if (c->lock_fd >= 0)
 		return 0;
-	if ((err = mkdirs(c->run_dir, e)))
-		return err;
 	snprintf(path, sizeof(path), "%s/lock", c->run_dir);
+	/* the folder exists but on a first run: make it only then */
 	c->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (c->lock_fd < 0 && errno == ENOENT) {
+		if ((err = mkdirs(c->run_dir, e)))
+			return err;
+		c->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	}
 	if (c->lock_fd < 0)
 		return nl_err_set(e, -errno, "open", "lock %s", path);
 	while (flock(c->lock_fd, LOCK_EX) < 0)

@@ -4,11 +4,22 @@
  *
  * Attaching is one send: the port takes the network's MTU, joins the bridge
  * (by the ifindex cached when the network came up) and comes up; its port
- * flags follow (they need the master set); then the bridge and the port are
- * read back: the first confirms the cached index, the second names the
- * port's own limit when it cannot take the network's MTU. Requests of one
- * send are not a transaction, so a partial success is undone. A stale cache
- * (the bridge recreated behind vnet's back) costs one more round trip. */
+ * flags follow (they need the master set); then the bridge is read back,
+ * which confirms the cached index. Requests of one send are not a
+ * transaction, so a partial success is undone. Failures and a stale cache
+ * (the bridge recreated behind vnet's back) cost more round trips: the port
+ * is read to name its own limit when it cannot take the network's MTU.
+ * The kernel is the record of a network's ports (their master is its
+ * bridge): `vnet show`, `vnet port del` and the ifdown hook read it there,
+ * so attaching writes no state file.
+ *
+ * The tuner's profile (vn_tune_auto_profile(), measured by bench/offload)
+ * rides in the same change message: its txqueuelen, when it sets one. Its
+ * knobs need no message today: GSO on is what every new link has, a tap's
+ * TSO is qemu's (TUNSETOFFLOAD after the hook ran) and GRO is left, so the
+ * profile changes nothing on a tap and attaching sends nothing more for it.
+ * A profile that turned a knob off would need an ethtool send here;
+ * tests/ns_hooks.c fails when the profile starts asking for one. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,36 +28,43 @@
 #include "brport.h"
 #include "internal.h"
 #include "store.h"
+#include "tune.h"
 
-struct seen {
-	struct nl_link br, port;
-};
-
+/* The bridge, the third request of an attach. */
 static int got(const struct nlmsghdr *nlh, unsigned idx, void *data)
 {
-	struct seen *s = data;
+	return idx == 2 ? nl_link_parse(nlh, data) : 0;
+}
 
-	if (idx == 2)
-		return nl_link_parse(nlh, &s->br);
-	if (idx == 3)
-		return nl_link_parse(nlh, &s->port);
-	return 0;
+/* One link, read through the context's batch. */
+static int get_link(struct vn_ctx *c, const char *name, struct nl_link *l, struct nl_err *e)
+{
+	memset(l, 0, sizeof(*l));
+	nl_batch_reset(c->b);
+	if (nl_link_get_msg(c->b, 0, name))
+		return nl_err_set(e, -ENOBUFS, "get", "link %s", name);
+	return nl_batch_send(&c->rt, c->b, vn_got_link, l, e);
 }
 
 static int attach_send(struct vn_ctx *c, const struct vn_net *n, int bridx, unsigned mtu,
-		       const char *ifname, struct seen *s, struct nl_err *e)
+		       const char *ifname, struct nl_link *br, struct nl_err *e)
 {
 	struct nl_link_change ch = {.mask = NL_LINK_MTU | NL_LINK_MASTER | NL_LINK_UP,
 				    .mtu = mtu, .master = bridx};
 	struct nl_brport p = {.mask = NL_BRPORT_ISOLATED | NL_BRPORT_HAIRPIN,
 			      .isolated = n->isolate_ports};
+	unsigned txqlen = vn_tune_auto_profile()->txqueuelen;
 
-	memset(s, 0, sizeof(*s));
+	if (txqlen) {
+		ch.mask |= NL_LINK_TXQLEN;
+		ch.txqlen = txqlen;
+	}
+	memset(br, 0, sizeof(*br));
 	nl_batch_reset(c->b);
 	if (nl_link_change_msg(c->b, 0, ifname, &ch) || nl_brport_set_msg(c->b, 0, ifname, &p) ||
-	    nl_link_get_msg(c->b, 0, n->bridge) || nl_link_get_msg(c->b, 0, ifname))
+	    nl_link_get_msg(c->b, 0, n->bridge))
 		return nl_err_set(e, -ENOBUFS, "attach", "port %s", ifname);
-	return nl_batch_send(&c->rt, c->b, got, s, e);
+	return nl_batch_send(&c->rt, c->b, got, br, e);
 }
 
 static void detach_quietly(struct vn_ctx *c, const char *ifname)
@@ -57,41 +75,40 @@ static void detach_quietly(struct vn_ctx *c, const char *ifname)
 }
 
 /* The outcome of an attach whose bridge was the right one. */
-static int finish(struct vn_ctx *c, const char *ifname, const struct seen *s, unsigned mtu,
-		  int err, struct nl_err *e)
+static int finish(struct vn_ctx *c, const char *ifname, unsigned mtu, int err, struct nl_err *e)
 {
-	const struct nl_req *r = c->b->req;
+	int changed = c->b->req[0].err;
+	struct nl_link port;
 
 	if (!err)
 		return 0;
-	if (r[0].err == 0) {
+	if (changed == 0) {
 		detach_quietly(c, ifname);
-	} else if (r[3].err == 0 && s->port.max_mtu && s->port.max_mtu < mtu) {
-		nl_err_set(e, r[0].err, "attach", "port %s", ifname);
+	} else if (changed == -ENODEV) {
+		nl_err_kind(e, NL_ERR_NOTFOUND);
+	} else if (get_link(c, ifname, &port, NULL) == 0 && port.max_mtu && port.max_mtu < mtu) {
+		nl_err_set(e, changed, "attach", "port %s", ifname);
 		nl_err_kind(e, NL_ERR_INVALID);
 		nl_err_msg(e, "cannot take the network's MTU %u (its maximum is %u)", mtu,
-			   s->port.max_mtu);
-	} else if (r[0].err == -ENODEV) {
-		nl_err_kind(e, NL_ERR_NOTFOUND);
+			   port.max_mtu);
 	}
 	return err;
 }
 
 int vn_port_add(struct vn_ctx *c, const char *name, const char *ifname, struct nl_err *e)
 {
-	unsigned mtu = 0;
 	struct nl_link br;
+	unsigned mtu = 0;
 	struct vn_net n;
-	struct seen s;
 	int err, idx;
 
 	if ((err = nl_ifname_check(ifname, NULL, e)) || (err = vn_lock(c, e)) ||
 	    (err = vn_store_load(c->conf_dir, name, &n, e)))
 		return err;
 	if ((idx = vn_bridge_index_load(c, name, &mtu)) > 0) {
-		err = attach_send(c, &n, idx, mtu, ifname, &s, e);
-		if (c->b->req[2].err == 0 && s.br.ifindex == idx && vn_link_is_ours(&s.br, name))
-			return finish(c, ifname, &s, mtu, err, e);
+		err = attach_send(c, &n, idx, mtu, ifname, &br, e);
+		if (c->b->req[2].err == 0 && br.ifindex == idx && vn_link_is_ours(&br, name))
+			return finish(c, ifname, mtu, err, e);
 		if (c->b->req[0].err == 0)
 			detach_quietly(c, ifname); /* joined whatever has that index now */
 	}
@@ -105,8 +122,8 @@ int vn_port_add(struct vn_ctx *c, const char *name, const char *ifname, struct n
 	}
 	mtu = br.mtu;
 	vn_bridge_index_save(c, name, br.ifindex, mtu);
-	err = attach_send(c, &n, br.ifindex, mtu, ifname, &s, e);
-	return finish(c, ifname, &s, mtu, err, e);
+	err = attach_send(c, &n, br.ifindex, mtu, ifname, &br, e);
+	return finish(c, ifname, mtu, err, e);
 }
 
 /* The vnet network whose bridge is port's master, by the bridge's alias. */
@@ -160,10 +177,9 @@ int vn_port_release(struct vn_ctx *c, const char *name, const char *ifname, stru
 	unsigned mtu;
 	int err, idx;
 
-	if ((err = nl_ifname_check(ifname, NULL, e)) || (err = vn_lock(c, e)) ||
-	    (err = vn_store_load(c->conf_dir, name, &n, e)))
+	if ((err = nl_ifname_check(ifname, NULL, e)) || (err = vn_lock(c, e)))
 		return err;
-	if ((err = nl_link_get(&c->rt, ifname, &port, e))) {
+	if ((err = get_link(c, ifname, &port, e))) {
 		if (err == -ENODEV) {
 			nl_err_kind(e, NL_ERR_NOTFOUND);
 			nl_err_msg(e, "gone already");
@@ -172,7 +188,9 @@ int vn_port_release(struct vn_ctx *c, const char *name, const char *ifname, stru
 	}
 	idx = vn_bridge_index_load(c, name, &mtu);
 	if (!port.master || port.master != idx) {
-		/* no cache, or a stale one: ask the kernel */
+		/* no cache, or a stale one: the definition names the bridge */
+		if ((err = vn_store_load(c->conf_dir, name, &n, e)))
+			return err;
 		if (port.master && vn_bridge_get(c, &n, &br, NULL) == 0)
 			idx = br.ifindex;
 		if (!port.master || port.master != idx) {
@@ -181,5 +199,8 @@ int vn_port_release(struct vn_ctx *c, const char *name, const char *ifname, stru
 			return nl_err_msg(e, "is not attached to network %s: left as it is", name);
 		}
 	}
-	return nl_link_change(&c->rt, ifname, &ch, e);
+	nl_batch_reset(c->b);
+	if (nl_link_change_msg(c->b, 0, ifname, &ch))
+		return nl_err_set(e, -ENOBUFS, "release", "port %s", ifname);
+	return nl_batch_send(&c->rt, c->b, NULL, NULL, e);
 }
