@@ -63,4 +63,7 @@ int vc_map(struct vn_ctx *c, int argc, char **argv);
 int vc_unmap(struct vn_ctx *c, int argc, char **argv);
 int vc_default(struct vn_ctx *c, int argc, char **argv);
 
+/* cmd_hooks.c */
+int vc_hooks(struct vn_ctx *c, int argc, char **argv);
+
 #endif

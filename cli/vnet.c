@@ -86,6 +86,14 @@ static const struct vc_cmd cmds[] = {
 	{"unmap", vc_unmap, "unmap PATTERN", "Remove a mapping of the qemu hooks.", true},
 	{"default", vc_default, "default [NAME | --none]",
 	 "Show, set or clear the network the qemu hooks use when nothing else says.", true},
+	{"hooks", vc_hooks, "hooks install [--prefix DIR] [--system] [--force] | hooks uninstall [--prefix DIR]",
+	 "Install the qemu hooks vnet-ifup and vnet-ifdown into DIR (default\n"
+	 "/usr/local/libexec/vnet) for -netdev tap,script=DIR/vnet-ifup,downscript=DIR/vnet-ifdown;\n"
+	 "--system also makes /etc/qemu-ifup and /etc/qemu-ifdown point at them, keeping\n"
+	 "Debian's originals as FILE.vnet-orig (other files are refused unless --force).\n"
+	 "uninstall removes them and gives the originals back. The hooks choose the\n"
+	 "network: $VNET_NETWORK, else `vnet map`, else `vnet default`.",
+	 false},
 	{"help", cmd_help, "help [COMMAND]", "What a command does.", false},
 };
 

@@ -1,0 +1,101 @@
+/* cmd_hooks — `vnet hooks install [--prefix DIR] [--system] [--force]` and
+ * `vnet hooks uninstall [--prefix DIR]`: puts vnet-ifup and vnet-ifdown
+ * where qemu finds them (netd/hooks_install.h). They come from next to this
+ * vnet (a build tree's hooks/) or from where vnet was installed. */
+#include <limits.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config.h"
+#include "hooks_install.h"
+
+static void say(const struct vn_hooks_report *r)
+{
+	for (unsigned i = 0; i < r->n; i++) {
+		const struct vn_hooks_step *s = &r->step[i];
+
+		switch (s->act) {
+		case VN_HOOK_COPIED:
+			printf("installed %s\n", s->path);
+			break;
+		case VN_HOOK_CURRENT:
+			printf("%s: up to date\n", s->path);
+			break;
+		case VN_HOOK_IN_PLACE:
+			printf("%s: the hooks are installed there with vnet\n", s->path);
+			break;
+		case VN_HOOK_KEPT:
+			printf("kept %s as %s\n", s->path, s->other);
+			break;
+		case VN_HOOK_LINKED:
+			printf("%s -> %s\n", s->path, s->other);
+			break;
+		case VN_HOOK_LINKED_ALREADY:
+			printf("%s -> %s (already)\n", s->path, s->other);
+			break;
+		case VN_HOOK_REMOVED:
+			printf("removed %s\n", s->path);
+			break;
+		case VN_HOOK_RESTORED:
+			printf("restored %s from %s\n", s->path, s->other);
+			break;
+		}
+	}
+}
+
+/* "<folder of this vnet>/../hooks": where a build tree has them. */
+static const char *build_tree_hooks(char *buf, size_t n)
+{
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (len <= 0)
+		return NULL;
+	exe[len] = '\0';
+	snprintf(buf, n, "%s/../hooks", dirname(exe));
+	return buf;
+}
+
+int vc_hooks(struct vn_ctx *c, int argc, char **argv)
+{
+	static const struct option opts[] = {{"prefix", required_argument, NULL, 'p'},
+					     {"system", no_argument, NULL, 's'},
+					     {"force", no_argument, NULL, 'f'},
+					     {NULL, 0, NULL, 0}};
+	struct vn_hooks_opts o = {.src = {NULL, VNET_LIBEXECDIR}};
+	struct vn_hooks_report r;
+	char here[PATH_MAX + 16];
+	struct nl_err e;
+	int opt, code = 0, err;
+	bool install;
+
+	(void)c;
+	while (!code && (opt = vc_next_opt(argc, argv, opts, &code)) != -1) {
+		switch (opt) {
+		case 'p':
+			o.prefix = optarg;
+			break;
+		case 's':
+			o.system = true;
+			break;
+		case 'f':
+			o.force = true;
+			break;
+		}
+	}
+	if (code)
+		return code;
+	if (argc - optind != 1 ||
+	    (strcmp(argv[optind], "install") && strcmp(argv[optind], "uninstall")))
+		return vc_usage("hooks", "needs install or uninstall");
+	install = !strcmp(argv[optind], "install");
+	if (!install && (o.system || o.force))
+		return vc_usage("hooks", "uninstall takes only --prefix");
+	o.src[0] = build_tree_hooks(here, sizeof(here));
+	err = install ? vn_hooks_install(&o, &r, &e) : vn_hooks_uninstall(&o, &r, &e);
+	say(&r);
+	return err ? vc_fail(&e) : 0;
+}
