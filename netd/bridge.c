@@ -1,8 +1,9 @@
 /* bridge — recognising vnet's bridges, and the cache of their ifindex.
  *
  * A bridge is vnet's when its alias is "vnet:NAME". The ifindex of a
- * running network's bridge, with the MTU it is pinned at, is kept in
- * $VNET_RUN_DIR/NAME.ifindex so that attaching a port (the qemu hook's hot path) can enslave it in the same
+ * running network's bridge, with the MTU it is pinned at and whether its
+ * ports are isolated, is kept in $VNET_RUN_DIR/NAME.ifindex so that
+ * attaching a port (without reading the definition) (the qemu hook's hot path) can enslave it in the same
  * send that reads the bridge back to confirm the index. */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,12 +47,14 @@ static void index_path(const struct vn_ctx *c, const char *name, char *buf, size
 	snprintf(buf, n, "%s/%s.ifindex", c->run_dir, name);
 }
 
-int vn_bridge_index_load(const struct vn_ctx *c, const char *name, unsigned *mtu)
+int vn_bridge_cache_load(const struct vn_ctx *c, const char *name, struct vn_bridge_cache *bc)
 {
-	char path[320], buf[32];
-	int fd, ifindex = 0;
+	char path[320], buf[48];
+	unsigned isolate = 0;
 	ssize_t n;
+	int fd;
 
+	memset(bc, 0, sizeof(*bc));
 	index_path(c, name, path, sizeof(path));
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return 0;
@@ -60,25 +63,27 @@ int vn_bridge_index_load(const struct vn_ctx *c, const char *name, unsigned *mtu
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	if (sscanf(buf, "%d %u", &ifindex, mtu) != 2)
-		return 0;
-	return ifindex;
+	if (sscanf(buf, "%d %u %u", &bc->ifindex, &bc->mtu, &isolate) != 3 || bc->ifindex <= 0)
+		return bc->ifindex = 0;
+	bc->isolate = isolate;
+	return bc->ifindex;
 }
 
-void vn_bridge_index_save(const struct vn_ctx *c, const char *name, int ifindex, unsigned mtu)
+void vn_bridge_cache_save(const struct vn_ctx *c, const char *name, const struct vn_bridge_cache *bc)
 {
-	char path[320], buf[32];
+	char path[320], buf[48];
 	int fd, len;
 
 	index_path(c, name, path, sizeof(path));
-	if (ifindex <= 0) {
+	if (!bc || bc->ifindex <= 0) {
 		unlink(path);
 		return;
 	}
-	/* Best effort: without it, attaching takes one more round trip. */
+	/* Best effort: without it, attaching reads the definition and the
+	 * bridge first. */
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
 		return;
-	len = snprintf(buf, sizeof(buf), "%d %u\n", ifindex, mtu);
+	len = snprintf(buf, sizeof(buf), "%d %u %u\n", bc->ifindex, bc->mtu, bc->isolate);
 	if (write(fd, buf, (size_t)len) != len)
 		unlink(path);
 	close(fd);

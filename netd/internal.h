@@ -47,10 +47,17 @@ bool vn_link_is_ours(const struct nl_link *l, const char *name);
 /* Gets the bridge of n: 0 and *l when it exists and is ours; -ENODEV when
  * absent; -EEXIST (kind conflict) when a link of that name is not ours. */
 int vn_bridge_get(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l, struct nl_err *e);
-/* The cached ifindex of network name's bridge (0: none) and its MTU;
- * saving ifindex 0 drops it. */
-int vn_bridge_index_load(const struct vn_ctx *c, const char *name, unsigned *mtu);
-void vn_bridge_index_save(const struct vn_ctx *c, const char *name, int ifindex, unsigned mtu);
+/* What attaching a port needs of a running network, cached when it comes
+ * up: its bridge's ifindex, the MTU the bridge is pinned at, whether ports
+ * are isolated. Load returns the ifindex (0: no cache); saving NULL or an
+ * ifindex of 0 drops it. */
+struct vn_bridge_cache {
+	int ifindex;
+	unsigned mtu;
+	bool isolate;
+};
+int vn_bridge_cache_load(const struct vn_ctx *c, const char *name, struct vn_bridge_cache *bc);
+void vn_bridge_cache_save(const struct vn_ctx *c, const char *name, const struct vn_bridge_cache *bc);
 
 /* Refuses subnets that overlap another vnet network or an address or
  * non-default route of the host (naming the interface); checks a bridged

@@ -138,7 +138,8 @@ static int step_configure(struct vn_run *r, struct nl_err *e)
 		return nl_err_set(e, err, "configure", "bridge %s", n->bridge);
 	if ((err = vn_send_tolerant(r->c, b, ok, NULL, NULL, e)))
 		return err;
-	vn_bridge_index_save(r->c, n->name, r->br.ifindex, r->mtu);
+	vn_bridge_cache_save(r->c, n->name,
+			     &(struct vn_bridge_cache){r->br.ifindex, r->mtu, n->isolate_ports});
 	return 0;
 }
 
@@ -391,6 +392,6 @@ int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool forget, struct vn
 	if (!err2)
 		err2 = delete_bridge(c, n, &br, released, err ? &e2 : e);
 	if (!err2)
-		vn_bridge_index_save(c, n->name, 0, 0);
+		vn_bridge_cache_save(c, n->name, NULL);
 	return err ? err : err2;
 }

@@ -46,13 +46,15 @@ static int get_link(struct vn_ctx *c, const char *name, struct nl_link *l, struc
 	return nl_batch_send(&c->rt, c->b, vn_got_link, l, e);
 }
 
-static int attach_send(struct vn_ctx *c, const struct vn_net *n, int bridx, unsigned mtu,
-		       const char *ifname, struct nl_link *br, struct nl_err *e)
+/* The cache (or what the slow path read) in one send: the port's change,
+ * its flags, and the bridge read back by its index. */
+static int attach_send(struct vn_ctx *c, const struct vn_bridge_cache *bc, const char *ifname,
+		       struct nl_link *br, struct nl_err *e)
 {
 	struct nl_link_change ch = {.mask = NL_LINK_MTU | NL_LINK_MASTER | NL_LINK_UP,
-				    .mtu = mtu, .master = bridx};
+				    .mtu = bc->mtu, .master = bc->ifindex};
 	struct nl_brport p = {.mask = NL_BRPORT_ISOLATED | NL_BRPORT_HAIRPIN,
-			      .isolated = n->isolate_ports};
+			      .isolated = bc->isolate};
 	unsigned txqlen = vn_tune_auto_profile()->txqueuelen;
 
 	if (txqlen) {
@@ -62,7 +64,7 @@ static int attach_send(struct vn_ctx *c, const struct vn_net *n, int bridx, unsi
 	memset(br, 0, sizeof(*br));
 	nl_batch_reset(c->b);
 	if (nl_link_change_msg(c->b, 0, ifname, &ch) || nl_brport_set_msg(c->b, 0, ifname, &p) ||
-	    nl_link_get_msg(c->b, 0, n->bridge))
+	    nl_link_get_msg(c->b, bc->ifindex, NULL))
 		return nl_err_set(e, -ENOBUFS, "attach", "port %s", ifname);
 	return nl_batch_send(&c->rt, c->b, got, br, e);
 }
@@ -95,35 +97,51 @@ static int finish(struct vn_ctx *c, const char *ifname, unsigned mtu, int err, s
 	return err;
 }
 
+/* Without a (valid) cache: the definition names the bridge, the kernel
+ * gives its index and MTU, and the cache is written for the next port. */
+static int slow_path(struct vn_ctx *c, const char *name, struct vn_bridge_cache *bc,
+		     struct nl_err *e)
+{
+	struct vn_net *n = malloc(sizeof(*n));
+	struct nl_link br;
+	int err = n ? vn_store_load(c->conf_dir, name, n, e)
+		    : nl_err_set(e, -ENOMEM, "attach", "network %s", name);
+
+	if (!err && (err = vn_bridge_get(c, n, &br, e)) == -ENODEV) {
+		nl_err_set(e, err, "", "network %s", name);
+		nl_err_msg(e, "is down (vnet up %s)", name);
+	}
+	if (!err) {
+		*bc = (struct vn_bridge_cache){br.ifindex, br.mtu, n->isolate_ports};
+		vn_bridge_cache_save(c, name, bc);
+	}
+	free(n);
+	return err;
+}
+
 int vn_port_add(struct vn_ctx *c, const char *name, const char *ifname, struct nl_err *e)
 {
+	struct vn_bridge_cache bc;
 	struct nl_link br;
-	unsigned mtu = 0;
-	struct vn_net n;
-	int err, idx;
+	int err;
 
-	if ((err = nl_ifname_check(ifname, NULL, e)) || (err = vn_lock(c, e)) ||
-	    (err = vn_store_load(c->conf_dir, name, &n, e)))
+	if ((err = nl_ifname_check(ifname, NULL, e)) || (err = vn_name_check(name, e)) ||
+	    (err = vn_lock(c, e)))
 		return err;
-	if ((idx = vn_bridge_index_load(c, name, &mtu)) > 0) {
-		err = attach_send(c, &n, idx, mtu, ifname, &br, e);
-		if (c->b->req[2].err == 0 && br.ifindex == idx && vn_link_is_ours(&br, name))
-			return finish(c, ifname, mtu, err, e);
+	/* The cache holds only what a running network of ours wrote; the
+	 * bridge read back in the same send confirms it is still that one. */
+	if (vn_bridge_cache_load(c, name, &bc) > 0) {
+		err = attach_send(c, &bc, ifname, &br, e);
+		if (c->b->req[2].err == 0 && br.ifindex == bc.ifindex && vn_link_is_ours(&br, name))
+			return finish(c, ifname, bc.mtu, err, e);
 		if (c->b->req[0].err == 0)
 			detach_quietly(c, ifname); /* joined whatever has that index now */
 	}
 	nl_err_clear(e);
-	if ((err = vn_bridge_get(c, &n, &br, e))) {
-		if (err == -ENODEV) {
-			nl_err_set(e, err, "", "network %s", name);
-			nl_err_msg(e, "is down (vnet up %s)", name);
-		}
+	if ((err = slow_path(c, name, &bc, e)))
 		return err;
-	}
-	mtu = br.mtu;
-	vn_bridge_index_save(c, name, br.ifindex, mtu);
-	err = attach_send(c, &n, br.ifindex, mtu, ifname, &br, e);
-	return finish(c, ifname, mtu, err, e);
+	err = attach_send(c, &bc, ifname, &br, e);
+	return finish(c, ifname, bc.mtu, err, e);
 }
 
 /* The vnet network whose bridge is port's master, by the bridge's alias. */
@@ -172,12 +190,13 @@ int vn_port_del(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], str
 int vn_port_release(struct vn_ctx *c, const char *name, const char *ifname, struct nl_err *e)
 {
 	struct nl_link_change ch = {.mask = NL_LINK_MASTER | NL_LINK_DOWN};
+	struct vn_bridge_cache bc;
 	struct nl_link port, br;
 	struct vn_net n;
-	unsigned mtu;
 	int err, idx;
 
-	if ((err = nl_ifname_check(ifname, NULL, e)) || (err = vn_lock(c, e)))
+	if ((err = nl_ifname_check(ifname, NULL, e)) || (err = vn_name_check(name, e)) ||
+	    (err = vn_lock(c, e)))
 		return err;
 	if ((err = get_link(c, ifname, &port, e))) {
 		if (err == -ENODEV) {
@@ -186,7 +205,7 @@ int vn_port_release(struct vn_ctx *c, const char *name, const char *ifname, stru
 		}
 		return err;
 	}
-	idx = vn_bridge_index_load(c, name, &mtu);
+	idx = vn_bridge_cache_load(c, name, &bc);
 	if (!port.master || port.master != idx) {
 		/* no cache, or a stale one: the definition names the bridge */
 		if ((err = vn_store_load(c->conf_dir, name, &n, e)))
