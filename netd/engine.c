@@ -82,3 +82,18 @@ int vn_destroy(struct vn_ctx *c, const char *name, struct vn_ports *released, st
 {
 	return stop(c, name, true, released, e);
 }
+
+int vn_load_to_change(struct vn_ctx *c, const char *name, struct vn_net **old, struct vn_net **n,
+		      struct nl_err *e)
+{
+	int err;
+
+	*old = malloc(sizeof(**old));
+	*n = malloc(sizeof(**n));
+	if (!*old || !*n)
+		return nl_err_set(e, -ENOMEM, "load", "network %s", name);
+	if ((err = vn_lock(c, e)) || (err = vn_store_load(c->conf_dir, name, *old, e)))
+		return err;
+	**n = **old;
+	return 0;
+}

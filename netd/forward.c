@@ -92,27 +92,11 @@ static int apply_and_save(struct vn_ctx *c, const struct vn_net *old, const stru
 	return err;
 }
 
-/* Loads name under the lock: as it is, and a copy to change. */
-static int load(struct vn_ctx *c, const char *name, struct vn_net **old, struct vn_net **n,
-		struct nl_err *e)
-{
-	int err;
-
-	*old = malloc(sizeof(**old));
-	*n = malloc(sizeof(**n));
-	if (!*old || !*n)
-		return nl_err_set(e, -ENOMEM, "load", "network %s", name);
-	if ((err = vn_lock(c, e)) || (err = vn_store_load(c->conf_dir, name, *old, e)))
-		return err;
-	**n = **old;
-	return 0;
-}
-
 int vn_forward_cmd_add(struct vn_ctx *c, const char *name, const struct vn_forward *f,
 		       struct nl_err *e)
 {
 	struct vn_net *old, *n;
-	int err = load(c, name, &old, &n, e);
+	int err = vn_load_to_change(c, name, &old, &n, e);
 
 	if (!err && !(err = vn_forward_add(n, f, e)) && !(err = check_others(c, name, f, e)))
 		err = apply_and_save(c, old, n, e);
@@ -125,7 +109,7 @@ int vn_forward_cmd_del(struct vn_ctx *c, const char *name, const struct vn_forwa
 		       struct nl_err *e)
 {
 	struct vn_net *old, *n;
-	int err = load(c, name, &old, &n, e);
+	int err = vn_load_to_change(c, name, &old, &n, e);
 
 	if (!err && !(err = vn_forward_del(n, f, e)))
 		err = apply_and_save(c, old, n, e);

@@ -20,6 +20,11 @@ struct vn_run {
 };
 
 int vn_lock(struct vn_ctx *c, struct nl_err *e);
+/* Takes the lock and loads network name twice (malloc'd; the caller frees
+ * both, also on failure): as it is, and a copy to change, so that a
+ * refused change can put the old one back. */
+int vn_load_to_change(struct vn_ctx *c, const char *name, struct vn_net **old, struct vn_net **n,
+		      struct nl_err *e);
 int vn_fw(struct vn_ctx *c, struct fw **fw, struct nl_err *e);
 /* What the firewall needs of n: model, bridge, subnets, DHCP, forwards. */
 struct fw_net;

@@ -25,26 +25,10 @@ static int save_and_apply(struct vn_ctx *c, const struct vn_net *old, const stru
 	return err;
 }
 
-/* Loads name under the lock into two copies: as it is, and to change. */
-static int load2(struct vn_ctx *c, const char *name, struct vn_net **old, struct vn_net **n,
-		 struct nl_err *e)
-{
-	int err;
-
-	*old = malloc(sizeof(**old));
-	*n = malloc(sizeof(**n));
-	if (!*old || !*n)
-		return nl_err_set(e, -ENOMEM, "load", "network %s", name);
-	if ((err = vn_lock(c, e)) || (err = vn_store_load(c->conf_dir, name, *old, e)))
-		return err;
-	**n = **old;
-	return 0;
-}
-
 int vn_host_set(struct vn_ctx *c, const char *name, const struct vn_host *h, struct nl_err *e)
 {
 	struct vn_net *old, *n;
-	int err = load2(c, name, &old, &n, e);
+	int err = vn_load_to_change(c, name, &old, &n, e);
 
 	if (!err && (err = vn_host_add(n, h, e)) == 0)
 		err = save_and_apply(c, old, n, e);
@@ -57,7 +41,7 @@ int vn_host_unset(struct vn_ctx *c, const char *name, const unsigned char mac[6]
 		  struct nl_err *e)
 {
 	struct vn_net *old, *n;
-	int err = load2(c, name, &old, &n, e);
+	int err = vn_load_to_change(c, name, &old, &n, e);
 
 	if (!err && (err = vn_host_del(n, mac, e)) == 0)
 		err = save_and_apply(c, old, n, e);
@@ -70,7 +54,7 @@ int vn_restart_services(struct vn_ctx *c, const char *name, struct nl_err *e)
 {
 	struct vn_net *old, *n;
 	struct nl_link br;
-	int err = load2(c, name, &old, &n, e);
+	int err = vn_load_to_change(c, name, &old, &n, e);
 
 	if (!err && (err = vn_bridge_get(c, n, &br, e)) == -ENODEV) {
 		nl_err_set(e, err, "", "network %s", name);

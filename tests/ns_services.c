@@ -6,54 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness.h"
-
-static const char *vnet;
+#include "vnettest.h"
 
 static void setup(void)
 {
-	static char conf[300], run[300];
+	char path[300];
 	FILE *f;
 
-	th_netns_setup();
-	vnet = getenv("VNET_BIN");
-	ck_assert_msg(vnet != NULL, "VNET_BIN is not set");
-	snprintf(conf, sizeof(conf), "%s/conf", th_tmpdir());
-	snprintf(run, sizeof(run), "%s/run", th_tmpdir());
-	setenv("VNET_CONF_DIR", conf, 1);
-	setenv("VNET_RUN_DIR", run, 1);
+	vt_setup();
 	/* udhcpc's script: what the server handed out, one variable a line */
-	snprintf(conf, sizeof(conf), "%s/udhcpc.sh", th_tmpdir());
-	f = fopen(conf, "w");
+	snprintf(path, sizeof(path), "%s/udhcpc.sh", th_tmpdir());
+	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fprintf(f, "#!/bin/sh\n[ \"$1\" = bound ] || exit 0\n"
 		   "printf 'ip=%%s\\nrouter=%%s\\ndns=%%s\\nmtu=%%s\\ndomain=%%s\\n' \"$ip\" \"$router\" "
 		   "\"$dns\" \"$mtu\" \"$domain\" > \"$UDHCPC_OUT\"\n"
 		   "ip addr add \"$ip/$mask\" dev \"$interface\"\n");
 	fclose(f);
-	ck_assert_int_eq(th_sh("chmod +x %s", conf), 0);
-}
-
-__attribute__((format(printf, 1, 2))) static int V(const char *fmt, ...)
-{
-	char args[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	return th_sh("%s %s", vnet, args);
-}
-
-/* A guest namespace on net with MAC mac and no address. */
-static void guest(const char *name, const char *net, const char *mac)
-{
-	ck_assert_int_eq(th_sh("ip netns add %s && ip link add %s-h type veth peer name eth0 netns %s && "
-			       "ip -n %s link set eth0 address %s && ip -n %s link set eth0 up && "
-			       "ip -n %s link set lo up",
-			       name, name, name, name, mac, name, name),
-			 0);
-	ck_assert_int_eq(V("port add %s %s-h", net, name), 0);
+	ck_assert_int_eq(th_sh("chmod +x %s", path), 0);
 }
 
 /* Runs udhcpc in the guest; returns what it was handed ("" on failure). */
@@ -67,8 +37,8 @@ static const char *dhcp(const char *ns, const char *hostname)
 
 START_TEST(guest_gets_a_lease_in_range_with_router_dns_and_mtu)
 {
-	ck_assert_int_eq(V("create nat isbr 10.0.0.0/24 --dhcp 10.0.0.100-10.0.0.110 --mtu 1400"), 0);
-	guest("g1", "isbr", "52:54:00:00:00:01");
+	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24 --dhcp 10.0.0.100-10.0.0.110 --mtu 1400"), 0);
+	vt_guest("g1", "isbr", "52:54:00:00:00:01", NULL, NULL);
 	const char *got = dhcp("g1", NULL);
 	unsigned last;
 
@@ -77,15 +47,15 @@ START_TEST(guest_gets_a_lease_in_range_with_router_dns_and_mtu)
 		      "%s", got);
 	ck_assert_str_eq(strchr(got, '\n') + 1, "router=10.0.0.1\ndns=10.0.0.1\nmtu=1400\n"
 						"domain=isbr.internal\n");
-	ck_assert_str_eq(th_str("%s leases isbr -j | jq -r '.[0].mac + \" \" + .[0].ip'", vnet),
+	ck_assert_str_eq(th_str("%s leases isbr -j | jq -r '.[0].mac + \" \" + .[0].ip'", vt_vnet),
 			 th_str("echo '52:54:00:00:00:01 10.0.0.%u'", last));
 }
 END_TEST
 
 START_TEST(isolated_network_serves_dhcp_and_dns_too)
 {
-	ck_assert_int_eq(V("create isolated iso 10.0.0.0/24"), 0);
-	guest("g1", "iso", "52:54:00:00:00:01");
+	ck_assert_int_eq(vt_run("create isolated iso 10.0.0.0/24"), 0);
+	vt_guest("g1", "iso", "52:54:00:00:00:01", NULL, NULL);
 	ck_assert_str_eq(th_str("echo \"%s\" | grep -c '^ip=10.0.0.'", dhcp("g1", "alpha")), "1\n");
 	ck_assert_int_eq(th_sh("ip netns exec g1 busybox nslookup alpha.iso.internal 10.0.0.1 "
 			       "| grep -q \"Address.*$(ip -n g1 -j addr show eth0 | "
@@ -96,10 +66,10 @@ END_TEST
 
 START_TEST(static_host_gets_its_address_and_guests_resolve_each_other)
 {
-	ck_assert_int_eq(V("create nat isbr 10.0.0.0/24"), 0);
-	ck_assert_int_eq(V("host add isbr 52:54:00:aa:bb:cc 10.0.0.50 web"), 0);
-	guest("g1", "isbr", "52:54:00:aa:bb:cc");
-	guest("g2", "isbr", "52:54:00:00:00:02");
+	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24"), 0);
+	ck_assert_int_eq(vt_run("host add isbr 52:54:00:aa:bb:cc 10.0.0.50 web"), 0);
+	vt_guest("g1", "isbr", "52:54:00:aa:bb:cc", NULL, NULL);
+	vt_guest("g2", "isbr", "52:54:00:00:00:02", NULL, NULL);
 	ck_assert_str_eq(th_str("echo \"%s\" | head -1", dhcp("g1", NULL)), "ip=10.0.0.50\n");
 	ck_assert_str_eq(th_str("echo \"%s\" | grep -c '^ip=10.0.0.'", dhcp("g2", "beta")), "1\n");
 	/* g2 finds the static host's name, g1 finds the name g2 sent */
@@ -111,35 +81,35 @@ START_TEST(static_host_gets_its_address_and_guests_resolve_each_other)
 			       "jq -r '.[0].addr_info[] | select(.family == \\\"inet\\\") | .local')$\""),
 			 0);
 	/* a host added while the network runs applies at once */
-	ck_assert_int_eq(V("host add isbr 52:54:00:00:00:03 10.0.0.60 late"), 0);
+	ck_assert_int_eq(vt_run("host add isbr 52:54:00:00:00:03 10.0.0.60 late"), 0);
 	ck_assert_int_eq(th_sh("ip netns exec g2 busybox nslookup late.isbr.internal 10.0.0.1 "
 			       "| grep -q 'Address.*10.0.0.60'"),
 			 0);
 	ck_assert_str_eq(th_str("grep -c '^\\[host\\]' $VNET_CONF_DIR/isbr.conf"), "2\n");
-	ck_assert_int_eq(V("host del isbr 52:54:00:00:00:03"), 0);
+	ck_assert_int_eq(vt_run("host del isbr 52:54:00:00:00:03"), 0);
 	ck_assert_str_eq(th_str("grep -c '^\\[host\\]' $VNET_CONF_DIR/isbr.conf"), "1\n");
 }
 END_TEST
 
 START_TEST(dead_dnsmasq_is_reported_and_restarted)
 {
-	ck_assert_int_eq(V("create nat isbr 10.0.0.0/24"), 0);
-	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", vnet), "up\n");
-	ck_assert_int_eq(th_sh("kill -9 $(%s show isbr -j | jq .dnsmasq_pid) && sleep 0.2", vnet), 0);
-	ck_assert_str_eq(th_str("%s show isbr -j | jq -r '.state + \": \" + .reason'", vnet),
+	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24"), 0);
+	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", vt_vnet), "up\n");
+	ck_assert_int_eq(th_sh("kill -9 $(%s show isbr -j | jq .dnsmasq_pid) && sleep 0.2", vt_vnet), 0);
+	ck_assert_str_eq(th_str("%s show isbr -j | jq -r '.state + \": \" + .reason'", vt_vnet),
 			 "degraded: dnsmasq is not running (vnet restart-services)\n");
-	ck_assert_int_eq(V("restart-services isbr"), 0);
-	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", vnet), "up\n");
-	guest("g1", "isbr", "52:54:00:00:00:01");
+	ck_assert_int_eq(vt_run("restart-services isbr"), 0);
+	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", vt_vnet), "up\n");
+	vt_guest("g1", "isbr", "52:54:00:00:00:01", NULL, NULL);
 	ck_assert_str_eq(th_str("echo \"%s\" | grep -c '^ip=10.0.0.'", dhcp("g1", NULL)), "1\n");
 }
 END_TEST
 
 START_TEST(destroy_leaves_no_dnsmasq_and_no_file)
 {
-	ck_assert_int_eq(V("create nat isbr 10.0.0.0/24"), 0);
+	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24"), 0);
 	ck_assert_str_eq(th_str("pgrep -c -f '[d]nsmasq --conf-file=%s/run/'", th_tmpdir()), "1\n");
-	ck_assert_int_eq(V("destroy isbr"), 0);
+	ck_assert_int_eq(vt_run("destroy isbr"), 0);
 	ck_assert_str_eq(th_str("pgrep -c -f '[d]nsmasq --conf-file=%s/run/'", th_tmpdir()), "0\n");
 	ck_assert_str_eq(th_str("ls -A %s/run/dnsmasq", th_tmpdir()), "");
 }
@@ -152,16 +122,10 @@ START_TEST(dnsmasq_starts_beside_another_resolver_on_port_53)
 			       "dnsmasq --conf-file=/dev/null --listen-address=127.0.0.53 "
 			       "--bind-interfaces --port=53 --pid-file=%s/other.pid", th_tmpdir()),
 			 0);
-	ck_assert_int_eq(V("create nat isbr 10.0.0.0/24"), 0);
-	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", vnet), "up\n");
+	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24"), 0);
+	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", vt_vnet), "up\n");
 }
 END_TEST
-
-static char *snapshot(void)
-{
-	return th_out(NULL, "cat $VNET_CONF_DIR/*.conf $VNET_RUN_DIR/dnsmasq/* 2>/dev/null; "
-			    "nft list ruleset");
-}
 
 static const struct {
 	const char *args;
@@ -189,14 +153,14 @@ START_TEST(bad_service_input_changes_nothing)
 	char *before, *after, *err;
 	int code;
 
-	ck_assert_int_eq(V("create nat isbr 10.0.0.0/24"), 0);
-	ck_assert_int_eq(V("host add isbr 52:54:00:aa:bb:cc 10.0.0.50"), 0);
-	before = snapshot();
-	err = th_out(&code, "%s %s 2>&1 >/dev/null", vnet, refused[_i].args);
+	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24"), 0);
+	ck_assert_int_eq(vt_run("host add isbr 52:54:00:aa:bb:cc 10.0.0.50"), 0);
+	before = vt_snapshot();
+	err = th_out(&code, "%s %s 2>&1 >/dev/null", vt_vnet, refused[_i].args);
 	ck_assert_str_eq(err, refused[_i].msg);
 	ck_assert_int_eq(code, refused[_i].code);
-	after = snapshot();
-	ck_assert_str_eq(after, before);
+	after = vt_snapshot();
+	vt_same_host(before, after);
 	free(err);
 	free(after);
 	free(before);

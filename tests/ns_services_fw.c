@@ -15,55 +15,22 @@
 #include <string.h>
 
 #include "fwt.h"
-
-static const char *vnet;
-
-static void setup(void)
-{
-	static char conf[300], run[300];
-
-	th_netns_setup();
-	vnet = getenv("VNET_BIN");
-	ck_assert_msg(vnet != NULL, "VNET_BIN is not set");
-	snprintf(conf, sizeof(conf), "%s/conf", th_tmpdir());
-	snprintf(run, sizeof(run), "%s/run", th_tmpdir());
-	setenv("VNET_CONF_DIR", conf, 1);
-	setenv("VNET_RUN_DIR", run, 1);
-	SH("ip netns add outside && ip link add out0 type veth peer name eth0 netns outside && "
-	   "ip addr add 192.0.2.1/24 dev out0 && ip link set out0 up && "
-	   "ip -n outside addr add 192.0.2.2/24 dev eth0 && ip -n outside link set eth0 up && "
-	   "ip -n outside link set lo up");
-}
-
-/* Runs vnet; returns its exit status. */
-__attribute__((format(printf, 1, 2))) static int V(const char *fmt, ...)
-{
-	char args[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	return th_sh("%s %s", vnet, args);
-}
+#include "vnettest.h"
 
 /* A guest namespace on net with address addr (/24) routed via gw, or with
  * no address when addr is NULL. */
 static void guest(const char *name, const char *net, const char *addr, const char *gw)
 {
-	SH("ip netns add %s && ip link add %s-h type veth peer name eth0 netns %s && "
-	   "ip -n %s link set eth0 up && ip -n %s link set lo up",
-	   name, name, name, name, name);
-	if (addr)
-		SH("ip -n %s addr add %s/24 dev eth0 && ip -n %s route add default via %s", name,
-		   addr, name, gw);
-	ck_assert_int_eq(V("port add %s %s-h", net, name), 0);
+	char cidr[32];
+
+	snprintf(cidr, sizeof(cidr), "%s/24", addr ? addr : "");
+	vt_guest(name, net, NULL, addr ? cidr : NULL, gw);
 }
 
 /* nat network lan (10.0.0.0/24, DHCP) with g1 and g2, g1 serving tcp 80. */
 static void lan(const char *options)
 {
-	ck_assert_int_eq(V("create nat lan 10.0.0.0/24 %s", options), 0);
+	ck_assert_int_eq(vt_run("create nat lan 10.0.0.0/24 %s", options), 0);
 	guest("g1", "lan", "10.0.0.11", "10.0.0.1");
 	guest("g2", "lan", "10.0.0.12", "10.0.0.1");
 	fwt_serve("g1", "tcp", 80);
@@ -72,27 +39,27 @@ static void lan(const char *options)
 START_TEST(forward_is_live_persistent_and_reaches_the_guest_from_everywhere)
 {
 	lan("");
-	ck_assert_int_eq(V("forward add lan tcp 8080 10.0.0.11:80"), 0);
+	ck_assert_int_eq(vt_run("forward add lan tcp 8080 10.0.0.11:80"), 0);
 	ck_assert_str_eq(fwt_ask("outside", "tcp", "192.0.2.1", 8080), "g1 192.0.2.2\n");
 	ck_assert_str_eq(fwt_ask(NULL, "tcp", "192.0.2.1", 8080), "g1 192.0.2.1\n");
 	ck_assert_str_eq(fwt_ask("g2", "tcp", "192.0.2.1", 8080), "g1 10.0.0.1\n");
 	ck_assert_str_eq(
-		th_str("%s forward list lan -j | jq -c .", vnet),
+		th_str("%s forward list lan -j | jq -c .", vt_vnet),
 		"[{\"proto\":\"tcp\",\"port\":8080,\"address\":null,\"guest\":\"10.0.0.11\","
 		"\"guest_port\":80}]\n");
-	ck_assert_str_eq(th_str("%s forward list lan", vnet),
+	ck_assert_str_eq(th_str("%s forward list lan", vt_vnet),
 			 "PROTO PORT  ADDRESS         GUEST\n"
 			 "tcp   8080  *               10.0.0.11:80\n");
 	/* kept in the definition: a network brought down and up has it */
-	ck_assert_int_eq(V("down lan"), 0);
+	ck_assert_int_eq(vt_run("down lan"), 0);
 	ck_assert_str_eq(fwt_ask("outside", "tcp", "192.0.2.1", 8080), "");
-	ck_assert_int_eq(V("up lan"), 0);
-	ck_assert_int_eq(V("port add lan g1-h"), 0);
-	ck_assert_int_eq(V("port add lan g2-h"), 0);
+	ck_assert_int_eq(vt_run("up lan"), 0);
+	ck_assert_int_eq(vt_run("port add lan g1-h"), 0);
+	ck_assert_int_eq(vt_run("port add lan g2-h"), 0);
 	ck_assert_str_eq(fwt_ask("outside", "tcp", "192.0.2.1", 8080), "g1 192.0.2.2\n");
-	ck_assert_int_eq(V("forward del lan tcp 8080"), 0);
+	ck_assert_int_eq(vt_run("forward del lan tcp 8080"), 0);
 	ck_assert_str_eq(fwt_ask("outside", "tcp", "192.0.2.1", 8080), "");
-	ck_assert_str_eq(th_str("%s forward list lan -j | jq -c .", vnet), "[]\n");
+	ck_assert_str_eq(th_str("%s forward list lan -j | jq -c .", vt_vnet), "[]\n");
 	ck_assert_str_eq(th_str("grep -c forward %s/conf/lan.conf", th_tmpdir()), "0\n");
 }
 END_TEST
@@ -100,12 +67,12 @@ END_TEST
 START_TEST(forward_with_an_address_listens_there_only)
 {
 	lan("--no-dhcp");
-	ck_assert_int_eq(V("forward add lan tcp 8080 10.0.0.11:80 --address 192.0.2.1"), 0);
+	ck_assert_int_eq(vt_run("forward add lan tcp 8080 10.0.0.11:80 --address 192.0.2.1"), 0);
 	ck_assert_str_eq(fwt_ask("outside", "tcp", "192.0.2.1", 8080), "g1 192.0.2.2\n");
 	ck_assert_str_eq(fwt_ask("g2", "tcp", "10.0.0.1", 8080), "");
-	ck_assert_str_eq(th_str("%s forward list lan -j | jq -r '.[0].address'", vnet),
+	ck_assert_str_eq(th_str("%s forward list lan -j | jq -r '.[0].address'", vt_vnet),
 			 "192.0.2.1\n");
-	ck_assert_int_eq(V("forward del lan tcp 8080 --address 192.0.2.1"), 0);
+	ck_assert_int_eq(vt_run("forward del lan tcp 8080 --address 192.0.2.1"), 0);
 	ck_assert_str_eq(th_str("nft list map inet vnet fwd_addr | grep -c elements"), "0\n");
 }
 END_TEST
@@ -113,8 +80,8 @@ END_TEST
 START_TEST(destroy_takes_the_network_s_forwards_along)
 {
 	lan("--no-dhcp");
-	ck_assert_int_eq(V("forward add lan udp 5353 10.0.0.11:53"), 0);
-	ck_assert_int_eq(V("destroy lan"), 0);
+	ck_assert_int_eq(vt_run("forward add lan udp 5353 10.0.0.11:53"), 0);
+	ck_assert_int_eq(vt_run("destroy lan"), 0);
 	ck_assert_str_eq(th_str("nft list map inet vnet fwd_any | grep -c elements"), "0\n");
 }
 END_TEST
@@ -151,12 +118,12 @@ START_TEST(bad_forward_is_refused_naming_the_value_and_changes_nothing)
 	char *before, *after, *said;
 	int code = -1;
 
-	ck_assert_int_eq(V("create nat lan 10.0.0.0/24"), 0);
-	ck_assert_int_eq(V("create routed rt 10.1.0.0/24 --no-dhcp"), 0);
-	ck_assert_int_eq(V("create nat nat2 10.2.0.0/24 --no-dhcp"), 0);
-	ck_assert_int_eq(V("forward add lan tcp 2222 10.0.0.11:22"), 0);
+	ck_assert_int_eq(vt_run("create nat lan 10.0.0.0/24"), 0);
+	ck_assert_int_eq(vt_run("create routed rt 10.1.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(vt_run("create nat nat2 10.2.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(vt_run("forward add lan tcp 2222 10.0.0.11:22"), 0);
 	before = state();
-	said = th_out(&code, "%s %s 2>&1", vnet, bads[_i].args);
+	said = th_out(&code, "%s %s 2>&1", vt_vnet, bads[_i].args);
 	ck_assert_msg(code == bads[_i].code, "exit %d: %s", code, said);
 	ck_assert_msg(strstr(said, bads[_i].says), "%s", said);
 	after = state();
@@ -207,14 +174,14 @@ START_TEST(dhcp_offer_reaches_the_guest_with_a_zero_udp_checksum)
 {
 	char run[400];
 
-	ck_assert_int_eq(V("create nat lan 10.0.0.0/24"), 0);
+	ck_assert_int_eq(vt_run("create nat lan 10.0.0.0/24"), 0);
 	guest("g1", "lan", NULL, NULL);
 	snprintf(run, sizeof(run),
 		 "ip netns exec g1 busybox udhcpc -i eth0 -n -q -t 5 -T 1 -s /bin/true >&2");
 	ck_assert_int_eq(fwt_udp_checksum("g1", 68, run), 0);
 	ck_assert_str_eq(th_str("nft list set inet vnet dhcp_bridges | grep -o '\"lan\"'"),
 			 "\"lan\"\n");
-	ck_assert_int_eq(V("create nat quiet 10.5.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(vt_run("create nat quiet 10.5.0.0/24 --no-dhcp"), 0);
 	ck_assert_str_eq(th_str("nft list set inet vnet dhcp_bridges | grep -c quiet"), "0\n");
 }
 END_TEST
@@ -224,7 +191,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("ns_services_fw");
 	TCase *t = tcase_create("ns");
 
-	tcase_add_checked_fixture(t, setup, th_netns_teardown);
+	tcase_add_checked_fixture(t, vt_setup, th_netns_teardown);
 	tcase_add_test(t, forward_is_live_persistent_and_reaches_the_guest_from_everywhere);
 	tcase_add_test(t, forward_with_an_address_listens_there_only);
 	tcase_add_test(t, destroy_takes_the_network_s_forwards_along);

@@ -1,0 +1,121 @@
+/* vnettest — see vnettest.h. */
+#include "vnettest.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *vt_vnet;
+
+void vt_setup(void)
+{
+	static char conf[300], run[300];
+
+	th_netns_setup();
+	vt_vnet = getenv("VNET_BIN");
+	ck_assert_msg(vt_vnet != NULL, "VNET_BIN is not set");
+	snprintf(conf, sizeof(conf), "%s/conf", th_tmpdir());
+	snprintf(run, sizeof(run), "%s/run", th_tmpdir());
+	setenv("VNET_CONF_DIR", conf, 1);
+	setenv("VNET_RUN_DIR", run, 1);
+	setenv("VNET", vt_vnet, 1); /* for shell lines in tests */
+	ck_assert_int_eq(th_sh("ip netns add outside && "
+			       "ip link add out0 type veth peer name eth0 netns outside && "
+			       "ip addr add 192.0.2.1/24 dev out0 && ip link set out0 up && "
+			       "ip -n outside addr add 192.0.2.2/24 dev eth0 && "
+			       "ip -n outside link set eth0 up && ip -n outside link set lo up"),
+			 0);
+}
+
+int vt_run(const char *fmt, ...)
+{
+	char args[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	return th_sh("%s %s", vt_vnet, args);
+}
+
+char *vt_err(int *code, const char *fmt, ...)
+{
+	char args[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	return th_out(code, "%s %s 2>&1 >/dev/null", vt_vnet, args);
+}
+
+void vt_guest(const char *name, const char *net, const char *mac, const char *cidr,
+	      const char *gw)
+{
+	ck_assert_int_eq(th_sh("ip netns add %s && ip link add %s-h type veth peer name eth0 netns %s "
+			       "&& ip -n %s link set lo up",
+			       name, name, name, name),
+			 0);
+	if (mac)
+		ck_assert_int_eq(th_sh("ip -n %s link set eth0 address %s", name, mac), 0);
+	ck_assert_int_eq(th_sh("ip -n %s link set eth0 up", name), 0);
+	if (cidr)
+		ck_assert_int_eq(th_sh("ip -n %s addr add %s dev eth0 && "
+				       "ip -n %s route add default via %s",
+				       name, cidr, name, gw),
+				 0);
+	ck_assert_int_eq(vt_run("port add %s %s-h", net, name), 0);
+}
+
+static const char *in(const char *ns, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s", ns ? "ip netns exec " : "", ns ? ns : "");
+	return buf;
+}
+
+bool vt_ping(const char *ns, const char *dst)
+{
+	char pre[64];
+
+	return th_sh("for i in 1 2 3; do %s ping -c1 -W1 -q %s >/dev/null 2>&1 && exit 0; done; "
+		     "exit 1",
+		     in(ns, pre, sizeof(pre)), dst) == 0;
+}
+
+bool vt_ping_once(const char *ns, const char *dst)
+{
+	char pre[64];
+
+	return th_sh("%s ping -c1 -W1 -q %s >/dev/null 2>&1", in(ns, pre, sizeof(pre)), dst) == 0;
+}
+
+char *vt_snapshot(void)
+{
+	/* bridges' timers tick: not a change */
+	return th_out(NULL, "ip -j -d link | jq -S 'map(del(.ifindex)) | walk(if type == \"object\" "
+			    "then with_entries(select(.key | endswith(\"_timer\") | not)) else . end)'; "
+			    "ip -j addr; ip -j route; ip -6 -j route; nft list ruleset; "
+			    "cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding; "
+			    "ls -A $VNET_CONF_DIR 2>/dev/null; cat $VNET_CONF_DIR/*.conf 2>/dev/null; "
+			    "cat $VNET_RUN_DIR/dnsmasq/* 2>/dev/null");
+}
+
+void vt_same_host(const char *before, const char *after)
+{
+	char a[320], b[320];
+	FILE *f;
+
+	if (!strcmp(before, after))
+		return;
+	snprintf(a, sizeof(a), "%s/before", th_tmpdir());
+	snprintf(b, sizeof(b), "%s/after", th_tmpdir());
+	f = fopen(a, "w");
+	fputs(before, f);
+	fclose(f);
+	f = fopen(b, "w");
+	fputs(after, f);
+	fclose(f);
+	th_sh("diff -u %s %s >&2", a, b);
+	ck_abort_msg("the host changed (diff on stderr)");
+}
