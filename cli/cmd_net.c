@@ -33,7 +33,7 @@ int vc_create(struct vn_ctx *c, int argc, char **argv)
 		{"mtu", required_argument, NULL, 'm'},	  {"dhcp", required_argument, NULL, 'd'},
 		{"no-dhcp", no_argument, NULL, 'n'},	  {"uplink", required_argument, NULL, 'u'},
 		{"isolate-ports", no_argument, NULL, 'i'}, {"domain", required_argument, NULL, 'D'},
-		{0}};
+		{"zero-dhcp-checksum", no_argument, NULL, 'z'}, {0}};
 	struct vn_net_args a = {0};
 	struct vn_net n;
 	struct nl_err e;
@@ -50,6 +50,7 @@ int vc_create(struct vn_ctx *c, int argc, char **argv)
 		case 'u': a.uplink = optarg; break;
 		case 'i': a.isolate_ports = true; break;
 		case 'D': a.domain = optarg; break;
+		case 'z': a.zero_dhcp_checksum = true; break;
 		}
 	}
 	if (code)

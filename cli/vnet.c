@@ -21,6 +21,7 @@ static const struct vc_cmd cmds[] = {
 	{"create", vc_create,
 	 "create isolated|routed|nat NAME SUBNET [--bridge BR] [--gateway IP] [--mtu N]\n"
 	 "            [--dhcp START-END | --no-dhcp] [--isolate-ports] [--domain DOMAIN]\n"
+	 "            [--zero-dhcp-checksum]\n"
 	 "       vnet create bridged NAME --uplink IFACE [--bridge BR] [--mtu N]",
 	 "Define a network and run it. The same definition again changes nothing;\n"
 	 "a different one is refused (exit 4) naming the difference.",

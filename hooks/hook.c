@@ -42,5 +42,5 @@ int vh_main(const char *prog, int argc, char **argv, vh_action action,
 	fputc('\n', stderr);
 	if (tolerate && tolerate(&e))
 		return 0;
-	return e.kind == NL_ERR_INVALID ? 2 : e.kind == NL_ERR_NOTFOUND ? 3 : 1;
+	return e.kind == NL_ERR_INVALID ? 2 : e.kind == NL_ERR_NOTFOUND ? 3 : e.kind == NL_ERR_CONFLICT ? 4 : 1;
 }

@@ -36,6 +36,18 @@ int vn_bridge_get(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l, s
 			  l->kind[0] ? l->kind : "interface", n->bridge, n->name, l->alias);
 }
 
+int vn_bridge_running(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l,
+		      struct nl_err *e)
+{
+	int err = vn_bridge_get(c, n, l, e);
+
+	if (err == -ENODEV) {
+		nl_err_set(e, err, "", "network %s", n->name);
+		nl_err_msg(e, "is down (vnet up %s)", n->name);
+	}
+	return err;
+}
+
 int vn_got_link(const struct nlmsghdr *nlh, unsigned idx, void *data)
 {
 	(void)idx;
@@ -49,7 +61,7 @@ static void index_path(const struct vn_ctx *c, const char *name, char *buf, size
 
 int vn_bridge_cache_load(const struct vn_ctx *c, const char *name, struct vn_bridge_cache *bc)
 {
-	char path[320], buf[48];
+	char path[320], buf[64];
 	unsigned isolate = 0;
 	ssize_t n;
 	int fd;
@@ -63,15 +75,18 @@ int vn_bridge_cache_load(const struct vn_ctx *c, const char *name, struct vn_bri
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	if (sscanf(buf, "%d %u %u", &bc->ifindex, &bc->mtu, &isolate) != 3 || bc->ifindex <= 0)
+	if (sscanf(buf, "%d %u %u %15s", &bc->ifindex, &bc->mtu, &isolate, bc->uplink) != 4 ||
+	    bc->ifindex <= 0)
 		return bc->ifindex = 0;
 	bc->isolate = isolate;
+	if (!strcmp(bc->uplink, "-"))
+		bc->uplink[0] = '\0';
 	return bc->ifindex;
 }
 
 void vn_bridge_cache_save(const struct vn_ctx *c, const char *name, const struct vn_bridge_cache *bc)
 {
-	char path[320], buf[48];
+	char path[320], buf[64];
 	int fd, len;
 
 	index_path(c, name, path, sizeof(path));
@@ -83,7 +98,8 @@ void vn_bridge_cache_save(const struct vn_ctx *c, const char *name, const struct
 	 * bridge first. */
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
 		return;
-	len = snprintf(buf, sizeof(buf), "%d %u %u\n", bc->ifindex, bc->mtu, bc->isolate);
+	len = snprintf(buf, sizeof(buf), "%d %u %u %s\n", bc->ifindex, bc->mtu, bc->isolate,
+		       bc->uplink[0] ? bc->uplink : "-");
 	if (write(fd, buf, (size_t)len) != len)
 		unlink(path);
 	close(fd);

@@ -90,3 +90,10 @@ int vn_lock(struct vn_ctx *c, struct nl_err *e)
 			return nl_err_set(e, -errno, "take", "lock %s", path);
 	return 0;
 }
+
+void vn_unlock(struct vn_ctx *c)
+{
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
+	c->lock_fd = -1;
+}

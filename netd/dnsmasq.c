@@ -131,6 +131,29 @@ static void hosts_text(const struct vn_net *n, char **dhcp, char **dns)
 		fclose(g);
 }
 
+/* Whether pid's command line names this network's config file. */
+static bool runs_our_conf(const struct vn_ctx *c, const char *name, int pid)
+{
+	char path[64], conf[320], arg[360], cmd[1024];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	n = read(fd, cmd, sizeof(cmd) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	cmd[n] = '\0';
+	file(c, name, "conf", conf, sizeof(conf));
+	snprintf(arg, sizeof(arg), "--conf-file=%s", conf);
+	for (char *s = cmd; s < cmd + n; s += strlen(s) + 1)
+		if (!strcmp(s, arg))
+			return true;
+	return false;
+}
+
 int vn_dnsmasq_pid(const struct vn_ctx *c, const char *name)
 {
 	char path[320], comm[32] = "", state = 0;
@@ -153,7 +176,10 @@ int vn_dnsmasq_pid(const struct vn_ctx *c, const char *name)
 			comm[0] = '\0';
 		fclose(f);
 	}
-	return strcmp(comm, "dnsmasq") || state == 'Z' || state == 'X' ? 0 : pid;
+	if (strcmp(comm, "dnsmasq") || state == 'Z' || state == 'X')
+		return 0;
+	/* and ours: another dnsmasq (the system's, libvirt's) never is */
+	return runs_our_conf(c, name, pid) ? pid : 0;
 }
 
 static const char *binary(void)

@@ -36,7 +36,10 @@ int vn_create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl
 		if (!vn_net_same(&have, n, diff, sizeof(diff)))
 			return conflict(e, n->name, diff);
 		*existed = true;
-		return vn_apply(&r, e); /* converge: restores what is missing */
+		/* converge on what is stored: it holds the hosts and forwards
+		 * added since, which the same create again must keep */
+		r.n = &have;
+		return vn_apply(&r, e);
 	}
 	if (err != -ENOENT)
 		return err;

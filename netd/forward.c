@@ -11,15 +11,6 @@
 #include "plan.h"
 #include "store.h"
 
-/* Two forwards that would listen on one port: same protocol and port, and
- * the same address or either on every address. */
-static bool same_listener(const struct vn_forward *x, const struct vn_forward *y)
-{
-	return x->proto == y->proto && x->port == y->port &&
-	       (!x->address.family || !y->address.family ||
-		nl_prefix_equal(&x->address, &y->address));
-}
-
 /* Refuses f when another network forwards its port already. */
 static int check_others(struct vn_ctx *c, const char *name, const struct vn_forward *f,
 			struct nl_err *e)
@@ -35,7 +26,7 @@ static int check_others(struct vn_ctx *c, const char *name, const struct vn_forw
 		if (v[i].err || !strcmp(o->name, name))
 			continue;
 		for (unsigned k = 0; !err && k < o->nforwards; k++) {
-			if (!same_listener(&o->forward[k], f))
+			if (!vn_forward_same_listener(&o->forward[k], f))
 				continue;
 			nl_err_set(e, -EEXIST, "", "%s port %u", vn_proto_name(f->proto), f->port);
 			nl_err_kind(e, NL_ERR_CONFLICT);

@@ -153,8 +153,10 @@ static int check_networks(struct vn_ctx *c, const struct vn_net *n, struct nl_er
 		if (v[i].err || !strcmp(o->name, n->name))
 			continue;
 		if (!strcmp(o->bridge, n->bridge) || (n->uplink[0] && !strcmp(o->uplink, n->uplink))) {
-			snprintf(obj, sizeof(obj), "%s %s", n->uplink[0] ? "uplink" : "bridge",
-				 n->uplink[0] ? n->uplink : n->bridge);
+			bool br = !strcmp(o->bridge, n->bridge);
+
+			snprintf(obj, sizeof(obj), "%s %s", br ? "bridge" : "uplink",
+				 br ? n->bridge : n->uplink);
 			snprintf(why, sizeof(why), "is used by network %s", o->name);
 			err = bad(e, -EEXIST, NL_ERR_CONFLICT, obj, why);
 		}

@@ -32,7 +32,8 @@ void vn_fw_net_of(const struct vn_net *n, struct fw_net *f);
 
 /* Test builds (VNET_FAIL_STEP=point): fails at that point of an apply, as
  * if the kernel had refused there; 0 otherwise. Points: each step's name,
- * and "uplink-half" (the uplink enslaved, its routes not yet moved). */
+ * "uplink-half" (the uplink enslaved, its routes not yet moved) and
+ * "uplink-moved" (routes moved, the uplink's addresses deleted). */
 int vn_injected(struct vn_run *r, const char *point, struct nl_err *e);
 
 /* Brings the network to "running": each step of its model ensures its part
@@ -52,14 +53,19 @@ bool vn_link_is_ours(const struct nl_link *l, const char *name);
 /* Gets the bridge of n: 0 and *l when it exists and is ours; -ENODEV when
  * absent; -EEXIST (kind conflict) when a link of that name is not ours. */
 int vn_bridge_get(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l, struct nl_err *e);
-/* What attaching a port needs of a running network, cached when it comes
- * up: its bridge's ifindex, the MTU the bridge is pinned at, whether ports
- * are isolated. Load returns the ifindex (0: no cache); saving NULL or an
+/* vn_bridge_get for a network that must run: -ENODEV says "is down". */
+int vn_bridge_running(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l,
+		      struct nl_err *e);
+
+/* What attaching or detaching a port needs of a running network, cached
+ * when it comes up: its bridge's ifindex, the MTU the bridge is pinned at,
+ * whether ports are isolated, its uplink (which no port command takes). Load returns the ifindex (0: no cache); saving NULL or an
  * ifindex of 0 drops it. */
 struct vn_bridge_cache {
 	int ifindex;
 	unsigned mtu;
 	bool isolate;
+	char uplink[NL_IFNAMSIZ];	/* a bridged network's; "" for the others */
 };
 int vn_bridge_cache_load(const struct vn_ctx *c, const char *name, struct vn_bridge_cache *bc);
 void vn_bridge_cache_save(const struct vn_ctx *c, const char *name, const struct vn_bridge_cache *bc);

@@ -189,8 +189,11 @@ int vn_map_resolve(struct vn_ctx *c, const char *env, const char *ifname,
 	int err;
 
 	if (env && env[0]) {
-		snprintf(net, NL_IFNAMSIZ, "%.15s", env);
-		return vn_name_check(net, e);
+		/* the whole name: a cut one could name another network */
+		if ((err = vn_name_check(env, e)))
+			return err;
+		snprintf(net, NL_IFNAMSIZ, "%s", env);
+		return 0;
 	}
 	if ((err = read_maps(c, v, &cnt, e)))
 		return err;

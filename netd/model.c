@@ -6,6 +6,7 @@
  * `up` repairs drift), and on failure undoes, in reverse, the steps this call
  * did. vn_teardown undoes every step, tolerating what is already gone.
  * Adding a model or an option means adding rows. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,8 +104,10 @@ static int step_bridge(struct vn_run *r, struct nl_err *e)
 
 static void undo_bridge(struct vn_run *r)
 {
-	if (r->made_bridge)
-		nl_link_del(&r->c->rt, r->n->bridge, NULL);
+	if (!r->made_bridge)
+		return;
+	nl_link_del(&r->c->rt, r->n->bridge, NULL);
+	vn_bridge_cache_save(r->c, r->n->name, NULL);
 }
 
 /* Pins the MTU (a change after creation: the bridge then no longer follows
@@ -114,6 +117,7 @@ static void undo_bridge(struct vn_run *r)
 static int step_configure(struct vn_run *r, struct nl_err *e)
 {
 	static const int ok[] = {-EEXIST, 0};
+	struct vn_bridge_cache bc;
 	const struct vn_net *n = r->n;
 	char alias[64];
 	struct nl_link_change ch = {.mask = NL_LINK_UP | NL_LINK_ALIAS, .alias = alias};
@@ -138,8 +142,9 @@ static int step_configure(struct vn_run *r, struct nl_err *e)
 		return nl_err_set(e, err, "configure", "bridge %s", n->bridge);
 	if ((err = vn_send_tolerant(r->c, b, ok, NULL, NULL, e)))
 		return err;
-	vn_bridge_cache_save(r->c, n->name,
-			     &(struct vn_bridge_cache){r->br.ifindex, r->mtu, n->isolate_ports});
+	bc = (struct vn_bridge_cache){r->br.ifindex, r->mtu, n->isolate_ports, ""};
+	snprintf(bc.uplink, sizeof(bc.uplink), "%s", n->uplink);
+	vn_bridge_cache_save(r->c, n->name, &bc);
 	return 0;
 }
 
@@ -155,6 +160,37 @@ static void undo_uplink(struct vn_run *r)
 }
 
 static const char *const forward_key[2] = {"ipv4/ip_forward", "ipv6/conf/all/forwarding"};
+
+/* IPv6 forwarding makes every interface with accept_ra=1 ignore router
+ * advertisements: a host that takes its IPv6 default route from them would
+ * lose it when the route expires. Refused, as libvirt does, naming the
+ * interface (accept_ra=2 keeps them while forwarding). */
+static int ra_check(struct nl_err *e)
+{
+	struct dirent *d;
+	DIR *dp = opendir("/proc/sys/net/ipv6/conf");
+	int err = 0;
+
+	while (dp && !err && (d = readdir(dp))) {
+		char key[320], v[16];
+
+		if (d->d_name[0] == '.' || !strcmp(d->d_name, "all") || !strcmp(d->d_name, "default") ||
+		    !strcmp(d->d_name, "lo"))
+			continue;
+		snprintf(key, sizeof(key), "ipv6/conf/%s/accept_ra", d->d_name);
+		if (nl_sysctl_read(key, v, sizeof(v), NULL) || strcmp(v, "1"))
+			continue;
+		nl_err_set(e, -EBUSY, "", "interface %s", d->d_name);
+		nl_err_kind(e, NL_ERR_CONFLICT);
+		nl_err_msg(e, "takes IPv6 router advertisements (accept_ra=1), which IPv6 forwarding "
+			      "would stop: set net.ipv6.conf.%s.accept_ra=2 first",
+			   d->d_name);
+		err = -EBUSY;
+	}
+	if (dp)
+		closedir(dp);
+	return err;
+}
 
 /* Forwarding on for each family the network has; never turned off by
  * destroy (others may rely on it), only by the rollback of the call that
@@ -174,6 +210,8 @@ static int step_forward(struct vn_run *r, struct nl_err *e)
 			return err;
 		if (!strcmp(v, "1"))
 			continue;
+		if (f == 1 && (err = ra_check(e)))
+			return err;
 		if ((err = nl_sysctl_write(forward_key[f], "1", e)))
 			return err;
 		r->forward_on[f] = true;
@@ -222,7 +260,7 @@ void vn_fw_net_of(const struct vn_net *n, struct fw_net *f)
 	f->model = models[n->model].fw;
 	f->bridge = n->bridge;
 	f->isolate_ports = n->isolate_ports;
-	f->dhcp = vn_net_has_dhcp(n);
+	f->dhcp = vn_net_has_dhcp(n) && n->zero_dhcp_checksum;
 	f->nsubnets = n->nsubnets;
 	for (unsigned i = 0; i < n->nsubnets && i < FW_MAX_SUBNETS; i++)
 		f->subnet[i] = n->subnet[i].prefix;
@@ -331,9 +369,12 @@ int vn_apply(struct vn_run *r, struct nl_err *e)
 	}
 	if (!err)
 		return 0;
-	while (i-- > 0)
+	/* the failed step too: it may have done part of its work (each undo
+	 * is guarded by what this call did) */
+	do {
 		if ((steps[i].want & wants) && steps[i].undo)
 			steps[i].undo(r);
+	} while (i-- > 0);
 	return err;
 }
 
@@ -382,7 +423,10 @@ int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool forget, struct vn
 	if (!err && (wants & W_RULES))
 		err = remove_rules(c, n, e);
 	err2 = vn_bridge_get(c, n, &br, err ? &e2 : e);
-	if (err2 == -ENODEV) {
+	if (err2 == -ENODEV || err2 == -EEXIST) {
+		/* gone, or its name taken by a link that is not ours: nothing
+		 * of the network is left there to take down */
+		vn_bridge_cache_save(c, n->name, NULL);
 		if (!err)
 			nl_err_clear(e);
 		return err;

@@ -196,6 +196,7 @@ static int refuse_for_bridged(const struct vn_net_args *a, struct nl_err *e)
 			  : a->dhcp	  ? "--dhcp"
 			  : a->no_dhcp	  ? "--no-dhcp"
 			  : a->isolate_ports ? "--isolate-ports"
+			  : a->zero_dhcp_checksum ? "--zero-dhcp-checksum"
 					  : NULL;
 
 	if (!opt)
@@ -251,6 +252,7 @@ int vn_net_from_args(const struct vn_net_args *a, struct vn_net *n, struct nl_er
 	/* bridged: 0 means the uplink's, read when the network starts */
 	n->mtu = a->mtu_given ? a->mtu : (n->model == VN_BRIDGED ? 0 : VN_DEFAULT_MTU);
 	n->isolate_ports = a->isolate_ports;
+	n->zero_dhcp_checksum = a->zero_dhcp_checksum;
 	if (n->model == VN_BRIDGED) {
 		if ((err = refuse_for_bridged(a, e)))
 			return err;
@@ -342,6 +344,9 @@ bool vn_net_same(const struct vn_net *h, const struct vn_net *w, char *buf, size
 		snprintf(buf, n, "uplink %s, not %s", h->uplink, w->uplink);
 	else if (h->mtu != w->mtu)
 		snprintf(buf, n, "MTU %u, not %u", h->mtu, w->mtu);
+	else if (h->zero_dhcp_checksum != w->zero_dhcp_checksum)
+		snprintf(buf, n, "DHCP checksums %s, not %s", h->zero_dhcp_checksum ? "zeroed" : "kept",
+			 w->zero_dhcp_checksum ? "zeroed" : "kept");
 	else if (h->isolate_ports != w->isolate_ports)
 		snprintf(buf, n, "%s, not %s", h->isolate_ports ? "isolated ports" : "open ports",
 			 w->isolate_ports ? "isolated ports" : "open ports");
@@ -443,10 +448,25 @@ static int taken(struct nl_err *e, const char *obj, const char *why, const unsig
 	return nl_err_msg(e, "%s %s", why, m);
 }
 
+/* A host name is one DNS label: it lands in dnsmasq's files as it is. */
+static int hostname_check(const char *name, struct nl_err *e)
+{
+	char obj[96];
+	size_t len = strlen(name);
+
+	snprintf(obj, sizeof(obj), "host name \"%.64s\"", name);
+	if (len > 63 || name[0] == '-' ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != len)
+		return invalid(e, obj, "must be 1..63 letters, digits or '-', not starting with '-'");
+	return 0;
+}
+
 int vn_host_add(struct vn_net *n, const struct vn_host *h, struct nl_err *e)
 {
 	char obj[96], a[NL_PREFIX_STRLEN], m[18];
 
+	if (h->name[0] && hostname_check(h->name, e))
+		return -EINVAL;
 	snprintf(obj, sizeof(obj), "address %s", nl_prefix_str(&h->ip, false, a, sizeof(a)));
 	if (!host_subnet(n, &h->ip, obj, e))
 		return -EINVAL;
@@ -537,7 +557,7 @@ int vn_addrport_parse(const char *s, struct nl_prefix *a, unsigned short *port, 
 	return vn_port_parse(colon + 1, port, e);
 }
 
-static bool same_listener(const struct vn_forward *x, const struct vn_forward *y)
+bool vn_forward_same_listener(const struct vn_forward *x, const struct vn_forward *y)
 {
 	return x->proto == y->proto && x->port == y->port &&
 	       (x->address.family == 0 || y->address.family == 0 ||
@@ -558,7 +578,7 @@ int vn_forward_add(struct vn_net *n, const struct vn_forward *f, struct nl_err *
 	if (!host_subnet(n, &f->guest, obj, e))
 		return -EINVAL;
 	for (unsigned i = 0; i < n->nforwards; i++)
-		if (same_listener(&n->forward[i], f)) {
+		if (vn_forward_same_listener(&n->forward[i], f)) {
 			snprintf(obj, sizeof(obj), "%s port %u", vn_proto_name(f->proto), f->port);
 			nl_err_set(e, -EEXIST, "", "%s", obj);
 			nl_err_kind(e, NL_ERR_CONFLICT);

@@ -52,6 +52,10 @@ struct vn_net {
 	char uplink[NL_IFNAMSIZ];	/* bridged only */
 	unsigned mtu;		/* 0: bridged, the uplink's */
 	bool isolate_ports;
+	/* zero the UDP checksum of DHCP replies to guests: only for old DHCP
+	 * clients behind virtio offloads; it breaks guests whose NIC does not
+	 * offload checksums (e1000, rtl8139), measured: off by default */
+	bool zero_dhcp_checksum;
 	unsigned nsubnets;
 	struct vn_subnet subnet[VN_MAX_SUBNETS];
 	char domain[VN_DOMAIN_MAX];	/* DNS domain of the guests; "" for none (bridged) */
@@ -72,6 +76,7 @@ struct vn_net_args {
 	const char *dhcp;	/* "START-END" */
 	bool no_dhcp;
 	bool isolate_ports;
+	bool zero_dhcp_checksum;
 	unsigned mtu;
 	bool mtu_given;
 	const char *domain;	/* default NAME.internal */
@@ -122,6 +127,9 @@ int vn_forward_add(struct vn_net *n, const struct vn_forward *f, struct nl_err *
 /* Removes the forward of proto HOSTPORT (and address, when family is set);
  * -ENOENT (not found) when there is none. */
 int vn_forward_del(struct vn_net *n, const struct vn_forward *f, struct nl_err *e);
+/* Whether two forwards would listen on one port: same protocol and port,
+ * and the same address or either on every address. */
+bool vn_forward_same_listener(const struct vn_forward *x, const struct vn_forward *y);
 /* Parses "tcp"/"udp", a port 1..65535, "ADDR:PORT"; errors name the text. */
 int vn_proto_parse(const char *s, unsigned char *proto, struct nl_err *e);
 int vn_port_parse(const char *s, unsigned short *port, struct nl_err *e);

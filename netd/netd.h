@@ -31,6 +31,10 @@ struct vn_ctx {
 
 int vn_ctx_open(struct vn_ctx *c, struct nl_err *e);
 void vn_ctx_close(struct vn_ctx *c);
+/* Gives back the lock a mutating call took (it is otherwise held until
+ * the context closes): for a front end that goes on with long work of its
+ * own, as the launcher waiting for qemu. */
+void vn_unlock(struct vn_ctx *c);
 
 #define VN_MAX_PORTS 256
 

@@ -52,14 +52,12 @@ int vn_host_unset(struct vn_ctx *c, const char *name, const unsigned char mac[6]
 
 int vn_restart_services(struct vn_ctx *c, const char *name, struct nl_err *e)
 {
-	struct vn_net *old, *n;
+	struct vn_net *n = malloc(sizeof(*n));
 	struct nl_link br;
-	int err = vn_load_to_change(c, name, &old, &n, e);
+	int err = n ? vn_lock(c, e) : nl_err_set(e, -ENOMEM, "restart", "network %s", name);
 
-	if (!err && (err = vn_bridge_get(c, n, &br, e)) == -ENODEV) {
-		nl_err_set(e, err, "", "network %s", name);
-		nl_err_msg(e, "is down (vnet up %s)", name);
-	}
+	if (!err && !(err = vn_store_load(c->conf_dir, name, n, e)))
+		err = vn_bridge_running(c, n, &br, e);
 	if (!err && !vn_net_has_dhcp(n)) {
 		nl_err_set(e, -ENOENT, "", "network %s", name);
 		nl_err_kind(e, NL_ERR_NOTFOUND);
@@ -67,7 +65,6 @@ int vn_restart_services(struct vn_ctx *c, const char *name, struct nl_err *e)
 	}
 	if (!err && !(err = vn_dnsmasq_stop(c, name, false, e)))
 		err = vn_dnsmasq_start(c, n, e);
-	free(old);
 	free(n);
 	return err;
 }

@@ -32,6 +32,8 @@ int vn_net_write(FILE *f, const struct vn_net *n)
 	if (n->domain[0])
 		fprintf(f, "domain = %s\n", n->domain);
 	fprintf(f, "isolate-ports = %s\n", yesno(n->isolate_ports));
+	if (n->zero_dhcp_checksum)
+		fprintf(f, "zero-dhcp-checksum = yes\n");
 	for (unsigned i = 0; i < n->nsubnets; i++) {
 		const struct vn_subnet *s = &n->subnet[i];
 
@@ -125,6 +127,8 @@ static int network_key(struct parse *p, const char *k, const char *v)
 		return copy_name(p, n->uplink, v);
 	if (!strcmp(k, "isolate-ports"))
 		return parse_bool(p, v, &n->isolate_ports);
+	if (!strcmp(k, "zero-dhcp-checksum"))
+		return parse_bool(p, v, &n->zero_dhcp_checksum);
 	if (!strcmp(k, "domain")) {
 		if (strlen(v) >= sizeof(n->domain))
 			return bad(p, "domain \"%s\" is too long", v);

@@ -47,18 +47,19 @@ static int record_write(struct vn_ctx *c, const char *name, const struct moved *
 	for (unsigned i = 0; i < m->naddrs; i++) {
 		const struct nl_ifaddr *x = &m->addr[i];
 
-		fprintf(f, "addr %s flags %u scope %u valid %u preferred %u label %s\n",
+		fprintf(f, "addr %s flags %u scope %u valid %u preferred %u label %s brd %s\n",
 			nl_prefix_str(&x->addr, true, a, sizeof(a)), x->flags, x->scope,
-			x->valid_lft, x->preferred_lft, x->label[0] ? x->label : "-");
+			x->valid_lft, x->preferred_lft, x->label[0] ? x->label : "-",
+			x->broadcast.family ? nl_prefix_str(&x->broadcast, false, g, sizeof(g)) : "-");
 	}
 	for (unsigned i = 0; i < m->nroutes; i++) {
 		const struct nl_route *r = &m->route[i];
 
-		fprintf(f, "route %s via %s src %s metric %u proto %u scope %u type %u\n",
+		fprintf(f, "route %s via %s src %s metric %u proto %u scope %u type %u flags %u tos %u\n",
 			nl_prefix_str(&r->dst, true, a, sizeof(a)),
 			r->gw.family ? nl_prefix_str(&r->gw, false, g, sizeof(g)) : "-",
 			r->prefsrc.family ? nl_prefix_str(&r->prefsrc, false, s, sizeof(s)) : "-",
-			r->metric, r->protocol, r->scope, r->type);
+			r->metric, r->protocol, r->scope, r->type, r->flags, r->tos);
 	}
 	if (fclose(f) != 0)
 		return nl_err_set(e, -errno, "write", "%s", path);
@@ -77,23 +78,30 @@ static int parse_opt(const char *s, int mode, struct nl_prefix *p)
 static int record_line(char *line, struct moved *m)
 {
 	char a[64], g[64], s[64], label[NL_IFNAMSIZ];
-	unsigned v[5];
+	unsigned v[6];
 
-	if (sscanf(line, "addr %63s flags %u scope %u valid %u preferred %u label %15s", a, &v[0],
-		   &v[1], &v[2], &v[3], label) == 6 && m->naddrs < MAX_MOVED) {
+	if (sscanf(line, "addr %63s flags %u scope %u valid %u preferred %u label %15s brd %63s", a,
+		   &v[0], &v[1], &v[2], &v[3], label, g) == 7 && m->naddrs < MAX_MOVED) {
 		struct nl_ifaddr *x = &m->addr[m->naddrs++];
 
 		*x = (struct nl_ifaddr){.flags = v[0], .scope = (uint8_t)v[1], .valid_lft = v[2],
 					.preferred_lft = v[3]};
 		snprintf(x->label, sizeof(x->label), "%s", strcmp(label, "-") ? label : "");
-		return nl_prefix_parse(a, NL_PREFIX_NEED_LEN, NULL, &x->addr, NULL);
+		if (nl_prefix_parse(a, NL_PREFIX_NEED_LEN, NULL, &x->addr, NULL) ||
+		    parse_opt(g, NL_PREFIX_NO_LEN, &x->broadcast))
+			return -EINVAL;
+		x->no_broadcast = x->addr.family == AF_INET && !x->broadcast.family;
+		return 0;
 	}
-	if (sscanf(line, "route %63s via %63s src %63s metric %u proto %u scope %u type %u", a, g,
-		   s, &v[0], &v[1], &v[2], &v[3]) == 7 && m->nroutes < MAX_MOVED) {
+	if (sscanf(line, "route %63s via %63s src %63s metric %u proto %u scope %u type %u flags %u "
+			 "tos %u",
+		   a, g, s, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) == 9 &&
+	    m->nroutes < MAX_MOVED) {
 		struct nl_route *r = &m->route[m->nroutes++];
 
 		*r = (struct nl_route){.metric = v[0], .protocol = (uint8_t)v[1],
-				       .scope = (uint8_t)v[2], .type = (uint8_t)v[3]};
+				       .scope = (uint8_t)v[2], .type = (uint8_t)v[3], .flags = v[4],
+				       .tos = (uint8_t)v[5]};
 		if (nl_prefix_parse(a, NL_PREFIX_NEED_LEN, NULL, &r->dst, NULL) ||
 		    parse_opt(g, NL_PREFIX_NO_LEN, &r->gw) || parse_opt(s, NL_PREFIX_NO_LEN, &r->prefsrc))
 			return -EINVAL;
@@ -192,7 +200,13 @@ int vn_uplink_move(struct vn_run *r, struct nl_err *e)
 		return err; /* absent, or moved already */
 	if (!(m = calloc(1, sizeof(*m))))
 		return nl_err_set(e, -ENOMEM, "move", "uplink %s", n->uplink);
-	if ((err = collect(r->c, up.ifindex, m, e)) || (err = record_write(r->c, n->name, m, e)))
+	/* A record already there (the uplink taken out of the bridge behind
+	 * vnet's back, and `vnet up`) says what moved: the uplink's present
+	 * addresses are not what destroy must give back. */
+	err = record_read(r->c, n->name, m, e);
+	if (err == -ENOENT && !(err = collect(r->c, up.ifindex, m, e)))
+		err = record_write(r->c, n->name, m, e);
+	if (err)
 		goto out;
 	r->uplink_moved = true;
 	nl_batch_reset(b);
@@ -212,7 +226,8 @@ int vn_uplink_move(struct vn_run *r, struct nl_err *e)
 		err = nl_addr_del_msg(b, &a, n->uplink);
 	}
 	if (!err) {
-		err = vn_send_tolerant(r->c, b, ok, NULL, NULL, e);
+		if (!(err = vn_send_tolerant(r->c, b, ok, NULL, NULL, e)))
+			err = vn_injected(r, "uplink-moved", e);
 		goto out;
 	}
 full:

@@ -64,7 +64,9 @@ int nl_addr_add_msg(struct nl_batch *b, const struct nl_ifaddr *a, const char *i
 	ifa->ifa_scope = a->scope;
 	mnl_attr_put_u32(nlh, IFA_FLAGS, a->flags);
 	/* `ip addr add ... brd +`: /31 and /32 have no broadcast address. */
-	if (a->addr.family == AF_INET && a->addr.len < 31) {
+	if (a->addr.family == AF_INET && a->broadcast.family == AF_INET)
+		mnl_attr_put(nlh, IFA_BROADCAST, 4, a->broadcast.a.b);
+	else if (a->addr.family == AF_INET && a->addr.len < 31 && !a->no_broadcast) {
 		struct nl_prefix brd = nl_prefix_last(&a->addr);
 
 		mnl_attr_put(nlh, IFA_BROADCAST, 4, brd.a.b);
@@ -145,6 +147,12 @@ int nl_addr_parse(const struct nlmsghdr *nlh, struct nl_ifaddr *out)
 		return -EBADMSG;
 	memcpy(out->addr.a.b, mnl_attr_get_payload(addr), addr_bytes(&out->addr));
 	nl_tb_str(out->label, sizeof(out->label), tb[IFA_LABEL]);
+	if (out->addr.family == AF_INET && tb[IFA_BROADCAST] &&
+	    mnl_attr_get_payload_len(tb[IFA_BROADCAST]) == 4) {
+		out->broadcast = (struct nl_prefix){.family = AF_INET, .len = 32};
+		memcpy(out->broadcast.a.b, mnl_attr_get_payload(tb[IFA_BROADCAST]), 4);
+	}
+	out->no_broadcast = out->addr.family == AF_INET && !tb[IFA_BROADCAST];
 	return parse_lifetimes(tb[IFA_CACHEINFO], out);
 }
 

@@ -2,6 +2,7 @@
 #ifndef VNET_NLINK_ADDR_H
 #define VNET_NLINK_ADDR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ifname.h"
@@ -19,6 +20,11 @@ struct nl_ifaddr {
 	char label[NL_IFNAMSIZ];	/* IPv4 label, "" when none; the kernel
 					 * reports the device name for an IPv4
 					 * address added without one */
+	/* IPv4 broadcast: when adding, family 0 means the subnet's last
+	 * address (`brd +`) unless no_broadcast; parsing fills it, or sets
+	 * no_broadcast when the address has none, so a copy is exact. */
+	struct nl_prefix broadcast;
+	bool no_broadcast;
 };
 
 /* Add an address. flags, scope and lifetimes are taken from a (a zeroed

@@ -43,6 +43,9 @@ static struct nlmsghdr *route_start(struct nl_batch *b, uint16_t type, uint16_t 
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = r->family;
 	rtm->rtm_dst_len = r->dst.len;
+	rtm->rtm_tos = r->tos;
+	/* RTNH_F_ONLINK and its kin: what let the kernel accept the route */
+	rtm->rtm_flags = r->flags & (RTNH_F_ONLINK | RTNH_F_PERVASIVE);
 	/* rtm_table holds 8 bits; RTA_TABLE holds them all. */
 	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
 	mnl_attr_put_u32(nlh, RTA_TABLE, table);
@@ -155,6 +158,8 @@ int nl_route_parse(const struct nlmsghdr *nlh, struct nl_route *out)
 	if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)
 		return -EAFNOSUPPORT;
 	out->family = rtm->rtm_family;
+	out->tos = rtm->rtm_tos;
+	out->flags = rtm->rtm_flags;
 	out->protocol = rtm->rtm_protocol;
 	out->scope = rtm->rtm_scope;
 	out->type = rtm->rtm_type;

@@ -20,6 +20,8 @@ struct nl_route {
 	uint8_t scope;		/* RT_SCOPE_*; adding: 0 = universe, or link when no gateway */
 	uint8_t type;		/* RTN_*; 0 means RTN_UNICAST when adding */
 	uint32_t table;		/* 0 means RT_TABLE_MAIN when adding */
+	uint32_t flags;		/* rtm_flags: RTNH_F_ONLINK... (kept when a route moves) */
+	uint8_t tos;		/* rtm_tos (IPv4) */
 };
 
 enum { NL_ROUTE_ADD = 0, NL_ROUTE_REPLACE = 1 };

@@ -254,7 +254,11 @@ START_TEST(network_is_the_environment_else_a_mapping_else_the_default)
 	ck_assert_str_eq(master_of("tap0"), "a");
 	ck_assert_str_eq(master_of("vif1"), "a"); /* the environment wins */
 	ck_assert_int_eq(V("unmap 'vif*'"), 0);
-	ck_assert_int_eq(th_sh("%s vif0 && %s vif0", ifdown, ifup), 0); /* b's no more: default */
+	/* b's no more: the default; a port of b is not taken from it ... */
+	ck_assert_int_eq(th_sh("%s vif0", ifup), 4);
+	ck_assert_str_eq(master_of("vif0"), "b");
+	/* ... until it leaves b */
+	ck_assert_int_eq(th_sh("%s port del vif0 && %s vif0", vnet, ifup), 0);
 	ck_assert_str_eq(master_of("vif0"), "a");
 	ck_assert_int_eq(V("default --none"), 0);
 	ck_assert_int_eq(th_sh("%s tap1", ifup), 3);

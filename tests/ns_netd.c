@@ -51,41 +51,41 @@ static long outside_counter(int rule)
 
 START_TEST(nat_guest_reaches_outside_with_host_source)
 {
-	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
-	vt_guest("g1", "isbr", NULL, "10.0.0.2/24", "10.0.0.1");
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
+	nt_guest("g1", "isbr", NULL, "10.0.0.2/24", "10.0.0.1");
 	outside_count();
-	ck_assert(vt_ping("g1", "192.0.2.2"));
+	ck_assert(nt_ping("g1", "192.0.2.2"));
 	ck_assert_int_ge(outside_counter(0), 1); /* from the host's address */
 	ck_assert_int_eq(outside_counter(1), 0); /* never from the guest's */
 	/* and nothing new comes in, even with a route to the guests */
 	ck_assert_int_eq(th_sh("ip -n outside route add 10.0.0.0/24 via 192.0.2.1"), 0);
-	ck_assert(!vt_ping_once("outside", "10.0.0.2"));
+	ck_assert(!nt_ping_once("outside", "10.0.0.2"));
 }
 END_TEST
 
 START_TEST(routed_guest_keeps_its_source_both_ways)
 {
-	ck_assert_int_eq(vt_run("create routed rt0 10.0.0.0/24 --no-dhcp"), 0);
-	vt_guest("g1", "rt0", NULL, "10.0.0.2/24", "10.0.0.1");
+	ck_assert_int_eq(nt_run("create routed rt0 10.0.0.0/24 --no-dhcp"), 0);
+	nt_guest("g1", "rt0", NULL, "10.0.0.2/24", "10.0.0.1");
 	outside_count();
 	ck_assert_int_eq(th_sh("ip -n outside route add 10.0.0.0/24 via 192.0.2.1"), 0);
-	ck_assert(vt_ping("g1", "192.0.2.2"));
+	ck_assert(nt_ping("g1", "192.0.2.2"));
 	ck_assert_int_eq(outside_counter(0), 0);
 	ck_assert_int_ge(outside_counter(1), 1);
-	ck_assert(vt_ping("outside", "10.0.0.2"));
+	ck_assert(nt_ping("outside", "10.0.0.2"));
 }
 END_TEST
 
 START_TEST(isolated_forwards_nothing_while_ip_forward_is_on)
 {
-	ck_assert_int_eq(vt_run("create nat other 10.9.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create nat other 10.9.0.0/24 --no-dhcp"), 0);
 	ck_assert_str_eq(th_str("cat /proc/sys/net/ipv4/ip_forward"), "1\n");
-	ck_assert_int_eq(vt_run("create isolated iso 10.0.0.0/24 --no-dhcp"), 0);
-	vt_guest("g1", "iso", NULL, "10.0.0.2/24", "10.0.0.1");
+	ck_assert_int_eq(nt_run("create isolated iso 10.0.0.0/24 --no-dhcp"), 0);
+	nt_guest("g1", "iso", NULL, "10.0.0.2/24", "10.0.0.1");
 	ck_assert_int_eq(th_sh("ip -n outside route add 10.0.0.0/24 via 192.0.2.1"), 0);
-	ck_assert(vt_ping("g1", "10.0.0.1"));	/* the host */
-	ck_assert(!vt_ping_once("g1", "192.0.2.2"));	/* not out */
-	ck_assert(!vt_ping_once("outside", "10.0.0.2"));	/* not in */
+	ck_assert(nt_ping("g1", "10.0.0.1"));	/* the host */
+	ck_assert(!nt_ping_once("g1", "192.0.2.2"));	/* not out */
+	ck_assert(!nt_ping_once("outside", "10.0.0.2"));	/* not in */
 }
 END_TEST
 
@@ -93,24 +93,24 @@ static const char *const models[] = {"isolated", "routed", "nat"};
 
 START_TEST(two_guests_of_one_network_reach_each_other)
 {
-	ck_assert_int_eq(vt_run("create %s lan 10.0.0.0/24 --no-dhcp", models[_i]), 0);
-	vt_guest("g1", "lan", NULL, "10.0.0.2/24", "10.0.0.1");
-	vt_guest("g2", "lan", NULL, "10.0.0.3/24", "10.0.0.1");
+	ck_assert_int_eq(nt_run("create %s lan 10.0.0.0/24 --no-dhcp", models[_i]), 0);
+	nt_guest("g1", "lan", NULL, "10.0.0.2/24", "10.0.0.1");
+	nt_guest("g2", "lan", NULL, "10.0.0.3/24", "10.0.0.1");
 	ck_assert_str_eq(th_str("cat /proc/sys/net/bridge/bridge-nf-call-iptables"), "1\n");
-	ck_assert(vt_ping("g1", "10.0.0.3"));
-	ck_assert(vt_ping("g2", "10.0.0.2"));
+	ck_assert(nt_ping("g1", "10.0.0.3"));
+	ck_assert(nt_ping("g2", "10.0.0.2"));
 }
 END_TEST
 
 START_TEST(isolated_ports_keep_guests_apart_but_reach_gateway)
 {
-	ck_assert_int_eq(vt_run("create nat lan 10.0.0.0/24 --no-dhcp --isolate-ports"), 0);
-	vt_guest("g1", "lan", NULL, "10.0.0.2/24", "10.0.0.1");
-	vt_guest("g2", "lan", NULL, "10.0.0.3/24", "10.0.0.1");
-	ck_assert(vt_ping("g1", "10.0.0.1"));
-	ck_assert(vt_ping("g2", "10.0.0.1"));
-	ck_assert(!vt_ping_once("g1", "10.0.0.3"));
-	ck_assert(vt_ping("g2", "192.0.2.2"));
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24 --no-dhcp --isolate-ports"), 0);
+	nt_guest("g1", "lan", NULL, "10.0.0.2/24", "10.0.0.1");
+	nt_guest("g2", "lan", NULL, "10.0.0.3/24", "10.0.0.1");
+	ck_assert(nt_ping("g1", "10.0.0.1"));
+	ck_assert(nt_ping("g2", "10.0.0.1"));
+	ck_assert(!nt_ping_once("g1", "10.0.0.3"));
+	ck_assert(nt_ping("g2", "192.0.2.2"));
 }
 END_TEST
 
@@ -147,8 +147,8 @@ START_TEST(bridged_moves_addresses_and_keeps_connectivity)
 
 	lan();
 	mac_before = th_str("ip -j link show up0 | jq -r '.[0].address'");
-	ck_assert(vt_ping(NULL, "203.0.113.9")); /* through the default route */
-	ck_assert_int_eq(vt_run("create bridged lan0 --uplink up0"), 0);
+	ck_assert(nt_ping(NULL, "203.0.113.9")); /* through the default route */
+	ck_assert_int_eq(nt_run("create bridged lan0 --uplink up0"), 0);
 	ck_assert_str_eq(addr_on("lan0", "4"), "198.51.100.1");
 	ck_assert_str_eq(addr_on("lan0", "6"), "2001:db8::1");
 	ck_assert_str_eq(addr_on("up0", "4"), "");
@@ -156,15 +156,15 @@ START_TEST(bridged_moves_addresses_and_keeps_connectivity)
 	ck_assert_str_eq(mac_br, mac_before);
 	ck_assert_str_eq(th_str("ip -j route show default | jq -r '.[0].dev'"), "lan0\n");
 	ck_assert_str_eq(th_str("ip -j link show up0 | jq -r '.[0].master'"), "lan0\n");
-	ck_assert(vt_ping(NULL, "203.0.113.9"));
-	ck_assert(vt_ping(NULL, "2001:db8::2"));
-	ck_assert_int_eq(vt_run("destroy lan0"), 0);
+	ck_assert(nt_ping(NULL, "203.0.113.9"));
+	ck_assert(nt_ping(NULL, "2001:db8::2"));
+	ck_assert_int_eq(nt_run("destroy lan0"), 0);
 	ck_assert_str_eq(addr_on("up0", "4"), "198.51.100.1");
 	ck_assert_str_eq(addr_on("up0", "6"), "2001:db8::1");
 	ck_assert_str_eq(th_str("ip -j route show default | jq -r '.[0].dev, .[0].metric'"),
 			 "up0\n50\n");
 	ck_assert_int_ne(th_sh("ip link show lan0 >/dev/null 2>&1"), 0);
-	ck_assert(vt_ping(NULL, "203.0.113.9"));
+	ck_assert(nt_ping(NULL, "203.0.113.9"));
 }
 END_TEST
 
@@ -173,21 +173,21 @@ START_TEST(same_create_again_changes_nothing_and_other_is_conflict)
 	char *before, *after, *err;
 	int code;
 
-	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24"), 0);
-	before = vt_snapshot();
-	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24 --gateway 10.0.0.1"), 0);
-	after = vt_snapshot();
-	vt_same_host(before, after);
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
+	before = nt_snapshot();
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --gateway 10.0.0.1"), 0);
+	after = nt_snapshot();
+	nt_same_host(before, after);
 	free(after);
-	err = vt_err(&code, "create nat isbr 10.1.0.0/24");
+	err = nt_err(&code, "create nat isbr 10.1.0.0/24");
 	ck_assert_int_eq(code, 4);
 	ck_assert_str_eq(err, "vnet: network isbr: exists with subnet 10.0.0.0/24, not 10.1.0.0/24\n");
 	free(err);
-	err = vt_err(&code, "create routed isbr 10.0.0.0/24");
+	err = nt_err(&code, "create routed isbr 10.0.0.0/24");
 	ck_assert_int_eq(code, 4);
 	ck_assert_str_eq(err, "vnet: network isbr: exists with model nat, not routed\n");
-	after = vt_snapshot();
-	vt_same_host(before, after);
+	after = nt_snapshot();
+	nt_same_host(before, after);
 	free(err);
 	free(after);
 	free(before);
@@ -242,15 +242,15 @@ START_TEST(bad_input_is_refused_naming_the_value_and_changes_nothing)
 	char *before, *after, *err;
 	int code;
 
-	setenv("VNET", vt_vnet, 1);
+	setenv("VNET", nt_vnet, 1);
 	if (refused[_i].setup[0])
 		ck_assert_int_eq(th_sh("%s", refused[_i].setup), 0);
-	before = vt_snapshot();
-	err = vt_err(&code, "%s", refused[_i].args);
+	before = nt_snapshot();
+	err = nt_err(&code, "%s", refused[_i].args);
 	ck_assert_str_eq(err, refused[_i].msg);
 	ck_assert_int_eq(code, refused[_i].code);
-	after = vt_snapshot();
-	vt_same_host(before, after);
+	after = nt_snapshot();
+	nt_same_host(before, after);
 	free(err);
 	free(after);
 	free(before);
@@ -264,24 +264,25 @@ START_TEST(failed_create_rolls_back_every_step)
 	char *before, *after, *err;
 	int code;
 
-	before = vt_snapshot();
+	before = nt_snapshot();
 	setenv("VNET_FAIL_STEP", steps[_i], 1);
-	err = vt_err(&code, "create nat isbr 10.0.0.0/24");
+	err = nt_err(&code, "create nat isbr 10.0.0.0/24");
 	unsetenv("VNET_FAIL_STEP");
 	ck_assert_int_eq(code, 1);
 	ck_assert_msg(strstr(err, "failure injected"), "%s", err);
-	after = vt_snapshot();
-	vt_same_host(before, after);
+	after = nt_snapshot();
+	nt_same_host(before, after);
 	ck_assert_str_eq(th_str("pgrep -c -f '[d]nsmasq --conf-file=%s/'", th_tmpdir()), "0\n");
 	/* and the same create then works */
-	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24"), 0);
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
 	free(err);
 	free(after);
 	free(before);
 }
 END_TEST
 
-static const char *const bridged_steps[] = {"bridge", "configure", "uplink", "uplink-half"};
+static const char *const bridged_steps[] = {"bridge", "configure", "uplink", "uplink-half",
+					     "uplink-moved"};
 
 START_TEST(failed_bridged_create_gives_the_uplink_back)
 {
@@ -289,15 +290,15 @@ START_TEST(failed_bridged_create_gives_the_uplink_back)
 	int code;
 
 	lan();
-	before = vt_snapshot();
+	before = nt_snapshot();
 	setenv("VNET_FAIL_STEP", bridged_steps[_i], 1);
-	err = vt_err(&code, "create bridged lan0 --uplink up0");
+	err = nt_err(&code, "create bridged lan0 --uplink up0");
 	unsetenv("VNET_FAIL_STEP");
 	ck_assert_int_eq(code, 1);
 	ck_assert_msg(strstr(err, "failure injected"), "%s", err);
-	after = vt_snapshot();
-	vt_same_host(before, after);
-	ck_assert(vt_ping(NULL, "203.0.113.9"));
+	after = nt_snapshot();
+	nt_same_host(before, after);
+	ck_assert(nt_ping(NULL, "203.0.113.9"));
 	free(err);
 	free(after);
 	free(before);
@@ -306,43 +307,43 @@ END_TEST
 
 START_TEST(up_restores_a_network_after_down_and_drift)
 {
-	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
-	vt_guest("g1", "isbr", NULL, "10.0.0.2/24", "10.0.0.1");
-	ck_assert(vt_ping("g1", "192.0.2.2"));
-	ck_assert_int_eq(vt_run("down isbr"), 0);
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
+	nt_guest("g1", "isbr", NULL, "10.0.0.2/24", "10.0.0.1");
+	ck_assert(nt_ping("g1", "192.0.2.2"));
+	ck_assert_int_eq(nt_run("down isbr"), 0);
 	ck_assert_int_ne(th_sh("ip link show isbr >/dev/null 2>&1"), 0);
-	ck_assert(!vt_ping_once("g1", "192.0.2.2"));
-	ck_assert_int_eq(vt_run("up isbr"), 0);
-	ck_assert_int_eq(vt_run("port add isbr g1-h"), 0);
-	ck_assert(vt_ping("g1", "192.0.2.2"));
+	ck_assert(!nt_ping_once("g1", "192.0.2.2"));
+	ck_assert_int_eq(nt_run("up isbr"), 0);
+	ck_assert_int_eq(nt_run("port add isbr g1-h"), 0);
+	ck_assert(nt_ping("g1", "192.0.2.2"));
 	/* drift: the bridge deleted behind vnet's back */
 	ck_assert_int_eq(th_sh("ip link del isbr"), 0);
-	ck_assert(!vt_ping_once("g1", "192.0.2.2"));
-	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", vt_vnet), "down\n");
-	ck_assert_int_eq(vt_run("up isbr"), 0);
-	ck_assert_int_eq(vt_run("port add isbr g1-h"), 0);
-	ck_assert(vt_ping("g1", "192.0.2.2"));
+	ck_assert(!nt_ping_once("g1", "192.0.2.2"));
+	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", nt_vnet), "down\n");
+	ck_assert_int_eq(nt_run("up isbr"), 0);
+	ck_assert_int_eq(nt_run("port add isbr g1-h"), 0);
+	ck_assert(nt_ping("g1", "192.0.2.2"));
 	/* drift: the table deleted behind vnet's back (masquerade gone) */
 	ck_assert_int_eq(th_sh("nft delete table inet vnet"), 0);
-	ck_assert(!vt_ping_once("g1", "192.0.2.2"));
-	ck_assert_int_eq(vt_run("up isbr"), 0);
-	ck_assert(vt_ping("g1", "192.0.2.2"));
+	ck_assert(!nt_ping_once("g1", "192.0.2.2"));
+	ck_assert_int_eq(nt_run("up isbr"), 0);
+	ck_assert(nt_ping("g1", "192.0.2.2"));
 }
 END_TEST
 
 START_TEST(up_all_brings_back_every_network_in_a_fresh_namespace)
 {
-	ck_assert_int_eq(vt_run("create nat one 10.0.0.0/24 --no-dhcp"), 0);
-	ck_assert_int_eq(vt_run("create isolated two 10.1.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create nat one 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create isolated two 10.1.0.0/24 --no-dhcp"), 0);
 	/* a reboot: a new namespace knows nothing, the definitions remain */
-	ck_assert_int_eq(th_sh("ip netns add fresh && ip netns exec fresh %s up --all", vt_vnet), 0);
+	ck_assert_int_eq(th_sh("ip netns add fresh && ip netns exec fresh %s up --all", nt_vnet), 0);
 	ck_assert_str_eq(th_str("ip -n fresh -j addr show one | jq -r '.[0].addr_info[0].local'"),
 			 "10.0.0.1\n");
 	ck_assert_str_eq(th_str("ip -n fresh -j addr show two | jq -r '.[0].addr_info[0].local'"),
 			 "10.1.0.1\n");
 	ck_assert_str_eq(th_str("ip netns exec fresh cat /proc/sys/net/ipv4/ip_forward"), "1\n");
 	ck_assert_int_eq(th_sh("ip netns exec fresh nft list chain inet vnet one-out >/dev/null"), 0);
-	ck_assert_str_eq(th_str("ip netns exec fresh %s list -j | jq -r '.[].state'", vt_vnet),
+	ck_assert_str_eq(th_str("ip netns exec fresh %s list -j | jq -r '.[].state'", nt_vnet),
 			 "up\nup\n");
 }
 END_TEST
@@ -352,10 +353,10 @@ START_TEST(destroy_releases_and_names_attached_ports)
 	char *err;
 	int code;
 
-	ck_assert_int_eq(vt_run("create routed rt0 10.0.0.0/24 --no-dhcp"), 0);
-	vt_guest("g1", "rt0", NULL, "10.0.0.2/24", "10.0.0.1");
-	vt_guest("g2", "rt0", NULL, "10.0.0.3/24", "10.0.0.1");
-	err = vt_err(&code, "destroy rt0");
+	ck_assert_int_eq(nt_run("create routed rt0 10.0.0.0/24 --no-dhcp"), 0);
+	nt_guest("g1", "rt0", NULL, "10.0.0.2/24", "10.0.0.1");
+	nt_guest("g2", "rt0", NULL, "10.0.0.3/24", "10.0.0.1");
+	err = nt_err(&code, "destroy rt0");
 	ck_assert_int_eq(code, 0);
 	ck_assert_str_eq(err, "vnet: network rt0: released ports g1-h, g2-h (they stay, detached)\n");
 	ck_assert_int_eq(th_sh("ip link show g1-h >/dev/null"), 0);
@@ -365,7 +366,7 @@ START_TEST(destroy_releases_and_names_attached_ports)
 			 "0\n");
 	ck_assert_int_ne(th_sh("test -e $VNET_CONF_DIR/rt0.conf"), 0);
 	free(err);
-	err = vt_err(&code, "destroy rt0");
+	err = nt_err(&code, "destroy rt0");
 	ck_assert_int_eq(code, 3);
 	free(err);
 }
@@ -376,10 +377,10 @@ START_TEST(list_names_a_corrupt_file_and_lists_the_rest)
 	char *err;
 	int code;
 
-	ck_assert_int_eq(vt_run("create nat one 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create nat one 10.0.0.0/24 --no-dhcp"), 0);
 	ck_assert_int_eq(th_sh("echo 'not = ini' > $VNET_CONF_DIR/bad.conf"), 0);
-	ck_assert_str_eq(th_str("%s list -j 2>/dev/null | jq -r '.[].name'", vt_vnet), "one\n");
-	err = vt_err(&code, "list");
+	ck_assert_str_eq(th_str("%s list -j 2>/dev/null | jq -r '.[].name'", nt_vnet), "one\n");
+	err = nt_err(&code, "list");
 	ck_assert_int_eq(code, 0);
 	ck_assert_msg(strstr(err, "bad.conf:1"), "%s", err);
 	free(err);
@@ -390,9 +391,9 @@ START_TEST(show_json_has_the_contract_fields)
 {
 	json_object *o;
 
-	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24 --dhcp 10.0.0.100-10.0.0.150 --mtu 1400"), 0);
-	vt_guest("g1", "isbr", NULL, "10.0.0.2/24", "10.0.0.1");
-	o = th_json("%s show isbr -j", vt_vnet);
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --dhcp 10.0.0.100-10.0.0.150 --mtu 1400"), 0);
+	nt_guest("g1", "isbr", NULL, "10.0.0.2/24", "10.0.0.1");
+	o = th_json("%s show isbr -j", nt_vnet);
 	ck_assert_str_eq(th_jstr(o, "name"), "isbr");
 	ck_assert_str_eq(th_jstr(o, "model"), "nat");
 	ck_assert_str_eq(th_jstr(o, "bridge"), "isbr");
@@ -407,8 +408,8 @@ START_TEST(show_json_has_the_contract_fields)
 				 json_object_object_get(o, "ports"), 0)),
 			 "g1-h");
 	json_object_put(o);
-	ck_assert_int_eq(vt_run("forward add isbr tcp 8080 10.0.0.2:80"), 0);
-	o = th_json("%s show isbr -j", vt_vnet);
+	ck_assert_int_eq(nt_run("forward add isbr tcp 8080 10.0.0.2:80"), 0);
+	o = th_json("%s show isbr -j", nt_vnet);
 	ck_assert_str_eq(json_object_to_json_string(json_object_object_get(o, "forwards")),
 			 "[ { \"proto\": \"tcp\", \"port\": 8080, \"guest\": \"10.0.0.2\", "
 			 "\"guest_port\": 80, \"address\": null } ]");
@@ -422,17 +423,119 @@ START_TEST(bridge_mac_is_stable_and_mtu_pinned_when_ports_join)
 {
 	const char *mac1, *mac2;
 
-	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
 	mac1 = th_str("ip -j link show isbr | jq -r .[0].address");
 	ck_assert_int_eq(th_sh("ip link add small mtu 1300 type veth peer name small-p && "
 			       "ip link set small master isbr"), 0);
 	ck_assert_str_eq(th_str("ip -j link show isbr | jq .[0].mtu"), "1500\n");
 	mac2 = th_str("ip -j link show isbr | jq -r .[0].address");
 	ck_assert_str_eq(mac1, mac2);
-	ck_assert_int_eq(vt_run("destroy isbr"), 0);
-	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("destroy isbr"), 0);
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
 	mac2 = th_str("ip -j link show isbr | jq -r .[0].address");
 	ck_assert_str_eq(mac1, mac2);
+}
+END_TEST
+
+/* A route the kernel took only with its flags (onlink) moves with them,
+ * and a bridged network the uplink was taken out of comes back, by `up`,
+ * without forgetting what it had moved. */
+START_TEST(bridged_keeps_route_flags_and_survives_its_uplink_taken_out)
+{
+	lan();
+	ck_assert_int_eq(th_sh("ip route add 10.77.0.0/16 via 172.16.0.1 dev up0 onlink"), 0);
+	ck_assert_int_eq(nt_run("create bridged lan0 --uplink up0"), 0);
+	ck_assert_str_eq(th_str("ip -j route show 10.77.0.0/16 | jq -r '.[0].dev, .[0].flags[0]'"),
+			 "lan0\nonlink\n");
+	ck_assert_int_eq(th_sh("ip link set up0 nomaster"), 0);
+	ck_assert_str_eq(th_str("%s show lan0 -j | jq -r .state", nt_vnet), "degraded\n");
+	ck_assert_int_eq(nt_run("up lan0"), 0);
+	ck_assert_str_eq(th_str("ip -j link show up0 | jq -r '.[0].master'"), "lan0\n");
+	ck_assert(nt_ping(NULL, "203.0.113.9"));
+	ck_assert_int_eq(nt_run("destroy lan0"), 0);
+	ck_assert_str_eq(th_str("ip -4 -j addr show dev up0 | jq -r '.[0].addr_info[0].local'"),
+			 "198.51.100.1\n");
+	ck_assert_str_eq(th_str("ip -j route show default | jq -r '.[0].dev'"), "up0\n");
+	ck_assert_str_eq(th_str("ip -j route show 10.77.0.0/16 | jq -r '.[0].dev, .[0].flags[0]'"),
+			 "up0\nonlink\n");
+	ck_assert(nt_ping(NULL, "203.0.113.9"));
+}
+END_TEST
+
+START_TEST(same_create_again_keeps_hosts_and_forwards)
+{
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
+	ck_assert_int_eq(nt_run("host add isbr 52:54:00:12:34:57 10.0.0.57 web"), 0);
+	ck_assert_int_eq(nt_run("forward add isbr tcp 8080 10.0.0.57:80"), 0);
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
+	ck_assert_str_eq(th_str("nft list map inet vnet fwd_any | grep -c 8080"), "1\n");
+	ck_assert_str_eq(th_str("cat $VNET_RUN_DIR/dnsmasq/isbr.hosts"),
+			 "52:54:00:12:34:57,10.0.0.57,web\n");
+}
+END_TEST
+
+/* What cannot be a port is refused and left as it was: a loopback, a
+ * bridge, a port of another master, a bridged network's uplink. */
+START_TEST(port_commands_refuse_what_is_not_a_guests_and_change_nothing)
+{
+	char *before, *after, *err;
+	int code;
+
+	lan();
+	ck_assert_int_eq(nt_run("create bridged lan0 --uplink up0"), 0);
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp --mtu 9000"), 0);
+	ck_assert_int_eq(nt_run("create isolated iso 10.1.0.0/24 --no-dhcp"), 0);
+	before = nt_snapshot();
+	err = nt_err(&code, "port add iso lo");
+	ck_assert_str_eq(err, "vnet: interface lo: is a loopback: it cannot be a port\n");
+	ck_assert_int_eq(code, 2);
+	free(err);
+	err = nt_err(&code, "port add iso isbr");
+	ck_assert_str_eq(err, "vnet: interface isbr: is a bridge: it cannot be a port\n");
+	free(err);
+	err = nt_err(&code, "port add iso up0");
+	ck_assert_str_eq(err, "vnet: interface up0: is a port of another master: "
+			      "vnet takes no interface from it\n");
+	ck_assert_int_eq(code, 4);
+	free(err);
+	err = nt_err(&code, "port del up0");
+	ck_assert_str_eq(err, "vnet: interface up0: is the uplink of bridged network lan0: "
+			      "`vnet destroy lan0` gives it back\n");
+	ck_assert_int_eq(code, 4);
+	after = nt_snapshot();
+	nt_same_host(before, after);
+	free(err);
+	free(before);
+	free(after);
+}
+END_TEST
+
+/* Nothing of a network is left in the run folder once it is gone, even
+ * when its bridge went first, or its name went to a link not vnet's. */
+START_TEST(destroy_and_failed_create_leave_no_runtime_file)
+{
+	char *err;
+	int code;
+
+	ck_assert_int_eq(nt_run("create nat one 10.0.0.0/24"), 0);
+	ck_assert_int_eq(th_sh("ip link del one"), 0);
+	ck_assert_int_eq(nt_run("destroy one"), 0);
+	ck_assert_int_eq(nt_run("create nat two 10.0.0.0/24"), 0);
+	ck_assert_int_eq(th_sh("ip link del two && ip link add two type bridge"), 0);
+	ck_assert_int_eq(nt_run("destroy two"), 0);
+	ck_assert_int_eq(th_sh("ip link show two >/dev/null"), 0); /* not ours: left */
+	ck_assert_int_ne(th_sh("test -e $VNET_CONF_DIR/two.conf"), 0);
+	err = nt_err(&code, "create nat three 10.3.0.0/24");
+	ck_assert_int_eq(code, 0);
+	free(err);
+	ck_assert_int_eq(nt_run("destroy three"), 0);
+	setenv("VNET_DNSMASQ", "/bin/false", 1);
+	err = nt_err(&code, "create nat four 10.4.0.0/24");
+	unsetenv("VNET_DNSMASQ");
+	ck_assert_int_eq(code, 1);
+	free(err);
+	ck_assert_str_eq(th_str("ls -A $VNET_RUN_DIR | grep -v '^lock$'; ls -A $VNET_RUN_DIR/dnsmasq"),
+			 "dnsmasq\n");
 }
 END_TEST
 
@@ -441,7 +544,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("ns_netd");
 	TCase *t = tcase_create("models");
 
-	tcase_add_checked_fixture(t, vt_setup, th_netns_teardown);
+	tcase_add_checked_fixture(t, nt_setup, th_netns_teardown);
 	tcase_add_test(t, nat_guest_reaches_outside_with_host_source);
 	tcase_add_test(t, routed_guest_keeps_its_source_both_ways);
 	tcase_add_test(t, isolated_forwards_nothing_while_ip_forward_is_on);
@@ -451,7 +554,7 @@ static Suite *suite(void)
 	suite_add_tcase(s, t);
 
 	t = tcase_create("lifecycle");
-	tcase_add_checked_fixture(t, vt_setup, th_netns_teardown);
+	tcase_add_checked_fixture(t, nt_setup, th_netns_teardown);
 	tcase_add_test(t, same_create_again_changes_nothing_and_other_is_conflict);
 	tcase_add_loop_test(t, bad_input_is_refused_naming_the_value_and_changes_nothing, 0,
 			    sizeof(refused) / sizeof(refused[0]));
@@ -465,6 +568,10 @@ static Suite *suite(void)
 	tcase_add_test(t, list_names_a_corrupt_file_and_lists_the_rest);
 	tcase_add_test(t, show_json_has_the_contract_fields);
 	tcase_add_test(t, bridge_mac_is_stable_and_mtu_pinned_when_ports_join);
+	tcase_add_test(t, bridged_keeps_route_flags_and_survives_its_uplink_taken_out);
+	tcase_add_test(t, same_create_again_keeps_hosts_and_forwards);
+	tcase_add_test(t, port_commands_refuse_what_is_not_a_guests_and_change_nothing);
+	tcase_add_test(t, destroy_and_failed_create_leave_no_runtime_file);
 	suite_add_tcase(s, t);
 	return s;
 }

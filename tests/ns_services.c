@@ -13,7 +13,7 @@ static void setup(void)
 	char path[300];
 	FILE *f;
 
-	vt_setup();
+	nt_setup();
 	/* udhcpc's script: what the server handed out, one variable a line */
 	snprintf(path, sizeof(path), "%s/udhcpc.sh", th_tmpdir());
 	f = fopen(path, "w");
@@ -37,8 +37,8 @@ static const char *dhcp(const char *ns, const char *hostname)
 
 START_TEST(guest_gets_a_lease_in_range_with_router_dns_and_mtu)
 {
-	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24 --dhcp 10.0.0.100-10.0.0.110 --mtu 1400"), 0);
-	vt_guest("g1", "isbr", "52:54:00:00:00:01", NULL, NULL);
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --dhcp 10.0.0.100-10.0.0.110 --mtu 1400"), 0);
+	nt_guest("g1", "isbr", "52:54:00:00:00:01", NULL, NULL);
 	const char *got = dhcp("g1", NULL);
 	unsigned last;
 
@@ -47,15 +47,15 @@ START_TEST(guest_gets_a_lease_in_range_with_router_dns_and_mtu)
 		      "%s", got);
 	ck_assert_str_eq(strchr(got, '\n') + 1, "router=10.0.0.1\ndns=10.0.0.1\nmtu=1400\n"
 						"domain=isbr.internal\n");
-	ck_assert_str_eq(th_str("%s leases isbr -j | jq -r '.[0].mac + \" \" + .[0].ip'", vt_vnet),
+	ck_assert_str_eq(th_str("%s leases isbr -j | jq -r '.[0].mac + \" \" + .[0].ip'", nt_vnet),
 			 th_str("echo '52:54:00:00:00:01 10.0.0.%u'", last));
 }
 END_TEST
 
 START_TEST(isolated_network_serves_dhcp_and_dns_too)
 {
-	ck_assert_int_eq(vt_run("create isolated iso 10.0.0.0/24"), 0);
-	vt_guest("g1", "iso", "52:54:00:00:00:01", NULL, NULL);
+	ck_assert_int_eq(nt_run("create isolated iso 10.0.0.0/24"), 0);
+	nt_guest("g1", "iso", "52:54:00:00:00:01", NULL, NULL);
 	ck_assert_str_eq(th_str("echo \"%s\" | grep -c '^ip=10.0.0.'", dhcp("g1", "alpha")), "1\n");
 	ck_assert_int_eq(th_sh("ip netns exec g1 busybox nslookup alpha.iso.internal 10.0.0.1 "
 			       "| grep -q \"Address.*$(ip -n g1 -j addr show eth0 | "
@@ -66,10 +66,10 @@ END_TEST
 
 START_TEST(static_host_gets_its_address_and_guests_resolve_each_other)
 {
-	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24"), 0);
-	ck_assert_int_eq(vt_run("host add isbr 52:54:00:aa:bb:cc 10.0.0.50 web"), 0);
-	vt_guest("g1", "isbr", "52:54:00:aa:bb:cc", NULL, NULL);
-	vt_guest("g2", "isbr", "52:54:00:00:00:02", NULL, NULL);
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
+	ck_assert_int_eq(nt_run("host add isbr 52:54:00:aa:bb:cc 10.0.0.50 web"), 0);
+	nt_guest("g1", "isbr", "52:54:00:aa:bb:cc", NULL, NULL);
+	nt_guest("g2", "isbr", "52:54:00:00:00:02", NULL, NULL);
 	ck_assert_str_eq(th_str("echo \"%s\" | head -1", dhcp("g1", NULL)), "ip=10.0.0.50\n");
 	ck_assert_str_eq(th_str("echo \"%s\" | grep -c '^ip=10.0.0.'", dhcp("g2", "beta")), "1\n");
 	/* g2 finds the static host's name, g1 finds the name g2 sent */
@@ -81,35 +81,35 @@ START_TEST(static_host_gets_its_address_and_guests_resolve_each_other)
 			       "jq -r '.[0].addr_info[] | select(.family == \\\"inet\\\") | .local')$\""),
 			 0);
 	/* a host added while the network runs applies at once */
-	ck_assert_int_eq(vt_run("host add isbr 52:54:00:00:00:03 10.0.0.60 late"), 0);
+	ck_assert_int_eq(nt_run("host add isbr 52:54:00:00:00:03 10.0.0.60 late"), 0);
 	ck_assert_int_eq(th_sh("ip netns exec g2 busybox nslookup late.isbr.internal 10.0.0.1 "
 			       "| grep -q 'Address.*10.0.0.60'"),
 			 0);
 	ck_assert_str_eq(th_str("grep -c '^\\[host\\]' $VNET_CONF_DIR/isbr.conf"), "2\n");
-	ck_assert_int_eq(vt_run("host del isbr 52:54:00:00:00:03"), 0);
+	ck_assert_int_eq(nt_run("host del isbr 52:54:00:00:00:03"), 0);
 	ck_assert_str_eq(th_str("grep -c '^\\[host\\]' $VNET_CONF_DIR/isbr.conf"), "1\n");
 }
 END_TEST
 
 START_TEST(dead_dnsmasq_is_reported_and_restarted)
 {
-	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24"), 0);
-	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", vt_vnet), "up\n");
-	ck_assert_int_eq(th_sh("kill -9 $(%s show isbr -j | jq .dnsmasq_pid) && sleep 0.2", vt_vnet), 0);
-	ck_assert_str_eq(th_str("%s show isbr -j | jq -r '.state + \": \" + .reason'", vt_vnet),
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
+	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", nt_vnet), "up\n");
+	ck_assert_int_eq(th_sh("kill -9 $(%s show isbr -j | jq .dnsmasq_pid) && sleep 0.2", nt_vnet), 0);
+	ck_assert_str_eq(th_str("%s show isbr -j | jq -r '.state + \": \" + .reason'", nt_vnet),
 			 "degraded: dnsmasq is not running (vnet restart-services)\n");
-	ck_assert_int_eq(vt_run("restart-services isbr"), 0);
-	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", vt_vnet), "up\n");
-	vt_guest("g1", "isbr", "52:54:00:00:00:01", NULL, NULL);
+	ck_assert_int_eq(nt_run("restart-services isbr"), 0);
+	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", nt_vnet), "up\n");
+	nt_guest("g1", "isbr", "52:54:00:00:00:01", NULL, NULL);
 	ck_assert_str_eq(th_str("echo \"%s\" | grep -c '^ip=10.0.0.'", dhcp("g1", NULL)), "1\n");
 }
 END_TEST
 
 START_TEST(destroy_leaves_no_dnsmasq_and_no_file)
 {
-	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24"), 0);
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
 	ck_assert_str_eq(th_str("pgrep -c -f '[d]nsmasq --conf-file=%s/run/'", th_tmpdir()), "1\n");
-	ck_assert_int_eq(vt_run("destroy isbr"), 0);
+	ck_assert_int_eq(nt_run("destroy isbr"), 0);
 	ck_assert_str_eq(th_str("pgrep -c -f '[d]nsmasq --conf-file=%s/run/'", th_tmpdir()), "0\n");
 	ck_assert_str_eq(th_str("ls -A %s/run/dnsmasq", th_tmpdir()), "");
 }
@@ -122,8 +122,8 @@ START_TEST(dnsmasq_starts_beside_another_resolver_on_port_53)
 			       "dnsmasq --conf-file=/dev/null --listen-address=127.0.0.53 "
 			       "--bind-interfaces --port=53 --pid-file=%s/other.pid", th_tmpdir()),
 			 0);
-	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24"), 0);
-	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", vt_vnet), "up\n");
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
+	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", nt_vnet), "up\n");
 }
 END_TEST
 
@@ -153,14 +153,14 @@ START_TEST(bad_service_input_changes_nothing)
 	char *before, *after, *err;
 	int code;
 
-	ck_assert_int_eq(vt_run("create nat isbr 10.0.0.0/24"), 0);
-	ck_assert_int_eq(vt_run("host add isbr 52:54:00:aa:bb:cc 10.0.0.50"), 0);
-	before = vt_snapshot();
-	err = th_out(&code, "%s %s 2>&1 >/dev/null", vt_vnet, refused[_i].args);
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
+	ck_assert_int_eq(nt_run("host add isbr 52:54:00:aa:bb:cc 10.0.0.50"), 0);
+	before = nt_snapshot();
+	err = th_out(&code, "%s %s 2>&1 >/dev/null", nt_vnet, refused[_i].args);
 	ck_assert_str_eq(err, refused[_i].msg);
 	ck_assert_int_eq(code, refused[_i].code);
-	after = vt_snapshot();
-	vt_same_host(before, after);
+	after = nt_snapshot();
+	nt_same_host(before, after);
 	free(err);
 	free(after);
 	free(before);

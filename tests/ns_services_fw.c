@@ -24,13 +24,13 @@ static void guest(const char *name, const char *net, const char *addr, const cha
 	char cidr[32];
 
 	snprintf(cidr, sizeof(cidr), "%s/24", addr ? addr : "");
-	vt_guest(name, net, NULL, addr ? cidr : NULL, gw);
+	nt_guest(name, net, NULL, addr ? cidr : NULL, gw);
 }
 
 /* nat network lan (10.0.0.0/24, DHCP) with g1 and g2, g1 serving tcp 80. */
 static void lan(const char *options)
 {
-	ck_assert_int_eq(vt_run("create nat lan 10.0.0.0/24 %s", options), 0);
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24 %s", options), 0);
 	guest("g1", "lan", "10.0.0.11", "10.0.0.1");
 	guest("g2", "lan", "10.0.0.12", "10.0.0.1");
 	fwt_serve("g1", "tcp", 80);
@@ -39,27 +39,27 @@ static void lan(const char *options)
 START_TEST(forward_is_live_persistent_and_reaches_the_guest_from_everywhere)
 {
 	lan("");
-	ck_assert_int_eq(vt_run("forward add lan tcp 8080 10.0.0.11:80"), 0);
+	ck_assert_int_eq(nt_run("forward add lan tcp 8080 10.0.0.11:80"), 0);
 	ck_assert_str_eq(fwt_ask("outside", "tcp", "192.0.2.1", 8080), "g1 192.0.2.2\n");
 	ck_assert_str_eq(fwt_ask(NULL, "tcp", "192.0.2.1", 8080), "g1 192.0.2.1\n");
 	ck_assert_str_eq(fwt_ask("g2", "tcp", "192.0.2.1", 8080), "g1 10.0.0.1\n");
 	ck_assert_str_eq(
-		th_str("%s forward list lan -j | jq -c .", vt_vnet),
+		th_str("%s forward list lan -j | jq -c .", nt_vnet),
 		"[{\"proto\":\"tcp\",\"port\":8080,\"address\":null,\"guest\":\"10.0.0.11\","
 		"\"guest_port\":80}]\n");
-	ck_assert_str_eq(th_str("%s forward list lan", vt_vnet),
+	ck_assert_str_eq(th_str("%s forward list lan", nt_vnet),
 			 "PROTO PORT  ADDRESS         GUEST\n"
 			 "tcp   8080  *               10.0.0.11:80\n");
 	/* kept in the definition: a network brought down and up has it */
-	ck_assert_int_eq(vt_run("down lan"), 0);
+	ck_assert_int_eq(nt_run("down lan"), 0);
 	ck_assert_str_eq(fwt_ask("outside", "tcp", "192.0.2.1", 8080), "");
-	ck_assert_int_eq(vt_run("up lan"), 0);
-	ck_assert_int_eq(vt_run("port add lan g1-h"), 0);
-	ck_assert_int_eq(vt_run("port add lan g2-h"), 0);
+	ck_assert_int_eq(nt_run("up lan"), 0);
+	ck_assert_int_eq(nt_run("port add lan g1-h"), 0);
+	ck_assert_int_eq(nt_run("port add lan g2-h"), 0);
 	ck_assert_str_eq(fwt_ask("outside", "tcp", "192.0.2.1", 8080), "g1 192.0.2.2\n");
-	ck_assert_int_eq(vt_run("forward del lan tcp 8080"), 0);
+	ck_assert_int_eq(nt_run("forward del lan tcp 8080"), 0);
 	ck_assert_str_eq(fwt_ask("outside", "tcp", "192.0.2.1", 8080), "");
-	ck_assert_str_eq(th_str("%s forward list lan -j | jq -c .", vt_vnet), "[]\n");
+	ck_assert_str_eq(th_str("%s forward list lan -j | jq -c .", nt_vnet), "[]\n");
 	ck_assert_str_eq(th_str("grep -c forward %s/conf/lan.conf", th_tmpdir()), "0\n");
 }
 END_TEST
@@ -67,12 +67,12 @@ END_TEST
 START_TEST(forward_with_an_address_listens_there_only)
 {
 	lan("--no-dhcp");
-	ck_assert_int_eq(vt_run("forward add lan tcp 8080 10.0.0.11:80 --address 192.0.2.1"), 0);
+	ck_assert_int_eq(nt_run("forward add lan tcp 8080 10.0.0.11:80 --address 192.0.2.1"), 0);
 	ck_assert_str_eq(fwt_ask("outside", "tcp", "192.0.2.1", 8080), "g1 192.0.2.2\n");
 	ck_assert_str_eq(fwt_ask("g2", "tcp", "10.0.0.1", 8080), "");
-	ck_assert_str_eq(th_str("%s forward list lan -j | jq -r '.[0].address'", vt_vnet),
+	ck_assert_str_eq(th_str("%s forward list lan -j | jq -r '.[0].address'", nt_vnet),
 			 "192.0.2.1\n");
-	ck_assert_int_eq(vt_run("forward del lan tcp 8080 --address 192.0.2.1"), 0);
+	ck_assert_int_eq(nt_run("forward del lan tcp 8080 --address 192.0.2.1"), 0);
 	ck_assert_str_eq(th_str("nft list map inet vnet fwd_addr | grep -c elements"), "0\n");
 }
 END_TEST
@@ -80,8 +80,8 @@ END_TEST
 START_TEST(destroy_takes_the_network_s_forwards_along)
 {
 	lan("--no-dhcp");
-	ck_assert_int_eq(vt_run("forward add lan udp 5353 10.0.0.11:53"), 0);
-	ck_assert_int_eq(vt_run("destroy lan"), 0);
+	ck_assert_int_eq(nt_run("forward add lan udp 5353 10.0.0.11:53"), 0);
+	ck_assert_int_eq(nt_run("destroy lan"), 0);
 	ck_assert_str_eq(th_str("nft list map inet vnet fwd_any | grep -c elements"), "0\n");
 }
 END_TEST
@@ -118,12 +118,12 @@ START_TEST(bad_forward_is_refused_naming_the_value_and_changes_nothing)
 	char *before, *after, *said;
 	int code = -1;
 
-	ck_assert_int_eq(vt_run("create nat lan 10.0.0.0/24"), 0);
-	ck_assert_int_eq(vt_run("create routed rt 10.1.0.0/24 --no-dhcp"), 0);
-	ck_assert_int_eq(vt_run("create nat nat2 10.2.0.0/24 --no-dhcp"), 0);
-	ck_assert_int_eq(vt_run("forward add lan tcp 2222 10.0.0.11:22"), 0);
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24"), 0);
+	ck_assert_int_eq(nt_run("create routed rt 10.1.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create nat nat2 10.2.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("forward add lan tcp 2222 10.0.0.11:22"), 0);
 	before = state();
-	said = th_out(&code, "%s %s 2>&1", vt_vnet, bads[_i].args);
+	said = th_out(&code, "%s %s 2>&1", nt_vnet, bads[_i].args);
 	ck_assert_msg(code == bads[_i].code, "exit %d: %s", code, said);
 	ck_assert_msg(strstr(said, bads[_i].says), "%s", said);
 	after = state();
@@ -174,15 +174,18 @@ START_TEST(dhcp_offer_reaches_the_guest_with_a_zero_udp_checksum)
 {
 	char run[400];
 
-	ck_assert_int_eq(vt_run("create nat lan 10.0.0.0/24"), 0);
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24 --zero-dhcp-checksum"), 0);
 	guest("g1", "lan", NULL, NULL);
 	snprintf(run, sizeof(run),
 		 "ip netns exec g1 busybox udhcpc -i eth0 -n -q -t 5 -T 1 -s /bin/true >&2");
 	ck_assert_int_eq(fwt_udp_checksum("g1", 68, run), 0);
 	ck_assert_str_eq(th_str("nft list set inet vnet dhcp_bridges | grep -o '\"lan\"'"),
 			 "\"lan\"\n");
-	ck_assert_int_eq(vt_run("create nat quiet 10.5.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create nat quiet 10.5.0.0/24 --no-dhcp"), 0);
 	ck_assert_str_eq(th_str("nft list set inet vnet dhcp_bridges | grep -c quiet"), "0\n");
+	/* not asked for, not done: it breaks NICs without checksum offload */
+	ck_assert_int_eq(nt_run("create nat plain 10.6.0.0/24"), 0);
+	ck_assert_str_eq(th_str("nft list set inet vnet dhcp_bridges | grep -c plain"), "0\n");
 }
 END_TEST
 
@@ -191,7 +194,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("ns_services_fw");
 	TCase *t = tcase_create("ns");
 
-	tcase_add_checked_fixture(t, vt_setup, th_netns_teardown);
+	tcase_add_checked_fixture(t, nt_setup, th_netns_teardown);
 	tcase_add_test(t, forward_is_live_persistent_and_reaches_the_guest_from_everywhere);
 	tcase_add_test(t, forward_with_an_address_listens_there_only);
 	tcase_add_test(t, destroy_takes_the_network_s_forwards_along);

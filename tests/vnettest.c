@@ -6,20 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *vt_vnet;
+const char *nt_vnet;
 
-void vt_setup(void)
+void nt_setup(void)
 {
 	static char conf[300], run[300];
 
 	th_netns_setup();
-	vt_vnet = getenv("VNET_BIN");
-	ck_assert_msg(vt_vnet != NULL, "VNET_BIN is not set");
+	nt_vnet = getenv("VNET_BIN");
+	ck_assert_msg(nt_vnet != NULL, "VNET_BIN is not set");
 	snprintf(conf, sizeof(conf), "%s/conf", th_tmpdir());
 	snprintf(run, sizeof(run), "%s/run", th_tmpdir());
 	setenv("VNET_CONF_DIR", conf, 1);
 	setenv("VNET_RUN_DIR", run, 1);
-	setenv("VNET", vt_vnet, 1); /* for shell lines in tests */
+	setenv("VNET", nt_vnet, 1); /* for shell lines in tests */
 	ck_assert_int_eq(th_sh("ip netns add outside && "
 			       "ip link add out0 type veth peer name eth0 netns outside && "
 			       "ip addr add 192.0.2.1/24 dev out0 && ip link set out0 up && "
@@ -28,7 +28,7 @@ void vt_setup(void)
 			 0);
 }
 
-int vt_run(const char *fmt, ...)
+int nt_run(const char *fmt, ...)
 {
 	char args[1024];
 	va_list ap;
@@ -36,10 +36,10 @@ int vt_run(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	return th_sh("%s %s", vt_vnet, args);
+	return th_sh("%s %s", nt_vnet, args);
 }
 
-char *vt_err(int *code, const char *fmt, ...)
+char *nt_err(int *code, const char *fmt, ...)
 {
 	char args[1024];
 	va_list ap;
@@ -47,10 +47,10 @@ char *vt_err(int *code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	return th_out(code, "%s %s 2>&1 >/dev/null", vt_vnet, args);
+	return th_out(code, "%s %s 2>&1 >/dev/null", nt_vnet, args);
 }
 
-void vt_guest(const char *name, const char *net, const char *mac, const char *cidr,
+void nt_guest(const char *name, const char *net, const char *mac, const char *cidr,
 	      const char *gw)
 {
 	ck_assert_int_eq(th_sh("ip netns add %s && ip link add %s-h type veth peer name eth0 netns %s "
@@ -65,7 +65,7 @@ void vt_guest(const char *name, const char *net, const char *mac, const char *ci
 				       "ip -n %s route add default via %s",
 				       name, cidr, name, gw),
 				 0);
-	ck_assert_int_eq(vt_run("port add %s %s-h", net, name), 0);
+	ck_assert_int_eq(nt_run("port add %s %s-h", net, name), 0);
 }
 
 static const char *in(const char *ns, char *buf, size_t n)
@@ -74,7 +74,7 @@ static const char *in(const char *ns, char *buf, size_t n)
 	return buf;
 }
 
-bool vt_ping(const char *ns, const char *dst)
+bool nt_ping(const char *ns, const char *dst)
 {
 	char pre[64];
 
@@ -83,14 +83,14 @@ bool vt_ping(const char *ns, const char *dst)
 		     in(ns, pre, sizeof(pre)), dst) == 0;
 }
 
-bool vt_ping_once(const char *ns, const char *dst)
+bool nt_ping_once(const char *ns, const char *dst)
 {
 	char pre[64];
 
 	return th_sh("%s ping -c1 -W1 -q %s >/dev/null 2>&1", in(ns, pre, sizeof(pre)), dst) == 0;
 }
 
-char *vt_snapshot(void)
+char *nt_snapshot(void)
 {
 	/* bridges' timers tick: not a change */
 	return th_out(NULL, "ip -j -d link | jq -S 'map(del(.ifindex)) | walk(if type == \"object\" "
@@ -101,7 +101,7 @@ char *vt_snapshot(void)
 			    "cat $VNET_RUN_DIR/dnsmasq/* 2>/dev/null");
 }
 
-void vt_same_host(const char *before, const char *after)
+void nt_same_host(const char *before, const char *after)
 {
 	char a[320], b[320];
 	FILE *f;

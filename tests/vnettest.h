@@ -11,34 +11,34 @@
 #include "harness.h"
 
 /* The vnet binary (meson passes VNET_BIN). */
-extern const char *vt_vnet;
+extern const char *nt_vnet;
 
 /* Check fixture: th_netns_setup, the folders, the outside namespace. */
-void vt_setup(void);
+void nt_setup(void);
 
 /* Runs vnet; returns its exit status. */
-int vt_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int nt_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Runs vnet; returns its stderr (malloc'd), *code its exit status. */
-char *vt_err(int *code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *nt_err(int *code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A guest namespace name whose eth0 (MAC mac, or the kernel's when NULL)
  * pairs with host end NAME-h, attached to network net with `vnet port add`;
  * with cidr it gets that address and a default route via gw. */
-void vt_guest(const char *name, const char *net, const char *mac, const char *cidr,
+void nt_guest(const char *name, const char *net, const char *mac, const char *cidr,
 	      const char *gw);
 
 /* A path that must work gets three tries: a port forwards only once the
  * kernel's link watch saw its carrier, up to a second after it came up. A
  * path that must not work gets one (callers first prove the guest's port
  * forwards). ns NULL: from the host. */
-bool vt_ping(const char *ns, const char *dst);
-bool vt_ping_once(const char *ns, const char *dst);
+bool nt_ping(const char *ns, const char *dst);
+bool nt_ping_once(const char *ns, const char *dst);
 
 /* Everything of the host an observer sees that vnet could touch (links,
  * addresses, routes, ruleset, forwarding sysctls, definitions, dnsmasq's
  * files); malloc'd. */
-char *vt_snapshot(void);
+char *nt_snapshot(void);
 /* Fails the test with a diff on stderr when the host changed. */
-void vt_same_host(const char *before, const char *after);
+void nt_same_host(const char *before, const char *after);
 
 #endif

@@ -329,6 +329,10 @@ int vm_prepare(struct vn_ctx *c, const struct vm_desc *d, struct vm_plan *p, str
 	vm_dir_clean(p->run_dir, d->name);
 	for (unsigned i = 0; !err && i < d->nnics; i++)
 		err = open_nic(c, p, i, e);
+	/* attaching took the engine's lock; qemu's start (seconds) needs it
+	 * not, and hooks or other commands would wait for it: vm.lock covers
+	 * the VM's name and MACs from here */
+	vn_unlock(c);
 	if (!err)
 		err = vm_state_save(p->run_dir, &p->st, e);
 	if (!err && (err = vm_argv_build(d, &p->f, &p->argv, e)))

@@ -39,8 +39,14 @@ static int fill(struct vm_qmp *q, long deadline)
 		q->buf = b;
 		q->cap = cap;
 	}
-	if (left <= 0 || poll(&p, 1, (int)left) == 0)
+	if (left <= 0)
 		return -ETIMEDOUT;
+	switch (poll(&p, 1, (int)left)) {
+	case 0:
+		return -ETIMEDOUT;
+	case -1: /* a signal: the caller tries again, with the deadline left */
+		return errno == EINTR ? 1 : -errno;
+	}
 	r = read(q->fd, q->buf + q->len, q->cap - q->len - 1);
 	if (r < 0)
 		return errno == EINTR ? 1 : -errno;
