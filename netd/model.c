@@ -48,15 +48,14 @@ int vn_send_tolerant(struct vn_ctx *c, struct nl_batch *b, const int *ok, nl_dat
 	if (!err)
 		return 0;
 	for (unsigned i = 0; i < b->n; i++) {
-		bool tolerated = b->req[i].err == 0;
+		bool tolerated = b->req[i].err == 0 && b->req[i].done;
 
 		for (const int *o = ok; *o && !tolerated; o++)
 			tolerated = b->req[i].err == *o;
+		if (!tolerated && (b->req[i].err == 0 || b->req[i].err == err))
+			return err;
 		if (!tolerated)
-			return b->req[i].err == err
-				       ? err
-				       : nl_err_set(e, b->req[i].err, b->req[i].op, "%s",
-						    b->req[i].obj);
+			return nl_err_set(e, b->req[i].err, b->req[i].op, "%s", b->req[i].obj);
 	}
 	nl_err_clear(e);
 	return 0;

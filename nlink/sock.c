@@ -268,9 +268,24 @@ static int handle(struct nl_batch *b, uint32_t seq0, const struct nlmsghdr *nlh,
 		return 0;
 	}
 	default:
+		/* The kernel says the dump's objects changed while it was
+		 * read: its answer may miss some, so it is no answer. */
+		if ((nlh->nlmsg_flags & NLM_F_DUMP_INTR) && !b->req[idx].err) {
+			b->req[idx].err = -EAGAIN;
+			if (!*first) {
+				*first = -EAGAIN;
+				nl_err_set(e, -EAGAIN, b->req[idx].op, "%s", b->req[idx].obj);
+				nl_err_msg(e, "the kernel's objects changed while they were read: "
+					      "try again");
+			}
+		}
 		if (cb) {
 			int err = cb(nlh, idx, data);
 
+			/* the request's own result: a reply it could not read is
+			 * a failure of that request */
+			if (err < 0 && !b->req[idx].err)
+				b->req[idx].err = err;
 			if (err < 0 && !*first) {
 				*first = err;
 				nl_err_set(e, err, "decode reply", "%s", b->req[idx].obj);
@@ -348,8 +363,17 @@ int nl_batch_send(struct nl_sock *s, struct nl_batch *b, nl_data_cb cb, void *da
 		for (j = i; j < b->n && !is_dump(nl_batch_msg(b, j)->nlmsg_flags);)
 			j++;
 		j += j < b->n;
-		if ((err = send_segment(s, b, i, j, seq0, cb, data, e, &first)))
-			return first ? first : err;
+		if ((err = send_segment(s, b, i, j, seq0, cb, data, e, &first))) {
+			/* what got no answer failed with the transport, this
+			 * segment's rest and every later one, so that callers
+			 * reading req[i].err never take them for done */
+			for (unsigned k = i; k < b->n; k++)
+				if (!b->req[k].done) {
+					b->req[k].err = err;
+					b->req[k].done = true;
+				}
+			return err;
+		}
 	}
 	return first;
 }

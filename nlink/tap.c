@@ -102,9 +102,13 @@ int nl_tap_open(char name[NL_IFNAMSIZ], const struct nl_tap_opts *o, int *fds, u
 		flags |= IFF_VNET_HDR;
 	if (o->multi_queue)
 		flags |= IFF_MULTI_QUEUE;
-	/* The first attach fixes the name; the other queues join it. */
+	/* The first attach fixes the name (exclusive: a tap of that name that
+	 * appeared meanwhile is refused, not taken over); the other queues
+	 * join it. */
 	for (; opened < nfds; opened++) {
-		err = attach(name, flags, &fds[opened]);
+		short f = opened == 0 && o->exclusive ? flags | IFF_TUN_EXCL : flags;
+
+		err = attach(name, f, &fds[opened]);
 		if (err) {
 			op = opened ? "open queue" : "create";
 			goto out;
