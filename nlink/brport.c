@@ -78,21 +78,12 @@ int nl_brport_set_msg(struct nl_batch *b, int ifindex, const char *name, const s
 
 int nl_brport_set(struct nl_sock *s, const char *name, const struct nl_brport *p, struct nl_err *e)
 {
-	struct nl_batch *b = NULL;
+	struct nl_one one;
+	struct nl_batch *b = nl_one_init(&one);
 	int err = nl_ifname_check(name, NULL, e);
 
 	if (err)
-		goto out;
-	b = nl_batch_new();
-	err = b ? nl_brport_set_msg(b, 0, name, p) : -ENOMEM;
-	if (err) {
-		nl_err_set(e, err, "set port flags", "link %s", name);
-		if (err == -EINVAL)
-			nl_err_kind(e, NL_ERR_INVALID);
-		goto out;
-	}
-	err = nl_batch_send(s, b, NULL, NULL, e);
-out:
-	nl_batch_free(b);
-	return err;
+		return err;
+	return nl_send_one(s, b, nl_brport_set_msg(b, 0, name, p), NULL, NULL, e, "set port flags",
+			   "link %s", name);
 }

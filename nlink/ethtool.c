@@ -201,22 +201,18 @@ int nl_ethtool_features_get(struct nl_ethtool *et, const char *ifname, struct nl
 			    struct nl_err *e)
 {
 	struct feat_ctx c = {.f = out};
-	struct nl_batch *b = nl_batch_new();
-	int err = b ? nl_ethtool_features_get_msg(b, et->family, ifname) : -ENOMEM;
+	struct nl_one one;
+	struct nl_batch *b = nl_one_init(&one);
+	int err;
 
 	memset(out, 0, sizeof(*out));
-	if (err) {
-		nl_err_set(e, err, "get features", "link %s", ifname ? ifname : "");
-		goto out;
-	}
-	err = nl_batch_send(&et->s, b, feat_cb, &c, e);
+	err = nl_send_one(&et->s, b, nl_ethtool_features_get_msg(b, et->family, ifname), feat_cb,
+			  &c, e, "get features", "link %s", ifname ? ifname : "");
 	if (!err && !c.got)
 		err = nl_err_set(e, -EBADMSG, "get features", "link %s", ifname);
 	/* ethtool -k's "[fixed]": not changeable by the device, or never. */
 	for (unsigned i = 0; !err && i < out->n; i++)
 		out->f[i].fixed = !c.hw[i] || c.nochange[i];
-out:
-	nl_batch_free(b);
 	return err;
 }
 
@@ -274,27 +270,21 @@ int nl_ethtool_features_set(struct nl_ethtool *et, const char *ifname, const cha
 {
 	struct nl_features cur;
 	struct feat_ctx c = {0};
-	struct nl_batch *b = NULL;
+	struct nl_one one;
+	struct nl_batch *b = nl_one_init(&one);
 	int err = nl_ethtool_features_get(et, ifname, &cur, e);
 
 	if (!err)
 		err = precheck(&cur, ifname, names, on, n, e);
-	if (err)
-		goto out;
-	b = nl_batch_new();
-	err = b ? nl_ethtool_features_set_msg(b, et->family, ifname, names, on, n) : -ENOMEM;
-	if (err) {
-		nl_err_set(e, err, "set features", "link %s", ifname);
-		goto out;
-	}
-	err = nl_batch_send(&et->s, b, feat_cb, &c, e);
+	if (!err)
+		err = nl_send_one(&et->s, b,
+				  nl_ethtool_features_set_msg(b, et->family, ifname, names, on, n),
+				  feat_cb, &c, e, "set features", "link %s", ifname);
 	if (!err && !c.got)
 		err = readback(et, ifname, names, on, n, &c, e);
 	if (!err && c.missed[0]) {
 		err = nl_err_set(e, -EOPNOTSUPP, "set features", "link %s", ifname);
 		nl_err_msg(e, "feature %s stays %s", c.missed, c.missed_on ? "off" : "on");
 	}
-out:
-	nl_batch_free(b);
 	return err;
 }

@@ -40,20 +40,15 @@ static int family_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
 
 int nl_genl_family(struct nl_sock *s, const char *family, uint16_t *id, struct nl_err *e)
 {
-	struct nl_batch *b = nl_batch_new();
-	int err = b ? nl_genl_family_msg(b, family) : -ENOMEM;
+	struct nl_one one;
+	struct nl_batch *b = nl_one_init(&one);
+	int err;
 
 	*id = 0;
-	if (err) {
-		nl_err_set(e, err, "resolve", "genetlink family %s", family ? family : "");
-		if (err == -EINVAL)
-			nl_err_kind(e, NL_ERR_INVALID);
-	} else {
-		/* An absent family is the kernel's -ENOENT. */
-		err = nl_batch_send(s, b, family_cb, id, e);
-	}
+	/* An absent family is the kernel's -ENOENT. */
+	err = nl_send_one(s, b, nl_genl_family_msg(b, family), family_cb, id, e, "resolve",
+			  "genetlink family %s", family ? family : "");
 	if (!err && *id == 0)
 		err = nl_err_set(e, -EBADMSG, "resolve", "genetlink family %s", family);
-	nl_batch_free(b);
 	return err;
 }

@@ -1,7 +1,8 @@
 /* internal — helpers shared by the nlink modules and by nothing else: the
  * attribute table the parsers fill, bounded copies out of attributes, a
- * growing array for dumps, and the start of an ifinfomsg request. Not part of
- * the API other layers see; do not include it outside nlink/. */
+ * growing array for dumps, the send of one request (a batch of one message
+ * on the stack), and the start of an ifinfomsg request. Not part of the API
+ * other layers see; do not include it outside nlink/. */
 #ifndef VNET_NLINK_INTERNAL_H
 #define VNET_NLINK_INTERNAL_H
 
@@ -71,6 +72,27 @@ static inline void nl_tb_str(char *dst, size_t n, const struct nlattr *a)
 	}
 	dst[len] = '\0';
 }
+
+/* A batch of one message, for the calls that build, send and decode one
+ * request: a couple of KiB on the caller's stack instead of a whole batch
+ * from the heap. */
+struct nl_one {
+	struct nl_batch b;
+	struct nl_req req[1];
+	_Alignas(struct nlmsghdr) char buf[NL_MSG_MAX];
+};
+
+/* sock.c: empties o and returns its batch, for the builder. */
+struct nl_batch *nl_one_init(struct nl_one *o);
+
+/* sock.c: sends the request built into b, whose builder returned built;
+ * cb as for nl_batch_send(). When the build failed, nothing is sent and e
+ * says op and object (a builder's -EINVAL is a bad value: NL_ERR_INVALID).
+ * Used as nl_send_one(s, b, nl_X_msg(b, ...), cb, data, e, op, "link %s",
+ * name). */
+int nl_send_one(struct nl_sock *s, struct nl_batch *b, int built, nl_data_cb cb, void *data,
+		struct nl_err *e, const char *op, const char *objfmt, ...)
+	__attribute__((format(printf, 8, 9)));
 
 /* Room for element n of a growing array of size-byte elements; NULL when out
  * of memory (the array is still valid and still the caller's to free). */

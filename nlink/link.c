@@ -312,23 +312,17 @@ static int get_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
 
 int nl_link_get(struct nl_sock *s, const char *name, struct nl_link *out, struct nl_err *e)
 {
-	struct nl_batch *b = NULL;
+	struct nl_one one;
+	struct nl_batch *b = nl_one_init(&one);
 	int err = nl_ifname_check(name, NULL, e);
 
 	if (err)
-		goto out;
-	b = nl_batch_new();
-	err = b ? nl_link_get_msg(b, 0, name) : -ENOMEM;
-	if (err) {
-		nl_err_set(e, err, "get", "link %s", name);
-		goto out;
-	}
+		return err;
 	memset(out, 0, sizeof(*out));
-	err = nl_batch_send(s, b, get_cb, out, e);
+	err = nl_send_one(s, b, nl_link_get_msg(b, 0, name), get_cb, out, e, "get", "link %s",
+			  name);
 	if (!err && out->ifindex == 0)
 		err = nl_err_set(e, -ENODEV, "get", "link %s", name);
-out:
-	nl_batch_free(b);
 	return err;
 }
 
@@ -372,42 +366,29 @@ int nl_link_list(struct nl_sock *s, int master, struct nl_link **out, unsigned *
 	return err;
 }
 
-/* Builds one request with build (a change or a delete of link name) and
- * sends it. */
-static int send_one(struct nl_sock *s, const char *name, const struct nl_link_change *c,
-		    struct nl_err *e)
-{
-	struct nl_batch *b = NULL;
-	int err = nl_ifname_check(name, NULL, e);
-
-	if (err)
-		goto out;
-	b = nl_batch_new();
-	if (!b) {
-		err = nl_err_set(e, -ENOMEM, c ? change_op(c) : "delete", "link %s", name);
-		goto out;
-	}
-	err = c ? nl_link_change_msg(b, 0, name, c) : nl_link_del_msg(b, 0, name);
-	if (err) {
-		nl_err_set(e, err, c ? change_op(c) : "delete", "link %s", name);
-		nl_err_kind(e, NL_ERR_INVALID);
-		goto out;
-	}
-	err = nl_batch_send(s, b, NULL, NULL, e);
-out:
-	nl_batch_free(b);
-	return err;
-}
-
 int nl_link_change(struct nl_sock *s, const char *name, const struct nl_link_change *c,
 		   struct nl_err *e)
 {
+	struct nl_one one;
+	struct nl_batch *b = nl_one_init(&one);
+	int err;
+
 	if (!c)
 		return nl_err_set(e, -EINVAL, "change", "link %s", name ? name : "");
-	return send_one(s, name, c, e);
+	if ((err = nl_ifname_check(name, NULL, e)))
+		return err;
+	return nl_send_one(s, b, nl_link_change_msg(b, 0, name, c), NULL, NULL, e, change_op(c),
+			   "link %s", name);
 }
 
 int nl_link_del(struct nl_sock *s, const char *name, struct nl_err *e)
 {
-	return send_one(s, name, NULL, e);
+	struct nl_one one;
+	struct nl_batch *b = nl_one_init(&one);
+	int err = nl_ifname_check(name, NULL, e);
+
+	if (err)
+		return err;
+	return nl_send_one(s, b, nl_link_del_msg(b, 0, name), NULL, NULL, e, "delete", "link %s",
+			   name);
 }

@@ -1,6 +1,8 @@
 /* sock — netlink sockets, request batches and ACK decoding; see sock.h. */
 #include "sock.h"
 
+#include "internal.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,13 +51,38 @@ void nl_sock_close(struct nl_sock *s)
 	s->rbuf = NULL;
 }
 
+/* What nl_batch_new() allocates: the batch and its room, in one block. */
+struct batch_mem {
+	struct nl_batch b;
+	struct nl_req req[NL_BATCH_MAX];
+	_Alignas(struct nlmsghdr) char buf[NL_BATCH_BUF];
+};
+
+/* Points b at room it does not own: size bytes of buf, max requests in req. */
+static void batch_init(struct nl_batch *b, char *buf, uint32_t size, struct nl_req *req,
+		       unsigned max)
+{
+	b->buf = buf;
+	b->size = size;
+	b->req = req;
+	b->max = max;
+	nl_batch_reset(b);
+}
+
 struct nl_batch *nl_batch_new(void)
 {
-	struct nl_batch *b = malloc(sizeof(*b));
+	struct batch_mem *m = malloc(sizeof(*m));
 
-	if (b)
-		nl_batch_reset(b);
-	return b;
+	if (!m)
+		return NULL;
+	batch_init(&m->b, m->buf, sizeof(m->buf), m->req, NL_BATCH_MAX);
+	return &m->b;
+}
+
+struct nl_batch *nl_one_init(struct nl_one *o)
+{
+	batch_init(&o->b, o->buf, sizeof(o->buf), o->req, 1);
+	return &o->b;
 }
 
 void nl_batch_free(struct nl_batch *b)
@@ -84,7 +111,7 @@ static struct nlmsghdr *start(struct nl_batch *b, uint16_t type, uint16_t flags)
 	struct nlmsghdr *nlh;
 
 	nl_batch_finish(b);
-	if (b->n >= NL_BATCH_MAX || b->len + NL_MSG_MAX > NL_BATCH_BUF)
+	if (b->n >= b->max || b->len + NL_MSG_MAX > b->size)
 		return NULL;
 	memset(b->buf + b->len, 0, NL_MSG_MAX);
 	nlh = mnl_nlmsg_put_header(b->buf + b->len);
@@ -376,4 +403,21 @@ int nl_batch_send(struct nl_sock *s, struct nl_batch *b, nl_data_cb cb, void *da
 		}
 	}
 	return first;
+}
+
+int nl_send_one(struct nl_sock *s, struct nl_batch *b, int built, nl_data_cb cb, void *data,
+		struct nl_err *e, const char *op, const char *objfmt, ...)
+{
+	char obj[sizeof(e->obj)];
+	va_list ap;
+
+	if (!built)
+		return nl_batch_send(s, b, cb, data, e);
+	va_start(ap, objfmt);
+	vsnprintf(obj, sizeof(obj), objfmt, ap);
+	va_end(ap);
+	nl_err_set(e, built, op, "%s", obj);
+	if (built == -EINVAL)
+		nl_err_kind(e, NL_ERR_INVALID);
+	return built;
 }

@@ -50,14 +50,17 @@ struct nl_req {
 typedef int (*nl_data_cb)(const struct nlmsghdr *nlh, unsigned idx, void *data);
 
 struct nl_batch {
-	char buf[NL_BATCH_BUF];
+	char *buf;	/* size bytes */
+	uint32_t size;
 	uint32_t len;	/* bytes of finished messages */
 	unsigned n;
-	struct nl_req req[NL_BATCH_MAX];
+	unsigned max;	/* requests req holds */
+	struct nl_req *req;
 	struct nlmsghdr *cur;	/* the message being built, not yet in len */
 };
 
-/* A batch is large (about 90 KiB): take it from the heap. */
+/* A batch of NL_BATCH_MAX requests in NL_BATCH_BUF bytes is large (about
+ * 90 KiB): it comes from the heap, in one allocation. */
 struct nl_batch *nl_batch_new(void);
 void nl_batch_free(struct nl_batch *b);
 /* Empties a batch for reuse. */
