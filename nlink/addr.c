@@ -156,47 +156,23 @@ int nl_addr_parse(const struct nlmsghdr *nlh, struct nl_ifaddr *out)
 	return parse_lifetimes(tb[IFA_CACHEINFO], out);
 }
 
-struct addr_vec {
-	struct nl_ifaddr *v;
-	unsigned n, cap;
-};
-
-static int list_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
+/* Other families (AF_UNSPEC dumps them all) are not ours to list. */
+static int list_parse(const struct nlmsghdr *nlh, void *rec)
 {
-	struct addr_vec *av = data;
-	struct nl_ifaddr *a = nl_vec_slot((void **)&av->v, &av->cap, av->n, sizeof(*a));
-	int err;
+	int err = nl_addr_parse(nlh, rec);
 
-	(void)idx;
-	if (!a)
-		return -ENOMEM;
-	err = nl_addr_parse(nlh, a);
-	if (err == 0)
-		av->n++;
-	/* Other families (AF_UNSPEC dumps them all) are not ours to list. */
-	return err == -EAFNOSUPPORT ? 0 : err;
+	return err == -EAFNOSUPPORT ? NL_DUMP_SKIP : err;
 }
 
 int nl_addr_list(struct nl_sock *s, int family, int ifindex, struct nl_ifaddr **out, unsigned *n,
 		 struct nl_err *e)
 {
-	struct nl_batch *b = nl_batch_new();
-	struct addr_vec av = {0};
-	int err = b ? nl_addr_dump_msg(b, family, ifindex) : -ENOMEM;
+	struct nl_one one;
+	struct nl_batch *b = nl_one_init(&one);
+	void *v;
+	int err = nl_dump_collect(s, b, nl_addr_dump_msg(b, family, ifindex), sizeof(**out),
+				  list_parse, &v, n, e, "addresses");
 
-	if (err) {
-		nl_err_set(e, err, "list", "addresses");
-		if (err == -EINVAL)
-			nl_err_kind(e, NL_ERR_INVALID);
-	} else {
-		err = nl_batch_send(s, b, list_cb, &av, e);
-	}
-	nl_batch_free(b);
-	if (err) {
-		free(av.v);
-		av = (struct addr_vec){0};
-	}
-	*out = av.v;
-	*n = av.n;
+	*out = v;
 	return err;
 }

@@ -1,13 +1,12 @@
 /* internal — helpers shared by the nlink modules and by nothing else: the
- * attribute table the parsers fill, bounded copies out of attributes, a
- * growing array for dumps, the send of one request (a batch of one message
- * on the stack), and the start of an ifinfomsg request. Not part of the API
- * other layers see; do not include it outside nlink/. */
+ * attribute table the parsers fill, bounded copies out of attributes, the
+ * send of one request (a batch of one message on the stack) and of one dump
+ * collected into an array, and the start of an ifinfomsg request. Not part
+ * of the API other layers see; do not include it outside nlink/. */
 #ifndef VNET_NLINK_INTERNAL_H
 #define VNET_NLINK_INTERNAL_H
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "sock.h"
@@ -94,21 +93,16 @@ int nl_send_one(struct nl_sock *s, struct nl_batch *b, int built, nl_data_cb cb,
 		struct nl_err *e, const char *op, const char *objfmt, ...)
 	__attribute__((format(printf, 8, 9)));
 
-/* Room for element n of a growing array of size-byte elements; NULL when out
- * of memory (the array is still valid and still the caller's to free). */
-static inline void *nl_vec_slot(void **v, unsigned *cap, unsigned n, size_t size)
-{
-	if (n >= *cap) {
-		unsigned ncap = *cap ? *cap * 2 : 16;
-		void *nv = realloc(*v, (size_t)ncap * size);
+/* Decodes one dump message into rec: 0 keeps it, NL_DUMP_SKIP passes it
+ * over (not one the list wants), a negative errno fails the dump. */
+typedef int (*nl_parse_fn)(const struct nlmsghdr *nlh, void *rec);
+#define NL_DUMP_SKIP 1
 
-		if (!nv)
-			return NULL;
-		*v = nv;
-		*cap = ncap;
-	}
-	return (char *)*v + (size_t)n * size;
-}
+/* sock.c: sends the dump built into b (as nl_send_one(), labelled "list"
+ * obj) and collects the records of size bytes that parse keeps into *out,
+ * malloc'd, *n of them; on failure *out is NULL and *n 0. */
+int nl_dump_collect(struct nl_sock *s, struct nl_batch *b, int built, size_t size,
+		    nl_parse_fn parse, void **out, unsigned *n, struct nl_err *e, const char *obj);
 
 /* link.c: starts an rtnetlink link request with its ifinfomsg, naming the
  * link by ifindex or, when that is 0, by IFLA_IFNAME. NULL when the batch is

@@ -326,43 +326,20 @@ int nl_link_get(struct nl_sock *s, const char *name, struct nl_link *out, struct
 	return err;
 }
 
-struct link_vec {
-	struct nl_link *v;
-	unsigned n, cap;
-};
-
-static int list_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
+static int list_parse(const struct nlmsghdr *nlh, void *rec)
 {
-	struct link_vec *lv = data;
-	struct nl_link *l = nl_vec_slot((void **)&lv->v, &lv->cap, lv->n, sizeof(*l));
-	int err;
-
-	(void)idx;
-	if (!l)
-		return -ENOMEM;
-	err = nl_link_parse(nlh, l);
-	if (err == 0)
-		lv->n++;
-	return err;
+	return nl_link_parse(nlh, rec);
 }
 
 int nl_link_list(struct nl_sock *s, int master, struct nl_link **out, unsigned *n, struct nl_err *e)
 {
-	struct nl_batch *b = nl_batch_new();
-	struct link_vec lv = {0};
-	int err = b ? nl_link_dump_msg(b, master) : -ENOMEM;
+	struct nl_one one;
+	struct nl_batch *b = nl_one_init(&one);
+	void *v;
+	int err = nl_dump_collect(s, b, nl_link_dump_msg(b, master), sizeof(**out), list_parse, &v,
+				  n, e, "links");
 
-	if (err)
-		nl_err_set(e, err, "list", "links");
-	else
-		err = nl_batch_send(s, b, list_cb, &lv, e);
-	nl_batch_free(b);
-	if (err) {
-		free(lv.v);
-		lv = (struct link_vec){0};
-	}
-	*out = lv.v;
-	*n = lv.n;
+	*out = v;
 	return err;
 }
 

@@ -177,46 +177,27 @@ int nl_route_parse(const struct nlmsghdr *nlh, struct nl_route *out)
 	return err;
 }
 
-struct route_vec {
-	struct nl_route *v;
-	unsigned n, cap;
-};
-
-static int list_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
+/* Other families, and other tables (older kernels dump them all), are not
+ * ours to list. */
+static int list_parse(const struct nlmsghdr *nlh, void *rec)
 {
-	struct route_vec *rv = data;
-	struct nl_route *r = nl_vec_slot((void **)&rv->v, &rv->cap, rv->n, sizeof(*r));
-	int err;
+	const struct nl_route *r = rec;
+	int err = nl_route_parse(nlh, rec);
 
-	(void)idx;
-	if (!r)
-		return -ENOMEM;
-	err = nl_route_parse(nlh, r);
-	if (err == 0 && r->table == RT_TABLE_MAIN)
-		rv->n++;
-	return err == -EAFNOSUPPORT ? 0 : err;
+	if (err == -EAFNOSUPPORT || (err == 0 && r->table != RT_TABLE_MAIN))
+		return NL_DUMP_SKIP;
+	return err;
 }
 
 int nl_route_list(struct nl_sock *s, int family, struct nl_route **out, unsigned *n,
 		  struct nl_err *e)
 {
-	struct nl_batch *b = nl_batch_new();
-	struct route_vec rv = {0};
-	int err = b ? nl_route_dump_msg(b, family) : -ENOMEM;
+	struct nl_one one;
+	struct nl_batch *b = nl_one_init(&one);
+	void *v;
+	int err = nl_dump_collect(s, b, nl_route_dump_msg(b, family), sizeof(**out), list_parse, &v,
+				  n, e, "routes");
 
-	if (err) {
-		nl_err_set(e, err, "list", "routes");
-		if (err == -EINVAL)
-			nl_err_kind(e, NL_ERR_INVALID);
-	} else {
-		err = nl_batch_send(s, b, list_cb, &rv, e);
-	}
-	nl_batch_free(b);
-	if (err) {
-		free(rv.v);
-		rv = (struct route_vec){0};
-	}
-	*out = rv.v;
-	*n = rv.n;
+	*out = v;
 	return err;
 }

@@ -421,3 +421,58 @@ int nl_send_one(struct nl_sock *s, struct nl_batch *b, int built, nl_data_cb cb,
 		nl_err_kind(e, NL_ERR_INVALID);
 	return built;
 }
+
+/* The records of a dump as they arrive: a growing array of size-byte
+ * records, n of them kept. */
+struct collect {
+	void *v;
+	unsigned n, cap;
+	size_t size;
+	nl_parse_fn parse;
+};
+
+/* Room for one more record; NULL when out of memory (the array is still
+ * valid and still the collector's to free). */
+static void *next_slot(struct collect *c)
+{
+	if (c->n >= c->cap) {
+		unsigned ncap = c->cap ? c->cap * 2 : 16;
+		void *nv = realloc(c->v, (size_t)ncap * c->size);
+
+		if (!nv)
+			return NULL;
+		c->v = nv;
+		c->cap = ncap;
+	}
+	return (char *)c->v + (size_t)c->n * c->size;
+}
+
+static int collect_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
+{
+	struct collect *c = data;
+	void *rec = next_slot(c);
+	int err;
+
+	(void)idx;
+	if (!rec)
+		return -ENOMEM;
+	err = c->parse(nlh, rec);
+	if (err == 0)
+		c->n++;
+	return err == NL_DUMP_SKIP ? 0 : err;
+}
+
+int nl_dump_collect(struct nl_sock *s, struct nl_batch *b, int built, size_t size,
+		    nl_parse_fn parse, void **out, unsigned *n, struct nl_err *e, const char *obj)
+{
+	struct collect c = {.size = size, .parse = parse};
+	int err = nl_send_one(s, b, built, collect_cb, &c, e, "list", "%s", obj);
+
+	if (err) {
+		free(c.v);
+		c = (struct collect){0};
+	}
+	*out = c.v;
+	*n = c.n;
+	return err;
+}
