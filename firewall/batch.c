@@ -248,28 +248,6 @@ static int put_rule(struct nl_batch *b, const struct fw_rule *ru, struct nl_err 
 	return err;
 }
 
-/* A key or data part as the kernel holds it: each part in its own 32-bit
- * register, so a protocol or a port is padded to 4 bytes. */
-static uint32_t pack(const struct fw_elem *el, bool data, uint8_t *out)
-{
-	const struct nl_prefix *a = data ? &el->to : &el->prefix;
-	uint16_t port = data ? el->to_port : el->port;
-	uint32_t n = 0;
-
-	memset(out, 0, 12);
-	if (data || el->map == FW_MAP_FWD_ADDR) {
-		memcpy(out, a->a.b, 4);
-		n = 4;
-	}
-	if (!data) {
-		out[n] = el->proto;
-		n += 4;
-	}
-	out[n] = (uint8_t)(port >> 8);
-	out[n + 1] = (uint8_t)port;
-	return n + 4;
-}
-
 /* nat_v4 is an interval map: the end of an element's interval is the
  * address after its subnet, flagged as an end (none when the subnet
  * reaches the top). */
@@ -294,24 +272,16 @@ static int interval_end(struct nftnl_set *s, const struct fw_elem *el)
 static int elem_keys(struct nftnl_set *s, const struct fw_elem *el, bool with_data)
 {
 	struct nftnl_set_elem *k = nftnl_set_elem_alloc();
-	uint8_t data = fw_maps[el->map].data, buf[12];
-	char name[NL_IFNAMSIZ] = {0};
+	uint8_t data = fw_maps[el->map].data, buf[FW_ELEM_BYTES];
 
 	if (!k)
 		return -ENOMEM;
-	if (el->map == FW_MAP_NAT_V4) {
-		nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, &el->prefix.a.v4, 4);
-	} else if (data == FW_DATA_ADDR_PORT) {
-		nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, buf, pack(el, false, buf));
-	} else {
-		memcpy(name, el->ifname, strnlen(el->ifname, sizeof(name) - 1));
-		nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, name, sizeof(name));
-	}
+	nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, buf, (uint32_t)fw_elem_key(el, true, buf));
 	if (with_data && data == FW_DATA_VERDICT) {
 		nftnl_set_elem_set_u32(k, NFTNL_SET_ELEM_VERDICT, NFT_JUMP);
 		nftnl_set_elem_set_str(k, NFTNL_SET_ELEM_CHAIN, el->chain);
 	} else if (with_data && data == FW_DATA_ADDR_PORT) {
-		nftnl_set_elem_set(k, NFTNL_SET_ELEM_DATA, buf, pack(el, true, buf));
+		nftnl_set_elem_set(k, NFTNL_SET_ELEM_DATA, buf, (uint32_t)fw_elem_data(el, buf));
 	}
 	nftnl_set_elem_add(s, k);
 	return el->map == FW_MAP_NAT_V4 ? interval_end(s, el) : 0;

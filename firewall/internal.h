@@ -122,6 +122,21 @@ bool fw_elem_owned(const struct fw_plan *p, const struct fw_elem *el);
 bool fw_elem_same_key(const struct fw_elem *x, const struct fw_elem *y);
 bool fw_elem_equal(const struct fw_elem *x, const struct fw_elem *y);
 
+/* An element's key and data in bytes. In the kernel (regs) each part of a
+ * concatenation ("10.0.0.1 . tcp . 8080") sits in a 32-bit register of its
+ * own, a protocol or a port zero-padded to 4 bytes; nft sorts a listing by
+ * the parts packed (!regs). Interface names are NL_IFNAMSIZ bytes,
+ * zero-padded, either way. Both return the length written to out, which
+ * holds FW_ELEM_BYTES. fw_elem_data: a forward element's data (the
+ * guest's address . port), in registers. */
+#define FW_ELEM_BYTES NL_IFNAMSIZ
+size_t fw_elem_key(const struct fw_elem *el, bool regs, uint8_t *out);
+size_t fw_elem_data(const struct fw_elem *el, uint8_t *out);
+/* The reverse, for an element of forward map el->map: its key k and data d,
+ * in registers, into el. false when they are too short. */
+bool fw_elem_decode(struct fw_elem *el, const uint8_t *k, uint32_t klen, const uint8_t *d,
+		    uint32_t dlen);
+
 /* Base rule k of base chain i, as a rule of that chain. */
 void fw_base_rule(unsigned i, unsigned k, struct fw_rule *r);
 

@@ -1,9 +1,11 @@
 /* layout — the fixed part of table inet vnet, as data: its maps and sets
- * (what keys and what data their elements hold) and its base chains with
- * their rules. See plan.h for the layout and why. */
+ * (what keys and what data their elements hold, and those keys and data in
+ * bytes) and its base chains with their rules. See plan.h for the layout
+ * and why. */
 #include "internal.h"
 
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -77,6 +79,76 @@ void fw_base_rule(unsigned i, unsigned k, struct fw_rule *r)
 	r->pos = k + 1;
 	r->nterms = fw_bases[i].rule[k].nterms;
 	memcpy(r->term, fw_bases[i].rule[k].term, sizeof(fw_bases[i].rule[k].term));
+}
+
+/* Appends a part of len bytes at out + n: in a 32-bit register of its own
+ * (zero-padded) when regs, else packed. Returns the new length. */
+static size_t put_part(uint8_t *out, size_t n, const void *part, size_t len, bool regs)
+{
+	size_t room = regs ? NFT_REG32_SIZE : len;
+
+	memset(out + n, 0, room);
+	memcpy(out + n, part, len);
+	return n + room;
+}
+
+static size_t put_port(uint8_t *out, size_t n, uint16_t port, bool regs)
+{
+	uint8_t be[2] = {(uint8_t)(port >> 8), (uint8_t)port};
+
+	return put_part(out, n, be, sizeof(be), regs);
+}
+
+size_t fw_elem_key(const struct fw_elem *el, bool regs, uint8_t *out)
+{
+	size_t n = 0;
+
+	switch (el->map) {
+	case FW_MAP_NAT_V4:
+		return put_part(out, 0, el->prefix.a.b, 4, false);
+	case FW_MAP_FWD_ADDR:
+		n = put_part(out, 0, el->prefix.a.b, 4, regs);
+		/* fall through */
+	case FW_MAP_FWD_ANY:
+		n = put_part(out, n, &el->proto, 1, regs);
+		return put_port(out, n, el->port, regs);
+	default:
+		memset(out, 0, NL_IFNAMSIZ);
+		memcpy(out, el->ifname, strnlen(el->ifname, NL_IFNAMSIZ - 1));
+		return NL_IFNAMSIZ;
+	}
+}
+
+size_t fw_elem_data(const struct fw_elem *el, uint8_t *out)
+{
+	return put_port(out, put_part(out, 0, el->to.a.b, 4, true), el->to_port, true);
+}
+
+static void get_addr(struct nl_prefix *p, const uint8_t *reg)
+{
+	*p = (struct nl_prefix){.family = AF_INET, .len = 32};
+	memcpy(p->a.b, reg, 4);
+}
+
+static uint16_t get_port(const uint8_t *reg)
+{
+	return (uint16_t)(reg[0] << 8 | reg[1]);
+}
+
+bool fw_elem_decode(struct fw_elem *el, const uint8_t *k, uint32_t klen, const uint8_t *d,
+		    uint32_t dlen)
+{
+	unsigned off = el->map == FW_MAP_FWD_ADDR ? NFT_REG32_SIZE : 0;
+
+	if (!k || !d || klen < off + 2 * NFT_REG32_SIZE || dlen < 2 * NFT_REG32_SIZE)
+		return false;
+	if (off)
+		get_addr(&el->prefix, k);
+	el->proto = k[off];
+	el->port = get_port(k + off + NFT_REG32_SIZE);
+	get_addr(&el->to, d);
+	el->to_port = get_port(d + NFT_REG32_SIZE);
+	return true;
 }
 
 bool fw_elem_owned(const struct fw_plan *p, const struct fw_elem *el)

@@ -142,20 +142,8 @@ static int got_elem(struct nftnl_set_elem *se, void *data)
 	uint32_t klen = 0, dlen = 0;
 	const uint8_t *k = nftnl_set_elem_get(se, NFTNL_SET_ELEM_KEY, &klen);
 	const uint8_t *d = nftnl_set_elem_get(se, NFTNL_SET_ELEM_DATA, &dlen);
-	unsigned off = el.map == FW_MAP_FWD_ADDR ? 4 : 0;
 
-	if (!k || !d || klen < off + 8 || dlen < 8)
-		return 0;
-	if (off) {
-		el.prefix = (struct nl_prefix){.family = AF_INET, .len = 32};
-		memcpy(el.prefix.a.b, k, 4);
-	}
-	el.proto = k[off];
-	el.port = (uint16_t)(k[off + 4] << 8 | k[off + 5]);
-	el.to = (struct nl_prefix){.family = AF_INET, .len = 32};
-	memcpy(el.to.a.b, d, 4);
-	el.to_port = (uint16_t)(d[4] << 8 | d[5]);
-	if (!fw_elem_owned(rd->p, &el))
+	if (!fw_elem_decode(&el, k, klen, d, dlen) || !fw_elem_owned(rd->p, &el))
 		return 0;
 	if (rd->f->nelems >= FW_FOUND_ELEMS)
 		return -E2BIG;

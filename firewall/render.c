@@ -59,37 +59,14 @@ int fw_elem_str(const struct fw_elem *el, char *buf, size_t n)
 	}
 }
 
-/* The key's bytes as nft packs them to sort a listing: each part in its
- * own size and byte order, no padding. */
-static size_t key_bytes(const struct fw_elem *el, uint8_t *k)
-{
-	size_t n = 0;
-
-	if (el->map == FW_MAP_NAT_V4 || el->map == FW_MAP_FWD_ADDR) {
-		memcpy(k, el->prefix.a.b, 4);
-		n = 4;
-	}
-	if (el->map == FW_MAP_FWD_ANY || el->map == FW_MAP_FWD_ADDR) {
-		k[n++] = el->proto;
-		k[n++] = (uint8_t)(el->port >> 8);
-		k[n++] = (uint8_t)el->port;
-		return n;
-	}
-	if (n)
-		return n;
-	memset(k, 0, NL_IFNAMSIZ);
-	memcpy(k, el->ifname, strnlen(el->ifname, NL_IFNAMSIZ));
-	return NL_IFNAMSIZ;
-}
-
-/* nft lists elements sorted by those bytes read as one little-endian
- * number: the last byte weighs most. */
+/* nft lists elements sorted by their keys' packed bytes read as one
+ * little-endian number: the last byte weighs most. */
 static int by_key(const void *x, const void *y)
 {
-	uint8_t a[NL_IFNAMSIZ], b[NL_IFNAMSIZ];
-	size_t n = key_bytes(*(const struct fw_elem *const *)x, a);
+	uint8_t a[FW_ELEM_BYTES], b[FW_ELEM_BYTES];
+	size_t n = fw_elem_key(*(const struct fw_elem *const *)x, false, a);
 
-	key_bytes(*(const struct fw_elem *const *)y, b);
+	fw_elem_key(*(const struct fw_elem *const *)y, false, b);
 	while (n-- > 0)
 		if (a[n] != b[n])
 			return a[n] < b[n] ? -1 : 1;
