@@ -108,9 +108,9 @@ static void chains_blocks(FILE *f, const struct fw_plan *p)
 	for (unsigned b = 0; b < FW_NBASES; b++) {
 		fprintf(f, "\n\tchain %s {\n\t\t%s\n", fw_bases[b].name, fw_bases[b].spec);
 		for (unsigned i = 0; i < fw_bases[b].nrules; i++) {
-			struct fw_rule r = {.nterms = fw_bases[b].rule[i].nterms};
+			struct fw_rule r;
 
-			memcpy(r.term, fw_bases[b].rule[i].term, sizeof(fw_bases[b].rule[i].term));
+			fw_base_rule(b, i, &r);
 			rule_line(f, &r);
 		}
 		fprintf(f, "\t}\n");
