@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "vmtest.h"
+#include "vnettest.h"
 
 #define BOOT_TIMEOUT_S 90
 
@@ -71,34 +72,12 @@ static bool says(const char *log, const char *marker)
 
 #define SAYS(log, marker) ck_assert_msg(says(log, marker), "no \"%s\" in:\n%s", marker, log)
 
-/* Counts, in the outside namespace, echo requests from the host's address
- * (NATed) and from any guest subnet (not NATed). */
-static void outside_count(void)
-{
-	ck_assert_int_eq(th_sh("ip netns exec outside nft -f - <<'EOF'\n"
-			       "table ip watch {\n"
-			       "  chain in { type filter hook input priority 0;\n"
-			       "    ip saddr 192.0.2.1 icmp type echo-request counter\n"
-			       "    ip saddr 10.0.0.0/8 icmp type echo-request counter\n"
-			       "  }\n"
-			       "}\nEOF"),
-			 0);
-}
-
-static long outside_counter(int rule)
-{
-	return atol(th_str("ip netns exec outside nft -j list chain ip watch in | "
-			   "jq '[.nftables[] | .rule? // empty | .expr[] | .counter? // empty]"
-			   "[%d].packets'",
-			   rule));
-}
-
 START_TEST(nat_guest_gets_a_lease_and_reaches_the_outside_through_nat)
 {
 	const char *log;
 
 	vt_outside();
-	outside_count();
+	nt_outside_count();
 	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24"), 0);
 	boot("g1", "lan", "192.0.2.2");
 	/* beside it an e1000 guest: its NIC offloads no checksum, so the host
@@ -117,8 +96,8 @@ START_TEST(nat_guest_gets_a_lease_and_reaches_the_outside_through_nat)
 	ck_assert_ptr_nonnull(strstr(log, " via=dhcp"));
 	SAYS(log, "VNET-GUEST: ping 192.0.2.2 ok");
 	SAYS(log, "VNET-GUEST: done failures=0");
-	ck_assert_int_ge(outside_counter(0), 1); /* from the host's address */
-	ck_assert_int_eq(outside_counter(1), 0); /* never from the guest's */
+	ck_assert_int_ge(nt_outside_counter(0), 1); /* from the host's address */
+	ck_assert_int_eq(nt_outside_counter(1), 0); /* never from the guest's */
 	ck_assert_str_eq(th_str("ip -j link show master lan | jq -c ."), "[]\n"); /* tap gone */
 }
 END_TEST
@@ -128,7 +107,7 @@ START_TEST(isolated_guest_cannot_reach_the_outside_while_forwarding_is_on)
 	const char *log;
 
 	vt_outside();
-	outside_count();
+	nt_outside_count();
 	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24"), 0); /* ip_forward=1 */
 	ck_assert_int_eq(vt_vnet("create isolated iso 10.1.0.0/24"), 0);
 	ck_assert_int_eq(th_sh("ip -n outside route add 10.0.0.0/8 via 192.0.2.1"), 0);
@@ -140,8 +119,8 @@ START_TEST(isolated_guest_cannot_reach_the_outside_while_forwarding_is_on)
 	SAYS(log, "VNET-GUEST: ping 10.1.0.1 ok");
 	SAYS(log, "VNET-GUEST: ping 192.0.2.2 fail");
 	SAYS(log, "VNET-GUEST: done failures=1");
-	ck_assert_int_eq(outside_counter(0), 0);
-	ck_assert_int_eq(outside_counter(1), 0);
+	ck_assert_int_eq(nt_outside_counter(0), 0);
+	ck_assert_int_eq(nt_outside_counter(1), 0);
 }
 END_TEST
 

@@ -13,50 +13,14 @@
 
 #include "vnettest.h"
 
-/* Counts, in the outside namespace, packets arriving from saddr. */
-static void outside_count(void)
-{
-	ck_assert_int_eq(th_sh("ip netns exec outside nft -f - <<'EOF'\n"
-			       "table ip watch {\n"
-			       "  chain in { type filter hook input priority 0;\n"
-			       "    ip saddr 192.0.2.1 icmp type echo-request counter\n"
-			       "    ip saddr 10.0.0.0/8 icmp type echo-request counter\n"
-			       "  }\n"
-			       "}\nEOF"),
-			 0);
-}
-
-static long outside_counter(int rule)
-{
-	json_object *o = th_json("ip netns exec outside nft -j list chain ip watch in");
-	json_object *arr, *it, *expr, *c;
-	long n = -1;
-	int seen = 0;
-
-	json_object_object_get_ex(o, "nftables", &arr);
-	for (size_t i = 0; i < json_object_array_length(arr); i++) {
-		it = json_object_array_get_idx(arr, i);
-		if (!json_object_object_get_ex(it, "rule", &it))
-			continue;
-		json_object_object_get_ex(it, "expr", &expr);
-		for (size_t k = 0; k < json_object_array_length(expr); k++)
-			if (json_object_object_get_ex(json_object_array_get_idx(expr, k), "counter",
-						      &c) &&
-			    seen++ == rule)
-				n = th_jint(c, "packets");
-	}
-	json_object_put(o);
-	return n;
-}
-
 START_TEST(nat_guest_reaches_outside_with_host_source)
 {
 	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
 	nt_guest("g1", "isbr", NULL, "10.0.0.2/24", "10.0.0.1");
-	outside_count();
+	nt_outside_count();
 	ck_assert(nt_ping("g1", "192.0.2.2"));
-	ck_assert_int_ge(outside_counter(0), 1); /* from the host's address */
-	ck_assert_int_eq(outside_counter(1), 0); /* never from the guest's */
+	ck_assert_int_ge(nt_outside_counter(0), 1); /* from the host's address */
+	ck_assert_int_eq(nt_outside_counter(1), 0); /* never from the guest's */
 	/* and nothing new comes in, even with a route to the guests */
 	ck_assert_int_eq(th_sh("ip -n outside route add 10.0.0.0/24 via 192.0.2.1"), 0);
 	ck_assert(!nt_ping_once("outside", "10.0.0.2"));
@@ -67,11 +31,11 @@ START_TEST(routed_guest_keeps_its_source_both_ways)
 {
 	ck_assert_int_eq(nt_run("create routed rt0 10.0.0.0/24 --no-dhcp"), 0);
 	nt_guest("g1", "rt0", NULL, "10.0.0.2/24", "10.0.0.1");
-	outside_count();
+	nt_outside_count();
 	ck_assert_int_eq(th_sh("ip -n outside route add 10.0.0.0/24 via 192.0.2.1"), 0);
 	ck_assert(nt_ping("g1", "192.0.2.2"));
-	ck_assert_int_eq(outside_counter(0), 0);
-	ck_assert_int_ge(outside_counter(1), 1);
+	ck_assert_int_eq(nt_outside_counter(0), 0);
+	ck_assert_int_ge(nt_outside_counter(1), 1);
 	ck_assert(nt_ping("outside", "10.0.0.2"));
 }
 END_TEST

@@ -119,3 +119,23 @@ void nt_same_host(const char *before, const char *after)
 	th_sh("diff -u %s %s >&2", a, b);
 	ck_abort_msg("the host changed (diff on stderr)");
 }
+
+void nt_outside_count(void)
+{
+	ck_assert_int_eq(th_sh("ip netns exec outside nft -f - <<'EOF'\n"
+			       "table ip watch {\n"
+			       "  chain in { type filter hook input priority 0;\n"
+			       "    ip saddr 192.0.2.1 icmp type echo-request counter\n"
+			       "    ip saddr 10.0.0.0/8 icmp type echo-request counter\n"
+			       "  }\n"
+			       "}\nEOF"),
+			 0);
+}
+
+long nt_outside_counter(int rule)
+{
+	return atol(th_str("ip netns exec outside nft -j list chain ip watch in | "
+			   "jq '[.nftables[] | .rule? // empty | .expr[] | .counter? // empty]"
+			   "[%d].packets'",
+			   rule));
+}

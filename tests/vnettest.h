@@ -34,6 +34,12 @@ void nt_guest(const char *name, const char *net, const char *mac, const char *ci
 bool nt_ping(const char *ns, const char *dst);
 bool nt_ping_once(const char *ns, const char *dst);
 
+/* Counts, in the outside namespace, echo requests arriving from the host's
+ * out0 address (rule 0: NATed) and from any 10.0.0.0/8 guest (rule 1: not
+ * NATed); nt_outside_counter(rule) reads one. */
+void nt_outside_count(void);
+long nt_outside_counter(int rule);
+
 /* Everything of the host an observer sees that vnet could touch (links,
  * addresses, routes, ruleset, forwarding sysctls, definitions, dnsmasq's
  * files); malloc'd. */
