@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "brport.h"
 #include "internal.h"
 #include "store.h"
 
