@@ -203,21 +203,9 @@ static const struct {
 
 START_TEST(bad_input_is_refused_naming_the_value_and_changes_nothing)
 {
-	char *before, *after, *err;
-	int code;
-
-	setenv("VNET", nt_vnet, 1);
 	if (refused[_i].setup[0])
 		ck_assert_int_eq(th_sh("%s", refused[_i].setup), 0);
-	before = nt_snapshot();
-	err = nt_err(&code, "%s", refused[_i].args);
-	ck_assert_str_eq(err, refused[_i].msg);
-	ck_assert_int_eq(code, refused[_i].code);
-	after = nt_snapshot();
-	nt_same_host(before, after);
-	free(err);
-	free(after);
-	free(before);
+	nt_refused(refused[_i].code, refused[_i].msg, "%s", refused[_i].args);
 }
 END_TEST
 
@@ -442,35 +430,19 @@ END_TEST
  * bridge, a port of another master, a bridged network's uplink. */
 START_TEST(port_commands_refuse_what_is_not_a_guests_and_change_nothing)
 {
-	char *before, *after, *err;
-	int code;
-
 	lan();
 	ck_assert_int_eq(nt_run("create bridged lan0 --uplink up0"), 0);
 	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp --mtu 9000"), 0);
 	ck_assert_int_eq(nt_run("create isolated iso 10.1.0.0/24 --no-dhcp"), 0);
-	before = nt_snapshot();
-	err = nt_err(&code, "port add iso lo");
-	ck_assert_str_eq(err, "vnet: interface lo: is a loopback: it cannot be a port\n");
-	ck_assert_int_eq(code, 2);
-	free(err);
-	err = nt_err(&code, "port add iso isbr");
-	ck_assert_str_eq(err, "vnet: interface isbr: is a bridge: it cannot be a port\n");
-	free(err);
-	err = nt_err(&code, "port add iso up0");
-	ck_assert_str_eq(err, "vnet: interface up0: is a port of another master: "
-			      "vnet takes no interface from it\n");
-	ck_assert_int_eq(code, 4);
-	free(err);
-	err = nt_err(&code, "port del up0");
-	ck_assert_str_eq(err, "vnet: interface up0: is the uplink of bridged network lan0: "
-			      "`vnet destroy lan0` gives it back\n");
-	ck_assert_int_eq(code, 4);
-	after = nt_snapshot();
-	nt_same_host(before, after);
-	free(err);
-	free(before);
-	free(after);
+	nt_refused(2, "vnet: interface lo: is a loopback: it cannot be a port\n", "port add iso lo");
+	nt_refused(2, "vnet: interface isbr: is a bridge: it cannot be a port\n",
+		   "port add iso isbr");
+	nt_refused(4, "vnet: interface up0: is a port of another master: "
+		      "vnet takes no interface from it\n",
+		   "port add iso up0");
+	nt_refused(4, "vnet: interface up0: is the uplink of bridged network lan0: "
+		      "`vnet destroy lan0` gives it back\n",
+		   "port del up0");
 }
 END_TEST
 

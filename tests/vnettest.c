@@ -139,3 +139,22 @@ long nt_outside_counter(int rule)
 			   "[%d].packets'",
 			   rule));
 }
+
+void nt_refused(int code, const char *msg, const char *fmt, ...)
+{
+	char args[1024], *before = nt_snapshot(), *after, *err;
+	va_list ap;
+	int got;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	err = nt_err(&got, "%s", args);
+	ck_assert_str_eq(err, msg);
+	ck_assert_int_eq(got, code);
+	after = nt_snapshot();
+	nt_same_host(before, after);
+	free(err);
+	free(after);
+	free(before);
+}

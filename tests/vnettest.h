@@ -34,6 +34,11 @@ void nt_guest(const char *name, const char *net, const char *mac, const char *ci
 bool nt_ping(const char *ns, const char *dst);
 bool nt_ping_once(const char *ns, const char *dst);
 
+/* Runs vnet with the arguments, asserts it exits with code and says
+ * exactly msg on stderr, and that the host is as it was before. */
+void nt_refused(int code, const char *msg, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Counts, in the outside namespace, echo requests arriving from the host's
  * out0 address (rule 0: NATed) and from any 10.0.0.0/8 guest (rule 1: not
  * NATed); nt_outside_counter(rule) reads one. */
