@@ -1,0 +1,161 @@
+/* file — modes set explicitly, atomic writes, reads that neither block nor
+ * follow links; see file.h. */
+#include "file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int mkdir_one(const char *p, mode_t mode, struct nl_err *e)
+{
+	if (mkdir(p, mode) == 0)
+		return chmod(p, mode) < 0 ? nl_err_set(e, -errno, "set mode of", "folder %s", p) : 0;
+	return errno == EEXIST ? 0 : nl_err_set(e, -errno, "create folder", "%s", p);
+}
+
+int nl_mkdirs(const char *dir, mode_t mode, struct nl_err *e)
+{
+	char p[PATH_MAX];
+	int err;
+
+	if (snprintf(p, sizeof(p), "%s", dir) >= (int)sizeof(p))
+		return nl_err_set(e, -ENAMETOOLONG, "create folder", "%.60s", dir);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		err = mkdir_one(p, mode, e);
+		*s = '/';
+		if (err)
+			return err;
+	}
+	return mkdir_one(p, mode, e);
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? -errno : -EIO;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int nl_file_write(const char *path, mode_t mode, const void *buf, size_t len, struct nl_err *e)
+{
+	char tmp[PATH_MAX];
+	int fd, err = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
+		return nl_err_set(e, -ENAMETOOLONG, "write", "%.60s", path);
+	/* a temporary file a crash left behind (the same pid again) goes */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return nl_err_set(e, -errno, "write", "%s", tmp);
+	if (fchmod(fd, mode) < 0)
+		err = -errno;
+	if (!err)
+		err = write_all(fd, buf, len);
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (err) {
+		unlink(tmp);
+		return nl_err_set(e, err, "write", "%s", path);
+	}
+	return 0;
+}
+
+static int refuse(struct nl_err *e, int code, const char *path, const char *why)
+{
+	nl_err_set(e, code, "read", "%s", path);
+	return nl_err_msg(e, "%s", why);
+}
+
+int nl_file_read(const char *path, size_t max, unsigned flags, char **out, size_t *len,
+		 struct nl_err *e)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t got = 0;
+	int fd, err = 0;
+
+	*out = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			return refuse(e, -ELOOP, path, "is a symbolic link");
+		return nl_err_set(e, -errno, "read", "%s", path);
+	}
+	if (fstat(fd, &st) < 0)
+		err = nl_err_set(e, -errno, "read", "%s", path);
+	else if (!S_ISREG(st.st_mode))
+		err = refuse(e, -EINVAL, path, "is not a regular file");
+	else if ((flags & NL_FILE_OWNED) && st.st_uid != 0 && st.st_uid != getuid())
+		err = refuse(e, -EPERM, path, "is not owned by root");
+	else if ((size_t)st.st_size > max)
+		err = refuse(e, -EFBIG, path, "is too large");
+	else if (!(buf = malloc(max + 1)))
+		err = nl_err_set(e, -ENOMEM, "read", "%s", path);
+	while (!err) {
+		ssize_t r = read(fd, buf + got, max + 1 - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			err = nl_err_set(e, -errno, "read", "%s", path);
+		else if (r == 0)
+			break;
+		else if ((got += (size_t)r) > max)
+			err = refuse(e, -EFBIG, path, "is too large");
+	}
+	close(fd);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+const char *nl_escape(const char *s, char *buf, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (n == 0)
+		return buf;
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		bool plain = ch >= 0x20 && ch < 0x7f && ch != '\\' && ch != '"';
+
+		if (o + (plain ? 1 : 4) >= n)
+			break;
+		if (plain) {
+			buf[o++] = (char)ch;
+			continue;
+		}
+		buf[o++] = '\\';
+		buf[o++] = 'x';
+		buf[o++] = hex[ch >> 4];
+		buf[o++] = hex[ch & 15];
+	}
+	buf[o] = '\0';
+	return buf;
+}
