@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "internal.h"
 
 bool vn_link_is_ours(const struct nl_link *l, const char *name)
@@ -68,7 +69,7 @@ int vn_bridge_cache_load(const struct vn_ctx *c, const char *name, struct vn_bri
 
 	memset(bc, 0, sizeof(*bc));
 	index_path(c, name, path, sizeof(path));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
@@ -87,7 +88,7 @@ int vn_bridge_cache_load(const struct vn_ctx *c, const char *name, struct vn_bri
 void vn_bridge_cache_save(const struct vn_ctx *c, const char *name, const struct vn_bridge_cache *bc)
 {
 	char path[320], buf[64];
-	int fd, len;
+	int len;
 
 	index_path(c, name, path, sizeof(path));
 	if (!bc || bc->ifindex <= 0) {
@@ -96,11 +97,8 @@ void vn_bridge_cache_save(const struct vn_ctx *c, const char *name, const struct
 	}
 	/* Best effort: without it, attaching reads the definition and the
 	 * bridge first. */
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
-		return;
 	len = snprintf(buf, sizeof(buf), "%d %u %u %s\n", bc->ifindex, bc->mtu, bc->isolate,
 		       bc->uplink[0] ? bc->uplink : "-");
-	if (write(fd, buf, (size_t)len) != len)
+	if (nl_file_write(path, 0644, buf, (size_t)len, NULL))
 		unlink(path);
-	close(fd);
 }

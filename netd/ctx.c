@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "internal.h"
 
 static void dir_from_env(char *dst, size_t n, const char *var, const char *def)
@@ -23,6 +24,10 @@ int vn_ctx_open(struct vn_ctx *c, struct nl_err *e)
 
 	memset(c, 0, sizeof(*c));
 	c->lock_fd = -1;
+	/* vnet sets the modes of its own files; this covers what the programs
+	 * it starts (dnsmasq, qemu) create with theirs: never group or world
+	 * writable, whatever umask the caller had */
+	umask(022);
 	dir_from_env(c->conf_dir, sizeof(c->conf_dir), "VNET_CONF_DIR", "/etc/vnet");
 	dir_from_env(c->run_dir, sizeof(c->run_dir), "VNET_RUN_DIR", "/run/vnet");
 #ifdef VNET_FAULT_INJECTION
@@ -50,24 +55,6 @@ void vn_ctx_close(struct vn_ctx *c)
 	c->lock_fd = -1;
 }
 
-static int mkdirs(const char *dir, struct nl_err *e)
-{
-	char p[sizeof(((struct vn_ctx *)0)->run_dir)];
-
-	snprintf(p, sizeof(p), "%s", dir);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return nl_err_set(e, -errno, "create folder", "%s", p);
-		*s = '/';
-	}
-	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		return nl_err_set(e, -errno, "create folder", "%s", p);
-	return 0;
-}
-
 int vn_lock(struct vn_ctx *c, struct nl_err *e)
 {
 	char path[320];
@@ -77,14 +64,20 @@ int vn_lock(struct vn_ctx *c, struct nl_err *e)
 		return 0;
 	snprintf(path, sizeof(path), "%s/lock", c->run_dir);
 	/* the folder exists but on a first run: make it only then */
-	c->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	c->lock_fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (c->lock_fd < 0 && errno == ENOENT) {
-		if ((err = mkdirs(c->run_dir, e)))
+		if ((err = nl_mkdirs(c->run_dir, 0755, e)))
 			return err;
-		c->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		c->lock_fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	}
 	if (c->lock_fd < 0)
 		return nl_err_set(e, -errno, "open", "lock %s", path);
+	/* root's alone, whatever the umask or whoever made it before */
+	if (fchmod(c->lock_fd, 0600) < 0) {
+		err = nl_err_set(e, -errno, "set mode of", "lock %s", path);
+		vn_unlock(c);
+		return err;
+	}
 	while (flock(c->lock_fd, LOCK_EX) < 0)
 		if (errno != EINTR)
 			return nl_err_set(e, -errno, "take", "lock %s", path);

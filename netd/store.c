@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
+
 static const char *yesno(bool b)
 {
 	return b ? "yes" : "no";
@@ -79,6 +81,10 @@ struct parse {
 	const char *gw, *dhcp;
 	char gwbuf[64], dhcpbuf[128];
 	bool has_prefix;
+	/* the keys of the section being read: a key given twice is refused
+	 * (the last would silently win), as an unknown key is */
+	char keys[16][24];
+	unsigned nkeys;
 };
 
 __attribute__((format(printf, 2, 3))) static int bad(struct parse *p, const char *fmt, ...)
@@ -235,6 +241,7 @@ static int section(struct parse *p, const char *name)
 
 	if (err)
 		return err;
+	p->nkeys = 0;
 	if (!strcmp(name, "network")) {
 		if (p->seen_network)
 			return bad(p, "second [network]");
@@ -274,26 +281,55 @@ static char *trim(char *s)
 	return s;
 }
 
+/* A key seen twice in one section is refused. */
+static int key_once(struct parse *p, const char *k)
+{
+	for (unsigned i = 0; i < p->nkeys; i++)
+		if (!strcmp(p->keys[i], k))
+			return bad(p, "key \"%s\" given twice", k);
+	if (p->nkeys < sizeof(p->keys) / sizeof(p->keys[0]) && strlen(k) < sizeof(p->keys[0]))
+		strcpy(p->keys[p->nkeys++], k);
+	return 0;
+}
+
+/* A definition is text: a control byte anywhere, or a byte outside ASCII
+ * but in a comment, is refused without being quoted, so what an error
+ * quotes of a file is always printable. */
+static int text_only(struct parse *p, const char *s)
+{
+	bool comment = *s == '#' || *s == ';';
+
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		if ((*c < 0x20 && *c != '\t') || *c == 0x7f || (*c >= 0x80 && !comment))
+			return bad(p, "holds a control byte or one outside ASCII (0x%02x)", *c);
+	return 0;
+}
+
 static int line(struct parse *p, char *raw)
 {
 	char *s = trim(raw), *eq;
+	int err;
 
+	if ((err = text_only(p, s)))
+		return err;
 	if (!*s || *s == '#' || *s == ';')
 		return 0;
 	if (*s == '[') {
 		char *close = strchr(s, ']');
 
 		if (!close || close[1])
-			return bad(p, "\"%s\" is not a [section]", s);
+			return bad(p, "\"%.40s\" is not a [section]", s);
 		*close = '\0';
 		return section(p, s + 1);
 	}
 	eq = strchr(s, '=');
 	if (!eq)
-		return bad(p, "\"%s\" is not KEY = VALUE", s);
+		return bad(p, "\"%.40s\" is not KEY = VALUE", s);
 	*eq = '\0';
 	if (p->sec == SEC_NONE)
-		return bad(p, "\"%s\" before [network]", trim(s));
+		return bad(p, "\"%.40s\" before [network]", trim(s));
+	if ((err = key_once(p, trim(s))))
+		return err;
 	switch (p->sec) {
 	case SEC_NETWORK:
 		return network_key(p, trim(s), trim(eq + 1));
@@ -361,24 +397,54 @@ static void path(char *buf, size_t n, const char *dir, const char *name)
 	snprintf(buf, n, "%s/%s.conf", dir, name);
 }
 
-int vn_store_load(const char *dir, const char *name, struct vn_net *n, struct nl_err *e)
+/* Parses the definition held in buf (len bytes) read from file. */
+static int parse_buf(const char *file, char *buf, size_t len, struct vn_net *n, struct nl_err *e)
 {
-	char file[PATH_MAX];
 	FILE *f;
 	int err;
 
-	path(file, sizeof(file), dir, name);
-	f = fopen(file, "re");
-	if (!f) {
-		err = nl_err_set(e, -errno, "", "network %s", name);
-		if (err == -ENOENT) {
-			nl_err_kind(e, NL_ERR_NOTFOUND);
-			nl_err_msg(e, "no such network");
-		}
-		return err;
+	if (memchr(buf, '\0', len)) {
+		nl_err_set(e, -EINVAL, "", "%s", file);
+		nl_err_kind(e, NL_ERR_INVALID);
+		return nl_err_msg(e, "holds a NUL byte: not a network definition");
 	}
+	if (!(f = fmemopen(buf, len ? len : 1, "r")))
+		return nl_err_set(e, -errno, "read", "%s", file);
 	err = vn_net_read(f, file, n, e);
 	fclose(f);
+	return err;
+}
+
+int vn_store_read_file(const char *file, struct vn_net *n, struct nl_err *e)
+{
+	char *buf;
+	size_t len;
+	int err = nl_file_read(file, VN_STORE_MAX_FILE, NL_FILE_OWNED, &buf, &len, e);
+
+	if (err) {
+		if (err != -ENOENT)
+			nl_err_kind(e, NL_ERR_INVALID);
+		return err;
+	}
+	err = parse_buf(file, buf, len, n, e);
+	free(buf);
+	return err;
+}
+
+int vn_store_load(const char *dir, const char *name, struct vn_net *n, struct nl_err *e)
+{
+	char file[PATH_MAX];
+	int err;
+
+	if ((err = vn_name_check(name, e)))
+		return err;
+	path(file, sizeof(file), dir, name);
+	err = vn_store_read_file(file, n, e);
+	if (err == -ENOENT) {
+		nl_err_set(e, err, "", "network %s", name);
+		nl_err_kind(e, NL_ERR_NOTFOUND);
+		nl_err_msg(e, "no such network");
+	}
 	if (!err && strcmp(n->name, name)) {
 		err = nl_err_set(e, -EINVAL, "", "%s", file);
 		nl_err_kind(e, NL_ERR_INVALID);
@@ -387,35 +453,44 @@ int vn_store_load(const char *dir, const char *name, struct vn_net *n, struct nl
 	return err;
 }
 
-int vn_store_save(const char *dir, const struct vn_net *n, struct nl_err *e)
+int vn_store_write_file(const char *file, const struct vn_net *n, struct nl_err *e)
 {
-	char file[PATH_MAX], tmp[PATH_MAX + 8];
-	FILE *f;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
 	int err;
 
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return nl_err_set(e, -errno, "create folder", "%s", dir);
-	path(file, sizeof(file), dir, n->name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.conf.tmp", dir, n->name);
-	f = fopen(tmp, "we");
 	if (!f)
-		return nl_err_set(e, -errno, "write", "%s", tmp);
+		return nl_err_set(e, -ENOMEM, "write", "%s", file);
 	err = vn_net_write(f, n);
 	if (fclose(f) != 0 && !err)
-		err = -errno;
-	if (!err && rename(tmp, file) < 0)
-		err = -errno;
-	if (err) {
-		unlink(tmp);
-		return nl_err_set(e, err, "write", "%s", file);
-	}
-	return 0;
+		err = -ENOMEM;
+	if (err)
+		err = nl_err_set(e, err, "write", "%s", file);
+	else
+		err = nl_file_write(file, 0644, buf, len, e);
+	free(buf);
+	return err;
+}
+
+int vn_store_save(const char *dir, const struct vn_net *n, struct nl_err *e)
+{
+	char file[PATH_MAX];
+	int err;
+
+	if ((err = nl_mkdirs(dir, 0755, e)))
+		return err;
+	path(file, sizeof(file), dir, n->name);
+	return vn_store_write_file(file, n, e);
 }
 
 int vn_store_forget(const char *dir, const char *name, struct nl_err *e)
 {
 	char file[PATH_MAX];
+	int err;
 
+	if ((err = vn_name_check(name, e)))
+		return err;
 	path(file, sizeof(file), dir, name);
 	if (unlink(file) < 0 && errno != ENOENT)
 		return nl_err_set(e, -errno, "remove", "%s", file);
@@ -435,15 +510,17 @@ static void list_one(const char *dir, const char *file, struct vn_store_entry *x
 	char name[NAME_MAX + 1];
 	struct nl_err e;
 
+	char q[3 * sizeof(x->file)];
+
 	memset(x, 0, sizeof(*x));
-	snprintf(x->file, sizeof(x->file), "%s", file);
-	if (len <= 5 || strcmp(file + len - 5, ".conf")) {
+	nl_escape(file, x->file, sizeof(x->file));
+	snprintf(name, sizeof(name), "%.*s", len > 5 ? (int)(len - 5) : 0, file);
+	if (len <= 5 || strcmp(file + len - 5, ".conf") || vn_name_check(name, NULL)) {
 		x->err = -EINVAL;
 		snprintf(x->msg, sizeof(x->msg), "%s/%s: not a network definition (NAME.conf)", dir,
-			 file);
+			 nl_escape(file, q, sizeof(q)));
 		return;
 	}
-	snprintf(name, sizeof(name), "%.*s", (int)(len - 5), file);
 	x->err = vn_store_load(dir, name, &x->net, &e);
 	if (x->err)
 		nl_err_str(&e, x->msg, sizeof(x->msg));

@@ -17,6 +17,7 @@
 #include <linux/rtnetlink.h>
 
 #include "addr.h"
+#include "file.h"
 #include "internal.h"
 #include "route.h"
 
@@ -38,12 +39,14 @@ static void record_path(const struct vn_ctx *c, const char *name, char *buf, siz
 static int record_write(struct vn_ctx *c, const char *name, const struct moved *m,
 			struct nl_err *e)
 {
-	char path[320], a[NL_PREFIX_STRLEN], g[NL_PREFIX_STRLEN], s[NL_PREFIX_STRLEN];
+	char path[320], a[NL_PREFIX_STRLEN], g[NL_PREFIX_STRLEN], s[NL_PREFIX_STRLEN], *buf = NULL;
+	size_t len = 0;
+	int err;
 	FILE *f;
 
 	record_path(c, name, path, sizeof(path));
-	if (!(f = fopen(path, "we")))
-		return nl_err_set(e, -errno, "write", "%s", path);
+	if (!(f = open_memstream(&buf, &len)))
+		return nl_err_set(e, -ENOMEM, "write", "%s", path);
 	for (unsigned i = 0; i < m->naddrs; i++) {
 		const struct nl_ifaddr *x = &m->addr[i];
 
@@ -62,8 +65,11 @@ static int record_write(struct vn_ctx *c, const char *name, const struct moved *
 			r->metric, r->protocol, r->scope, r->type, r->flags, r->tos);
 	}
 	if (fclose(f) != 0)
-		return nl_err_set(e, -errno, "write", "%s", path);
-	return 0;
+		err = nl_err_set(e, -ENOMEM, "write", "%s", path);
+	else
+		err = nl_file_write(path, 0600, buf, len, e);
+	free(buf);
+	return err;
 }
 
 static int parse_opt(const char *s, int mode, struct nl_prefix *p)
@@ -114,16 +120,24 @@ static int record_line(char *line, struct moved *m)
 /* -ENOENT when nothing was written down. */
 static int record_read(struct vn_ctx *c, const char *name, struct moved *m, struct nl_err *e)
 {
-	char path[320], *line = NULL;
-	size_t cap = 0;
+	char path[320], *line = NULL, *buf;
+	size_t cap = 0, len;
 	unsigned no = 0;
 	int err = 0;
 	FILE *f;
 
 	memset(m, 0, sizeof(*m));
 	record_path(c, name, path, sizeof(path));
-	if (!(f = fopen(path, "re")))
-		return errno == ENOENT ? -ENOENT : nl_err_set(e, -errno, "read", "%s", path);
+	if ((err = nl_file_read(path, 64 * 1024, NL_FILE_OWNED, &buf, &len, e)))
+		return err == -ENOENT ? -ENOENT : err;
+	if (len == 0) {	/* nothing moved */
+		free(buf);
+		return 0;
+	}
+	if (!(f = fmemopen(buf, len, "r"))) {
+		free(buf);
+		return nl_err_set(e, -errno, "read", "%s", path);
+	}
 	while (!err && getline(&line, &cap, f) >= 0) {
 		no++;
 		if ((err = record_line(line, m)))
@@ -131,6 +145,7 @@ static int record_read(struct vn_ctx *c, const char *name, struct moved *m, stru
 	}
 	free(line);
 	fclose(f);
+	free(buf);
 	return err;
 }
 

@@ -12,6 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
+
+#define VM_STATE_MAX (256 * 1024) /* a vm.json larger than this is not ours */
+
 int vm_path(const char *run_dir, const char *name, const char *file, char *out, size_t n,
 	    struct nl_err *e)
 {
@@ -22,35 +26,19 @@ int vm_path(const char *run_dir, const char *name, const char *file, char *out, 
 	return 0;
 }
 
-static int mkdir_one(const char *p, mode_t mode, struct nl_err *e)
-{
-	if (mkdir(p, mode) < 0 && errno != EEXIST)
-		return nl_err_set(e, -errno, "create folder", "%s", p);
-	return 0;
-}
-
 int vm_dir_make(const char *run_dir, const char *name, struct nl_err *e)
 {
 	char p[VM_PATH_MAX];
-	int err = 0;
+	int err;
 
-	snprintf(p, sizeof(p), "%s", run_dir);
-	for (char *s = p + 1; !err && *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		err = mkdir_one(p, 0755, e);
-		*s = '/';
-	}
-	if (err || (err = mkdir_one(p, 0755, e)))
-		return err;
-	if ((err = vm_path(run_dir, "", "", p, sizeof(p), e)) || (err = mkdir_one(p, 0755, e)))
+	if ((err = nl_mkdirs(run_dir, 0755, e)) ||
+	    (err = vm_path(run_dir, "", "", p, sizeof(p), e)) || (err = nl_mkdirs(p, 0755, e)))
 		return err;
 	if (!name)
 		return 0;
 	if ((err = vm_path(run_dir, name, "", p, sizeof(p), e)))
 		return err;
-	return mkdir_one(p, 0700, e);
+	return nl_mkdirs(p, 0700, e);
 }
 
 void vm_dir_clean(const char *run_dir, const char *name)
@@ -169,25 +157,25 @@ int vm_state_from_json(json_object *o, struct vm_state *s, struct nl_err *e)
 
 int vm_state_save(const char *run_dir, const struct vm_state *s, struct nl_err *e)
 {
-	char p[VM_PATH_MAX], tmp[VM_PATH_MAX + 8];
+	char p[VM_PATH_MAX];
 	json_object *o = vm_state_json(s);
 	int err = vm_path(run_dir, s->name, VM_F_STATE, p, sizeof(p), e);
+	const char *text;
 
 	json_object_object_del(o, "state");
 	json_object_object_del(o, "pid");
-	snprintf(tmp, sizeof(tmp), "%s.new", p);
-	if (!err && json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY) < 0)
-		err = nl_err_set(e, errno ? -errno : -EIO, "write", "%s", tmp);
-	if (!err && rename(tmp, p) < 0)
-		err = nl_err_set(e, -errno, "rename", "%s", tmp);
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
+	if (!err)
+		err = nl_file_write(p, 0600, text, strlen(text), e);
 	json_object_put(o);
 	return err;
 }
 
 int vm_state_load(const char *run_dir, const char *name, struct vm_state *s, struct nl_err *e)
 {
-	char dir[VM_PATH_MAX], p[VM_PATH_MAX + 16];
+	char dir[VM_PATH_MAX], p[VM_PATH_MAX + 16], *text;
 	json_object *o;
+	size_t len;
 	int err = vm_name_check(name, e);
 
 	if (err || (err = vm_path(run_dir, name, "", dir, sizeof(dir), e)))
@@ -199,7 +187,11 @@ int vm_state_load(const char *run_dir, const char *name, struct vm_state *s, str
 		nl_err_msg(e, "no such VM (see vnet vm list)");
 		return -ENOENT;
 	}
-	if (!(o = json_object_from_file(p)))
+	if ((err = nl_file_read(p, VM_STATE_MAX, NL_FILE_OWNED, &text, &len, e)))
+		return err;
+	o = json_tokener_parse(text);
+	free(text);
+	if (!o)
 		return nl_err_set(e, -EBADMSG, "read", "%s", p);
 	err = vm_state_from_json(o, s, e);
 	json_object_put(o);
