@@ -181,6 +181,29 @@ int vc_show(struct vn_ctx *c, int argc, char **argv)
 	return code;
 }
 
+/* Networks that run while their definition is gone or unreadable: listed
+ * as what runs (degraded), so that someone sees what to destroy. */
+static int list_orphans(struct vn_ctx *c, struct vn_status *st, struct json_object *arr)
+{
+	struct vn_orphan *o;
+	struct nl_err e;
+	unsigned n;
+	int code = 0;
+
+	if (vn_orphans(c, &o, &n, &e))
+		return vc_fail(&e);
+	for (unsigned i = 0; !code && i < n; i++) {
+		if (vn_show(c, o[i].name, st, &e))
+			code = vc_fail(&e);
+		else if (arr)
+			json_object_array_add(arr, vc_status_json(st));
+		else
+			vc_status_row(stdout, st);
+	}
+	free(o);
+	return code;
+}
+
 int vc_list(struct vn_ctx *c, int argc, char **argv)
 {
 	bool json = vc_json_flag(&argc, argv);
@@ -207,6 +230,8 @@ int vc_list(struct vn_ctx *c, int argc, char **argv)
 		else
 			vc_status_row(stdout, st);
 	}
+	if (!code)
+		code = list_orphans(c, st, arr);
 	if (!code && json)
 		vc_put_json(arr);
 	else if (arr)

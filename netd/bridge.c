@@ -1,6 +1,16 @@
-/* bridge — recognising vnet's bridges, and the cache of their ifindex.
+/* bridge — recognising vnet's bridges, the records of what runs, and the
+ * cache of the bridges' ifindex.
  *
- * A bridge is vnet's when its alias is "vnet:NAME". The ifindex of a
+ * A bridge is vnet's when its alias is "vnet:NAME". The kernel takes no
+ * alias in the message that creates a link (IFLA_IFALIAS is ignored there,
+ * measured), so the alias comes one send later; a command killed between
+ * the two would leave a bridge nobody owns. So the intent goes first:
+ * $VNET_RUN_DIR/NAME.bridge names the bridge and the MAC it will be made
+ * with, and an unmarked bridge of that name, kind and MAC is the network's
+ * (the next apply marks it, destroy deletes it). $VNET_RUN_DIR/NAME.net,
+ * also written before anything is made, is the definition the network runs
+ * with: destroy and down tear down what it says even when the definition
+ * is gone or unreadable, and `list` names such orphans. The ifindex of a
  * running network's bridge, with the MTU it is pinned at and whether its
  * ports are isolated, is kept in $VNET_RUN_DIR/NAME.ifindex so that
  * attaching a port (without reading the definition) (the qemu hook's hot path) can enslave it in the same
@@ -14,6 +24,7 @@
 
 #include "file.h"
 #include "internal.h"
+#include "store.h"
 
 bool vn_link_is_ours(const struct nl_link *l, const char *name)
 {
@@ -23,13 +34,91 @@ bool vn_link_is_ours(const struct nl_link *l, const char *name)
 	return !strcmp(l->kind, "bridge") && !strcmp(l->alias, want);
 }
 
+static void run_path(const struct vn_ctx *c, const char *name, const char *ext, char *buf,
+		     size_t n)
+{
+	snprintf(buf, n, "%s/%s.%s", c->run_dir, name, ext);
+}
+
+int vn_bridge_intent(const struct vn_ctx *c, const struct vn_net *n, const unsigned char mac[6],
+		     struct nl_err *e)
+{
+	char path[320], buf[64], m[18];
+	int len, err;
+
+	if ((err = nl_mkdirs(c->run_dir, 0755, e)))
+		return err;
+	run_path(c, n->name, "bridge", path, sizeof(path));
+	vn_mac_str(mac, m);
+	len = snprintf(buf, sizeof(buf), "%s %s\n", n->bridge, m);
+	return nl_file_write(path, 0644, buf, (size_t)len, e);
+}
+
+void vn_bridge_intent_drop(const struct vn_ctx *c, const char *name)
+{
+	char path[320];
+
+	run_path(c, name, "bridge", path, sizeof(path));
+	nl_file_remove(path);
+}
+
+bool vn_bridge_is_ours(const struct vn_ctx *c, const struct vn_net *n, const struct nl_link *l)
+{
+	char path[320], *buf, br[NL_IFNAMSIZ], m[18], have[18];
+	size_t len;
+	bool ours;
+
+	if (vn_link_is_ours(l, n->name))
+		return true;
+	if (strcmp(l->kind, "bridge") || l->alias[0] || strcmp(l->name, n->bridge))
+		return false;
+	run_path(c, n->name, "bridge", path, sizeof(path));
+	if (nl_file_read(path, 128, NL_FILE_OWNED, &buf, &len, NULL))
+		return false;
+	vn_mac_str(l->mac, have);
+	ours = sscanf(buf, "%15s %17s", br, m) == 2 && !strcmp(br, n->bridge) && !strcmp(m, have);
+	free(buf);
+	return ours;
+}
+
+int vn_run_record_save(const struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
+{
+	char path[320];
+	int err;
+
+	if ((err = nl_mkdirs(c->run_dir, 0755, e)))
+		return err;
+	run_path(c, n->name, "net", path, sizeof(path));
+	return vn_store_write_file(path, n, e);
+}
+
+int vn_run_record_load(const struct vn_ctx *c, const char *name, struct vn_net *n,
+		       struct nl_err *e)
+{
+	char path[320];
+	int err;
+
+	run_path(c, name, "net", path, sizeof(path));
+	if ((err = vn_store_read_file(path, n, e)) == 0 && strcmp(n->name, name))
+		err = -EINVAL;
+	return err;
+}
+
+void vn_run_record_drop(const struct vn_ctx *c, const char *name)
+{
+	char path[320];
+
+	run_path(c, name, "net", path, sizeof(path));
+	nl_file_remove(path);
+}
+
 int vn_bridge_get(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l, struct nl_err *e)
 {
 	int err = nl_link_get(&c->rt, n->bridge, l, e);
 
 	if (err)
 		return err;
-	if (vn_link_is_ours(l, n->name))
+	if (vn_bridge_is_ours(c, n, l))
 		return 0;
 	nl_err_set(e, -EEXIST, "", "bridge %s", n->bridge);
 	nl_err_kind(e, NL_ERR_CONFLICT);
@@ -92,7 +181,7 @@ void vn_bridge_cache_save(const struct vn_ctx *c, const char *name, const struct
 
 	index_path(c, name, path, sizeof(path));
 	if (!bc || bc->ifindex <= 0) {
-		unlink(path);
+		nl_file_remove(path);
 		return;
 	}
 	/* Best effort: without it, attaching reads the definition and the
@@ -100,5 +189,5 @@ void vn_bridge_cache_save(const struct vn_ctx *c, const char *name, const struct
 	len = snprintf(buf, sizeof(buf), "%d %u %u %s\n", bc->ifindex, bc->mtu, bc->isolate,
 		       bc->uplink[0] ? bc->uplink : "-");
 	if (nl_file_write(path, 0644, buf, (size_t)len, NULL))
-		unlink(path);
+		nl_file_remove(path);
 }

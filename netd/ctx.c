@@ -1,6 +1,7 @@
 /* ctx — the engine's context: folders, sockets, the lock. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ int vn_ctx_open(struct vn_ctx *c, struct nl_err *e)
 	dir_from_env(c->run_dir, sizeof(c->run_dir), "VNET_RUN_DIR", "/run/vnet");
 #ifdef VNET_FAULT_INJECTION
 	c->fail_step = getenv("VNET_FAIL_STEP");
+	c->kill_at = getenv("VNET_KILL_AT");
 #endif
 	c->b = nl_batch_new();
 	if (!c->b)
@@ -82,6 +84,12 @@ int vn_lock(struct vn_ctx *c, struct nl_err *e)
 		if (errno != EINTR)
 			return nl_err_set(e, -errno, "take", "lock %s", path);
 	return 0;
+}
+
+void vn_kill_point(const struct vn_ctx *c, const char *point)
+{
+	if (c->kill_at && !strcmp(c->kill_at, point))
+		kill(getpid(), SIGKILL);
 }
 
 void vn_unlock(struct vn_ctx *c)

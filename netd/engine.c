@@ -1,10 +1,12 @@
 /* engine — the operations front ends call: create, destroy, up, down, port
  * add/del, show. Each mutating one takes the lock first. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnsmasq.h"
 #include "internal.h"
 #include "store.h"
 
@@ -50,28 +52,98 @@ int vn_create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl
 	return err;
 }
 
+/* up applies a definition as create does, with create's checks (other
+ * networks' subnets and bridges, the host's addresses and routes; what is
+ * the network's own is no conflict). A network that runs with another
+ * definition (edited since) is taken down first, so what ran does not
+ * stay beside what is wanted. */
 int vn_up(struct vn_ctx *c, const char *name, struct nl_err *e)
 {
-	struct vn_net n;
-	struct vn_run r = {.c = c, .n = &n};
-	int err;
+	struct vn_net *n = malloc(sizeof(*n)), *ran = malloc(sizeof(*ran));
+	struct vn_run r = {.c = c, .n = n};
+	char diff[200];
+	int err = n && ran ? 0 : nl_err_set(e, -ENOMEM, "up", "network %s", name);
 
-	if ((err = vn_lock(c, e)) || (err = vn_store_load(c->conf_dir, name, &n, e)))
-		return err;
-	return vn_apply(&r, e);
+	if (!err && !(err = vn_lock(c, e)) && !(err = vn_store_load(c->conf_dir, name, n, e)) &&
+	    !(err = vn_check_host(c, n, e))) {
+		if (vn_run_record_load(c, name, ran, NULL) == 0 &&
+		    !vn_net_same(ran, n, diff, sizeof(diff)))
+			err = vn_teardown(c, ran, false, NULL, e);
+		if (!err)
+			err = vn_apply(&r, e);
+	}
+	free(n);
+	free(ran);
+	return err;
 }
 
+/* What to take down: what runs, as its run record says (the definition
+ * may have been edited, truncated or removed since), else the definition. */
 static int stop(struct vn_ctx *c, const char *name, bool forget, struct vn_ports *released,
 		struct nl_err *e)
 {
 	struct vn_net *n = malloc(sizeof(*n));
 	int err = n ? 0 : nl_err_set(e, -ENOMEM, "stop", "network %s", name);
 
-	if (!err && !(err = vn_lock(c, e)) && !(err = vn_store_load(c->conf_dir, name, n, e)))
-		err = vn_teardown(c, n, forget, released, e);
+	if (released)
+		released->n = 0;
+	if (!err && !(err = vn_lock(c, e)) && !(err = vn_name_check(name, e))) {
+		if (vn_run_record_load(c, name, n, NULL) == 0 ||
+		    !(err = vn_store_load(c->conf_dir, name, n, e))) {
+			err = vn_teardown(c, n, forget, released, e);
+		} else if (forget) {
+			/* nothing of it runs; what a `down` kept (leases)
+			 * goes, and an unreadable file is forgotten */
+			vn_dnsmasq_stop(c, name, true, NULL);
+			if (err != -ENOENT) {
+				nl_err_clear(e);
+				err = 0;
+			}
+		}
+	}
+	vn_kill_point(c, "forget");
 	if (!err && forget)
 		err = vn_store_forget(c->conf_dir, name, e);
 	free(n);
+	return err;
+}
+
+int vn_orphans(struct vn_ctx *c, struct vn_orphan **out, unsigned *n, struct nl_err *e)
+{
+	DIR *d = opendir(c->run_dir);
+	struct dirent *de;
+	struct vn_net *def = malloc(sizeof(*def));
+	unsigned cap = 0;
+	int err = def ? 0 : nl_err_set(e, -ENOMEM, "read", "%s", c->run_dir);
+
+	*out = NULL;
+	*n = 0;
+	while (!err && d && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char name[NL_IFNAMSIZ];
+		struct nl_err le;
+		struct vn_orphan *o;
+
+		if (len <= 4 || len - 4 >= NL_IFNAMSIZ || strcmp(de->d_name + len - 4, ".net"))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(len - 4), de->d_name);
+		if (vn_name_check(name, NULL) || vn_store_load(c->conf_dir, name, def, &le) == 0)
+			continue;
+		if (*n == cap) {
+			o = realloc(*out, (cap = cap ? 2 * cap : 4) * sizeof(*o));
+			if (!o) {
+				err = nl_err_set(e, -ENOMEM, "read", "%s", c->run_dir);
+				break;
+			}
+			*out = o;
+		}
+		o = &(*out)[(*n)++];
+		snprintf(o->name, sizeof(o->name), "%s", name);
+		nl_err_str(&le, o->why, sizeof(o->why));
+	}
+	if (d)
+		closedir(d);
+	free(def);
 	return err;
 }
 

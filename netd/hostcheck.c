@@ -118,12 +118,13 @@ static int bad(struct nl_err *e, int code, int kind, const char *obj, const char
 	return nl_err_msg(e, "%s", why);
 }
 
-static int check_links(const struct host *h, const struct vn_net *n, struct nl_err *e)
+static int check_links(const struct vn_ctx *c, const struct host *h, const struct vn_net *n,
+		       struct nl_err *e)
 {
 	const struct nl_link *l = link_named(h, n->bridge), *up;
 	char obj[64];
 
-	if (l && !vn_link_is_ours(l, n->name)) {
+	if (l && !vn_bridge_is_ours(c, n, l)) {
 		snprintf(obj, sizeof(obj), "bridge %s", n->bridge);
 		return bad(e, -EEXIST, NL_ERR_CONFLICT, obj, "an interface of that name exists and is not vnet's");
 	}
@@ -187,7 +188,7 @@ int vn_check_host(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 		return nl_err_set(e, -ENOBUFS, "read", "host interfaces");
 	err = nl_batch_send(&c->rt, c->b, got, &h, e);
 	if (!err)
-		err = check_links(&h, n, e);
+		err = check_links(c, &h, n, e);
 	if (!err && (l = link_named(&h, n->bridge)))
 		ours = l->ifindex; /* check_links made sure it is ours */
 	for (unsigned i = 0; !err && i < n->nsubnets; i++)

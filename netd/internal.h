@@ -48,8 +48,29 @@ int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool forget, struct vn
 /* nl_data_cb that decodes a link reply into the struct nl_link at data. */
 int vn_got_link(const struct nlmsghdr *nlh, unsigned idx, void *data);
 
-/* Whether link l is the bridge vnet made for network name. */
+/* Whether link l is the bridge vnet made for network name (marked). */
 bool vn_link_is_ours(const struct nl_link *l, const char *name);
+/* Whether l is n's bridge: marked, or made by a call killed before it
+ * could mark it (named, with its MAC, by the intent written before the
+ * create). */
+bool vn_bridge_is_ours(const struct vn_ctx *c, const struct vn_net *n, const struct nl_link *l);
+/* The intent ($VNET_RUN_DIR/NAME.bridge): written before the bridge is
+ * created, dropped when it is deleted. */
+int vn_bridge_intent(const struct vn_ctx *c, const struct vn_net *n, const unsigned char mac[6],
+		     struct nl_err *e);
+void vn_bridge_intent_drop(const struct vn_ctx *c, const char *name);
+
+/* The run record ($VNET_RUN_DIR/NAME.net): the definition n runs with,
+ * written before anything of it is made and dropped when nothing of it
+ * runs; load is -ENOENT when there is none. */
+int vn_run_record_save(const struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
+int vn_run_record_load(const struct vn_ctx *c, const char *name, struct vn_net *n,
+		       struct nl_err *e);
+void vn_run_record_drop(const struct vn_ctx *c, const char *name);
+
+/* Test builds (VNET_KILL_AT=point): the process kills itself with SIGKILL
+ * at that point, as a crash or `kill -9` would; nothing otherwise. */
+void vn_kill_point(const struct vn_ctx *c, const char *point);
 /* Gets the bridge of n: 0 and *l when it exists and is ours; -ENODEV when
  * absent; -EEXIST (kind conflict) when a link of that name is not ours. */
 int vn_bridge_get(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l, struct nl_err *e);

@@ -92,12 +92,17 @@ static int step_bridge(struct vn_run *r, struct nl_err *e)
 	 * change to the value a device has already changes nothing */
 	o.mtu = r->mtu > 68 ? r->mtu - 1 : 69;
 	o.mac = mac;
+	/* ownership before the bridge exists: a kill after the create still
+	 * leaves it recognisably the network's */
+	if ((err = vn_bridge_intent(r->c, n, mac, e)))
+		return err;
 	nl_batch_reset(b);
 	if (nl_bridge_add_msg(b, n->bridge, &o) || nl_link_get_msg(b, 0, n->bridge))
 		return nl_err_set(e, -ENOBUFS, "create", "bridge %s", n->bridge);
 	err = nl_batch_send(&r->c->rt, b, vn_got_link, &r->br, e);
 	if (!err)
 		r->made_bridge = true;
+	vn_kill_point(r->c, "bridge-made");
 	return err;
 }
 
@@ -107,6 +112,7 @@ static void undo_bridge(struct vn_run *r)
 		return;
 	nl_link_del(&r->c->rt, r->n->bridge, NULL);
 	vn_bridge_cache_save(r->c, r->n->name, NULL);
+	vn_bridge_intent_drop(r->c, r->n->name);
 }
 
 /* Pins the MTU (a change after creation: the bridge then no longer follows
@@ -358,14 +364,19 @@ int vn_injected(struct vn_run *r, const char *point, struct nl_err *e)
 int vn_apply(struct vn_run *r, struct nl_err *e)
 {
 	unsigned wants = models[r->n->model].wants, i;
-	int err = 0;
+	int err;
 
+	/* what runs is written down before any of it is made */
+	if ((err = vn_run_record_save(r->c, r->n, e)))
+		return err;
 	for (i = 0; i < NSTEPS; i++) {
 		if (!(steps[i].want & wants))
 			continue;
+		vn_kill_point(r->c, steps[i].name);
 		if ((err = vn_injected(r, steps[i].name, e)) || (err = steps[i].apply(r, e)))
 			break;
 	}
+	vn_kill_point(r->c, "applied");
 	if (!err)
 		return 0;
 	/* the failed step too: it may have done part of its work (each undo
@@ -374,6 +385,8 @@ int vn_apply(struct vn_run *r, struct nl_err *e)
 		if ((steps[i].want & wants) && steps[i].undo)
 			steps[i].undo(r);
 	} while (i-- > 0);
+	if (r->fresh)
+		vn_run_record_drop(r->c, r->n->name);
 	return err;
 }
 
@@ -419,22 +432,29 @@ int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool forget, struct vn
 		released->n = 0;
 	if (wants & W_SERVICES)
 		err = vn_dnsmasq_stop(c, n->name, forget, e);
+	vn_kill_point(c, "teardown-services");
 	if (!err && (wants & W_RULES))
 		err = remove_rules(c, n, e);
+	vn_kill_point(c, "teardown-rules");
 	err2 = vn_bridge_get(c, n, &br, err ? &e2 : e);
 	if (err2 == -ENODEV || err2 == -EEXIST) {
 		/* gone, or its name taken by a link that is not ours: nothing
 		 * of the network is left there to take down */
-		vn_bridge_cache_save(c, n->name, NULL);
+		err2 = 0;
 		if (!err)
 			nl_err_clear(e);
-		return err;
+	} else {
+		if (!err2 && (wants & W_UPLINK))
+			err2 = vn_uplink_restore(c, n, err ? &e2 : e);
+		if (!err2)
+			err2 = delete_bridge(c, n, &br, released, err ? &e2 : e);
 	}
-	if (!err2 && (wants & W_UPLINK))
-		err2 = vn_uplink_restore(c, n, err ? &e2 : e);
-	if (!err2)
-		err2 = delete_bridge(c, n, &br, released, err ? &e2 : e);
-	if (!err2)
+	vn_kill_point(c, "teardown-bridge");
+	if (!err2) {
 		vn_bridge_cache_save(c, n->name, NULL);
+		vn_bridge_intent_drop(c, n->name);
+	}
+	if (!err && !err2)
+		vn_run_record_drop(c, n->name);
 	return err ? err : err2;
 }

@@ -27,6 +27,7 @@ struct vn_ctx {
 	struct nl_batch *b;	/* scratch batch */
 	int lock_fd;		/* -1 until vn_lock() */
 	const char *fail_step;	/* test builds: fail before this step (VNET_FAIL_STEP) */
+	const char *kill_at;	/* test builds: SIGKILL at this point (VNET_KILL_AT) */
 };
 
 int vn_ctx_open(struct vn_ctx *c, struct nl_err *e);
@@ -82,5 +83,14 @@ int vn_host_unset(struct vn_ctx *c, const char *name, const unsigned char mac[6]
  * degraded). */
 int vn_restart_services(struct vn_ctx *c, const char *name, struct nl_err *e);
 int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_err *e);
+
+/* A network that runs (its run record says so) while its definition is
+ * gone or unreadable: `vnet destroy NAME` tears it down. */
+struct vn_orphan {
+	char name[NL_IFNAMSIZ];
+	char why[320];		/* why the definition cannot be read */
+};
+/* *out is malloc'd (NULL when none). */
+int vn_orphans(struct vn_ctx *c, struct vn_orphan **out, unsigned *n, struct nl_err *e);
 
 #endif

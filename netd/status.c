@@ -53,16 +53,26 @@ static void degraded(struct vn_status *st, const char *why)
 int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_err *e)
 {
 	struct seen s = {.n = &st->net, .ports = &st->ports};
+	char orphan[sizeof(st->why)] = "";
 	struct nl_link br;
 	int err;
 
 	memset(st, 0, sizeof(*st));
-	if ((err = vn_store_load(c->conf_dir, name, &st->net, e)))
-		return err;
+	if ((err = vn_store_load(c->conf_dir, name, &st->net, e))) {
+		/* its definition gone or unreadable while it runs: shown as
+		 * what runs, degraded */
+		if (vn_name_check(name, NULL) || vn_run_record_load(c, name, &st->net, NULL))
+			return err;
+		snprintf(orphan, sizeof(orphan), "its definition %s: vnet destroy %s tears it down",
+			 err == -ENOENT ? "is gone" : "cannot be read", name);
+		nl_err_clear(e);
+	}
 	err = vn_bridge_get(c, &st->net, &br, e);
 	if (err == -ENODEV) {
 		nl_err_clear(e);
 		st->state = VN_STATE_DOWN;
+		if (orphan[0])
+			degraded(st, orphan);
 		return 0;
 	}
 	if (err == -EEXIST) {
@@ -86,5 +96,7 @@ int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_
 		degraded(st, "uplink is not attached");
 	else if (vn_net_has_dhcp(&st->net) && !(st->dnsmasq = vn_dnsmasq_pid(c, name)))
 		degraded(st, "dnsmasq is not running (vnet restart-services)");
+	if (orphan[0])
+		degraded(st, orphan);
 	return 0;
 }

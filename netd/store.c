@@ -492,8 +492,8 @@ int vn_store_forget(const char *dir, const char *name, struct nl_err *e)
 	if ((err = vn_name_check(name, e)))
 		return err;
 	path(file, sizeof(file), dir, name);
-	if (unlink(file) < 0 && errno != ENOENT)
-		return nl_err_set(e, -errno, "remove", "%s", file);
+	if ((err = nl_file_remove(file)))
+		return nl_err_set(e, err, "remove", "%s", file);
 	return 0;
 }
 

@@ -281,7 +281,7 @@ int vn_uplink_restore(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e
 out:
 	if (!err) {
 		record_path(c, n->name, path, sizeof(path));
-		unlink(path);
+		nl_file_remove(path);
 	}
 	free(m);
 	return err;

@@ -52,22 +52,52 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/* The temporary name of path: hidden beside it (".BASE.tmp"), one per
+ * file, so a write killed between its link and its rename leaves one file
+ * that the next write of path replaces. */
+static int tmp_name(const char *path, char *tmp, size_t n, char *dir, size_t dn)
+{
+	const char *slash = strrchr(path, '/');
+	int dlen = slash ? (int)(slash - path) : 1;
+
+	if (snprintf(dir, dn, "%.*s", dlen, slash ? (slash == path ? "/" : path) : ".") >= (int)dn)
+		return -ENAMETOOLONG;
+	if (snprintf(tmp, n, "%.*s.%s.tmp", slash ? (int)(slash + 1 - path) : 0, path,
+		     slash ? slash + 1 : path) >= (int)n)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* Opens the file to write: unnamed (O_TMPFILE) where the file system can,
+ * so that a kill while it is written leaves nothing; else at tmp. */
+static int open_tmp(const char *dir, const char *tmp, mode_t mode, bool *unnamed)
+{
+	int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+
+	*unnamed = fd >= 0;
+	if (fd >= 0)
+		return fd;
+	unlink(tmp);
+	return open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+}
+
 int nl_file_write(const char *path, mode_t mode, const void *buf, size_t len, struct nl_err *e)
 {
-	char tmp[PATH_MAX];
-	int fd, err = 0;
+	char tmp[PATH_MAX], dir[PATH_MAX], self[64];
+	bool unnamed;
+	int fd, err;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
-		return nl_err_set(e, -ENAMETOOLONG, "write", "%.60s", path);
-	/* a temporary file a crash left behind (the same pid again) goes */
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd < 0)
-		return nl_err_set(e, -errno, "write", "%s", tmp);
-	if (fchmod(fd, mode) < 0)
-		err = -errno;
-	if (!err)
-		err = write_all(fd, buf, len);
+	if ((err = tmp_name(path, tmp, sizeof(tmp), dir, sizeof(dir))))
+		return nl_err_set(e, err, "write", "%.60s", path);
+	if ((fd = open_tmp(dir, tmp, mode, &unnamed)) < 0)
+		return nl_err_set(e, -errno, "write", "%s", path);
+	err = fchmod(fd, mode) < 0 ? -errno : write_all(fd, buf, len);
+	if (!err && unnamed) {
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+		unlink(tmp);
+		if (linkat(AT_FDCWD, self, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0)
+			err = -errno;
+	}
 	if (close(fd) < 0 && !err)
 		err = -errno;
 	if (!err && rename(tmp, path) < 0)
@@ -77,6 +107,16 @@ int nl_file_write(const char *path, mode_t mode, const void *buf, size_t len, st
 		return nl_err_set(e, err, "write", "%s", path);
 	}
 	return 0;
+}
+
+int nl_file_remove(const char *path)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	int err = unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+
+	if (tmp_name(path, tmp, sizeof(tmp), dir, sizeof(dir)) == 0)
+		unlink(tmp);
+	return err;
 }
 
 static int refuse(struct nl_err *e, int code, const char *path, const char *why)

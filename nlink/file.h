@@ -21,6 +21,10 @@ int nl_mkdirs(const char *dir, mode_t mode, struct nl_err *e);
  * (O_EXCL, O_NOFOLLOW, fchmod to mode), then renamed over path. */
 int nl_file_write(const char *path, mode_t mode, const void *buf, size_t len, struct nl_err *e);
 
+/* Removes path and what a write of it killed halfway may have left (its
+ * temporary name); an absent file is no error. Returns 0 or -errno. */
+int nl_file_remove(const char *path);
+
 enum {
 	NL_FILE_OWNED = 1u << 0,	/* refuse a file not owned by root or the caller */
 };
