@@ -64,6 +64,23 @@ static struct json_object *jforwards(const struct vn_net *n)
 	return arr;
 }
 
+/* What is not as the definition wants: [{object, want, have}]. */
+static struct json_object *jproblems(const struct vn_status *st)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (unsigned i = 0; i < st->nproblems; i++) {
+		const struct vn_problem *p = &st->problem[i];
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "object", json_object_new_string(p->object));
+		json_object_object_add(o, "want", json_object_new_string(p->want));
+		json_object_object_add(o, "have", json_object_new_string(p->have));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
 struct json_object *vc_status_json(const struct vn_status *st)
 {
 	const struct vn_net *n = &st->net;
@@ -87,6 +104,7 @@ struct json_object *vc_status_json(const struct vn_status *st)
 	json_object_object_add(o, "state", json_object_new_string(vn_state_name(st->state)));
 	if (st->state == VN_STATE_DEGRADED)
 		json_object_object_add(o, "reason", json_object_new_string(st->why));
+	json_object_object_add(o, "problems", jproblems(st));
 	json_object_object_add(o, "ports", ports);
 	json_object_object_add(o, "domain", jstr_or_null(n->domain));
 	json_object_object_add(o, "dnsmasq_pid", st->dnsmasq ? json_object_new_int(st->dnsmasq) : NULL);
@@ -121,8 +139,10 @@ void vc_status_print(FILE *f, const struct vn_status *st)
 	const struct vn_net *n = &st->net;
 	char a[NL_PREFIX_STRLEN], b[NL_PREFIX_STRLEN], c[NL_PREFIX_STRLEN];
 
-	fprintf(f, "%s  %s  %s%s%s\n", n->name, vn_model_name(n->model), vn_state_name(st->state),
-		st->state == VN_STATE_DEGRADED ? ": " : "", st->state == VN_STATE_DEGRADED ? st->why : "");
+	fprintf(f, "%s  %s  %s\n", n->name, vn_model_name(n->model), vn_state_name(st->state));
+	for (unsigned i = 0; i < st->nproblems; i++)
+		fprintf(f, "  problem  %s: want %s, have %s\n", st->problem[i].object,
+			st->problem[i].want, st->problem[i].have);
 	fprintf(f, "  bridge   %s", n->bridge);
 	if (n->mtu)
 		fprintf(f, "  mtu %u", n->mtu);

@@ -452,6 +452,35 @@ static int dump(struct nl_batch *b, uint16_t type, uint16_t attr_table, uint16_t
 	return 0;
 }
 
+int fw_batch_get_elem(struct nl_batch *b, const struct fw_elem *el, struct nl_err *e)
+{
+	const struct fw_map_def *d = &fw_maps[el->map];
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nlmsghdr *nlh;
+	char key[64];
+	int err;
+
+	fw_elem_key_str(el, key, sizeof(key));
+	if (!s || elem_keys(s, el, false) < 0) {
+		err = nl_err_set(e, -ENOMEM, "build", "%s %s element %s", d->data ? "map" : "set",
+				 d->name, key);
+		goto out;
+	}
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, d->name);
+	if (!(nlh = start(b, NFT_MSG_GETSETELEM, 0, "read", "%s %s element %s",
+			  d->data ? "map" : "set", d->name, key))) {
+		err = full(e);
+	} else {
+		nftnl_set_elems_nlmsg_build_payload(nlh, s);
+		err = fits(nlh, e);
+	}
+out:
+	if (s)
+		nftnl_set_free(s);
+	return err;
+}
+
 int fw_batch_read(struct nl_batch *b, const struct fw_plan *p, bool apply, struct nl_err *e)
 {
 	struct nlmsghdr *nlh = start(b, NFT_MSG_GETTABLE, 0, "read", "table inet %s", FW_TABLE);

@@ -2,6 +2,7 @@
 #include "fw.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h> /* before libnftnl, which uses FILE */
 #include <stdlib.h>
 #include <string.h>
@@ -103,5 +104,119 @@ int fw_drop_table(struct fw *fw, struct nl_err *e)
 		err = nl_batch_send(&fw->s, b, NULL, NULL, e);
 	nl_batch_free(b);
 	fw->made_table = false;
+	return err;
+}
+
+__attribute__((format(printf, 4, 5))) static void problem(struct fw_health *h, const char *want,
+							  const char *have, const char *objfmt,
+							  ...)
+{
+	struct fw_problem *x;
+	va_list ap;
+
+	if (h->n >= FW_PROBLEMS)
+		return;
+	x = &h->problem[h->n++];
+	va_start(ap, objfmt);
+	vsnprintf(x->object, sizeof(x->object), objfmt, ap);
+	va_end(ap);
+	snprintf(x->want, sizeof(x->want), "%s", want);
+	snprintf(x->have, sizeof(x->have), "%s", have);
+}
+
+static unsigned rules_of(const struct fw_plan *p, const char *chain)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < p->nrules; i++)
+		n += !strcmp(p->rule[i].chain, chain);
+	return n;
+}
+
+/* The data part of an element as nft prints it ("10.0.0.5 . 80"). */
+static const char *data_of(const struct fw_elem *el, char *buf, size_t n)
+{
+	const char *sep;
+
+	fw_elem_str(el, buf, n);
+	sep = strstr(buf, " : ");
+	return sep ? sep + 3 : buf;
+}
+
+/* A forward of the plan, among those the read found in the maps. */
+static void check_forward(const struct fw_found *f, const struct fw_elem *want,
+			  struct fw_health *h)
+{
+	char key[64], data[96], found[96];
+	const char *have = "absent";
+
+	for (unsigned i = 0; i < f->nelems; i++) {
+		if (!fw_elem_same_key(&f->elem[i], want))
+			continue;
+		if (fw_elem_equal(&f->elem[i], want))
+			return;
+		have = data_of(&f->elem[i], found, sizeof(found));
+		break;
+	}
+	fw_elem_key_str(want, key, sizeof(key));
+	problem(h, data_of(want, data, sizeof(data)), have, "map %s element %s",
+		fw_maps[want->map].name, key);
+}
+
+static void conclude(const struct fw_plan *p, const struct fw_found *f, struct fw_health *h)
+{
+	char key[64], want[FW_NAMESIZ + 8], have[FW_NAMESIZ + 8], n[16];
+
+	if (!f->present) {
+		problem(h, "present", "absent", "table inet %s", FW_TABLE);
+		return;
+	}
+	if (!f->skeleton)
+		problem(h, "vnet's dispatch rules", "other rules", "base chains of table inet %s",
+			FW_TABLE);
+	for (unsigned c = 0; c < p->nchains; c++) {
+		if (f->chain[c] == FW_CHAIN_WHOLE)
+			continue;
+		snprintf(n, sizeof(n), "%u rules", rules_of(p, p->chain[c]));
+		problem(h, n, f->chain[c] == FW_CHAIN_ABSENT ? "absent" : "other rules", "chain %s",
+			p->chain[c]);
+	}
+	for (unsigned k = 0; k < p->nelems; k++) {
+		const struct fw_elem *el = &p->elem[k];
+		bool verdict = fw_maps[el->map].data == FW_DATA_VERDICT;
+
+		if (el->map >= FW_MAP_FWD_ANY) {
+			check_forward(f, el, h);
+			continue;
+		}
+		if (f->elem_ok[k])
+			continue;
+		fw_elem_key_str(el, key, sizeof(key));
+		snprintf(want, sizeof(want), verdict ? "jump %s" : "present", el->chain);
+		snprintf(have, sizeof(have), f->elem_have[k][0] ? "jump %s" : "absent",
+			 f->elem_have[k]);
+		problem(h, want, have, "%s %s element %s", verdict ? "map" : "set",
+			fw_maps[el->map].name, key);
+	}
+}
+
+int fw_check(struct fw *fw, const struct fw_plan *p, struct fw_health *h, struct nl_err *e)
+{
+	struct nl_batch *b = nl_batch_new();
+	struct fw_found *f = malloc(sizeof(*f));
+	int err = b && f ? 0 : nl_err_set(e, -ENOMEM, "check", "firewall of network %s", p->name);
+
+	memset(h, 0, sizeof(*h));
+	if (!err)
+		err = fw_read_check(&fw->s, b, p, f, e);
+	if (err == -EEXIST) {
+		nl_err_clear(e);
+		err = 0;
+		problem(h, "vnet's", "not vnet's (no vnet comment)", "table inet %s", FW_TABLE);
+	} else if (!err) {
+		conclude(p, f, h);
+	}
+	nl_batch_free(b);
+	free(f);
 	return err;
 }

@@ -51,6 +51,24 @@ int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e);
  * whose own wait then overlaps) or keep it open. */
 int fw_remove(struct fw *fw, const struct fw_net *n, struct nl_err *e);
 
+/* What differs of one network's part of the ruleset from its plan: each
+ * object vnet owns for it (the table, its base chains' rules, the
+ * network's chains and their rules, every element of the dispatch maps
+ * and sets, every port forward), compared by content, in one read (one
+ * dump per chain and forward map, one get per element: it does not grow
+ * with the number of networks). Sends nothing. */
+#define FW_PROBLEMS 24
+struct fw_problem {
+	char object[96];	/* "chain n1-in", "map nat_v4 element 10.0.0.0/24" */
+	char want[64];		/* "jump n1-nat", "3 rules as planned" */
+	char have[64];		/* "absent", "other rules", "jump x" */
+};
+struct fw_health {
+	unsigned n;
+	struct fw_problem problem[FW_PROBLEMS];
+};
+int fw_check(struct fw *fw, const struct fw_plan *p, struct fw_health *h, struct nl_err *e);
+
 /* Deletes table inet vnet whole: for undoing the fw_apply that made it
  * (made_table), so a rolled-back first network leaves the ruleset as it
  * was. Costs the base chains' RCU wait; never used on a normal path. */

@@ -151,6 +151,10 @@ struct fw_found {
 	uint8_t chain[FW_NCHAINS]; /* enum fw_chain_state of the plan's chains, in its order */
 	unsigned nelems;
 	struct fw_elem elem[FW_FOUND_ELEMS]; /* forward elements pointing into the plan's subnets */
+	/* fw_read with check: the plan's dispatch elements (not forwards),
+	 * each got by its key: found with the plan's data */
+	bool elem_ok[FW_PLAN_ELEMS];
+	char elem_have[FW_PLAN_ELEMS][FW_NAMESIZ]; /* the jump target found, when it differs */
 };
 
 /* Reads the table for plan p (apply: also its chains' rules) into f, in
@@ -158,6 +162,10 @@ struct fw_found {
  * vnet's. */
 int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, bool apply,
 	    struct fw_found *f, struct nl_err *e);
+/* fw_read for apply, and also gets each of the plan's dispatch elements
+ * (elem_ok). */
+int fw_read_check(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p,
+		  struct fw_found *f, struct nl_err *e);
 
 /* The batch builders (no socket), between BATCH_BEGIN and BATCH_END;
  * append to b; -EMSGSIZE when b cannot hold them.
@@ -174,6 +182,9 @@ int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, const struct fw
  * its base chains and, for apply, of p's chains (dumps), the forward
  * maps' elements (for apply only on a nat network). */
 int fw_batch_read(struct nl_batch *b, const struct fw_plan *p, bool apply, struct nl_err *e);
+/* A get of one element by its key (NFT_MSG_GETSETELEM, no dump): the
+ * kernel answers with the element, data and all, or ENOENT. */
+int fw_batch_get_elem(struct nl_batch *b, const struct fw_elem *el, struct nl_err *e);
 /* The whole table, base chains and all: only for undoing the apply that
  * made it (a rolled back first network). */
 int fw_batch_drop_table(struct nl_batch *b, struct nl_err *e);

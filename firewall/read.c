@@ -29,6 +29,8 @@ struct reader {
 	bool pdiffers[FW_NCHAINS];
 	uint8_t map; /* of the elements being read */
 	bool nomem;
+	/* check: requests from get_first on get the plan elements get_elem[] */
+	unsigned get_first, nget, get_elem[FW_PLAN_ELEMS];
 	char want[FW_NBASES][FW_BASE_RULES][TEXT];
 	char pwant[FW_PLAN_RULES][TEXT];
 };
@@ -166,6 +168,33 @@ static int got_elems(struct reader *rd, const struct nlmsghdr *nlh, struct nftnl
 	return 0;
 }
 
+/* The answer to the get of plan element k: its data compared with the
+ * plan's (a verdict map's jump target; a set has none). */
+static int got_one(struct reader *rd, const struct nlmsghdr *nlh, unsigned k)
+{
+	const struct fw_elem *want = &rd->p->elem[k];
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set_elems_iter *it;
+	struct nftnl_set_elem *se;
+	const char *chain;
+
+	if (!s)
+		return -ENOMEM;
+	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0 && (it = nftnl_set_elems_iter_create(s))) {
+		if ((se = nftnl_set_elems_iter_next(it))) {
+			chain = nftnl_set_elem_get_str(se, NFTNL_SET_ELEM_CHAIN);
+			if (fw_maps[want->map].data != FW_DATA_VERDICT ||
+			    (chain && !strcmp(chain, want->chain)))
+				rd->f->elem_ok[k] = true;
+			else
+				snprintf(rd->f->elem_have[k], FW_NAMESIZ, "%s", chain ? chain : "");
+		}
+		nftnl_set_elems_iter_destroy(it);
+	}
+	nftnl_set_free(s);
+	return 0;
+}
+
 static int read_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
 {
 	uint16_t type = NFNL_MSG_TYPE(nlh->nlmsg_type);
@@ -174,7 +203,11 @@ static int read_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
 	struct nftnl_set *s = NULL;
 	int err = 0;
 
-	(void)idx;
+	struct reader *rd = data;
+
+	if (rd->nget && idx >= rd->get_first && idx < rd->get_first + rd->nget)
+		return type == NFT_MSG_NEWSETELEM ? got_one(rd, nlh, rd->get_elem[idx - rd->get_first])
+						  : 0;
 	if (type == NFT_MSG_NEWTABLE && (t = nftnl_table_alloc()) &&
 	    nftnl_table_nlmsg_parse(nlh, t) == 0)
 		got_table(data, t);
@@ -221,9 +254,17 @@ static void conclude(const struct reader *rd, const struct nl_batch *b, bool app
 }
 
 static int send_read(struct nl_sock *s, struct nl_batch *b, struct reader *rd, bool apply,
-		     struct nl_err *e)
+		     bool check, struct nl_err *e)
 {
 	int err = fw_batch_read(b, rd->p, apply, e);
+
+	rd->get_first = b->n;
+	for (unsigned k = 0; check && !err && k < rd->p->nelems; k++) {
+		if (rd->p->elem[k].map >= FW_MAP_FWD_ANY)
+			continue; /* forwards: read whole above */
+		rd->get_elem[rd->nget++] = k;
+		err = fw_batch_get_elem(b, &rd->p->elem[k], e);
+	}
 
 	if (!err)
 		err = nl_batch_send(s, b, read_cb, rd, e);
@@ -242,8 +283,8 @@ static int send_read(struct nl_sock *s, struct nl_batch *b, struct reader *rd, b
 	return err;
 }
 
-int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, bool apply,
-	    struct fw_found *f, struct nl_err *e)
+static int read_table(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p,
+		      bool apply, bool check, struct fw_found *f, struct nl_err *e)
 {
 	struct reader *rd = calloc(1, sizeof(*rd));
 	int err = rd ? 0 : -ENOMEM;
@@ -253,7 +294,7 @@ int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, bool
 		return nl_err_set(e, err, "read", "table inet %s", FW_TABLE);
 	rd->p = p;
 	rd->f = f;
-	err = send_read(s, b, rd, apply, e);
+	err = send_read(s, b, rd, apply, check, e);
 	if (!err && rd->nomem)
 		err = nl_err_set(e, -ENOMEM, "read", "table inet %s", FW_TABLE);
 	if (!err)
@@ -265,4 +306,16 @@ int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, bool
 	nl_err_set(e, -EEXIST, "use", "table inet %s", FW_TABLE);
 	nl_err_msg(e, "exists and is not vnet's (it lacks comment \"%s\")", FW_TABLE_COMMENT);
 	return nl_err_kind(e, NL_ERR_CONFLICT);
+}
+
+int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, bool apply,
+	    struct fw_found *f, struct nl_err *e)
+{
+	return read_table(s, b, p, apply, false, f, e);
+}
+
+int fw_read_check(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p,
+		  struct fw_found *f, struct nl_err *e)
+{
+	return read_table(s, b, p, true, true, f, e);
 }

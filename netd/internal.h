@@ -7,6 +7,17 @@
 
 #define VN_ALIAS_PREFIX "vnet:" /* IFLA_IFALIAS of what vnet created: "vnet:NAME" */
 
+/* What a model wants to exist (model.c's table). */
+enum {
+	W_BRIDGE = 1u << 0,	/* a bridge of its own */
+	W_ADDRESS = 1u << 1,	/* the gateway's address on it */
+	W_FORWARD = 1u << 2,	/* ip_forward=1 */
+	W_RULES = 1u << 3,	/* an nftables plan */
+	W_UPLINK = 1u << 4,	/* an enslaved NIC, its addresses moved */
+	W_SERVICES = 1u << 5,	/* DHCP and DNS (dnsmasq), when a subnet has a range */
+};
+unsigned vn_model_wants(enum vn_model m);
+
 /* One run of the apply walk over a network's steps (model.c). */
 struct vn_run {
 	struct vn_ctx *c;
@@ -100,6 +111,10 @@ int vn_check_host(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
  * down first in $VNET_RUN_DIR/NAME.uplink), and give them back. */
 int vn_uplink_move(struct vn_run *r, struct nl_err *e);
 int vn_uplink_restore(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
+/* The addresses the record says moved to the bridge (at most max); 0 and
+ * *n = 0 when there is no record. */
+int vn_uplink_moved_addrs(struct vn_ctx *c, const char *name, struct nl_prefix *addrs,
+			  unsigned max, unsigned *n);
 
 /* Sends b and succeeds when every request succeeded or failed with one of
  * the errors the caller tolerates (0-terminated list of negative errnos). */

@@ -21,15 +21,6 @@
 #include "plan.h"
 #include "sysctl.h"
 
-enum {
-	W_BRIDGE = 1u << 0,	/* a bridge of its own */
-	W_ADDRESS = 1u << 1,	/* the gateway's address on it */
-	W_FORWARD = 1u << 2,	/* ip_forward=1 */
-	W_RULES = 1u << 3,	/* an nftables plan */
-	W_UPLINK = 1u << 4,	/* an enslaved NIC, its addresses moved */
-	W_SERVICES = 1u << 5,	/* DHCP and DNS (dnsmasq), when a subnet has a range */
-};
-
 static const struct {
 	unsigned wants;
 	enum fw_model fw;
@@ -39,6 +30,11 @@ static const struct {
 	[VN_NAT] = {W_BRIDGE | W_ADDRESS | W_FORWARD | W_RULES | W_SERVICES, FW_NAT},
 	[VN_BRIDGED] = {W_BRIDGE | W_UPLINK, FW_BRIDGED},
 };
+
+unsigned vn_model_wants(enum vn_model m)
+{
+	return models[m].wants;
+}
 
 int vn_send_tolerant(struct vn_ctx *c, struct nl_batch *b, const int *ok, nl_data_cb cb,
 		     void *data, struct nl_err *e)

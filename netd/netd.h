@@ -64,10 +64,21 @@ int vn_port_release(struct vn_ctx *c, const char *name, const char *ifname, stru
 
 enum vn_state { VN_STATE_DOWN, VN_STATE_UP, VN_STATE_DEGRADED };
 
+/* One object vnet owns for a network that is not as its definition
+ * wants: "bridge lan0" wants "up", has "down". */
+#define VN_PROBLEMS 32
+struct vn_problem {
+	char object[96];
+	char want[64];
+	char have[64];
+};
+
 struct vn_status {
 	struct vn_net net;
 	enum vn_state state;
-	char why[160];		/* what is missing, when degraded */
+	char why[160];		/* the first problem as one line, when degraded */
+	unsigned nproblems;
+	struct vn_problem problem[VN_PROBLEMS];
 	struct vn_ports ports;	/* guests' ports (not the uplink) */
 	int dnsmasq;		/* pid of its DHCP/DNS server, 0 when none runs */
 };

@@ -1,22 +1,37 @@
-/* status — what runs of a network, read from the kernel (never from a
- * cache): up when the bridge is there, ours, up and holds its addresses;
- * down when nothing of it runs; degraded in between, saying what is
- * missing. */
+/* status — what runs of a network, compared with what its definition
+ * wants, read from the kernel (never from a cache): every object vnet owns
+ * for it — the bridge (present, vnet's mark, up, MTU), the gateways'
+ * addresses, forwarding where the model needs it, the network's part of
+ * the ruleset by content (fw_check), dnsmasq alive, a bridged network's
+ * uplink enslaved with its addresses moved. Up when all hold; down when
+ * nothing of it runs (no bridge, and no record that it should run);
+ * degraded otherwise, with one problem per object. One read per kind of
+ * object: the bridge, its ports and addresses in one send, the table in
+ * another, two sysctls, one /proc look-up. */
 #include <errno.h>
 #include <net/if.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
 #include "dnsmasq.h"
+#include "fw.h"
 #include "internal.h"
 #include "store.h"
+#include "sysctl.h"
+
+#define MAX_MOVED 64
 
 struct seen {
 	const struct vn_net *n;
 	struct vn_ports *ports;
-	unsigned addrs_found;
+	unsigned addrs_found;		/* gateways, as bits */
 	bool uplink_found;
+	unsigned nmoved;
+	struct nl_prefix moved[MAX_MOVED];	/* the uplink's addresses, to be on the bridge */
+	bool moved_found[MAX_MOVED];
 };
 
 static int got(const struct nlmsghdr *nlh, unsigned idx, void *data)
@@ -40,63 +55,185 @@ static int got(const struct nlmsghdr *nlh, unsigned idx, void *data)
 		for (unsigned i = 0; i < s->n->nsubnets; i++)
 			if (nl_prefix_equal(&a.addr, &s->n->subnet[i].gateway))
 				s->addrs_found |= 1u << i;
+		for (unsigned i = 0; i < s->nmoved; i++)
+			if (nl_prefix_equal(&a.addr, &s->moved[i]))
+				s->moved_found[i] = true;
 	}
 	return 0;
 }
 
-static void degraded(struct vn_status *st, const char *why)
+__attribute__((format(printf, 4, 5))) static void problem(struct vn_status *st, const char *want,
+							  const char *have, const char *objfmt, ...)
 {
+	struct vn_problem *p;
+	va_list ap;
+
 	st->state = VN_STATE_DEGRADED;
-	snprintf(st->why, sizeof(st->why), "%s", why);
+	if (st->nproblems >= VN_PROBLEMS)
+		return;
+	p = &st->problem[st->nproblems++];
+	va_start(ap, objfmt);
+	vsnprintf(p->object, sizeof(p->object), objfmt, ap);
+	va_end(ap);
+	snprintf(p->want, sizeof(p->want), "%s", want);
+	snprintf(p->have, sizeof(p->have), "%s", have);
+	if (st->nproblems == 1)
+		snprintf(st->why, sizeof(st->why), "%s: want %s, have %s", p->object, p->want,
+			 p->have);
+}
+
+/* The bridge as read: vnet's mark, up, the pinned MTU. */
+static void check_bridge(struct vn_ctx *c, struct vn_status *st, const struct nl_link *br)
+{
+	const struct vn_net *n = &st->net;
+	struct vn_bridge_cache bc;
+	char want[64], have[64];
+	unsigned mtu = n->mtu;
+
+	snprintf(want, sizeof(want), VN_ALIAS_PREFIX "%s", n->name);
+	if (strcmp(br->alias, want))
+		problem(st, want, br->alias[0] ? br->alias : "none", "alias of bridge %s", n->bridge);
+	if (!(br->flags & IFF_UP))
+		problem(st, "up", "down", "bridge %s", n->bridge);
+	if (!mtu && vn_bridge_cache_load(c, n->name, &bc))
+		mtu = bc.mtu; /* bridged: the uplink's, as pinned */
+	if (mtu && br->mtu != mtu) {
+		snprintf(want, sizeof(want), "%u", mtu);
+		snprintf(have, sizeof(have), "%u", br->mtu);
+		problem(st, want, have, "MTU of bridge %s", n->bridge);
+	}
+}
+
+/* Ports, gateways and (bridged) the uplink with its moved addresses, in
+ * one send. */
+static int check_links(struct vn_ctx *c, struct vn_status *st, const struct nl_link *br,
+		       struct nl_err *e)
+{
+	const struct vn_net *n = &st->net;
+	struct seen *s = calloc(1, sizeof(*s));
+	char a[NL_PREFIX_STRLEN];
+	int err = s ? 0 : nl_err_set(e, -ENOMEM, "read", "network %s", n->name);
+
+	if (!err) {
+		s->n = n;
+		s->ports = &st->ports;
+		if (n->model == VN_BRIDGED)
+			vn_uplink_moved_addrs(c, n->name, s->moved, MAX_MOVED, &s->nmoved);
+		nl_batch_reset(c->b);
+		if (nl_link_dump_msg(c->b, br->ifindex) ||
+		    nl_addr_dump_msg(c->b, AF_UNSPEC, br->ifindex))
+			err = nl_err_set(e, -ENOBUFS, "read", "network %s", n->name);
+	}
+	if (!err)
+		err = nl_batch_send(&c->rt, c->b, got, s, e);
+	for (unsigned i = 0; !err && i < n->nsubnets; i++)
+		if (!(s->addrs_found & (1u << i)))
+			problem(st, nl_prefix_str(&n->subnet[i].gateway, true, a, sizeof(a)), "absent",
+				"gateway address of bridge %s", n->bridge);
+	if (!err && n->model == VN_BRIDGED && !s->uplink_found)
+		problem(st, "enslaved to its bridge", "not enslaved", "uplink %s", n->uplink);
+	for (unsigned i = 0; !err && i < s->nmoved; i++)
+		if (!s->moved_found[i])
+			problem(st, nl_prefix_str(&s->moved[i], true, a, sizeof(a)), "absent",
+				"moved address of uplink %s on bridge %s", n->uplink, n->bridge);
+	free(s);
+	return err;
+}
+
+static void check_forwarding(struct vn_status *st)
+{
+	static const char *const key[2] = {"ipv4/ip_forward", "ipv6/conf/all/forwarding"};
+
+	for (unsigned f = 0; f < 2; f++) {
+		bool want = false;
+		char v[16] = "";
+
+		for (unsigned i = 0; i < st->net.nsubnets; i++)
+			want |= st->net.subnet[i].prefix.family == (f ? AF_INET6 : AF_INET);
+		if (want && (nl_sysctl_read(key[f], v, sizeof(v), NULL) || strcmp(v, "1")))
+			problem(st, "1", v[0] ? v : "unreadable", "sysctl net.%s",
+				f ? "ipv6.conf.all.forwarding" : "ipv4.ip_forward");
+	}
+}
+
+static int check_rules(struct vn_ctx *c, struct vn_status *st, struct nl_err *e)
+{
+	struct fw_health *h = malloc(sizeof(*h));
+	struct fw_plan *plan = NULL;
+	struct fw_net f;
+	struct fw *fw;
+	int err = h ? 0 : nl_err_set(e, -ENOMEM, "check", "rules of network %s", st->net.name);
+
+	vn_fw_net_of(&st->net, &f);
+	if (!err && !(err = vn_fw(c, &fw, e)) && !(err = fw_plan_build(&f, &plan, e)))
+		err = fw_check(fw, plan, h, e);
+	for (unsigned i = 0; !err && i < h->n; i++)
+		problem(st, h->problem[i].want, h->problem[i].have, "%s", h->problem[i].object);
+	fw_plan_free(plan);
+	free(h);
+	return err;
+}
+
+/* The definition, or (orphan) the run record of a network whose definition
+ * is gone or unreadable; orphan gets why. */
+static int load(struct vn_ctx *c, const char *name, struct vn_status *st, char *orphan,
+		size_t n, struct nl_err *e)
+{
+	int err = vn_store_load(c->conf_dir, name, &st->net, e);
+
+	if (!err)
+		return 0;
+	if (vn_name_check(name, NULL) || vn_run_record_load(c, name, &st->net, NULL))
+		return err;
+	snprintf(orphan, n, "%s", err == -ENOENT ? "gone" : "unreadable");
+	nl_err_clear(e);
+	return 0;
 }
 
 int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_err *e)
 {
-	struct seen s = {.n = &st->net, .ports = &st->ports};
-	char orphan[sizeof(st->why)] = "";
+	char orphan[16] = "";
 	struct nl_link br;
+	struct vn_net ran;
+	unsigned wants;
 	int err;
 
 	memset(st, 0, sizeof(*st));
-	if ((err = vn_store_load(c->conf_dir, name, &st->net, e))) {
-		/* its definition gone or unreadable while it runs: shown as
-		 * what runs, degraded */
-		if (vn_name_check(name, NULL) || vn_run_record_load(c, name, &st->net, NULL))
-			return err;
-		snprintf(orphan, sizeof(orphan), "its definition %s: vnet destroy %s tears it down",
-			 err == -ENOENT ? "is gone" : "cannot be read", name);
-		nl_err_clear(e);
-	}
+	if ((err = load(c, name, st, orphan, sizeof(orphan), e)))
+		return err;
+	if (orphan[0])
+		problem(st, "present", orphan, "definition of network %s (vnet destroy %s tears it down)",
+			name, name);
+	wants = vn_model_wants(st->net.model);
 	err = vn_bridge_get(c, &st->net, &br, e);
 	if (err == -ENODEV) {
 		nl_err_clear(e);
-		st->state = VN_STATE_DOWN;
-		if (orphan[0])
-			degraded(st, orphan);
+		/* nothing runs; unless it was brought up and not taken down */
+		if (vn_run_record_load(c, name, &ran, NULL) == 0)
+			problem(st, "present", "absent", "bridge %s", st->net.bridge);
+		else if (!st->nproblems)
+			st->state = VN_STATE_DOWN;
 		return 0;
 	}
 	if (err == -EEXIST) {
 		nl_err_clear(e);
-		degraded(st, "its bridge's name is taken by an interface that is not vnet's");
+		problem(st, "vnet's", "an interface that is not vnet's", "bridge %s", st->net.bridge);
 		return 0;
 	}
 	if (err)
 		return err;
-	nl_batch_reset(c->b);
-	if (nl_link_dump_msg(c->b, br.ifindex) || nl_addr_dump_msg(c->b, AF_UNSPEC, br.ifindex))
-		return nl_err_set(e, -ENOBUFS, "read", "network %s", name);
-	if ((err = nl_batch_send(&c->rt, c->b, got, &s, e)))
+	if (!st->nproblems)
+		st->state = VN_STATE_UP;
+	check_bridge(c, st, &br);
+	if ((err = check_links(c, st, &br, e)))
 		return err;
-	st->state = VN_STATE_UP;
-	if (!(br.flags & IFF_UP))
-		degraded(st, "bridge is down");
-	else if (st->net.nsubnets && s.addrs_found != (1u << st->net.nsubnets) - 1)
-		degraded(st, "bridge lacks its gateway address");
-	else if (st->net.model == VN_BRIDGED && !s.uplink_found)
-		degraded(st, "uplink is not attached");
-	else if (vn_net_has_dhcp(&st->net) && !(st->dnsmasq = vn_dnsmasq_pid(c, name)))
-		degraded(st, "dnsmasq is not running (vnet restart-services)");
-	if (orphan[0])
-		degraded(st, orphan);
+	if (wants & W_FORWARD)
+		check_forwarding(st);
+	if ((wants & W_RULES) && (err = check_rules(c, st, e)))
+		return err;
+	if ((wants & W_SERVICES) && vn_net_has_dhcp(&st->net) &&
+	    !(st->dnsmasq = vn_dnsmasq_pid(c, name)))
+		problem(st, "running", "not running (vnet restart-services)", "dnsmasq of network %s",
+			name);
 	return 0;
 }

@@ -286,3 +286,16 @@ out:
 	free(m);
 	return err;
 }
+
+int vn_uplink_moved_addrs(struct vn_ctx *c, const char *name, struct nl_prefix *addrs,
+			  unsigned max, unsigned *n)
+{
+	struct moved *m = malloc(sizeof(*m));
+	int err = m ? record_read(c, name, m, NULL) : -ENOMEM;
+
+	*n = 0;
+	for (unsigned i = 0; !err && i < m->naddrs && *n < max; i++)
+		addrs[(*n)++] = m->addr[i].addr;
+	free(m);
+	return err == -ENOENT ? 0 : err;
+}

@@ -96,8 +96,9 @@ START_TEST(dead_dnsmasq_is_reported_and_restarted)
 	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
 	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", nt_vnet), "up\n");
 	ck_assert_int_eq(th_sh("kill -9 $(%s show isbr -j | jq .dnsmasq_pid) && sleep 0.2", nt_vnet), 0);
-	ck_assert_str_eq(th_str("%s show isbr -j | jq -r '.state + \": \" + .reason'", nt_vnet),
-			 "degraded: dnsmasq is not running (vnet restart-services)\n");
+	ck_assert_str_eq(th_str("%s show isbr -j | jq -r '.state, (.problems[] | .object + \": \" + "
+				".have)'", nt_vnet),
+			 "degraded\ndnsmasq of network isbr: not running (vnet restart-services)\n");
 	ck_assert_int_eq(nt_run("restart-services isbr"), 0);
 	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", nt_vnet), "up\n");
 	nt_guest("g1", "isbr", "52:54:00:00:00:01", NULL, NULL);

@@ -1,0 +1,88 @@
+/* Namespace tests of honest status: each drift of an object vnet owns
+ * (made behind vnet's back with ip, nft, sysctl, kill) makes `vnet show`
+ * and `vnet list` say degraded, naming that object in `problems`, while
+ * guests' NAT traffic is broken; `vnet up` repairs it and traffic flows. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vnettest.h"
+
+static const struct {
+	const char *drift;	/* shell, behind vnet's back */
+	const char *object;	/* the problem it makes */
+	bool breaks_nat;	/* guests' NAT traffic stops */
+} drifts[] = {
+	{"nft flush ruleset", "table inet vnet", true},
+	{"nft delete table inet vnet", "table inet vnet", true},
+	{"nft delete element inet vnet nat_v4 '{ 10.0.0.0/24 }'", "map nat_v4 element 10.0.0.0/24",
+	 true},
+	{"nft flush chain inet vnet isbr-nat", "chain isbr-nat", true},
+	{"nft flush chain inet vnet isbr-out", "chain isbr-out", false},
+	{"nft delete element inet vnet from_bridge '{ \"isbr\" }'", "map from_bridge element \"isbr\"",
+	 false},
+	{"nft delete element inet vnet fwd_any '{ tcp . 8080 }'", "map fwd_any element tcp . 8080",
+	 false},
+	{"sysctl -qw net.ipv4.ip_forward=0", "sysctl net.ipv4.ip_forward", true},
+	{"ip link set isbr mtu 1400", "MTU of bridge isbr", false},
+	{"ip link set isbr down", "bridge isbr", true},
+	{"ip addr flush dev isbr", "gateway address of bridge isbr", true},
+	{"ip link del isbr", "bridge isbr", true},
+	{"kill -9 $($VNET show isbr -j | jq .dnsmasq_pid)", "dnsmasq of network isbr", false},
+};
+
+START_TEST(each_drift_is_named_and_up_repairs_it)
+{
+	char *out;
+
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
+	ck_assert_int_eq(nt_run("forward add isbr tcp 8080 10.0.0.2:80"), 0);
+	nt_guest("g1", "isbr", NULL, "10.0.0.2/24", "10.0.0.1");
+	ck_assert(nt_ping("g1", "192.0.2.2"));
+	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -c '.state, .problems'"), "\"up\"\n[]\n");
+	ck_assert_int_eq(th_sh("%s", drifts[_i].drift), 0);
+	if (drifts[_i].breaks_nat)
+		ck_assert(!nt_ping_once("g1", "192.0.2.2"));
+	out = th_out(NULL, "$VNET show isbr -j | jq -r '.state, .problems[].object'");
+	ck_assert_msg(!strncmp(out, "degraded\n", 9), "%s", out);
+	ck_assert_msg(strstr(out, drifts[_i].object), "%s: no \"%s\" in\n%s", drifts[_i].drift,
+		      drifts[_i].object, out);
+	free(out);
+	ck_assert_str_eq(th_str("$VNET list -j | jq -r '.[0].state'"), "degraded\n");
+	ck_assert_int_eq(th_sh("$VNET show isbr | grep -q '^  problem  %s'", drifts[_i].object), 0);
+	/* show works and says so: exit 0 */
+	ck_assert_int_eq(nt_run("show isbr >/dev/null"), 0);
+	ck_assert_int_eq(nt_run("up isbr"), 0);
+	ck_assert_int_eq(th_sh("ip link show g1-h | grep -q 'master isbr' || $VNET port add isbr g1-h"),
+			 0);
+	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -c '.state, .problems'"), "\"up\"\n[]\n");
+	ck_assert(nt_ping("g1", "192.0.2.2"));
+}
+END_TEST
+
+/* Down is down: nothing of it runs, nothing is a problem. */
+START_TEST(down_network_is_down_without_problems)
+{
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("down isbr"), 0);
+	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -c '.state, .problems'"), "\"down\"\n[]\n");
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("ns_status");
+	TCase *t = tcase_create("drift");
+
+	tcase_add_checked_fixture(t, nt_setup, th_netns_teardown);
+	tcase_add_loop_test(t, each_drift_is_named_and_up_repairs_it, 0,
+			    sizeof(drifts) / sizeof(drifts[0]));
+	tcase_add_test(t, down_network_is_down_without_problems);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	return th_main(suite(), "ns_status", true);
+}
