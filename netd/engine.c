@@ -40,7 +40,9 @@ int vn_create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl
 		/* converge on what is stored: it holds the hosts and forwards
 		 * added since, which the same create again must keep */
 		r.n = &have;
-		return vn_apply(&r, e);
+		if (!(err = vn_apply(&r, e)))
+			vn_down_mark(c, n->name, false);
+		return err;
 	}
 	if (err != -ENOENT)
 		return err;
@@ -49,6 +51,8 @@ int vn_create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl
 		return err;
 	if ((err = vn_apply(&r, e)))
 		vn_store_forget(c->conf_dir, n->name, NULL);
+	else
+		vn_down_mark(c, n->name, false);
 	return err;
 }
 
@@ -71,6 +75,8 @@ int vn_up(struct vn_ctx *c, const char *name, struct nl_err *e)
 			err = vn_teardown(c, ran, false, NULL, e);
 		if (!err)
 			err = vn_apply(&r, e);
+		if (!err)
+			vn_down_mark(c, name, false);
 	}
 	free(n);
 	free(ran);
@@ -95,6 +101,7 @@ static int stop(struct vn_ctx *c, const char *name, bool forget, struct vn_ports
 			/* nothing of it runs; what a `down` kept (leases)
 			 * goes, and an unreadable file is forgotten */
 			vn_dnsmasq_stop(c, name, true, NULL);
+			vn_down_mark(c, name, false);
 			if (err != -ENOENT) {
 				nl_err_clear(e);
 				err = 0;
@@ -102,6 +109,8 @@ static int stop(struct vn_ctx *c, const char *name, bool forget, struct vn_ports
 		}
 	}
 	vn_kill_point(c, "forget");
+	if (!err)
+		vn_down_mark(c, name, !forget);
 	if (!err && forget)
 		err = vn_store_forget(c->conf_dir, name, e);
 	free(n);

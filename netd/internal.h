@@ -79,6 +79,10 @@ int vn_run_record_load(const struct vn_ctx *c, const char *name, struct vn_net *
 		       struct nl_err *e);
 void vn_run_record_drop(const struct vn_ctx *c, const char *name);
 
+/* `vnet down` marks a network down until it is brought up again (or the
+ * machine restarts): vnetd's start and SIGHUP leave it down. */
+void vn_down_mark(const struct vn_ctx *c, const char *name, bool down);
+
 /* Test builds (VNET_KILL_AT=point): the process kills itself with SIGKILL
  * at that point, as a crash or `kill -9` would; nothing otherwise. */
 void vn_kill_point(const struct vn_ctx *c, const char *point);

@@ -95,6 +95,24 @@ int vn_host_unset(struct vn_ctx *c, const char *name, const unsigned char mac[6]
 int vn_restart_services(struct vn_ctx *c, const char *name, struct nl_err *e);
 int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_err *e);
 
+/* vnetd: the networks it keeps running (all: every definition not taken
+ * down with `vnet down` since boot, for its start and SIGHUP; else those
+ * brought up and not taken down since), and their repair. */
+struct vn_kept {
+	char name[NL_IFNAMSIZ];
+	struct vn_ports ports;	/* seen on its bridge: put back if it vanishes */
+	int dnsmasq;		/* its dnsmasq's pid, 0 when none runs */
+	bool bring_up;		/* brought up even when it is not running (start, SIGHUP) */
+	bool repaired;		/* the last vn_repair changed something */
+	char what[512];		/* what it found missing: "bridge isbr: absent; ..." */
+};
+/* *out is calloc'd. */
+int vn_kept(struct vn_ctx *c, bool all, struct vn_kept **out, unsigned *n, struct nl_err *e);
+/* Takes the lock, reads the network's status and, unless it is up, brings
+ * it up and puts back the ports k->ports names that exist and are no
+ * longer on it; then updates k. The lock stays taken (vn_unlock). */
+int vn_repair(struct vn_ctx *c, struct vn_kept *k, struct nl_err *e);
+
 /* A network that runs (its run record says so) while its definition is
  * gone or unreadable: `vnet destroy NAME` tears it down. */
 struct vn_orphan {

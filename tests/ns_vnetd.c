@@ -1,0 +1,214 @@
+/* Namespace tests of vnetd: it brings networks up at start, repairs every
+ * drift of an object vnet owns (made behind its back with nft, ip, sysctl,
+ * kill) so that guests' NAT traffic flows again, never repairs what a CLI
+ * command took down on purpose, leaves foreign objects alone, costs no CPU
+ * when idle, and SIGTERM leaves the networks up. The tests poll for the
+ * outcome (bounded generously); the repair latency each one measured goes
+ * to the log (bench/vnetd gives medians). */
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vnettest.h"
+
+extern char **environ;
+
+static pid_t vnetd = -1;
+static char vnetd_log[320];
+
+static long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
+/* Polls a shell condition every 10 ms for at most bound_ms; returns the
+ * milliseconds it took, or -1. */
+static long wait_for(long bound_ms, const char *cond)
+{
+	long t0 = now_ms();
+
+	do {
+		if (th_sh("%s", cond) == 0)
+			return now_ms() - t0;
+		usleep(10000);
+	} while (now_ms() - t0 < bound_ms);
+	return -1;
+}
+
+static void start_vnetd(void)
+{
+	char *argv[] = {"/bin/sh", "-c", "exec \"$VNETD_BIN\" 2>>\"$VNETD_LOG\"", NULL};
+	const char *bin = getenv("VNETD_BIN");
+
+	ck_assert_msg(bin != NULL, "VNETD_BIN is not set");
+	snprintf(vnetd_log, sizeof(vnetd_log), "%s/vnetd.log", th_tmpdir());
+	setenv("VNETD_LOG", vnetd_log, 1);
+	ck_assert_int_eq(posix_spawn(&vnetd, "/bin/sh", NULL, NULL, argv, environ), 0);
+	/* ready once it says so (after its first pass) */
+	ck_assert_int_ge(wait_for(30000, "grep -q 'vnetd: watching' \"$VNETD_LOG\""), 0);
+}
+
+/* Stops vnetd with sig and returns its exit status. */
+static int stop_vnetd(int sig)
+{
+	int st = 0;
+
+	if (vnetd <= 0)
+		return -1;
+	kill(vnetd, sig);
+	waitpid(vnetd, &st, 0);
+	vnetd = -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void teardown(void)
+{
+	stop_vnetd(SIGKILL);
+	th_netns_teardown();
+}
+
+static const char up[] = "test \"$($VNET show isbr -j | jq -r .state)\" = up";
+
+static const struct {
+	const char *drift, *says;
+} drifts[] = {
+	{"nft flush ruleset", "table inet vnet: absent"},
+	{"nft delete table inet vnet", "table inet vnet: absent"},
+	{"nft delete element inet vnet nat_v4 '{ 10.0.0.0/24 }'", "map nat_v4 element"},
+	{"ip link del isbr", "bridge isbr: absent"},
+	{"ip addr flush dev isbr", "gateway address of bridge isbr: absent"},
+	{"ip link set isbr mtu 1400", "MTU of bridge isbr: 1400"},
+	{"ip link set isbr down", "bridge isbr: down"},
+	{"sysctl -qw net.ipv4.ip_forward=0", "sysctl net.ipv4.ip_forward: 0"},
+	{"kill -9 $($VNET show isbr -j | jq .dnsmasq_pid)", "dnsmasq of network isbr"},
+};
+
+START_TEST(each_drift_is_repaired_and_guests_traffic_flows)
+{
+	long ms;
+
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
+	nt_guest("g1", "isbr", NULL, "10.0.0.2/24", "10.0.0.1");
+	ck_assert(nt_ping("g1", "192.0.2.2"));
+	start_vnetd();
+	ck_assert_int_eq(th_sh("%s", drifts[_i].drift), 0);
+	ms = wait_for(20000, up);
+	ck_assert_msg(ms >= 0, "%s: not repaired", drifts[_i].drift);
+	fprintf(stderr, "repair: %s: %ld ms\n", drifts[_i].drift, ms);
+	/* the guest's port came back with the bridge */
+	ck_assert_str_eq(th_str("ip -j link show g1-h | jq -r '.[0].master'"), "isbr\n");
+	ck_assert(nt_ping("g1", "192.0.2.2"));
+	ck_assert_int_eq(th_sh("grep -q 'network isbr: repaired .*%s' \"$VNETD_LOG\"", drifts[_i].says),
+			 0);
+}
+END_TEST
+
+START_TEST(a_hundred_flushes_in_a_row_converge)
+{
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
+	nt_guest("g1", "isbr", NULL, "10.0.0.2/24", "10.0.0.1");
+	start_vnetd();
+	ck_assert_int_eq(th_sh("for i in $(seq 100); do nft flush ruleset; done"), 0);
+	ck_assert_int_ge(wait_for(30000, up), 0);
+	ck_assert(nt_ping("g1", "192.0.2.2"));
+	/* and it has settled: nothing more to repair */
+	ck_assert_int_eq(th_sh("l=$(wc -l < \"$VNETD_LOG\"); sleep 0.5; test $(wc -l < \"$VNETD_LOG\") "
+			       "= $l"),
+			 0);
+}
+END_TEST
+
+/* Clock ticks vnetd used (utime + stime of /proc/PID/stat). */
+static long cpu_ticks(pid_t pid)
+{
+	return atol(th_str("awk '{ print $14 + $15 }' /proc/%d/stat", (int)pid));
+}
+
+START_TEST(idle_vnetd_costs_no_cpu)
+{
+	long before;
+
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
+	start_vnetd();
+	before = cpu_ticks(vnetd);
+	sleep(10); /* the idle time measured: nothing happens in the namespace */
+	ck_assert_int_le(cpu_ticks(vnetd) - before, 1);
+}
+END_TEST
+
+/* What a CLI command took down stays down; what it made is not repaired. */
+START_TEST(commands_work_alike_with_vnetd_running)
+{
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
+	start_vnetd();
+	ck_assert_int_eq(nt_run("create routed other 10.1.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("down isbr"), 0);
+	ck_assert_int_eq(nt_run("destroy other"), 0);
+	/* an event vnetd must look at: a ruleset change */
+	ck_assert_int_eq(th_sh("nft add table inet foreign && nft add chain inet foreign c '{ type "
+			       "filter hook forward priority 0; policy accept; }'"),
+			 0);
+	ck_assert_int_eq(nt_run("create nat third 10.2.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_ge(wait_for(20000, "test \"$($VNET show third -j | jq -r .state)\" = up"), 0);
+	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -r .state"), "down\n");
+	ck_assert_int_ne(th_sh("ip link show other >/dev/null 2>&1"), 0);
+	ck_assert_int_ne(th_sh("grep -q repaired \"$VNETD_LOG\""), 0);
+	/* the foreign table is as it was */
+	ck_assert_int_eq(th_sh("nft list chain inet foreign c >/dev/null"), 0);
+	ck_assert_int_eq(nt_run("up isbr"), 0);
+	ck_assert_int_eq(th_sh("ip link del isbr"), 0);
+	ck_assert_int_ge(wait_for(20000, up), 0);
+}
+END_TEST
+
+START_TEST(start_brings_up_definitions_and_sigterm_leaves_them_up)
+{
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create nat kept 10.1.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("down isbr"), 0);
+	ck_assert_int_eq(nt_run("down kept"), 0);
+	/* a reboot: /run starts empty (kept's down mark goes too) */
+	ck_assert_int_eq(th_sh("rm -f $VNET_RUN_DIR/kept.down"), 0);
+	start_vnetd();
+	ck_assert_str_eq(th_str("$VNET show kept -j | jq -r .state"), "up\n");
+	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -r .state"), "down\n");
+	/* SIGHUP: a definition written by hand comes up */
+	ck_assert_int_eq(th_sh("printf '[network]\\nname = hand\\nmodel = isolated\\n[subnet]\\nprefix "
+			       "= 10.5.0.0/24\\ndhcp = no\\n' > $VNET_CONF_DIR/hand.conf"),
+			 0);
+	kill(vnetd, SIGHUP);
+	ck_assert_int_ge(wait_for(20000, "test \"$($VNET show hand -j | jq -r .state)\" = up"), 0);
+	ck_assert_int_eq(stop_vnetd(SIGTERM), 0);
+	ck_assert_str_eq(th_str("$VNET show kept -j | jq -r .state"), "up\n");
+	ck_assert_str_eq(th_str("$VNET show hand -j | jq -r .state"), "up\n");
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("ns_vnetd");
+	TCase *t = tcase_create("vnetd");
+
+	tcase_add_checked_fixture(t, nt_setup, teardown);
+	tcase_add_loop_test(t, each_drift_is_repaired_and_guests_traffic_flows, 0,
+			    sizeof(drifts) / sizeof(drifts[0]));
+	tcase_add_test(t, a_hundred_flushes_in_a_row_converge);
+	tcase_add_test(t, idle_vnetd_costs_no_cpu);
+	tcase_add_test(t, commands_work_alike_with_vnetd_running);
+	tcase_add_test(t, start_brings_up_definitions_and_sigterm_leaves_them_up);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	return th_main(suite(), "ns_vnetd", true);
+}
