@@ -220,15 +220,17 @@ END_TEST
 
 START_TEST(systemd_unit_verifies)
 {
-	const char *bin = getenv("VNET_BIN"), *src = getenv("VNET_SOURCE");
+	const char *bin = getenv("VNETD_BIN"), *src = getenv("VNET_SOURCE");
 	char unit[] = "/tmp/vnet-unit.XXXXXX";
 
-	ck_assert_msg(bin && src, "VNET_BIN and VNET_SOURCE are set by meson");
+	ck_assert_msg(bin && src, "VNETD_BIN and VNET_SOURCE are set by meson");
 	ck_assert_ptr_nonnull(mkdtemp(unit));
-	ck_assert_int_eq(th_sh("sed 's|/usr/local/sbin/vnet|%s|' %s/docs/vnet.service > %s/vnet.service",
+	ck_assert_int_eq(th_sh("sed 's|/usr/local/sbin/vnetd|%s|' %s/docs/vnetd.service > "
+			       "%s/vnetd.service",
 			       bin, src, unit), 0);
-	ck_assert_int_eq(th_sh("systemd-analyze verify --man=no %s/vnet.service", unit), 0);
-	ck_assert_int_eq(th_sh("grep -qx 'ExecStart=%s up --all' %s/vnet.service", bin, unit), 0);
+	ck_assert_int_eq(th_sh("systemd-analyze verify --man=no %s/vnetd.service", unit), 0);
+	ck_assert_int_eq(th_sh("grep -qx 'ExecStart=%s' %s/vnetd.service", bin, unit), 0);
+	ck_assert_int_eq(th_sh("grep -qx 'Type=notify' %s/vnetd.service", unit), 0);
 	th_sh("rm -rf %s", unit);
 }
 END_TEST
