@@ -7,13 +7,26 @@
  * private tmpfs on /run/netns and a fresh sysfs on /sys. Namespaces the test
  * adds with `ip netns add` therefore live in that private tmpfs and vanish
  * with the test process, as does everything in them; the machine's own
- * interfaces, routes, ruleset and sysctls are never touched. */
+ * interfaces, routes, ruleset and sysctls are never touched.
+ *
+ * Nothing is left behind, whether a test passes, fails (Check skips the
+ * teardown then) or times out (Check kills the test's process group): a
+ * guard process, started by th_netns_setup in the test's namespaces and out
+ * of its process group, waits for the test process to end, then kills every
+ * process in the test's network namespaces (its own and those under its
+ * /run/netns) or carrying the test's mark (VNET_TEST_CASE in its
+ * environment: daemons such as dnsmasq leave the process tree) and removes
+ * the test's folder. th_main waits for the guards after the last test and
+ * fails the program if anything with the program's mark (VNET_TEST_PROGRAM)
+ * is still left then. tools/test sets VNET_TEST_RUN, which the folders'
+ * names carry (/tmp/vnet-test.RUN.XXXXXX), and checks the same at its end. */
 #ifndef VNET_TESTS_HARNESS_H
 #define VNET_TESTS_HARNESS_H
 
 #include <check.h>
 #include <json-c/json.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 /* Runs the suite. needs_root: exits 77 (skip) when not root or when
  * namespaces cannot be made, and 1 instead when CI=true. */
@@ -42,7 +55,15 @@ long th_jint(json_object *o, const char *key);
 /* In an ip -j array, the object whose "ifname" is name, or NULL. */
 json_object *th_jlink(json_object *arr, const char *name);
 
-/* A fresh temporary folder (under /tmp), removed by th_netns_teardown. */
+/* A fresh temporary folder (under /tmp), removed by th_netns_teardown (or
+ * the guard). */
 const char *th_tmpdir(void);
+
+/* Sends sig to pid once pid catches it (its handler is installed: the
+ * SigCgt mask of /proc/PID/status), waiting up to secs for that: a program
+ * signalled before it installed its handler dies of the signal instead (qemu
+ * installs its SIGTERM handler only after it set up its netdevs). 0, or -1
+ * with errno ESRCH (pid is gone or a zombie) or ETIMEDOUT. */
+int th_kill_when_caught(pid_t pid, int sig, int secs);
 
 #endif

@@ -1,50 +1,13 @@
 /* vmtest — see vmtest.h. */
 #include "vmtest.h"
 
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *vnet;
-
-/* The guard: a child that waits for this process's end (EOF on a pipe
- * whose only writer is this process: O_CLOEXEC keeps it from vnet and
- * qemu), then kills the VMs by their pid files and everything else left in
- * the test's namespaces, and removes the test's folder. */
-static void guard(const char *run)
-{
-	char cmd[1200];
-	int p[2], null;
-	char c;
-
-	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	if (fork() != 0) {
-		close(p[0]);
-		return;
-	}
-	close(p[1]);
-	setsid(); /* out of the test's process group, which Check kills at its end */
-	null = open("/dev/null", O_RDWR);
-	dup2(null, 1);
-	dup2(null, 2);
-	while (read(p[0], &c, 1) > 0)
-		;
-	/* the VMs, then whatever else runs in the test's namespaces (dnsmasq) */
-	snprintf(cmd, sizeof(cmd),
-		 "for p in %s/vm/*/pid; do [ -f \"$p\" ] && kill -9 \"$(cat \"$p\")\"; done; "
-		 "for n in $(ip netns list | cut -d' ' -f1); do ip netns pids $n | xargs -r kill "
-		 "-9; "
-		 "done; me=$(readlink /proc/self/ns/net); for d in /proc/[0-9]*; do "
-		 "[ \"$(readlink $d/ns/net)\" = \"$me\" ] && [ \"${d#/proc/}\" != $$ ] && "
-		 "kill -9 \"${d#/proc/}\"; done; rm -rf '%s'",
-		 run, th_tmpdir());
-	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-	_exit(1);
-}
 
 void vt_setup(void)
 {
@@ -57,14 +20,11 @@ void vt_setup(void)
 	snprintf(run, sizeof(run), "%s/run", th_tmpdir());
 	setenv("VNET_CONF_DIR", conf, 1);
 	setenv("VNET_RUN_DIR", run, 1);
-	guard(run);
 }
 
 void vt_teardown(void)
 {
-	th_sh("for p in \"$VNET_RUN_DIR\"/vm/*/pid; do [ -f \"$p\" ] && kill -9 \"$(cat \"$p\")\"; "
-	      "done 2>/dev/null; true");
-	th_netns_teardown();
+	th_netns_teardown(); /* the VMs run in the test's namespace: it kills them */
 }
 
 static char *args(const char *fmt, va_list ap)

@@ -1,8 +1,7 @@
 /* vmtest — what the VM launcher's tests share: a namespace per test with
- * vnet's folders in it, running the vnet binary, and a guard that kills
- * every qemu the test started when the test process ends, however it ends
- * (a failed Check assertion exits without running teardown, and qemu would
- * otherwise outlive the test, holding its namespace). */
+ * vnet's folders in it and running the vnet binary. Every qemu a test
+ * started dies when the test ends, however it ends: it runs in the test's
+ * namespace, which the harness's guard empties (harness.h). */
 #ifndef VNET_TESTS_VMTEST_H
 #define VNET_TESTS_VMTEST_H
 
@@ -11,9 +10,9 @@
 #include "harness.h"
 
 /* Check fixture: th_netns_setup, VNET_CONF_DIR/VNET_RUN_DIR under the
- * test's folder, the guard. */
+ * test's folder. */
 void vt_setup(void);
-/* Kills the test's VMs, then th_netns_teardown. */
+/* th_netns_teardown (which kills the test's VMs). */
 void vt_teardown(void);
 
 /* Runs `vnet ARGS`; returns its exit status. */
