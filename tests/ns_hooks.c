@@ -2,6 +2,7 @@
  * hooks install`. qemu itself (TCG, paused with -S: no guest is needed for
  * a tap) runs the hooks as script= and downscript=; what they did is read
  * with ip -j and ethtool -k, never taken from vnet's word. */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -131,6 +132,16 @@ static const char *qemu_err(void)
 	return th_str("cat %s", file_in_tmp("qemu.err"));
 }
 
+/* SIGTERM to qemu once it handles it (a clean exit, the downscript run):
+ * it installs its handler only after its netdevs are set up, i.e. after the
+ * tap joined, and would die of an earlier signal. */
+static void qemu_term(void)
+{
+	ck_assert_msg(th_kill_when_caught(qemu_pid, SIGTERM, 60) == 0,
+		      "qemu (pid %d) did not come to catch SIGTERM: %s; it said: %s", (int)qemu_pid,
+		      strerror(errno), qemu_err());
+}
+
 /* The master of link name ("" when none or no such link). */
 static const char *master_of(const char *name)
 {
@@ -186,7 +197,7 @@ START_TEST(qemu_tap_joins_with_the_network_mtu_and_port_flags_and_leaves_on_sigt
 	json_object_put(l);
 	/* the bridge kept the network's MTU (a 1500 tap did not pull it down) */
 	ck_assert_str_eq(th_str("ip -j link show dev lan | jq -j '.[0].mtu'"), "9000");
-	ck_assert_int_eq(kill(qemu_pid, SIGTERM), 0);
+	qemu_term();
 	ck_assert_int_eq(qemu_wait(60), 0);
 	ck_assert_msg(!strstr(qemu_err(), "vnet-ifdown") && !strstr(qemu_err(), "script"),
 		      "qemu said: %s", qemu_err());
@@ -208,7 +219,7 @@ START_TEST(qemu_downscript_releases_a_persistent_tap)
 	l = th_json("ip -d -j link show dev vif1");
 	ck_assert(!json_object_get_boolean(json_object_object_get(slave_data(l), "isolated")));
 	json_object_put(l);
-	ck_assert_int_eq(kill(qemu_pid, SIGTERM), 0);
+	qemu_term();
 	ck_assert_int_eq(qemu_wait(60), 0);
 	ck_assert_msg(!strstr(qemu_err(), "vnet-ifdown"), "qemu said: %s", qemu_err());
 	ck_assert_str_eq(master_of("vif1"), "");
