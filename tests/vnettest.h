@@ -47,7 +47,9 @@ long nt_outside_counter(int rule);
 
 /* Everything of the host an observer sees that vnet could touch (links,
  * addresses, routes, ruleset, forwarding sysctls, definitions, dnsmasq's
- * files); malloc'd. */
+ * files), without what the kernel changes by its timers (carrier and
+ * operstate, DAD, lifetimes, link-local addresses, counters: vnettest.c),
+ * so that two snapshots differ only by what was done; malloc'd. */
 char *nt_snapshot(void);
 /* Fails the test with a diff on stderr when the host changed. */
 void nt_same_host(const char *before, const char *after);
