@@ -95,6 +95,14 @@ static const struct vc_cmd cmds[] = {
 	 "uninstall removes them and gives the originals back. The hooks choose the\n"
 	 "network: $VNET_NETWORK, else `vnet map`, else `vnet default`.",
 	 false},
+	{"doctor", vc_doctor, "doctor [NAME] [-j] [--fix]",
+	 "What breaks guest networking on this host: foreign firewall drops (nftables,\n"
+	 "iptables-legacy, through br_netfilter too), ip_forward, rp_filter, router\n"
+	 "advertisements, a process on :53/:67, port MTUs, no default route; each with the\n"
+	 "network it breaks and the fix to run. Notes: vhost-net, KVM, br_netfilter.\n"
+	 "Exit 0: nothing breaks a network; 1: something does. --fix adds accept rules for\n"
+	 "the networks' bridges to Docker's DOCKER-USER chain (iptables-nft or -legacy).",
+	 true},
 	{"help", cmd_help, "help [COMMAND]", "What a command does.", false},
 };
 

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 
 #include "err.h"
+#include "ifname.h"
+#include "prefix.h"
 #include "plan.h"
 #include "sock.h"
 
@@ -68,6 +70,62 @@ struct fw_health {
 	struct fw_problem problem[FW_PROBLEMS];
 };
 int fw_check(struct fw *fw, const struct fw_plan *p, struct fw_health *h, struct nl_err *e);
+
+/* inspect — for `vnet doctor`: what the tables vnet does not own do to a
+ * network's traffic (inspect.c, legacy.c, flow.c). fw_inspect_read()
+ * dumps every other table's chains and rules at once (base chains with
+ * hook, priority and policy); fw_inspect_legacy() adds iptables-legacy's
+ * filter table from the text of `iptables-legacy -S`, which nftables
+ * cannot see. fw_inspect_flow() runs one flow through each base chain of
+ * its hook, following jumps and gotos: a hit is a drop or reject rule
+ * whose matches do not exclude the flow, or a drop policy the flow
+ * reaches without an accept that surely takes it. Matches evaluated:
+ * interface names and indexes, IPv4/IPv6 addresses and prefixes, layer 4
+ * protocol, destination port, ct state, nfproto; anything else (sets,
+ * verdict maps, xt matches but comment, limits, fib, marks...) may match,
+ * so a drop behind it is reported ("may") and an accept behind it saves
+ * nothing. Reads only; sends nothing that changes. */
+struct fw_ruleset;
+int fw_inspect_read(struct fw *fw, struct fw_ruleset **out, struct nl_err *e);
+int fw_inspect_legacy(struct fw_ruleset *rs, uint8_t nfproto, const char *text, struct nl_err *e);
+void fw_ruleset_free(struct fw_ruleset *rs);
+/* Whether the table (legacy: iptables-legacy's "filter") holds chain. */
+bool fw_inspect_has_chain(const struct fw_ruleset *rs, uint8_t family, bool legacy,
+			  const char *table, const char *chain);
+
+/* Packets of one kind, as the chains of a hook see them. l3: ip, ip6
+ * and inet chains see them with iif/oif; l2: bridge chains see them on
+ * the bridge iif/oif name (meta ibrname/obrname), their ports unknown. */
+struct fw_flow {
+	uint8_t nfproto;			/* NFPROTO_IPV4 or NFPROTO_IPV6 */
+	uint8_t hook;				/* NF_INET_FORWARD, NF_INET_LOCAL_IN */
+	bool l3, l2;
+	char iif[NL_IFNAMSIZ], oif[NL_IFNAMSIZ];	/* "": unknown */
+	int iifindex, oifindex;			/* 0: unknown */
+	struct nl_prefix src, dst;		/* family 0: unknown; len: bits known */
+	uint8_t l4proto;			/* 0: any */
+	uint16_t dport;				/* 0: any */
+	uint32_t ctstate;			/* NF_CT_STATE_BIT(IP_CT_NEW)... */
+};
+
+struct fw_hit {
+	uint8_t family;		/* the table's, NFPROTO_* */
+	bool legacy;		/* iptables-legacy's table filter */
+	bool iptables;		/* a table iptables-nft keeps (ip/ip6 filter...) */
+	bool docker_user;	/* its table holds chain DOCKER-USER */
+	bool policy;		/* the base chain's drop policy, not a rule */
+	bool sure;		/* every match on the way was decided */
+	bool reject;
+	uint32_t hook;
+	int32_t prio;
+	uint64_t handle;	/* legacy: the rule's number in its chain */
+	/* printable (nl_escape) */
+	char table[64], base[64], chain[64];
+	char text[192];		/* the rule as nft (legacy: iptables -S) says it */
+};
+/* Fills at most max hits; returns how many there are. */
+unsigned fw_inspect_flow(const struct fw_ruleset *rs, const struct fw_flow *f, struct fw_hit *hit,
+			 unsigned max);
 
 /* Deletes table inet vnet whole: for undoing the fw_apply that made it
  * (made_table), so a rolled-back first network leaves the ruleset as it
