@@ -287,10 +287,12 @@ static int elem_keys(struct nftnl_set *s, const struct fw_elem *el, bool with_da
 	return el->map == FW_MAP_NAT_V4 ? interval_end(s, el) : 0;
 }
 
-/* NEWSETELEM (with its data) or DELSETELEM for one element. */
+/* NEWSETELEM (with its data), DELSETELEM or GETSETELEM (by key) for one
+ * element. */
 static int put_elem(struct nl_batch *b, uint16_t type, const struct fw_elem *el, struct nl_err *e)
 {
 	bool add = type == NFT_MSG_NEWSETELEM;
+	const char *op = add ? "add" : type == NFT_MSG_DELSETELEM ? "delete" : "read";
 	const struct fw_map_def *d = &fw_maps[el->map];
 	struct nftnl_set *s = nftnl_set_alloc();
 	struct nlmsghdr *nlh;
@@ -305,8 +307,8 @@ static int put_elem(struct nl_batch *b, uint16_t type, const struct fw_elem *el,
 	}
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
 	nftnl_set_set_str(s, NFTNL_SET_NAME, d->name);
-	if (!(nlh = start(b, type, add ? NLM_F_CREATE : 0, add ? "add" : "delete",
-			  "%s %s element %s", d->data ? "map" : "set", d->name, key))) {
+	if (!(nlh = start(b, type, add ? NLM_F_CREATE : 0, op, "%s %s element %s",
+			  d->data ? "map" : "set", d->name, key))) {
 		err = full(e);
 	} else {
 		nftnl_set_elems_nlmsg_build_payload(nlh, s);
@@ -454,31 +456,7 @@ static int dump(struct nl_batch *b, uint16_t type, uint16_t attr_table, uint16_t
 
 int fw_batch_get_elem(struct nl_batch *b, const struct fw_elem *el, struct nl_err *e)
 {
-	const struct fw_map_def *d = &fw_maps[el->map];
-	struct nftnl_set *s = nftnl_set_alloc();
-	struct nlmsghdr *nlh;
-	char key[64];
-	int err;
-
-	fw_elem_key_str(el, key, sizeof(key));
-	if (!s || elem_keys(s, el, false) < 0) {
-		err = nl_err_set(e, -ENOMEM, "build", "%s %s element %s", d->data ? "map" : "set",
-				 d->name, key);
-		goto out;
-	}
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, d->name);
-	if (!(nlh = start(b, NFT_MSG_GETSETELEM, 0, "read", "%s %s element %s",
-			  d->data ? "map" : "set", d->name, key))) {
-		err = full(e);
-	} else {
-		nftnl_set_elems_nlmsg_build_payload(nlh, s);
-		err = fits(nlh, e);
-	}
-out:
-	if (s)
-		nftnl_set_free(s);
-	return err;
+	return put_elem(b, NFT_MSG_GETSETELEM, el, e);
 }
 
 int fw_batch_read(struct nl_batch *b, const struct fw_plan *p, bool apply, struct nl_err *e)
