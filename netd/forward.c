@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "fw.h"
 #include "internal.h"
 #include "plan.h"
@@ -38,6 +39,39 @@ static int check_others(struct vn_ctx *c, const char *name, const struct vn_forw
 	}
 	free(v);
 	return err;
+}
+
+/* Refuses a forward on an address the host does not hold: nothing would
+ * ever arrive there. One read of the host's IPv4 addresses; the network's
+ * own gateways count whether it runs or not (they are there whenever it
+ * does). */
+static int check_address(struct vn_ctx *c, const struct vn_net *n, const struct vn_forward *f,
+			 struct nl_err *e)
+{
+	struct nl_ifaddr *v;
+	char a[NL_PREFIX_STRLEN];
+	bool held = false;
+	unsigned cnt;
+	int err;
+
+	if (f->address.family != AF_INET) /* every address; or not IPv4: the plan says so */
+		return 0;
+	for (unsigned i = 0; i < n->nsubnets; i++)
+		if (n->subnet[i].gateway.family == AF_INET &&
+		    n->subnet[i].gateway.a.v4.s_addr == f->address.a.v4.s_addr)
+			return 0;
+	if ((err = nl_addr_list(&c->rt, AF_INET, 0, &v, &cnt, e)))
+		return err;
+	for (unsigned i = 0; i < cnt && !held; i++)
+		held = v[i].addr.family == AF_INET &&
+		       v[i].addr.a.v4.s_addr == f->address.a.v4.s_addr;
+	free(v);
+	if (held)
+		return 0;
+	nl_err_set(e, -EADDRNOTAVAIL, "", "address %s",
+		   nl_prefix_str(&f->address, false, a, sizeof(a)));
+	nl_err_kind(e, NL_ERR_INVALID);
+	return nl_err_msg(e, "not an address of this host");
 }
 
 /* Builds n's whole plan (which checks it, the network down or not) and
@@ -89,7 +123,8 @@ int vn_forward_cmd_add(struct vn_ctx *c, const char *name, const struct vn_forwa
 	struct vn_net *old, *n;
 	int err = vn_load_to_change(c, name, &old, &n, e);
 
-	if (!err && !(err = vn_forward_add(n, f, e)) && !(err = check_others(c, name, f, e)))
+	if (!err && !(err = vn_forward_add(n, f, e)) && !(err = check_address(c, n, f, e)) &&
+	    !(err = check_others(c, name, f, e)))
 		err = apply_and_save(c, old, n, e);
 	free(old);
 	free(n);

@@ -3,7 +3,9 @@
  *
  * Each call takes the lock, checks the change against the definition
  * (net.c: a NAT network, a guest address in its subnet, a port not yet
- * forwarded) and against every other network's forwards (one host port
+ * forwarded, no loopback or other special --address), against the host
+ * (an --address must be one of the host's, or the network's gateway) and
+ * against every other network's forwards (one host port
  * leads to one guest), applies the network's whole new firewall plan in
  * one nftables transaction when the network runs (adding a forward adds
  * one element, deleting it deletes one), then saves the definition; when
@@ -15,7 +17,7 @@
 #include "netd.h"
 
 /* Errors: kind invalid (bad value, not a NAT network, guest outside the
- * network), not found (no such network), conflict (port forwarded
+ * network, "address 192.0.2.9: not an address of this host"), not found (no such network), conflict (port forwarded
  * already, here or by another network). */
 int vn_forward_cmd_add(struct vn_ctx *c, const char *name, const struct vn_forward *f,
 		       struct nl_err *e);

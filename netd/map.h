@@ -1,7 +1,14 @@
 /* map — which network a qemu hook attaches an interface to: the mappings
  * made with `vnet map NAME PATTERN` ($VNET_CONF_DIR/hooks/map, one
  * "PATTERN NETWORK" a line, shell patterns such as vif*) and the default
- * network (`vnet default NAME`, $VNET_CONF_DIR/hooks/default). */
+ * network (`vnet default NAME`, $VNET_CONF_DIR/hooks/default).
+ *
+ * Whoever can write these files chooses the network of every tap: they
+ * are written atomically, 0644 in a 0755 folder whatever the umask, and
+ * read as definitions are (a bounded regular file of root's, no link, no
+ * FIFO). Every line is checked whole when read, as when written: a bad
+ * line is an error naming the file and line, never skipped or cut (a cut
+ * network name could name another network). */
 #ifndef VNET_NETD_MAP_H
 #define VNET_NETD_MAP_H
 
@@ -14,7 +21,16 @@ struct vn_map {
 	char network[NL_IFNAMSIZ];
 };
 
-/* Adds or replaces the mapping of pattern; the network must exist. */
+/* A pattern is 1..63 bytes of letters, digits, '_', '.', '-', the
+ * wildcards '*' and '?', and classes "[...]" of the same characters
+ * (ranges with '-', negated by a leading '!' or '^'), not starting with
+ * '-': nothing that could break the file's "PATTERN NETWORK" lines (no
+ * white space, '#', backslash or control byte), and every '[' closed.
+ * Errors (kind invalid) name the pattern, escaped. */
+int vn_map_pattern_check(const char *pattern, struct nl_err *e);
+
+/* Adds or replaces the mapping of pattern (checked); the network must
+ * exist. */
 int vn_map_set(struct vn_ctx *c, const char *network, const char *pattern, struct nl_err *e);
 /* -ENOENT (not found) when pattern is not mapped. */
 int vn_map_del(struct vn_ctx *c, const char *pattern, struct nl_err *e);

@@ -6,7 +6,10 @@
 #include <string.h>
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <sys/socket.h>
+
+#include "file.h"
 
 static const char *const model_names[VN_NMODELS] = {
 	[VN_ISOLATED] = "isolated",
@@ -42,16 +45,48 @@ int vn_model_parse(const char *s, enum vn_model *m, struct nl_err *e)
 
 int vn_name_check(const char *name, struct nl_err *e)
 {
-	char obj[96];
-	size_t len = strlen(name);
+	return nl_ifname_safe_check(name, "network", e);
+}
 
-	snprintf(obj, sizeof(obj), "network name \"%.40s\"", name);
-	if (len == 0 || len >= NL_IFNAMSIZ)
-		return invalid(e, obj, "must be 1..15 characters");
-	if (name[0] == '.' || name[0] == '-')
-		return invalid(e, obj, "must not start with '.' or '-'");
-	if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != len)
-		return invalid(e, obj, "may hold only letters, digits, '_', '.' and '-'");
+/* Ranges no guest can have an address in, and what they are: the kernel
+ * drops or never routes such addresses (martians), or guests' stacks give
+ * them another meaning. A forward may listen on a link-local address the
+ * host holds, on none of the others. */
+static const struct {
+	const char *prefix, *what;
+	bool forward_ok;
+} special[] = {
+	{"0.0.0.0/8", "\"this network\""},
+	{"127.0.0.0/8", "loopback"},
+	{"169.254.0.0/16", "link-local", true},
+	{"224.0.0.0/4", "multicast"},
+	{"240.0.0.0/4", "reserved"}, /* with the broadcast address 255.255.255.255 */
+	{"::/128", "unspecified"},
+	{"::1/128", "loopback"},
+	{"::ffff:0:0/96", "IPv4-mapped"},
+	{"fe80::/10", "link-local", true},
+	{"ff00::/8", "multicast"},
+};
+
+/* Refuses p when it overlaps a special range, as obj: "OBJ: is multicast
+ * (224.0.0.0/4): TAIL" ("overlaps" when p is larger than the range). */
+static int special_check(const struct nl_prefix *p, bool forward, const char *obj, const char *tail,
+			 struct nl_err *e)
+{
+	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++) {
+		struct nl_prefix r;
+		char rb[NL_PREFIX_STRLEN];
+
+		if ((forward && special[i].forward_ok) ||
+		    nl_prefix_parse(special[i].prefix, NL_PREFIX_NEED_LEN, NULL, &r, NULL) ||
+		    !nl_prefix_overlaps(&r, p))
+			continue;
+		nl_err_set(e, -EINVAL, "", "%s", obj);
+		nl_err_kind(e, NL_ERR_INVALID);
+		nl_err_msg(e, "%s %s (%s): %s", p->len >= r.len ? "is" : "overlaps",
+			   special[i].what, nl_prefix_str(&r, true, rb, sizeof(rb)), tail);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -149,6 +184,8 @@ int vn_subnet_complete(struct vn_subnet *s, const char *gateway, const char *dhc
 
 	nl_prefix_str(&s->prefix, true, pb, sizeof(pb));
 	snprintf(obj, sizeof(obj), "subnet %s", pb);
+	if (special_check(&s->prefix, false, obj, "guests cannot have such addresses", e))
+		return -EINVAL;
 	if (s->prefix.len > maxlen)
 		return invalid(e, obj,
 			       s->prefix.family == AF_INET
@@ -206,7 +243,19 @@ static int refuse_for_bridged(const struct vn_net_args *a, struct nl_err *e)
 		       "addresses");
 }
 
-/* A DNS domain: labels of letters, digits and '-', dot separated. */
+/* Whether the last labels of domain d are suffix ("localhost" is under
+ * "localhost"), letters compared in any case. */
+static bool domain_under(const char *d, const char *suffix)
+{
+	size_t len = strlen(d), n = strlen(suffix);
+
+	return len >= n && !strcasecmp(d + len - n, suffix) && (len == n || d[len - n - 1] == '.');
+}
+
+/* A DNS domain: labels of letters, digits and '-', dot separated; it goes
+ * into dnsmasq's configuration as it is (domain=, local=). Not under
+ * localhost: resolvers answer those names with loopback (RFC 6761), so the
+ * guests' names would never reach them. */
 static int vn_domain_check(const char *d, struct nl_err *e)
 {
 	char obj[VN_DOMAIN_MAX + 16];
@@ -229,6 +278,9 @@ static int vn_domain_check(const char *d, struct nl_err *e)
 			return invalid(e, obj, "may hold only letters, digits, '-' and '.'");
 		}
 	}
+	if (domain_under(d, "localhost"))
+		return invalid(e, obj,
+			       "is the loopback domain (RFC 6761): its names are the host's own");
 	return 0;
 }
 
@@ -240,7 +292,7 @@ int vn_net_from_args(const struct vn_net_args *a, struct vn_net *n, struct nl_er
 	if ((err = vn_model_parse(a->model, &n->model, e)) || (err = vn_name_check(a->name, e)))
 		return err;
 	snprintf(n->name, sizeof(n->name), "%s", a->name);
-	if (a->bridge && (err = nl_ifname_check(a->bridge, "bridge", e)))
+	if (a->bridge && (err = nl_ifname_safe_check(a->bridge, "bridge", e)))
 		return err;
 	snprintf(n->bridge, sizeof(n->bridge), "%s", a->bridge ? a->bridge : a->name);
 	if (a->mtu_given && (a->mtu < 68 || a->mtu > 65535)) {
@@ -260,7 +312,7 @@ int vn_net_from_args(const struct vn_net_args *a, struct vn_net *n, struct nl_er
 			return invalid(e, "--domain", "does not apply to a bridged network");
 		if (!a->uplink)
 			return invalid(e, "bridged network", "needs --uplink IFACE");
-		if ((err = nl_ifname_check(a->uplink, "uplink", e)))
+		if ((err = nl_ifname_safe_check(a->uplink, "uplink", e)))
 			return err;
 		snprintf(n->uplink, sizeof(n->uplink), "%s", a->uplink);
 		return 0;
@@ -282,13 +334,16 @@ int vn_net_check(const struct vn_net *n, struct nl_err *e)
 
 	if ((unsigned)n->model >= VN_NMODELS)
 		return invalid(e, "model", "unknown");
-	if ((err = vn_name_check(n->name, e)) || (err = nl_ifname_check(n->bridge, "bridge", e)))
+	/* names as create checks them: a hand-written bridge = x1,up0 would
+	 * reach dnsmasq's interface= line */
+	if ((err = vn_name_check(n->name, e)) ||
+	    (err = nl_ifname_safe_check(n->bridge, "bridge", e)))
 		return err;
 	if ((n->mtu < 68 && !(n->mtu == 0 && n->model == VN_BRIDGED)) || n->mtu > 65535)
 		return invalid(e, "mtu", "must be 68..65535");
 	if (n->model == VN_BRIDGED)
 		return n->nsubnets ? invalid(e, "subnet", "a bridged network has none")
-				   : nl_ifname_check(n->uplink, "uplink", e);
+				   : nl_ifname_safe_check(n->uplink, "uplink", e);
 	if (n->domain[0] && (err = vn_domain_check(n->domain, e)))
 		return err;
 	if (n->nsubnets == 0)
@@ -448,16 +503,36 @@ static int taken(struct nl_err *e, const char *obj, const char *why, const unsig
 	return nl_err_msg(e, "%s %s", why, m);
 }
 
-/* A host name is one DNS label: it lands in dnsmasq's files as it is. */
+/* Whether dnsmasq reads field s of a dhcp-host line as something else
+ * than a name: "ignore", "infinite", or a lease time (digits, and one of
+ * s, m, h, d, w after them). */
+static bool dnsmasq_keyword(const char *s)
+{
+	size_t digits = strspn(s, "0123456789");
+
+	if (!strcasecmp(s, "ignore") || !strcasecmp(s, "infinite"))
+		return true;
+	return digits > 0 && (!s[digits] || (strchr("smhdwSMHDW", s[digits]) && !s[digits + 1]));
+}
+
+/* A host name is one DNS label (RFC 1123: letters, digits, '-' inside):
+ * it lands in dnsmasq's files as it is, so nothing there (',', '#', '=',
+ * white space) may read as syntax, nor as a field other than a name. */
 static int hostname_check(const char *name, struct nl_err *e)
 {
-	char obj[96];
+	char obj[96], q[72];
 	size_t len = strlen(name);
 
-	snprintf(obj, sizeof(obj), "host name \"%.64s\"", name);
-	if (len > 63 || name[0] == '-' ||
+	snprintf(obj, sizeof(obj), "host name \"%s\"", nl_escape(name, q, sizeof(q)));
+	if (len == 0 || len > 63 || name[0] == '-' || name[len - 1] == '-' ||
 	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != len)
-		return invalid(e, obj, "must be 1..63 letters, digits or '-', not starting with '-'");
+		return invalid(
+			e, obj,
+			"must be 1..63 letters, digits or '-', not starting or ending with '-'");
+	if (!strcasecmp(name, "localhost"))
+		return invalid(e, obj, "names the loopback address on every machine");
+	if (dnsmasq_keyword(name))
+		return invalid(e, obj, "dnsmasq reads it as a keyword or lease time, not a name");
 	return 0;
 }
 
@@ -571,6 +646,14 @@ int vn_forward_add(struct vn_net *n, const struct vn_forward *f, struct nl_err *
 	if (n->model != VN_NAT) {
 		snprintf(obj, sizeof(obj), "network %s", n->name);
 		return invalid(e, obj, "is not a NAT network: port forwards go into NAT guests");
+	}
+	if (f->address.family) {
+		snprintf(obj, sizeof(obj), "address %s",
+			 nl_prefix_str(&f->address, false, a, sizeof(a)));
+		/* loopback: vnet's output chain leaves 127/8 to the host; that
+		 * forwards are IPv4 is the firewall plan's to say */
+		if (special_check(&f->address, true, obj, "no port forward works there", e))
+			return -EINVAL;
 	}
 	snprintf(obj, sizeof(obj), "guest address %s", nl_prefix_str(&f->guest, false, a, sizeof(a)));
 	if (f->guest.family != AF_INET)

@@ -86,7 +86,8 @@ const char *vn_model_name(enum vn_model m);
 int vn_model_parse(const char *s, enum vn_model *m, struct nl_err *e);
 
 /* A network name is 1..15 bytes of [A-Za-z0-9_.-], not starting with '.' or
- * '-': it names a file, a bridge and nftables chains. */
+ * '-' (nl_ifname_safe_check, the rule of every name vnet creates or writes:
+ * bridges and uplinks too): it names a file, a bridge and nftables chains. */
 int vn_name_check(const char *name, struct nl_err *e);
 
 /* Builds a complete definition from the user's arguments: every value
@@ -94,7 +95,11 @@ int vn_name_check(const char *name, struct nl_err *e);
 int vn_net_from_args(const struct vn_net_args *a, struct vn_net *n, struct nl_err *e);
 
 /* Fills the defaults of subnet s (gateway: first host; DHCP range: the hosts
- * after the gateway, at most VN_DHCP_DEFAULT_SIZE) and checks it: gateway
+ * after the gateway, at most VN_DHCP_DEFAULT_SIZE) and checks it: not
+ * overlapping a range no guest can have an address in ("subnet
+ * 224.0.0.0/24: is multicast (224.0.0.0/4): guests cannot have such
+ * addresses": 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4,
+ * 240.0.0.0/4, ::/128, ::1/128, ::ffff:0:0/96, fe80::/10, ff00::/8), gateway
  * and range inside the subnet, range not holding the gateway. dhcp_arg may
  * be NULL. */
 int vn_subnet_complete(struct vn_subnet *s, const char *gateway, const char *dhcp_arg,
@@ -115,14 +120,18 @@ void vn_mac_str(const unsigned char mac[6], char buf[18]);
 bool vn_net_has_dhcp(const struct vn_net *n);
 
 /* Checks a static host against n (address in a subnet, not the gateway,
- * MAC and address and name not taken by another host) and adds it. */
+ * MAC and address and name not taken by another host; the name one DNS
+ * label, not "localhost", nothing dnsmasq reads as a keyword or lease time
+ * such as "ignore" or "2h") and adds it. */
 int vn_host_add(struct vn_net *n, const struct vn_host *h, struct nl_err *e);
 /* -ENOENT (not found) when no host has that MAC. */
 int vn_host_del(struct vn_net *n, const unsigned char mac[6], struct nl_err *e);
 
-/* Checks a port forward against n (a NAT network; the guest address one of
- * its hosts; HOSTPORT not forwarded already for that protocol and address)
- * and adds it. */
+/* Checks a port forward against n (a NAT network; the address, when
+ * given, not loopback, multicast, reserved, unspecified...; the guest
+ * address one of its hosts; HOSTPORT not forwarded already for that
+ * protocol and address) and adds it. Whether the host holds the address is
+ * the engine's check (forward.c): it needs the kernel. */
 int vn_forward_add(struct vn_net *n, const struct vn_forward *f, struct nl_err *e);
 /* Removes the forward of proto HOSTPORT (and address, when family is set);
  * -ENOENT (not found) when there is none. */

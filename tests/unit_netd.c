@@ -1,11 +1,14 @@
 /* Unit tests of the engine's pure parts: definitions from arguments (values
- * checked, defaults filled), comparison, the file format and the folder. */
+ * checked, defaults filled), comparison, the file format and the folder,
+ * static hosts and forwards, and the hooks' map and default files. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "harness.h"
+#include "map.h"
 #include "net.h"
 #include "store.h"
 
@@ -79,7 +82,77 @@ static const struct {
 	{{.model = "nat", .name = "a/b", .subnet = "10.0.0.0/24"},
 	 "network name \"a/b\": may hold only letters, digits, '_', '.' and '-'"},
 	{{.model = "nat", .name = "n", .subnet = "10.0.0.0/24", .bridge = "x:y"},
-	 "bridge name \"x:y\": must not contain ':'"},
+	 "bridge name \"x:y\": may hold only letters, digits, '_', '.' and '-'"},
+	/* names that would reach dnsmasq's config (interface=NAME) or a file:
+	 * the kernel takes them, vnet does not */
+	{{.model = "nat", .name = "n", .subnet = "10.0.0.0/24", .bridge = "x1,up0"},
+	 "bridge name \"x1,up0\": may hold only letters, digits, '_', '.' and '-'"},
+	{{.model = "nat", .name = "n", .subnet = "10.0.0.0/24", .bridge = "*"},
+	 "bridge name \"*\": may hold only letters, digits, '_', '.' and '-'"},
+	{{.model = "nat", .name = "n", .subnet = "10.0.0.0/24", .bridge = "br?"},
+	 "bridge name \"br?\": may hold only letters, digits, '_', '.' and '-'"},
+	{{.model = "nat", .name = "n", .subnet = "10.0.0.0/24", .bridge = "a\"b"},
+	 "bridge name \"a\\x22b\": may hold only letters, digits, '_', '.' and '-'"},
+	{{.model = "nat", .name = "n", .subnet = "10.0.0.0/24", .bridge = "#br"},
+	 "bridge name \"#br\": may hold only letters, digits, '_', '.' and '-'"},
+	{{.model = "nat", .name = "n", .subnet = "10.0.0.0/24", .bridge = "a=b"},
+	 "bridge name \"a=b\": may hold only letters, digits, '_', '.' and '-'"},
+	{{.model = "nat", .name = "n", .subnet = "10.0.0.0/24", .bridge = "br\033[2J"},
+	 "bridge name \"br\\x1b[2J\": may hold only letters, digits, '_', '.' and '-'"},
+	{{.model = "nat", .name = "n", .subnet = "10.0.0.0/24", .bridge = "-br"},
+	 "bridge name \"-br\": must not start with '.' or '-'"},
+	{{.model = "nat", .name = "n", .subnet = "10.0.0.0/24", .bridge = ".br"},
+	 "bridge name \".br\": must not start with '.' or '-'"},
+	{{.model = "nat", .name = "n", .subnet = "10.0.0.0/24", .bridge = "much-too-long-br"},
+	 "bridge name \"much-too-long-br\": must be 1..15 characters"},
+	{{.model = "bridged", .name = "n", .uplink = "eth0,x"},
+	 "uplink name \"eth0,x\": may hold only letters, digits, '_', '.' and '-'"},
+	{{.model = "nat", .name = "-n", .subnet = "10.0.0.0/24"},
+	 "network name \"-n\": must not start with '.' or '-'"},
+	{{.model = "nat", .name = "n", .subnet = "10.0.0.0/24", .domain = "a,b"},
+	 "domain \"a,b\": may hold only letters, digits, '-' and '.'"},
+	{{.model = "nat", .name = "n", .subnet = "10.0.0.0/24", .domain = "localhost"},
+	 "domain \"localhost\": is the loopback domain (RFC 6761): its names are the host's own"},
+	{{.model = "nat", .name = "n", .subnet = "10.0.0.0/24", .domain = "vm.LocalHost"},
+	 "domain \"vm.LocalHost\": is the loopback domain (RFC 6761): its names are the host's own"},
+	/* subnets no guest can live in */
+	{{.model = "nat", .name = "n", .subnet = "224.0.0.0/24"},
+	 "subnet 224.0.0.0/24: is multicast (224.0.0.0/4): guests cannot have such addresses"},
+	{{.model = "nat", .name = "n", .subnet = "239.1.0.0/16"},
+	 "subnet 239.1.0.0/16: is multicast (224.0.0.0/4): guests cannot have such addresses"},
+	{{.model = "nat", .name = "n", .subnet = "240.0.0.0/4"},
+	 "subnet 240.0.0.0/4: is reserved (240.0.0.0/4): guests cannot have such addresses"},
+	{{.model = "nat", .name = "n", .subnet = "255.255.255.0/30"},
+	 "subnet 255.255.255.0/30: is reserved (240.0.0.0/4): guests cannot have such addresses"},
+	{{.model = "nat", .name = "n", .subnet = "169.254.0.0/16"},
+	 "subnet 169.254.0.0/16: is link-local (169.254.0.0/16): guests cannot have such addresses"},
+	{{.model = "isolated", .name = "n", .subnet = "169.254.0.0/24"},
+	 "subnet 169.254.0.0/24: is link-local (169.254.0.0/16): guests cannot have such addresses"},
+	{{.model = "nat", .name = "n", .subnet = "127.0.0.0/8"},
+	 "subnet 127.0.0.0/8: is loopback (127.0.0.0/8): guests cannot have such addresses"},
+	{{.model = "routed", .name = "n", .subnet = "127.1.0.0/24"},
+	 "subnet 127.1.0.0/24: is loopback (127.0.0.0/8): guests cannot have such addresses"},
+	{{.model = "nat", .name = "n", .subnet = "0.0.0.0/8"},
+	 "subnet 0.0.0.0/8: is \"this network\" (0.0.0.0/8): guests cannot have such addresses"},
+	{{.model = "nat", .name = "n", .subnet = "0.0.0.0/0"},
+	 "subnet 0.0.0.0/0: overlaps \"this network\" (0.0.0.0/8): guests cannot have such addresses"},
+	{{.model = "nat", .name = "n", .subnet = "128.0.0.0/1"},
+	 "subnet 128.0.0.0/1: overlaps link-local (169.254.0.0/16): guests cannot have such addresses"},
+	{{.model = "nat", .name = "n", .subnet = "ff00::/8"},
+	 "subnet ff00::/8: is multicast (ff00::/8): guests cannot have such addresses"},
+	{{.model = "nat", .name = "n", .subnet = "ff02::/64"},
+	 "subnet ff02::/64: is multicast (ff00::/8): guests cannot have such addresses"},
+	{{.model = "nat", .name = "n", .subnet = "fe80::/64"},
+	 "subnet fe80::/64: is link-local (fe80::/10): guests cannot have such addresses"},
+	{{.model = "nat", .name = "n", .subnet = "::1/128"},
+	 "subnet ::1/128: is loopback (::1/128): guests cannot have such addresses"},
+	{{.model = "nat", .name = "n", .subnet = "::/128"},
+	 "subnet ::/128: is unspecified (::/128): guests cannot have such addresses"},
+	{{.model = "nat", .name = "n", .subnet = "::/64"},
+	 "subnet ::/64: overlaps unspecified (::/128): guests cannot have such addresses"},
+	{{.model = "nat", .name = "n", .subnet = "::ffff:10.0.0.0/120"},
+	 "subnet ::ffff:10.0.0.0/120: is IPv4-mapped (::ffff:0.0.0.0/96): guests cannot have such "
+	 "addresses"},
 	{{.model = "nat", .name = "n", .subnet = "10.0.0.0/24", .mtu = 40, .mtu_given = true},
 	 "MTU 40: must be 68..65535"},
 	{{.model = "bridged", .name = "n"}, "bridged network: needs --uplink IFACE"},
@@ -99,6 +172,227 @@ START_TEST(bad_values_are_refused_naming_the_value)
 	ck_assert_int_eq(r, -EINVAL);
 	ck_assert_uint_eq(e.kind, NL_ERR_INVALID);
 	ck_assert_str_eq(nl_err_str(&e, line, sizeof(line)), bad[_i].msg);
+}
+END_TEST
+
+/* Names of static hosts go into dnsmasq's files as they are: one DNS label,
+ * and nothing dnsmasq reads as something else. */
+static const struct {
+	const char *name, *msg;
+} bad_hostnames[] = {
+	{"a,b", "host name \"a,b\": must be 1..63 letters, digits or '-', not starting or ending "
+		"with '-'"},
+	{"a=b", "host name \"a=b\": must be 1..63 letters, digits or '-', not starting or ending "
+		"with '-'"},
+	{"a#b", "host name \"a#b\": must be 1..63 letters, digits or '-', not starting or ending "
+		"with '-'"},
+	{"a b", "host name \"a b\": must be 1..63 letters, digits or '-', not starting or ending "
+		"with '-'"},
+	{"a.b", "host name \"a.b\": must be 1..63 letters, digits or '-', not starting or ending "
+		"with '-'"},
+	{"a\nb", "host name \"a\\x0ab\": must be 1..63 letters, digits or '-', not starting or "
+		  "ending with '-'"},
+	{"-a", "host name \"-a\": must be 1..63 letters, digits or '-', not starting or ending "
+	       "with '-'"},
+	{"web-", "host name \"web-\": must be 1..63 letters, digits or '-', not starting or ending "
+		 "with '-'"},
+	{"localhost", "host name \"localhost\": names the loopback address on every machine"},
+	{"LocalHost", "host name \"LocalHost\": names the loopback address on every machine"},
+	{"ignore", "host name \"ignore\": dnsmasq reads it as a keyword or lease time, not a name"},
+	{"infinite",
+	 "host name \"infinite\": dnsmasq reads it as a keyword or lease time, not a name"},
+	{"45", "host name \"45\": dnsmasq reads it as a keyword or lease time, not a name"},
+	{"10m", "host name \"10m\": dnsmasq reads it as a keyword or lease time, not a name"},
+	{"2W", "host name \"2W\": dnsmasq reads it as a keyword or lease time, not a name"},
+};
+
+START_TEST(bad_host_names_are_refused_naming_them)
+{
+	struct vn_net_args a = nat("n", "10.0.0.0/24");
+	struct vn_host h = {.mac = {0x52, 0x54, 0, 0, 0, 5}};
+	struct vn_net n;
+	struct nl_err e;
+	char line[400];
+
+	ck_assert_int_eq(vn_net_from_args(&a, &n, NULL), 0);
+	ck_assert_int_eq(nl_prefix_parse("10.0.0.5", NL_PREFIX_NO_LEN, NULL, &h.ip, NULL), 0);
+	snprintf(h.name, sizeof(h.name), "%s", bad_hostnames[_i].name);
+	ck_assert_int_eq(vn_host_add(&n, &h, &e), -EINVAL);
+	ck_assert_uint_eq(e.kind, NL_ERR_INVALID);
+	ck_assert_str_eq(nl_err_str(&e, line, sizeof(line)), bad_hostnames[_i].msg);
+	ck_assert_uint_eq(n.nhosts, 0);
+	/* names that are labels are taken */
+	snprintf(h.name, sizeof(h.name), "%s", _i % 2 ? "web-1" : "4web");
+	ck_assert_int_eq(vn_host_add(&n, &h, NULL), 0);
+}
+END_TEST
+
+/* A forward on an address that is no host's destination can never work:
+ * vnet's output chain leaves loopback alone, and the others are not
+ * addresses a host receives on. */
+static const struct {
+	const char *address, *msg;
+} bad_forward_addresses[] = {
+	{"127.0.0.1", "address 127.0.0.1: is loopback (127.0.0.0/8): no port forward works there"},
+	{"127.1.2.3", "address 127.1.2.3: is loopback (127.0.0.0/8): no port forward works there"},
+	{"0.0.0.0", "address 0.0.0.0: is \"this network\" (0.0.0.0/8): no port forward works there"},
+	{"224.0.0.1", "address 224.0.0.1: is multicast (224.0.0.0/4): no port forward works there"},
+	{"255.255.255.255",
+	 "address 255.255.255.255: is reserved (240.0.0.0/4): no port forward works there"},
+	{"::1", "address ::1: is loopback (::1/128): no port forward works there"},
+};
+
+START_TEST(bad_forward_addresses_are_refused_naming_them)
+{
+	struct vn_net_args a = nat("n", "10.0.0.0/24");
+	struct vn_forward f = {.proto = IPPROTO_TCP, .port = 8080, .guest_port = 80};
+	struct vn_net n;
+	struct nl_err e;
+	char line[400];
+
+	ck_assert_int_eq(vn_net_from_args(&a, &n, NULL), 0);
+	ck_assert_int_eq(nl_prefix_parse("10.0.0.5", NL_PREFIX_NO_LEN, NULL, &f.guest, NULL), 0);
+	ck_assert_int_eq(nl_prefix_parse(bad_forward_addresses[_i].address, NL_PREFIX_NO_LEN, NULL,
+					 &f.address, NULL),
+			 0);
+	ck_assert_int_eq(vn_forward_add(&n, &f, &e), -EINVAL);
+	ck_assert_uint_eq(e.kind, NL_ERR_INVALID);
+	ck_assert_str_eq(nl_err_str(&e, line, sizeof(line)), bad_forward_addresses[_i].msg);
+	ck_assert_uint_eq(n.nforwards, 0);
+	/* a link-local address of the host is an address a forward can use */
+	ck_assert_int_eq(nl_prefix_parse("169.254.1.1", NL_PREFIX_NO_LEN, NULL, &f.address, NULL), 0);
+	ck_assert_int_eq(vn_forward_add(&n, &f, NULL), 0);
+}
+END_TEST
+
+/* Shell patterns of `vnet map`: a "PATTERN NETWORK" line each in the map
+ * file; a pattern can hold nothing that would break that line. */
+static const char *const good_patterns[] = {"vif*", "tap?", "vm[0-9]*", "tap[!0-3].*",
+					    "vnet_1.2-x", "[ab]", "*"};
+static const struct {
+	const char *pattern, *msg;
+} bad_patterns[] = {
+	{"", "pattern \"\": must be 1..63 characters"},
+	{"a b", "pattern \"a b\": may hold only letters, digits, '_', '.', '-', '*', '?' and "
+		"[...] classes"},
+	{"vif*\n# x", "pattern \"vif*\\x0a# x\": may hold only letters, digits, '_', '.', '-', "
+		      "'*', '?' and [...] classes"},
+	{"#vif", "pattern \"#vif\": may hold only letters, digits, '_', '.', '-', '*', '?' and "
+		 "[...] classes"},
+	{"a\tb", "pattern \"a\\x09b\": may hold only letters, digits, '_', '.', '-', '*', '?' "
+		  "and [...] classes"},
+	{"a/b", "pattern \"a/b\": may hold only letters, digits, '_', '.', '-', '*', '?' and "
+		"[...] classes"},
+	{"a\\*", "pattern \"a\\x5c*\": may hold only letters, digits, '_', '.', '-', '*', '?' "
+		  "and [...] classes"},
+	{"vif,x", "pattern \"vif,x\": may hold only letters, digits, '_', '.', '-', '*', '?' and "
+		  "[...] classes"},
+	{"-vif", "pattern \"-vif\": must not start with '-'"},
+	{"vif[0-9", "pattern \"vif[0-9\": has a '[' without its ']'"},
+	{"vif]", "pattern \"vif]\": has a ']' without its '['"},
+	{"vif[]", "pattern \"vif[]\": has an empty [] class"},
+	{"vif[#]", "pattern \"vif[#]\": may hold only letters, digits, '_', '.', '-', '*', '?' "
+		   "and [...] classes"},
+	{"vif[a[b]", "pattern \"vif[a[b]\": has a '[' inside a [...] class"},
+	{"0123456789012345678901234567890123456789012345678901234567890123",
+	 "pattern \"0123456789012345678901234567890123456789012345678901234567890123\": must be "
+	 "1..63 characters"},
+};
+
+START_TEST(map_patterns_are_checked_before_they_reach_the_map_file)
+{
+	struct nl_err e;
+	char line[400];
+
+	for (size_t i = 0; i < sizeof(good_patterns) / sizeof(good_patterns[0]); i++)
+		ck_assert_msg(vn_map_pattern_check(good_patterns[i], NULL) == 0, "%s", good_patterns[i]);
+	for (size_t i = 0; i < sizeof(bad_patterns) / sizeof(bad_patterns[0]); i++) {
+		ck_assert_msg(vn_map_pattern_check(bad_patterns[i].pattern, &e) == -EINVAL, "%s",
+			      bad_patterns[i].pattern);
+		ck_assert_uint_eq(e.kind, NL_ERR_INVALID);
+		ck_assert_str_eq(nl_err_str(&e, line, sizeof(line)), bad_patterns[i].msg);
+	}
+}
+END_TEST
+
+/* A hand-edited map or default file is read whole and checked: a network
+ * name too long is refused, not cut to another network's name. */
+START_TEST(map_and_default_files_are_read_whole_and_checked)
+{
+	struct vn_ctx c = {.lock_fd = -1};
+	char name[NL_IFNAMSIZ], line[400], want[400], dir[] = "/tmp/vnet-unit.XXXXXX";
+	struct vn_map *v;
+	struct nl_err e;
+	unsigned n;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(c.conf_dir, sizeof(c.conf_dir), "%s", dir);
+	ck_assert_int_eq(th_sh("mkdir -p %s/hooks && printf '# c\n\nvif* a\ntap* "
+			       "much-too-long-name\n' > %s/hooks/map && printf "
+			       "'much-too-long-name\n' > %s/hooks/default",
+			       c.conf_dir, c.conf_dir, c.conf_dir),
+			 0);
+	ck_assert_int_eq(vn_map_list(&c, &v, &n, &e), -EINVAL);
+	snprintf(want, sizeof(want),
+		 "%s/hooks/map:4: network name \"much-too-long-name\": must be 1..15 characters",
+		 c.conf_dir);
+	ck_assert_str_eq(nl_err_str(&e, line, sizeof(line)), want);
+	ck_assert_int_eq(vn_default_get(&c, name, &e), -EINVAL);
+	snprintf(want, sizeof(want),
+		 "%s/hooks/default: network name \"much-too-long-name\": must be 1..15 characters",
+		 c.conf_dir);
+	ck_assert_str_eq(nl_err_str(&e, line, sizeof(line)), want);
+	ck_assert_int_eq(th_sh("printf 'vif[0 a\n' > %s/hooks/map", c.conf_dir), 0);
+	ck_assert_int_eq(vn_map_list(&c, &v, &n, &e), -EINVAL);
+	snprintf(want, sizeof(want), "%s/hooks/map:1: pattern \"vif[0\": has a '[' without its ']'",
+		 c.conf_dir);
+	ck_assert_str_eq(nl_err_str(&e, line, sizeof(line)), want);
+	ck_assert_int_eq(th_sh("printf 'vif* a b\n' > %s/hooks/map", c.conf_dir), 0);
+	ck_assert_int_eq(vn_map_list(&c, &v, &n, &e), -EINVAL);
+	snprintf(want, sizeof(want), "%s/hooks/map:1: \"vif* a b\": must be PATTERN NETWORK",
+		 c.conf_dir);
+	ck_assert_str_eq(nl_err_str(&e, line, sizeof(line)), want);
+	/* what vnet writes reads back */
+	ck_assert_int_eq(th_sh("printf '# c\nvif* a\n  tap[0-9]  b-2 \n' > %s/hooks/map && "
+			       "printf 'a\n' > %s/hooks/default",
+			       c.conf_dir, c.conf_dir),
+			 0);
+	ck_assert_int_eq(vn_map_list(&c, &v, &n, NULL), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(v[1].pattern, "tap[0-9]");
+	ck_assert_str_eq(v[1].network, "b-2");
+	free(v);
+	ck_assert_int_eq(vn_default_get(&c, name, NULL), 0);
+	ck_assert_str_eq(name, "a");
+	th_sh("rm -rf %s", dir);
+}
+END_TEST
+
+/* The hooks' files decide which network a tap joins: whatever umask the
+ * caller of the engine has, they are 0644 in a 0755 folder. */
+START_TEST(hook_files_get_their_modes_whatever_the_umask)
+{
+	struct vn_ctx c = {.lock_fd = -1};
+	struct vn_net_args a = nat("n", "10.0.0.0/24");
+	char dir[] = "/tmp/vnet-unit.XXXXXX";
+	struct vn_net n;
+	mode_t old;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(c.conf_dir, sizeof(c.conf_dir), "%s/conf", dir);
+	snprintf(c.run_dir, sizeof(c.run_dir), "%s/run", dir);
+	ck_assert_int_eq(vn_net_from_args(&a, &n, NULL), 0);
+	ck_assert_int_eq(vn_store_save(c.conf_dir, &n, NULL), 0);
+	old = umask(0);
+	ck_assert_int_eq(vn_map_set(&c, "n", "vif*", NULL), 0);
+	ck_assert_int_eq(vn_default_set(&c, "n", NULL), 0);
+	ck_assert_int_eq(vn_map_set(&c, "n", "tap*", NULL), 0);
+	umask(old);
+	vn_unlock(&c);
+	ck_assert_str_eq(th_str("cd %s/conf && stat -c '%%a %%n' hooks hooks/map hooks/default", dir),
+			 "755 hooks\n644 hooks/map\n644 hooks/default\n");
+	ck_assert_str_eq(th_str("ls -A %s/conf/hooks", dir), "default\nmap\n");
+	th_sh("rm -rf %s", dir);
 }
 END_TEST
 
@@ -167,6 +461,30 @@ static const struct {
 	{"[network]\nname = x\nmodel = nat\n[vlan]\n", "mem:4: unknown section [vlan]"},
 	{"[network]\nname = x\nmodel = nat\nmtu = big\n",
 	 "mem:4: mtu \"big\" is not a number up to 65535"},
+	/* what `vnet create` refuses, written by hand */
+	{"[network]\nname = x\nmodel = nat\nbridge = x1,up0\n[subnet]\nprefix = 10.0.0.0/24\n",
+	 "mem: bridge name \"x1,up0\": may hold only letters, digits, '_', '.' and '-'"},
+	{"[network]\nname = x\nmodel = nat\nbridge = *\n[subnet]\nprefix = 10.0.0.0/24\n",
+	 "mem: bridge name \"*\": may hold only letters, digits, '_', '.' and '-'"},
+	{"[network]\nname = x\nmodel = bridged\nuplink = eth0=x\n",
+	 "mem: uplink name \"eth0=x\": may hold only letters, digits, '_', '.' and '-'"},
+	{"[network]\nname = x\nmodel = nat\ndomain = localhost\n[subnet]\nprefix = 10.0.0.0/24\n",
+	 "mem: domain \"localhost\": is the loopback domain (RFC 6761): its names are the host's own"},
+	{"[network]\nname = x\nmodel = nat\n[subnet]\nprefix = 224.0.0.0/24\n",
+	 "mem:5: subnet 224.0.0.0/24: is multicast (224.0.0.0/4): guests cannot have such addresses"},
+	{"[network]\nname = x\nmodel = nat\n[subnet]\nprefix = 169.254.0.0/24\n[host]\n",
+	 "mem:6: subnet 169.254.0.0/24: is link-local (169.254.0.0/16): guests cannot have such "
+	 "addresses"},
+	{"[network]\nname = x\nmodel = nat\n[subnet]\nprefix = 10.0.0.0/24\n[host]\nmac = "
+	 "52:54:00:00:00:05\nip = 10.0.0.5\nname = a,b\n",
+	 "mem:9: host name \"a,b\": must be 1..63 letters, digits or '-', not starting or ending "
+	 "with '-'"},
+	{"[network]\nname = x\nmodel = nat\n[subnet]\nprefix = 10.0.0.0/24\n[host]\nmac = "
+	 "52:54:00:00:00:05\nip = 10.0.0.5\nname = localhost\n",
+	 "mem:9: host name \"localhost\": names the loopback address on every machine"},
+	{"[network]\nname = x\nmodel = nat\n[subnet]\nprefix = 10.0.0.0/24\n[forward]\nproto = "
+	 "tcp\nport = 8080\nto = 10.0.0.5:80\naddress = 127.0.0.1\n",
+	 "mem:10: address 127.0.0.1: is loopback (127.0.0.0/8): no port forward works there"},
 };
 
 START_TEST(bad_files_are_refused_naming_file_and_line)
@@ -243,6 +561,13 @@ static Suite *suite(void)
 	tcase_add_test(t, nat_defaults_gateway_first_host_and_range_after_it);
 	tcase_add_loop_test(t, bad_values_are_refused_naming_the_value, 0,
 			    sizeof(bad) / sizeof(bad[0]));
+	tcase_add_loop_test(t, bad_host_names_are_refused_naming_them, 0,
+			    sizeof(bad_hostnames) / sizeof(bad_hostnames[0]));
+	tcase_add_loop_test(t, bad_forward_addresses_are_refused_naming_them, 0,
+			    sizeof(bad_forward_addresses) / sizeof(bad_forward_addresses[0]));
+	tcase_add_test(t, map_patterns_are_checked_before_they_reach_the_map_file);
+	tcase_add_test(t, map_and_default_files_are_read_whole_and_checked);
+	tcase_add_test(t, hook_files_get_their_modes_whatever_the_umask);
 	tcase_add_test(t, difference_names_the_first_changed_value);
 	tcase_add_test(t, file_format_round_trips);
 	tcase_add_loop_test(t, bad_files_are_refused_naming_file_and_line, 0,
