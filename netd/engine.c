@@ -83,6 +83,31 @@ int vn_up(struct vn_ctx *c, const char *name, struct nl_err *e)
 	return err;
 }
 
+/* Whether a bridge marked as network name's runs although neither its run
+ * record nor its definition can say what else runs with it (one made by an
+ * older vnet, whose values this one refuses): then destroy keeps the
+ * definition and says so, rather than forget it and leave the bridge. One
+ * dump of the links, on this rare path only. */
+static bool still_runs(struct vn_ctx *c, const char *name, int err, struct nl_err *e)
+{
+	struct nl_link *l;
+	unsigned n;
+	bool runs = false;
+
+	if (err == -ENOENT || nl_link_list(&c->rt, 0, &l, &n, NULL))
+		return false;
+	for (unsigned i = 0; i < n && !runs; i++)
+		runs = vn_link_is_ours(&l[i], name);
+	free(l);
+	if (runs && e) {
+		char why[sizeof(e->msg)];
+
+		snprintf(why, sizeof(why), "%s", e->msg);
+		nl_err_msg(e, "%s; its bridge still runs: fix the definition, then destroy", why);
+	}
+	return runs;
+}
+
 /* What to take down: what runs, as its run record says (the definition
  * may have been edited, truncated or removed since), else the definition. */
 static int stop(struct vn_ctx *c, const char *name, bool forget, struct vn_ports *released,
@@ -97,7 +122,7 @@ static int stop(struct vn_ctx *c, const char *name, bool forget, struct vn_ports
 		if (vn_run_record_load(c, name, n, NULL) == 0 ||
 		    !(err = vn_store_load(c->conf_dir, name, n, e))) {
 			err = vn_teardown(c, n, forget, released, e);
-		} else if (forget) {
+		} else if (forget && !still_runs(c, name, err, e)) {
 			/* nothing of it runs; what a `down` kept (leases)
 			 * goes, and an unreadable file is forgotten */
 			vn_dnsmasq_stop(c, name, true, NULL);
