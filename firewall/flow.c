@@ -21,19 +21,22 @@
 
 enum tri { NO, MAYBE, YES };
 
-/* What the flow makes known, for chains of one family. */
+/* What the flow makes known, for chains of one family. An address the
+ * flow leaves unknown is the far side's ("remote"): a rule that matches
+ * only given far addresses (a block list) is not the network's traffic. */
 struct pkt {
 	const struct fw_flow *f;
 	bool l2; /* a bridge chain: iif/oif are ports (unknown) */
-	uint8_t nh[40], nhk[40]; /* network header: bytes, and which bits are known */
-	uint8_t th[4], thk[4];	 /* transport header */
+	uint8_t nh[40], nhk[40], nhr[40]; /* network header: bytes, known bits, remote */
+	uint8_t th[4], thk[4];		   /* transport header */
 };
 
 struct regs {
-	uint8_t v[REGS], k[REGS];
+	uint8_t v[REGS], k[REGS], r[REGS];
 };
 
-static void put(struct regs *g, unsigned off, unsigned len, const uint8_t *v, const uint8_t *k)
+static void put(struct regs *g, unsigned off, unsigned len, const uint8_t *v, const uint8_t *k,
+		const uint8_t *r)
 {
 	unsigned end = (off + len + 3) / 4 * 4; /* the kernel zeroes the last word */
 
@@ -41,14 +44,18 @@ static void put(struct regs *g, unsigned off, unsigned len, const uint8_t *v, co
 		return;
 	memset(g->v + off, 0, end - off);
 	memset(g->k + off, 0xff, end - off);
+	memset(g->r + off, 0, end - off);
 	memcpy(g->v + off, v, len);
 	memcpy(g->k + off, k, len);
+	if (r)
+		memcpy(g->r + off, r, len);
 }
 
-static void set_prefix(uint8_t *v, uint8_t *k, const struct nl_prefix *p)
+static void set_prefix(uint8_t *v, uint8_t *k, uint8_t *r, const struct nl_prefix *p, bool v6)
 {
-	unsigned n = p->family == AF_INET6 ? 16 : 4;
+	unsigned n = v6 ? 16 : 4;
 
+	memset(r, !p->family, n);
 	for (unsigned i = 0; i < n && p->family; i++) {
 		unsigned bits = p->len > i * 8 ? p->len - i * 8 : 0;
 
@@ -68,8 +75,10 @@ static void pkt_init(struct pkt *p, const struct fw_flow *f, bool l2)
 		p->nh[v6 ? 6 : 9] = f->l4proto;
 		p->nhk[v6 ? 6 : 9] = 0xff;
 	}
-	set_prefix(p->nh + (v6 ? 8 : 12), p->nhk + (v6 ? 8 : 12), &f->src);
-	set_prefix(p->nh + (v6 ? 24 : 16), p->nhk + (v6 ? 24 : 16), &f->dst);
+	set_prefix(p->nh + (v6 ? 8 : 12), p->nhk + (v6 ? 8 : 12), p->nhr + (v6 ? 8 : 12), &f->src,
+		   v6);
+	set_prefix(p->nh + (v6 ? 24 : 16), p->nhk + (v6 ? 24 : 16), p->nhr + (v6 ? 24 : 16),
+		   &f->dst, v6);
 	if (f->dport) {
 		p->th[2] = (uint8_t)(f->dport >> 8);
 		p->th[3] = (uint8_t)f->dport;
@@ -120,13 +129,13 @@ static void load_meta(struct regs *g, const struct pkt *p, const struct x *x)
 		k[0] = k[1] = 0xff;
 		break;
 	}
-	put(g, x->dreg, x->len, v, k);
+	put(g, x->dreg, x->len, v, k, NULL);
 }
 
 static void load(struct regs *g, const struct pkt *p, const struct x *x)
 {
-	uint8_t v[DATASZ] = {0}, k[DATASZ] = {0};
-	const uint8_t *hv = NULL, *hk = NULL;
+	uint8_t v[DATASZ] = {0}, k[DATASZ] = {0}, r[DATASZ] = {0};
+	const uint8_t *hv = NULL, *hk = NULL, *hr = NULL;
 	size_t hlen = 0;
 
 	if (x->kind == X_META) {
@@ -137,7 +146,7 @@ static void load(struct regs *g, const struct pkt *p, const struct x *x)
 		memcpy(v, &p->f->ctstate, 4);
 		memset(k, 0xff, 4);
 	} else if (x->kind == X_PAYLOAD && x->key == NFT_PAYLOAD_NETWORK_HEADER) {
-		hv = p->nh, hk = p->nhk, hlen = sizeof(p->nh);
+		hv = p->nh, hk = p->nhk, hr = p->nhr, hlen = sizeof(p->nh);
 	} else if (x->kind == X_PAYLOAD && x->key == NFT_PAYLOAD_TRANSPORT_HEADER) {
 		hv = p->th, hk = p->thk, hlen = sizeof(p->th);
 	} else if (x->kind == X_IMM) {
@@ -147,8 +156,9 @@ static void load(struct regs *g, const struct pkt *p, const struct x *x)
 	for (unsigned i = 0; hv && i < x->len && x->off + i < hlen; i++) {
 		v[i] = hv[x->off + i];
 		k[i] = hk[x->off + i];
+		r[i] = hr ? hr[x->off + i] : 0;
 	}
-	put(g, x->dreg, x->len, v, k);
+	put(g, x->dreg, x->len, v, k, r);
 }
 
 static void bitwise(struct regs *g, const struct x *x)
@@ -158,18 +168,27 @@ static void bitwise(struct regs *g, const struct x *x)
 
 		g->v[x->dreg + i] = (uint8_t)((v & x->mask[i]) ^ x->xor[i]);
 		g->k[x->dreg + i] = (uint8_t)(k | ~x->mask[i]);
+		g->r[x->dreg + i] = g->r[x->sreg + i];
 	}
 }
 
 static enum tri compare(const struct regs *g, const struct x *x)
 {
-	bool differ = false, all = true;
+	bool differ = false, all = true, none = true, remote = x->len > 0;
 	int d;
 
 	for (unsigned i = 0; i < x->len; i++) {
-		differ |= ((g->v[x->sreg + i] ^ x->data[i]) & g->k[x->sreg + i]) != 0;
-		all &= g->k[x->sreg + i] == 0xff;
+		uint8_t k = g->k[x->sreg + i];
+
+		differ |= ((g->v[x->sreg + i] ^ x->data[i]) & k) != 0;
+		all &= k == 0xff;
+		none &= k == 0 || g->r[x->sreg + i];
+		remote &= g->r[x->sreg + i] != 0;
 	}
+	/* "ip daddr 203.0.113.0/24" where the flow goes anywhere: only some
+	 * of it, a block list; "!=" still may take all of it */
+	if (x->key == NFT_CMP_EQ && remote && none)
+		return NO;
 	if (x->key == NFT_CMP_EQ || x->key == NFT_CMP_NEQ) {
 		enum tri eq = differ ? NO : all ? YES : MAYBE;
 
@@ -299,17 +318,41 @@ static void state_term(char *buf, size_t n, const struct src *s, const struct x 
 	cat(buf, n, " ");
 }
 
-static void term(char *buf, size_t n, const struct src *s, const struct x *c, uint8_t family)
+static const char *proto_name(uint8_t p)
 {
+	return p == 6 ? "tcp" : p == 17 ? "udp" : p == 1 ? "icmp" : p == 58 ? "icmpv6" : NULL;
+}
+
+/* Text state: the layer 4 protocol a following port match names, as nft
+ * says "tcp dport 22" for "meta l4proto tcp" and "th dport 22". */
+struct text {
+	char *buf;
+	size_t n;
+	uint8_t family;
+	const char *proto;
+};
+
+static void term(struct text *t, const struct src *s, const struct x *c, bool nh_later,
+		 bool th_later)
+{
+	char *buf = t->buf;
+	size_t n = t->n;
 	uint16_t port = (uint16_t)(c->data[0] << 8 | c->data[1]);
-	bool v6 = family == NFPROTO_IPV6 || (family != NFPROTO_IPV4 && (s->off == 8 || s->off == 24));
+	bool v6 = t->family == NFPROTO_IPV6 ||
+		  (t->family != NFPROTO_IPV4 && (s->off == 8 || s->off == 24));
+	bool eq = c->key == NFT_CMP_EQ;
 
 	if (s->kind == X_META && (s->key == NFT_META_IIFNAME || s->key == NFT_META_OIFNAME))
 		name_term(buf, n, s->key == NFT_META_IIFNAME ? "iifname" : "oifname", c);
 	else if (s->kind == X_META && (s->key == NFT_META_BRI_IIFNAME || s->key == NFT_META_BRI_OIFNAME))
 		name_term(buf, n, s->key == NFT_META_BRI_IIFNAME ? "meta ibrname" : "meta obrname", c);
+	else if (s->kind == X_META && s->key == NFT_META_L4PROTO && eq && th_later &&
+		 proto_name(c->data[0]))
+		t->proto = proto_name(c->data[0]); /* said with the port */
 	else if (s->kind == X_META && s->key == NFT_META_L4PROTO)
 		cat(buf, n, "meta l4proto %s%u ", op_str(c->key), c->data[0]);
+	else if (s->kind == X_META && s->key == NFT_META_NFPROTO && eq && nh_later)
+		; /* implied by the address match that follows */
 	else if (s->kind == X_META && s->key == NFT_META_NFPROTO)
 		cat(buf, n, "meta nfproto %s%s ", op_str(c->key),
 		    c->data[0] == NFPROTO_IPV6 ? "ipv6" : c->data[0] == NFPROTO_IPV4 ? "ipv4" : "?");
@@ -319,10 +362,20 @@ static void term(char *buf, size_t n, const struct src *s, const struct x *c, ui
 		 (s->off == 12 || s->off == 16 || s->off == 8 || s->off == 24))
 		addr_term(buf, n, s, c, v6);
 	else if (s->kind == X_PAYLOAD && s->key == NFT_PAYLOAD_TRANSPORT_HEADER && s->len == 2)
-		cat(buf, n, "th %s %s%u ", s->off == 2 ? "dport" : "sport", op_str(c->key), port);
+		cat(buf, n, "%s %s %s%u ", t->proto ? t->proto : "th", s->off == 2 ? "dport" : "sport",
+		    op_str(c->key), port);
 	else
 		cat(buf, n, "%s%s ", s->kind == X_META ? "meta" : s->kind == X_CT ? "ct" : "payload",
 		    c->key == NFT_CMP_NEQ ? " !=" : "");
+}
+
+/* Whether a payload load of base comes after expression i of r. */
+static bool later(const struct fw_ruleset *rs, const struct xrule *r, unsigned i, uint8_t base)
+{
+	for (unsigned k = i + 1; k < r->n && r->first + k < rs->nx; k++)
+		if (rs->x[r->first + k].kind == X_PAYLOAD && rs->x[r->first + k].key == base)
+			return true;
+	return false;
 }
 
 static void render(const struct fw_ruleset *rs, const struct xrule *r, uint8_t family, char *buf,
@@ -330,6 +383,7 @@ static void render(const struct fw_ruleset *rs, const struct xrule *r, uint8_t f
 {
 	static const char *const verdicts[] = {"", "accept", "drop", "reject", "jump", "goto",
 					       "return", "..."};
+	struct text t = {buf, n, family, NULL};
 	struct src reg[REGS / 4];
 	char esc[4 * NAMESZ];
 
@@ -345,7 +399,8 @@ static void render(const struct fw_ruleset *rs, const struct xrule *r, uint8_t f
 		if (x->kind == X_MAYBE) {
 			cat(buf, n, "%s ", nl_escape(x->what, esc, sizeof(esc)));
 		} else if (x->kind == X_CMP) {
-			term(buf, n, &reg[x->sreg / 4], x, family);
+			term(&t, &reg[x->sreg / 4], x, later(rs, r, i, NFT_PAYLOAD_NETWORK_HEADER),
+			     later(rs, r, i, NFT_PAYLOAD_TRANSPORT_HEADER));
 		} else if (x->kind == X_BITWISE) {
 			reg[x->dreg / 4] = reg[x->sreg / 4];
 			reg[x->dreg / 4].masked = true;

@@ -54,7 +54,7 @@ static void add(struct vn_doc *x, bool note, const char *check, const char *netw
 static void add(struct vn_doc *x, bool note, const char *check, const char *network,
 		const char *obj, const char *effect, const char *fix, ...)
 {
-	char f[384];
+	char f[512];
 	va_list ap;
 
 	va_start(ap, fix);
@@ -243,7 +243,7 @@ static void check_mtu(struct vn_doc *x, const struct vn_doc_net *dn)
 		if (l->master != br->ifindex || l->mtu == br->mtu)
 			continue;
 		ESC(l->name, p);
-		snprintf(obj, sizeof(obj), "port %s of bridge %s: MTU %u, the bridge's %u", p,
+		snprintf(obj, sizeof(obj), "port %s of bridge %s: MTU %u, bridge MTU %u", p,
 			 dn->st->net.bridge, l->mtu, br->mtu);
 		if (l->mtu < br->mtu)
 			snprintf(eff, sizeof(eff),

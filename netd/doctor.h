@@ -31,7 +31,7 @@ struct vn_finding {
 	char network[NL_IFNAMSIZ]; /* "": the host as a whole */
 	char object[256];	  /* printable: what came from the kernel or a file is escaped */
 	char effect[640];
-	char fix[384];		  /* "" when there is nothing to run */
+	char fix[512];		  /* "" when there is nothing to run */
 };
 
 /* A rule --fix added. */

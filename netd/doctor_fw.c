@@ -398,9 +398,9 @@ static void fix_text(const struct fw_hit *h, uint8_t kind, const struct vn_net *
 			 br, br);
 	else if ((h->legacy || h->iptables) && kind == K_INPUT)
 		snprintf(buf, len,
-			 "%s -I %s -i %s -p udp -m multiport --dports 53,67 -j ACCEPT && %s -I %s -i %s "
-			 "-p tcp --dport 53 -j ACCEPT",
-			 prog, h->base, br, prog, h->base, br);
+			 "%s -I %s -i %s -p udp --dport 67 -j ACCEPT && %s -I %s -i %s -p udp --dport 53 "
+			 "-j ACCEPT && %s -I %s -i %s -p tcp --dport 53 -j ACCEPT",
+			 prog, h->base, br, prog, h->base, br, prog, h->base, br);
 	else if (h->legacy || h->iptables)
 		snprintf(buf, len, "%s -I %s -i %s -j ACCEPT && %s -I %s -o %s -j ACCEPT", prog, h->base,
 			 br, prog, h->base, br);
@@ -409,9 +409,10 @@ static void fix_text(const struct fw_hit *h, uint8_t kind, const struct vn_net *
 			 h->base, br);
 	else if (kind == K_INPUT)
 		snprintf(buf, len,
-			 "nft insert rule %s %s %s iifname \"%s\" udp dport { 53, 67 } accept && nft "
-			 "insert rule %s %s %s iifname \"%s\" tcp dport 53 accept",
-			 fam, h->table, h->base, br, fam, h->table, h->base, br);
+			 "nft insert rule %s %s %s iifname \"%s\" udp dport 67 accept && nft insert rule "
+			 "%s %s %s iifname \"%s\" udp dport 53 accept && nft insert rule %s %s %s "
+			 "iifname \"%s\" tcp dport 53 accept",
+			 fam, h->table, h->base, br, fam, h->table, h->base, br, fam, h->table, h->base, br);
 	else
 		snprintf(buf, len,
 			 "nft insert rule %s %s %s iifname \"%s\" accept && nft insert rule %s %s %s "
@@ -422,7 +423,7 @@ static void fix_text(const struct fw_hit *h, uint8_t kind, const struct vn_net *
 struct group {
 	char check[16];
 	char object[256];
-	char fix[384];
+	char fix[512];
 	char sure[512], maybe[512]; /* what it drops surely, what perhaps */
 };
 
@@ -482,7 +483,7 @@ void vn_doc_firewall(struct vn_doc *x, const struct vn_doc_net *dn)
 	for (unsigned i = 0; i < ng; i++) {
 		snprintf(effect, sizeof(effect), "%s%s%s%s%s", g[i].sure[0] ? "drops " : "", g[i].sure,
 			 g[i].sure[0] && g[i].maybe[0] ? "; " : "",
-			 g[i].maybe[0] ? "may drop (it has matches vnet does not evaluate) " : "",
+			 g[i].maybe[0] ? "may drop (matches vnet cannot decide for it) " : "",
 			 g[i].maybe);
 		vn_doc_add(x, false, g[i].check, dn->st->net.name, g[i].object, effect, g[i].fix);
 	}
