@@ -10,10 +10,11 @@
 #include "doctor.h"
 #include "host.h"
 
-/* The engine's texts are printable already (it escapes what it read). */
+/* The engine escapes what it read; the texts still go through the one
+ * printing path (cli.h: vc_text, vc_jtext), which leaves them as they are. */
 static struct json_object *jtext(const char *s)
 {
-	return s[0] ? json_object_new_string(s) : NULL;
+	return s[0] ? vc_jtext(s) : NULL;
 }
 
 static struct json_object *jfinding(const struct vn_finding *f)
@@ -22,8 +23,8 @@ static struct json_object *jfinding(const struct vn_finding *f)
 
 	json_object_object_add(o, "check", json_object_new_string(f->check));
 	json_object_object_add(o, "network", jtext(f->network));
-	json_object_object_add(o, "object", json_object_new_string(f->object));
-	json_object_object_add(o, "effect", json_object_new_string(f->effect));
+	json_object_object_add(o, "object", vc_jtext(f->object));
+	json_object_object_add(o, "effect", vc_jtext(f->effect));
 	json_object_object_add(o, "fix", jtext(f->fix));
 	return o;
 }
@@ -44,9 +45,9 @@ static void put_json(const struct vn_doctor *d)
 	for (unsigned i = 0; i < d->nfixed; i++) {
 		struct json_object *x = json_object_new_object();
 
-		json_object_object_add(x, "network", json_object_new_string(d->fixed[i].network));
-		json_object_object_add(x, "object", json_object_new_string(d->fixed[i].object));
-		json_object_object_add(x, "added", json_object_new_string(d->fixed[i].added));
+		json_object_object_add(x, "network", vc_jtext(d->fixed[i].network));
+		json_object_object_add(x, "object", vc_jtext(d->fixed[i].object));
+		json_object_object_add(x, "added", vc_jtext(d->fixed[i].added));
 		json_object_array_add(a, x);
 	}
 	json_object_object_add(o, "fixed", a);
@@ -55,17 +56,18 @@ static void put_json(const struct vn_doctor *d)
 
 static void put_one(const char *lead, const struct vn_finding *f)
 {
-	printf("%s%s%s[%s] %s\n", lead, f->network, f->network[0] ? " " : "", f->check, f->object);
-	printf("    %s\n", f->effect);
+	printf("%s%s%s[%s] %s\n", lead, vc_text(f->network), f->network[0] ? " " : "", f->check,
+	       vc_text(f->object));
+	printf("    %s\n", vc_text(f->effect));
 	if (f->fix[0])
-		printf("    fix: %s\n", f->fix);
+		printf("    fix: %s\n", vc_text(f->fix));
 }
 
 static void put_text(const struct vn_doctor *d)
 {
 	for (unsigned i = 0; i < d->nfixed; i++)
-		printf("added for network %s to %s: %s\n", d->fixed[i].network, d->fixed[i].object,
-		       d->fixed[i].added);
+		printf("added for network %s to %s: %s\n", vc_text(d->fixed[i].network),
+		       vc_text(d->fixed[i].object), vc_text(d->fixed[i].added));
 	for (unsigned i = 0; i < d->nfindings; i++)
 		put_one("", &d->finding[i]);
 	for (unsigned i = 0; i < d->nnotes; i++)

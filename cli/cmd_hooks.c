@@ -19,28 +19,28 @@ static void say(const struct vn_hooks_report *r)
 
 		switch (s->act) {
 		case VN_HOOK_COPIED:
-			printf("installed %s\n", s->path);
+			printf("installed %s\n", vc_esc(s->path));
 			break;
 		case VN_HOOK_CURRENT:
-			printf("%s: up to date\n", s->path);
+			printf("%s: up to date\n", vc_esc(s->path));
 			break;
 		case VN_HOOK_IN_PLACE:
-			printf("%s: the hooks are installed there with vnet\n", s->path);
+			printf("%s: the hooks are installed there with vnet\n", vc_esc(s->path));
 			break;
 		case VN_HOOK_KEPT:
-			printf("kept %s as %s\n", s->path, s->other);
+			printf("kept %s as %s\n", vc_esc(s->path), vc_esc(s->other));
 			break;
 		case VN_HOOK_LINKED:
-			printf("%s -> %s\n", s->path, s->other);
+			printf("%s -> %s\n", vc_esc(s->path), vc_esc(s->other));
 			break;
 		case VN_HOOK_LINKED_ALREADY:
-			printf("%s -> %s (already)\n", s->path, s->other);
+			printf("%s -> %s (already)\n", vc_esc(s->path), vc_esc(s->other));
 			break;
 		case VN_HOOK_REMOVED:
-			printf("removed %s\n", s->path);
+			printf("removed %s\n", vc_esc(s->path));
 			break;
 		case VN_HOOK_RESTORED:
-			printf("restored %s from %s\n", s->path, s->other);
+			printf("restored %s from %s\n", vc_esc(s->path), vc_esc(s->other));
 			break;
 		}
 	}

@@ -24,11 +24,11 @@ static int list(struct vn_ctx *c, bool json)
 		if (json) {
 			struct json_object *o = json_object_new_object();
 
-			json_object_object_add(o, "pattern", json_object_new_string(v[i].pattern));
-			json_object_object_add(o, "network", json_object_new_string(v[i].network));
+			json_object_object_add(o, "pattern", vc_jstr(v[i].pattern));
+			json_object_object_add(o, "network", vc_jstr(v[i].network));
 			json_object_array_add(arr, o);
 		} else {
-			printf("%-24s %s\n", v[i].pattern, v[i].network);
+			printf("%-24s %s\n", vc_esc(v[i].pattern), vc_esc(v[i].network));
 		}
 	}
 	if (json)
@@ -67,7 +67,7 @@ int vc_default(struct vn_ctx *c, int argc, char **argv)
 		if (vn_default_get(c, name, &e))
 			return vc_fail(&e);
 		if (name[0])
-			printf("%s\n", name);
+			printf("%s\n", vc_esc(name));
 		return 0;
 	}
 	if (argc != 2 || (argv[1][0] == '-' && strcmp(argv[1], "--none")))

@@ -18,7 +18,7 @@ static int parse_mtu(const char *s, struct vn_net_args *a)
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (!*s || *end || errno || s[0] == '-' || v > 1000000) {
-		fprintf(stderr, "vnet: MTU %s: must be a number, 68..65535\n", s);
+		fprintf(stderr, "vnet: MTU %s: must be a number, 68..65535\n", vc_esc(s));
 		return EXIT_USAGE;
 	}
 	a->mtu = (unsigned)v;
@@ -64,7 +64,7 @@ int vc_create(struct vn_ctx *c, int argc, char **argv)
 		return vc_fail(&e);
 	if (existed)
 		fprintf(stderr, "vnet: network %s exists already as asked; nothing to change\n",
-			n.name);
+			vc_esc(n.name));
 	return 0;
 }
 
@@ -79,9 +79,9 @@ static void tell_released(const char *name, const struct vn_ports *p)
 {
 	if (!p->n)
 		return;
-	fprintf(stderr, "vnet: network %s: released port%s", name, p->n > 1 ? "s" : "");
+	fprintf(stderr, "vnet: network %s: released port%s", vc_esc(name), p->n > 1 ? "s" : "");
 	for (unsigned i = 0; i < p->n; i++)
-		fprintf(stderr, "%s%s", i ? ", " : " ", p->name[i]);
+		fprintf(stderr, "%s%s", i ? ", " : " ", vc_esc(p->name[i]));
 	fprintf(stderr, " (they stay, detached)\n");
 }
 
@@ -126,7 +126,7 @@ static int up_all(struct vn_ctx *c)
 		int code = 0;
 
 		if (v[i].err) {
-			fprintf(stderr, "vnet: %s\n", v[i].msg);
+			vc_say(v[i].msg);
 			code = EXIT_USAGE;
 		} else if (vn_up(c, v[i].net.name, &e)) {
 			code = vc_fail(&e);
@@ -134,7 +134,8 @@ static int up_all(struct vn_ctx *c)
 		worst = code > worst ? code : worst;
 	}
 	free(v);
-	return worst ? EXIT_REFUSED : 0;
+	/* one line says root is needed for all of them */
+	return worst == EXIT_PERM ? EXIT_PERM : worst ? EXIT_REFUSED : 0;
 }
 
 int vc_up(struct vn_ctx *c, int argc, char **argv)
@@ -181,9 +182,21 @@ int vc_show(struct vn_ctx *c, int argc, char **argv)
 	return code;
 }
 
+/* One network: into arr (-j), else a row; *unchecked gets what could not
+ * be read of it (VN_UNCHECKED_*). */
+static void list_one(const struct vn_status *st, struct json_object *arr, unsigned *unchecked)
+{
+	*unchecked |= st->unchecked;
+	if (arr)
+		json_object_array_add(arr, vc_status_json(st));
+	else
+		vc_status_row(stdout, st);
+}
+
 /* Networks that run while their definition is gone or unreadable: listed
  * as what runs (degraded), so that someone sees what to destroy. */
-static int list_orphans(struct vn_ctx *c, struct vn_status *st, struct json_object *arr)
+static int list_orphans(struct vn_ctx *c, struct vn_status *st, struct json_object *arr,
+			unsigned *unchecked)
 {
 	struct vn_orphan *o;
 	struct nl_err e;
@@ -195,10 +208,8 @@ static int list_orphans(struct vn_ctx *c, struct vn_status *st, struct json_obje
 	for (unsigned i = 0; !code && i < n; i++) {
 		if (vn_show(c, o[i].name, st, &e))
 			code = vc_fail(&e);
-		else if (arr)
-			json_object_array_add(arr, vc_status_json(st));
 		else
-			vc_status_row(stdout, st);
+			list_one(st, arr, unchecked);
 	}
 	free(o);
 	return code;
@@ -211,7 +222,8 @@ int vc_list(struct vn_ctx *c, int argc, char **argv)
 	struct vn_status *st = malloc(sizeof(*st));
 	struct vn_store_entry *v = NULL;
 	struct nl_err e;
-	unsigned n = 0;
+	unsigned n = 0, unchecked = 0;
+	char what[64];
 	int code = 0;
 
 	if (argc != 1)
@@ -222,16 +234,17 @@ int vc_list(struct vn_ctx *c, int argc, char **argv)
 		vc_status_row(stdout, NULL);
 	for (unsigned i = 0; !code && i < n; i++) {
 		if (v[i].err) /* named, and the rest still listed */
-			fprintf(stderr, "vnet: %s\n", v[i].msg);
+			vc_say(v[i].msg);
 		else if (vn_show(c, v[i].net.name, st, &e))
 			code = vc_fail(&e);
-		else if (json)
-			json_object_array_add(arr, vc_status_json(st));
 		else
-			vc_status_row(stdout, st);
+			list_one(st, arr, &unchecked);
 	}
 	if (!code)
-		code = list_orphans(c, st, arr);
+		code = list_orphans(c, st, arr, &unchecked);
+	if (!code && unchecked)
+		fprintf(stderr, "vnet: list: %s not checked: only root can read them\n",
+			vc_unchecked_str(unchecked, what, sizeof(what)));
 	if (!code && json)
 		vc_put_json(arr);
 	else if (arr)

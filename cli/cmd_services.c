@@ -24,7 +24,7 @@ static int host_add(struct vn_ctx *c, int argc, char **argv)
 		if (strlen(argv[5]) >= sizeof(h.name)) {
 			fprintf(stderr, "vnet: host name \"%s\": must be 1..63 letters, digits or '-', "
 				"not starting with '-'\n",
-				argv[5]);
+				vc_esc(argv[5]));
 			return EXIT_USAGE;
 		}
 		strcpy(h.name, argv[5]); /* the engine checks it */
@@ -56,7 +56,8 @@ static struct json_object *lease_json(const struct vn_lease *l)
 	json_object_object_add(o, "mac", json_object_new_string(m));
 	json_object_object_add(o, "ip", json_object_new_string(
 						nl_prefix_str(&l->ip, false, a, sizeof(a))));
-	json_object_object_add(o, "hostname", l->name[0] ? json_object_new_string(l->name) : NULL);
+	/* the guest chose it */
+	json_object_object_add(o, "hostname", l->name[0] ? vc_jstr(l->name) : NULL);
 	json_object_object_add(o, "expiry", json_object_new_int64(l->expiry));
 	return o;
 }
@@ -95,7 +96,7 @@ int vc_leases(struct vn_ctx *c, int argc, char **argv)
 			strftime(when, sizeof(when), "%F %T", &tm);
 		vn_mac_str(v[i].mac, m);
 		printf("%-17s %-16s %-20s %s\n", m, nl_prefix_str(&v[i].ip, false, a, sizeof(a)),
-		       v[i].name[0] ? v[i].name : "-", when);
+		       v[i].name[0] ? vc_esc(v[i].name) : "-", when);
 	}
 	if (json)
 		vc_put_json(arr);

@@ -89,12 +89,12 @@ static void print_result(const char *ifname, const struct vn_tune_result *r, boo
 			fprintf(stderr,
 				"vnet: %s is a tap: %s is qemu's (set with TUNSETOFFLOAD when the "
 				"guest's driver negotiates); left as it is\n",
-				ifname, vn_tune_knob_name(k));
+				vc_esc(ifname), vn_tune_knob_name(k));
 	if (!json)
 		return;
 	o = json_object_new_object();
-	json_object_object_add(o, "name", json_object_new_string(ifname));
-	json_object_object_add(o, "kind", json_object_new_string(r->kind));
+	json_object_object_add(o, "name", vc_jstr(ifname));
+	json_object_object_add(o, "kind", vc_jstr(r->kind));
 	for (unsigned k = 0; k < VN_KNOB_N; k++)
 		json_object_object_add(o, vn_tune_knob_name(k),
 				       json_object_new_string(done_name(r->done[k])));
@@ -142,10 +142,9 @@ static struct json_object *if_json(const struct vn_tune_if *i)
 {
 	struct json_object *o = json_object_new_object(), *fs = json_object_new_object();
 
-	json_object_object_add(o, "name", json_object_new_string(i->name));
-	json_object_object_add(o, "kind", i->kind[0] ? json_object_new_string(i->kind) : NULL);
-	json_object_object_add(o, "master",
-			       i->master[0] ? json_object_new_string(i->master) : NULL);
+	json_object_object_add(o, "name", vc_jstr(i->name));
+	json_object_object_add(o, "kind", i->kind[0] ? vc_jstr(i->kind) : NULL);
+	json_object_object_add(o, "master", i->master[0] ? vc_jstr(i->master) : NULL);
 	json_object_object_add(o, "mtu", json_object_new_int64(i->mtu));
 	json_object_object_add(o, "mtu_agrees", json_object_new_boolean(i->mtu_agrees));
 	json_object_object_add(o, "txqueuelen", json_object_new_int64(i->txqueuelen));
@@ -158,7 +157,7 @@ static struct json_object *if_json(const struct vn_tune_if *i)
 		json_object_object_add(fo, "fixed", json_object_new_boolean(f->fixed));
 		if (f->qemu)
 			json_object_object_add(fo, "owner", json_object_new_string("qemu"));
-		json_object_object_add(fs, f->name, fo);
+		json_object_object_add(fs, vc_esc(f->name), fo); /* the kernel's names */
 	}
 	json_object_object_add(o, "features", fs);
 	return o;
@@ -171,10 +170,10 @@ static void report_json(const struct vn_tune_host *h, const struct vn_tune_if *v
 
 	json_object_object_add(vh, "present", json_object_new_boolean(h->vhost_present));
 	json_object_object_add(vh, "usable", json_object_new_boolean(h->vhost_usable));
-	json_object_object_add(vh, "reason", json_object_new_string(h->vhost_reason));
+	json_object_object_add(vh, "reason", vc_jtext(h->vhost_reason));
 	json_object_object_add(o, "vhost_net", vh);
 	json_object_object_add(o, "tap_multiqueue", json_object_new_boolean(h->tap_multiqueue));
-	json_object_object_add(o, "tap_multiqueue_reason", json_object_new_string(h->tap_reason));
+	json_object_object_add(o, "tap_multiqueue_reason", vc_jtext(h->tap_reason));
 	json_object_object_add(o, "auto", auto_json());
 	for (unsigned i = 0; i < n; i++)
 		json_object_array_add(ifs, if_json(&v[i]));
@@ -210,8 +209,9 @@ static void report_print(const struct vn_tune_host *h, const struct vn_tune_if *
 	       h->vhost_usable	  ? "usable"
 	       : h->vhost_present ? "present, unusable"
 				  : "absent",
-	       h->vhost_reason);
-	printf("tap multiqueue: %s (%s)\n", h->tap_multiqueue ? "yes" : "no", h->tap_reason);
+	       vc_text(h->vhost_reason));
+	printf("tap multiqueue: %s (%s)\n", h->tap_multiqueue ? "yes" : "no",
+	       vc_text(h->tap_reason));
 	printf("--auto sets:    gso %s, tso %s, gro %s, txqueuelen ", tri_name(p->knob[0]),
 	       tri_name(p->knob[1]), tri_name(p->knob[2]));
 	printf(p->txqueuelen ? "%u\n" : "leave\n", p->txqueuelen);
@@ -221,8 +221,9 @@ static void report_print(const struct vn_tune_host *h, const struct vn_tune_if *
 	       "TXQLEN", "GSO", "TSO", "GRO");
 	for (unsigned i = 0; i < n; i++) {
 		snprintf(mtu, sizeof(mtu), "%u%s", v[i].mtu, v[i].mtu_agrees ? "" : "!");
-		printf("%-15s %-7s %-15s %6s %7u  %-18s %-18s %-18s\n", v[i].name,
-		       v[i].kind[0] ? v[i].kind : "-", v[i].master[0] ? v[i].master : "-", mtu,
+		printf("%-15s %-7s %-15s %6s %7u  %-18s %-18s %-18s\n", vc_esc(v[i].name),
+		       v[i].kind[0] ? vc_esc(v[i].kind) : "-",
+		       v[i].master[0] ? vc_esc(v[i].master) : "-", mtu,
 		       v[i].txqueuelen,
 		       cell(&v[i], vn_tune_knob_feature(VN_KNOB_GSO), c[0], sizeof(c[0])),
 		       cell(&v[i], vn_tune_knob_feature(VN_KNOB_TSO), c[1], sizeof(c[1])),

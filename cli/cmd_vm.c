@@ -72,11 +72,12 @@ static void tell_started(const struct vm_plan *p, pid_t pid)
 	fprintf(stderr,
 		"vnet: VM %s started (pid %d, %s): serial log %s/%s, console: vnet vm "
 		"console %s\n",
-		p->st.name, (int)pid, p->f.kvm ? "kvm" : "tcg", p->dir, VM_F_SERIAL_LOG,
-		p->st.name);
+		vc_esc(p->st.name), (int)pid, p->f.kvm ? "kvm" : "tcg", vc_esc(p->dir),
+		VM_F_SERIAL_LOG, vc_esc(p->st.name));
 	for (unsigned i = 0; i < p->st.nnics; i++)
-		fprintf(stderr, "vnet:   NIC %u: network %s, MAC %s, tap %s\n", i, p->st.nic[i].net,
-			vm_mac_str(p->st.nic[i].mac, mac), p->st.nic[i].tap);
+		fprintf(stderr, "vnet:   NIC %u: network %s, MAC %s, tap %s\n", i,
+			vc_esc(p->st.nic[i].net), vm_mac_str(p->st.nic[i].mac, mac),
+			vc_esc(p->st.nic[i].tap));
 }
 
 static int cmd_start(struct vn_ctx *c, int argc, char **argv)
@@ -91,7 +92,7 @@ static int cmd_start(struct vn_ctx *c, int argc, char **argv)
 		code = vc_fail(&e);
 	} else if (!code) {
 		if (p->no_kvm[0])
-			fprintf(stderr, "vnet: warning: %s; using TCG (slow)\n", p->no_kvm);
+			fprintf(stderr, "vnet: warning: %s; using TCG (slow)\n", vc_text(p->no_kvm));
 		if (d->foreground ? vm_launch_foreground(p, &e) : vm_launch(p, &pid, &e))
 			code = vc_fail(&e);
 		else
@@ -109,11 +110,11 @@ static void print_vm(const struct vm_state *s)
 
 	if (s->running)
 		snprintf(pid, sizeof(pid), "%d", (int)s->pid);
-	printf("%-16s %-8s %-8s %6u %4u ", s->name, s->running ? "running" : "stopped", pid,
+	printf("%-16s %-8s %-8s %6u %4u ", vc_esc(s->name), s->running ? "running" : "stopped", pid,
 	       s->memory, s->cpus);
 	for (unsigned i = 0; i < s->nnics; i++)
-		printf("%s%s/%s/%s", i ? "," : "", s->nic[i].net, vm_mac_str(s->nic[i].mac, mac),
-		       s->nic[i].tap);
+		printf("%s%s/%s/%s", i ? "," : "", vc_esc(s->nic[i].net),
+		       vm_mac_str(s->nic[i].mac, mac), vc_esc(s->nic[i].tap));
 	printf("%s\n", s->nnics ? "" : "-");
 }
 
@@ -167,10 +168,10 @@ static int cmd_stop(struct vn_ctx *c, int argc, char **argv)
 	if (vm_stop(c->run_dir, argv[optind], timeout, &how, &e))
 		return vc_fail(&e);
 	if (!strcmp(how, "quit"))
-		fprintf(stderr, "vnet: VM %s did not power down within %u s; quit\n", argv[optind],
-			timeout);
+		fprintf(stderr, "vnet: VM %s did not power down within %u s; quit\n",
+			vc_esc(argv[optind]), timeout);
 	else
-		fprintf(stderr, "vnet: VM %s %s\n", argv[optind], how);
+		fprintf(stderr, "vnet: VM %s %s\n", vc_esc(argv[optind]), vc_text(how));
 	return 0;
 }
 
@@ -183,7 +184,7 @@ static int cmd_kill(struct vn_ctx *c, int argc, char **argv)
 		return vc_usage("vm", "kill needs NAME");
 	if (vm_kill(c->run_dir, argv[1], &was, &e))
 		return vc_fail(&e);
-	fprintf(stderr, "vnet: VM %s %s\n", argv[1], was ? "killed" : "was not running");
+	fprintf(stderr, "vnet: VM %s %s\n", vc_esc(argv[1]), was ? "killed" : "was not running");
 	return 0;
 }
 
@@ -202,9 +203,13 @@ static int cmd_monitor(struct vn_ctx *c, int argc, char **argv)
 		return vc_usage("vm", "monitor command longer than %zu bytes", sizeof(cmd) - 1);
 	if (vm_monitor(c->run_dir, argv[1], cmd, &out, &e))
 		return vc_fail(&e);
-	for (char *s = out; *s; s++)
+	/* qemu's lines, as a terminal can take them: no CR, no control */
+	for (char *s = out; *s; s++) {
+		char esc[8];
+
 		if (*s != '\r')
-			putchar(*s);
+			fputs(nl_err_safe((char[2]){*s, '\0'}, true, esc, sizeof(esc)), stdout);
+	}
 	free(out);
 	return 0;
 }
@@ -220,7 +225,8 @@ static int cmd_console(struct vn_ctx *c, int argc, char **argv)
 		return vc_usage("vm", "console needs NAME");
 	if (vm_console_open(c->run_dir, argv[1], &fd, &e))
 		return vc_fail(&e);
-	fprintf(stderr, "vnet: connected to VM %s's serial console; leave with Ctrl-]\n", argv[1]);
+	fprintf(stderr, "vnet: connected to VM %s's serial console; leave with Ctrl-]\n",
+		vc_esc(argv[1]));
 	if (tty) {
 		raw = saved;
 		cfmakeraw(&raw);
@@ -230,9 +236,9 @@ static int cmd_console(struct vn_ctx *c, int argc, char **argv)
 	if (tty)
 		tcsetattr(0, TCSANOW, &saved);
 	close(fd);
-	fprintf(stderr, "\nvnet: left VM %s's console\n", argv[1]);
+	fprintf(stderr, "\nvnet: left VM %s's console\n", vc_esc(argv[1]));
 	if (err)
-		fprintf(stderr, "vnet: console of VM %s: %s\n", argv[1], strerror(-err));
+		fprintf(stderr, "vnet: console of VM %s: %s\n", vc_esc(argv[1]), strerror(-err));
 	return err ? EXIT_REFUSED : 0;
 }
 

@@ -1,12 +1,17 @@
-/* print — JSON and plain output of networks; see print.h. */
+/* print — JSON and plain output of networks; see print.h. Every string
+ * that is not a literal is printed escaped (cli.h: vc_esc for names and
+ * ports, vc_text for the problems the engine wrote): they hold what the
+ * kernel and the files said. */
 #include "print.h"
 
 #include <json-c/json.h>
 #include <string.h>
 
+#include "cli.h"
+
 static struct json_object *jstr_or_null(const char *s)
 {
-	return s && s[0] ? json_object_new_string(s) : NULL;
+	return s && s[0] ? vc_jstr(s) : NULL;
 }
 
 static struct json_object *jprefix(const struct nl_prefix *p, bool len)
@@ -64,6 +69,31 @@ static struct json_object *jforwards(const struct vn_net *n)
 	return arr;
 }
 
+static const char *const unchecked_names[] = {"rules", "dnsmasq"};
+
+const char *vc_unchecked_str(unsigned bits, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < sizeof(unchecked_names) / sizeof(unchecked_names[0]); i++)
+		if ((bits & 1u << i) && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
+					      unchecked_names[i]);
+	return buf;
+}
+
+/* What was not compared for want of root: ["rules", "dnsmasq"]. */
+static struct json_object *junchecked(unsigned bits)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (unsigned i = 0; i < sizeof(unchecked_names) / sizeof(unchecked_names[0]); i++)
+		if (bits & 1u << i)
+			json_object_array_add(arr, json_object_new_string(unchecked_names[i]));
+	return arr;
+}
+
 /* What is not as the definition wants: [{object, want, have}]. */
 static struct json_object *jproblems(const struct vn_status *st)
 {
@@ -73,9 +103,9 @@ static struct json_object *jproblems(const struct vn_status *st)
 		const struct vn_problem *p = &st->problem[i];
 		struct json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "object", json_object_new_string(p->object));
-		json_object_object_add(o, "want", json_object_new_string(p->want));
-		json_object_object_add(o, "have", json_object_new_string(p->have));
+		json_object_object_add(o, "object", vc_jtext(p->object));
+		json_object_object_add(o, "want", vc_jtext(p->want));
+		json_object_object_add(o, "have", vc_jtext(p->have));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -90,10 +120,10 @@ struct json_object *vc_status_json(const struct vn_status *st)
 	for (unsigned i = 0; i < n->nsubnets; i++)
 		json_object_array_add(subnets, jprefix(&n->subnet[i].prefix, true));
 	for (unsigned i = 0; i < st->ports.n; i++)
-		json_object_array_add(ports, json_object_new_string(st->ports.name[i]));
-	json_object_object_add(o, "name", json_object_new_string(n->name));
+		json_object_array_add(ports, vc_jstr(st->ports.name[i]));
+	json_object_object_add(o, "name", vc_jstr(n->name));
 	json_object_object_add(o, "model", json_object_new_string(vn_model_name(n->model)));
-	json_object_object_add(o, "bridge", json_object_new_string(n->bridge));
+	json_object_object_add(o, "bridge", vc_jstr(n->bridge));
 	json_object_object_add(o, "subnets", subnets);
 	json_object_object_add(o, "gateway",
 			       n->nsubnets ? jprefix(&n->subnet[0].gateway, false) : NULL);
@@ -103,8 +133,9 @@ struct json_object *vc_status_json(const struct vn_status *st)
 	json_object_object_add(o, "isolate_ports", json_object_new_boolean(n->isolate_ports));
 	json_object_object_add(o, "state", json_object_new_string(vn_state_name(st->state)));
 	if (st->state == VN_STATE_DEGRADED)
-		json_object_object_add(o, "reason", json_object_new_string(st->why));
+		json_object_object_add(o, "reason", vc_jtext(st->why));
 	json_object_object_add(o, "problems", jproblems(st));
+	json_object_object_add(o, "unchecked", junchecked(st->unchecked));
 	json_object_object_add(o, "ports", ports);
 	json_object_object_add(o, "domain", jstr_or_null(n->domain));
 	json_object_object_add(o, "dnsmasq_pid", st->dnsmasq ? json_object_new_int(st->dnsmasq) : NULL);
@@ -113,25 +144,25 @@ struct json_object *vc_status_json(const struct vn_status *st)
 	return o;
 }
 
-static const char *first_subnet(const struct vn_net *n, char *buf)
+static const char *first_subnet(const struct vn_net *n, char *buf, size_t len)
 {
 	if (!n->nsubnets)
-		return n->uplink[0] ? n->uplink : "-";
-	return nl_prefix_str(&n->subnet[0].prefix, true, buf, NL_PREFIX_STRLEN);
+		return n->uplink[0] ? nl_escape(n->uplink, buf, len) : "-";
+	return nl_prefix_str(&n->subnet[0].prefix, true, buf, len);
 }
 
 void vc_status_row(FILE *f, const struct vn_status *st)
 {
-	char buf[NL_PREFIX_STRLEN];
+	char buf[VC_ESC_MAX];
 
 	if (!st) {
 		fprintf(f, "%-15s %-8s %-15s %-18s %-8s %s\n", "NAME", "MODEL", "BRIDGE",
 			"SUBNET/UPLINK", "STATE", "PORTS");
 		return;
 	}
-	fprintf(f, "%-15s %-8s %-15s %-18s %-8s %u\n", st->net.name, vn_model_name(st->net.model),
-		st->net.bridge, first_subnet(&st->net, buf), vn_state_name(st->state),
-		st->ports.n);
+	fprintf(f, "%-15s %-8s %-15s %-18s %-8s %u\n", vc_esc(st->net.name),
+		vn_model_name(st->net.model), vc_esc(st->net.bridge), first_subnet(&st->net, buf, sizeof(buf)),
+		vn_state_name(st->state), st->ports.n);
 }
 
 void vc_status_print(FILE *f, const struct vn_status *st)
@@ -139,16 +170,20 @@ void vc_status_print(FILE *f, const struct vn_status *st)
 	const struct vn_net *n = &st->net;
 	char a[NL_PREFIX_STRLEN], b[NL_PREFIX_STRLEN], c[NL_PREFIX_STRLEN];
 
-	fprintf(f, "%s  %s  %s\n", n->name, vn_model_name(n->model), vn_state_name(st->state));
+	fprintf(f, "%s  %s  %s\n", vc_esc(n->name), vn_model_name(n->model),
+		vn_state_name(st->state));
 	for (unsigned i = 0; i < st->nproblems; i++)
-		fprintf(f, "  problem  %s: want %s, have %s\n", st->problem[i].object,
-			st->problem[i].want, st->problem[i].have);
-	fprintf(f, "  bridge   %s", n->bridge);
+		fprintf(f, "  problem  %s: want %s, have %s\n", vc_text(st->problem[i].object),
+			vc_text(st->problem[i].want), vc_text(st->problem[i].have));
+	if (st->unchecked)
+		fprintf(f, "  unchecked %s: only root can read them\n",
+			vc_unchecked_str(st->unchecked, a, sizeof(a)));
+	fprintf(f, "  bridge   %s", vc_esc(n->bridge));
 	if (n->mtu)
 		fprintf(f, "  mtu %u", n->mtu);
 	fprintf(f, "%s\n", n->isolate_ports ? "  isolated ports" : "");
 	if (n->uplink[0])
-		fprintf(f, "  uplink   %s\n", n->uplink);
+		fprintf(f, "  uplink   %s\n", vc_esc(n->uplink));
 	for (unsigned i = 0; i < n->nsubnets; i++) {
 		const struct vn_subnet *s = &n->subnet[i];
 
@@ -166,7 +201,7 @@ void vc_status_print(FILE *f, const struct vn_status *st)
 		vn_mac_str(n->host[i].mac, m);
 		fprintf(f, "  host     %s  %s%s%s\n", m,
 			nl_prefix_str(&n->host[i].ip, false, a, sizeof(a)), n->host[i].name[0] ? "  " : "",
-			n->host[i].name);
+			vc_esc(n->host[i].name));
 	}
 	for (unsigned i = 0; i < n->nforwards; i++) {
 		const struct vn_forward *x = &n->forward[i];
@@ -177,9 +212,9 @@ void vc_status_print(FILE *f, const struct vn_status *st)
 			nl_prefix_str(&x->guest, false, c, sizeof(c)), x->guest_port);
 	}
 	if (st->dnsmasq)
-		fprintf(f, "  dnsmasq  pid %d, domain %s\n", st->dnsmasq, n->domain);
+		fprintf(f, "  dnsmasq  pid %d, domain %s\n", st->dnsmasq, vc_esc(n->domain));
 	fprintf(f, "  ports   ");
 	for (unsigned i = 0; i < st->ports.n; i++)
-		fprintf(f, " %s", st->ports.name[i]);
+		fprintf(f, " %s", vc_esc(st->ports.name[i]));
 	fprintf(f, "%s\n", st->ports.n ? "" : " -");
 }

@@ -1,4 +1,5 @@
-/* util — error lines, usage lines, options and JSON for the commands. */
+/* util — error lines, usage lines, options and JSON for the commands;
+ * every line printed here is made safe for a terminal (cli.h). */
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,25 +9,31 @@
 
 int vc_fail(const struct nl_err *e)
 {
-	static const int codes[] = {[NL_ERR_REFUSED] = EXIT_REFUSED,
-				    [NL_ERR_INVALID] = EXIT_USAGE,
-				    [NL_ERR_NOTFOUND] = EXIT_NOTFOUND,
-				    [NL_ERR_CONFLICT] = EXIT_CONFLICT};
-	char line[512];
+	int code = nl_err_exit_code(e);
+	char line[2048];
 
-	fprintf(stderr, "vnet: %s\n", nl_err_str(e, line, sizeof(line)));
-	return e->kind < sizeof(codes) / sizeof(codes[0]) ? codes[e->kind] : EXIT_REFUSED;
+	if (code != EXIT_PERM)
+		fprintf(stderr, "vnet: %s\n", nl_err_str(e, line, sizeof(line)));
+	return code;
+}
+
+void vc_say(const char *line)
+{
+	char safe[2048];
+
+	fprintf(stderr, "vnet: %s\n", nl_err_safe(line, false, safe, sizeof(safe)));
 }
 
 int vc_usage(const char *cmd, const char *fmt, ...)
 {
+	char what[512], line[1024];
 	va_list ap;
 
-	fprintf(stderr, "vnet: %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (see vnet help %s)\n", cmd);
+	snprintf(line, sizeof(line), "%s: %s (see vnet help %s)", cmd, what, cmd);
+	vc_say(line);
 	return EXIT_USAGE;
 }
 
@@ -52,6 +59,16 @@ bool vc_json_flag(int *argc, char **argv)
 			return true;
 		}
 	return false;
+}
+
+struct json_object *vc_jstr(const char *s)
+{
+	return json_object_new_string(vc_esc(s));
+}
+
+struct json_object *vc_jtext(const char *s)
+{
+	return json_object_new_string(vc_text(s));
 }
 
 void vc_put_json(struct json_object *o)

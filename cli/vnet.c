@@ -2,7 +2,8 @@
  * prints. No policy lives here. Exit codes: 0 done; 1 the kernel or a
  * program refused (what was done is rolled back); 2 bad usage or value
  * (nothing done); 3 no such network or object; 4 conflict (exists
- * differently, overlaps, not ours). */
+ * differently, overlaps, not ours); 5 needs root. Every command and
+ * sub-command takes --help (-h); the table below is the list of them. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -16,6 +17,34 @@
 #include "cli.h"
 
 static int cmd_help(struct vn_ctx *c, int argc, char **argv);
+
+static const struct vc_sub port_subs[] = {
+	{"add", "port add NAME IFNAME"}, {"del", "port del IFNAME"}, {NULL, NULL}};
+static const struct vc_sub vm_subs[] = {
+	{"start",
+	 "vm start NAME [--memory MB] [--cpus N[,sockets=S,cores=C,threads=T]]\n"
+	 "            [--disk PATH[,if=virtio|ide|scsi][,cache=none|writeback|writethrough|unsafe]\n"
+	 "                        [,format=qcow2|raw][,media=disk|cdrom]]... [--cdrom ISO] [--boot ORDER]\n"
+	 "            [--net NETWORK[,model=virtio|e1000|rtl8139][,mac=MAC]]...\n"
+	 "            [--kernel FILE [--initrd FILE] [--append TEXT]]\n"
+	 "            [--display none|vnc=[ADDR]:N|nographic] [--foreground] [-- QEMU-ARGS...]"},
+	{"list", "vm list [-j]"},
+	{"stop", "vm stop NAME [--timeout S]"},
+	{"kill", "vm kill NAME"},
+	{"monitor", "vm monitor NAME COMMAND..."},
+	{"console", "vm console NAME"},
+	{NULL, NULL}};
+static const struct vc_sub host_subs[] = {
+	{"add", "host add NAME MAC IP [HOSTNAME]"}, {"del", "host del NAME MAC"}, {NULL, NULL}};
+static const struct vc_sub forward_subs[] = {
+	{"add", "forward add NAME tcp|udp HOSTPORT GUESTIP:PORT [--address A]"},
+	{"del", "forward del NAME tcp|udp HOSTPORT [--address A]"},
+	{"list", "forward list NAME [-j]"},
+	{NULL, NULL}};
+static const struct vc_sub hooks_subs[] = {
+	{"install", "hooks install [--prefix DIR] [--system] [--force]"},
+	{"uninstall", "hooks uninstall [--prefix DIR]"},
+	{NULL, NULL}};
 
 static const struct vc_cmd cmds[] = {
 	{"create", vc_create,
@@ -31,10 +60,10 @@ static const struct vc_cmd cmds[] = {
 	{"up", vc_up, "up NAME | --all",
 	 "Run a stored network again (after a reboot, or to repair drift).", true},
 	{"down", vc_down, "down NAME", "Stop a network, keep its definition.", true},
-	{"port", vc_port, "port add NAME IFNAME | port del IFNAME",
+	{"port", vc_port, NULL,
 	 "Attach an existing interface to a network (up, the network's MTU, its port\n"
 	 "flags), or detach it (released and down).",
-	 true},
+	 true, port_subs},
 	{"list", vc_list, "list [-j]", "The networks, one line each, or a JSON array.", true},
 	{"show", vc_show, "show NAME [-j]", "One network: definition, state, ports.", true},
 	{"tune", vc_tune,
@@ -45,15 +74,7 @@ static const struct vc_cmd cmds[] = {
 	 "and taps can be multiqueue. On a tap TSO is qemu's (TUNSETOFFLOAD): left as is.\n"
 	 "--auto is the profile bench/offload measured: GSO and TSO on; named options win.",
 	 true},
-	{"vm", vc_vm,
-	 "vm start NAME [--memory MB] [--cpus N[,sockets=S,cores=C,threads=T]]\n"
-	 "            [--disk PATH[,if=virtio|ide|scsi][,cache=none|writeback|writethrough|unsafe]\n"
-	 "                        [,format=qcow2|raw][,media=disk|cdrom]]... [--cdrom ISO] [--boot ORDER]\n"
-	 "            [--net NETWORK[,model=virtio|e1000|rtl8139][,mac=MAC]]...\n"
-	 "            [--kernel FILE [--initrd FILE] [--append TEXT]]\n"
-	 "            [--display none|vnc=[ADDR]:N|nographic] [--foreground] [-- QEMU-ARGS...]\n"
-	 "       vnet vm list [-j] | vm stop NAME [--timeout S] | vm kill NAME\n"
-	 "       vnet vm monitor NAME COMMAND... | vm console NAME",
+	{"vm", vc_vm, NULL,
 	 "Run a qemu guest on vnet networks. start opens a tap per NIC (vnet header; one\n"
 	 "queue per cpu for virtio), attaches it as `port add` does and hands qemu its fds;\n"
 	 "MACs are 52:54:00:xx:xx:xx from the name and NIC index unless mac= is given.\n"
@@ -64,21 +85,19 @@ static const struct vc_cmd cmds[] = {
 	 "--timeout (default 30 s); kill: SIGKILL; the taps vanish with qemu. monitor runs\n"
 	 "one human monitor command; console attaches to the serial port (leave: Ctrl-]).\n"
 	 "VNET_QEMU names another qemu program (default qemu-system-x86_64).",
-	 true},
-	{"host", vc_host, "host add NAME MAC IP [HOSTNAME] | host del NAME MAC",
+	 true, vm_subs},
+	{"host", vc_host, NULL,
 	 "A static DHCP host: MAC always gets IP (and HOSTNAME in the network's DNS).\n"
 	 "Applied at once when the network runs, and kept in its definition.",
-	 true},
+	 true, host_subs},
 	{"leases", vc_leases, "leases NAME [-j]", "The DHCP leases of a network's guests.", true},
 	{"restart-services", vc_restart_services, "restart-services NAME",
 	 "Start a network's DHCP/DNS server (dnsmasq) again, e.g. after it died.", true},
-	{"forward", vc_forward,
-	 "forward add NAME tcp|udp HOSTPORT GUESTIP:PORT [--address A]\n"
-	 "       vnet forward del NAME tcp|udp HOSTPORT [--address A] | forward list NAME [-j]",
+	{"forward", vc_forward, NULL,
 	 "Forward a port of the host (every address of it, or --address A) to a guest of a\n"
 	 "NAT network: from the outside, from the host itself (not 127.0.0.1) and from\n"
 	 "other guests. Kept in the definition; applied at once when the network runs.",
-	 true},
+	 true, forward_subs},
 	{"map", vc_map, "map NAME PATTERN | map -l [-j]",
 	 "Make the qemu hooks (vnet-ifup, vnet-ifdown) attach interfaces whose name\n"
 	 "matches PATTERN (a shell pattern such as vif*) to network NAME. The hooks\n"
@@ -87,14 +106,14 @@ static const struct vc_cmd cmds[] = {
 	{"unmap", vc_unmap, "unmap PATTERN", "Remove a mapping of the qemu hooks.", true},
 	{"default", vc_default, "default [NAME | --none]",
 	 "Show, set or clear the network the qemu hooks use when nothing else says.", true},
-	{"hooks", vc_hooks, "hooks install [--prefix DIR] [--system] [--force] | hooks uninstall [--prefix DIR]",
+	{"hooks", vc_hooks, NULL,
 	 "Install the qemu hooks vnet-ifup and vnet-ifdown into DIR (default\n"
 	 "/usr/local/libexec/vnet) for -netdev tap,script=DIR/vnet-ifup,downscript=DIR/vnet-ifdown;\n"
 	 "--system also makes /etc/qemu-ifup and /etc/qemu-ifdown point at them, keeping\n"
 	 "Debian's originals as FILE.vnet-orig (other files are refused unless --force).\n"
 	 "uninstall removes them and gives the originals back. The hooks choose the\n"
 	 "network: $VNET_NETWORK, else `vnet map`, else `vnet default`.",
-	 false},
+	 false, hooks_subs},
 	{"doctor", vc_doctor, "doctor [NAME] [-j] [--fix]",
 	 "What breaks guest networking on this host: foreign firewall drops (nftables,\n"
 	 "iptables-legacy, through br_netfilter too), ip_forward, rp_filter, router\n"
@@ -103,7 +122,10 @@ static const struct vc_cmd cmds[] = {
 	 "Exit 0: nothing breaks a network; 1: something does. --fix adds accept rules for\n"
 	 "the networks' bridges to Docker's DOCKER-USER chain (iptables-nft or -legacy).",
 	 true},
-	{"help", cmd_help, "help [COMMAND]", "What a command does.", false},
+	{"help", cmd_help, "help [COMMAND [SUB-COMMAND]] | help --commands",
+	 "What a command does (as COMMAND --help); --commands lists every command and\n"
+	 "sub-command, one a line.",
+	 false},
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -116,42 +138,116 @@ static const struct vc_cmd *find_cmd(const char *name)
 	return NULL;
 }
 
+static const struct vc_sub *find_sub(const struct vc_cmd *k, const char *name)
+{
+	for (const struct vc_sub *s = k->subs; s && s->name; s++)
+		if (name && !strcmp(s->name, name))
+			return s;
+	return NULL;
+}
+
+/* Every usage line of k (one per sub-command), each after lead. */
+static void usage_lines(FILE *f, const struct vc_cmd *k, const char *first, const char *lead)
+{
+	if (!k->subs) {
+		fprintf(f, "%s%s\n", first, k->usage);
+		return;
+	}
+	for (const struct vc_sub *s = k->subs; s->name; s++)
+		fprintf(f, "%s%s\n", s == k->subs ? first : lead, s->usage);
+}
+
 static void overview(FILE *f)
 {
 	fprintf(f, "usage: vnet COMMAND [ARGS]   (vnet " VNET_VERSION ")\n\n");
 	for (unsigned i = 0; i < NCMDS; i++)
-		fprintf(f, "  vnet %s\n", cmds[i].usage);
-	fprintf(f, "\n  vnet --version | --help | help COMMAND\n\n"
+		usage_lines(f, &cmds[i], "  vnet ", "  vnet ");
+	fprintf(f, "\n  vnet --version | --help | COMMAND [SUB-COMMAND] --help\n\n"
 		   "Environment: VNET_CONF_DIR (definitions, default /etc/vnet),\n"
 		   "             VNET_RUN_DIR (runtime state and the lock, default /run/vnet).\n"
 		   "Exit codes: 0 done; 1 the kernel or a program refused (rolled back);\n"
 		   "            2 bad usage or value (nothing done); 3 no such network or object;\n"
-		   "            4 conflict (exists differently, overlaps, not vnet's).\n");
+		   "            4 conflict (exists differently, overlaps, not vnet's);\n"
+		   "            5 needs root (CAP_NET_ADMIN).\n");
+}
+
+/* "usage: vnet ..." of a command, or of one of its sub-commands, and what
+ * the command does: on stdout, exit 0. */
+static int usage(const struct vc_cmd *k, const struct vc_sub *sub)
+{
+	if (sub)
+		printf("usage: vnet %s\n", sub->usage);
+	else
+		usage_lines(stdout, k, "usage: vnet ", "       vnet ");
+	printf("\n%s\n", k->help);
+	return 0;
+}
+
+/* Every command and sub-command, one a line ("vm start"). */
+static int commands(void)
+{
+	for (unsigned i = 0; i < NCMDS; i++) {
+		printf("%s\n", cmds[i].name);
+		for (const struct vc_sub *s = cmds[i].subs; s && s->name; s++)
+			printf("%s %s\n", cmds[i].name, s->name);
+	}
+	return 0;
 }
 
 static int cmd_help(struct vn_ctx *c, int argc, char **argv)
 {
 	const struct vc_cmd *k;
+	const struct vc_sub *sub = NULL;
 
 	(void)c;
 	if (argc < 2) {
 		overview(stdout);
 		return 0;
 	}
-	if (!(k = find_cmd(argv[1])))
+	if (argc == 2 && !strcmp(argv[1], "--commands"))
+		return commands();
+	if (argc > 3 || !(k = find_cmd(argv[1])))
 		return vc_usage("help", "no command %s", argv[1]);
-	printf("usage: vnet %s\n\n%s\n", k->usage, k->help);
-	return 0;
+	if (argc == 3 && !(sub = find_sub(k, argv[2])))
+		return vc_usage("help", "no sub-command %s %s", argv[1], argv[2]);
+	return usage(k, sub);
+}
+
+static bool is_help(const char *arg)
+{
+	return arg && (!strcmp(arg, "--help") || !strcmp(arg, "-h"));
+}
+
+/* "vnet CMD --help" or "vnet CMD SUB --help": the usage, exit 0. */
+static bool asks_help(const struct vc_cmd *k, const struct vc_sub *sub, int argc, char **argv,
+		      int *code)
+{
+	if (argc > 2 && is_help(argv[2]))
+		*code = usage(k, NULL);
+	else if (sub && argc > 3 && is_help(argv[3]))
+		*code = usage(k, sub);
+	else
+		return false;
+	return true;
+}
+
+/* The one line of a command refused for want of root: "vnet: forward add:
+ * needs root (CAP_NET_ADMIN): run it as root". */
+static void needs_root(const struct vc_cmd *k, const struct vc_sub *sub)
+{
+	fprintf(stderr, "vnet: %s%s%s: needs root (CAP_NET_ADMIN): run it as root\n", k->name,
+		sub ? " " : "", sub ? sub->name : "");
 }
 
 int main(int argc, char **argv)
 {
 	const struct vc_cmd *k;
+	const struct vc_sub *sub;
 	struct vn_ctx c;
 	struct nl_err e;
 	int code;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+	if (argc < 2 || is_help(argv[1])) {
 		overview(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
@@ -160,16 +256,24 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!(k = find_cmd(argv[1]))) {
-		fprintf(stderr, "vnet: unknown command %s (see vnet --help)\n", argv[1]);
+		fprintf(stderr, "vnet: unknown command %s (see vnet --help)\n", vc_esc(argv[1]));
 		return EXIT_USAGE;
 	}
+	/* before the command: getopt and sub-commands reorder argv */
+	sub = argc > 2 ? find_sub(k, argv[2]) : NULL;
+	if (asks_help(k, sub, argc, argv, &code))
+		return code;
 	optind = 0;
 	opterr = 0;
-	if (!k->needs_ctx)
-		return k->run(NULL, argc - 1, argv + 1);
-	if (vn_ctx_open(&c, &e))
-		return vc_fail(&e);
-	code = k->run(&c, argc - 1, argv + 1);
-	vn_ctx_close(&c);
+	if (!k->needs_ctx) {
+		code = k->run(NULL, argc - 1, argv + 1);
+	} else if (vn_ctx_open(&c, &e)) {
+		code = vc_fail(&e);
+	} else {
+		code = k->run(&c, argc - 1, argv + 1);
+		vn_ctx_close(&c);
+	}
+	if (code == EXIT_PERM)
+		needs_root(k, sub);
 	return code;
 }

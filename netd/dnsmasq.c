@@ -1,17 +1,41 @@
 /* dnsmasq — running one dnsmasq per network; see dnsmasq.h.
  *
- * dnsmasq daemonises itself and its first process exits only once the
- * daemon has bound its sockets, with the daemon's status: so vnet waits for
- * that exit and reports dnsmasq's own error line (a port taken, a bad
- * option). "no-ping": dnsmasq would ping each address before its first
- * offer (about 3 s here) to find hosts configured by hand inside the range;
- * a vnet network's range belongs to its guests, and static addresses go
- * through `vnet host`, so the wait buys nothing and slows every first boot. */
+ * Which process is ours. dnsmasq drops root to nobody, and the pid file it
+ * writes is chowned to nobody first (dnsmasq 2.90): anything running as
+ * nobody could rewrite it, and vnet, root, would signal whatever pid it
+ * named. So dnsmasq writes none ("pid-file=" without a path), and vnet
+ * knows the pid because it forked it: dnsmasq runs in the foreground
+ * (keep-in-foreground), forked by a child of vnet's that reports its pid
+ * and start time (field 22 of /proc/PID/stat) while it cannot be reaped,
+ * and dnsmasq's session and parent are that child's, not the caller's (a
+ * vnetd is not left with zombies). vnet records both, root's, in
+ * NAME.proc, and before a signal checks the process behind a pidfd: the
+ * same start time (not another process that got the pid since), the exact
+ * command line vnet runs, this network namespace, alive. A record lost or
+ * naming another process falls back to a scan of /proc for that command
+ * line (also owned by root or nobody), so stop and restart converge from
+ * any state: a vnet killed before it wrote the record, files removed.
+ *
+ * When it runs (measured with dnsmasq 2.90): in the foreground dnsmasq
+ * reads its config, opens the lease file, binds its sockets, points its
+ * stderr at /dev/null and drops root, about 7 ms; an error before that is
+ * printed on stderr and it exits. So vnet reads dnsmasq's stderr to its
+ * end: dnsmasq alive with fd 2 on /dev/null runs; else its message says
+ * why not. The lease file is opened as root and written through that
+ * descriptor as nobody, so the folder stays root's alone (0755).
+ *
+ * "no-ping": dnsmasq would ping each address before its first offer
+ * (about 3 s here) to find hosts configured by hand inside the range; a
+ * vnet network's range belongs to its guests, and static addresses go
+ * through `vnet host`, so the wait buys nothing and slows every first
+ * boot. */
 #include "dnsmasq.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,42 +43,52 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "internal.h"
+
+#define FILE_MAX   (4u << 20)  /* config, hosts: what vnet wrote */
+#define LEASES_MAX (16u << 20) /* about 200 000 leases */
+#define START_MS   10000       /* dnsmasq starts in ms; bounded all the same */
 
 static void file(const struct vn_ctx *c, const char *name, const char *ext, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s/dnsmasq/%s.%s", c->run_dir, name, ext);
 }
 
-/* Writes text to path atomically; *changed tells whether it differed. */
+static int open_pidfd(int pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int send_signal(int fd, int sig)
+{
+	return (int)syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+}
+
+/* Whether the process behind pidfd fd ended within ms. */
+static bool ended(int fd, int ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	int r;
+
+	while ((r = poll(&p, 1, ms)) < 0 && errno == EINTR)
+		;
+	return r == 1;
+}
+
+/* Writes text to path (root's, 0644) when it differs; *changed says so. */
 static int put(const char *path, const char *text, bool *changed, struct nl_err *e)
 {
-	char tmp[360], old[8192];
-	size_t len = strlen(text);
-	ssize_t n = -1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	FILE *f;
+	size_t len = strlen(text), olen;
+	char *old = NULL;
 
-	if (fd >= 0) {
-		n = read(fd, old, sizeof(old));
-		close(fd);
-	}
-	*changed = !(n >= 0 && (size_t)n == len && !memcmp(old, text, len));
-	if (!*changed)
-		return 0;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (!(f = fopen(tmp, "we")))
-		return nl_err_set(e, -errno, "write", "%s", tmp);
-	fputs(text, f);
-	if (fclose(f) != 0 || rename(tmp, path) < 0) {
-		int err = -errno;
-
-		unlink(tmp);
-		return nl_err_set(e, err, "write", "%s", path);
-	}
-	return 0;
+	*changed = nl_file_read(path, FILE_MAX, NL_FILE_OWNED, &old, &olen, NULL) != 0 ||
+		   olen != len || memcmp(old, text, len) != 0;
+	free(old);
+	return *changed ? nl_file_write(path, 0644, text, len, e) : 0;
 }
 
 static void subnet_lines(FILE *f, const struct vn_net *n, unsigned long long *max)
@@ -72,7 +106,8 @@ static void subnet_lines(FILE *f, const struct vn_net *n, unsigned long long *ma
 
 			mask.a.b[k] = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));
 		}
-		fprintf(f, "dhcp-range=%s,%s,%s,1h\n", nl_prefix_str(&s->dhcp_start, false, a, sizeof(a)),
+		fprintf(f, "dhcp-range=%s,%s,%s,1h\n",
+			nl_prefix_str(&s->dhcp_start, false, a, sizeof(a)),
 			nl_prefix_str(&s->dhcp_end, false, b, sizeof(b)),
 			nl_prefix_str(&mask, false, m, sizeof(m)));
 		*max += nl_prefix_index(&s->prefix, &s->dhcp_end) -
@@ -82,22 +117,24 @@ static void subnet_lines(FILE *f, const struct vn_net *n, unsigned long long *ma
 
 static char *config(const struct vn_ctx *c, const struct vn_net *n)
 {
-	char pid[320], leases[320], hosts[320], addn[320], *text = NULL;
+	char leases[320], hosts[320], addn[320], *text = NULL;
 	unsigned long long max = 0;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
 	if (!f)
 		return NULL;
-	file(c, n->name, "pid", pid, sizeof(pid));
 	file(c, n->name, "leases", leases, sizeof(leases));
 	file(c, n->name, "hosts", hosts, sizeof(hosts));
 	file(c, n->name, "addn", addn, sizeof(addn));
 	fprintf(f, "# written by vnet for network %s: vnet rewrites it\n", n->name);
-	fprintf(f, "strict-order\npid-file=%s\nexcept-interface=lo\nbind-dynamic\ninterface=%s\n"
-		   "user=nobody\ngroup=nogroup\nno-ping\ndhcp-authoritative\ndhcp-no-override\n"
-		   "domain-needed\n",
-		pid, n->bridge);
+	/* no pid file (it would be nobody's): vnet knows the pid it forked */
+	fprintf(f, "keep-in-foreground\npid-file=\n");
+	fprintf(f,
+		"strict-order\nexcept-interface=lo\nbind-dynamic\ninterface=%s\n"
+		"user=nobody\ngroup=nogroup\nno-ping\ndhcp-authoritative\ndhcp-no-override\n"
+		"domain-needed\n",
+		n->bridge);
 	fprintf(f, "domain=%s\nlocal=/%s/\nexpand-hosts\naddn-hosts=%s\n", n->domain, n->domain,
 		addn);
 	fprintf(f, "dhcp-leasefile=%s\ndhcp-hostsfile=%s\n", leases, hosts);
@@ -131,55 +168,271 @@ static void hosts_text(const struct vn_net *n, char **dhcp, char **dns)
 		fclose(g);
 }
 
-/* Whether pid's command line names this network's config file. */
-static bool runs_our_conf(const struct vn_ctx *c, const char *name, int pid)
+/* The folder: root's, writable by root alone, whoever made it before. */
+static int folder(const struct vn_ctx *c, struct nl_err *e)
 {
-	char path[64], conf[320], arg[360], cmd[1024];
-	ssize_t n;
+	char dir[300];
+	struct stat st;
+	int err;
+
+	snprintf(dir, sizeof(dir), "%s/dnsmasq", c->run_dir);
+	if ((err = nl_mkdirs(dir, 0755, e)))
+		return err;
+	if (lstat(dir, &st) < 0)
+		return nl_err_set(e, -errno, "create folder", "%s", dir);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+		nl_err_set(e, -EPERM, "use", "folder %s", dir);
+		return nl_err_msg(e, "is not a folder of root's");
+	}
+	if ((st.st_mode & 07777) != 0755 && chmod(dir, 0755) < 0)
+		return nl_err_set(e, -errno, "set mode of", "folder %s", dir);
+	return 0;
+}
+
+static int write_all(struct vn_ctx *c, const struct vn_net *n, bool *conf_changed, struct nl_err *e)
+{
+	char path[320], *conf = config(c, n), *dhcp = NULL, *dns = NULL;
+	bool changed;
+	int err = folder(c, e);
+
+	hosts_text(n, &dhcp, &dns);
+	if (!err && !(conf && dhcp && dns))
+		err = nl_err_set(e, -ENOMEM, "write", "dnsmasq config of network %s", n->name);
+	file(c, n->name, "hosts", path, sizeof(path));
+	if (!err)
+		err = put(path, dhcp, &changed, e);
+	file(c, n->name, "addn", path, sizeof(path));
+	if (!err)
+		err = put(path, dns, &changed, e);
+	file(c, n->name, "conf", path, sizeof(path));
+	if (!err)
+		err = put(path, conf, conf_changed, e);
+	free(conf);
+	free(dhcp);
+	free(dns);
+	return err;
+}
+
+/* The process vnet started: its pid and start time name it for good. */
+struct proc {
+	int pid;
+	unsigned long long start;
+};
+
+/* What identifies the network's dnsmasq in /proc: its exact command line
+ * ("dnsmasq\0--conf-file=PATH\0") and the uid it drops to. */
+struct want {
+	char arg[360];
+	char cmd[400];
+	size_t len;
+	uid_t nobody;
+};
+
+static void want_of(const struct vn_ctx *c, const char *name, struct want *w)
+{
+	char conf[320];
+	int n;
+
+	file(c, name, "conf", conf, sizeof(conf));
+	snprintf(w->arg, sizeof(w->arg), "--conf-file=%s", conf);
+	n = snprintf(w->cmd, sizeof(w->cmd), "dnsmasq%c%s", '\0', w->arg);
+	w->len = n > 0 && (size_t)n < sizeof(w->cmd) ? (size_t)n + 1 : 0;
+	w->nobody = 0; /* looked up by the scan, which alone needs it */
+}
+
+/* Reads /proc/PID/what (NUL terminated); its length, or -1. */
+static ssize_t proc_read(int pid, const char *what, char *buf, size_t n)
+{
+	char path[64];
+	ssize_t got = 0, r;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, what);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return false;
-	n = read(fd, cmd, sizeof(cmd) - 1);
+		return -1;
+	while ((size_t)got < n - 1 && (r = read(fd, buf + got, n - 1 - (size_t)got)) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			got = -1;
+			break;
+		}
+		got += r;
+	}
 	close(fd);
-	if (n <= 0)
+	if (got >= 0)
+		buf[got] = '\0';
+	return got;
+}
+
+/* The state (field 3) and start time (field 22) of pid. The name (field 2)
+ * is in parentheses and may hold spaces and ')' itself: it ends at the
+ * last ')'. */
+static int proc_stat(int pid, char *state, unsigned long long *start)
+{
+	char buf[1024], *s, *end;
+
+	if (proc_read(pid, "stat", buf, sizeof(buf)) <= 0 || !(s = strrchr(buf, ')')))
+		return -1;
+	s++;
+	for (unsigned field = 3; field <= 22; field++) {
+		s += strspn(s, " ");
+		if (!*s)
+			return -1;
+		if (field == 3 && state)
+			*state = *s;
+		if (field == 22) {
+			errno = 0;
+			*start = strtoull(s, &end, 10);
+			return end == s || errno || (*end != ' ' && *end) ? -1 : 0;
+		}
+		s += strcspn(s, " ");
+	}
+	return -1;
+}
+
+static bool proc_cmd_is(const struct want *w, int pid)
+{
+	char buf[sizeof(w->cmd) + 1];
+	ssize_t n = proc_read(pid, "cmdline", buf, sizeof(buf));
+
+	return w->len && n == (ssize_t)w->len && !memcmp(buf, w->cmd, w->len);
+}
+
+static bool proc_in_our_netns(int pid)
+{
+	struct stat a, b;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	return stat(path, &a) == 0 && stat("/proc/self/ns/net", &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+/* Real and effective uid root (before dnsmasq drops it) or nobody. */
+static bool proc_uid_ok(const struct want *w, int pid)
+{
+	char buf[2048], *s;
+	unsigned long r, eff;
+
+	if (proc_read(pid, "status", buf, sizeof(buf)) <= 0 || !(s = strstr(buf, "\nUid:")) ||
+	    sscanf(s, "\nUid: %lu %lu", &r, &eff) != 2)
 		return false;
-	cmd[n] = '\0';
-	file(c, name, "conf", conf, sizeof(conf));
-	snprintf(arg, sizeof(arg), "--conf-file=%s", conf);
-	for (char *s = cmd; s < cmd + n; s += strlen(s) + 1)
-		if (!strcmp(s, arg))
-			return true;
-	return false;
+	return (r == 0 || r == w->nobody) && (eff == 0 || eff == w->nobody);
+}
+
+/* A pidfd on pid when it is the network's dnsmasq, else -1. Opened before
+ * the checks: a signal sent through it reaches the process checked, or
+ * none. p->start 0 (a process found by the scan, not recorded): its uid
+ * stands in for the start time; else the start time must match. */
+static int grab(const struct want *w, struct proc *p)
+{
+	unsigned long long start;
+	char state = 0;
+	int fd = p->pid > 0 ? open_pidfd(p->pid) : -1;
+
+	if (fd < 0)
+		return -1;
+	if (proc_stat(p->pid, &state, &start) < 0 || state == 'Z' || state == 'X' ||
+	    (p->start ? start != p->start : !proc_uid_ok(w, p->pid)) || !proc_cmd_is(w, p->pid) ||
+	    !proc_in_our_netns(p->pid)) {
+		close(fd);
+		return -1;
+	}
+	p->start = start;
+	return fd;
+}
+
+static int record_load(const struct vn_ctx *c, const char *name, struct proc *p)
+{
+	char path[320], *text, *end;
+	size_t len;
+	long pid;
+
+	*p = (struct proc){0};
+	file(c, name, "proc", path, sizeof(path));
+	if (nl_file_read(path, 64, NL_FILE_OWNED, &text, &len, NULL))
+		return -1;
+	errno = 0;
+	pid = strtol(text, &end, 10);
+	if (end != text && *end == ' ' && pid > 0 && pid <= 0x3fffffff) {
+		p->pid = (int)pid;
+		p->start = strtoull(end + 1, &end, 10);
+	}
+	if (errno || end == text || strcmp(end, "\n") || p->pid <= 0 || !p->start)
+		p->pid = 0;
+	free(text);
+	return p->pid ? 0 : -1;
+}
+
+static int record_save(const struct vn_ctx *c, const char *name, const struct proc *p,
+		       struct nl_err *e)
+{
+	char path[320], text[64];
+	int n = snprintf(text, sizeof(text), "%d %llu\n", p->pid, p->start);
+
+	file(c, name, "proc", path, sizeof(path));
+	return nl_file_write(path, 0644, text, (size_t)n, e);
+}
+
+/* A pidfd on the first process in /proc that is the network's dnsmasq (p
+ * names it), or -1. */
+static int scan(struct want *w, struct proc *p)
+{
+	DIR *d = opendir("/proc");
+	struct passwd *pw = getpwnam("nobody");
+	struct dirent *de;
+	int fd = -1;
+
+	w->nobody = pw ? pw->pw_uid : 0;
+	while (d && fd < 0 && (de = readdir(d))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		/* the command line first: it rules out nearly all, cheaply */
+		if (*end || pid <= 0 || pid == getpid() || !proc_cmd_is(w, (int)pid))
+			continue;
+		*p = (struct proc){.pid = (int)pid};
+		fd = grab(w, p);
+	}
+	if (d)
+		closedir(d);
+	return fd;
+}
+
+/* A pidfd on the network's running dnsmasq (p names it), or -1: the
+ * recorded process while it is ours (*recorded), else what the scan finds. */
+static int find(const struct vn_ctx *c, const char *name, struct proc *p, bool *recorded)
+{
+	struct want w;
+	int fd = -1;
+
+	want_of(c, name, &w);
+	*recorded = record_load(c, name, p) == 0 && (fd = grab(&w, p)) >= 0;
+	if (!*recorded)
+		fd = scan(&w, p);
+	if (fd < 0)
+		*p = (struct proc){0};
+	return fd;
+}
+
+int vn_dnsmasq_pidfd(const struct vn_ctx *c, const char *name, int *pid)
+{
+	struct proc p;
+	bool recorded;
+	int fd = find(c, name, &p, &recorded);
+
+	*pid = p.pid;
+	return fd;
 }
 
 int vn_dnsmasq_pid(const struct vn_ctx *c, const char *name)
 {
-	char path[320], comm[32] = "", state = 0;
-	int pid = 0;
-	FILE *f;
+	int pid, fd = vn_dnsmasq_pidfd(c, name, &pid);
 
-	file(c, name, "pid", path, sizeof(path));
-	if (!(f = fopen(path, "re")))
-		return 0;
-	if (fscanf(f, "%d", &pid) != 1)
-		pid = 0;
-	fclose(f);
-	if (pid <= 0 || kill(pid, 0) < 0)
-		return 0;
-	/* a pid file may outlive its process, and the pid be reused; a killed
-	 * daemon stays a zombie until whoever adopted it reaps it */
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if ((f = fopen(path, "re"))) {
-		if (fscanf(f, "%*d (%31[^)]) %c", comm, &state) != 2)
-			comm[0] = '\0';
-		fclose(f);
-	}
-	if (strcmp(comm, "dnsmasq") || state == 'Z' || state == 'X')
-		return 0;
-	/* and ours: another dnsmasq (the system's, libvirt's) never is */
-	return runs_our_conf(c, name, pid) ? pid : 0;
+	if (fd >= 0)
+		close(fd);
+	return pid;
 }
 
 static const char *binary(void)
@@ -189,152 +442,293 @@ static const char *binary(void)
 	return b && b[0] ? b : "/usr/sbin/dnsmasq";
 }
 
-/* fork+exec dnsmasq; waits for its first process, which exits once the
- * daemon runs (status 0) or could not start (its message on stderr). */
-static int spawn(const char *conf, const char *name, struct nl_err *e)
+/* In vnet's child: a session of its own, signals as a fresh process has
+ * them (a vnetd blocks some), then dnsmasq forked with stderr on errw; its
+ * pid and start time go to idw, read while it cannot be reaped (it is this
+ * process's child until this process exits). Never returns. */
+static void middle(const char *arg, int errw, int idw)
 {
-	char arg[360], msg[256] = "";
-	int pipefd[2], st, devnull;
-	pid_t pid;
-	ssize_t n;
+	struct proc p = {0};
+	sigset_t none;
+	int null;
 
-	snprintf(arg, sizeof(arg), "--conf-file=%s", conf);
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return nl_err_set(e, -errno, "start", "dnsmasq of network %s", name);
-	if ((pid = fork()) == 0) {
-		devnull = open("/dev/null", O_RDWR);
-		dup2(devnull, 0);
-		dup2(devnull, 1);
-		dup2(pipefd[1], 2);
+	setsid();
+	umask(022);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	if ((p.pid = fork()) == 0) {
+		null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(errw, 2);
 		execl(binary(), "dnsmasq", arg, (char *)NULL);
-		fprintf(stderr, "cannot run %s: %s", binary(), strerror(errno));
+		dprintf(2, "cannot run %s: %s\n", binary(), strerror(errno));
 		_exit(127);
 	}
-	close(pipefd[1]);
-	if (pid < 0) {
-		close(pipefd[0]);
-		return nl_err_set(e, -errno, "start", "dnsmasq of network %s", name);
-	}
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	/* the daemon may keep the pipe open: read what is there, no more */
-	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
-	n = read(pipefd[0], msg, sizeof(msg) - 1);
-	close(pipefd[0]);
-	msg[n > 0 ? n : 0] = '\0';
-	msg[strcspn(msg, "\n")] = '\0';
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		return 0;
-	nl_err_set(e, -ECHILD, "start", "dnsmasq of network %s", name);
-	return nl_err_msg(e, "%s", msg[0] ? msg : "exited with an error");
+	if (p.pid > 0 && proc_stat(p.pid, NULL, &p.start) < 0)
+		p.start = 0;
+	if (write(idw, &p, sizeof(p)) != sizeof(p))
+		_exit(1);
+	_exit(0);
 }
 
-static int write_all(struct vn_ctx *c, const struct vn_net *n, bool *conf_changed,
-		     struct nl_err *e)
+/* Forks dnsmasq (through middle()); p names it, *errr is the read end of
+ * its stderr, *fd a pidfd on it (-1: it ended already). */
+static int fork_dnsmasq(const struct want *w, const char *name, struct proc *p, int *errr, int *fd,
+			struct nl_err *e)
 {
-	char path[320], dir[300], *conf = config(c, n), *dhcp = NULL, *dns = NULL;
-	bool changed;
-	int err = -ENOMEM;
+	int errp[2], idp[2], st;
+	unsigned long long start;
+	pid_t mid;
 
-	snprintf(dir, sizeof(dir), "%s/dnsmasq", c->run_dir);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		free(conf);
-		return nl_err_set(e, -errno, "create folder", "%s", dir);
+	*p = (struct proc){0};
+	if (pipe2(errp, O_CLOEXEC) < 0)
+		return nl_err_set(e, -errno, "start", "dnsmasq of network %s", name);
+	if (pipe2(idp, O_CLOEXEC) < 0) {
+		close(errp[0]);
+		close(errp[1]);
+		return nl_err_set(e, -errno, "start", "dnsmasq of network %s", name);
 	}
-	hosts_text(n, &dhcp, &dns);
-	if (conf && dhcp && dns) {
-		file(c, n->name, "hosts", path, sizeof(path));
-		err = put(path, dhcp, &changed, e);
-		file(c, n->name, "addn", path, sizeof(path));
-		if (!err)
-			err = put(path, dns, &changed, e);
-		file(c, n->name, "conf", path, sizeof(path));
-		if (!err)
-			err = put(path, conf, conf_changed, e);
-	} else {
-		nl_err_set(e, err, "write", "dnsmasq config of network %s", n->name);
+	if ((mid = fork()) == 0)
+		middle(w->arg, errp[1], idp[1]);
+	close(errp[1]);
+	close(idp[1]);
+	if (mid < 0 || read(idp[0], p, sizeof(*p)) != sizeof(*p) || p->pid <= 0 || !p->start)
+		*p = (struct proc){0};
+	while (mid > 0 && waitpid(mid, &st, 0) < 0 && errno == EINTR)
+		;
+	close(idp[0]);
+	*errr = errp[0];
+	if (!p->pid) {
+		close(errp[0]);
+		return nl_err_set(e, -ECHILD, "start", "dnsmasq of network %s", name);
 	}
-	free(conf);
-	free(dhcp);
-	free(dns);
+	/* ended and its pid taken since: not ours to signal */
+	*fd = open_pidfd(p->pid);
+	if (*fd >= 0 && (proc_stat(p->pid, NULL, &start) < 0 || start != p->start)) {
+		close(*fd);
+		*fd = -1;
+	}
+	return 0;
+}
+
+/* Reads dnsmasq's stderr to its end (into msg): 0, or -ETIMEDOUT. */
+static int read_to_end(int errr, char *msg, size_t n)
+{
+	struct pollfd p = {.fd = errr, .events = POLLIN};
+	struct timespec t0, t;
+	size_t got = 0;
+	char junk[256];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		long ms;
+		ssize_t r;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		ms = START_MS - (t.tv_sec - t0.tv_sec) * 1000 - (t.tv_nsec - t0.tv_nsec) / 1000000;
+		if (ms <= 0 || (r = poll(&p, 1, (int)ms)) == 0)
+			return -ETIMEDOUT;
+		if (r < 0)
+			continue; /* EINTR */
+		r = got < n - 1 ? read(errr, msg + got, n - 1 - got)
+				: read(errr, junk, sizeof(junk));
+		if (r == 0 || (r < 0 && errno != EINTR))
+			return 0;
+		if (r > 0 && got < n - 1)
+			got += (size_t)r;
+		msg[got] = '\0';
+	}
+}
+
+/* Whether dnsmasq runs: alive, its stderr moved to /dev/null. */
+static bool runs(int fd, int pid)
+{
+	char path[64], to[32];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/2", pid);
+	n = readlink(path, to, sizeof(to) - 1);
+	if (fd < 0 || n <= 0 || ended(fd, 0))
+		return false;
+	to[n] = '\0';
+	return !strcmp(to, "/dev/null");
+}
+
+/* dnsmasq's message: its first line that says something, without its
+ * name, escaped (it is a foreign program's text). */
+static int failed(const char *name, const char *msg, int code, struct nl_err *e)
+{
+	char line[200], safe[256];
+
+	msg += strspn(msg, " \t\r\n");
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(msg, "\r\n"), msg);
+	nl_err_set(e, code, "start", "dnsmasq of network %s", name);
+	if (!strncmp(line, "dnsmasq: ", 9))
+		memmove(line, line + 9, strlen(line + 9) + 1);
+	if (code == -ETIMEDOUT)
+		return nl_err_msg(e, "did not start within %d s", START_MS / 1000);
+	if (!line[0])
+		return nl_err_msg(e, "exited with an error");
+	return nl_err_msg(e, "%s", nl_escape(line, safe, sizeof(safe)));
+}
+
+/* Starts the network's dnsmasq and records it before it may serve. */
+static int spawn(struct vn_ctx *c, const char *name, struct nl_err *e)
+{
+	char msg[512] = "", path[320];
+	struct proc p;
+	struct want w;
+	int errr, fd = -1, err;
+
+	want_of(c, name, &w);
+	if ((err = fork_dnsmasq(&w, name, &p, &errr, &fd, e)))
+		return err;
+	vn_kill_point(c, "dnsmasq-forked");
+	if (fd >= 0 && (err = record_save(c, name, &p, e))) {
+		send_signal(fd, SIGKILL);
+		close(fd);
+		close(errr);
+		return err;
+	}
+	err = read_to_end(errr, msg, sizeof(msg));
+	close(errr);
+	if (!err && runs(fd, p.pid)) {
+		close(fd);
+		return 0;
+	}
+	if (fd >= 0) {
+		send_signal(fd, SIGKILL); /* only when it hangs, or died since */
+		close(fd);
+	}
+	file(c, name, "proc", path, sizeof(path));
+	nl_file_remove(path);
+	return failed(name, msg, err ? err : -ECHILD, e);
+}
+
+/* Ends the process behind fd: TERM, then KILL after a second. */
+static int end(int fd, int pid, const char *name, struct nl_err *e)
+{
+	if (send_signal(fd, SIGTERM) < 0)
+		return errno == ESRCH ? 0
+				      : nl_err_set(e, -errno, "stop", "dnsmasq %d of network %s",
+						   pid, name);
+	if (ended(fd, 1000))
+		return 0;
+	send_signal(fd, SIGKILL);
+	if (!ended(fd, 1000))
+		return nl_err_set(e, -ETIMEDOUT, "stop", "dnsmasq %d of network %s", pid, name);
+	return 0;
+}
+
+/* Ends every dnsmasq of the network: the recorded one, then any the scan
+ * finds (whatever a lost record or a killed vnet left); drops the record. */
+static int halt(const struct vn_ctx *c, const char *name, struct nl_err *e)
+{
+	char path[320];
+	struct proc p;
+	bool recorded;
+	int fd, err = 0;
+
+	for (unsigned i = 0; !err && i < 64 && (fd = find(c, name, &p, &recorded)) >= 0; i++) {
+		err = end(fd, p.pid, name, e);
+		close(fd);
+	}
+	file(c, name, "proc", path, sizeof(path));
+	if (!err)
+		nl_file_remove(path);
 	return err;
 }
 
 int vn_dnsmasq_start(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 {
-	char conf[320];
-	bool changed;
-	int err, pid;
+	struct proc p;
+	bool changed, recorded;
+	int err, fd;
 
 	if ((err = write_all(c, n, &changed, e)))
 		return err;
-	pid = vn_dnsmasq_pid(c, n->name);
-	if (pid && !changed)
-		return kill(pid, SIGHUP) < 0 ? nl_err_set(e, -errno, "reload", "dnsmasq %d", pid) : 0;
-	if (pid && (err = vn_dnsmasq_stop(c, n->name, false, e)))
+	fd = find(c, n->name, &p, &recorded);
+	if (fd >= 0 && !changed) {
+		/* it rereads its hosts; one the scan found is recorded again */
+		if (send_signal(fd, SIGHUP) < 0)
+			err = nl_err_set(e, -errno, "reload", "dnsmasq %d of network %s", p.pid,
+					 n->name);
+		else if (!recorded)
+			err = record_save(c, n->name, &p, e);
+		close(fd);
 		return err;
-	if (pid && (err = write_all(c, n, &changed, e))) /* stop removed them */
-		return err;
-	file(c, n->name, "conf", conf, sizeof(conf));
-	return spawn(conf, n->name, e);
-}
-
-/* Waits up to ms for pid to end; pidfd_open lets a non-parent wait. */
-static bool wait_gone(int pid, int ms)
-{
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-	bool gone;
-
-	if (fd < 0)
-		return errno == ESRCH;
-	gone = poll(&p, 1, ms) == 1;
-	close(fd);
-	return gone;
+	}
+	if (fd >= 0) {
+		close(fd);
+		if ((err = halt(c, n->name, e)))
+			return err;
+	}
+	return spawn(c, n->name, e);
 }
 
 int vn_dnsmasq_stop(struct vn_ctx *c, const char *name, bool forget, struct nl_err *e)
 {
-	static const char *const exts[] = {"pid", "conf", "hosts", "addn", "leases"};
-	int pid = vn_dnsmasq_pid(c, name);
+	/* "pid": what dnsmasq wrote before vnet recorded its own */
+	static const char *const exts[] = {"conf", "hosts", "addn", "pid", "leases"};
 	char path[320];
+	int err = halt(c, name, e);
 
-	if (pid && kill(pid, SIGTERM) == 0 && !wait_gone(pid, 1000)) {
-		kill(pid, SIGKILL);
-		if (!wait_gone(pid, 1000))
-			return nl_err_set(e, -ETIMEDOUT, "stop", "dnsmasq %d of network %s", pid, name);
-	}
-	for (unsigned i = 0; i < sizeof(exts) / sizeof(exts[0]) - !forget; i++) {
+	for (unsigned i = 0; !err && i < sizeof(exts) / sizeof(exts[0]) - !forget; i++) {
 		file(c, name, exts[i], path, sizeof(path));
-		unlink(path);
+		nl_file_remove(path);
 	}
-	return 0;
+	return err;
+}
+
+/* One line of dnsmasq's lease file: "EXPIRY MAC IP NAME CLIENTID". */
+static bool lease_of(const char *line, struct vn_lease *l)
+{
+	char mac[32], ip[64], host[64];
+	long long exp;
+
+	*l = (struct vn_lease){0};
+	if (sscanf(line, "%lld %31s %63s %63s", &exp, mac, ip, host) != 4 ||
+	    vn_mac_parse(mac, l->mac, NULL) ||
+	    nl_prefix_parse(ip, NL_PREFIX_NO_LEN, NULL, &l->ip, NULL))
+		return false; /* dnsmasq's duid line, or IPv6 client ids */
+	l->expiry = exp;
+	/* dnsmasq (as nobody) wrote it: a name that is not a host name is
+	 * none (dnsmasq itself writes no other) */
+	if (strcmp(host, "*") &&
+	    host[strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			      "0123456789-_.")] == '\0')
+		snprintf(l->name, sizeof(l->name), "%s", host);
+	return true;
 }
 
 int vn_leases(const struct vn_ctx *c, const char *name, struct vn_lease **out, unsigned *n,
 	      struct nl_err *e)
 {
-	char path[320], *line = NULL, mac[32], ip[64], host[64];
-	struct vn_lease *v = NULL;
+	char path[320], *text, *line, *next;
+	struct vn_lease *v = NULL, l;
 	unsigned cnt = 0, cap = 0;
-	size_t lcap = 0;
-	long long exp;
-	FILE *f;
+	size_t len;
+	int err;
 
 	*out = NULL;
 	*n = 0;
 	file(c, name, "leases", path, sizeof(path));
-	if (!(f = fopen(path, "re")))
-		return errno == ENOENT ? 0 : nl_err_set(e, -errno, "read", "%s", path);
-	while (getline(&line, &lcap, f) >= 0) {
-		struct vn_lease l = {0};
-
-		if (sscanf(line, "%lld %31s %63s %63s", &exp, mac, ip, host) != 4 ||
-		    vn_mac_parse(mac, l.mac, NULL) ||
-		    nl_prefix_parse(ip, NL_PREFIX_NO_LEN, NULL, &l.ip, NULL))
-			continue; /* dnsmasq's duid line, or IPv6 client ids */
-		l.expiry = exp;
-		snprintf(l.name, sizeof(l.name), "%s", strcmp(host, "*") ? host : "");
+	if ((err = nl_file_read(path, LEASES_MAX, 0, &text, &len, e))) {
+		if (err == -ENOENT)
+			nl_err_clear(e);
+		return err == -ENOENT ? 0 : err;
+	}
+	for (line = text; line < text + len; line = next) {
+		if ((next = memchr(line, '\n', (size_t)(text + len - line))))
+			*next++ = '\0';
+		else
+			next = text + len;
+		if (!lease_of(line, &l))
+			continue;
 		if (cnt == cap) {
 			struct vn_lease *nv = realloc(v, (cap = cap ? 2 * cap : 16) * sizeof(*v));
 
@@ -344,8 +738,7 @@ int vn_leases(const struct vn_ctx *c, const char *name, struct vn_lease **out, u
 		}
 		v[cnt++] = l;
 	}
-	free(line);
-	fclose(f);
+	free(text);
 	*out = v;
 	*n = cnt;
 	return 0;

@@ -81,7 +81,12 @@ struct vn_status {
 	struct vn_problem problem[VN_PROBLEMS];
 	struct vn_ports ports;	/* guests' ports (not the uplink) */
 	int dnsmasq;		/* pid of its DHCP/DNS server, 0 when none runs */
+	unsigned unchecked;	/* VN_UNCHECKED_*: not compared, for want of root */
 };
+
+/* What a status read without root leaves unchecked: the kernel shows the
+ * ruleset, and another user's process's namespace, to root only. */
+enum { VN_UNCHECKED_RULES = 1u << 0, VN_UNCHECKED_DNSMASQ = 1u << 1 };
 
 const char *vn_state_name(enum vn_state s);
 

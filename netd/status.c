@@ -229,11 +229,19 @@ int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_
 		return err;
 	if (wants & W_FORWARD)
 		check_forwarding(st);
-	if ((wants & W_RULES) && (err = check_rules(c, st, e)))
-		return err;
+	if ((wants & W_RULES) && (err = check_rules(c, st, e))) {
+		if (e->kind != NL_ERR_PERM)
+			return err;
+		nl_err_clear(e); /* reading it needs root: the rest still tells */
+		st->unchecked |= VN_UNCHECKED_RULES;
+	}
 	if ((wants & W_SERVICES) && vn_net_has_dhcp(&st->net) &&
-	    !(st->dnsmasq = vn_dnsmasq_pid(c, name)))
-		problem(st, "running", "not running (vnet restart-services)", "dnsmasq of network %s",
-			name);
+	    !(st->dnsmasq = vn_dnsmasq_pid(c, name))) {
+		if (nl_privileged())
+			problem(st, "running", "not running (vnet restart-services)",
+				"dnsmasq of network %s", name);
+		else /* root's process: only root sees whose namespace it is in */
+			st->unchecked |= VN_UNCHECKED_DNSMASQ;
+	}
 	return 0;
 }
