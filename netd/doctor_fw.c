@@ -247,11 +247,11 @@ static void routed(const struct vn_doc *x, const struct vn_doc_net *dn, const st
 	const struct nl_link *up = def ? vn_doc_link(x, def->oif) : NULL;
 	const char *upn = up ? up->name : "";
 	int upx = up ? up->ifindex : 0, fam = s->prefix.family;
-	char a[NL_PREFIX_STRLEN];
+	char a[NL_PREFIX_STRLEN], esc[4 * NL_IFNAMSIZ];
 	struct flow *f;
 
 	if ((f = flow_new(fl, k, K_FORWARD, fam, "its guests' new connections out%s%s",
-			  up ? " via " : "", upn))) {
+			  up ? " via " : "", nl_escape(upn, esc, sizeof(esc))))) {
 		ends(&f->f, n->bridge, dn->ifindex, upn, upx);
 		f->f.src = s->prefix;
 	}
@@ -291,7 +291,7 @@ static void services(const struct vn_doc_net *dn, const struct vn_subnet *s, str
 
 	if (fam == AF_INET && s->dhcp &&
 	    (f = flow_new(fl, k, K_INPUT, fam,
-			  "its guests' DHCP requests (udp 67): they get no address"))) {
+			  "its guests' DHCP requests (udp 67), so they get no address"))) {
 		ends(&f->f, br, dn->ifindex, "", 0);
 		nl_prefix_parse("0.0.0.0", NL_PREFIX_PLAIN, "", &f->f.src, NULL);
 		nl_prefix_parse("255.255.255.255", NL_PREFIX_PLAIN, "", &f->f.dst, NULL);
@@ -481,10 +481,10 @@ void vn_doc_firewall(struct vn_doc *x, const struct vn_doc_net *dn)
 			add_hit(g, &ng, &hit[j], &fl[i], &dn->st->net);
 	}
 	for (unsigned i = 0; i < ng; i++) {
-		snprintf(effect, sizeof(effect), "%s%s%s%s%s", g[i].sure[0] ? "drops " : "", g[i].sure,
-			 g[i].sure[0] && g[i].maybe[0] ? "; " : "",
-			 g[i].maybe[0] ? "may drop (matches vnet cannot decide for it) " : "",
-			 g[i].maybe);
+		snprintf(effect, sizeof(effect), "%s%s%s%s%s%s", g[i].sure[0] ? "drops " : "",
+			 g[i].sure, g[i].sure[0] && g[i].maybe[0] ? "; " : "",
+			 g[i].maybe[0] ? "may drop " : "", g[i].maybe,
+			 g[i].maybe[0] ? " (matches on the way that vnet cannot decide)" : "");
 		vn_doc_add(x, false, g[i].check, dn->st->net.name, g[i].object, effect, g[i].fix);
 	}
 	free(fl);

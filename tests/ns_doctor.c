@@ -215,6 +215,37 @@ START_TEST(foreign_input_drop_of_dhcp_and_dns_is_found)
 }
 END_TEST
 
+START_TEST(firewalld_reject_says_what_to_run)
+{
+	nat_host("isbr", false);
+	/* the shape of firewalld's forward chain: established and loopback
+	 * accepted, invalid dropped, zones through a verdict map, the rest
+	 * rejected */
+	ck_assert_int_eq(th_sh("nft -f - <<'EOF'\n"
+			       "table inet firewalld {\n"
+			       "  chain zone_public { }\n"
+			       "  chain filter_FORWARD { type filter hook forward priority filter + 10;\n"
+			       "    ct state { established, related } accept\n"
+			       "    iifname \"lo\" accept\n"
+			       "    ct state invalid drop\n"
+			       "    iifname vmap { \"eth9\" : jump zone_public }\n"
+			       "    reject with icmpx admin-prohibited\n"
+			       "  }\n"
+			       "}\nEOF"),
+			 0);
+	ck_assert(!nt_ping_once("g1", "192.0.2.2"));
+	ck_assert_msg(found("forward-drop", "isbr",
+			    "of chain inet firewalld filter_FORWARD (hook forward, priority 10): reject"),
+		      "%s", report());
+	ck_assert_str_eq(th_str("$VNET doctor -j | jq -r '.findings[0].fix'"),
+			 "firewall-cmd --zone=trusted --add-interface=isbr && firewall-cmd --permanent "
+			 "--zone=trusted --add-interface=isbr\n");
+	/* firewalld is not Docker: --fix adds nothing */
+	ck_assert_int_eq(doctor("--fix"), 1);
+	ck_assert_str_eq(th_str("$VNET doctor --fix -j | jq -c .fixed"), "[]\n");
+}
+END_TEST
+
 START_TEST(forward_drop_between_guests_through_br_netfilter_is_found)
 {
 	nat_host("lan", false);
@@ -398,6 +429,7 @@ static Suite *suite(void)
 	tcase_add_test(t, plain_iptables_forward_drop_gets_a_command_to_run);
 	tcase_add_test(t, nft_drop_rule_is_named_by_table_chain_and_handle);
 	tcase_add_test(t, foreign_input_drop_of_dhcp_and_dns_is_found);
+	tcase_add_test(t, firewalld_reject_says_what_to_run);
 	tcase_add_test(t, forward_drop_between_guests_through_br_netfilter_is_found);
 	tcase_add_test(t, bridge_family_forward_drop_is_found);
 	suite_add_tcase(s, t);
