@@ -1,14 +1,26 @@
 /* vnet-ifdown IFNAME — qemu's downscript=: undoes vnet-ifup (released from
- * the bridge, down). An interface that is gone (qemu may have closed it) or
- * that is not the network's port is logged, not an error. */
+ * the bridge, down) for whatever vnet bridge the interface is on: the
+ * kernel's truth, not the network $VNET_NETWORK, `vnet map` or `vnet
+ * default` names now (they may have changed since, or name none), so it
+ * resolves none. An interface that is gone (qemu may have closed it) or on
+ * no vnet bridge is logged, not an error; a bridged network's uplink is
+ * never released, and the host's NIC never set down. */
 #include "hook.h"
-
-static bool tolerate(const struct nl_err *e)
-{
-	return e->kind == NL_ERR_NOTFOUND;
-}
 
 int main(int argc, char **argv)
 {
-	return vh_main("vnet-ifdown", argc, argv, vn_port_release, tolerate);
+	struct vn_ctx c;
+	struct nl_err e;
+	int err, code;
+
+	if (vh_help("vnet-ifdown", argc, argv, &code))
+		return code;
+	if ((err = vn_ctx_open(&c, &e)) == 0) {
+		err = vn_port_release(&c, argv[1], &e);
+		vn_ctx_close(&c);
+	}
+	if (!err)
+		return 0;
+	code = vh_fail("vnet-ifdown", argv[1], &e);
+	return e.kind == NL_ERR_NOTFOUND ? 0 : code;
 }

@@ -53,14 +53,20 @@ int vn_up(struct vn_ctx *c, const char *name, struct nl_err *e);
 int vn_down(struct vn_ctx *c, const char *name, struct vn_ports *released, struct nl_err *e);
 
 /* Attach an existing interface: the network's MTU, up, enslaved, port
- * flags. Detach: released and down; *net gets the network's name. */
+ * flags. Never the host's NIC: one that holds a global address or is the
+ * device of a route (other than the kernel's own fe80::/64 and ff00::/8)
+ * is refused (conflict), as are a loopback, a bridge, another master's
+ * port and a bridged network's uplink; a refusal changes nothing. */
 int vn_port_add(struct vn_ctx *c, const char *name, const char *ifname, struct nl_err *e);
+/* Detach: released from the vnet bridge the kernel says it is on (its
+ * master's alias, whatever network anything else names) and down (never
+ * down when it carries the host's addresses or routes); *net gets the
+ * network's name. -ENODEV (not found) when the interface is gone; -ENOENT
+ * (not found) when it is on no vnet bridge; -EBUSY (conflict) for a
+ * bridged network's uplink; these leave everything as it is. */
 int vn_port_del(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], struct nl_err *e);
-/* Detach ifname from network name, if it is attached there (the ifdown
- * hook's undo of vn_port_add): released and down. -ENODEV (not found) when
- * the interface is gone; -ENOENT (not found) when it is not the network's
- * port; both leave everything as it is. */
-int vn_port_release(struct vn_ctx *c, const char *name, const char *ifname, struct nl_err *e);
+/* vn_port_del for the ifdown hook: a gone interface says "gone already". */
+int vn_port_release(struct vn_ctx *c, const char *ifname, struct nl_err *e);
 
 enum vn_state { VN_STATE_DOWN, VN_STATE_UP, VN_STATE_DEGRADED };
 

@@ -1,20 +1,45 @@
 /* port — attaching an existing interface to a network, and detaching it:
- * the path of `vnet port add/del` and of the qemu hooks, so it stays lean
- * (nlink, the bridge cache and, when that is missing, the definition; no
- * rules, no JSON).
+ * the path of `vnet port add/del`, of the qemu hooks and of the launcher's
+ * taps, so it stays lean (nlink, the bridge cache and, when that is
+ * missing, the definition; no rules, no JSON).
  *
- * Attaching is two sends. The first reads the port and the bridge of the
- * index cached when the network came up (confirming the cache): what the
- * port is decides before anything changes, so a loopback, a bridge, a port
- * of another master or one that cannot take the network's MTU is refused
- * and left as it was. The second gives the port the network's MTU, makes
- * it join and come up, and sets its port flags (they need the master set);
- * requests of one send are not a transaction, so a partial success is put
- * back. A stale or missing cache costs the definition and one more read.
- * The kernel is the record of a network's ports (their master is its
- * bridge): `vnet show`, `vnet port del` and the ifdown hook read it there,
- * so attaching writes no state file. A bridged network's uplink is never a
- * port command's: it goes back only with its network.
+ * Never the host's own NIC. An interface that holds a global address
+ * (scope universe or site, IPv4 or IPv6) or is the device of a route in any
+ * table but the local one (save the fe80::/64 and multicast ff00::/8 routes
+ * the kernel gives every up IPv6 link) carries the host's traffic, which
+ * enslaving would cut: attaching refuses it, naming the address or the
+ * route. Only a bridged network's uplink (uplink.c) puts such a NIC on a
+ * bridge, on purpose, moving its addresses. Detaching takes one that got
+ * onto a vnet bridge some other way off it, but never sets it down.
+ *
+ * Attaching reads, then changes once. The first send reads the port by the
+ * ifindex an ioctl gave (so that every read is of one link), the bridge of
+ * the index cached when the network came up (confirming the cache), and
+ * the port's addresses (a dump the kernel filters by ifindex). A down link
+ * has no route through it (the kernel flushes them when it goes down and
+ * refuses new ones; an IPv4 address keeps only its local-table route), so
+ * only an up port costs a second read: its routes in every table (a dump
+ * the kernel filters by device). Neither read grows with the host's other
+ * addresses and routes, and a socket runs one dump at a time, so the two
+ * cannot share a send. qemu's tap is new and down: an ioctl and two sends,
+ * as before the check. What the port is decides before anything changes,
+ * so a loopback, a bridge, a port of another master, a bridged network's
+ * uplink, the host's NIC or one that cannot take the network's MTU is
+ * refused and left as it was. The change gives the port the network's
+ * MTU, makes it join and come up, and sets its port flags (they need the
+ * master set); requests of one send are not a transaction, so a partial
+ * success is put back. A stale or missing cache costs the definition and
+ * one more read.
+ *
+ * Detaching decides by the kernel's truth, never by the network the
+ * environment or a mapping names now: the port's master, when it is a
+ * bridge whose alias is vnet:NAME, is network NAME's; anything else is left
+ * as it is. It reads the port and its addresses, then its master (and its
+ * routes, when it is up), then changes. The kernel is the record of a
+ * network's ports, so attaching writes no state file. A bridged network's
+ * uplink (the cache names it, else the record of what runs, else the
+ * definition) is never a port command's: it goes back only with its
+ * network.
  *
  * The tuner's profile (vn_tune_auto_profile(), measured by bench/offload)
  * rides in the change message: its txqueuelen, when it sets one. Its knobs
@@ -24,36 +49,154 @@
  * profile that turned a knob off would need an ethtool send here;
  * tests/ns_hooks.c fails when the profile starts asking for one. */
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "brport.h"
 #include "internal.h"
+#include "route.h"
 #include "store.h"
 #include "tune.h"
 
-/* What an attach reads first: the port, and the bridge of the cached index. */
+/* What the port path reads of a port: the link, a bridge (attaching: the
+ * cached one; detaching: the port's master), and what of the host goes
+ * through the port: its first global address, its first route that is not
+ * the kernel's own. The request index of each read says whose a reply is
+ * (-1: not in this send). */
 struct seen {
-	struct nl_link pre, br;
+	int ifindex;
+	struct nl_link port, br;
+	struct nl_ifaddr addr; /* addr.family 0: none */
+	struct nl_route route; /* family 0: none */
+	int iport, ibr, iaddr, iroute;
 };
+
+/* Whether route r through the port is the host's: any but the local
+ * table's and the two the kernel gives every up IPv6 link. */
+static bool hosts_route(const struct nl_route *r)
+{
+	static const struct nl_prefix ll = {.family = AF_INET6, .len = 64, .a.b = {0xfe, 0x80}},
+				      mc = {.family = AF_INET6, .len = 8, .a.b = {0xff}};
+
+	if (r->table == RT_TABLE_LOCAL)
+		return false;
+	return !(r->family == AF_INET6 && r->protocol == RTPROT_KERNEL &&
+		 (nl_prefix_equal(&r->dst, &ll) ||
+		  (r->type == RTN_MULTICAST && nl_prefix_equal(&r->dst, &mc))));
+}
+
+static int got_addr(const struct nlmsghdr *nlh, struct seen *s)
+{
+	struct nl_ifaddr a;
+	int err = nl_addr_parse(nlh, &a);
+
+	if (err)
+		return err == -EAFNOSUPPORT ? 0 : err;
+	/* universe or site; link and host scopes reach no other host */
+	if (a.ifindex == s->ifindex && a.scope < RT_SCOPE_LINK && !s->addr.addr.family)
+		s->addr = a;
+	return 0;
+}
+
+static int got_route(const struct nlmsghdr *nlh, struct seen *s)
+{
+	struct nl_route r;
+	int err = nl_route_parse(nlh, &r);
+
+	if (err)
+		return err == -EAFNOSUPPORT ? 0 : err;
+	/* the kernel kept the port's routes; a multipath one names no oif (a
+	 * kernel without strict checking, before 4.20, sends every route: then
+	 * a multipath route elsewhere refuses the port too) */
+	if ((r.oif == s->ifindex || (!r.oif && r.type == RTN_UNICAST)) && hosts_route(&r) &&
+	    !s->route.family)
+		s->route = r;
+	return 0;
+}
 
 static int got(const struct nlmsghdr *nlh, unsigned idx, void *data)
 {
 	struct seen *s = data;
+	int i = (int)idx;
 
-	return nl_link_parse(nlh, idx == 0 ? &s->pre : &s->br);
+	if (i == s->iport)
+		return nl_link_parse(nlh, &s->port);
+	if (i == s->ibr)
+		return nl_link_parse(nlh, &s->br);
+	if (i == s->iaddr)
+		return got_addr(nlh, s);
+	return i == s->iroute ? got_route(nlh, s) : 0;
 }
 
-/* One link, read through the context's batch. */
-static int get_link(struct vn_ctx *c, const char *name, struct nl_link *l, struct nl_err *e)
+static int gone(struct nl_err *e, const char *ifname)
 {
-	memset(l, 0, sizeof(*l));
+	nl_err_set(e, -ENODEV, "get", "link %s", ifname);
+	nl_err_kind(e, NL_ERR_NOTFOUND);
+	return -ENODEV;
+}
+
+/* The first read: the port, bridge br when br > 0 (its failure is the
+ * caller's to judge: s->br stays zeroed), and the port's addresses. */
+static int read_port(struct vn_ctx *c, const char *ifname, int br, struct seen *s, struct nl_err *e)
+{
+	struct nl_req *req = c->b->req;
+	int err;
+
+	*s = (struct seen){.iport = 0, .ibr = -1, .iaddr = -1, .iroute = -1};
+	if ((s->ifindex = nl_link_index(&c->rt, ifname)) <= 0)
+		return s->ifindex == -ENODEV ? gone(e, ifname)
+					     : nl_err_set(e, s->ifindex, "get", "link %s", ifname);
 	nl_batch_reset(c->b);
-	if (nl_link_get_msg(c->b, 0, name))
-		return nl_err_set(e, -ENOBUFS, "get", "link %s", name);
-	return nl_batch_send(&c->rt, c->b, vn_got_link, l, e);
+	err = nl_link_get_msg(c->b, s->ifindex, ifname);
+	if (!err && br > 0) {
+		s->ibr = (int)c->b->n;
+		err = nl_link_get_msg(c->b, br, NULL);
+	}
+	if (!err) {
+		s->iaddr = (int)c->b->n;
+		err = nl_addr_dump_msg(c->b, AF_UNSPEC, s->ifindex);
+	}
+	if (err)
+		return nl_err_set(e, err, "get", "link %s", ifname);
+	err = nl_batch_send(&c->rt, c->b, got, s, e);
+	/* gone, or renamed, since the ioctl */
+	if (req[0].err == -ENODEV || (!req[0].err && strcmp(s->port.name, ifname)))
+		return gone(e, ifname);
+	if (req[0].err)
+		return err;
+	if (req[s->iaddr].err)
+		return nl_err_set(e, req[s->iaddr].err, "list", "addresses of %s", ifname);
+	nl_err_clear(e);
+	return 0;
+}
+
+/* The second read, when one is needed: bridge br (br > 0), and the port's
+ * routes when it is up and holds no global address (that alone decides). */
+static int read_more(struct vn_ctx *c, struct seen *s, int br, struct nl_err *e)
+{
+	bool routes = (s->port.flags & IFF_UP) && !s->addr.addr.family;
+	int err = 0;
+
+	if (br <= 0 && !routes)
+		return 0;
+	s->iport = s->ibr = s->iaddr = s->iroute = -1;
+	nl_batch_reset(c->b);
+	if (br > 0) {
+		s->ibr = (int)c->b->n;
+		err = nl_link_get_msg(c->b, br, NULL);
+	}
+	if (!err && routes) {
+		s->iroute = (int)c->b->n;
+		err = nl_route_dump_dev_msg(c->b, AF_UNSPEC, s->ifindex);
+	}
+	if (err)
+		return nl_err_set(e, err, "get", "link %s", s->port.name);
+	return nl_batch_send(&c->rt, c->b, got, s, e);
 }
 
 /* Puts the port back as it was: MTU, master, up or down (the kernel
@@ -62,24 +205,37 @@ static void restore(struct vn_ctx *c, const char *ifname, const struct nl_link *
 {
 	struct nl_link_change ch = {.mask = NL_LINK_MTU | NL_LINK_MASTER |
 					    (pre->flags & IFF_UP ? NL_LINK_UP : NL_LINK_DOWN),
-				    .mtu = pre->mtu, .master = pre->master};
+				    .mtu = pre->mtu,
+				    .master = pre->master};
 
 	nl_link_change(&c->rt, ifname, &ch, NULL);
 }
 
-static int refuse(struct nl_err *e, const char *ifname, int kind, const char *why)
+__attribute__((format(printf, 4, 5))) static int refuse(struct nl_err *e, const char *ifname,
+							int kind, const char *fmt, ...)
 {
-	int code = kind == NL_ERR_CONFLICT ? -EBUSY : -EINVAL;
+	int code = kind == NL_ERR_CONFLICT ? -EBUSY : kind == NL_ERR_NOTFOUND ? -ENOENT : -EINVAL;
+	va_list ap;
 
 	nl_err_set(e, code, "", "interface %s", ifname);
 	nl_err_kind(e, kind);
-	nl_err_msg(e, "%s", why);
+	if (e) {
+		va_start(ap, fmt);
+		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+		va_end(ap);
+	}
 	return code;
 }
 
-/* Whether the port, as it is, may join bridge bc at all: refused before
- * anything changes. */
-static int acceptable(const struct nl_link *pre, const struct vn_bridge_cache *bc,
+static int is_uplink(struct nl_err *e, const char *ifname, const char *net, const char *then)
+{
+	return refuse(e, ifname, NL_ERR_CONFLICT, "is the uplink of bridged network %s: %s", net,
+		      then);
+}
+
+/* Whether the port, as it is, may join bridge bc of network name at all:
+ * refused before anything changes. */
+static int acceptable(const struct nl_link *pre, const struct vn_bridge_cache *bc, const char *name,
 		      const char *ifname, struct nl_err *e)
 {
 	if (pre->flags & IFF_LOOPBACK)
@@ -89,22 +245,61 @@ static int acceptable(const struct nl_link *pre, const struct vn_bridge_cache *b
 	if (pre->master && pre->master != bc->ifindex)
 		return refuse(e, ifname, NL_ERR_CONFLICT,
 			      "is a port of another master: vnet takes no interface from it");
+	/* its port flags are not a guest's (isolated, it would cut the LAN off) */
+	if (!strcmp(bc->uplink, ifname))
+		return is_uplink(e, ifname, name, "it is on the bridge already");
 	if (pre->max_mtu && pre->max_mtu < bc->mtu) {
 		nl_err_set(e, -EINVAL, "attach", "port %s", ifname);
 		nl_err_kind(e, NL_ERR_INVALID);
-		return nl_err_msg(e, "cannot take the network's MTU %u (its maximum is %u)", bc->mtu,
-				  pre->max_mtu);
+		return nl_err_msg(e, "cannot take the network's MTU %u (its maximum is %u)",
+				  bc->mtu, pre->max_mtu);
 	}
 	return 0;
 }
 
-/* The port's change and its flags, in one send; a partial success is
- * undone (requests of one send are not a transaction). */
+/* "default via 192.0.2.1", "198.51.100.0/24 table 100" */
+static const char *route_str(const struct nl_route *r, char *buf, size_t n)
+{
+	char dst[NL_PREFIX_STRLEN] = "default", gw[NL_PREFIX_STRLEN] = "", table[24] = "";
+
+	if (r->dst.len)
+		nl_prefix_str(&r->dst, true, dst, sizeof(dst));
+	if (r->gw.family)
+		nl_prefix_str(&r->gw, false, gw, sizeof(gw));
+	if (r->table != RT_TABLE_MAIN)
+		snprintf(table, sizeof(table), " table %u", r->table);
+	snprintf(buf, n, "%s%s%s%s", dst, gw[0] ? " via " : "", gw, table);
+	return buf;
+}
+
+/* Refuses the host's NIC: a global address, or a route of the host. */
+static int not_the_hosts(const struct seen *s, const char *ifname, struct nl_err *e)
+{
+	char what[160], p[NL_PREFIX_STRLEN * 2 + 24];
+
+	if (s->addr.addr.family)
+		snprintf(what, sizeof(what), "holds the host's address %s (and its routes)",
+			 nl_prefix_str(&s->addr.addr, true, p, sizeof(p)));
+	else if (s->route.family)
+		snprintf(what, sizeof(what), "is the device of the host's route %s",
+			 route_str(&s->route, p, sizeof(p)));
+	else
+		return 0;
+	return refuse(e, ifname, NL_ERR_CONFLICT,
+		      "%s: enslaving it would cut the host off; use a bridged network "
+		      "(vnet create bridged NAME --uplink %s) to put a NIC on a bridge",
+		      what, ifname);
+}
+
+/* The port's change and its flags, in one send, by the index that was
+ * read; a partial success is undone (requests of one send are not a
+ * transaction). */
 static int attach(struct vn_ctx *c, const struct vn_bridge_cache *bc, const char *ifname,
 		  const struct nl_link *pre, struct nl_err *e)
 {
 	struct nl_link_change ch = {.mask = NL_LINK_MTU | NL_LINK_MASTER | NL_LINK_UP,
-				    .mtu = bc->mtu, .master = bc->ifindex};
+				    .mtu = bc->mtu,
+				    .master = bc->ifindex};
 	struct nl_brport p = {.mask = NL_BRPORT_ISOLATED | NL_BRPORT_HAIRPIN,
 			      .isolated = bc->isolate};
 	unsigned txqlen = vn_tune_auto_profile()->txqueuelen;
@@ -115,7 +310,8 @@ static int attach(struct vn_ctx *c, const struct vn_bridge_cache *bc, const char
 		ch.txqlen = txqlen;
 	}
 	nl_batch_reset(c->b);
-	if (nl_link_change_msg(c->b, 0, ifname, &ch) || nl_brport_set_msg(c->b, 0, ifname, &p))
+	if (nl_link_change_msg(c->b, pre->ifindex, ifname, &ch) ||
+	    nl_brport_set_msg(c->b, pre->ifindex, ifname, &p))
 		return nl_err_set(e, -ENOBUFS, "attach", "port %s", ifname);
 	if ((err = nl_batch_send(&c->rt, c->b, NULL, NULL, e)))
 		restore(c, ifname, pre);
@@ -146,141 +342,117 @@ static int slow_path(struct vn_ctx *c, const char *name, struct vn_bridge_cache 
 int vn_port_add(struct vn_ctx *c, const char *name, const char *ifname, struct nl_err *e)
 {
 	struct vn_bridge_cache bc;
-	struct seen s = {0};
+	struct seen s;
 	int err, idx;
 
 	if ((err = nl_ifname_check(ifname, NULL, e)) || (err = vn_name_check(name, e)) ||
 	    (err = vn_lock(c, e)))
 		return err;
-	/* One send reads the port and the bridge of the cached index (only a
-	 * running network of ours writes the cache; the read confirms it is
-	 * still that bridge); a second makes the change. */
+	/* only a running network of ours writes the cache; the read confirms
+	 * it is still that bridge */
 	idx = vn_bridge_cache_load(c, name, &bc);
-	nl_batch_reset(c->b);
-	if (nl_link_get_msg(c->b, 0, ifname) || (idx > 0 && nl_link_get_msg(c->b, idx, NULL)))
-		return nl_err_set(e, -ENOBUFS, "attach", "port %s", ifname);
-	err = nl_batch_send(&c->rt, c->b, got, &s, e);
-	if (c->b->req[0].err) {
-		if (c->b->req[0].err == -ENODEV)
-			nl_err_kind(e, NL_ERR_NOTFOUND);
+	if ((err = read_port(c, ifname, idx, &s, e)))
 		return err;
-	}
-	nl_err_clear(e);
 	if (idx <= 0 || s.br.ifindex != idx || !vn_link_is_ours(&s.br, name))
 		if ((err = slow_path(c, name, &bc, e)))
 			return err;
-	if ((err = acceptable(&s.pre, &bc, ifname, e)))
+	if ((err = acceptable(&s.port, &bc, name, ifname, e)) || (err = read_more(c, &s, 0, e)) ||
+	    (err = not_the_hosts(&s, ifname, e)))
 		return err;
-	return attach(c, &bc, ifname, &s.pre, e);
+	return attach(c, &bc, ifname, &s.port, e);
 }
 
-/* The vnet network whose bridge is port's master, by the bridge's alias. */
-static int owner_of(struct vn_ctx *c, const struct nl_link *port, char net[NL_IFNAMSIZ],
-		    struct nl_err *e)
+/* Network of bridge l when it is a vnet bridge: kind bridge, alias
+ * vnet:NAME with a NAME vnet could have written (it becomes a path). */
+static bool vnet_bridge(const struct nl_link *l, char net[NL_IFNAMSIZ])
 {
-	struct nl_link m = {0};
 	size_t plen = strlen(VN_ALIAS_PREFIX);
-	int err = 0;
 
-	if (port->master) {
-		nl_batch_reset(c->b);
-		if (nl_link_get_msg(c->b, port->master, port->name))
-			return nl_err_set(e, -ENOBUFS, "get master", "port %s", port->name);
-		err = nl_batch_send(&c->rt, c->b, vn_got_link, &m, e);
-	}
-	if (err)
-		return err;
-	if (!strcmp(m.kind, "bridge") && !strncmp(m.alias, VN_ALIAS_PREFIX, plen)) {
-		snprintf(net, NL_IFNAMSIZ, "%.15s", m.alias + plen);
+	if (strcmp(l->kind, "bridge") || strncmp(l->alias, VN_ALIAS_PREFIX, plen) ||
+	    vn_name_check(l->alias + plen, NULL))
+		return false;
+	snprintf(net, NL_IFNAMSIZ, "%s", l->alias + plen);
+	return true;
+}
+
+/* The uplink of network net (its bridge has index br; "" when it has
+ * none): the cache names it while the network runs, else the record of
+ * what runs, else the definition. Without any of them vnet cannot tell,
+ * and takes nothing. */
+static int uplink_of(struct vn_ctx *c, const char *net, int br, const char *ifname,
+		     char uplink[NL_IFNAMSIZ], struct nl_err *e)
+{
+	struct vn_bridge_cache bc;
+	struct vn_net *n;
+	int err;
+
+	if (vn_bridge_cache_load(c, net, &bc) == br) {
+		memcpy(uplink, bc.uplink, NL_IFNAMSIZ);
 		return 0;
 	}
-	nl_err_set(e, -ENOENT, "", "interface %s", port->name);
-	nl_err_kind(e, NL_ERR_NOTFOUND);
-	return nl_err_msg(e, "is not attached to a vnet network");
+	if (!(n = malloc(sizeof(*n))))
+		return nl_err_set(e, -ENOMEM, "release", "port %s", ifname);
+	if ((err = vn_run_record_load(c, net, n, NULL)))
+		err = vn_store_load(c->conf_dir, net, n, NULL);
+	if (!err)
+		snprintf(uplink, NL_IFNAMSIZ, "%s", n->uplink);
+	free(n);
+	if (err)
+		return refuse(e, ifname, NL_ERR_CONFLICT,
+			      "is on the bridge of network %s, which has no definition nor record: "
+			      "left as it is (it could be its uplink; `vnet destroy %s`)",
+			      net, net);
+	return 0;
 }
 
-/* Released and down, unless it is a bridged network's uplink: that one
- * goes back (with its addresses) only with its network. */
-static int release(struct vn_ctx *c, const char *net, const char *uplink, const char *ifname,
-		   struct nl_err *e)
+/* Takes ifname off the vnet bridge it is on (*net gets its network), and
+ * down unless it carries the host's addresses or routes. */
+static int detach(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], struct nl_err *e)
 {
 	struct nl_link_change ch = {.mask = NL_LINK_MASTER | NL_LINK_DOWN};
+	char uplink[NL_IFNAMSIZ];
+	struct seen s;
+	int err;
 
+	if ((err = nl_ifname_check(ifname, NULL, e)) || (err = vn_lock(c, e)) ||
+	    (err = read_port(c, ifname, 0, &s, e)) ||
+	    (s.port.master && (err = read_more(c, &s, s.port.master, e))))
+		return err;
+	if (!s.port.master)
+		return refuse(e, ifname, NL_ERR_NOTFOUND,
+			      "is not attached to a vnet network: left as it is");
+	if (!vnet_bridge(&s.br, net))
+		return refuse(e, ifname, NL_ERR_NOTFOUND,
+			      "is a port of %s, not of a vnet bridge: left as it is",
+			      s.br.name[0] ? s.br.name : "another master");
+	if ((err = uplink_of(c, net, s.br.ifindex, ifname, uplink, e)))
+		return err;
 	if (!strcmp(uplink, ifname)) {
-		nl_err_set(e, -EBUSY, "", "interface %s", ifname);
-		nl_err_kind(e, NL_ERR_CONFLICT);
-		nl_err_msg(e, "is the uplink of bridged network %s: `vnet destroy %s` gives it back",
-			   net, net);
-		return -EBUSY;
+		char then[64];
+
+		snprintf(then, sizeof(then), "`vnet destroy %s` gives it back", net);
+		return is_uplink(e, ifname, net, then);
 	}
+	if (s.addr.addr.family || s.route.family)
+		ch.mask = NL_LINK_MASTER; /* the host's NIC: back to the host, up */
 	nl_batch_reset(c->b);
-	if (nl_link_change_msg(c->b, 0, ifname, &ch))
-		return nl_err_set(e, -ENOBUFS, "release", "port %s", ifname);
-	return nl_batch_send(&c->rt, c->b, NULL, NULL, e);
+	if ((err = nl_link_change_msg(c->b, s.ifindex, ifname, &ch)))
+		return nl_err_set(e, err, "release", "port %s", ifname);
+	err = nl_batch_send(&c->rt, c->b, NULL, NULL, e);
+	return err == -ENODEV ? gone(e, ifname) : err;
 }
 
 int vn_port_del(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], struct nl_err *e)
 {
-	struct nl_link port;
-	struct vn_net *n;
-	int err;
+	return detach(c, ifname, net, e);
+}
 
-	if ((err = nl_ifname_check(ifname, NULL, e)) || (err = vn_lock(c, e)))
-		return err;
-	if ((err = get_link(c, ifname, &port, e))) {
-		if (err == -ENODEV)
-			nl_err_kind(e, NL_ERR_NOTFOUND);
-		return err;
-	}
-	if ((err = owner_of(c, &port, net, e)))
-		return err;
-	n = malloc(sizeof(*n));
-	err = n ? vn_store_load(c->conf_dir, net, n, e) : nl_err_set(e, -ENOMEM, "release", "port %s", ifname);
-	if (!err)
-		err = release(c, net, n->uplink, ifname, e);
-	free(n);
+int vn_port_release(struct vn_ctx *c, const char *ifname, struct nl_err *e)
+{
+	char net[NL_IFNAMSIZ];
+	int err = detach(c, ifname, net, e);
+
+	if (err == -ENODEV && e && e->kind == NL_ERR_NOTFOUND)
+		nl_err_msg(e, "gone already");
 	return err;
-}
-
-/* The port and the bridge of the cached index, in one send. */
-static int got_two(const struct nlmsghdr *nlh, unsigned idx, void *data)
-{
-	return nl_link_parse(nlh, (struct nl_link *)data + idx);
-}
-
-int vn_port_release(struct vn_ctx *c, const char *name, const char *ifname, struct nl_err *e)
-{
-	struct vn_bridge_cache bc;
-	struct nl_link l[2] = {0}, br; /* the port, the cached bridge */
-	struct vn_net n;
-	int err, idx;
-
-	if ((err = nl_ifname_check(ifname, NULL, e)) || (err = vn_name_check(name, e)) ||
-	    (err = vn_lock(c, e)))
-		return err;
-	idx = vn_bridge_cache_load(c, name, &bc);
-	nl_batch_reset(c->b);
-	if (nl_link_get_msg(c->b, 0, ifname) || (idx > 0 && nl_link_get_msg(c->b, idx, NULL)))
-		return nl_err_set(e, -ENOBUFS, "get", "link %s", ifname);
-	err = nl_batch_send(&c->rt, c->b, got_two, l, e);
-	if (c->b->req[0].err == -ENODEV) {
-		nl_err_set(e, -ENODEV, "get", "link %s", ifname);
-		nl_err_kind(e, NL_ERR_NOTFOUND);
-		return nl_err_msg(e, "gone already");
-	}
-	if (c->b->req[0].err)
-		return err;
-	if (!l[0].master || l[0].master != idx || !vn_link_is_ours(&l[1], name)) {
-		/* no cache, or a stale one: the definition names the bridge */
-		if ((err = vn_store_load(c->conf_dir, name, &n, e)))
-			return err;
-		idx = l[0].master && vn_bridge_get(c, &n, &br, NULL) == 0 ? br.ifindex : -1;
-		if (l[0].master != idx) {
-			nl_err_set(e, -ENOENT, "", "interface %s", ifname);
-			nl_err_kind(e, NL_ERR_NOTFOUND);
-			return nl_err_msg(e, "is not attached to network %s: left as it is", name);
-		}
-		snprintf(bc.uplink, sizeof(bc.uplink), "%s", n.uplink);
-	}
-	return release(c, name, bc.uplink, ifname, e);
 }

@@ -10,6 +10,7 @@
 #include <linux/veth.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 
 #include "internal.h"
 
@@ -324,6 +325,20 @@ int nl_link_get(struct nl_sock *s, const char *name, struct nl_link *out, struct
 	if (!err && out->ifindex == 0)
 		err = nl_err_set(e, -ENODEV, "get", "link %s", name);
 	return err;
+}
+
+int nl_link_index(struct nl_sock *s, const char *name)
+{
+	struct ifreq ifr = {0};
+
+	if (!nl_name_ok(name))
+		return -EINVAL;
+	memcpy(ifr.ifr_name, name, strlen(name) + 1);
+	/* Any socket answers SIOCGIFINDEX in its namespace (the kernel hands
+	 * an ioctl the family does not know to the devices' code). */
+	if (ioctl(mnl_socket_get_fd(s->mnl), SIOCGIFINDEX, &ifr) < 0)
+		return errno == ENODEV ? -ENODEV : -errno;
+	return ifr.ifr_ifindex;
 }
 
 static int list_parse(const struct nlmsghdr *nlh, void *rec)

@@ -101,6 +101,13 @@ int nl_link_parse(const struct nlmsghdr *nlh, struct nl_link *out);
 /* Get one link by name. -ENODEV when there is none. */
 int nl_link_get(struct nl_sock *s, const char *name, struct nl_link *out, struct nl_err *e);
 
+/* The ifindex of link name, asked without a netlink round trip (an
+ * ioctl on the socket), so that one send can read the link and what is
+ * kept by its ifindex (its addresses, its routes); -ENODEV when there is
+ * none. The name may go to another link after the answer: whoever reads
+ * the link by that index checks its name. */
+int nl_link_index(struct nl_sock *s, const char *name);
+
 /* All links (master > 0: that bridge's ports). *out is malloc'd; free() it. */
 int nl_link_list(struct nl_sock *s, int master, struct nl_link **out, unsigned *n,
 		 struct nl_err *e);

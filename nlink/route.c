@@ -1,5 +1,6 @@
 /* route — routes in the main table; see route.h. Owns the RTA_* encoding of
- * add, replace and delete, the dump of the main table and the decoding of
+ * add, replace and delete, the dump of the main table (and of one link's
+ * routes in every table) and the decoding of
  * RTM_NEWROUTE. Multipath routes are read as their first fields only: vnet
  * makes none. */
 #include "route.h"
@@ -129,6 +130,25 @@ int nl_route_dump_msg(struct nl_batch *b, int family)
 	rtm->rtm_family = (uint8_t)family;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	mnl_attr_put_u32(nlh, RTA_TABLE, RT_TABLE_MAIN);
+	return 0;
+}
+
+int nl_route_dump_dev_msg(struct nl_batch *b, int family, int oif)
+{
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+
+	if ((family != AF_UNSPEC && family != AF_INET && family != AF_INET6) || oif <= 0)
+		return -EINVAL;
+	nlh = nl_batch_add(b, RTM_GETROUTE, NLM_F_DUMP, "list", "routes of link #%d", oif);
+	if (!nlh)
+		return -ENOBUFS;
+	/* No table (rtm_table 0, no RTA_TABLE): every table. With strict
+	 * checking the kernel keeps only the routes with a next hop through
+	 * oif, multipath and nexthop objects included. */
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t)family;
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
 	return 0;
 }
 

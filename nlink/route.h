@@ -1,5 +1,6 @@
 /* route — routes in the main table (add, delete, replace, dump): gateway,
- * device, metric, protocol, scope. */
+ * device, metric, protocol, scope; and the dump of one link's routes in
+ * every table. */
 #ifndef VNET_NLINK_ROUTE_H
 #define VNET_NLINK_ROUTE_H
 
@@ -30,6 +31,11 @@ int nl_route_add_msg(struct nl_batch *b, const struct nl_route *r, int how);
 int nl_route_del_msg(struct nl_batch *b, const struct nl_route *r);
 /* Dump routes of one family (AF_UNSPEC: both) of the main table. */
 int nl_route_dump_msg(struct nl_batch *b, int family);
+/* Dump the routes of every table, local included, whose next hop (or one
+ * of them) goes through link oif: the kernel filters (strict checking), so
+ * the answer does not grow with the host's other routes. Other families
+ * (AF_UNSPEC: multicast routing too) are for the parser to pass over. */
+int nl_route_dump_dev_msg(struct nl_batch *b, int family, int oif);
 int nl_route_parse(const struct nlmsghdr *nlh, struct nl_route *out);
 /* Main-table routes only; *out is malloc'd; free() it. */
 int nl_route_list(struct nl_sock *s, int family, struct nl_route **out, unsigned *n,
