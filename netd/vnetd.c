@@ -35,11 +35,11 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "dnsmasq.h"
 #include "event.h"
 #include "file.h"
 #include "netd.h"
@@ -58,6 +58,9 @@ struct daemon {
 	int *pidfd;	/* per kept network: its dnsmasq's, or -1 */
 };
 
+/* One line on stderr; what it holds of names and errors came through
+ * nl_err_str() or the engine's checked names, and is escaped once more as
+ * a whole (printable ASCII kept). */
 __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
 {
 	char line[1024], safe[1024];
@@ -66,7 +69,7 @@ __attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "vnetd: %s\n", nl_escape(line, safe, sizeof(safe)));
+	fprintf(stderr, "vnetd: %s\n", nl_err_safe(line, false, safe, sizeof(safe)));
 }
 
 static void notify(const char *state)
@@ -109,10 +112,14 @@ static void watch_pids(struct daemon *d)
 {
 	d->pidfd = malloc((d->nkept ? d->nkept : 1) * sizeof(*d->pidfd));
 	for (unsigned i = 0; d->pidfd && i < d->nkept; i++) {
+		int pid;
+
 		d->pidfd[i] = -1;
 		if (d->kept[i].dnsmasq <= 0)
 			continue;
-		d->pidfd[i] = (int)syscall(SYS_pidfd_open, d->kept[i].dnsmasq, 0);
+		/* opened before the engine checks it is the network's: a
+		 * reused pid cannot be taken for it */
+		d->pidfd[i] = vn_dnsmasq_pidfd(&d->c, d->kept[i].name, &pid);
 		if (d->pidfd[i] >= 0 && watch(d, d->pidfd[i], TAG_PIDFD + i) < 0) {
 			close(d->pidfd[i]);
 			d->pidfd[i] = -1;

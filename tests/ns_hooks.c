@@ -338,8 +338,8 @@ START_TEST(ifdown_of_a_gone_or_foreign_interface_is_logged_and_succeeds)
 		      "ip link set vif1 master other up"),
 		0);
 	err = err_of(&code, "%s vif1", ifdown);
-	ck_assert_str_eq(err, "vnet-ifdown: interface vif1: is not attached to network lan: "
-			      "left as it is\n");
+	ck_assert_str_eq(err, "vnet-ifdown: interface vif1: is a port of other, not of a vnet "
+			      "bridge: left as it is\n");
 	ck_assert_int_eq(code, 0);
 	ck_assert_str_eq(master_of("vif1"), "other");
 }
