@@ -26,7 +26,7 @@ enum nl_err_kind {
 struct nl_err {
 	int code;	/* negative errno, 0 when nothing failed */
 	uint8_t kind;	/* enum nl_err_kind */
-	char obj[96];	/* the object, e.g. "bridge isbr" */
+	char obj[192];	/* the object, e.g. "bridge isbr" (with a file's path and line) */
 	char op[40];	/* the operation, e.g. "create" */
 	char msg[256];	/* the kernel's extended-ACK message, or "" */
 	uint16_t attr;	/* type of the attribute the kernel pointed at, 0 if none */
