@@ -209,15 +209,41 @@ static enum tri compare(const struct regs *g, const struct x *x)
 	}
 }
 
-/* Whether rule r matches the packets of p: surely, maybe or not. */
-static enum tri matches(const struct fw_ruleset *rs, const struct xrule *r, const struct pkt *p)
+/* A lookup: decided when the set is read and every bit of the key is
+ * known; a set of far addresses (a block list) is not the flow's. *el
+ * gets a verdict map's element. */
+static enum tri lookup(const struct fw_ruleset *rs, const struct regs *g, const struct x *x,
+		       const struct xelem **el)
+{
+	const struct xset *set = &rs->set[x->set];
+	bool remote = true;
+	enum tri t;
+
+	for (unsigned i = 0; i < set->klen; i++)
+		remote &= g->r[x->sreg + i] && !g->k[x->sreg + i];
+	if (remote && !x->inv && !x->vmap)
+		return NO;
+	if (!set->usable)
+		return MAYBE;
+	t = (enum tri)fw_set_lookup(rs, set, g->v + x->sreg, g->k + x->sreg, el);
+	if (t != YES)
+		*el = NULL; /* a verdict map's element only when surely that one */
+	return x->inv ? (enum tri)(YES - t) : t;
+}
+
+/* Whether rule r matches the packets of p: surely, maybe or not. *vm
+ * gets the element of the verdict map that decides its verdict. */
+static enum tri matches(const struct fw_ruleset *rs, const struct xrule *r, const struct pkt *p,
+			const struct xelem **vm)
 {
 	struct regs g;
 	enum tri t = YES, c;
 
+	*vm = NULL;
 	memset(&g, 0, sizeof(g));
 	for (unsigned i = 0; i < r->n && r->first + i < rs->nx; i++) {
 		const struct x *x = &rs->x[r->first + i];
+		const struct xelem *el = NULL;
 
 		switch (x->kind) {
 		case X_BITWISE:
@@ -227,6 +253,13 @@ static enum tri matches(const struct fw_ruleset *rs, const struct xrule *r, cons
 			if ((c = compare(&g, x)) == NO)
 				return NO;
 			t = c < t ? c : t;
+			break;
+		case X_LOOKUP:
+			if ((c = lookup(rs, &g, x, &el)) == NO)
+				return NO;
+			t = c < t ? c : t;
+			if (x->vmap)
+				*vm = el;
 			break;
 		case X_MAYBE:
 			memset(&g, 0, sizeof(g));
@@ -369,6 +402,27 @@ static void term(struct text *t, const struct src *s, const struct x *c, bool nh
 		    c->key == NFT_CMP_NEQ ? " !=" : "");
 }
 
+/* What a register holds, as nft names it, for a lookup's text. */
+static const char *field(const struct src *s, uint8_t family)
+{
+	bool v6 = family == NFPROTO_IPV6 || (family != NFPROTO_IPV4 && (s->off == 8 || s->off == 24));
+
+	if (s->kind == X_META)
+		return s->key == NFT_META_IIFNAME   ? "iifname "
+		       : s->key == NFT_META_OIFNAME ? "oifname "
+		       : s->key == NFT_META_L4PROTO ? "meta l4proto "
+						    : "meta ";
+	if (s->kind == X_CT)
+		return s->key == NFT_CT_STATE ? "ct state " : "ct ";
+	if (s->kind == X_PAYLOAD && s->key == NFT_PAYLOAD_NETWORK_HEADER)
+		return s->off == 12 || s->off == 8 ? (v6 ? "ip6 saddr " : "ip saddr ")
+		       : s->off == 16 || s->off == 24 ? (v6 ? "ip6 daddr " : "ip daddr ")
+						      : "";
+	if (s->kind == X_PAYLOAD && s->key == NFT_PAYLOAD_TRANSPORT_HEADER)
+		return s->off == 2 ? "th dport " : "th sport ";
+	return "";
+}
+
 /* Whether a payload load of base comes after expression i of r. */
 static bool later(const struct fw_ruleset *rs, const struct xrule *r, unsigned i, uint8_t base)
 {
@@ -386,6 +440,7 @@ static void render(const struct fw_ruleset *rs, const struct xrule *r, uint8_t f
 	struct text t = {buf, n, family, NULL};
 	struct src reg[REGS / 4];
 	char esc[4 * NAMESZ];
+	bool vmap = false;
 
 	buf[0] = '\0';
 	if (r->line) {
@@ -398,6 +453,13 @@ static void render(const struct fw_ruleset *rs, const struct xrule *r, uint8_t f
 
 		if (x->kind == X_MAYBE) {
 			cat(buf, n, "%s ", nl_escape(x->what, esc, sizeof(esc)));
+		} else if (x->kind == X_LOOKUP) {
+			/* anonymous sets are named __setN and __mapN by nft */
+			vmap |= x->vmap;
+			cat(buf, n, "%s%s%s%s%s ", field(&reg[x->sreg / 4], family),
+			    x->vmap ? "vmap " : "", x->inv ? "!= " : "",
+			    strncmp(x->what, "__", 2) ? "@" : "",
+			    strncmp(x->what, "__", 2) ? nl_escape(x->what, esc, sizeof(esc)) : "{ ... }");
 		} else if (x->kind == X_CMP) {
 			term(&t, &reg[x->sreg / 4], x, later(rs, r, i, NFT_PAYLOAD_NETWORK_HEADER),
 			     later(rs, r, i, NFT_PAYLOAD_TRANSPORT_HEADER));
@@ -409,7 +471,8 @@ static void render(const struct fw_ruleset *rs, const struct xrule *r, uint8_t f
 			reg[x->dreg / 4] = (struct src){x->kind, x->key, x->off, x->len, false, {0}};
 		}
 	}
-	cat(buf, n, "%s", verdicts[r->verdict]);
+	if (!vmap)
+		cat(buf, n, "%s", verdicts[r->verdict]);
 	if (r->verdict == V_JUMP || r->verdict == V_GOTO)
 		cat(buf, n, " %s", nl_escape(r->target, esc, sizeof(esc)));
 }
@@ -476,17 +539,22 @@ static enum end walk(struct walk *w, unsigned c, unsigned depth)
 	}
 	for (unsigned i = 0; i < w->rs->nrule; i++) {
 		const struct xrule *r = &w->rs->rule[i];
+		const struct xelem *vm;
+		uint8_t verdict;
+		const char *target;
 		enum tri t;
 		enum end e;
 		int to;
 
-		if (r->chain != c || (t = matches(w->rs, r, &w->p)) == NO)
+		if (r->chain != c || (t = matches(w->rs, r, &w->p, &vm)) == NO)
 			continue;
-		switch (r->verdict) {
+		verdict = vm ? vm->verdict : r->verdict;
+		target = vm ? vm->chain : r->target;
+		switch (verdict) {
 		case V_ACCEPT:
 		case V_RETURN:
 			if (t == YES)
-				return r->verdict == V_ACCEPT ? ACCEPTED : FELL;
+				return verdict == V_ACCEPT ? ACCEPTED : FELL;
 			w->uncertain = true;
 			break;
 		case V_DROP:
@@ -497,12 +565,12 @@ static enum end walk(struct walk *w, unsigned c, unsigned depth)
 			break;
 		case V_JUMP:
 		case V_GOTO:
-			to = fw_chain_find(w->rs, ch->family, ch->legacy, ch->table, r->target);
+			to = fw_chain_find(w->rs, ch->family, ch->legacy, ch->table, target);
 			if (to < 0)
 				break; /* an iptables target such as LOG: goes on */
 			w->uncertain |= t != YES;
 			e = walk(w, (unsigned)to, depth + 1);
-			if (t == YES && (e != FELL || r->verdict == V_GOTO))
+			if (t == YES && (e != FELL || verdict == V_GOTO))
 				return e;
 			w->uncertain |= e != FELL;
 			break;

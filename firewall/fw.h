@@ -81,10 +81,11 @@ int fw_check(struct fw *fw, const struct fw_plan *p, struct fw_health *h, struct
  * whose matches do not exclude the flow, or a drop policy the flow
  * reaches without an accept that surely takes it. Matches evaluated:
  * interface names and indexes, IPv4/IPv6 addresses and prefixes, layer 4
- * protocol, destination port, ct state, nfproto; anything else (sets,
- * verdict maps, xt matches but comment, limits, fib, marks...) may match,
- * so a drop behind it is reported ("may") and an accept behind it saves
- * nothing. Reads only; sends nothing that changes. */
+ * protocol, destination port, ct state, nfproto, and lookups into sets and
+ * verdict maps (read with their elements: sets.c); anything else (xt
+ * matches but comment, limits, fib, marks...) may match, so a drop behind
+ * it is reported ("may") and an accept behind it saves nothing. Reads
+ * only; sends nothing that changes. */
 struct fw_ruleset;
 int fw_inspect_read(struct fw *fw, struct fw_ruleset **out, struct nl_err *e);
 int fw_inspect_legacy(struct fw_ruleset *rs, uint8_t nfproto, const char *text, struct nl_err *e);

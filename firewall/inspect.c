@@ -4,10 +4,11 @@
  * `iptables-legacy -S`, in the same form. A flow (the packets of one kind
  * of a network's traffic) is then run through each base chain of its hook:
  * the rules' expressions are emulated on a register file whose bytes are
- * known or unknown, so that each match says yes, no or maybe. What is not
- * modelled (sets and maps, xt matches but comment, limits, fib, ...) says
- * maybe: a drop behind it is still reported, an accept behind it saves
- * nothing. Owns no socket and changes nothing. */
+ * known or unknown, so that each match says yes, no or maybe (flow.c);
+ * lookups go to the sets' elements (sets.c). What is not modelled (xt
+ * matches but comment, limits, fib, ...) says maybe: a drop behind it is
+ * still reported, an accept behind it saves nothing. Owns no socket and
+ * changes nothing. */
 #include "inspect.h"
 #include "internal.h"
 
@@ -20,6 +21,7 @@
 #include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 #include <linux/netfilter.h>
@@ -29,25 +31,25 @@
 
 #include "file.h"
 
-static void *more(void *arr, unsigned *cap, unsigned n, size_t size, bool *nomem)
+void *fw_push(struct fw_ruleset *rs, void **arr, unsigned *n, unsigned *cap, size_t size)
 {
 	unsigned c = *cap ? *cap * 2 : 32;
 	void *p;
 
-	if (n < *cap)
-		return arr;
-	if (!(p = realloc(arr, (size_t)c * size))) {
-		*nomem = true;
-		return NULL;
+	if (*n >= *cap) {
+		if (!(p = realloc(*arr, (size_t)c * size))) {
+			rs->nomem = true;
+			return NULL;
+		}
+		*arr = p;
+		*cap = c;
 	}
-	*cap = c;
+	p = (char *)*arr + (size_t)(*n)++ * size;
+	memset(p, 0, size);
 	return p;
 }
 
-#define PUSH(rs, arr, n, cap)                                                            \
-	(((rs)->arr = more((rs)->arr, &(rs)->cap, (rs)->n, sizeof(*(rs)->arr), &(rs)->nomem)) \
-		 ? memset(&(rs)->arr[(rs)->n++], 0, sizeof(*(rs)->arr))                       \
-		 : NULL)
+#define PUSH(rs, arr, n, cap) fw_push((rs), (void **)&(rs)->arr, &(rs)->n, &(rs)->cap, sizeof(*(rs)->arr))
 
 void fw_ruleset_free(struct fw_ruleset *rs)
 {
@@ -58,6 +60,8 @@ void fw_ruleset_free(struct fw_ruleset *rs)
 	free(rs->chain);
 	free(rs->rule);
 	free(rs->x);
+	free(rs->set);
+	free(rs->elem);
 	free(rs);
 }
 
@@ -153,6 +157,8 @@ static int reg_off(uint32_t r)
 struct reading {
 	struct fw_ruleset *rs;
 	struct xrule *r;
+	uint8_t family; /* of the rule being read */
+	const char *table;
 	bool vnet; /* the dump saw vnet's own table */
 };
 
@@ -208,16 +214,7 @@ static void copy_data(uint8_t *dst, const struct nftnl_expr *e, uint16_t attr, u
 
 static void got_verdict(struct xrule *r, int v, const char *chain)
 {
-	static const struct {
-		int v;
-		uint8_t to;
-	} map[] = {{NF_ACCEPT, V_ACCEPT}, {NF_DROP, V_DROP},	 {NFT_JUMP, V_JUMP},
-		   {NFT_GOTO, V_GOTO},	  {NFT_RETURN, V_RETURN}, {NFT_CONTINUE, V_NONE}};
-
-	r->verdict = V_OTHER;
-	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (map[i].v == v)
-			r->verdict = map[i].to;
+	r->verdict = fw_verdict_of(v);
 	if (chain)
 		snprintf(r->target, sizeof(r->target), "%s", chain);
 }
@@ -304,6 +301,32 @@ static bool neutral(const char *name)
 	return false;
 }
 
+/* A lookup into a set of the rule's table that is a plain set or a
+ * verdict map; other maps (data into a register) are not decided. */
+static bool got_lookup(struct reading *rd, const struct nftnl_expr *e)
+{
+	const char *set = nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET);
+	int i = set && rd->table ? fw_set_find(rd->rs, rd->family, rd->table, set) : -1;
+	int s = reg_off(nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SREG));
+	bool vmap = nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG);
+	struct x *x;
+
+	if (i < 0 || s < 0 || s + rd->rs->set[i].klen > REGS ||
+	    (vmap && nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG) != NFT_REG_VERDICT))
+		return false;
+	if ((x = fw_x_new(rd->rs, rd->r, X_LOOKUP))) {
+		x->set = (unsigned)i;
+		x->sreg = (uint8_t)s;
+		x->vmap = vmap;
+		x->inv = nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_FLAGS) &&
+			 (nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS) & NFT_LOOKUP_F_INV);
+		snprintf(x->what, sizeof(x->what), "%s", set);
+	}
+	if (vmap)
+		rd->r->verdict = V_OTHER; /* the element's, when the walk finds one */
+	return true;
+}
+
 static const char *str_or(const struct nftnl_expr *e, uint16_t attr)
 {
 	const char *v = nftnl_expr_is_set(e, attr) ? nftnl_expr_get_str(e, attr) : NULL;
@@ -334,10 +357,12 @@ static int got_expr(struct nftnl_expr *e, void *data)
 			r->verdict = V_OTHER;
 	} else if (!strcmp(name, "match") && !strcmp(str_or(e, NFTNL_EXPR_MT_NAME), "comment")) {
 		/* iptables' comment: matches everything */
+	} else if (!strcmp(name, "lookup") && got_lookup(rd, e)) {
+		/* decided by the set's elements (sets.c) */
 	} else if (!strcmp(name, "lookup") && nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG) &&
 		   nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG) == NFT_REG_VERDICT) {
 		fw_x_maybe(rd->rs, r, "vmap");
-		r->verdict = V_OTHER; /* a verdict map's chains are not followed */
+		r->verdict = V_OTHER; /* a verdict map vnet cannot read */
 	} else {
 		/* a match or a load vnet does not model (sets, limits, fib,
 		 * xt matches...) */
@@ -410,7 +435,10 @@ static void got_rule(struct reading *rd, struct nftnl_rule *nr)
 		return;
 	r->handle = nftnl_rule_get_u64(nr, NFTNL_RULE_HANDLE);
 	rd->r = r;
+	rd->family = (uint8_t)nftnl_rule_get_u32(nr, NFTNL_RULE_FAMILY);
+	rd->table = table;
 	nftnl_expr_foreach(nr, got_expr, rd);
+	rd->table = NULL;
 	/* expressions pushed while r was the last rule: r stays valid */
 }
 
@@ -434,6 +462,15 @@ static int dump_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
 			d->vnet = true;
 		if (t)
 			nftnl_table_free(t);
+	} else if (type == NFT_MSG_NEWSET) {
+		struct nftnl_set *st = nftnl_set_alloc();
+
+		if (st && nftnl_set_nlmsg_parse(nlh, st) == 0 &&
+		    !skipped(d, (uint8_t)nftnl_set_get_u32(st, NFTNL_SET_FAMILY),
+			     nftnl_set_get_str(st, NFTNL_SET_TABLE)))
+			fw_set_got(d->rs, nlh);
+		if (st)
+			nftnl_set_free(st);
 	} else if (type == NFT_MSG_NEWCHAIN) {
 		struct nftnl_chain *c = nftnl_chain_alloc();
 
@@ -478,13 +515,16 @@ int fw_inspect_read(struct fw *fw, struct fw_ruleset **out, struct nl_err *e)
 	struct nl_batch *b = nl_batch_new();
 	int err = d.rs && b ? 0 : -ENOMEM;
 
-	if (!err && (put_dump(b, NFT_MSG_GETTABLE, "tables") ||
+	/* sets before the rules that look them up */
+	if (!err && (put_dump(b, NFT_MSG_GETTABLE, "tables") || put_dump(b, NFT_MSG_GETSET, "sets") ||
 		     put_dump(b, NFT_MSG_GETCHAIN, "chains") || put_dump(b, NFT_MSG_GETRULE, "rules")))
 		err = -EMSGSIZE;
 	if (!err)
 		err = nl_batch_send(&fw->s, b, dump_cb, &d, e);
 	else
 		nl_err_set(e, err, "read", "nftables ruleset");
+	if (!err)
+		err = fw_sets_read_elems(fw, d.rs, e);
 	if (!err) {
 		fw_mark_docker(d.rs);
 		*out = d.rs;

@@ -1,6 +1,7 @@
 /* inspect — what the three modules that read foreign rulesets share
- * (inspect.c: the nftables dump and the ruleset; legacy.c: the text of
- * iptables-legacy -S; flow.c: a flow run through the chains). Rules of
+ * (inspect.c: the nftables dump and the ruleset; sets.c: sets, maps and
+ * their elements; legacy.c: the text of iptables-legacy -S; flow.c: a flow
+ * run through the chains). Rules of
  * both sources are held in one form: a list of expressions emulated on a
  * register file, and a verdict. */
 #ifndef VNET_FIREWALL_INSPECT_H
@@ -19,7 +20,7 @@
 
 /* One expression, as the emulation needs it. X_MAYBE is one vnet does
  * not model: the rule may match or not, and the registers are unknown. */
-enum xk { X_META, X_CT, X_PAYLOAD, X_IMM, X_BITWISE, X_CMP, X_MAYBE };
+enum xk { X_META, X_CT, X_PAYLOAD, X_IMM, X_BITWISE, X_CMP, X_MAYBE, X_LOOKUP };
 
 struct x {
 	uint8_t kind;
@@ -28,6 +29,9 @@ struct x {
 	uint8_t len, off;
 	uint8_t data[DATASZ], mask[DATASZ], xor[DATASZ];
 	char what[24]; /* X_MAYBE: what it was, for the rule's text */
+	/* X_LOOKUP: the set (index in rs->set), inverted, a verdict map */
+	unsigned set;
+	bool inv, vmap;
 };
 
 enum verdict { V_NONE, V_ACCEPT, V_DROP, V_REJECT, V_JUMP, V_GOTO, V_RETURN, V_OTHER };
@@ -49,13 +53,35 @@ struct xchain {
 	char table[NAMESZ], name[NAMESZ];
 };
 
+/* A set or map whose elements a lookup is decided by: keys of at most
+ * DATASZ bytes, at most SET_MAX elements, no concatenated ranges; other
+ * sets are not usable and their lookups say maybe. */
+#define SET_MAX 4096
+struct xset {
+	uint8_t family;
+	char table[NAMESZ], name[NAMESZ];
+	uint32_t flags, klen;
+	bool usable;
+	unsigned first, n; /* its elements in rs->elem, sorted by key */
+};
+
+struct xelem {
+	uint8_t key[DATASZ];
+	bool end;     /* ends an interval */
+	uint8_t verdict; /* a verdict map's: enum verdict */
+	char chain[NAMESZ];
+};
+
 /* A ruleset in the order the kernel (or iptables) listed it: a chain's
  * rules are those of rule[] with its index, in order. */
 struct fw_ruleset {
 	struct xchain *chain;
 	struct xrule *rule;
 	struct x *x;
-	unsigned nchain, nrule, nx, capchain, caprule, capx;
+	struct xset *set;
+	struct xelem *elem;
+	unsigned nchain, nrule, nx, nset, nelem;
+	unsigned capchain, caprule, capx, capset, capelem;
 	bool nomem;
 };
 
@@ -75,5 +101,20 @@ struct x *fw_x_new(struct fw_ruleset *rs, struct xrule *r, uint8_t kind);
 void fw_x_maybe(struct fw_ruleset *rs, struct xrule *r, const char *what);
 /* Marks the chains of tables that hold chain DOCKER-USER. */
 void fw_mark_docker(struct fw_ruleset *rs);
+/* Grows an array of rs by one zeroed entry (rs->nomem when it cannot). */
+void *fw_push(struct fw_ruleset *rs, void **arr, unsigned *n, unsigned *cap, size_t size);
+
+/* sets.c: a set from a NEWSET message; the elements of every set read
+ * in one more send; the verdict a verdict map gives NFT_VERDICT codes. */
+struct nlmsghdr;
+void fw_set_got(struct fw_ruleset *rs, const struct nlmsghdr *nlh);
+int fw_sets_read_elems(struct fw *fw, struct fw_ruleset *rs, struct nl_err *e);
+int fw_set_find(const struct fw_ruleset *rs, uint8_t family, const char *table,
+		const char *name);
+/* Whether set holds a key whose bytes v are known where k has bits set:
+ * 0 no, 1 maybe, 2 yes (then *el is the element; a verdict map's). */
+int fw_set_lookup(const struct fw_ruleset *rs, const struct xset *set, const uint8_t *v,
+		  const uint8_t *k, const struct xelem **el);
+uint8_t fw_verdict_of(int code);
 
 #endif

@@ -217,18 +217,27 @@ END_TEST
 
 START_TEST(firewalld_reject_says_what_to_run)
 {
-	nat_host("isbr", false);
-	/* the shape of firewalld's forward chain: established and loopback
-	 * accepted, invalid dropped, zones through a verdict map, the rest
-	 * rejected */
+	nat_host("isbr", true);
+	/* the shape of firewalld's chains: established (a set) and loopback
+	 * accepted, invalid dropped, a block list, zones through a verdict
+	 * map, the rest rejected; its input lets DHCP and DNS over udp in */
 	ck_assert_int_eq(th_sh("nft -f - <<'EOF'\n"
 			       "table inet firewalld {\n"
-			       "  chain zone_public { }\n"
+			       "  set blk { type ipv4_addr; flags interval; elements = { 10.9.0.0/16 } }\n"
+			       "  chain zone_public { reject; }\n"
+			       "  chain zone_trusted { accept; }\n"
+			       "  map zones { type ifname : verdict; elements = { \"eth9\" : jump zone_public } }\n"
 			       "  chain filter_FORWARD { type filter hook forward priority filter + 10;\n"
 			       "    ct state { established, related } accept\n"
 			       "    iifname \"lo\" accept\n"
 			       "    ct state invalid drop\n"
-			       "    iifname vmap { \"eth9\" : jump zone_public }\n"
+			       "    ip saddr @blk drop\n"
+			       "    iifname vmap @zones\n"
+			       "    reject with icmpx admin-prohibited\n"
+			       "  }\n"
+			       "  chain filter_INPUT { type filter hook input priority filter + 10;\n"
+			       "    ct state { established, related } accept\n"
+			       "    iifname { \"lo\", \"isbr\" } udp dport { 53, 67 } accept\n"
 			       "    reject with icmpx admin-prohibited\n"
 			       "  }\n"
 			       "}\nEOF"),
@@ -237,12 +246,25 @@ START_TEST(firewalld_reject_says_what_to_run)
 	ck_assert_msg(found("forward-drop", "isbr",
 			    "of chain inet firewalld filter_FORWARD (hook forward, priority 10): reject"),
 		      "%s", report());
+	/* the sets decide: replies are accepted, the block list is not the
+	 * network's, DNS over udp is let in and over tcp not */
+	ck_assert_str_eq(th_str("$VNET doctor -j | jq -r '.findings[] | .check + \": \" + .effect'"),
+			 "forward-drop: drops its guests' new connections out via out0\n"
+			 "br-netfilter: drops IPv4 traffic between its guests, which br_netfilter passes "
+			 "through the forward hook (net.bridge.bridge-nf-call-iptables=1)\n"
+			 "input-drop: drops its guests' DNS queries to 10.0.0.1 (tcp 53)\n");
 	ck_assert_str_eq(th_str("$VNET doctor -j | jq -r '.findings[0].fix'"),
 			 "firewall-cmd --zone=trusted --add-interface=isbr && firewall-cmd --permanent "
 			 "--zone=trusted --add-interface=isbr\n");
 	/* firewalld is not Docker: --fix adds nothing */
 	ck_assert_int_eq(doctor("--fix"), 1);
 	ck_assert_str_eq(th_str("$VNET doctor --fix -j | jq -c .fixed"), "[]\n");
+	/* what firewall-cmd --zone=trusted --add-interface=isbr does, in short */
+	ck_assert_int_eq(th_sh("nft add element inet firewalld zones '{ \"isbr\" : jump zone_trusted }' "
+			       "&& nft insert rule inet firewalld filter_INPUT iifname isbr accept"),
+			 0);
+	ck_assert_int_eq(doctor(""), 0);
+	ck_assert(nt_ping("g1", "192.0.2.2"));
 }
 END_TEST
 
