@@ -26,9 +26,9 @@ enum tri { NO, MAYBE, YES };
  * only given far addresses (a block list) is not the network's traffic. */
 struct pkt {
 	const struct fw_flow *f;
-	bool l2; /* a bridge chain: iif/oif are ports (unknown) */
+	bool l2;			  /* a bridge chain: iif/oif are ports (unknown) */
 	uint8_t nh[40], nhk[40], nhr[40]; /* network header: bytes, known bits, remote */
-	uint8_t th[4], thk[4];		   /* transport header */
+	uint8_t th[4], thk[4];		  /* transport header */
 };
 
 struct regs {
@@ -166,7 +166,7 @@ static void bitwise(struct regs *g, const struct x *x)
 	for (unsigned i = 0; i < x->len; i++) {
 		uint8_t v = g->v[x->sreg + i], k = g->k[x->sreg + i];
 
-		g->v[x->dreg + i] = (uint8_t)((v & x->mask[i]) ^ x->xor[i]);
+		g->v[x->dreg + i] = (uint8_t)((v & x->mask[i]) ^ x->xor [i]);
 		g->k[x->dreg + i] = (uint8_t)(k | ~x->mask[i]);
 		g->r[x->dreg + i] = g->r[x->sreg + i];
 	}
@@ -295,9 +295,9 @@ static void cat(char *buf, size_t n, const char *fmt, ...)
 
 static const char *op_str(uint8_t op)
 {
-	static const char *const ops[] = {[NFT_CMP_EQ] = "",   [NFT_CMP_NEQ] = "!= ",
-					  [NFT_CMP_LT] = "< ", [NFT_CMP_LTE] = "<= ",
-					  [NFT_CMP_GT] = "> ", [NFT_CMP_GTE] = ">= "};
+	static const char *const ops[] = {
+		[NFT_CMP_EQ] = "",     [NFT_CMP_NEQ] = "!= ", [NFT_CMP_LT] = "< ",
+		[NFT_CMP_LTE] = "<= ", [NFT_CMP_GT] = "> ",   [NFT_CMP_GTE] = ">= "};
 
 	return op < sizeof(ops) / sizeof(ops[0]) ? ops[op] : "? ";
 }
@@ -325,8 +325,8 @@ static void addr_term(char *buf, size_t n, const struct src *s, const struct x *
 		bits += (unsigned)__builtin_popcount(m);
 	}
 	inet_ntop(v6 ? AF_INET6 : AF_INET, a, text, sizeof(text));
-	cat(buf, n, "%s %s %s%s", v6 ? "ip6" : "ip",
-	    s->off == (v6 ? 8 : 12) ? "saddr" : "daddr", op_str(c->key), text);
+	cat(buf, n, "%s %s %s%s", v6 ? "ip6" : "ip", s->off == (v6 ? 8 : 12) ? "saddr" : "daddr",
+	    op_str(c->key), text);
 	if (bits < full)
 		cat(buf, n, "/%u", bits);
 	cat(buf, n, " ");
@@ -334,8 +334,8 @@ static void addr_term(char *buf, size_t n, const struct src *s, const struct x *
 
 static void state_term(char *buf, size_t n, const struct src *s, const struct x *c)
 {
-	static const char *const names[] = {"invalid", "established", "related", "new", "", "",
-					    "untracked"};
+	static const char *const names[] = {"invalid", "established", "related", "new", "",
+					    "",	       "untracked"};
 	uint32_t bits = 0, zero = 0;
 	bool in = c->key == NFT_CMP_NEQ, first = true;
 
@@ -377,8 +377,10 @@ static void term(struct text *t, const struct src *s, const struct x *c, bool nh
 
 	if (s->kind == X_META && (s->key == NFT_META_IIFNAME || s->key == NFT_META_OIFNAME))
 		name_term(buf, n, s->key == NFT_META_IIFNAME ? "iifname" : "oifname", c);
-	else if (s->kind == X_META && (s->key == NFT_META_BRI_IIFNAME || s->key == NFT_META_BRI_OIFNAME))
-		name_term(buf, n, s->key == NFT_META_BRI_IIFNAME ? "meta ibrname" : "meta obrname", c);
+	else if (s->kind == X_META &&
+		 (s->key == NFT_META_BRI_IIFNAME || s->key == NFT_META_BRI_OIFNAME))
+		name_term(buf, n, s->key == NFT_META_BRI_IIFNAME ? "meta ibrname" : "meta obrname",
+			  c);
 	else if (s->kind == X_META && s->key == NFT_META_L4PROTO && eq && th_later &&
 		 proto_name(c->data[0]))
 		t->proto = proto_name(c->data[0]); /* said with the port */
@@ -388,24 +390,30 @@ static void term(struct text *t, const struct src *s, const struct x *c, bool nh
 		; /* implied by the address match that follows */
 	else if (s->kind == X_META && s->key == NFT_META_NFPROTO)
 		cat(buf, n, "meta nfproto %s%s ", op_str(c->key),
-		    c->data[0] == NFPROTO_IPV6 ? "ipv6" : c->data[0] == NFPROTO_IPV4 ? "ipv4" : "?");
+		    c->data[0] == NFPROTO_IPV6	 ? "ipv6"
+		    : c->data[0] == NFPROTO_IPV4 ? "ipv4"
+						 : "?");
 	else if (s->kind == X_CT && s->key == NFT_CT_STATE)
 		state_term(buf, n, s, c);
 	else if (s->kind == X_PAYLOAD && s->key == NFT_PAYLOAD_NETWORK_HEADER &&
 		 (s->off == 12 || s->off == 16 || s->off == 8 || s->off == 24))
 		addr_term(buf, n, s, c, v6);
 	else if (s->kind == X_PAYLOAD && s->key == NFT_PAYLOAD_TRANSPORT_HEADER && s->len == 2)
-		cat(buf, n, "%s %s %s%u ", t->proto ? t->proto : "th", s->off == 2 ? "dport" : "sport",
-		    op_str(c->key), port);
+		cat(buf, n, "%s %s %s%u ", t->proto ? t->proto : "th",
+		    s->off == 2 ? "dport" : "sport", op_str(c->key), port);
 	else
-		cat(buf, n, "%s%s ", s->kind == X_META ? "meta" : s->kind == X_CT ? "ct" : "payload",
+		cat(buf, n, "%s%s ",
+		    s->kind == X_META ? "meta"
+		    : s->kind == X_CT ? "ct"
+				      : "payload",
 		    c->key == NFT_CMP_NEQ ? " !=" : "");
 }
 
 /* What a register holds, as nft names it, for a lookup's text. */
 static const char *field(const struct src *s, uint8_t family)
 {
-	bool v6 = family == NFPROTO_IPV6 || (family != NFPROTO_IPV4 && (s->off == 8 || s->off == 24));
+	bool v6 =
+		family == NFPROTO_IPV6 || (family != NFPROTO_IPV4 && (s->off == 8 || s->off == 24));
 
 	if (s->kind == X_META)
 		return s->key == NFT_META_IIFNAME   ? "iifname "
@@ -415,7 +423,7 @@ static const char *field(const struct src *s, uint8_t family)
 	if (s->kind == X_CT)
 		return s->key == NFT_CT_STATE ? "ct state " : "ct ";
 	if (s->kind == X_PAYLOAD && s->key == NFT_PAYLOAD_NETWORK_HEADER)
-		return s->off == 12 || s->off == 8 ? (v6 ? "ip6 saddr " : "ip saddr ")
+		return s->off == 12 || s->off == 8    ? (v6 ? "ip6 saddr " : "ip saddr ")
 		       : s->off == 16 || s->off == 24 ? (v6 ? "ip6 daddr " : "ip daddr ")
 						      : "";
 	if (s->kind == X_PAYLOAD && s->key == NFT_PAYLOAD_TRANSPORT_HEADER)
@@ -435,8 +443,8 @@ static bool later(const struct fw_ruleset *rs, const struct xrule *r, unsigned i
 static void render(const struct fw_ruleset *rs, const struct xrule *r, uint8_t family, char *buf,
 		   size_t n)
 {
-	static const char *const verdicts[] = {"", "accept", "drop", "reject", "jump", "goto",
-					       "return", "..."};
+	static const char *const verdicts[] = {"",     "accept", "drop",   "reject",
+					       "jump", "goto",	 "return", "..."};
 	struct text t = {buf, n, family, NULL};
 	struct src reg[REGS / 4];
 	char esc[4 * NAMESZ];
@@ -459,7 +467,8 @@ static void render(const struct fw_ruleset *rs, const struct xrule *r, uint8_t f
 			cat(buf, n, "%s%s%s%s%s ", field(&reg[x->sreg / 4], family),
 			    x->vmap ? "vmap " : "", x->inv ? "!= " : "",
 			    strncmp(x->what, "__", 2) ? "@" : "",
-			    strncmp(x->what, "__", 2) ? nl_escape(x->what, esc, sizeof(esc)) : "{ ... }");
+			    strncmp(x->what, "__", 2) ? nl_escape(x->what, esc, sizeof(esc))
+						      : "{ ... }");
 		} else if (x->kind == X_CMP) {
 			term(&t, &reg[x->sreg / 4], x, later(rs, r, i, NFT_PAYLOAD_NETWORK_HEADER),
 			     later(rs, r, i, NFT_PAYLOAD_TRANSPORT_HEADER));
@@ -468,7 +477,8 @@ static void render(const struct fw_ruleset *rs, const struct xrule *r, uint8_t f
 			reg[x->dreg / 4].masked = true;
 			memcpy(reg[x->dreg / 4].mask, x->mask, DATASZ);
 		} else {
-			reg[x->dreg / 4] = (struct src){x->kind, x->key, x->off, x->len, false, {0}};
+			reg[x->dreg / 4] =
+				(struct src){x->kind, x->key, x->off, x->len, false, {0}};
 		}
 	}
 	if (!vmap)
@@ -484,7 +494,7 @@ struct walk {
 	struct pkt p;
 	struct fw_hit *hit;
 	unsigned max, n;
-	unsigned base;	 /* the base chain being walked */
+	unsigned base;	/* the base chain being walked */
 	bool uncertain; /* an accept, return or jump on the way may have been taken */
 };
 

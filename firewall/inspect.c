@@ -49,7 +49,8 @@ void *fw_push(struct fw_ruleset *rs, void **arr, unsigned *n, unsigned *cap, siz
 	return p;
 }
 
-#define PUSH(rs, arr, n, cap) fw_push((rs), (void **)&(rs)->arr, &(rs)->n, &(rs)->cap, sizeof(*(rs)->arr))
+#define PUSH(rs, arr, n, cap)                                                                      \
+	fw_push((rs), (void **)&(rs)->arr, &(rs)->n, &(rs)->cap, sizeof(*(rs)->arr))
 
 void fw_ruleset_free(struct fw_ruleset *rs)
 {
@@ -138,7 +139,8 @@ void fw_mark_docker(struct fw_ruleset *rs)
 	for (unsigned i = 0; i < rs->nchain; i++) {
 		struct xchain *c = &rs->chain[i];
 
-		c->docker_user = fw_inspect_has_chain(rs, c->family, c->legacy, c->table, "DOCKER-USER");
+		c->docker_user =
+			fw_inspect_has_chain(rs, c->family, c->legacy, c->table, "DOCKER-USER");
 	}
 }
 
@@ -291,9 +293,10 @@ static bool got_match(struct reading *rd, const struct nftnl_expr *e, const char
 /* Statements that neither match nor end the rule. */
 static bool neutral(const char *name)
 {
-	static const char *const names[] = {"counter", "log",	"notrack", "dynset", "nat",
-					    "masq",    "redir", "dup",	   "fwd",    "flow_offload",
-					    "last",    "objref", "synproxy", "tproxy", "queue"};
+	static const char *const names[] = {"counter",	"log",		"notrack", "dynset",
+					    "nat",	"masq",		"redir",   "dup",
+					    "fwd",	"flow_offload", "last",	   "objref",
+					    "synproxy", "tproxy",	"queue"};
 
 	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(name, names[i]))
@@ -408,7 +411,7 @@ static void got_chain(struct reading *rd, struct nftnl_chain *ch)
 
 	if (!table || !name ||
 	    (i = fw_chain_of(rd->rs, (uint8_t)nftnl_chain_get_u32(ch, NFTNL_CHAIN_FAMILY), false,
-			  table, name)) < 0)
+			     table, name)) < 0)
 		return;
 	if (nftnl_chain_is_set(ch, NFTNL_CHAIN_HOOKNUM)) {
 		struct xchain *c = &rd->rs->chain[i];
@@ -495,9 +498,8 @@ static int dump_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
 
 static int put_dump(struct nl_batch *b, uint16_t type, const char *what)
 {
-	struct nlmsghdr *nlh =
-		nl_batch_add(b, (uint16_t)((NFNL_SUBSYS_NFTABLES << 8) | type), NLM_F_DUMP, "list",
-			     "%s", what);
+	struct nlmsghdr *nlh = nl_batch_add(b, (uint16_t)((NFNL_SUBSYS_NFTABLES << 8) | type),
+					    NLM_F_DUMP, "list", "%s", what);
 	struct nfgenmsg *g;
 
 	if (!nlh)
@@ -516,8 +518,9 @@ int fw_inspect_read(struct fw *fw, struct fw_ruleset **out, struct nl_err *e)
 	int err = d.rs && b ? 0 : -ENOMEM;
 
 	/* sets before the rules that look them up */
-	if (!err && (put_dump(b, NFT_MSG_GETTABLE, "tables") || put_dump(b, NFT_MSG_GETSET, "sets") ||
-		     put_dump(b, NFT_MSG_GETCHAIN, "chains") || put_dump(b, NFT_MSG_GETRULE, "rules")))
+	if (!err &&
+	    (put_dump(b, NFT_MSG_GETTABLE, "tables") || put_dump(b, NFT_MSG_GETSET, "sets") ||
+	     put_dump(b, NFT_MSG_GETCHAIN, "chains") || put_dump(b, NFT_MSG_GETRULE, "rules")))
 		err = -EMSGSIZE;
 	if (!err)
 		err = nl_batch_send(&fw->s, b, dump_cb, &d, e);
@@ -534,4 +537,3 @@ int fw_inspect_read(struct fw *fw, struct fw_ruleset **out, struct nl_err *e)
 	nl_batch_free(b);
 	return err;
 }
-

@@ -24,7 +24,7 @@ enum xk { X_META, X_CT, X_PAYLOAD, X_IMM, X_BITWISE, X_CMP, X_MAYBE, X_LOOKUP };
 
 struct x {
 	uint8_t kind;
-	uint8_t key; /* meta or ct key; payload base; cmp op */
+	uint8_t key;	    /* meta or ct key; payload base; cmp op */
 	uint8_t sreg, dreg; /* byte offsets in the register file */
 	uint8_t len, off;
 	uint8_t data[DATASZ], mask[DATASZ], xor[DATASZ];
@@ -67,7 +67,7 @@ struct xset {
 
 struct xelem {
 	uint8_t key[DATASZ];
-	bool end;     /* ends an interval */
+	bool end;	 /* ends an interval */
 	uint8_t verdict; /* a verdict map's: enum verdict */
 	char chain[NAMESZ];
 };
@@ -84,7 +84,6 @@ struct fw_ruleset {
 	unsigned capchain, caprule, capx, capset, capelem;
 	bool nomem;
 };
-
 
 /* The chain's index, or -1; chain_of() makes it when absent (-1 when out
  * of memory). */
@@ -109,8 +108,7 @@ void *fw_push(struct fw_ruleset *rs, void **arr, unsigned *n, unsigned *cap, siz
 struct nlmsghdr;
 void fw_set_got(struct fw_ruleset *rs, const struct nlmsghdr *nlh);
 int fw_sets_read_elems(struct fw *fw, struct fw_ruleset *rs, struct nl_err *e);
-int fw_set_find(const struct fw_ruleset *rs, uint8_t family, const char *table,
-		const char *name);
+int fw_set_find(const struct fw_ruleset *rs, uint8_t family, const char *table, const char *name);
 /* Whether set holds a key whose bytes v are known where k has bits set:
  * 0 no, 1 maybe, 2 yes (then *el is the element; a verdict map's). */
 int fw_set_lookup(const struct fw_ruleset *rs, const struct xset *set, const uint8_t *v,

@@ -15,7 +15,6 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 
-
 /* The next word of s (double quotes group, \" escapes), or NULL. */
 static char *word(char **s)
 {
@@ -78,13 +77,13 @@ static void legacy_ifname(struct fw_ruleset *rs, struct xrule *r, bool neg, uint
 	if (n && buf[n - 1] == '+')
 		buf[--n] = '\0'; /* a prefix: the name's bytes only */
 	else
-		n++;		 /* the whole name: its NUL too */
+		n++; /* the whole name: its NUL too */
 	load_x(rs, r, X_META, key, 0, NL_IFNAMSIZ);
 	cmp_x(rs, r, neg, buf, n);
 }
 
-static void legacy_addr(struct fw_ruleset *rs, struct xrule *r, bool neg, uint8_t nfproto,
-			bool dst, const char *text)
+static void legacy_addr(struct fw_ruleset *rs, struct xrule *r, bool neg, uint8_t nfproto, bool dst,
+			const char *text)
 {
 	struct nl_prefix p;
 	struct x *x;
@@ -206,7 +205,8 @@ static void legacy_rule(struct fw_ruleset *rs, struct xrule *r, uint8_t nfproto,
 		}
 		v = value(&s);
 		if (!strcmp(w, "-i") || !strcmp(w, "-o"))
-			legacy_ifname(rs, r, neg, w[1] == 'i' ? NFT_META_IIFNAME : NFT_META_OIFNAME, v);
+			legacy_ifname(rs, r, neg, w[1] == 'i' ? NFT_META_IIFNAME : NFT_META_OIFNAME,
+				      v);
 		else if (!strcmp(w, "-s") || !strcmp(w, "-d"))
 			legacy_addr(rs, r, neg, nfproto, w[1] == 'd', v);
 		else if (!strcmp(w, "-p"))
@@ -236,7 +236,8 @@ int fw_inspect_legacy(struct fw_ruleset *rs, uint8_t nfproto, const char *text, 
 	static const struct {
 		const char *name;
 		uint32_t hook;
-	} builtin[] = {{"INPUT", NF_INET_LOCAL_IN}, {"FORWARD", NF_INET_FORWARD},
+	} builtin[] = {{"INPUT", NF_INET_LOCAL_IN},
+		       {"FORWARD", NF_INET_FORWARD},
 		       {"OUTPUT", NF_INET_LOCAL_OUT}};
 
 	for (line = copy ? strtok_r(copy, "\n", &save) : NULL; line;
@@ -249,7 +250,8 @@ int fw_inspect_legacy(struct fw_ruleset *rs, uint8_t nfproto, const char *text, 
 			free(full);
 			continue;
 		}
-		if (!(name = word(&s)) || (c = fw_chain_of(rs, nfproto, true, "filter", name)) < 0) {
+		if (!(name = word(&s)) ||
+		    (c = fw_chain_of(rs, nfproto, true, "filter", name)) < 0) {
 			free(full);
 			continue;
 		}

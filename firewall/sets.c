@@ -19,7 +19,8 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
-#define PUSH(rs, arr, n, cap) fw_push((rs), (void **)&(rs)->arr, &(rs)->n, &(rs)->cap, sizeof(*(rs)->arr))
+#define PUSH(rs, arr, n, cap)                                                                      \
+	fw_push((rs), (void **)&(rs)->arr, &(rs)->n, &(rs)->cap, sizeof(*(rs)->arr))
 
 uint8_t fw_verdict_of(int code)
 {
@@ -127,18 +128,17 @@ static int elems_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
 	return rs->nomem ? -ENOMEM : 0;
 }
 
-static uint32_t sort_len;
-
-static int by_key(const void *a, const void *b)
+static int by_key(const void *a, const void *b, void *len)
 {
-	return memcmp(((const struct xelem *)a)->key, ((const struct xelem *)b)->key, sort_len);
+	return memcmp(((const struct xelem *)a)->key, ((const struct xelem *)b)->key,
+		      *(const uint32_t *)len);
 }
 
 static int put_elem_dump(struct nl_batch *b, const struct xset *set)
 {
-	struct nlmsghdr *nlh = nl_batch_add(b, (uint16_t)((NFNL_SUBSYS_NFTABLES << 8) |
-							  NFT_MSG_GETSETELEM),
-					    NLM_F_DUMP, "list", "set %s", set->name);
+	struct nlmsghdr *nlh =
+		nl_batch_add(b, (uint16_t)((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETSETELEM),
+			     NLM_F_DUMP, "list", "set %s", set->name);
 	struct nfgenmsg *g;
 
 	if (!nlh)
@@ -178,9 +178,9 @@ int fw_sets_read_elems(struct fw *fw, struct fw_ruleset *rs, struct nl_err *e)
 		if (b->req[k].err)
 			rs->set[idx[k]].usable = false;
 	for (unsigned i = 0; !err && i < rs->nset; i++) {
-		sort_len = rs->set[i].klen;
 		if (rs->set[i].usable && rs->set[i].n > 1)
-			qsort(rs->elem + rs->set[i].first, rs->set[i].n, sizeof(*rs->elem), by_key);
+			qsort_r(rs->elem + rs->set[i].first, rs->set[i].n, sizeof(*rs->elem),
+				by_key, &rs->set[i].klen);
 	}
 	nl_batch_free(b);
 	return err;

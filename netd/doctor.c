@@ -88,7 +88,8 @@ const struct nl_route *vn_doc_default(const struct vn_doc *x, int family)
 	const struct nl_route *best = NULL;
 
 	for (unsigned i = 0; i < x->nroute; i++)
-		if (is_default(&x->route[i], family) && (!best || x->route[i].metric < best->metric))
+		if (is_default(&x->route[i], family) &&
+		    (!best || x->route[i].metric < best->metric))
 			best = &x->route[i];
 	return best;
 }
@@ -164,18 +165,20 @@ static void check_rp(struct vn_doc *x, const struct vn_doc_net *dn)
 		for (unsigned s = 0; s < n->nsubnets; s++) {
 			const struct nl_prefix *p = &n->subnet[s].prefix;
 
-			if (r->family != AF_INET || r->type != RTN_UNICAST || r->oif == dn->ifindex ||
-			    r->dst.len < p->len || !nl_prefix_overlaps(&r->dst, p))
+			if (r->family != AF_INET || r->type != RTN_UNICAST ||
+			    r->oif == dn->ifindex || r->dst.len < p->len ||
+			    !nl_prefix_overlaps(&r->dst, p))
 				continue;
-			snprintf(obj, sizeof(obj), "sysctl net.ipv4.conf.%s.rp_filter=1 (strict)", n->bridge);
+			snprintf(obj, sizeof(obj), "sysctl net.ipv4.conf.%s.rp_filter=1 (strict)",
+				 n->bridge);
 			nl_prefix_str(&r->dst, true, a, sizeof(a));
 			snprintf(eff, sizeof(eff),
-				 "drops packets from its guests in %s: the route back to them (%s dev %s) "
-				 "leaves by another interface",
+				 "drops packets from its guests in %s: the route back to them (%s "
+				 "dev %s) leaves by another interface",
 				 a, a, link_name(x, r->oif, dev, sizeof(dev)));
 			add(x, false, "rp-filter", n->name, obj, eff,
-			    "ip route del %s dev %s, or loose mode: sysctl -w net.ipv4.conf.all.rp_filter=2 "
-			    "net.ipv4.conf.%s.rp_filter=2",
+			    "ip route del %s dev %s, or loose mode: sysctl -w "
+			    "net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.%s.rp_filter=2",
 			    a, dev, n->bridge);
 		}
 	}
@@ -191,7 +194,8 @@ static void check_rp(struct vn_doc *x, const struct vn_doc_net *dn)
 			 "default route back to the senders leaves by %s",
 			 dev, link_name(x, def->oif, dev2, sizeof(dev2)));
 		add(x, false, "rp-filter", n->name, obj, eff,
-		    "sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.%s.rp_filter=2 (loose)", dev);
+		    "sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.%s.rp_filter=2 (loose)",
+		    dev);
 	}
 }
 
@@ -219,13 +223,15 @@ static void check_ra(struct vn_doc *x, const struct vn_doc_net *dn)
 		if (nseen < 16)
 			seen[nseen++] = r->oif;
 		snprintf(obj, sizeof(obj),
-			 "interface %s: accept_ra=1, route %s%s%s learned from a router advertisement", dev,
+			 "interface %s: accept_ra=1, route %s%s%s learned from a router "
+			 "advertisement",
+			 dev,
 			 r->dst.len ? nl_prefix_str(&r->dst, true, dst, sizeof(dst)) : "default",
 			 r->gw.family ? " via " : "",
 			 r->gw.family ? nl_prefix_str(&r->gw, false, gw, sizeof(gw)) : "");
 		snprintf(eff, sizeof(eff),
-			 "IPv6 forwarding, which the network needs, makes the kernel ignore %s's router "
-			 "advertisements: the host's routes learned from them expire",
+			 "IPv6 forwarding, which the network needs, makes the kernel ignore %s's "
+			 "router advertisements: the host's routes learned from them expire",
 			 dev);
 		add(x, false, "accept-ra", n->name, obj, eff,
 		    "sysctl -w net.ipv6.conf.%s.accept_ra=2 (takes them while forwarding)", dev);
@@ -247,15 +253,16 @@ static void check_mtu(struct vn_doc *x, const struct vn_doc_net *dn)
 			 dn->st->net.bridge, l->mtu, br->mtu);
 		if (l->mtu < br->mtu)
 			snprintf(eff, sizeof(eff),
-				 "frames of more than %u bytes to %s are dropped: large packets between "
-				 "its guest and the others or the outside are lost",
+				 "frames of more than %u bytes to %s are dropped: large packets "
+				 "between its guest and the others or the outside are lost",
 				 l->mtu, p);
 		else
 			snprintf(eff, sizeof(eff),
-				 "frames of more than %u bytes from %s are dropped at the bridge: large "
-				 "packets from its guest are lost",
+				 "frames of more than %u bytes from %s are dropped at the bridge: "
+				 "large packets from its guest are lost",
 				 br->mtu, p);
-		add(x, false, "mtu", dn->st->net.name, obj, eff, "ip link set dev %s mtu %u", p, br->mtu);
+		add(x, false, "mtu", dn->st->net.name, obj, eff, "ip link set dev %s mtu %u", p,
+		    br->mtu);
 	}
 }
 
@@ -268,8 +275,7 @@ static void check_default(struct vn_doc *x, const struct vn_doc_net *dn)
 		return;
 	add(x, false, "default-route", n->name, "IPv4 default route: none",
 	    "its guests reach only the networks the host has routes to, not the internet",
-	    "ip route add default via ROUTER (your LAN's; or the network configuration that gives "
-	    "one)");
+	    "ip route add default via ROUTER (your LAN's router)");
 }
 
 /* ---- wildcard :53 and :67 ---- */
@@ -296,8 +302,8 @@ static unsigned wild_sockets(struct wild *w, unsigned max)
 		while (f && fgets(line, sizeof(line), f) && n < max) {
 			bool tcp = i >= 2;
 
-			if (sscanf(line, " %*d: %39[0-9A-Fa-f]:%x %*s %x %*s %*s %*s %*u %*u %lu", addr,
-				   &port, &st, &inode) != 4 ||
+			if (sscanf(line, " %*d: %39[0-9A-Fa-f]:%x %*s %x %*s %*s %*s %*u %*u %lu",
+				   addr, &port, &st, &inode) != 4 ||
 			    strspn(addr, "0") != strlen(addr) || (tcp && st != 0x0a) ||
 			    (port != 53 && (tcp || port != 67)))
 				continue;
@@ -383,8 +389,8 @@ static void check_ports(struct vn_doc *x, const struct vn_doc_net *nets, unsigne
 			if (!vn_net_has_dhcp(n) || nets[k].st->dnsmasq)
 				continue;
 			snprintf(eff, sizeof(eff),
-				 "its dnsmasq does not run, and this socket on every address keeps it "
-				 "from binding %s %u: its guests get no %s",
+				 "its dnsmasq does not run, and this socket on every address "
+				 "keeps it from binding %s %u: its guests get no %s",
 				 w[i].proto, w[i].port, w[i].port == 53 ? "DNS" : "DHCP addresses");
 			add(x, false, "port-busy", n->name, obj, eff,
 			    "stop %s or make it listen on its own addresses only, then vnet "
@@ -404,16 +410,17 @@ static void note_brnf(struct vn_doc *x, const struct vn_doc_net *dn)
 	for (unsigned v6 = 0; v6 < 2; v6++) {
 		const char *t = v6 ? "ip6tables" : "iptables";
 
-		if (!x->brnf[v6] || (!has_family(n, v6 ? AF_INET6 : AF_INET) && n->model != VN_BRIDGED))
+		if (!x->brnf[v6] ||
+		    (!has_family(n, v6 ? AF_INET6 : AF_INET) && n->model != VN_BRIDGED))
 			continue;
 		snprintf(obj, sizeof(obj), "br_netfilter: net.bridge.bridge-nf-call-%s=1", t);
 		snprintf(eff, sizeof(eff),
-			 "%s traffic between guests of network %s, which bridge %s forwards without "
-			 "routing, passes the forward hook of every %s table as if routed (iif and oif "
-			 "both %s): a drop there cuts its guests off from each other (a finding says "
-			 "so where one would)",
-			 v6 ? "IPv6" : "IPv4", n->name, n->bridge, v6 ? "ip6 and inet" : "ip and inet",
-			 n->bridge);
+			 "%s traffic between guests of network %s, which bridge %s forwards "
+			 "without routing, passes the forward hook of every %s table as if routed "
+			 "(iif and oif both %s): a drop there cuts its guests off from each other "
+			 "(a finding says so where one would)",
+			 v6 ? "IPv6" : "IPv4", n->name, n->bridge,
+			 v6 ? "ip6 and inet" : "ip and inet", n->bridge);
 		add(x, true, "br-netfilter", n->name, obj, eff,
 		    "sysctl -w net.bridge.bridge-nf-call-%s=0, where nothing relies on it (Docker "
 		    "and Kubernetes do)",
@@ -437,8 +444,8 @@ static void notes_host(struct vn_doc *x, const struct vn_doctor_opts *o)
 		    "modprobe kvm_intel or kvm_amd (virtualization on in the firmware)");
 	else if (o->kvm_usable && !o->kvm_usable(why, sizeof(why))) {
 		snprintf(eff, sizeof(eff),
-			 "%s: qemu cannot use it, so vnet vm start runs guests under TCG (emulated, "
-			 "many times slower)",
+			 "%s: qemu cannot use it, so vnet vm start runs guests under TCG "
+			 "(emulated, many times slower)",
 			 why);
 		vn_doc_add(x, true, "kvm", "", "/dev/kvm", eff, "");
 	}

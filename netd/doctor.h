@@ -27,24 +27,24 @@
 #include "netd.h"
 
 struct vn_finding {
-	char check[16];		  /* "forward-drop", "input-drop", "br-netfilter", ... */
+	char check[16];		   /* "forward-drop", "input-drop", "br-netfilter", ... */
 	char network[NL_IFNAMSIZ]; /* "": the host as a whole */
-	char object[256];	  /* printable: what came from the kernel or a file is escaped */
+	char object[256];	   /* printable: what came from the kernel or a file is escaped */
 	char effect[640];
-	char fix[512];		  /* "" when there is nothing to run */
+	char fix[512]; /* "" when there is nothing to run */
 };
 
 /* A rule --fix added. */
 struct vn_fixed {
 	char network[NL_IFNAMSIZ];
-	char object[64];	/* "chain DOCKER-USER (iptables-nft)" */
-	char added[224];	/* the command that added it */
+	char object[64]; /* "chain DOCKER-USER (iptables-nft)" */
+	char added[224]; /* the command that added it */
 };
 
 struct vn_doctor {
 	unsigned nfindings, nnotes, nfixed;
 	struct vn_finding *finding; /* each breaks a network: exit 1 */
-	struct vn_finding *note;	    /* speed, features, explanations */
+	struct vn_finding *note;    /* speed, features, explanations */
 	struct vn_fixed *fixed;
 };
 

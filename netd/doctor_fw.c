@@ -152,9 +152,10 @@ int vn_doc_read_rules(struct vn_doc *x, struct nl_err *e)
 		if (!out && !(out = malloc(RUN_OUT)))
 			err = nl_err_set(e, -ENOMEM, "read", "iptables-legacy rules");
 		else if ((st = run(argv, out, RUN_OUT)) == -ENOENT)
-			vn_doc_add(x, true, "legacy", "", v6 ? "/proc/net/ip6_tables_names" : "/proc/net/ip_tables_names",
-				   "iptables-legacy's table filter exists but the program to read it is not "
-				   "installed: its rules are not looked at",
+			vn_doc_add(x, true, "legacy", "",
+				   v6 ? "/proc/net/ip6_tables_names" : "/proc/net/ip_tables_names",
+				   "iptables-legacy's table filter exists but the program to read "
+				   "it is not installed: its rules are not looked at",
 				   "apt-get install iptables");
 		else if (st != 0)
 			err = nl_err_set(e, st < 0 ? st : -EIO, "run", "%s -S", argv[0]);
@@ -393,30 +394,31 @@ static void fix_text(const struct fw_hit *h, uint8_t kind, const struct vn_net *
 			 n->name, prog, br, n->name, br);
 	else if (!strcmp(h->table, "firewalld") && h->family == NFPROTO_INET)
 		snprintf(buf, len,
-			 "firewall-cmd --zone=trusted --add-interface=%s && firewall-cmd --permanent "
-			 "--zone=trusted --add-interface=%s",
+			 "firewall-cmd --zone=trusted --add-interface=%s && firewall-cmd "
+			 "--permanent --zone=trusted --add-interface=%s",
 			 br, br);
 	else if ((h->legacy || h->iptables) && kind == K_INPUT)
 		snprintf(buf, len,
-			 "%s -I %s -i %s -p udp --dport 67 -j ACCEPT && %s -I %s -i %s -p udp --dport 53 "
-			 "-j ACCEPT && %s -I %s -i %s -p tcp --dport 53 -j ACCEPT",
+			 "%s -I %s -i %s -p udp --dport 67 -j ACCEPT && %s -I %s -i %s -p udp "
+			 "--dport 53 -j ACCEPT && %s -I %s -i %s -p tcp --dport 53 -j ACCEPT",
 			 prog, h->base, br, prog, h->base, br, prog, h->base, br);
 	else if (h->legacy || h->iptables)
-		snprintf(buf, len, "%s -I %s -i %s -j ACCEPT && %s -I %s -o %s -j ACCEPT", prog, h->base,
-			 br, prog, h->base, br);
+		snprintf(buf, len, "%s -I %s -i %s -j ACCEPT && %s -I %s -o %s -j ACCEPT", prog,
+			 h->base, br, prog, h->base, br);
 	else if (h->family == NFPROTO_BRIDGE)
-		snprintf(buf, len, "nft insert rule bridge %s %s meta ibrname \"%s\" accept", h->table,
-			 h->base, br);
+		snprintf(buf, len, "nft insert rule bridge %s %s meta ibrname \"%s\" accept",
+			 h->table, h->base, br);
 	else if (kind == K_INPUT)
 		snprintf(buf, len,
-			 "nft insert rule %s %s %s iifname \"%s\" udp dport 67 accept && nft insert rule "
-			 "%s %s %s iifname \"%s\" udp dport 53 accept && nft insert rule %s %s %s "
-			 "iifname \"%s\" tcp dport 53 accept",
-			 fam, h->table, h->base, br, fam, h->table, h->base, br, fam, h->table, h->base, br);
+			 "nft insert rule %s %s %s iifname \"%s\" udp dport 67 accept && nft "
+			 "insert rule %s %s %s iifname \"%s\" udp dport 53 accept && nft insert "
+			 "rule %s %s %s iifname \"%s\" tcp dport 53 accept",
+			 fam, h->table, h->base, br, fam, h->table, h->base, br, fam, h->table,
+			 h->base, br);
 	else
 		snprintf(buf, len,
-			 "nft insert rule %s %s %s iifname \"%s\" accept && nft insert rule %s %s %s "
-			 "oifname \"%s\" accept",
+			 "nft insert rule %s %s %s iifname \"%s\" accept && nft insert rule %s %s "
+			 "%s oifname \"%s\" accept",
 			 fam, h->table, h->base, br, fam, h->table, h->base, br);
 }
 
@@ -503,9 +505,10 @@ static int docker_user(struct vn_doc *x, const struct vn_net *n, bool legacy, bo
 
 	snprintf(comment, sizeof(comment), "vnet:%s", n->name);
 	for (unsigned dir = 0; dir < 2; dir++) {
-		const char *argv[] = {prog,	 "-w",	     "5",	"-C",	  "DOCKER-USER",
-				      dir ? "-o" : "-i", n->bridge, "-m",	"comment", "--comment",
-				      comment,	 "-j",	     "ACCEPT", NULL};
+		const char *argv[] = {
+			prog,	   "-w", "5",	    "-C",	 "DOCKER-USER", dir ? "-o" : "-i",
+			n->bridge, "-m", "comment", "--comment", comment,	"-j",
+			"ACCEPT",  NULL};
 		struct vn_fixed *f;
 		int st;
 
@@ -515,9 +518,10 @@ static int docker_user(struct vn_doc *x, const struct vn_net *n, bool legacy, bo
 		if ((st = run(argv, out, sizeof(out))) != 0) {
 			nl_err_set(e, st < 0 ? st : -EIO, "fix", "chain DOCKER-USER (%s)", prog);
 			out[strcspn(out, "\n")] = '\0';
-			return nl_err_msg(e, "%s", st == -ENOENT ? "not installed"
-						   : out[0] ? nl_escape(out, esc, sizeof(esc))
-							    : "failed");
+			return nl_err_msg(e, "%s",
+					  st == -ENOENT ? "not installed"
+					  : out[0]	? nl_escape(out, esc, sizeof(esc))
+							: "failed");
 		}
 		if (!(f = realloc(x->d->fixed, (x->d->nfixed + 1) * sizeof(*f))))
 			return nl_err_set(e, -ENOMEM, "fix", "chain DOCKER-USER");

@@ -60,8 +60,8 @@ START_TEST(clean_nat_network_with_default_route_finds_nothing)
 	ck_assert_str_eq(th_str("$VNET doctor -j | jq -r '.notes[] | select(.check == "
 				"\"br-netfilter\") | .network'"),
 			 "isbr\n");
-	ck_assert_int_eq(th_sh("$VNET doctor | tail -1 | grep -q '^0 findings that break a network'"),
-			 0);
+	ck_assert_int_eq(
+		th_sh("$VNET doctor | tail -1 | grep -q '^0 findings that break a network'"), 0);
 	/* reading iptables-legacy made no legacy table */
 	ck_assert_str_eq(th_str("cat /proc/net/ip_tables_names 2>/dev/null"), "");
 }
@@ -94,10 +94,11 @@ START_TEST(docker_forward_drop_is_found_and_fix_makes_nat_traffic_flow)
 	ck_assert_msg(found("forward-drop", "isbr", docker_obj[_i]), "%s", report());
 	ck_assert_msg(found("br-netfilter", "isbr", docker_obj[_i]), "%s", report());
 	ck_assert_int_eq(nfindings(), 2);
-	ck_assert_int_eq(th_sh("$VNET doctor -j | jq -e '.findings[0].fix | "
-			       "startswith(\"vnet doctor --fix isbr (runs %s -I DOCKER-USER -i isbr\")'",
-			       ipt),
-			 0);
+	ck_assert_int_eq(
+		th_sh("$VNET doctor -j | jq -e '.findings[0].fix | "
+		      "startswith(\"vnet doctor --fix isbr (runs %s -I DOCKER-USER -i isbr\")'",
+		      ipt),
+		0);
 
 	ck_assert_int_eq(th_sh("$VNET doctor --fix -j >%s/fix.json", th_tmpdir()), 0);
 	snprintf(fixed, sizeof(fixed),
@@ -155,31 +156,34 @@ START_TEST(nft_drop_rule_is_named_by_table_chain_and_handle)
 	long handle;
 
 	nat_host("isbr", false);
-	ck_assert_int_eq(th_sh("nft -f - <<'EOF'\n"
-			       "table inet filter {\n"
-			       "  chain forward { type filter hook forward priority 10; policy accept;\n"
-			       "    ct state invalid drop\n"
-			       "    iifname \"other0\" drop\n"
-			       "    oifname \"docker0\" reject\n"
-			       "    ip saddr 10.9.0.0/16 drop\n"
-			       "    iifname \"isbr\" ip saddr 10.0.0.0/24 drop\n"
-			       "  }\n"
-			       "}\nEOF"),
-			 0);
+	ck_assert_int_eq(
+		th_sh("nft -f - <<'EOF'\n"
+		      "table inet filter {\n"
+		      "  chain forward { type filter hook forward priority 10; policy accept;\n"
+		      "    ct state invalid drop\n"
+		      "    iifname \"other0\" drop\n"
+		      "    oifname \"docker0\" reject\n"
+		      "    ip saddr 10.9.0.0/16 drop\n"
+		      "    iifname \"isbr\" ip saddr 10.0.0.0/24 drop\n"
+		      "  }\n"
+		      "}\nEOF"),
+		0);
 	ck_assert(!nt_ping_once("g1", "192.0.2.2"));
 	handle = atol(th_str("nft -a -j list chain inet filter forward | "
 			     "jq '[.nftables[] | .rule? // empty][-1].handle'"));
 	snprintf(obj, sizeof(obj),
-		 "rule handle %ld of chain inet filter forward (hook forward, priority 10): ", handle);
+		 "rule handle %ld of chain inet filter forward (hook forward, priority 10): ",
+		 handle);
 	ck_assert_msg(found("forward-drop", "isbr", obj), "%s", report());
 	/* the rules that match other interfaces, other sources or invalid
 	 * packets only are not the network's: one rule, two findings (the
 	 * traffic out, and between guests through br_netfilter) */
 	ck_assert_str_eq(th_str("$VNET doctor -j | jq -r '[.findings[].object] | unique | length'"),
 			 "1\n");
-	ck_assert_int_eq(th_sh("$VNET doctor -j | jq -e '.findings[0].object | "
-			       "endswith(\"iifname \\\"isbr\\\" ip saddr 10.0.0.0/24 drop\")' >/dev/null"),
-			 0);
+	ck_assert_int_eq(
+		th_sh("$VNET doctor -j | jq -e '.findings[0].object | "
+		      "endswith(\"iifname \\\"isbr\\\" ip saddr 10.0.0.0/24 drop\")' >/dev/null"),
+		0);
 	ck_assert_int_eq(nfindings(), 2);
 }
 END_TEST
@@ -209,9 +213,10 @@ START_TEST(foreign_input_drop_of_dhcp_and_dns_is_found)
 	/* the fix it gives lets DHCP and DNS in */
 	ck_assert_int_eq(th_sh("%s", th_str("$VNET doctor -j | jq -r '.findings[0].fix'")), 0);
 	ck_assert_int_eq(doctor(""), 0);
-	ck_assert_int_eq(th_sh("nft list chain inet host input | grep -q 'iifname \"isbr\" udp dport "
-			       "67 accept'"),
-			 0);
+	ck_assert_int_eq(
+		th_sh("nft list chain inet host input | grep -q 'iifname \"isbr\" udp dport "
+		      "67 accept'"),
+		0);
 }
 END_TEST
 
@@ -221,48 +226,54 @@ START_TEST(firewalld_reject_says_what_to_run)
 	/* the shape of firewalld's chains: established (a set) and loopback
 	 * accepted, invalid dropped, a block list, zones through a verdict
 	 * map, the rest rejected; its input lets DHCP and DNS over udp in */
-	ck_assert_int_eq(th_sh("nft -f - <<'EOF'\n"
-			       "table inet firewalld {\n"
-			       "  set blk { type ipv4_addr; flags interval; elements = { 10.9.0.0/16 } }\n"
-			       "  chain zone_public { reject; }\n"
-			       "  chain zone_trusted { accept; }\n"
-			       "  map zones { type ifname : verdict; elements = { \"eth9\" : jump zone_public } }\n"
-			       "  chain filter_FORWARD { type filter hook forward priority filter + 10;\n"
-			       "    ct state { established, related } accept\n"
-			       "    iifname \"lo\" accept\n"
-			       "    ct state invalid drop\n"
-			       "    ip saddr @blk drop\n"
-			       "    iifname vmap @zones\n"
-			       "    reject with icmpx admin-prohibited\n"
-			       "  }\n"
-			       "  chain filter_INPUT { type filter hook input priority filter + 10;\n"
-			       "    ct state { established, related } accept\n"
-			       "    iifname { \"lo\", \"isbr\" } udp dport { 53, 67 } accept\n"
-			       "    reject with icmpx admin-prohibited\n"
-			       "  }\n"
-			       "}\nEOF"),
-			 0);
+	ck_assert_int_eq(
+		th_sh("nft -f - <<'EOF'\n"
+		      "table inet firewalld {\n"
+		      "  set blk { type ipv4_addr; flags interval; elements = { 10.9.0.0/16 } }\n"
+		      "  chain zone_public { reject; }\n"
+		      "  chain zone_trusted { accept; }\n"
+		      "  map zones { type ifname : verdict; elements = { \"eth9\" : jump "
+		      "zone_public } }\n"
+		      "  chain filter_FORWARD { type filter hook forward priority filter + 10;\n"
+		      "    ct state { established, related } accept\n"
+		      "    iifname \"lo\" accept\n"
+		      "    ct state invalid drop\n"
+		      "    ip saddr @blk drop\n"
+		      "    iifname vmap @zones\n"
+		      "    reject with icmpx admin-prohibited\n"
+		      "  }\n"
+		      "  chain filter_INPUT { type filter hook input priority filter + 10;\n"
+		      "    ct state { established, related } accept\n"
+		      "    iifname { \"lo\", \"isbr\" } udp dport { 53, 67 } accept\n"
+		      "    reject with icmpx admin-prohibited\n"
+		      "  }\n"
+		      "}\nEOF"),
+		0);
 	ck_assert(!nt_ping_once("g1", "192.0.2.2"));
-	ck_assert_msg(found("forward-drop", "isbr",
-			    "of chain inet firewalld filter_FORWARD (hook forward, priority 10): reject"),
-		      "%s", report());
+	ck_assert_msg(
+		found("forward-drop", "isbr",
+		      "of chain inet firewalld filter_FORWARD (hook forward, priority 10): reject"),
+		"%s", report());
 	/* the sets decide: replies are accepted, the block list is not the
 	 * network's, DNS over udp is let in and over tcp not */
-	ck_assert_str_eq(th_str("$VNET doctor -j | jq -r '.findings[] | .check + \": \" + .effect'"),
-			 "forward-drop: drops its guests' new connections out via out0\n"
-			 "br-netfilter: drops IPv4 traffic between its guests, which br_netfilter passes "
-			 "through the forward hook (net.bridge.bridge-nf-call-iptables=1)\n"
-			 "input-drop: drops its guests' DNS queries to 10.0.0.1 (tcp 53)\n");
-	ck_assert_str_eq(th_str("$VNET doctor -j | jq -r '.findings[0].fix'"),
-			 "firewall-cmd --zone=trusted --add-interface=isbr && firewall-cmd --permanent "
-			 "--zone=trusted --add-interface=isbr\n");
+	ck_assert_str_eq(
+		th_str("$VNET doctor -j | jq -r '.findings[] | .check + \": \" + .effect'"),
+		"forward-drop: drops its guests' new connections out via out0\n"
+		"br-netfilter: drops IPv4 traffic between its guests, which br_netfilter passes "
+		"through the forward hook (net.bridge.bridge-nf-call-iptables=1)\n"
+		"input-drop: drops its guests' DNS queries to 10.0.0.1 (tcp 53)\n");
+	ck_assert_str_eq(
+		th_str("$VNET doctor -j | jq -r '.findings[0].fix'"),
+		"firewall-cmd --zone=trusted --add-interface=isbr && firewall-cmd --permanent "
+		"--zone=trusted --add-interface=isbr\n");
 	/* firewalld is not Docker: --fix adds nothing */
 	ck_assert_int_eq(doctor("--fix"), 1);
 	ck_assert_str_eq(th_str("$VNET doctor --fix -j | jq -c .fixed"), "[]\n");
 	/* what firewall-cmd --zone=trusted --add-interface=isbr does, in short */
-	ck_assert_int_eq(th_sh("nft add element inet firewalld zones '{ \"isbr\" : jump zone_trusted }' "
-			       "&& nft insert rule inet firewalld filter_INPUT iifname isbr accept"),
-			 0);
+	ck_assert_int_eq(
+		th_sh("nft add element inet firewalld zones '{ \"isbr\" : jump zone_trusted }' "
+		      "&& nft insert rule inet firewalld filter_INPUT iifname isbr accept"),
+		0);
 	ck_assert_int_eq(doctor(""), 0);
 	ck_assert(nt_ping("g1", "192.0.2.2"));
 }
@@ -373,12 +384,14 @@ START_TEST(router_advertisements_stopped_by_forwarding_are_found)
 			       "ip -6 route add 2001:db8:9::/64 via fe80::1 dev out0 proto ra"),
 			 0);
 	ck_assert_int_eq(doctor(""), 1);
-	ck_assert_msg(found("accept-ra", "r6",
-			    "interface out0: accept_ra=1, route 2001:db8:9::/64 via fe80::1 learned "
-			    "from a router advertisement"),
-		      "%s", report());
-	ck_assert_str_eq(th_str("$VNET doctor -j | jq -r '.findings[0].fix'"),
-			 "sysctl -w net.ipv6.conf.out0.accept_ra=2 (takes them while forwarding)\n");
+	ck_assert_msg(
+		found("accept-ra", "r6",
+		      "interface out0: accept_ra=1, route 2001:db8:9::/64 via fe80::1 learned "
+		      "from a router advertisement"),
+		"%s", report());
+	ck_assert_str_eq(
+		th_str("$VNET doctor -j | jq -r '.findings[0].fix'"),
+		"sysctl -w net.ipv6.conf.out0.accept_ra=2 (takes them while forwarding)\n");
 }
 END_TEST
 
@@ -407,8 +420,9 @@ START_TEST(wildcard_dns_socket_that_blocks_dnsmasq_is_found)
 	pid = th_out(NULL, "cat %s/pid", th_tmpdir());
 	ck_assert_int_ne(nt_run("restart-services isbr 2>/dev/null"), 0);
 	ck_assert_int_eq(doctor(""), 1);
-	ck_assert_msg(found("port-busy", "isbr", th_str("printf 'udp *:53, pid %s (dns\\\\x22x)'", pid)),
-		      "%s", report());
+	ck_assert_msg(
+		found("port-busy", "isbr", th_str("printf 'udp *:53, pid %s (dns\\\\x22x)'", pid)),
+		"%s", report());
 	ck_assert_int_eq(th_sh("kill %s", pid), 0);
 	ck_assert_int_eq(th_sh("while kill -0 %s 2>/dev/null; do sleep 0.05; done", pid), 0);
 	ck_assert_int_eq(nt_run("restart-services isbr"), 0);
@@ -431,7 +445,8 @@ START_TEST(one_network_is_looked_at_by_name)
 			 0);
 	ck_assert_int_eq(doctor("b"), 0);
 	ck_assert_int_eq(doctor("a"), 1);
-	ck_assert_str_eq(th_str("$VNET doctor -j | jq -r '[.findings[].network] | unique[]'"), "a\n");
+	ck_assert_str_eq(th_str("$VNET doctor -j | jq -r '[.findings[].network] | unique[]'"),
+			 "a\n");
 	err = nt_err(&code, "doctor nosuch");
 	ck_assert_str_eq(err, "vnet: network nosuch: no such network\n");
 	ck_assert_int_eq(code, 3);
