@@ -65,6 +65,8 @@ int vc_create(struct vn_ctx *c, int argc, char **argv)
 	if (existed)
 		fprintf(stderr, "vnet: network %s exists already as asked; nothing to change\n",
 			vc_esc(n.name));
+	if (c->warning[0])
+		fprintf(stderr, "vnet: warning: %s\n", vc_text(c->warning));
 	return 0;
 }
 

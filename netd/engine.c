@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include "dnsmasq.h"
 #include "internal.h"
+#include "route.h"
 #include "store.h"
 
 const char *vn_state_name(enum vn_state s)
@@ -20,6 +22,36 @@ static int conflict(struct nl_err *e, const char *name, const char *diff)
 	nl_err_set(e, -EEXIST, "", "network %s", name);
 	nl_err_kind(e, NL_ERR_CONFLICT);
 	return nl_err_msg(e, "exists with %s", diff);
+}
+
+static int got_route(const struct nlmsghdr *nlh, unsigned idx, void *data)
+{
+	(void)idx;
+	return nl_route_parse(nlh, data);
+}
+
+/* A NAT network whose host has no default route masquerades to nowhere:
+ * said, as `vnet doctor` says it, after one FIB lookup of an address only
+ * a default route leads to (when a narrower route matched, there may still
+ * be none, but the guests reach something). */
+static void warn_no_way_out(struct vn_ctx *c, const struct vn_net *n)
+{
+	struct nl_prefix far = {.family = AF_INET, .len = 32, .a.v4.s_addr = htonl(0x01010101)};
+	struct nl_route r = {0};
+	bool v4 = false;
+
+	for (unsigned i = 0; i < n->nsubnets; i++)
+		v4 |= n->subnet[i].prefix.family == AF_INET;
+	if (n->model != VN_NAT || !v4)
+		return;
+	nl_batch_reset(c->b);
+	if (nl_route_lookup_msg(c->b, &far) ||
+	    nl_batch_send(&c->rt, c->b, got_route, &r, NULL) != -ENETUNREACH)
+		return;
+	snprintf(c->warning, sizeof(c->warning),
+		 "this host has no IPv4 default route: the guests of NAT network %s reach "
+		 "nothing beyond it (vnet doctor %s)",
+		 n->name, n->name);
 }
 
 int vn_create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl_err *e)
@@ -53,6 +85,8 @@ int vn_create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl
 		vn_store_forget(c->conf_dir, n->name, NULL);
 	else
 		vn_down_mark(c, n->name, false);
+	if (!err)
+		warn_no_way_out(c, n);
 	return err;
 }
 

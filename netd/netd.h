@@ -28,6 +28,7 @@ struct vn_ctx {
 	int lock_fd;		/* -1 until vn_lock() */
 	const char *fail_step;	/* test builds: fail before this step (VNET_FAIL_STEP) */
 	const char *kill_at;	/* test builds: SIGKILL at this point (VNET_KILL_AT) */
+	char warning[256];	/* what a call that succeeded wants said ("" for nothing) */
 };
 
 int vn_ctx_open(struct vn_ctx *c, struct nl_err *e);

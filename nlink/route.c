@@ -152,6 +152,27 @@ int nl_route_dump_dev_msg(struct nl_batch *b, int family, int oif)
 	return 0;
 }
 
+int nl_route_lookup_msg(struct nl_batch *b, const struct nl_prefix *dst)
+{
+	char a[NL_PREFIX_STRLEN];
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+
+	if (dst->family != AF_INET && dst->family != AF_INET6)
+		return -EINVAL;
+	nlh = nl_batch_add(b, RTM_GETROUTE, 0, "look up", "route to %s",
+			   nl_prefix_str(dst, false, a, sizeof(a)));
+	if (!nlh)
+		return -ENOBUFS;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = dst->family;
+	rtm->rtm_dst_len = (uint8_t)nl_prefix_bits(dst);
+	/* the FIB entry that matched, with its prefix, not a cloned route */
+	rtm->rtm_flags = RTM_F_FIB_MATCH;
+	put_addr(nlh, RTA_DST, dst);
+	return 0;
+}
+
 /* Copies an address attribute of the route's family into p. */
 static int get_addr(const struct nlattr *a, uint8_t family, uint8_t len, struct nl_prefix *p)
 {

@@ -36,6 +36,10 @@ int nl_route_dump_msg(struct nl_batch *b, int family);
  * the answer does not grow with the host's other routes. Other families
  * (AF_UNSPEC: multicast routing too) are for the parser to pass over. */
 int nl_route_dump_dev_msg(struct nl_batch *b, int family, int oif);
+/* A FIB lookup of dst (RTM_GETROUTE with RTM_F_FIB_MATCH, no dump): the
+ * reply is the route that matched, prefix length and all (a default route
+ * has length 0); ENETUNREACH when none does. */
+int nl_route_lookup_msg(struct nl_batch *b, const struct nl_prefix *dst);
 int nl_route_parse(const struct nlmsghdr *nlh, struct nl_route *out);
 /* Main-table routes only; *out is malloc'd; free() it. */
 int nl_route_list(struct nl_sock *s, int family, struct nl_route **out, unsigned *n,
