@@ -69,6 +69,28 @@ START_TEST(down_network_is_down_without_problems)
 }
 END_TEST
 
+/* create says what vnet doctor would: NAT with no way out. */
+START_TEST(nat_create_without_default_route_warns)
+{
+	char *err;
+	int code;
+
+	err = nt_err(&code, "create nat isbr 10.0.0.0/24 --no-dhcp");
+	ck_assert_int_eq(code, 0);
+	ck_assert_str_eq(err, "vnet: warning: this host has no IPv4 default route: the guests of NAT "
+			      "network isbr reach nothing beyond it (vnet doctor isbr)\n");
+	free(err);
+	ck_assert_int_eq(th_sh("ip route add default via 192.0.2.2"), 0);
+	err = nt_err(&code, "create nat other 10.1.0.0/24 --no-dhcp");
+	ck_assert_int_eq(code, 0);
+	ck_assert_str_eq(err, "");
+	free(err);
+	err = nt_err(&code, "create routed third 10.2.0.0/24 --no-dhcp");
+	ck_assert_str_eq(err, "");
+	free(err);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ns_status");
@@ -78,6 +100,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(t, each_drift_is_named_and_up_repairs_it, 0,
 			    sizeof(drifts) / sizeof(drifts[0]));
 	tcase_add_test(t, down_network_is_down_without_problems);
+	tcase_add_test(t, nat_create_without_default_route_warns);
 	suite_add_tcase(s, t);
 	return s;
 }
