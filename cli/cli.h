@@ -7,8 +7,8 @@
 #include <getopt.h>
 #include <stdbool.h>
 
-#include "file.h"
-#include "netd.h"
+#include "common/file.h"
+#include "netd/netd.h"
 
 struct json_object;
 

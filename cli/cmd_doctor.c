@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "doctor.h"
-#include "host.h"
+#include "cli/cli.h"
+#include "netd/doctor.h"
+#include "vm/host.h"
 
 /* The engine escapes what it read; the texts still go through the one
  * printing path (cli.h: vc_text, vc_jtext), which leaves them as they are. */

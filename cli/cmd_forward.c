@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "forward.h"
-#include "store.h"
+#include "cli/cli.h"
+#include "netd/forward.h"
+#include "netd/store.h"
 
 /* Takes --address A (or --address=A) out of argv into f; 0, or the exit
  * code of a usage error. */

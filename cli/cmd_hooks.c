@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 #include "config.h"
-#include "hooks_install.h"
+#include "netd/hooks_install.h"
 
 static void say(const struct vn_hooks_report *r)
 {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "map.h"
+#include "cli/cli.h"
+#include "netd/map.h"
 
 static int list(struct vn_ctx *c, bool json)
 {

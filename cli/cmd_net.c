@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "print.h"
-#include "store.h"
+#include "cli/cli.h"
+#include "cli/print.h"
+#include "netd/store.h"
 
 static int parse_mtu(const char *s, struct vn_net_args *a)
 {

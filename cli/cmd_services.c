@@ -7,8 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
-#include "dnsmasq.h"
+#include "cli/cli.h"
+#include "netd/dnsmasq.h"
 
 static int host_add(struct vn_ctx *c, int argc, char **argv)
 {

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "tune.h"
+#include "cli/cli.h"
+#include "netd/tune.h"
 
 struct tune_args {
 	struct vn_tune_profile p;

@@ -8,8 +8,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "launch.h"
+#include "cli/cli.h"
+#include "vm/launch.h"
 
 #define CONSOLE_ESCAPE 0x1d /* Ctrl-] */
 

@@ -2,12 +2,12 @@
  * that is not a literal is printed escaped (cli.h: vc_esc for names and
  * ports, vc_text for the problems the engine wrote): they hold what the
  * kernel and the files said. */
-#include "print.h"
+#include "cli/print.h"
 
 #include <json-c/json.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static struct json_object *jstr_or_null(const char *s)
 {

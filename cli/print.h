@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "netd.h"
+#include "netd/netd.h"
 
 struct json_object;
 

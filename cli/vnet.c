@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "config.h"
-#include "netd.h"
-#include "cli.h"
+#include "netd/netd.h"
+#include "cli/cli.h"
 
 static int cmd_help(struct vn_ctx *c, int argc, char **argv);
 

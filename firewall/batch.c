@@ -27,7 +27,7 @@
  * Every message asks for an ACK and is labelled for the user ("rule 3 of
  * chain n1-in", "map fwd_any element tcp . 8080"); the kernel answers each
  * one and applies all or none. */
-#include "internal.h"
+#include "firewall/internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* expr — rule builders and terms; see expr.h. */
-#include "expr.h"
+#include "firewall/expr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

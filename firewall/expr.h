@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "prefix.h"
+#include "common/prefix.h"
 
 struct nftnl_rule;
 

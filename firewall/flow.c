@@ -6,7 +6,7 @@
  * equal), no (a known bit differs) or maybe. A chain is walked as the
  * kernel walks it: a sure accept ends it, a sure drop too, a jump walks
  * the target and comes back, a goto does not, a return ends the chain. */
-#include "inspect.h"
+#include "firewall/inspect.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -17,7 +17,7 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "file.h"
+#include "common/file.h"
 
 enum tri { NO, MAYBE, YES };
 

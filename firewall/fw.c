@@ -1,5 +1,5 @@
 /* fw — sends plans as nftables transactions; see fw.h. */
-#include "fw.h"
+#include "firewall/fw.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "internal.h"
+#include "firewall/internal.h"
 
 int fw_open(struct fw *fw, struct nl_err *e)
 {

@@ -9,11 +9,11 @@
 
 #include <stdbool.h>
 
-#include "err.h"
-#include "ifname.h"
-#include "prefix.h"
-#include "plan.h"
-#include "sock.h"
+#include "common/err.h"
+#include "common/ifname.h"
+#include "common/prefix.h"
+#include "firewall/plan.h"
+#include "nlink/sock.h"
 
 struct fw {
 	struct nl_sock s;

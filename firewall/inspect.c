@@ -9,8 +9,8 @@
  * matches but comment, limits, fib, ...) says maybe: a drop behind it is
  * still reported, an accept behind it saves nothing. Owns no socket and
  * changes nothing. */
-#include "inspect.h"
-#include "internal.h"
+#include "firewall/inspect.h"
+#include "firewall/internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,7 +29,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
-#include "file.h"
+#include "common/file.h"
 
 void *fw_push(struct fw_ruleset *rs, void **arr, unsigned *n, unsigned *cap, size_t size)
 {

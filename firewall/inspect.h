@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fw.h"
+#include "firewall/fw.h"
 
 #define NAMESZ	64
 #define DATASZ	16

@@ -7,10 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "expr.h"
-#include "ifname.h"
-#include "plan.h"
-#include "sock.h"
+#include "firewall/expr.h"
+#include "common/ifname.h"
+#include "firewall/plan.h"
+#include "nlink/sock.h"
 
 #define FW_TABLE	 "vnet"
 #define FW_TABLE_COMMENT "managed by vnet"

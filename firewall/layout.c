@@ -2,7 +2,7 @@
  * (what keys and what data their elements hold, and those keys and data in
  * bytes) and its base chains with their rules. See plan.h for the layout
  * and why. */
-#include "internal.h"
+#include "firewall/internal.h"
 
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>

@@ -4,7 +4,7 @@
  * expressions iptables-nft would have made of them (-i/-o, -s/-d, -p,
  * --dport, conntrack/state), other matches a maybe; -P gives a builtin
  * chain its hook and policy. A rule's handle is its number in its chain. */
-#include "inspect.h"
+#include "firewall/inspect.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* plan — the models as data: which rules each model puts in which of a
  * network's chains, and which elements it owns; see plan.h for the layout
  * and why. Adding a model or an option means adding rows here. */
-#include "internal.h"
+#include "firewall/internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -107,8 +107,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "err.h"
-#include "prefix.h"
+#include "common/err.h"
+#include "common/prefix.h"
 
 enum fw_model { FW_ISOLATED, FW_ROUTED, FW_NAT, FW_BRIDGED };
 

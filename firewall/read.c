@@ -4,7 +4,7 @@
  * whether the network's chains hold exactly the plan's (apply), and which
  * forward elements point into the network's subnets. Rules compare by
  * their expressions as libnftnl prints them, counters zeroed. */
-#include "internal.h"
+#include "firewall/internal.h"
 
 #include <errno.h>
 #include <stdio.h> /* before libnftnl, which uses FILE */

@@ -1,7 +1,7 @@
 /* render — a plan as nft text: what `nft -s list table inet vnet` prints
  * when the plan's network is the only one in the table (golden tests,
  * `vnet show --rules`). Pure code. */
-#include "internal.h"
+#include "firewall/internal.h"
 
 #include <netinet/in.h>
 #include <stdio.h>

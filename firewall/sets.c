@@ -7,7 +7,7 @@
  * greatest element not above it starts a range. Sets with concatenated
  * ranges, keys longer than DATASZ or more than SET_MAX elements are not
  * read: their lookups say maybe. */
-#include "inspect.h"
+#include "firewall/inspect.h"
 
 #include <errno.h>
 #include <stdio.h> /* before libnftnl, which uses FILE */

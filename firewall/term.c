@@ -1,6 +1,6 @@
 /* term — a rule's words as data: each kind's builder and its nft text side
  * by side in one table, so the two never disagree; see expr.h. */
-#include "expr.h"
+#include "firewall/expr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,13 +1,13 @@
 /* hook — the shared main of the qemu hooks; see hook.h. */
-#include "hook.h"
+#include "hooks/hook.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "file.h"
-#include "map.h"
+#include "common/file.h"
+#include "netd/map.h"
 
 static int usage(const char *prog, FILE *f, int code)
 {

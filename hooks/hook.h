@@ -5,7 +5,7 @@
 #ifndef VNET_HOOKS_HOOK_H
 #define VNET_HOOKS_HOOK_H
 
-#include "netd.h"
+#include "netd/netd.h"
 
 typedef int (*vh_action)(struct vn_ctx *c, const char *net, const char *ifname,
 			 struct nl_err *e);

@@ -5,7 +5,7 @@
  * resolves none. An interface that is gone (qemu may have closed it) or on
  * no vnet bridge is logged, not an error; a bridged network's uplink is
  * never released, and the host's NIC never set down. */
-#include "hook.h"
+#include "hooks/hook.h"
 
 int main(int argc, char **argv)
 {

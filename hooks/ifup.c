@@ -1,7 +1,7 @@
 /* vnet-ifup IFNAME — qemu's script=: attaches the tap qemu opened to its
  * network, through the engine path of `vnet port add` (the network's MTU,
  * up, enslaved, port flags; one netlink send). No sleep, no polling. */
-#include "hook.h"
+#include "hooks/hook.h"
 
 int main(int argc, char **argv)
 {

@@ -22,9 +22,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "file.h"
-#include "internal.h"
-#include "store.h"
+#include "common/file.h"
+#include "netd/internal.h"
+#include "netd/store.h"
 
 bool vn_link_is_ours(const struct nl_link *l, const char *name)
 {

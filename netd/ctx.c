@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "file.h"
-#include "internal.h"
+#include "common/file.h"
+#include "netd/internal.h"
 
 static void dir_from_env(char *dst, size_t n, const char *var, const char *def)
 {

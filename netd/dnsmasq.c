@@ -29,7 +29,7 @@
  * vnet network's range belongs to its guests, and static addresses go
  * through `vnet host`, so the wait buys nothing and slows every first
  * boot. */
-#include "dnsmasq.h"
+#include "netd/dnsmasq.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -46,8 +46,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "file.h"
-#include "internal.h"
+#include "common/file.h"
+#include "netd/internal.h"
 
 #define FILE_MAX   (4u << 20)  /* config, hosts: what vnet wrote */
 #define LEASES_MAX (16u << 20) /* about 200 000 leases */

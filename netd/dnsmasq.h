@@ -10,7 +10,7 @@
 
 #include <time.h>
 
-#include "netd.h"
+#include "netd/netd.h"
 
 /* Brings n's dnsmasq to its definition: started when not running,
  * restarted when its config changed, told to reread its hosts otherwise.

@@ -6,7 +6,7 @@
  * network forwards nothing); its firewall checks do not (they say what
  * `vnet up` would meet). Everything printed that came from the kernel or
  * a file is escaped (nl_escape). */
-#include "doctor.h"
+#include "netd/doctor.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,13 +19,13 @@
 
 #include <linux/rtnetlink.h>
 
-#include "file.h"
-#include "fw.h"
-#include "internal.h"
-#include "route.h"
-#include "store.h"
-#include "sysctl.h"
-#include "tune.h"
+#include "common/file.h"
+#include "firewall/fw.h"
+#include "netd/internal.h"
+#include "nlink/route.h"
+#include "netd/store.h"
+#include "nlink/sysctl.h"
+#include "netd/tune.h"
 
 #define ESC(s, buf) nl_escape((s), (buf), sizeof(buf))
 

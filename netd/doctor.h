@@ -24,7 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "netd.h"
+#include "netd/netd.h"
 
 struct vn_finding {
 	char check[16];		   /* "forward-drop", "input-drop", "br-netfilter", ... */

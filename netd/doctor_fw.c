@@ -6,7 +6,7 @@
  * doctor runs: `iptables-legacy -S` to read what nftables cannot see, and
  * for --fix the two DOCKER-USER accepts. Programs run by fork+exec of a
  * fixed path and argv, with a fixed environment, never through a shell. */
-#include "doctor.h"
+#include "netd/doctor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,10 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "file.h"
-#include "fw.h"
-#include "internal.h"
-#include "route.h"
+#include "common/file.h"
+#include "firewall/fw.h"
+#include "netd/internal.h"
+#include "nlink/route.h"
 
 #define MAXFLOWS  (6 * VN_MAX_SUBNETS + VN_MAX_FORWARDS + 4)
 #define MAXHITS	  16

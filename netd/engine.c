@@ -7,10 +7,10 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "dnsmasq.h"
-#include "internal.h"
-#include "route.h"
-#include "store.h"
+#include "netd/dnsmasq.h"
+#include "netd/internal.h"
+#include "nlink/route.h"
+#include "netd/store.h"
 
 const char *vn_state_name(enum vn_state s)
 {

@@ -1,16 +1,16 @@
 /* forward — port forwards, live and persistent; see forward.h. */
-#include "forward.h"
+#include "netd/forward.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
-#include "fw.h"
-#include "internal.h"
-#include "plan.h"
-#include "store.h"
+#include "nlink/addr.h"
+#include "firewall/fw.h"
+#include "netd/internal.h"
+#include "firewall/plan.h"
+#include "netd/store.h"
 
 /* Refuses f when another network forwards its port already. */
 static int check_others(struct vn_ctx *c, const char *name, const struct vn_forward *f,

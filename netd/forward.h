@@ -14,7 +14,7 @@
 #ifndef VNET_NETD_FORWARD_H
 #define VNET_NETD_FORWARD_H
 
-#include "netd.h"
+#include "netd/netd.h"
 
 /* Errors: kind invalid (bad value, not a NAT network, guest outside the
  * network, "address 192.0.2.9: not an address of this host"), not found (no such network), conflict (port forwarded

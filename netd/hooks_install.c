@@ -1,7 +1,7 @@
 /* hooks_install — installing the qemu hooks; see hooks_install.h. Owns the
  * reading of dpkg's status file (Conffiles of one package) and the MD5 of a
  * file (libmd); knows nothing of networks. */
-#include "hooks_install.h"
+#include "netd/hooks_install.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -17,7 +17,7 @@
 
 #include <stdbool.h>
 
-#include "err.h"
+#include "common/err.h"
 
 #define VN_HOOKS_PREFIX	     "/usr/local/libexec/vnet"
 #define VN_HOOKS_ORIG_SUFFIX ".vnet-orig"

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <net/if.h>
 
-#include "addr.h"
-#include "internal.h"
-#include "route.h"
-#include "store.h"
+#include "nlink/addr.h"
+#include "netd/internal.h"
+#include "nlink/route.h"
+#include "netd/store.h"
 
 struct host {
 	struct nl_link *links;

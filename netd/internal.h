@@ -2,8 +2,8 @@
 #ifndef VNET_NETD_INTERNAL_H
 #define VNET_NETD_INTERNAL_H
 
-#include "link.h"
-#include "netd.h"
+#include "nlink/link.h"
+#include "netd/netd.h"
 
 #define VN_ALIAS_PREFIX "vnet:" /* IFLA_IFALIAS of what vnet created: "vnet:NAME" */
 

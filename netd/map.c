@@ -1,5 +1,5 @@
 /* map — interface-to-network mappings for the qemu hooks; see map.h. */
-#include "map.h"
+#include "netd/map.h"
 
 #include <errno.h>
 #include <fnmatch.h>
@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "file.h"
-#include "internal.h"
-#include "store.h"
+#include "common/file.h"
+#include "netd/internal.h"
+#include "netd/store.h"
 
 #define MAP_MAX_FILE  (64 * 1024) /* 256 lines of at most 80 bytes, and comments */
 #define PATTERN_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"

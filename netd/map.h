@@ -12,7 +12,7 @@
 #ifndef VNET_NETD_MAP_H
 #define VNET_NETD_MAP_H
 
-#include "netd.h"
+#include "netd/netd.h"
 
 #define VN_MAX_MAPS 256
 

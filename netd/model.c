@@ -14,12 +14,12 @@
 #include <sys/socket.h>
 #include <linux/if_addr.h>
 
-#include "addr.h"
-#include "dnsmasq.h"
-#include "fw.h"
-#include "internal.h"
-#include "plan.h"
-#include "sysctl.h"
+#include "nlink/addr.h"
+#include "netd/dnsmasq.h"
+#include "firewall/fw.h"
+#include "netd/internal.h"
+#include "firewall/plan.h"
+#include "nlink/sysctl.h"
 
 static const struct {
 	unsigned wants;

@@ -1,5 +1,5 @@
 /* net — definitions: validation, defaults, comparison; see net.h. */
-#include "net.h"
+#include "netd/net.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
-#include "file.h"
+#include "common/file.h"
 
 static const char *const model_names[VN_NMODELS] = {
 	[VN_ISOLATED] = "isolated",

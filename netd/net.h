@@ -7,9 +7,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "err.h"
-#include "ifname.h"
-#include "prefix.h"
+#include "common/err.h"
+#include "common/ifname.h"
+#include "common/prefix.h"
 
 enum vn_model { VN_ISOLATED, VN_ROUTED, VN_NAT, VN_BRIDGED, VN_NMODELS };
 

@@ -12,9 +12,9 @@
 
 #include <stdbool.h>
 
-#include "err.h"
-#include "net.h"
-#include "sock.h"
+#include "common/err.h"
+#include "netd/net.h"
+#include "nlink/sock.h"
 
 struct fw;
 

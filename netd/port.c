@@ -56,12 +56,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
-#include "brport.h"
-#include "internal.h"
-#include "route.h"
-#include "store.h"
-#include "tune.h"
+#include "nlink/addr.h"
+#include "nlink/brport.h"
+#include "netd/internal.h"
+#include "nlink/route.h"
+#include "netd/store.h"
+#include "netd/tune.h"
 
 /* What the port path reads of a port: the link, a bridge (attaching: the
  * cached one; detaching: the port's master), and what of the host goes

@@ -16,10 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dnsmasq.h"
-#include "file.h"
-#include "internal.h"
-#include "store.h"
+#include "netd/dnsmasq.h"
+#include "common/file.h"
+#include "netd/internal.h"
+#include "netd/store.h"
 
 static void marker_path(const struct vn_ctx *c, const char *name, char *buf, size_t n)
 {

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dnsmasq.h"
-#include "internal.h"
-#include "store.h"
+#include "netd/dnsmasq.h"
+#include "netd/internal.h"
+#include "netd/store.h"
 
 /* Saves want, then brings the running dnsmasq to it; when that fails, puts
  * the old definition and its dnsmasq state back. */

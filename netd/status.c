@@ -15,12 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
-#include "dnsmasq.h"
-#include "fw.h"
-#include "internal.h"
-#include "store.h"
-#include "sysctl.h"
+#include "nlink/addr.h"
+#include "netd/dnsmasq.h"
+#include "firewall/fw.h"
+#include "netd/internal.h"
+#include "netd/store.h"
+#include "nlink/sysctl.h"
 
 #define MAX_MOVED 64
 

@@ -1,5 +1,5 @@
 /* store — the definition files; see store.h and vnet.conf(5). */
-#include "store.h"
+#include "netd/store.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "file.h"
+#include "common/file.h"
 
 static const char *yesno(bool b)
 {

@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "net.h"
+#include "netd/net.h"
 
 /* Writes n in the file format. */
 int vn_net_write(FILE *f, const struct vn_net *n);

@@ -3,7 +3,7 @@
  * a tap, the plan of one change (checked whole before anything changes), the
  * report's choice of interfaces, and the host probes (vhost-net, tap
  * multiqueue). Links and features are read and set through nlink only. */
-#include "tune.h"
+#include "netd/tune.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
-#include "link.h"
+#include "netd/internal.h"
+#include "nlink/link.h"
 
 #define KNOB_FEATS 5
 

@@ -15,9 +15,9 @@
 
 #include <stdbool.h>
 
-#include "ethtool.h"
-#include "ifname.h"
-#include "sock.h"
+#include "nlink/ethtool.h"
+#include "common/ifname.h"
+#include "nlink/sock.h"
 
 enum vn_tri { VN_LEAVE = 0, VN_ON, VN_OFF };
 

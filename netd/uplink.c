@@ -16,10 +16,10 @@
 #include <unistd.h>
 #include <linux/rtnetlink.h>
 
-#include "addr.h"
-#include "file.h"
-#include "internal.h"
-#include "route.h"
+#include "nlink/addr.h"
+#include "common/file.h"
+#include "netd/internal.h"
+#include "nlink/route.h"
 
 #define MAX_MOVED 64
 

@@ -39,10 +39,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "dnsmasq.h"
-#include "event.h"
-#include "file.h"
-#include "netd.h"
+#include "netd/dnsmasq.h"
+#include "nlink/event.h"
+#include "common/file.h"
+#include "netd/netd.h"
 
 #define COALESCE_MS 20
 

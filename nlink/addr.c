@@ -1,13 +1,13 @@
 /* addr — IPv4 and IPv6 addresses on links; see addr.h. Owns the IFA_*
  * encoding of add and delete (flags, lifetimes, IPv4 broadcast and label),
  * the filtered dump, and the decoding of RTM_NEWADDR. */
-#include "addr.h"
+#include "nlink/addr.h"
 
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "nlink/internal.h"
 
 static bool addr_valid(const struct nl_ifaddr *a)
 {

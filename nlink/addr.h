@@ -5,9 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ifname.h"
-#include "prefix.h"
-#include "sock.h"
+#include "common/ifname.h"
+#include "common/prefix.h"
+#include "nlink/sock.h"
 
 #define NL_LIFETIME_FOREVER 0xffffffffu
 

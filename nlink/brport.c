@@ -9,14 +9,14 @@
  * attributes in IFLA_LINKINFO/IFLA_INFO_SLAVE_DATA, which the kernel hands to
  * the port's master (what `ip link set X type bridge_slave` sends). Either
  * way the master must already be set when the kernel reaches the message. */
-#include "brport.h"
+#include "nlink/brport.h"
 
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <stddef.h>
 
-#include "ifname.h"
-#include "internal.h"
+#include "common/ifname.h"
+#include "nlink/internal.h"
 
 #define NL_BRPORT_ALL                                                                              \
 	(NL_BRPORT_ISOLATED | NL_BRPORT_HAIRPIN | NL_BRPORT_LEARNING | NL_BRPORT_UNICAST_FLOOD)

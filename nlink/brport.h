@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "sock.h"
+#include "nlink/sock.h"
 
 enum {
 	NL_BRPORT_ISOLATED = 1u << 0,

@@ -9,15 +9,15 @@
  * are. The kernel answers a set with ETHTOOL_MSG_FEATURES_SET_REPLY whose
  * WANTED bitset lists the requested bits that ended up different from the
  * request: that is how a change that did not take is found. */
-#include "ethtool.h"
+#include "nlink/ethtool.h"
 
 #include <linux/ethtool.h>
 #include <linux/ethtool_netlink.h>
 #include <linux/genetlink.h>
 #include <stdio.h>
 
-#include "genl.h"
-#include "internal.h"
+#include "nlink/genl.h"
+#include "nlink/internal.h"
 
 #define NFEAT (sizeof(((struct nl_features *)0)->f) / sizeof(struct nl_feature))
 

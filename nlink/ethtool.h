@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sock.h"
+#include "nlink/sock.h"
 
 struct nl_feature {
 	char name[32];

@@ -1,5 +1,5 @@
 /* event — netlink multicast listeners; see event.h. */
-#include "event.h"
+#include "nlink/event.h"
 
 #include <errno.h>
 #include <linux/netlink.h>

@@ -6,7 +6,7 @@
 #ifndef VNET_NLINK_EVENT_H
 #define VNET_NLINK_EVENT_H
 
-#include "err.h"
+#include "common/err.h"
 
 struct nl_listener {
 	int fd;

@@ -1,10 +1,10 @@
 /* genl — generic netlink family lookup; see genl.h. Owns the nlctrl
  * CTRL_CMD_GETFAMILY request and the reading of CTRL_ATTR_FAMILY_ID. */
-#include "genl.h"
+#include "nlink/genl.h"
 
 #include <linux/genetlink.h>
 
-#include "internal.h"
+#include "nlink/internal.h"
 
 int nl_genl_family_msg(struct nl_batch *b, const char *family)
 {

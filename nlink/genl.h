@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "sock.h"
+#include "nlink/sock.h"
 
 int nl_genl_family_msg(struct nl_batch *b, const char *family);
 /* s must be a NETLINK_GENERIC socket. -ENOENT when the family is absent. */

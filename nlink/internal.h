@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sock.h"
+#include "nlink/sock.h"
 
 struct nl_tb {
 	const struct nlattr **a;

@@ -2,7 +2,7 @@
  * veth creation, link changes, delete, get and dump, and the decoding of
  * RTM_NEWLINK into struct nl_link. Bridge-port flags are brport.c's, taps
  * tap.c's. */
-#include "link.h"
+#include "nlink/link.h"
 
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <sys/ioctl.h>
 
-#include "internal.h"
+#include "nlink/internal.h"
 
 #define ALIAS_MAX 255 /* IFALIASZ - 1 */
 

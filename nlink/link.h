@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ifname.h"
-#include "sock.h"
+#include "common/ifname.h"
+#include "nlink/sock.h"
 
 /* A link as the kernel reports it. */
 struct nl_link {

@@ -3,12 +3,12 @@
  * routes in every table) and the decoding of
  * RTM_NEWROUTE. Multipath routes are read as their first fields only: vnet
  * makes none. */
-#include "route.h"
+#include "nlink/route.h"
 
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "nlink/internal.h"
 
 static bool route_valid(const struct nl_route *r)
 {

@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "prefix.h"
-#include "sock.h"
+#include "common/prefix.h"
+#include "nlink/sock.h"
 
 struct nl_route {
 	uint8_t family;		/* AF_INET, AF_INET6 */

@@ -1,7 +1,7 @@
 /* sock — netlink sockets, request batches and ACK decoding; see sock.h. */
-#include "sock.h"
+#include "nlink/sock.h"
 
-#include "internal.h"
+#include "nlink/internal.h"
 
 #include <errno.h>
 #include <stdarg.h>

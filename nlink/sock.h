@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "common/err.h"
 
 struct nl_sock {
 	struct mnl_socket *mnl;

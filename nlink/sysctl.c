@@ -1,7 +1,7 @@
 /* sysctl — network sysctls under /proc/sys/net; see sysctl.h. Owns the key
  * to path translation and the error wording. /proc/sys/net is per network
  * namespace, so this reads and writes the caller's namespace only. */
-#include "sysctl.h"
+#include "nlink/sysctl.h"
 
 #include <errno.h>
 #include <fcntl.h>

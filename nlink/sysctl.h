@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "err.h"
+#include "common/err.h"
 
 /* key is relative to /proc/sys/net, with '/' or '.' separators:
  * "ipv4/ip_forward" or "ipv4.ip_forward". The value read is stripped of its

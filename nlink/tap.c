@@ -1,7 +1,7 @@
 /* tap — tap devices through /dev/net/tun; see tap.h. Owns the TUNSET*
  * ioctls. Links made here are ordinary links afterwards: up, master, MTU and
  * the rest go through link.c. */
-#include "tap.h"
+#include "nlink/tap.h"
 
 #include <errno.h>
 #include <fcntl.h>

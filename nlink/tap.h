@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "err.h"
-#include "ifname.h"
+#include "common/err.h"
+#include "common/ifname.h"
 
 struct nl_tap_opts {
 	bool vnet_hdr;

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vmtest.h"
-#include "vnettest.h"
+#include "tests/vmtest.h"
+#include "tests/vnettest.h"
 
 #define BOOT_TIMEOUT_S 90
 

@@ -1,12 +1,12 @@
 /* fwt — see fwt.h. */
-#include "fwt.h"
+#include "tests/fwt.h"
 
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "firewall/internal.h"
 
 struct nl_prefix fwt_prefix(const char *s)
 {

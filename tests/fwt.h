@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "fw.h"
-#include "harness.h"
+#include "firewall/fw.h"
+#include "tests/harness.h"
 
 /* Runs a shell command line; fails the test unless it exits 0. */
 #define SH(...) ck_assert_msg(th_sh(__VA_ARGS__) == 0, "failed: " __VA_ARGS__)

@@ -1,5 +1,5 @@
 /* harness — see harness.h. */
-#include "harness.h"
+#include "tests/harness.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "vnettest.h"
+#include "tests/vnettest.h"
 
 #define NOBODY 65534
 

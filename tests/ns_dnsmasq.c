@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vnettest.h"
+#include "tests/vnettest.h"
 
 #define CREATE "create nat isbr 10.0.0.0/24"
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vnettest.h"
+#include "tests/vnettest.h"
 
 /* A NAT network isbr with a default route out, and guest g1. */
 static void nat_host(const char *net, bool dhcp)

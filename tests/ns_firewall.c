@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fwt.h"
-#include "internal.h"
+#include "tests/fwt.h"
+#include "firewall/internal.h"
 
 static const struct variant {
 	enum fw_model model;

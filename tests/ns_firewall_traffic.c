@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fwt.h"
+#include "tests/fwt.h"
 
 /* Counts, in the outside, packets from the host's and from g1's address. */
 static void observe_outside(void)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fwt.h"
+#include "tests/fwt.h"
 
 /* na (NAT, lan0) forwarding tcp 8080 -> g1:80 and udp 5353 -> g1:53 on
  * every host address, tcp 8081 -> g1:81 on 198.51.100.1 only. */

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vnettest.h"
+#include "tests/vnettest.h"
 
 /* The table of bad definitions below holds the shell lines as formats. */
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"

@@ -12,8 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness.h"
-#include "tune.h"
+#include "tests/harness.h"
+#include "netd/tune.h"
 
 static const char *vnet, *ifup, *ifdown;
 static pid_t qemu_pid;

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vnettest.h"
+#include "tests/vnettest.h"
 
 START_TEST(nat_guest_reaches_outside_with_host_source)
 {

@@ -14,14 +14,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "brport.h"
-#include "ethtool.h"
-#include "harness.h"
-#include "link.h"
-#include "route.h"
-#include "sysctl.h"
-#include "tap.h"
+#include "nlink/addr.h"
+#include "nlink/brport.h"
+#include "nlink/ethtool.h"
+#include "tests/harness.h"
+#include "nlink/link.h"
+#include "nlink/route.h"
+#include "nlink/sysctl.h"
+#include "nlink/tap.h"
 
 static struct nl_sock S;
 static struct nl_batch *B;

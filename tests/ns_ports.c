@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "route.h"
-#include "vnettest.h"
+#include "nlink/route.h"
+#include "tests/vnettest.h"
 
 static const char *ifup, *ifdown;
 

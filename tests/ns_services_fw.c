@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fwt.h"
-#include "vnettest.h"
+#include "tests/fwt.h"
+#include "tests/vnettest.h"
 
 /* A guest namespace on net with address addr (/24) routed via gw, or with
  * no address when addr is NULL. */

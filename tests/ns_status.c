@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vnettest.h"
+#include "tests/vnettest.h"
 
 static const struct {
 	const char *drift;	/* shell, behind vnet's back */

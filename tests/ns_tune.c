@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness.h"
-#include "link.h"
-#include "tap.h"
-#include "tune.h"
+#include "tests/harness.h"
+#include "nlink/link.h"
+#include "nlink/tap.h"
+#include "netd/tune.h"
 
 static struct nl_sock S;
 static struct nl_ethtool ET;

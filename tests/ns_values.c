@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vnettest.h"
+#include "tests/vnettest.h"
 
 /* An uplink (to a LAN namespace) a bridge name could smuggle into
  * dnsmasq's interface list. */

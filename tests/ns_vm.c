@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vmtest.h"
+#include "tests/vmtest.h"
 
 /* A small VM on network net (and more arguments). */
 #define START(name, more) vt_vnet("vm start %s --memory 64 %s", name, more)

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vnettest.h"
+#include "tests/vnettest.h"
 
 extern char **environ;
 

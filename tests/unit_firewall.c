@@ -17,8 +17,8 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
-#include "harness.h"
-#include "internal.h"
+#include "tests/harness.h"
+#include "firewall/internal.h"
 
 static struct nl_prefix P(const char *s) {
 	struct nl_prefix p;

@@ -11,8 +11,8 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 
-#include "harness.h"
-#include "internal.h"
+#include "tests/harness.h"
+#include "firewall/internal.h"
 
 static struct nl_prefix P(const char *s) {
 	struct nl_prefix p;

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "harness.h"
-#include "map.h"
-#include "net.h"
-#include "store.h"
+#include "tests/harness.h"
+#include "netd/map.h"
+#include "netd/net.h"
+#include "netd/store.h"
 
 static struct vn_net_args nat(const char *name, const char *subnet)
 {

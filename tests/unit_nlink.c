@@ -13,15 +13,15 @@
 #include <net/if.h>
 #include <string.h>
 
-#include "addr.h"
-#include "brport.h"
-#include "ethtool.h"
-#include "genl.h"
-#include "harness.h"
-#include "link.h"
-#include "route.h"
-#include "sysctl.h"
-#include "tap.h"
+#include "nlink/addr.h"
+#include "nlink/brport.h"
+#include "nlink/ethtool.h"
+#include "nlink/genl.h"
+#include "tests/harness.h"
+#include "nlink/link.h"
+#include "nlink/route.h"
+#include "nlink/sysctl.h"
+#include "nlink/tap.h"
 
 #define NT 128
 

@@ -5,11 +5,11 @@
 #include <linux/rtnetlink.h>
 #include <string.h>
 
-#include "err.h"
-#include "harness.h"
-#include "ifname.h"
-#include "prefix.h"
-#include "sock.h"
+#include "common/err.h"
+#include "tests/harness.h"
+#include "common/ifname.h"
+#include "common/prefix.h"
+#include "nlink/sock.h"
 
 static const struct {
 	const char *name;

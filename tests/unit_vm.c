@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "desc.h"
-#include "harness.h"
-#include "host.h"
-#include "qemu.h"
-#include "state.h"
+#include "vm/desc.h"
+#include "tests/harness.h"
+#include "vm/host.h"
+#include "vm/qemu.h"
+#include "vm/state.h"
 
 #define DIR "/run/vnet/vm/web"
 #define HEAD                                                                                       \

@@ -1,5 +1,5 @@
 /* vmtest — see vmtest.h. */
-#include "vmtest.h"
+#include "tests/vmtest.h"
 
 #include <stdarg.h>
 #include <stdio.h>

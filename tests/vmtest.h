@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "harness.h"
+#include "tests/harness.h"
 
 /* Check fixture: th_netns_setup, VNET_CONF_DIR/VNET_RUN_DIR under the
  * test's folder. */

@@ -1,5 +1,5 @@
 /* vnettest — see vnettest.h. */
-#include "vnettest.h"
+#include "tests/vnettest.h"
 
 #include <stdarg.h>
 #include <stdio.h>

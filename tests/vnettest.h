@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "harness.h"
+#include "tests/harness.h"
 
 /* The vnet binary (meson passes VNET_BIN). */
 extern const char *nt_vnet;

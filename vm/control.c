@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "launch.h"
-#include "qmp.h"
+#include "vm/launch.h"
+#include "vm/qmp.h"
 
 #define GONE_TIMEOUT_MS 5000
 #define QMP_TIMEOUT_MS	5000

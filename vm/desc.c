@@ -1,7 +1,7 @@
 /* desc — a VM's description, parsed and checked; see desc.h. Options are
  * rows of tables (option name -> parser, sub-option key -> words -> field),
  * so a new option or value is a new row. */
-#include "desc.h"
+#include "vm/desc.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "err.h"
-#include "ifname.h"
+#include "common/err.h"
+#include "common/ifname.h"
 
 #define VM_NAME_MAX	  32   /* bytes of a VM's name */
 #define VM_PATH_MAX	  1024 /* bytes of a disk, ISO, kernel or initrd path */

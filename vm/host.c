@@ -1,5 +1,5 @@
 /* host — KVM and vhost-net probes; see host.h. */
-#include "host.h"
+#include "vm/host.h"
 
 #include <errno.h>
 #include <fcntl.h>

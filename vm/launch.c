@@ -1,7 +1,7 @@
 /* launch — `vnet vm start`: checks, MACs, taps, qemu; see launch.h.
  * Order matters: everything that can refuse the input runs before the
  * first tap exists, so a refusal leaves nothing behind. */
-#include "launch.h"
+#include "vm/launch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,11 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "host.h"
-#include "link.h"
-#include "proc.h"
-#include "qmp.h"
-#include "tap.h"
+#include "vm/host.h"
+#include "nlink/link.h"
+#include "vm/proc.h"
+#include "vm/qmp.h"
+#include "nlink/tap.h"
 
 #define START_TIMEOUT_MS 30000
 #define MAC_TRIES	 16

@@ -20,10 +20,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "desc.h"
-#include "netd.h"
-#include "qemu.h"
-#include "state.h"
+#include "vm/desc.h"
+#include "netd/netd.h"
+#include "vm/qemu.h"
+#include "vm/state.h"
 
 struct vm_plan {
 	const struct vm_desc *d;

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "desc.h"
+#include "vm/desc.h"
 
 static int hexval(char c)
 {

@@ -1,6 +1,6 @@
 /* proc — fork and exec; see proc.h. Between fork and exec the child only
  * makes async-signal-safe calls. */
-#include "proc.h"
+#include "vm/proc.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,7 +5,7 @@
 
 #include <sys/types.h>
 
-#include "err.h"
+#include "common/err.h"
 
 /* Starts argv (argv[0] looked up in PATH) in a new session, stdin from
  * /dev/null, stdout and stderr appended to log. 0 and *pid once exec

@@ -1,7 +1,7 @@
 /* qemu — the command line; see qemu.h. One function per group of options,
  * in the order qemu's manual lists them; every string is built with
  * add(), whose failure is sticky, so the groups read as plain lists. */
-#include "qemu.h"
+#include "vm/qemu.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "state.h"
+#include "vm/state.h"
 
 __attribute__((format(printf, 2, 3))) static void add(struct vm_argv *a, const char *fmt, ...)
 {

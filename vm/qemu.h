@@ -13,7 +13,7 @@
 
 #include <stdbool.h>
 
-#include "desc.h"
+#include "vm/desc.h"
 
 struct vm_nic_fds {
 	unsigned nq;		     /* queues: fds[0..nq-1] */

@@ -1,6 +1,6 @@
 /* qmp — QMP client; see qmp.h. qemu sends one JSON object per line
  * ("\r\n"); this reads lines and parses each with json-c. */
-#include "qmp.h"
+#include "vm/qmp.h"
 
 #include <errno.h>
 #include <json-c/json.h>

@@ -4,7 +4,7 @@
 #ifndef VNET_VM_QMP_H
 #define VNET_VM_QMP_H
 
-#include "err.h"
+#include "common/err.h"
 
 struct json_object;
 

@@ -1,6 +1,6 @@
 /* state — the run-state folders; see state.h. Whether a VM runs is never
  * written down: it is read from the lock qemu holds on its pid file. */
-#include "state.h"
+#include "vm/state.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "file.h"
+#include "common/file.h"
 
 #define VM_STATE_MAX (256 * 1024) /* a vm.json larger than this is not ours */
 

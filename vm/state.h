@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "desc.h"
+#include "vm/desc.h"
 
 #define VM_F_QMP	 "qmp.sock"
 #define VM_F_PID	 "pid"

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "err.h"
+#include "common/err.h"
 
 /* mkdir -p: each folder made is given mode (the umask does not apply);
  * folders that exist are left as they are. */

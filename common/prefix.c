@@ -1,5 +1,5 @@
 /* prefix — address parsing and subnet arithmetic; see prefix.h. */
-#include "prefix.h"
+#include "common/prefix.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* err — formatting of the error record, its kind and exit code; see err.h. */
-#include "err.h"
+#include "common/err.h"
 
 #include <errno.h>
 #include <linux/capability.h>
@@ -9,7 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "file.h"
+#include "common/file.h"
 
 /* Without root and CAP_NET_ADMIN in effect, a refusal (EPERM, EACCES)
  * means "needs root" rather than anything about the object. */

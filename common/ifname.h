@@ -5,7 +5,7 @@
 #ifndef VNET_NLINK_IFNAME_H
 #define VNET_NLINK_IFNAME_H
 
-#include "err.h"
+#include "common/err.h"
 
 #define NL_IFNAMSIZ 16 /* IFNAMSIZ: 15 bytes and the NUL */
 

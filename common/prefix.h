@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "common/err.h"
 
 struct nl_prefix {
 	uint8_t family;	/* AF_INET or AF_INET6; 0 = unset */

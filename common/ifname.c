@@ -1,12 +1,12 @@
 /* ifname — interface name validation: the kernel's rule (dev_valid_name())
  * and vnet's safe rule; see ifname.h. */
-#include "ifname.h"
+#include "common/ifname.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
-#include "file.h"
+#include "common/file.h"
 
 #define SAFE_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 

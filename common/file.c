@@ -1,6 +1,6 @@
 /* file — modes set explicitly, atomic writes, reads that neither block nor
  * follow links; see file.h. */
-#include "file.h"
+#include "common/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
