@@ -59,6 +59,23 @@ int nl_err_msg(struct nl_err *e, const char *fmt, ...)
 	return e->code;
 }
 
+int nl_fail(struct nl_err *e, int code, enum nl_err_kind kind, const char *obj, const char *fmt,
+	    ...)
+{
+	va_list ap;
+
+	if (!e)
+		return code;
+	nl_err_clear(e);
+	e->code = code;
+	e->kind = (uint8_t)kind;
+	snprintf(e->obj, sizeof(e->obj), "%s", obj);
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
 void nl_err_clear(struct nl_err *e)
 {
 	if (e)

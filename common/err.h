@@ -46,6 +46,13 @@ int nl_err_set(struct nl_err *e, int code, const char *op, const char *objfmt, .
  * -EINVAL, so `return nl_err_msg(...)` never reads as success. */
 int nl_err_msg(struct nl_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A failure found in user space, in one call: its code (negative errno),
+ * kind, object ("subnet 10.0.0.0/8") and message (printed instead of
+ * strerror). Returns code, also when e is NULL. The one way to say "bad
+ * value", "conflict", "not found" below the front ends. */
+int nl_fail(struct nl_err *e, int code, enum nl_err_kind kind, const char *obj, const char *fmt,
+	    ...) __attribute__((format(printf, 5, 6)));
+
 /* "bridge isbr: create: File exists", with ": MESSAGE" appended when the
  * kernel (or the caller) gave one. What a user, a file or the kernel put in
  * the record reaches a terminal or a log only through this line, so every
