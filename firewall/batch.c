@@ -152,9 +152,8 @@ static int put_map(struct nl_batch *b, unsigned m, struct nl_err *e)
 	if (d->data == FW_DATA_VERDICT)
 		nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
 	if (d->data == FW_DATA_ADDR_PORT) {
-		nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE,
-				  (7 << 6) | 13); /* ipv4_addr . inet_service */
-		nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, 8);
+		nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, d->data_type);
+		nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, d->data_len);
 	}
 	nftnl_set_set_u32(s, NFTNL_SET_ID, m + 1); /* the kernel requires one */
 	nftnl_set_set_data(s, NFTNL_SET_USERDATA, nftnl_udata_buf_data(u), nftnl_udata_buf_len(u));
@@ -223,22 +222,24 @@ static int put_flush(struct nl_batch *b, const char *chain, struct nl_err *e)
 	return err;
 }
 
-static int put_rule(struct nl_batch *b, const struct fw_rule *ru, struct nl_err *e)
+/* A rule of chain (its name: a rule knows only its chain's place). */
+static int put_rule(struct nl_batch *b, const char *chain, const struct fw_rule *ru,
+		    struct nl_err *e)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct nlmsghdr *nlh;
 	int err = 0;
 
 	if (!r)
-		return nl_err_set(e, -ENOMEM, "build", "rule %u of chain %s", ru->pos, ru->chain);
+		return nl_err_set(e, -ENOMEM, "build", "rule %u of chain %s", ru->pos, chain);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TABLE);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, ru->chain);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	for (unsigned i = 0; i < ru->nterms && !err; i++)
 		err = fw_term_build(r, &ru->term[i]);
 	if (err)
-		nl_err_set(e, err, "build", "rule %u of chain %s", ru->pos, ru->chain);
+		nl_err_set(e, err, "build", "rule %u of chain %s", ru->pos, chain);
 	else if (!(nlh = start(b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, "add",
-			       "rule %u of chain %s", ru->pos, ru->chain)))
+			       "rule %u of chain %s", ru->pos, chain)))
 		err = full(e);
 	else {
 		nftnl_rule_nlmsg_build_payload(nlh, r);
@@ -337,7 +338,7 @@ static int skeleton(struct nl_batch *b, bool base_chains, struct nl_err *e)
 			struct fw_rule r;
 
 			fw_base_rule(i, k, &r);
-			err = put_rule(b, &r, e);
+			err = put_rule(b, d->name, &r, e);
 		}
 	}
 	return err;
@@ -360,15 +361,6 @@ static bool planned(const struct fw_plan *p, const struct fw_elem *el)
 	return false;
 }
 
-/* A chain's state by what was read; without a read, to be replaced. */
-static uint8_t chain_state(const struct fw_found *f, const struct fw_plan *p, const char *chain)
-{
-	for (unsigned c = 0; c < p->nchains; c++)
-		if (!strcmp(p->chain[c], chain))
-			return f ? f->chain[c] : FW_CHAIN_DIFFERS;
-	return FW_CHAIN_DIFFERS;
-}
-
 static int apply_chains(struct nl_batch *b, const struct fw_plan *p, const struct fw_found *f,
 			struct nl_err *e)
 {
@@ -382,9 +374,10 @@ static int apply_chains(struct nl_batch *b, const struct fw_plan *p, const struc
 		if (!err && st == FW_CHAIN_DIFFERS)
 			err = put_flush(b, p->chain[c], e);
 	}
+	/* without a read, every chain is replaced */
 	for (unsigned i = 0; i < p->nrules && !err; i++)
-		if (chain_state(f, p, p->rule[i].chain) != FW_CHAIN_WHOLE)
-			err = put_rule(b, &p->rule[i], e);
+		if (!f || f->chain[p->rule[i].chain] != FW_CHAIN_WHOLE)
+			err = put_rule(b, p->chain[p->rule[i].chain], &p->rule[i], e);
 	return err;
 }
 

@@ -37,7 +37,7 @@ static void explain(const struct fw_plan *p, struct nl_err *e)
 	for (unsigned i = 0; e && i < p->nrules; i++) {
 		const struct fw_rule *r = &p->rule[i];
 
-		snprintf(label, sizeof(label), "rule %u of chain %s", r->pos, r->chain);
+		snprintf(label, sizeof(label), "rule %u of chain %s", r->pos, p->chain[r->chain]);
 		if (strcmp(label, e->obj))
 			continue;
 		fw_rule_str(r, text, sizeof(text));
@@ -108,8 +108,7 @@ int fw_drop_table(struct fw *fw, struct nl_err *e)
 }
 
 __attribute__((format(printf, 4, 5))) static void problem(struct fw_health *h, const char *want,
-							  const char *have, const char *objfmt,
-							  ...)
+							  const char *have, const char *objfmt, ...)
 {
 	struct fw_problem *x;
 	va_list ap;
@@ -124,15 +123,6 @@ __attribute__((format(printf, 4, 5))) static void problem(struct fw_health *h, c
 	snprintf(x->have, sizeof(x->have), "%s", have);
 }
 
-static unsigned rules_of(const struct fw_plan *p, const char *chain)
-{
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < p->nrules; i++)
-		n += !strcmp(p->rule[i].chain, chain);
-	return n;
-}
-
 /* The data part of an element as nft prints it ("10.0.0.5 . 80"). */
 static const char *data_of(const struct fw_elem *el, char *buf, size_t n)
 {
@@ -144,8 +134,7 @@ static const char *data_of(const struct fw_elem *el, char *buf, size_t n)
 }
 
 /* A forward of the plan, among those the read found in the maps. */
-static void check_forward(const struct fw_found *f, const struct fw_elem *want,
-			  struct fw_health *h)
+static void check_forward(const struct fw_found *f, const struct fw_elem *want, struct fw_health *h)
 {
 	char key[64], data[96], found[96];
 	const char *have = "absent";
@@ -177,7 +166,7 @@ static void conclude(const struct fw_plan *p, const struct fw_found *f, struct f
 	for (unsigned c = 0; c < p->nchains; c++) {
 		if (f->chain[c] == FW_CHAIN_WHOLE)
 			continue;
-		snprintf(n, sizeof(n), "%u rules", rules_of(p, p->chain[c]));
+		snprintf(n, sizeof(n), "%u rules", fw_plan_chain_rules(p, c));
 		problem(h, n, f->chain[c] == FW_CHAIN_ABSENT ? "absent" : "other rules", "chain %s",
 			p->chain[c]);
 	}

@@ -39,7 +39,9 @@ struct fw_map_def {
 	uint32_t key_len;
 	uint32_t key_order; /* nft's byte order of the key (user data): 1 host, 2 big endian */
 	bool interval;
-	uint8_t data; /* enum fw_data */
+	uint8_t data;	    /* enum fw_data */
+	uint32_t data_type; /* FW_DATA_ADDR_PORT: nft's datatype of the data, as key_type */
+	uint32_t data_len;
 };
 
 #define FW_BASE_RULES 5
@@ -69,8 +71,8 @@ extern const struct fw_base_def fw_bases[FW_NBASES];
 enum { FW_NCHAINS = 3 }; /* NET-in, NET-out, NET-nat */
 
 struct fw_rule {
-	char chain[FW_NAMESIZ];
-	unsigned pos; /* 1-based position in its chain, for messages */
+	uint8_t chain; /* its chain: a place in its plan's chain[] (a base rule: in fw_bases) */
+	unsigned pos;  /* 1-based position in its chain, for messages */
 	unsigned nterms;
 	struct fw_term term[FW_RULE_TERMS];
 };
@@ -106,6 +108,9 @@ struct fw_plan {
  * the forward maps): what fw_remove() deletes, so that a network is removed
  * completely even when its model changed since it was applied. */
 int fw_plan_build_all(const struct fw_net *n, struct fw_plan **out, struct nl_err *e);
+
+/* How many rules the plan puts in its chain c. */
+unsigned fw_plan_chain_rules(const struct fw_plan *p, unsigned c);
 
 /* A rule as nft prints it: its terms joined by spaces. Returns the length
  * that was needed, like snprintf. */

@@ -10,25 +10,30 @@
 #include <stdio.h>
 #include <string.h>
 
-/* nft's datatype numbers (41 ifname, 7 ipv4_addr, 12 inet_proto, 13
- * inet_service); a concatenation packs them 6 bits a part. Without the
- * key's byte order nft lists interface names as "". */
+/* nft's datatype numbers (its src/datatype.h); a concatenation packs them
+ * 6 bits a part. Without the key's byte order nft lists interface names as
+ * "". */
+enum { DT_IPV4_ADDR = 7, DT_INET_PROTO = 12, DT_INET_SERVICE = 13, DT_IFNAME = 41 };
 #define CAT2(a, b)    (((a) << 6) | (b))
 #define CAT3(a, b, c) CAT2(CAT2(a, b), c)
+/* A forward's data: the guest's address and port, a register each. */
+#define ADDR_PORT FW_DATA_ADDR_PORT, CAT2(DT_IPV4_ADDR, DT_INET_SERVICE), 2 * NFT_REG32_SIZE
 
 const struct fw_map_def fw_maps[FW_NMAPS] = {
-	[FW_MAP_TO_BRIDGE] = {"to_bridge", "ifname : verdict", 41, NL_IFNAMSIZ, 1, false,
+	[FW_MAP_TO_BRIDGE] = {"to_bridge", "ifname : verdict", DT_IFNAME, NL_IFNAMSIZ, 1, false,
 			      FW_DATA_VERDICT},
-	[FW_MAP_FROM_BRIDGE] = {"from_bridge", "ifname : verdict", 41, NL_IFNAMSIZ, 1, false,
+	[FW_MAP_FROM_BRIDGE] = {"from_bridge", "ifname : verdict", DT_IFNAME, NL_IFNAMSIZ, 1, false,
 				FW_DATA_VERDICT},
-	[FW_MAP_NAT_V4] = {"nat_v4", "ipv4_addr : verdict", 7, 4, 2, true, FW_DATA_VERDICT},
-	[FW_MAP_BRIDGES] = {"bridges", "ifname", 41, NL_IFNAMSIZ, 1, false, FW_DATA_NONE},
-	[FW_MAP_DHCP] = {"dhcp_bridges", "ifname", 41, NL_IFNAMSIZ, 1, false, FW_DATA_NONE},
+	[FW_MAP_NAT_V4] = {"nat_v4", "ipv4_addr : verdict", DT_IPV4_ADDR, 4, 2, true,
+			   FW_DATA_VERDICT},
+	[FW_MAP_BRIDGES] = {"bridges", "ifname", DT_IFNAME, NL_IFNAMSIZ, 1, false, FW_DATA_NONE},
+	[FW_MAP_DHCP] = {"dhcp_bridges", "ifname", DT_IFNAME, NL_IFNAMSIZ, 1, false, FW_DATA_NONE},
 	[FW_MAP_FWD_ANY] = {"fwd_any", "inet_proto . inet_service : ipv4_addr . inet_service",
-			    CAT2(12, 13), 8, 0, false, FW_DATA_ADDR_PORT},
+			    CAT2(DT_INET_PROTO, DT_INET_SERVICE), 8, 0, false, ADDR_PORT},
 	[FW_MAP_FWD_ADDR] = {"fwd_addr",
 			     "ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service",
-			     CAT3(7, 12, 13), 12, 0, false, FW_DATA_ADDR_PORT},
+			     CAT3(DT_IPV4_ADDR, DT_INET_PROTO, DT_INET_SERVICE), 12, 0, false,
+			     ADDR_PORT},
 };
 
 /* clang-format off */
@@ -75,7 +80,7 @@ const struct fw_base_def fw_bases[FW_NBASES] = {
 void fw_base_rule(unsigned i, unsigned k, struct fw_rule *r)
 {
 	memset(r, 0, sizeof(*r));
-	snprintf(r->chain, sizeof(r->chain), "%s", fw_bases[i].name);
+	r->chain = (uint8_t)i;
 	r->pos = k + 1;
 	r->nterms = fw_bases[i].rule[k].nterms;
 	memcpy(r->term, fw_bases[i].rule[k].term, sizeof(fw_bases[i].rule[k].term));

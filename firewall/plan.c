@@ -32,11 +32,10 @@ static const struct {
  * subnet; once per subnet; once per IPv4 subnet. */
 enum { ONCE, ONCE_V4, EACH, EACH_V4 };
 
-/* What a term's address or name is filled with. */
-enum { A_NONE, A_BRIDGE, A_SUBNET, A_MCAST, A_BCAST };
-
-/* A verdict that is accept, or drop when the network isolates its ports. */
-#define K_INTRA FW_T_NKINDS
+/* What a term takes from the network: an address or a name, or (A_INTRA,
+ * on an accept) whether guests of one network may reach each other: an
+ * accept that isolate_ports turns into a drop. */
+enum { A_NONE, A_BRIDGE, A_SUBNET, A_MCAST, A_BCAST, A_INTRA };
 
 struct tterm {
 	uint8_t kind, dir, arg;
@@ -62,11 +61,12 @@ struct row {
 #define CT_DNAT     {.kind = FW_T_CT_DNAT}
 #define L4(p)	    {.kind = FW_T_L4PROTO, .proto = p}
 #define MASQ_HIGH   {.kind = FW_T_MASQ, .port = 1024, .port_max = 65535}
+#define INTRA	    {.kind = FW_T_ACCEPT, .arg = A_INTRA}
 
 static const struct row rows[] = {
 	/* NET-in: guest to guest first (br_netfilter shows it with iif = oif =
 	 * bridge), then what may enter, then reject. */
-	ROW(M_ISO | M_RTD | M_NAT, CH_IN, ONCE, IIF_BRIDGE, {.kind = K_INTRA}),
+	ROW(M_ISO | M_RTD | M_NAT, CH_IN, ONCE, IIF_BRIDGE, INTRA),
 	ROW(M_RTD, CH_IN, EACH, ADDR(FW_DST, A_SUBNET), T(RETURN)),
 	ROW(M_NAT, CH_IN, EACH, ADDR(FW_DST, A_SUBNET), CT_REPLY, T(RETURN)),
 	ROW(M_NAT, CH_IN, EACH_V4, ADDR(FW_DST, A_SUBNET), CT_DNAT, T(RETURN)),
@@ -91,9 +91,7 @@ static void resolve(const struct tterm *tt, const struct fw_net *n, const struct
 		    struct fw_term *t)
 {
 	memset(t, 0, sizeof(*t));
-	t->kind = tt->kind;
-	if (tt->kind == K_INTRA)
-		t->kind = n->isolate_ports ? FW_T_DROP : FW_T_ACCEPT;
+	t->kind = tt->arg == A_INTRA && n->isolate_ports ? FW_T_DROP : tt->kind;
 	t->dir = tt->dir;
 	t->neq = tt->neq;
 	t->proto = tt->proto;
@@ -119,7 +117,7 @@ static int emit(struct fw_plan *p, const struct fw_net *n, const struct row *rw,
 		return -ENOSPC;
 	r = &p->rule[p->nrules++];
 	memset(r, 0, sizeof(*r));
-	snprintf(r->chain, sizeof(r->chain), "%s-%s", n->name, chains[rw->chain].suffix);
+	r->chain = rw->chain; /* CH_*, until chains_and_elems() numbers the chains */
 	r->pos = ++pos[rw->chain];
 	r->nterms = rw->nterms;
 	for (unsigned i = 0; i < rw->nterms; i++)
@@ -161,20 +159,21 @@ static int expand(struct fw_plan *p, const struct fw_net *n, unsigned models)
 	return err;
 }
 
-/* A network chain exists when it has rules; each has its map elements. */
+/* A network chain exists when it has rules; each has its map elements.
+ * The rules' chains turn from CH_* into places in p->chain. */
 static void chains_and_elems(struct fw_plan *p, const struct fw_net *n)
 {
 	bool have[FW_NCHAINS] = {false};
+	uint8_t place[FW_NCHAINS] = {0};
 
 	for (unsigned i = 0; i < p->nrules; i++)
-		for (unsigned c = 0; c < FW_NCHAINS; c++)
-			have[c] |= !strcmp(strrchr(p->rule[i].chain, '-') + 1, chains[c].suffix);
+		have[p->rule[i].chain] = true;
 	for (unsigned c = 0; c < FW_NCHAINS; c++) {
 		char *name = p->chain[p->nchains];
 
 		if (!have[c])
 			continue;
-		p->nchains++;
+		place[c] = (uint8_t)p->nchains++;
 		snprintf(name, FW_NAMESIZ, "%s-%s", n->name, chains[c].suffix);
 		for (unsigned k = 0; k < (c == CH_NAT ? n->nsubnets : 1); k++) {
 			struct fw_elem *el = &p->elem[p->nelems];
@@ -191,6 +190,8 @@ static void chains_and_elems(struct fw_plan *p, const struct fw_net *n)
 			p->nelems++;
 		}
 	}
+	for (unsigned i = 0; i < p->nrules; i++)
+		p->rule[i].chain = place[p->rule[i].chain];
 }
 
 static struct fw_elem *new_elem(struct fw_plan *p, uint8_t map, const char *ifname)
@@ -411,6 +412,15 @@ unsigned fw_plan_rule_count(const struct fw_plan *p)
 	return p->nrules;
 }
 
+unsigned fw_plan_chain_rules(const struct fw_plan *p, unsigned c)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < p->nrules; i++)
+		n += p->rule[i].chain == c;
+	return n;
+}
+
 int fw_plan_add_jump_for_test(struct fw_plan *p, const char *target)
 {
 	char in[FW_NAMESIZ];
@@ -419,7 +429,7 @@ int fw_plan_add_jump_for_test(struct fw_plan *p, const char *target)
 
 	snprintf(in, sizeof(in), "%s-in", p->name);
 	for (unsigned i = 0; i < p->nrules; i++)
-		if (!strcmp(p->rule[i].chain, in))
+		if (!strcmp(p->chain[p->rule[i].chain], in))
 			last = i;
 	if (last == p->nrules || p->nrules >= FW_PLAN_RULES)
 		return -EINVAL;

@@ -101,7 +101,7 @@ static void got_table(struct reader *rd, struct nftnl_table *t)
 static const char *plan_rule(struct reader *rd, unsigned c, unsigned k)
 {
 	for (unsigned i = 0; i < rd->p->nrules; i++)
-		if (!strcmp(rd->p->rule[i].chain, rd->p->chain[c]) && k-- == 0)
+		if (rd->p->rule[i].chain == c && k-- == 0)
 			return wanted(rd, &rd->p->rule[i], rd->pwant[i]);
 	return NULL;
 }
@@ -240,10 +240,8 @@ static void conclude(const struct reader *rd, const struct nl_batch *b, bool app
 	for (unsigned i = 0; i < FW_NBASES; i++)
 		f->skeleton &= rd->seen[i] == fw_bases[i].nrules;
 	for (unsigned c = 0; apply && c < rd->p->nchains; c++) {
-		unsigned want = 0;
+		unsigned want = fw_plan_chain_rules(rd->p, c);
 
-		for (unsigned i = 0; i < rd->p->nrules; i++)
-			want += !strcmp(rd->p->rule[i].chain, rd->p->chain[c]);
 		if (first + c < b->n && b->req[first + c].err == -ENOENT)
 			f->chain[c] = FW_CHAIN_ABSENT;
 		else if (!rd->pdiffers[c] && rd->pseen[c] == want)

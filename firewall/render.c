@@ -118,7 +118,7 @@ static void chains_blocks(FILE *f, const struct fw_plan *p)
 	for (unsigned c = 0; c < p->nchains; c++) {
 		fprintf(f, "\n\tchain %s {\n", p->chain[c]);
 		for (unsigned i = 0; i < p->nrules; i++)
-			if (!strcmp(p->rule[i].chain, p->chain[c]))
+			if (p->rule[i].chain == c)
 				rule_line(f, &p->rule[i]);
 		fprintf(f, "\t}\n");
 	}

@@ -277,6 +277,30 @@ START_TEST(routed_with_more_subnets_has_two_rules_each)
 }
 END_TEST
 
+/* A rule knows its chain by its place among the plan's chains, which
+ * are numbered without gaps: a nat network with only IPv6 has no NET-nat. */
+START_TEST(rules_know_their_chain_by_place)
+{
+	struct fw_net n = {"c", FW_NAT, "c0", 1, {P("fd00:7::/64")}};
+	struct fw_plan *p = plan(&n);
+
+	ck_assert_uint_eq(p->nchains, 2);
+	ck_assert_str_eq(p->chain[1], "c-out");
+	ck_assert_uint_eq(fw_plan_chain_rules(p, 0), 3);
+	ck_assert_uint_eq(fw_plan_chain_rules(p, 1), 2);
+	fw_plan_free(p);
+	n.subnet[0] = P("10.7.0.0/24");
+	p = plan(&n);
+	ck_assert_uint_eq(p->nchains, 3);
+	ck_assert_str_eq(p->chain[2], "c-nat");
+	ck_assert_uint_eq(fw_plan_chain_rules(p, 0), 4);
+	ck_assert_uint_eq(fw_plan_chain_rules(p, 2), 6);
+	for (unsigned i = 1; i < p->nrules; i++)
+		ck_assert_uint_le(p->rule[i - 1].chain, p->rule[i].chain);
+	fw_plan_free(p);
+}
+END_TEST
+
 START_TEST(remove_plan_covers_every_model)
 {
 	struct fw_net n = {"gone", FW_BRIDGED, "g0", 2, {P("10.9.0.0/24"), P("fd00:9::/64")}};
@@ -482,6 +506,7 @@ static Suite *suite(void)
 			    sizeof(bad_forwards) / sizeof(bad_forwards[0]));
 	tcase_add_test(t, forward_elements_are_keyed_by_listener);
 	tcase_add_test(t, routed_with_more_subnets_has_two_rules_each);
+	tcase_add_test(t, rules_know_their_chain_by_place);
 	tcase_add_test(t, remove_plan_covers_every_model);
 	tcase_add_test(t, test_jump_goes_before_the_reject);
 	tcase_add_test(t, apply_batch_is_one_transaction_without_exclusive_creates);
