@@ -114,8 +114,11 @@ void vn_run_record_drop(const struct vn_ctx *c, const char *name)
 
 int vn_bridge_get(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l, struct nl_err *e)
 {
-	int err = nl_link_get(&c->rt, n->bridge, l, e);
+	struct nl_sock *rt;
+	int err = vn_rt(c, &rt, e);
 
+	if (!err)
+		err = nl_link_get(rt, n->bridge, l, e);
 	if (err)
 		return err;
 	if (vn_bridge_is_ours(c, n, l))

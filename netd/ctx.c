@@ -1,4 +1,6 @@
-/* ctx — the engine's context: folders, sockets, the lock. */
+/* ctx — the engine's context: folders, sockets, the lock, and the fault
+ * points of test builds. The rtnetlink socket opens on first use (vn_rt):
+ * a command that only reads files opens none. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -38,8 +40,8 @@ int vn_ctx_open(struct vn_ctx *c, struct nl_err *e)
 	c->b = nl_batch_new();
 	if (!c->b)
 		return nl_err_set(e, -ENOMEM, "start", "vnet");
-	err = nl_sock_open(&c->rt, NETLINK_ROUTE, e);
-	if (err)
+	/* front ends still read c->rt: opened here until they no longer do */
+	if ((err = nl_sock_open(&c->rt, NETLINK_ROUTE, e)))
 		vn_ctx_close(c);
 	return err;
 }
@@ -55,6 +57,67 @@ void vn_ctx_close(struct vn_ctx *c)
 		close(c->lock_fd);
 	memset(c, 0, sizeof(*c));
 	c->lock_fd = -1;
+}
+
+struct vn_ctx *vn_ctx_new(struct nl_err *e)
+{
+	struct vn_ctx *c = malloc(sizeof(*c));
+
+	if (!c) {
+		nl_err_set(e, -ENOMEM, "start", "vnet");
+		return NULL;
+	}
+	if (vn_ctx_open(c, e)) {
+		vn_ctx_close(c);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void vn_ctx_free(struct vn_ctx *c)
+{
+	if (!c)
+		return;
+	vn_ctx_close(c);
+	free(c);
+}
+
+const char *vn_ctx_conf_dir(const struct vn_ctx *c)
+{
+	return c->conf_dir;
+}
+
+const char *vn_ctx_run_dir(const struct vn_ctx *c)
+{
+	return c->run_dir;
+}
+
+const char *vn_ctx_warning(const struct vn_ctx *c)
+{
+	return c->warning;
+}
+
+int vn_rt(struct vn_ctx *c, struct nl_sock **s, struct nl_err *e)
+{
+	int err;
+
+	if (!c->rt.mnl && (err = nl_sock_open(&c->rt, NETLINK_ROUTE, e)))
+		return err;
+	*s = &c->rt;
+	return 0;
+}
+
+int vn_send(struct vn_ctx *c, const int *ok, nl_data_cb cb, void *data, struct nl_err *e)
+{
+	struct nl_sock *rt;
+	int err = vn_rt(c, &rt, e);
+
+	if (err)
+		return err;
+	if (ok)
+		return nl_batch_send_tolerant(rt, c->b, ok, cb, data, e);
+	return nl_batch_send(rt, c->b, cb, data, e);
 }
 
 int vn_lock(struct vn_ctx *c, struct nl_err *e)
@@ -90,6 +153,15 @@ void vn_kill_point(const struct vn_ctx *c, const char *point)
 {
 	if (c->kill_at && !strcmp(c->kill_at, point))
 		kill(getpid(), SIGKILL);
+}
+
+int vn_injected(const struct vn_ctx *c, const char *point, const char *net, struct nl_err *e)
+{
+	if (!c->fail_step || strcmp(c->fail_step, point))
+		return 0;
+	nl_err_set(e, -EIO, point, "network %s", net);
+	nl_err_msg(e, "failure injected by VNET_FAIL_STEP");
+	return -EIO;
 }
 
 void vn_unlock(struct vn_ctx *c)

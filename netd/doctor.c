@@ -483,10 +483,13 @@ static int load(struct vn_doc *x, const char *name, struct vn_doc_net **out, uns
 
 static int survey(struct vn_doc *x, struct vn_doc_net *nets, unsigned count, struct nl_err *e)
 {
-	int err = nl_link_list(&x->c->rt, 0, &x->link, &x->nlink, e);
+	struct nl_sock *rt;
+	int err = vn_rt(x->c, &rt, e);
 
 	if (!err)
-		err = nl_route_list(&x->c->rt, AF_UNSPEC, &x->route, &x->nroute, e);
+		err = nl_link_list(rt, 0, &x->link, &x->nlink, e);
+	if (!err)
+		err = nl_route_list(rt, AF_UNSPEC, &x->route, &x->nroute, e);
 	for (unsigned i = 0; !err && i < count; i++)
 		for (unsigned k = 0; nets[i].running && k < x->nlink; k++)
 			if (!strcmp(x->link[k].name, nets[i].st->net.bridge))

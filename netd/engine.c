@@ -45,8 +45,7 @@ static void warn_no_way_out(struct vn_ctx *c, const struct vn_net *n)
 	if (n->model != VN_NAT || !v4)
 		return;
 	nl_batch_reset(c->b);
-	if (nl_route_lookup_msg(c->b, &far) ||
-	    nl_batch_send(&c->rt, c->b, got_route, &r, NULL) != -ENETUNREACH)
+	if (nl_route_lookup_msg(c->b, &far) || vn_send(c, NULL, got_route, &r, NULL) != -ENETUNREACH)
 		return;
 	snprintf(c->warning, sizeof(c->warning),
 		 "this host has no IPv4 default route: the guests of NAT network %s reach "
@@ -124,11 +123,12 @@ int vn_up(struct vn_ctx *c, const char *name, struct nl_err *e)
  * dump of the links, on this rare path only. */
 static bool still_runs(struct vn_ctx *c, const char *name, int err, struct nl_err *e)
 {
+	struct nl_sock *rt;
 	struct nl_link *l;
 	unsigned n;
 	bool runs = false;
 
-	if (err == -ENOENT || nl_link_list(&c->rt, 0, &l, &n, NULL))
+	if (err == -ENOENT || vn_rt(c, &rt, NULL) || nl_link_list(rt, 0, &l, &n, NULL))
 		return false;
 	for (unsigned i = 0; i < n && !runs; i++)
 		runs = vn_link_is_ours(&l[i], name);

@@ -51,6 +51,7 @@ static int check_address(struct vn_ctx *c, const struct vn_net *n, const struct 
 	struct nl_ifaddr *v;
 	char a[NL_PREFIX_STRLEN];
 	bool held = false;
+	struct nl_sock *rt;
 	unsigned cnt;
 	int err;
 
@@ -60,7 +61,7 @@ static int check_address(struct vn_ctx *c, const struct vn_net *n, const struct 
 		if (n->subnet[i].gateway.family == AF_INET &&
 		    n->subnet[i].gateway.a.v4.s_addr == f->address.a.v4.s_addr)
 			return 0;
-	if ((err = nl_addr_list(&c->rt, AF_INET, 0, &v, &cnt, e)))
+	if ((err = vn_rt(c, &rt, e)) || (err = nl_addr_list(rt, AF_INET, 0, &v, &cnt, e)))
 		return err;
 	for (unsigned i = 0; i < cnt && !held; i++)
 		held = v[i].addr.family == AF_INET &&

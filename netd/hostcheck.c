@@ -186,7 +186,7 @@ int vn_check_host(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 	if (nl_link_dump_msg(c->b, 0) || nl_addr_dump_msg(c->b, AF_UNSPEC, 0) ||
 	    nl_route_dump_msg(c->b, AF_UNSPEC))
 		return nl_err_set(e, -ENOBUFS, "read", "host interfaces");
-	err = nl_batch_send(&c->rt, c->b, got, &h, e);
+	err = vn_send(c, NULL, got, &h, e);
 	if (!err)
 		err = check_links(c, &h, n, e);
 	if (!err && (l = link_named(&h, n->bridge)))

@@ -41,11 +41,12 @@ int vn_fw(struct vn_ctx *c, struct fw **fw, struct nl_err *e);
 struct fw_net;
 void vn_fw_net_of(const struct vn_net *n, struct fw_net *f);
 
-/* Test builds (VNET_FAIL_STEP=point): fails at that point of an apply, as
- * if the kernel had refused there; 0 otherwise. Points: each step's name,
- * "uplink-half" (the uplink enslaved, its routes not yet moved) and
- * "uplink-moved" (routes moved, the uplink's addresses deleted). */
-int vn_injected(struct vn_run *r, const char *point, struct nl_err *e);
+/* Test builds (VNET_FAIL_STEP=point): fails at that point of network
+ * net's apply, as if the kernel had refused there; 0 otherwise. Points:
+ * each step's name, "uplink-half" (the uplink enslaved, its routes not yet
+ * moved) and "uplink-moved" (routes moved, the uplink's addresses
+ * deleted). */
+int vn_injected(const struct vn_ctx *c, const char *point, const char *net, struct nl_err *e);
 
 /* Brings the network to "running": each step of its model ensures its part
  * exists; on failure the steps this call did are undone. */
@@ -111,18 +112,23 @@ void vn_bridge_cache_save(const struct vn_ctx *c, const char *name, const struct
  * network's uplink. */
 int vn_check_host(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
 
-/* bridged: move the uplink's addresses and routes to the bridge (written
- * down first in $VNET_RUN_DIR/NAME.uplink), and give them back. */
-int vn_uplink_move(struct vn_run *r, struct nl_err *e);
+/* bridged: the apply walk's uplink step moves the uplink's addresses and
+ * routes to the bridge (written down first in $VNET_RUN_DIR/NAME.uplink);
+ * its undo gives back what this run moved; restore gives back whatever the
+ * record says (teardown). */
+int vn_uplink_step(struct vn_run *r, struct nl_err *e);
+void vn_uplink_undo(struct vn_run *r);
 int vn_uplink_restore(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
 /* The addresses the record says moved to the bridge (at most max); 0 and
  * *n = 0 when there is no record. */
 int vn_uplink_moved_addrs(struct vn_ctx *c, const char *name, struct nl_prefix *addrs,
 			  unsigned max, unsigned *n);
 
-/* Sends b and succeeds when every request succeeded or failed with one of
- * the errors the caller tolerates (0-terminated list of negative errnos). */
-int vn_send_tolerant(struct vn_ctx *c, struct nl_batch *b, const int *ok, nl_data_cb cb,
-		     void *data, struct nl_err *e);
+/* The rtnetlink socket, opened on first use (so a call that needs none
+ * opens none): 0 and *s, or the failure to open it. */
+int vn_rt(struct vn_ctx *c, struct nl_sock **s, struct nl_err *e);
+/* Sends the scratch batch c->b on it. ok NULL: every request must
+ * succeed; else the errors tolerated (nl_batch_send_tolerant). */
+int vn_send(struct vn_ctx *c, const int *ok, nl_data_cb cb, void *data, struct nl_err *e);
 
 #endif

@@ -36,27 +36,6 @@ unsigned vn_model_wants(enum vn_model m)
 	return models[m].wants;
 }
 
-int vn_send_tolerant(struct vn_ctx *c, struct nl_batch *b, const int *ok, nl_data_cb cb,
-		     void *data, struct nl_err *e)
-{
-	int err = nl_batch_send(&c->rt, b, cb, data, e);
-
-	if (!err)
-		return 0;
-	for (unsigned i = 0; i < b->n; i++) {
-		bool tolerated = b->req[i].err == 0 && b->req[i].done;
-
-		for (const int *o = ok; *o && !tolerated; o++)
-			tolerated = b->req[i].err == *o;
-		if (!tolerated && (b->req[i].err == 0 || b->req[i].err == err))
-			return err;
-		if (!tolerated)
-			return nl_err_set(e, b->req[i].err, b->req[i].op, "%s", b->req[i].obj);
-	}
-	nl_err_clear(e);
-	return 0;
-}
-
 /* The bridge exists after this step: made now, or found and ours. Made in
  * one send with a get, so the ifindex comes back; nothing else is changed
  * in that send, so a name taken meanwhile by someone else is left alone. */
@@ -75,11 +54,12 @@ static int step_bridge(struct vn_run *r, struct nl_err *e)
 	r->fresh = true;
 	vn_net_bridge_mac(n, mac);
 	if (n->model == VN_BRIDGED) {
+		struct nl_sock *rt;
 		struct nl_link up;
 
 		/* the uplink's MAC, so the LAN's neighbours keep theirs; and,
 		 * unless told otherwise, its MTU */
-		if ((err = nl_link_get(&r->c->rt, n->uplink, &up, e)))
+		if ((err = vn_rt(r->c, &rt, e)) || (err = nl_link_get(rt, n->uplink, &up, e)))
 			return err;
 		memcpy(mac, up.mac, sizeof(mac));
 		r->mtu = n->mtu ? n->mtu : up.mtu;
@@ -95,7 +75,7 @@ static int step_bridge(struct vn_run *r, struct nl_err *e)
 	nl_batch_reset(b);
 	if (nl_bridge_add_msg(b, n->bridge, &o) || nl_link_get_msg(b, 0, n->bridge))
 		return nl_err_set(e, -ENOBUFS, "create", "bridge %s", n->bridge);
-	err = nl_batch_send(&r->c->rt, b, vn_got_link, &r->br, e);
+	err = vn_send(r->c, NULL, vn_got_link, &r->br, e);
 	if (!err)
 		r->made_bridge = true;
 	vn_kill_point(r->c, "bridge-made");
@@ -104,9 +84,11 @@ static int step_bridge(struct vn_run *r, struct nl_err *e)
 
 static void undo_bridge(struct vn_run *r)
 {
-	if (!r->made_bridge)
+	struct nl_sock *rt;
+
+	if (!r->made_bridge || vn_rt(r->c, &rt, NULL))
 		return;
-	nl_link_del(&r->c->rt, r->n->bridge, NULL);
+	nl_link_del(rt, r->n->bridge, NULL);
 	vn_bridge_cache_save(r->c, r->n->name, NULL);
 	vn_bridge_intent_drop(r->c, r->n->name);
 }
@@ -141,23 +123,12 @@ static int step_configure(struct vn_run *r, struct nl_err *e)
 	}
 	if (err)
 		return nl_err_set(e, err, "configure", "bridge %s", n->bridge);
-	if ((err = vn_send_tolerant(r->c, b, ok, NULL, NULL, e)))
+	if ((err = vn_send(r->c, ok, NULL, NULL, e)))
 		return err;
 	bc = (struct vn_bridge_cache){r->br.ifindex, r->mtu, n->isolate_ports, ""};
 	snprintf(bc.uplink, sizeof(bc.uplink), "%s", n->uplink);
 	vn_bridge_cache_save(r->c, n->name, &bc);
 	return 0;
-}
-
-static int step_uplink(struct vn_run *r, struct nl_err *e)
-{
-	return vn_uplink_move(r, e);
-}
-
-static void undo_uplink(struct vn_run *r)
-{
-	if (r->uplink_moved)
-		vn_uplink_restore(r->c, r->n, NULL);
 }
 
 static const char *const forward_key[2] = {"ipv4/ip_forward", "ipv6/conf/all/forwarding"};
@@ -340,22 +311,13 @@ static const struct vn_step {
 } steps[] = {
 	{"bridge", W_BRIDGE, step_bridge, undo_bridge},
 	{"configure", W_BRIDGE, step_configure, NULL},	/* undone with the bridge */
-	{"uplink", W_UPLINK, step_uplink, undo_uplink},
+	{"uplink", W_UPLINK, vn_uplink_step, vn_uplink_undo},
 	{"forwarding", W_FORWARD, step_forward, undo_forward},
 	{"rules", W_RULES, step_rules, undo_rules},
 	{"services", W_SERVICES, step_services, undo_services},
 };
 
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
-
-int vn_injected(struct vn_run *r, const char *point, struct nl_err *e)
-{
-	if (!r->c->fail_step || strcmp(r->c->fail_step, point))
-		return 0;
-	nl_err_set(e, -EIO, point, "network %s", r->n->name);
-	nl_err_msg(e, "failure injected by VNET_FAIL_STEP");
-	return -EIO;
-}
 
 int vn_apply(struct vn_run *r, struct nl_err *e)
 {
@@ -369,7 +331,8 @@ int vn_apply(struct vn_run *r, struct nl_err *e)
 		if (!(steps[i].want & wants))
 			continue;
 		vn_kill_point(r->c, steps[i].name);
-		if ((err = vn_injected(r, steps[i].name, e)) || (err = steps[i].apply(r, e)))
+		if ((err = vn_injected(r->c, steps[i].name, r->n->name, e)) ||
+		    (err = steps[i].apply(r, e)))
 			break;
 	}
 	vn_kill_point(r->c, "applied");
@@ -413,7 +376,7 @@ static int delete_bridge(struct vn_ctx *c, const struct vn_net *n, const struct 
 	nl_batch_reset(c->b);
 	if (nl_link_dump_msg(c->b, br->ifindex) || nl_link_del_msg(c->b, br->ifindex, n->bridge))
 		return nl_err_set(e, -ENOBUFS, "delete", "bridge %s", n->bridge);
-	return nl_batch_send(&c->rt, c->b, got_port, &d, e);
+	return vn_send(c, NULL, got_port, &d, e);
 }
 
 int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool forget, struct vn_ports *released,

@@ -33,6 +33,18 @@ struct vn_ctx {
 
 int vn_ctx_open(struct vn_ctx *c, struct nl_err *e);
 void vn_ctx_close(struct vn_ctx *c);
+
+/* The context every call takes: the folders ($VNET_CONF_DIR, default
+ * /etc/vnet; $VNET_RUN_DIR, default /run/vnet), the lock, and the sockets,
+ * which open on first use. NULL (e says why) when out of memory. */
+struct vn_ctx *vn_ctx_new(struct nl_err *e);
+void vn_ctx_free(struct vn_ctx *c);
+const char *vn_ctx_conf_dir(const struct vn_ctx *c);
+/* The launcher keeps its VMs' folders under it. */
+const char *vn_ctx_run_dir(const struct vn_ctx *c);
+/* What the last call, which succeeded, wants said ("" for nothing): "this
+ * host has no IPv4 default route: ..." */
+const char *vn_ctx_warning(const struct vn_ctx *c);
 /* Gives back the lock a mutating call took (it is otherwise held until
  * the context closes): for a front end that goes on with long work of its
  * own, as the launcher waiting for qemu. */

@@ -145,10 +145,13 @@ static int gone(struct nl_err *e, const char *ifname)
 static int read_port(struct vn_ctx *c, const char *ifname, int br, struct seen *s, struct nl_err *e)
 {
 	struct nl_req *req = c->b->req;
+	struct nl_sock *rt;
 	int err;
 
 	*s = (struct seen){.iport = 0, .ibr = -1, .iaddr = -1, .iroute = -1};
-	if ((s->ifindex = nl_link_index(&c->rt, ifname)) <= 0)
+	if ((err = vn_rt(c, &rt, e)))
+		return err;
+	if ((s->ifindex = nl_link_index(rt, ifname)) <= 0)
 		return s->ifindex == -ENODEV ? gone(e, ifname)
 					     : nl_err_set(e, s->ifindex, "get", "link %s", ifname);
 	nl_batch_reset(c->b);
@@ -163,7 +166,7 @@ static int read_port(struct vn_ctx *c, const char *ifname, int br, struct seen *
 	}
 	if (err)
 		return nl_err_set(e, err, "get", "link %s", ifname);
-	err = nl_batch_send(&c->rt, c->b, got, s, e);
+	err = vn_send(c, NULL, got, s, e);
 	/* gone, or renamed, since the ioctl */
 	if (req[0].err == -ENODEV || (!req[0].err && strcmp(s->port.name, ifname)))
 		return gone(e, ifname);
@@ -196,7 +199,7 @@ static int read_more(struct vn_ctx *c, struct seen *s, int br, struct nl_err *e)
 	}
 	if (err)
 		return nl_err_set(e, err, "get", "link %s", s->port.name);
-	return nl_batch_send(&c->rt, c->b, got, s, e);
+	return vn_send(c, NULL, got, s, e);
 }
 
 /* Puts the port back as it was: MTU, master, up or down (the kernel
@@ -207,8 +210,10 @@ static void restore(struct vn_ctx *c, const char *ifname, const struct nl_link *
 					    (pre->flags & IFF_UP ? NL_LINK_UP : NL_LINK_DOWN),
 				    .mtu = pre->mtu,
 				    .master = pre->master};
+	struct nl_sock *rt;
 
-	nl_link_change(&c->rt, ifname, &ch, NULL);
+	if (!vn_rt(c, &rt, NULL))
+		nl_link_change(rt, ifname, &ch, NULL);
 }
 
 __attribute__((format(printf, 4, 5))) static int refuse(struct nl_err *e, const char *ifname,
@@ -313,7 +318,7 @@ static int attach(struct vn_ctx *c, const struct vn_bridge_cache *bc, const char
 	if (nl_link_change_msg(c->b, pre->ifindex, ifname, &ch) ||
 	    nl_brport_set_msg(c->b, pre->ifindex, ifname, &p))
 		return nl_err_set(e, -ENOBUFS, "attach", "port %s", ifname);
-	if ((err = nl_batch_send(&c->rt, c->b, NULL, NULL, e)))
+	if ((err = vn_send(c, NULL, NULL, NULL, e)))
 		restore(c, ifname, pre);
 	return err;
 }
@@ -438,7 +443,7 @@ static int detach(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], s
 	nl_batch_reset(c->b);
 	if ((err = nl_link_change_msg(c->b, s.ifindex, ifname, &ch)))
 		return nl_err_set(e, err, "release", "port %s", ifname);
-	err = nl_batch_send(&c->rt, c->b, NULL, NULL, e);
+	err = vn_send(c, NULL, NULL, NULL, e);
 	return err == -ENODEV ? gone(e, ifname) : err;
 }
 

@@ -125,7 +125,7 @@ static int check_links(struct vn_ctx *c, struct vn_status *st, const struct nl_l
 			err = nl_err_set(e, -ENOBUFS, "read", "network %s", n->name);
 	}
 	if (!err)
-		err = nl_batch_send(&c->rt, c->b, got, s, e);
+		err = vn_send(c, NULL, got, s, e);
 	for (unsigned i = 0; !err && i < n->nsubnets; i++)
 		if (!(s->addrs_found & (1u << i)))
 			problem(st, nl_prefix_str(&n->subnet[i].gateway, true, a, sizeof(a)), "absent",

@@ -6,7 +6,9 @@
  * the NIC joins (the bridge has the NIC's MAC), routes are swapped with
  * NLM_F_REPLACE (atomic per route), and only then are the NIC's addresses
  * removed. Routes in other tables are not moved (documented). Link-local
- * IPv6 addresses and the kernel's own routes stay: each device has its own. */
+ * IPv6 addresses and the kernel's own routes stay: each device has its own.
+ * It is the model walk's uplink step and undo (vn_uplink_step, _undo):
+ * model.c calls it, it calls nothing of model.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,10 +158,13 @@ static int collect(struct vn_ctx *c, int ifindex, struct moved *m, struct nl_err
 	struct nl_ifaddr *a = NULL;
 	struct nl_route *r = NULL;
 	unsigned na = 0, nr = 0;
-	int err = nl_addr_list(&c->rt, AF_UNSPEC, ifindex, &a, &na, e);
+	struct nl_sock *rt;
+	int err = vn_rt(c, &rt, e);
 
 	if (!err)
-		err = nl_route_list(&c->rt, AF_UNSPEC, &r, &nr, e);
+		err = nl_addr_list(rt, AF_UNSPEC, ifindex, &a, &na, e);
+	if (!err)
+		err = nl_route_list(rt, AF_UNSPEC, &r, &nr, e);
 	for (unsigned i = 0; !err && i < na; i++)
 		if (a[i].scope != RT_SCOPE_LINK && a[i].scope != RT_SCOPE_HOST && m->naddrs < MAX_MOVED)
 			m->addr[m->naddrs++] = a[i];
@@ -201,17 +206,19 @@ static int swap_routes(struct nl_batch *b, const struct moved *m, int oif)
 	return err;
 }
 
-int vn_uplink_move(struct vn_run *r, struct nl_err *e)
+int vn_uplink_step(struct vn_run *r, struct nl_err *e)
 {
 	static const int ok[] = {-EEXIST, -EADDRNOTAVAIL, 0};
 	const struct vn_net *n = r->n;
 	struct nl_link_change join = {.mask = NL_LINK_MASTER | NL_LINK_UP, .master = r->br.ifindex};
 	struct nl_batch *b = r->c->b;
+	struct nl_sock *rt;
 	struct nl_link up;
 	struct moved *m;
 	int err;
 
-	if ((err = nl_link_get(&r->c->rt, n->uplink, &up, e)) || up.master == r->br.ifindex)
+	if ((err = vn_rt(r->c, &rt, e)) || (err = nl_link_get(rt, n->uplink, &up, e)) ||
+	    up.master == r->br.ifindex)
 		return err; /* absent, or moved already */
 	if (!(m = calloc(1, sizeof(*m))))
 		return nl_err_set(e, -ENOMEM, "move", "uplink %s", n->uplink);
@@ -228,8 +235,8 @@ int vn_uplink_move(struct vn_run *r, struct nl_err *e)
 	if ((err = add_addrs(b, m, r->br.ifindex, n->bridge)) ||
 	    (err = nl_link_change_msg(b, up.ifindex, n->uplink, &join)))
 		goto full;
-	if ((err = vn_send_tolerant(r->c, b, ok, NULL, NULL, e)) ||
-	    (err = vn_injected(r, "uplink-half", e)))
+	if ((err = vn_send(r->c, ok, NULL, NULL, e)) ||
+	    (err = vn_injected(r->c, "uplink-half", n->name, e)))
 		goto out;
 	nl_batch_reset(b);
 	if ((err = swap_routes(b, m, r->br.ifindex)))
@@ -241,8 +248,8 @@ int vn_uplink_move(struct vn_run *r, struct nl_err *e)
 		err = nl_addr_del_msg(b, &a, n->uplink);
 	}
 	if (!err) {
-		if (!(err = vn_send_tolerant(r->c, b, ok, NULL, NULL, e)))
-			err = vn_injected(r, "uplink-moved", e);
+		if (!(err = vn_send(r->c, ok, NULL, NULL, e)))
+			err = vn_injected(r->c, "uplink-moved", n->name, e);
 		goto out;
 	}
 full:
@@ -252,11 +259,18 @@ out:
 	return err;
 }
 
+void vn_uplink_undo(struct vn_run *r)
+{
+	if (r->uplink_moved)
+		vn_uplink_restore(r->c, r->n, NULL);
+}
+
 int vn_uplink_restore(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 {
 	static const int ok[] = {-EEXIST, -ESRCH, -ENOENT, -ENETUNREACH, 0};
 	struct nl_link_change leave = {.mask = NL_LINK_MASTER, .master = 0};
 	char path[320];
+	struct nl_sock *rt;
 	struct nl_link up;
 	struct moved *m = calloc(1, sizeof(*m));
 	int err;
@@ -266,7 +280,9 @@ int vn_uplink_restore(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e
 	err = record_read(c, n->name, m, e);
 	if (err == -ENOENT)
 		err = 0; /* nothing was moved: just release the uplink */
-	if (!err && (err = nl_link_get(&c->rt, n->uplink, &up, e)) == -ENODEV)
+	if (!err)
+		err = vn_rt(c, &rt, e);
+	if (!err && (err = nl_link_get(rt, n->uplink, &up, e)) == -ENODEV)
 		err = 0, up.ifindex = 0; /* gone with its addresses: nothing to give back */
 	if (err || !up.ifindex)
 		goto out;
@@ -277,7 +293,7 @@ int vn_uplink_restore(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e
 		nl_err_set(e, err, "restore", "uplink %s", n->uplink);
 		goto out;
 	}
-	err = vn_send_tolerant(c, c->b, ok, NULL, NULL, e);
+	err = vn_send(c, ok, NULL, NULL, e);
 out:
 	if (!err) {
 		record_path(c, n->name, path, sizeof(path));

@@ -405,6 +405,39 @@ int nl_batch_send(struct nl_sock *s, struct nl_batch *b, nl_data_cb cb, void *da
 	return first;
 }
 
+static bool tolerated(const struct nl_req *r, const int *ok)
+{
+	if (r->done && r->err == 0)
+		return true;
+	for (; *ok; ok++)
+		if (r->err == *ok)
+			return true;
+	return false;
+}
+
+int nl_batch_send_tolerant(struct nl_sock *s, struct nl_batch *b, const int *ok, nl_data_cb cb,
+			   void *data, struct nl_err *e)
+{
+	int err = nl_batch_send(s, b, cb, data, e);
+
+	if (!err)
+		return 0;
+	for (unsigned i = 0; i < b->n; i++) {
+		const struct nl_req *r = &b->req[i];
+
+		if (tolerated(r, ok))
+			continue;
+		/* e holds the batch's first failure: when it is this one (or
+		 * the transport's, which left this request unanswered) it
+		 * stays; a tolerated failure before it does not */
+		if (r->err == 0 || r->err == err)
+			return err;
+		return nl_err_set(e, r->err, r->op, "%s", r->obj);
+	}
+	nl_err_clear(e);
+	return 0;
+}
+
 int nl_send_one(struct nl_sock *s, struct nl_batch *b, int built, nl_data_cb cb, void *data,
 		struct nl_err *e, const char *op, const char *objfmt, ...)
 {

@@ -91,4 +91,12 @@ struct nlmsghdr *nl_batch_msg(const struct nl_batch *b, unsigned i);
 int nl_batch_send(struct nl_sock *s, struct nl_batch *b, nl_data_cb cb, void *data,
 		  struct nl_err *e);
 
+/* nl_batch_send for a batch whose requests may fail in ways the caller
+ * expects (an address that is there already, a route that is gone): 0 when
+ * every request succeeded or failed with one of ok (negative errnos, ending
+ * with 0), e cleared; else the first other failure, described in e. The
+ * per-request results stay in b for the caller that wants them. */
+int nl_batch_send_tolerant(struct nl_sock *s, struct nl_batch *b, const int *ok, nl_data_cb cb,
+			   void *data, struct nl_err *e);
+
 #endif
