@@ -228,15 +228,13 @@ static int put_rule(struct nl_batch *b, const char *chain, const struct fw_rule 
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct nlmsghdr *nlh;
-	int err = 0;
+	int err;
 
 	if (!r)
 		return nl_err_set(e, -ENOMEM, "build", "rule %u of chain %s", ru->pos, chain);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	for (unsigned i = 0; i < ru->nterms && !err; i++)
-		err = fw_term_build(r, &ru->term[i]);
-	if (err)
+	if ((err = fw_rule_build(r, ru)))
 		nl_err_set(e, err, "build", "rule %u of chain %s", ru->pos, chain);
 	else if (!(nlh = start(b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, "add",
 			       "rule %u of chain %s", ru->pos, chain)))

@@ -142,6 +142,22 @@ size_t fw_elem_data(const struct fw_elem *el, uint8_t *out);
 bool fw_elem_decode(struct fw_elem *el, const uint8_t *k, uint32_t klen, const uint8_t *d,
 		    uint32_t dlen);
 
+/* A rule's mark (rule.c): the digest of its expressions as libnftnl
+ * builds them, in its user data under a type of vnet's (nft's own types
+ * count up from 0, and nft skips a type it does not know when it lists a
+ * rule). Why rules compare by it: read.c. */
+#define FW_DIGEST_LEN	8
+#define FW_UDATA_DIGEST 0x76
+struct nftnl_rule;
+/* Appends ru's expressions to r and marks r with their digest. 0,
+ * -ENOMEM, -EINVAL (a term nft cannot express), -EMSGSIZE. */
+int fw_rule_build(struct nftnl_rule *r, const struct fw_rule *ru);
+/* The digest fw_rule_build() marks ru's rule with. */
+int fw_rule_digest(const struct fw_rule *ru, uint8_t d[FW_DIGEST_LEN]);
+/* The digest in a rule's user data (ud, len bytes, as the kernel returns
+ * it); false when it holds none. */
+bool fw_rule_mark(const void *ud, uint32_t len, uint8_t d[FW_DIGEST_LEN]);
+
 /* Base rule k of base chain i, as a rule of that chain. */
 void fw_base_rule(unsigned i, unsigned k, struct fw_rule *r);
 

@@ -244,6 +244,96 @@ START_TEST(altered_base_rule_is_repaired_by_apply)
 }
 END_TEST
 
+/* The handle of rule k (from 0) of chain, by nft. */
+static long rule_handle(const char *chain, unsigned k)
+{
+	json_object *o = th_json("nft -j list chain inet vnet %s", chain);
+	json_object *items, *rule;
+	long handle = -1;
+
+	ck_assert(json_object_object_get_ex(o, "nftables", &items));
+	for (size_t i = 0; i < json_object_array_length(items) && handle < 0; i++)
+		if (json_object_object_get_ex(json_object_array_get_idx(items, i), "rule", &rule) &&
+		    k-- == 0)
+			handle = th_jint(rule, "handle");
+	json_object_put(o);
+	ck_assert_int_ge(handle, 0);
+	return handle;
+}
+
+/* The problems fw_check finds in the kernel for plan p. */
+static struct fw_health check(const struct fw_plan *p)
+{
+	struct fw_health h;
+	struct nl_err e;
+	struct fw fw;
+	char line[300];
+
+	ck_assert_int_eq(fw_open(&fw, &e), 0);
+	ck_assert_msg(fw_check(&fw, p, &h, &e) == 0, "%s", nl_err_str(&e, line, sizeof(line)));
+	fw_close(&fw);
+	return h;
+}
+
+/* A rule is vnet's by the digest of its expressions in its user data, so
+ * a rule replaced in place (its chain keeps its length) is found whether
+ * it reads otherwise or the same (nft made it, not vnet): status names
+ * the chain, and apply puts the plan's rules back. */
+START_TEST(a_rule_replaced_in_place_is_found_and_put_back)
+{
+	struct fw_net n = fwt_net_a(FW_NAT);
+	struct fw_plan *p = fwt_build(&n);
+	char same[200];
+	const char *swaps[] = {"ip daddr 10.9.9.0/24 return", same};
+	struct fw_health h;
+
+	fw_rule_str(&p->rule[1], same, sizeof(same));
+	ck_assert_str_eq(same, "ip daddr 10.0.1.0/24 ct state established,related return");
+	for (unsigned i = 0; i < 2; i++) {
+		apply(&n);
+		SH("nft replace rule inet vnet na-in handle %ld %s", rule_handle("na-in", 1),
+		   swaps[i]);
+		h = check(p);
+		ck_assert_uint_eq(h.n, 1);
+		ck_assert_str_eq(h.problem[0].object, "chain na-in");
+		ck_assert_str_eq(h.problem[0].have, "other rules");
+		apply(&n);
+		fwt_check_listing(p);
+		ck_assert_uint_eq(check(p).n, 0);
+	}
+	fw_plan_free(p);
+}
+END_TEST
+
+/* Rules vnet made for another plan carry their own digests: a plan that
+ * changed one rule (isolate_ports: drop instead of accept) finds that
+ * chain changed, and apply replaces it and nothing else. */
+START_TEST(a_changed_plan_replaces_the_chain_it_changed)
+{
+	struct fw_net n = fwt_net_a(FW_NAT);
+	struct fw_plan *p;
+	char *before, *after;
+	struct fw_health h;
+
+	apply(&n);
+	before = th_out(NULL,
+			"nft -a list chain inet vnet na-out; nft -a list chain inet vnet na-nat");
+	n.isolate_ports = true;
+	p = fwt_build(&n);
+	h = check(p);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_str_eq(h.problem[0].object, "chain na-in");
+	apply(&n);
+	fwt_check_listing(p);
+	after = th_out(NULL,
+		       "nft -a list chain inet vnet na-out; nft -a list chain inet vnet na-nat");
+	ck_assert_str_eq(after, before);
+	free(before);
+	free(after);
+	fw_plan_free(p);
+}
+END_TEST
+
 START_TEST(table_of_our_name_not_ours_is_refused)
 {
 	struct fw_net n = fwt_net_a(FW_NAT);
@@ -447,6 +537,8 @@ static Suite *suite(void)
 	tcase_add_test(t, remove_deletes_the_network_s_forwards);
 	tcase_add_test(t, a_port_forwarded_by_another_network_is_refused);
 	tcase_add_test(t, altered_base_rule_is_repaired_by_apply);
+	tcase_add_test(t, a_rule_replaced_in_place_is_found_and_put_back);
+	tcase_add_test(t, a_changed_plan_replaces_the_chain_it_changed);
 	tcase_add_test(t, table_of_our_name_not_ours_is_refused);
 	tcase_add_test(t, batch_refused_as_a_whole_fails_without_waiting);
 	suite_add_tcase(s, t);

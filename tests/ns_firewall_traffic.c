@@ -40,6 +40,7 @@ END_TEST
 START_TEST(nat_outside_cannot_open_connection_to_guest)
 {
 	struct fw_net n = fwt_net_a(FW_NAT);
+	char *before, *after;
 
 	fwt_topology(false, false);
 	apply(&n);
@@ -48,6 +49,14 @@ START_TEST(nat_outside_cannot_open_connection_to_guest)
 	ck_assert_msg(!fwt_ping("out", "fd00:1::11"),
 		      "outside opened an IPv6 connection to a guest");
 	ck_assert_int_ge(fwt_rejected("na-in"), 2);
+	/* A rule that counted packets is still the one vnet wants: applying
+	 * again keeps it, handle and counter. */
+	before = th_out(NULL, "nft -a list table inet vnet");
+	apply(&n);
+	after = th_out(NULL, "nft -a list table inet vnet");
+	ck_assert_str_eq(after, before);
+	free(before);
+	free(after);
 }
 END_TEST
 
