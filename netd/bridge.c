@@ -1,7 +1,9 @@
 /* bridge — recognising vnet's bridges, the records of what runs, and the
  * cache of the bridges' ifindex.
  *
- * A bridge is vnet's when its alias is "vnet:NAME". The kernel takes no
+ * A bridge is vnet's when its alias is "vnet:NAME": vn_link_network is
+ * the one test of it, for every module (the port path, status, the
+ * tuner's report). The kernel takes no
  * alias in the message that creates a link (IFLA_IFALIAS is ignored there,
  * measured), so the alias comes one send later; a command killed between
  * the two would leave a bridge nobody owns. So the intent goes first:
@@ -26,12 +28,25 @@
 #include "netd/internal.h"
 #include "netd/store.h"
 
+bool vn_link_network(const struct nl_link *l, char net[NL_IFNAMSIZ])
+{
+	size_t plen = strlen(VN_ALIAS_PREFIX);
+
+	/* the name becomes a path (the run records): only one vnet could
+	 * have written */
+	if (strcmp(l->kind, "bridge") || strncmp(l->alias, VN_ALIAS_PREFIX, plen) ||
+	    vn_name_check(l->alias + plen, NULL))
+		return false;
+	if (net)
+		snprintf(net, NL_IFNAMSIZ, "%s", l->alias + plen);
+	return true;
+}
+
 bool vn_link_is_ours(const struct nl_link *l, const char *name)
 {
-	char want[sizeof(l->alias)];
+	char net[NL_IFNAMSIZ];
 
-	snprintf(want, sizeof(want), VN_ALIAS_PREFIX "%s", name);
-	return !strcmp(l->kind, "bridge") && !strcmp(l->alias, want);
+	return vn_link_network(l, net) && !strcmp(net, name);
 }
 
 static void run_path(const struct vn_ctx *c, const char *name, const char *ext, char *buf,
@@ -114,6 +129,7 @@ void vn_run_record_drop(const struct vn_ctx *c, const char *name)
 
 int vn_bridge_get(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l, struct nl_err *e)
 {
+	char obj[NL_IFNAMSIZ + 16];
 	struct nl_sock *rt;
 	int err = vn_rt(c, &rt, e);
 
@@ -123,10 +139,10 @@ int vn_bridge_get(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l, s
 		return err;
 	if (vn_bridge_is_ours(c, n, l))
 		return 0;
-	nl_err_set(e, -EEXIST, "", "bridge %s", n->bridge);
-	nl_err_kind(e, NL_ERR_CONFLICT);
-	return nl_err_msg(e, "%s %s exists and is not vnet's network %s (alias \"%s\")",
-			  l->kind[0] ? l->kind : "interface", n->bridge, n->name, l->alias);
+	snprintf(obj, sizeof(obj), "bridge %s", n->bridge);
+	return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj,
+		       "%s %s exists and is not vnet's network %s (alias \"%s\")",
+		       l->kind[0] ? l->kind : "interface", n->bridge, n->name, l->alias);
 }
 
 int vn_bridge_running(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l,

@@ -17,13 +17,6 @@ const char *vn_state_name(enum vn_state s)
 	return s == VN_STATE_UP ? "up" : s == VN_STATE_DEGRADED ? "degraded" : "down";
 }
 
-static int conflict(struct nl_err *e, const char *name, const char *diff)
-{
-	nl_err_set(e, -EEXIST, "", "network %s", name);
-	nl_err_kind(e, NL_ERR_CONFLICT);
-	return nl_err_msg(e, "exists with %s", diff);
-}
-
 static int got_route(const struct nlmsghdr *nlh, unsigned idx, void *data)
 {
 	(void)idx;
@@ -57,7 +50,7 @@ int vn_create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl
 {
 	struct vn_run r = {.c = c, .n = n};
 	struct vn_net have;
-	char diff[200];
+	char diff[200], obj[NL_IFNAMSIZ + 16];
 	int err;
 
 	*existed = false;
@@ -65,8 +58,9 @@ int vn_create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl
 		return err;
 	err = vn_store_load(c->conf_dir, n->name, &have, e);
 	if (!err) {
+		snprintf(obj, sizeof(obj), "network %s", n->name);
 		if (!vn_net_same(&have, n, diff, sizeof(diff)))
-			return conflict(e, n->name, diff);
+			return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj, "exists with %s", diff);
 		*existed = true;
 		/* converge on what is stored: it holds the hosts and forwards
 		 * added since, which the same create again must keep */

@@ -17,7 +17,7 @@ static int check_others(struct vn_ctx *c, const char *name, const struct vn_forw
 			struct nl_err *e)
 {
 	struct vn_store_entry *v;
-	char a[NL_PREFIX_STRLEN];
+	char a[NL_PREFIX_STRLEN], obj[32];
 	unsigned n;
 	int err = vn_store_list(c->conf_dir, &v, &n, e);
 
@@ -29,12 +29,11 @@ static int check_others(struct vn_ctx *c, const char *name, const struct vn_forw
 		for (unsigned k = 0; !err && k < o->nforwards; k++) {
 			if (!vn_forward_same_listener(&o->forward[k], f))
 				continue;
-			nl_err_set(e, -EEXIST, "", "%s port %u", vn_proto_name(f->proto), f->port);
-			nl_err_kind(e, NL_ERR_CONFLICT);
-			err = nl_err_msg(e, "is forwarded already by network %s (to %s:%u)",
-					 o->name,
-					 nl_prefix_str(&o->forward[k].guest, false, a, sizeof(a)),
-					 o->forward[k].guest_port);
+			snprintf(obj, sizeof(obj), "%s port %u", vn_proto_name(f->proto), f->port);
+			err = nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj,
+				      "is forwarded already by network %s (to %s:%u)", o->name,
+				      nl_prefix_str(&o->forward[k].guest, false, a, sizeof(a)),
+				      o->forward[k].guest_port);
 		}
 	}
 	free(v);
@@ -49,7 +48,7 @@ static int check_address(struct vn_ctx *c, const struct vn_net *n, const struct 
 			 struct nl_err *e)
 {
 	struct nl_ifaddr *v;
-	char a[NL_PREFIX_STRLEN];
+	char a[NL_PREFIX_STRLEN], obj[NL_PREFIX_STRLEN + 16];
 	bool held = false;
 	struct nl_sock *rt;
 	unsigned cnt;
@@ -69,10 +68,8 @@ static int check_address(struct vn_ctx *c, const struct vn_net *n, const struct 
 	free(v);
 	if (held)
 		return 0;
-	nl_err_set(e, -EADDRNOTAVAIL, "", "address %s",
-		   nl_prefix_str(&f->address, false, a, sizeof(a)));
-	nl_err_kind(e, NL_ERR_INVALID);
-	return nl_err_msg(e, "not an address of this host");
+	snprintf(obj, sizeof(obj), "address %s", nl_prefix_str(&f->address, false, a, sizeof(a)));
+	return nl_fail(e, -EADDRNOTAVAIL, NL_ERR_INVALID, obj, "not an address of this host");
 }
 
 /* Builds n's whole plan (which checks it, the network down or not) and

@@ -73,13 +73,13 @@ static const struct nl_link *link_named(const struct host *h, const char *name)
 	return NULL;
 }
 
-static int overlap(struct nl_err *e, const struct nl_prefix *s, const char *what)
+/* "subnet 10.0.0.0/24", what an overlap names */
+static const char *subnet_obj(const struct nl_prefix *s, char *buf, size_t n)
 {
 	char a[NL_PREFIX_STRLEN];
 
-	nl_err_set(e, -EEXIST, "", "subnet %s", nl_prefix_str(s, true, a, sizeof(a)));
-	nl_err_kind(e, NL_ERR_CONFLICT);
-	return nl_err_msg(e, "overlaps %s", what);
+	snprintf(buf, n, "subnet %s", nl_prefix_str(s, true, a, sizeof(a)));
+	return buf;
 }
 
 /* ours: the ifindex of a bridge this network left behind (a create killed
@@ -87,16 +87,16 @@ static int overlap(struct nl_err *e, const struct nl_prefix *s, const char *what
 static int check_subnet(const struct host *h, const struct nl_prefix *s, int ours,
 			struct nl_err *e)
 {
-	char a[NL_PREFIX_STRLEN], what[160];
+	char a[NL_PREFIX_STRLEN], obj[NL_PREFIX_STRLEN + 8];
 
 	for (unsigned i = 0; i < h->naddrs; i++) {
 		const struct nl_ifaddr *x = &h->addrs[i];
 
 		if (x->ifindex == ours || !nl_prefix_overlaps(s, &x->addr))
 			continue;
-		snprintf(what, sizeof(what), "address %s on %s",
-			 nl_prefix_str(&x->addr, true, a, sizeof(a)), ifname_of(h, x->ifindex));
-		return overlap(e, s, what);
+		return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, subnet_obj(s, obj, sizeof(obj)),
+			       "overlaps address %s on %s",
+			       nl_prefix_str(&x->addr, true, a, sizeof(a)), ifname_of(h, x->ifindex));
 	}
 	for (unsigned i = 0; i < h->nroutes; i++) {
 		const struct nl_route *r = &h->routes[i];
@@ -104,18 +104,11 @@ static int check_subnet(const struct host *h, const struct nl_prefix *s, int our
 		if (r->dst.len == 0 || r->family != s->family || (ours && r->oif == ours) ||
 		    !nl_prefix_overlaps(s, &r->dst))
 			continue;
-		snprintf(what, sizeof(what), "route %s%s%s", nl_prefix_str(&r->dst, true, a, sizeof(a)),
-			 r->oif ? " dev " : "", r->oif ? ifname_of(h, r->oif) : "");
-		return overlap(e, s, what);
+		return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, subnet_obj(s, obj, sizeof(obj)),
+			       "overlaps route %s%s%s", nl_prefix_str(&r->dst, true, a, sizeof(a)),
+			       r->oif ? " dev " : "", r->oif ? ifname_of(h, r->oif) : "");
 	}
 	return 0;
-}
-
-static int bad(struct nl_err *e, int code, int kind, const char *obj, const char *why)
-{
-	nl_err_set(e, code, "", "%s", obj);
-	nl_err_kind(e, kind);
-	return nl_err_msg(e, "%s", why);
 }
 
 static int check_links(const struct vn_ctx *c, const struct host *h, const struct vn_net *n,
@@ -126,17 +119,20 @@ static int check_links(const struct vn_ctx *c, const struct host *h, const struc
 
 	if (l && !vn_bridge_is_ours(c, n, l)) {
 		snprintf(obj, sizeof(obj), "bridge %s", n->bridge);
-		return bad(e, -EEXIST, NL_ERR_CONFLICT, obj, "an interface of that name exists and is not vnet's");
+		return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj,
+			       "an interface of that name exists and is not vnet's");
 	}
 	if (n->model != VN_BRIDGED)
 		return 0;
 	snprintf(obj, sizeof(obj), "uplink %s", n->uplink);
 	if (!(up = link_named(h, n->uplink)))
-		return bad(e, -ENODEV, NL_ERR_INVALID, obj, "no such interface");
+		return nl_fail(e, -ENODEV, NL_ERR_INVALID, obj, "no such interface");
 	if (up->flags & IFF_LOOPBACK || !strcmp(up->kind, "bridge"))
-		return bad(e, -EINVAL, NL_ERR_INVALID, obj, "cannot be a loopback or bridge interface");
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
+			       "cannot be a loopback or bridge interface");
 	if (up->master && (!l || up->master != l->ifindex))
-		return bad(e, -EBUSY, NL_ERR_CONFLICT, obj, "is already enslaved to another interface");
+		return nl_fail(e, -EBUSY, NL_ERR_CONFLICT, obj,
+			       "is already enslaved to another interface");
 	return 0;
 }
 
@@ -145,7 +141,7 @@ static int check_networks(struct vn_ctx *c, const struct vn_net *n, struct nl_er
 {
 	struct vn_store_entry *v;
 	unsigned cnt;
-	char obj[64], why[160], a[NL_PREFIX_STRLEN];
+	char obj[64], a[NL_PREFIX_STRLEN];
 	int err = vn_store_list(c->conf_dir, &v, &cnt, e);
 
 	for (unsigned i = 0; !err && i < cnt; i++) {
@@ -158,17 +154,18 @@ static int check_networks(struct vn_ctx *c, const struct vn_net *n, struct nl_er
 
 			snprintf(obj, sizeof(obj), "%s %s", br ? "bridge" : "uplink",
 				 br ? n->bridge : n->uplink);
-			snprintf(why, sizeof(why), "is used by network %s", o->name);
-			err = bad(e, -EEXIST, NL_ERR_CONFLICT, obj, why);
+			err = nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj, "is used by network %s",
+				      o->name);
 		}
 		for (unsigned j = 0; !err && j < n->nsubnets; j++)
 			for (unsigned k = 0; !err && k < o->nsubnets; k++)
-				if (nl_prefix_overlaps(&n->subnet[j].prefix, &o->subnet[k].prefix)) {
-					snprintf(why, sizeof(why), "subnet %s of network %s",
-						 nl_prefix_str(&o->subnet[k].prefix, true, a, sizeof(a)),
-						 o->name);
-					err = overlap(e, &n->subnet[j].prefix, why);
-				}
+				if (nl_prefix_overlaps(&n->subnet[j].prefix, &o->subnet[k].prefix))
+					err = nl_fail(e, -EEXIST, NL_ERR_CONFLICT,
+						      subnet_obj(&n->subnet[j].prefix, obj, sizeof(obj)),
+						      "overlaps subnet %s of network %s",
+						      nl_prefix_str(&o->subnet[k].prefix, true, a,
+								    sizeof(a)),
+						      o->name);
 	}
 	free(v);
 	return err;

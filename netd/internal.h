@@ -60,6 +60,10 @@ int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool forget, struct vn
 /* nl_data_cb that decodes a link reply into the struct nl_link at data. */
 int vn_got_link(const struct nlmsghdr *nlh, unsigned idx, void *data);
 
+/* Whether link l is a bridge vnet marked as a network's (kind bridge,
+ * alias "vnet:NAME" with a NAME vnet could have written); net (may be
+ * NULL) gets NAME. The one ownership test: everything else asks it. */
+bool vn_link_network(const struct nl_link *l, char net[NL_IFNAMSIZ]);
 /* Whether link l is the bridge vnet made for network name (marked). */
 bool vn_link_is_ours(const struct nl_link *l, const char *name);
 /* Whether l is n's bridge: marked, or made by a call killed before it

@@ -57,14 +57,12 @@ static const char *pattern_flaw(const char *p)
 int vn_map_pattern_check(const char *p, struct nl_err *e)
 {
 	const char *why = pattern_flaw(p);
-	char q[80];
+	char q[80], obj[96];
 
 	if (!why)
 		return 0;
-	nl_err_set(e, -EINVAL, "", "pattern \"%s\"", nl_escape(p, q, sizeof(q)));
-	nl_err_kind(e, NL_ERR_INVALID);
-	nl_err_msg(e, "%s", why);
-	return -EINVAL;
+	snprintf(obj, sizeof(obj), "pattern \"%s\"", nl_escape(p, q, sizeof(q)));
+	return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "%s", why);
 }
 
 /* Puts "FILE:LINE: " (or "FILE: " for line 0) before e's object. */
@@ -101,9 +99,7 @@ static int read_hook_file(const char *file, char **buf, struct nl_err *e)
 	if (memchr(*buf, '\0', len)) {
 		free(*buf);
 		*buf = NULL;
-		nl_err_set(e, -EINVAL, "", "%s", file);
-		nl_err_kind(e, NL_ERR_INVALID);
-		return nl_err_msg(e, "holds a NUL byte");
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, file, "holds a NUL byte");
 	}
 	return 0;
 }
@@ -112,7 +108,7 @@ static int read_hook_file(const char *file, char **buf, struct nl_err *e)
  * checked whole (a cut network name could name another network). */
 static int map_line(char *line, struct vn_map *m, bool *got, struct nl_err *e)
 {
-	char *sp, *f[3], q[48];
+	char *sp, *f[3], q[48], obj[64];
 	unsigned n = 0;
 
 	*got = false;
@@ -123,8 +119,8 @@ static int map_line(char *line, struct vn_map *m, bool *got, struct nl_err *e)
 	for (char *t = strtok_r(line, " \t\r", &sp); t && n < 3; t = strtok_r(NULL, " \t\r", &sp))
 		f[n++] = t;
 	if (n != 2) {
-		nl_err_set(e, -EINVAL, "", "\"%s\"", q);
-		return nl_err_msg(e, "must be PATTERN NETWORK");
+		snprintf(obj, sizeof(obj), "\"%s\"", q);
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "must be PATTERN NETWORK");
 	}
 	if (vn_map_pattern_check(f[0], e) || vn_name_check(f[1], e))
 		return -EINVAL;
@@ -230,9 +226,10 @@ int vn_map_del(struct vn_ctx *c, const char *pattern, struct nl_err *e)
 	for (i = 0; i < cnt && strcmp(v[i].pattern, pattern); i++)
 		;
 	if (i == cnt) {
-		nl_err_set(e, -ENOENT, "", "pattern %s", nl_escape(pattern, q, sizeof(q)));
-		nl_err_kind(e, NL_ERR_NOTFOUND);
-		return nl_err_msg(e, "is not mapped");
+		char obj[96];
+
+		snprintf(obj, sizeof(obj), "pattern %s", nl_escape(pattern, q, sizeof(q)));
+		return nl_fail(e, -ENOENT, NL_ERR_NOTFOUND, obj, "is not mapped");
 	}
 	memmove(&v[i], &v[i + 1], (cnt - i - 1) * sizeof(v[0]));
 	return write_maps(c, v, cnt - 1, e);
@@ -299,6 +296,7 @@ int vn_map_resolve(struct vn_ctx *c, const char *env, const char *ifname, char n
 		   struct nl_err *e)
 {
 	struct vn_map v[VN_MAX_MAPS];
+	char obj[192];
 	unsigned cnt;
 	int err;
 
@@ -318,10 +316,9 @@ int vn_map_resolve(struct vn_ctx *c, const char *env, const char *ifname, char n
 		}
 	if ((err = vn_default_get(c, net, e)) || net[0])
 		return err;
-	nl_err_set(e, -ENOENT, "", "interface %s", ifname);
-	nl_err_kind(e, NL_ERR_NOTFOUND);
-	return nl_err_msg(e,
-			  "no network chosen: set VNET_NETWORK, or run `vnet map NETWORK %s` "
-			  "or `vnet default NETWORK`",
-			  ifname);
+	snprintf(obj, sizeof(obj), "interface %s", ifname);
+	return nl_fail(e, -ENOENT, NL_ERR_NOTFOUND, obj,
+		       "no network chosen: set VNET_NETWORK, or run `vnet map NETWORK %s` "
+		       "or `vnet default NETWORK`",
+		       ifname);
 }

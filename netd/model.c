@@ -144,7 +144,7 @@ static int ra_check(struct nl_err *e)
 	int err = 0;
 
 	while (dp && !err && (d = readdir(dp))) {
-		char key[320], v[16];
+		char key[320], v[16], obj[sizeof(d->d_name) + 16];
 
 		if (d->d_name[0] == '.' || !strcmp(d->d_name, "all") || !strcmp(d->d_name, "default") ||
 		    !strcmp(d->d_name, "lo"))
@@ -152,12 +152,11 @@ static int ra_check(struct nl_err *e)
 		snprintf(key, sizeof(key), "ipv6/conf/%s/accept_ra", d->d_name);
 		if (nl_sysctl_read(key, v, sizeof(v), NULL) || strcmp(v, "1"))
 			continue;
-		nl_err_set(e, -EBUSY, "", "interface %s", d->d_name);
-		nl_err_kind(e, NL_ERR_CONFLICT);
-		nl_err_msg(e, "takes IPv6 router advertisements (accept_ra=1), which IPv6 forwarding "
-			      "would stop: set net.ipv6.conf.%s.accept_ra=2 first",
-			   d->d_name);
-		err = -EBUSY;
+		snprintf(obj, sizeof(obj), "interface %s", d->d_name);
+		err = nl_fail(e, -EBUSY, NL_ERR_CONFLICT, obj,
+			      "takes IPv6 router advertisements (accept_ra=1), which IPv6 "
+			      "forwarding would stop: set net.ipv6.conf.%s.accept_ra=2 first",
+			      d->d_name);
 	}
 	if (dp)
 		closedir(dp);

@@ -51,7 +51,6 @@
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,43 +215,26 @@ static void restore(struct vn_ctx *c, const char *ifname, const struct nl_link *
 		nl_link_change(rt, ifname, &ch, NULL);
 }
 
-__attribute__((format(printf, 4, 5))) static int refuse(struct nl_err *e, const char *ifname,
-							int kind, const char *fmt, ...)
-{
-	int code = kind == NL_ERR_CONFLICT ? -EBUSY : kind == NL_ERR_NOTFOUND ? -ENOENT : -EINVAL;
-	va_list ap;
-
-	nl_err_set(e, code, "", "interface %s", ifname);
-	nl_err_kind(e, kind);
-	if (e) {
-		va_start(ap, fmt);
-		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
-
-static int is_uplink(struct nl_err *e, const char *ifname, const char *net, const char *then)
-{
-	return refuse(e, ifname, NL_ERR_CONFLICT, "is the uplink of bridged network %s: %s", net,
-		      then);
-}
-
 /* Whether the port, as it is, may join bridge bc of network name at all:
  * refused before anything changes. */
 static int acceptable(const struct nl_link *pre, const struct vn_bridge_cache *bc, const char *name,
 		      const char *ifname, struct nl_err *e)
 {
+	char obj[NL_IFNAMSIZ + 16];
+
+	snprintf(obj, sizeof(obj), "interface %s", ifname);
 	if (pre->flags & IFF_LOOPBACK)
-		return refuse(e, ifname, NL_ERR_INVALID, "is a loopback: it cannot be a port");
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "is a loopback: it cannot be a port");
 	if (!strcmp(pre->kind, "bridge"))
-		return refuse(e, ifname, NL_ERR_INVALID, "is a bridge: it cannot be a port");
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "is a bridge: it cannot be a port");
 	if (pre->master && pre->master != bc->ifindex)
-		return refuse(e, ifname, NL_ERR_CONFLICT,
-			      "is a port of another master: vnet takes no interface from it");
+		return nl_fail(e, -EBUSY, NL_ERR_CONFLICT, obj,
+			       "is a port of another master: vnet takes no interface from it");
 	/* its port flags are not a guest's (isolated, it would cut the LAN off) */
 	if (!strcmp(bc->uplink, ifname))
-		return is_uplink(e, ifname, name, "it is on the bridge already");
+		return nl_fail(e, -EBUSY, NL_ERR_CONFLICT, obj,
+			       "is the uplink of bridged network %s: it is on the bridge already",
+			       name);
 	if (pre->max_mtu && pre->max_mtu < bc->mtu) {
 		nl_err_set(e, -EINVAL, "attach", "port %s", ifname);
 		nl_err_kind(e, NL_ERR_INVALID);
@@ -280,7 +262,7 @@ static const char *route_str(const struct nl_route *r, char *buf, size_t n)
 /* Refuses the host's NIC: a global address, or a route of the host. */
 static int not_the_hosts(const struct seen *s, const char *ifname, struct nl_err *e)
 {
-	char what[160], p[NL_PREFIX_STRLEN * 2 + 24];
+	char what[160], p[NL_PREFIX_STRLEN * 2 + 24], obj[NL_IFNAMSIZ + 16];
 
 	if (s->addr.addr.family)
 		snprintf(what, sizeof(what), "holds the host's address %s (and its routes)",
@@ -290,10 +272,11 @@ static int not_the_hosts(const struct seen *s, const char *ifname, struct nl_err
 			 route_str(&s->route, p, sizeof(p)));
 	else
 		return 0;
-	return refuse(e, ifname, NL_ERR_CONFLICT,
-		      "%s: enslaving it would cut the host off; use a bridged network "
-		      "(vnet create bridged NAME --uplink %s) to put a NIC on a bridge",
-		      what, ifname);
+	snprintf(obj, sizeof(obj), "interface %s", ifname);
+	return nl_fail(e, -EBUSY, NL_ERR_CONFLICT, obj,
+		       "%s: enslaving it would cut the host off; use a bridged network "
+		       "(vnet create bridged NAME --uplink %s) to put a NIC on a bridge",
+		       what, ifname);
 }
 
 /* The port's change and its flags, in one send, by the index that was
@@ -367,19 +350,6 @@ int vn_port_add(struct vn_ctx *c, const char *name, const char *ifname, struct n
 	return attach(c, &bc, ifname, &s.port, e);
 }
 
-/* Network of bridge l when it is a vnet bridge: kind bridge, alias
- * vnet:NAME with a NAME vnet could have written (it becomes a path). */
-static bool vnet_bridge(const struct nl_link *l, char net[NL_IFNAMSIZ])
-{
-	size_t plen = strlen(VN_ALIAS_PREFIX);
-
-	if (strcmp(l->kind, "bridge") || strncmp(l->alias, VN_ALIAS_PREFIX, plen) ||
-	    vn_name_check(l->alias + plen, NULL))
-		return false;
-	snprintf(net, NL_IFNAMSIZ, "%s", l->alias + plen);
-	return true;
-}
-
 /* The uplink of network net (its bridge has index br; "" when it has
  * none): the cache names it while the network runs, else the record of
  * what runs, else the definition. Without any of them vnet cannot tell,
@@ -388,6 +358,7 @@ static int uplink_of(struct vn_ctx *c, const char *net, int br, const char *ifna
 		     char uplink[NL_IFNAMSIZ], struct nl_err *e)
 {
 	struct vn_bridge_cache bc;
+	char obj[NL_IFNAMSIZ + 16];
 	struct vn_net *n;
 	int err;
 
@@ -402,11 +373,12 @@ static int uplink_of(struct vn_ctx *c, const char *net, int br, const char *ifna
 	if (!err)
 		snprintf(uplink, NL_IFNAMSIZ, "%s", n->uplink);
 	free(n);
+	snprintf(obj, sizeof(obj), "interface %s", ifname);
 	if (err)
-		return refuse(e, ifname, NL_ERR_CONFLICT,
-			      "is on the bridge of network %s, which has no definition nor record: "
-			      "left as it is (it could be its uplink; `vnet destroy %s`)",
-			      net, net);
+		return nl_fail(e, -EBUSY, NL_ERR_CONFLICT, obj,
+			       "is on the bridge of network %s, which has no definition nor record: "
+			       "left as it is (it could be its uplink; `vnet destroy %s`)",
+			       net, net);
 	return 0;
 }
 
@@ -415,7 +387,7 @@ static int uplink_of(struct vn_ctx *c, const char *net, int br, const char *ifna
 static int detach(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], struct nl_err *e)
 {
 	struct nl_link_change ch = {.mask = NL_LINK_MASTER | NL_LINK_DOWN};
-	char uplink[NL_IFNAMSIZ];
+	char uplink[NL_IFNAMSIZ], obj[NL_IFNAMSIZ + 16];
 	struct seen s;
 	int err;
 
@@ -423,21 +395,20 @@ static int detach(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], s
 	    (err = read_port(c, ifname, 0, &s, e)) ||
 	    (s.port.master && (err = read_more(c, &s, s.port.master, e))))
 		return err;
+	snprintf(obj, sizeof(obj), "interface %s", ifname);
 	if (!s.port.master)
-		return refuse(e, ifname, NL_ERR_NOTFOUND,
-			      "is not attached to a vnet network: left as it is");
-	if (!vnet_bridge(&s.br, net))
-		return refuse(e, ifname, NL_ERR_NOTFOUND,
-			      "is a port of %s, not of a vnet bridge: left as it is",
-			      s.br.name[0] ? s.br.name : "another master");
+		return nl_fail(e, -ENOENT, NL_ERR_NOTFOUND, obj,
+			       "is not attached to a vnet network: left as it is");
+	if (!vn_link_network(&s.br, net))
+		return nl_fail(e, -ENOENT, NL_ERR_NOTFOUND, obj,
+			       "is a port of %s, not of a vnet bridge: left as it is",
+			       s.br.name[0] ? s.br.name : "another master");
 	if ((err = uplink_of(c, net, s.br.ifindex, ifname, uplink, e)))
 		return err;
-	if (!strcmp(uplink, ifname)) {
-		char then[64];
-
-		snprintf(then, sizeof(then), "`vnet destroy %s` gives it back", net);
-		return is_uplink(e, ifname, net, then);
-	}
+	if (!strcmp(uplink, ifname))
+		return nl_fail(e, -EBUSY, NL_ERR_CONFLICT, obj,
+			       "is the uplink of bridged network %s: `vnet destroy %s` gives it back",
+			       net, net);
 	if (s.addr.addr.family || s.route.family)
 		ch.mask = NL_LINK_MASTER; /* the host's NIC: back to the host, up */
 	nl_batch_reset(c->b);

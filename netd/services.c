@@ -59,9 +59,10 @@ int vn_restart_services(struct vn_ctx *c, const char *name, struct nl_err *e)
 	if (!err && !(err = vn_store_load(c->conf_dir, name, n, e)))
 		err = vn_bridge_running(c, n, &br, e);
 	if (!err && !vn_net_has_dhcp(n)) {
-		nl_err_set(e, -ENOENT, "", "network %s", name);
-		nl_err_kind(e, NL_ERR_NOTFOUND);
-		err = nl_err_msg(e, "has no DHCP, so no dnsmasq");
+		char obj[NL_IFNAMSIZ + 16];
+
+		snprintf(obj, sizeof(obj), "network %s", name);
+		err = nl_fail(e, -ENOENT, NL_ERR_NOTFOUND, obj, "has no DHCP, so no dnsmasq");
 	}
 	if (!err && !(err = vn_dnsmasq_stop(c, name, false, e)))
 		err = vn_dnsmasq_start(c, n, e);

@@ -90,8 +90,9 @@ static void check_bridge(struct vn_ctx *c, struct vn_status *st, const struct nl
 	char want[64], have[64];
 	unsigned mtu = n->mtu;
 
+	/* ours by the intent written before the create, not yet marked */
 	snprintf(want, sizeof(want), VN_ALIAS_PREFIX "%s", n->name);
-	if (strcmp(br->alias, want))
+	if (!vn_link_is_ours(br, n->name))
 		problem(st, want, br->alias[0] ? br->alias : "none", "alias of bridge %s", n->bridge);
 	if (!(br->flags & IFF_UP))
 		problem(st, "up", "down", "bridge %s", n->bridge);
