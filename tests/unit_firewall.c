@@ -398,6 +398,50 @@ START_TEST(apply_batch_is_one_transaction_without_exclusive_creates)
 }
 END_TEST
 
+/* Each rule sent carries, in its user data, the digest its plan rule
+ * has (what a read compares): different rules have different ones, and
+ * equal rules ("counter reject" in -in and -out) the same. */
+START_TEST(each_rule_sent_is_marked_with_its_digest)
+{
+	struct fw_net n = {"n1", FW_NAT, "lan0", 2, {P("10.0.1.0/24"), P("fd00:1::/64")}};
+	struct fw_plan *p = plan(&n);
+	struct nl_batch *b = nl_batch_new();
+	uint8_t d[FW_PLAN_RULES][FW_DIGEST_LEN], mark[FW_DIGEST_LEN];
+	unsigned k = 0;
+
+	ck_assert_int_eq(fw_batch_apply(b, p, NULL, NULL), 0);
+	nl_batch_finish(b);
+	/* after the begin marker and the skeleton (table, maps, base chains
+	 * flushed, their 12 rules) */
+	for (unsigned i = 2 + FW_NMAPS + 2 * FW_NBASES + 12; i < b->n; i++) {
+		struct nftnl_rule *r;
+		const void *ud;
+		uint32_t len = 0;
+
+		if (msg_type(b, i) != NFT_MSG_NEWRULE)
+			continue;
+		ck_assert_ptr_nonnull(r = nftnl_rule_alloc());
+		ck_assert_int_eq(nftnl_rule_nlmsg_parse(nl_batch_msg(b, i), r), 0);
+		ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
+		ck_assert_msg(fw_rule_mark(ud, len, mark), "rule %u is not marked", k);
+		ck_assert_int_eq(fw_rule_digest(&p->rule[k], d[k]), 0);
+		ck_assert_mem_eq(mark, d[k], FW_DIGEST_LEN);
+		for (unsigned j = 0; j < k; j++) {
+			char x[200], y[200];
+
+			fw_rule_str(&p->rule[j], x, sizeof(x));
+			fw_rule_str(&p->rule[k], y, sizeof(y));
+			ck_assert_int_eq(!memcmp(d[j], d[k], FW_DIGEST_LEN), !strcmp(x, y));
+		}
+		nftnl_rule_free(r);
+		k++;
+	}
+	ck_assert_uint_eq(k, p->nrules);
+	nl_batch_free(b);
+	fw_plan_free(p);
+}
+END_TEST
+
 /* With what a read found: only what is missing or differs goes. */
 START_TEST(apply_batch_sends_only_what_the_read_found_missing)
 {
@@ -510,6 +554,7 @@ static Suite *suite(void)
 	tcase_add_test(t, remove_plan_covers_every_model);
 	tcase_add_test(t, test_jump_goes_before_the_reject);
 	tcase_add_test(t, apply_batch_is_one_transaction_without_exclusive_creates);
+	tcase_add_test(t, each_rule_sent_is_marked_with_its_digest);
 	tcase_add_test(t, apply_batch_sends_only_what_the_read_found_missing);
 	tcase_add_test(t, remove_batch_ensures_then_deletes_elements_before_chains);
 	tcase_add_test(t, batch_too_full_fails_clearly);
