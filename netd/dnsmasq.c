@@ -15,6 +15,8 @@
  * naming another process falls back to a scan of /proc for that command
  * line (also owned by root or nobody), so stop and restart converge from
  * any state: a vnet killed before it wrote the record, files removed.
+ * The /proc and pidfd side of that (is this pid the process we started)
+ * is proc.c's; this file says what identifies dnsmasq.
  *
  * When it runs (measured with dnsmasq 2.90): in the foreground dnsmasq
  * reads its config, opens the lease file, binds its sockets, points its
@@ -31,23 +33,21 @@
  * boot. */
 #include "netd/dnsmasq.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/file.h"
 #include "netd/internal.h"
+#include "netd/proc.h"
 
 #define FILE_MAX   (4u << 20)  /* config, hosts: what vnet wrote */
 #define LEASES_MAX (16u << 20) /* about 200 000 leases */
@@ -56,27 +56,6 @@
 static void file(const struct vn_ctx *c, const char *name, const char *ext, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s/dnsmasq/%s.%s", c->run_dir, name, ext);
-}
-
-static int open_pidfd(int pid)
-{
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-}
-
-static int send_signal(int fd, int sig)
-{
-	return (int)syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
-}
-
-/* Whether the process behind pidfd fd ended within ms. */
-static bool ended(int fd, int ms)
-{
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-	int r;
-
-	while ((r = poll(&p, 1, ms)) < 0 && errno == EINTR)
-		;
-	return r == 1;
 }
 
 /* Writes text to path (root's, 0644) when it differs; *changed says so. */
@@ -213,19 +192,12 @@ static int write_all(struct vn_ctx *c, const struct vn_net *n, bool *conf_change
 	return err;
 }
 
-/* The process vnet started: its pid and start time name it for good. */
-struct proc {
-	int pid;
-	unsigned long long start;
-};
-
 /* What identifies the network's dnsmasq in /proc: its exact command line
- * ("dnsmasq\0--conf-file=PATH\0") and the uid it drops to. */
+ * ("dnsmasq\0--conf-file=PATH\0") and the user it drops to; arg is the
+ * argument it is started with. */
 struct want {
 	char arg[360];
-	char cmd[400];
-	size_t len;
-	uid_t nobody;
+	struct vn_proc_id id;
 };
 
 static void want_of(const struct vn_ctx *c, const char *name, struct want *w)
@@ -235,121 +207,18 @@ static void want_of(const struct vn_ctx *c, const char *name, struct want *w)
 
 	file(c, name, "conf", conf, sizeof(conf));
 	snprintf(w->arg, sizeof(w->arg), "--conf-file=%s", conf);
-	n = snprintf(w->cmd, sizeof(w->cmd), "dnsmasq%c%s", '\0', w->arg);
-	w->len = n > 0 && (size_t)n < sizeof(w->cmd) ? (size_t)n + 1 : 0;
-	w->nobody = 0; /* looked up by the scan, which alone needs it */
+	n = snprintf(w->id.cmd, sizeof(w->id.cmd), "dnsmasq%c%s", '\0', w->arg);
+	w->id.len = n > 0 && (size_t)n < sizeof(w->id.cmd) ? (size_t)n + 1 : 0;
+	w->id.user = "nobody";
 }
 
-/* Reads /proc/PID/what (NUL terminated); its length, or -1. */
-static ssize_t proc_read(int pid, const char *what, char *buf, size_t n)
-{
-	char path[64];
-	ssize_t got = 0, r;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/%s", pid, what);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	while ((size_t)got < n - 1 && (r = read(fd, buf + got, n - 1 - (size_t)got)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			got = -1;
-			break;
-		}
-		got += r;
-	}
-	close(fd);
-	if (got >= 0)
-		buf[got] = '\0';
-	return got;
-}
-
-/* The state (field 3) and start time (field 22) of pid. The name (field 2)
- * is in parentheses and may hold spaces and ')' itself: it ends at the
- * last ')'. */
-static int proc_stat(int pid, char *state, unsigned long long *start)
-{
-	char buf[1024], *s, *end;
-
-	if (proc_read(pid, "stat", buf, sizeof(buf)) <= 0 || !(s = strrchr(buf, ')')))
-		return -1;
-	s++;
-	for (unsigned field = 3; field <= 22; field++) {
-		s += strspn(s, " ");
-		if (!*s)
-			return -1;
-		if (field == 3 && state)
-			*state = *s;
-		if (field == 22) {
-			errno = 0;
-			*start = strtoull(s, &end, 10);
-			return end == s || errno || (*end != ' ' && *end) ? -1 : 0;
-		}
-		s += strcspn(s, " ");
-	}
-	return -1;
-}
-
-static bool proc_cmd_is(const struct want *w, int pid)
-{
-	char buf[sizeof(w->cmd) + 1];
-	ssize_t n = proc_read(pid, "cmdline", buf, sizeof(buf));
-
-	return w->len && n == (ssize_t)w->len && !memcmp(buf, w->cmd, w->len);
-}
-
-static bool proc_in_our_netns(int pid)
-{
-	struct stat a, b;
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
-	return stat(path, &a) == 0 && stat("/proc/self/ns/net", &b) == 0 && a.st_dev == b.st_dev &&
-	       a.st_ino == b.st_ino;
-}
-
-/* Real and effective uid root (before dnsmasq drops it) or nobody. */
-static bool proc_uid_ok(const struct want *w, int pid)
-{
-	char buf[2048], *s;
-	unsigned long r, eff;
-
-	if (proc_read(pid, "status", buf, sizeof(buf)) <= 0 || !(s = strstr(buf, "\nUid:")) ||
-	    sscanf(s, "\nUid: %lu %lu", &r, &eff) != 2)
-		return false;
-	return (r == 0 || r == w->nobody) && (eff == 0 || eff == w->nobody);
-}
-
-/* A pidfd on pid when it is the network's dnsmasq, else -1. Opened before
- * the checks: a signal sent through it reaches the process checked, or
- * none. p->start 0 (a process found by the scan, not recorded): its uid
- * stands in for the start time; else the start time must match. */
-static int grab(const struct want *w, struct proc *p)
-{
-	unsigned long long start;
-	char state = 0;
-	int fd = p->pid > 0 ? open_pidfd(p->pid) : -1;
-
-	if (fd < 0)
-		return -1;
-	if (proc_stat(p->pid, &state, &start) < 0 || state == 'Z' || state == 'X' ||
-	    (p->start ? start != p->start : !proc_uid_ok(w, p->pid)) || !proc_cmd_is(w, p->pid) ||
-	    !proc_in_our_netns(p->pid)) {
-		close(fd);
-		return -1;
-	}
-	p->start = start;
-	return fd;
-}
-
-static int record_load(const struct vn_ctx *c, const char *name, struct proc *p)
+static int record_load(const struct vn_ctx *c, const char *name, struct vn_proc *p)
 {
 	char path[320], *text, *end;
 	size_t len;
 	long pid;
 
-	*p = (struct proc){0};
+	*p = (struct vn_proc){0};
 	file(c, name, "proc", path, sizeof(path));
 	if (nl_file_read(path, 64, NL_FILE_OWNED, &text, &len, NULL))
 		return -1;
@@ -365,7 +234,7 @@ static int record_load(const struct vn_ctx *c, const char *name, struct proc *p)
 	return p->pid ? 0 : -1;
 }
 
-static int record_save(const struct vn_ctx *c, const char *name, const struct proc *p,
+static int record_save(const struct vn_ctx *c, const char *name, const struct vn_proc *p,
 		       struct nl_err *e)
 {
 	char path[320], text[64];
@@ -375,50 +244,25 @@ static int record_save(const struct vn_ctx *c, const char *name, const struct pr
 	return nl_file_write(path, 0644, text, (size_t)n, e);
 }
 
-/* A pidfd on the first process in /proc that is the network's dnsmasq (p
- * names it), or -1. */
-static int scan(struct want *w, struct proc *p)
-{
-	DIR *d = opendir("/proc");
-	struct passwd *pw = getpwnam("nobody");
-	struct dirent *de;
-	int fd = -1;
-
-	w->nobody = pw ? pw->pw_uid : 0;
-	while (d && fd < 0 && (de = readdir(d))) {
-		char *end;
-		long pid = strtol(de->d_name, &end, 10);
-
-		/* the command line first: it rules out nearly all, cheaply */
-		if (*end || pid <= 0 || pid == getpid() || !proc_cmd_is(w, (int)pid))
-			continue;
-		*p = (struct proc){.pid = (int)pid};
-		fd = grab(w, p);
-	}
-	if (d)
-		closedir(d);
-	return fd;
-}
-
 /* A pidfd on the network's running dnsmasq (p names it), or -1: the
  * recorded process while it is ours (*recorded), else what the scan finds. */
-static int find(const struct vn_ctx *c, const char *name, struct proc *p, bool *recorded)
+static int find(const struct vn_ctx *c, const char *name, struct vn_proc *p, bool *recorded)
 {
 	struct want w;
 	int fd = -1;
 
 	want_of(c, name, &w);
-	*recorded = record_load(c, name, p) == 0 && (fd = grab(&w, p)) >= 0;
+	*recorded = record_load(c, name, p) == 0 && (fd = vn_proc_grab(&w.id, p)) >= 0;
 	if (!*recorded)
-		fd = scan(&w, p);
+		fd = vn_proc_scan(&w.id, p);
 	if (fd < 0)
-		*p = (struct proc){0};
+		*p = (struct vn_proc){0};
 	return fd;
 }
 
 int vn_dnsmasq_pidfd(const struct vn_ctx *c, const char *name, int *pid)
 {
-	struct proc p;
+	struct vn_proc p;
 	bool recorded;
 	int fd = find(c, name, &p, &recorded);
 
@@ -448,7 +292,7 @@ static const char *binary(void)
  * process's child until this process exits). Never returns. */
 static void middle(const char *arg, int errw, int idw)
 {
-	struct proc p = {0};
+	struct vn_proc p = {0};
 	sigset_t none;
 	int null;
 
@@ -468,7 +312,7 @@ static void middle(const char *arg, int errw, int idw)
 		dprintf(2, "cannot run %s: %s\n", binary(), strerror(errno));
 		_exit(127);
 	}
-	if (p.pid > 0 && proc_stat(p.pid, NULL, &p.start) < 0)
+	if (p.pid > 0 && vn_proc_stat(p.pid, NULL, &p.start) < 0)
 		p.start = 0;
 	if (write(idw, &p, sizeof(p)) != sizeof(p))
 		_exit(1);
@@ -477,14 +321,14 @@ static void middle(const char *arg, int errw, int idw)
 
 /* Forks dnsmasq (through middle()); p names it, *errr is the read end of
  * its stderr, *fd a pidfd on it (-1: it ended already). */
-static int fork_dnsmasq(const struct want *w, const char *name, struct proc *p, int *errr, int *fd,
+static int fork_dnsmasq(const struct want *w, const char *name, struct vn_proc *p, int *errr, int *fd,
 			struct nl_err *e)
 {
 	int errp[2], idp[2], st;
 	unsigned long long start;
 	pid_t mid;
 
-	*p = (struct proc){0};
+	*p = (struct vn_proc){0};
 	if (pipe2(errp, O_CLOEXEC) < 0)
 		return nl_err_set(e, -errno, "start", "dnsmasq of network %s", name);
 	if (pipe2(idp, O_CLOEXEC) < 0) {
@@ -497,7 +341,7 @@ static int fork_dnsmasq(const struct want *w, const char *name, struct proc *p, 
 	close(errp[1]);
 	close(idp[1]);
 	if (mid < 0 || read(idp[0], p, sizeof(*p)) != sizeof(*p) || p->pid <= 0 || !p->start)
-		*p = (struct proc){0};
+		*p = (struct vn_proc){0};
 	while (mid > 0 && waitpid(mid, &st, 0) < 0 && errno == EINTR)
 		;
 	close(idp[0]);
@@ -507,8 +351,8 @@ static int fork_dnsmasq(const struct want *w, const char *name, struct proc *p, 
 		return nl_err_set(e, -ECHILD, "start", "dnsmasq of network %s", name);
 	}
 	/* ended and its pid taken since: not ours to signal */
-	*fd = open_pidfd(p->pid);
-	if (*fd >= 0 && (proc_stat(p->pid, NULL, &start) < 0 || start != p->start)) {
+	*fd = vn_proc_pidfd(p->pid);
+	if (*fd >= 0 && (vn_proc_stat(p->pid, NULL, &start) < 0 || start != p->start)) {
 		close(*fd);
 		*fd = -1;
 	}
@@ -547,15 +391,7 @@ static int read_to_end(int errr, char *msg, size_t n)
 /* Whether dnsmasq runs: alive, its stderr moved to /dev/null. */
 static bool runs(int fd, int pid)
 {
-	char path[64], to[32];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/fd/2", pid);
-	n = readlink(path, to, sizeof(to) - 1);
-	if (fd < 0 || n <= 0 || ended(fd, 0))
-		return false;
-	to[n] = '\0';
-	return !strcmp(to, "/dev/null");
+	return fd >= 0 && vn_proc_fd_is(pid, 2, "/dev/null") && !vn_proc_ended(fd, 0);
 }
 
 /* dnsmasq's message: its first line that says something, without its
@@ -580,7 +416,7 @@ static int failed(const char *name, const char *msg, int code, struct nl_err *e)
 static int spawn(struct vn_ctx *c, const char *name, struct nl_err *e)
 {
 	char msg[512] = "", path[320];
-	struct proc p;
+	struct vn_proc p;
 	struct want w;
 	int errr, fd = -1, err;
 
@@ -589,7 +425,7 @@ static int spawn(struct vn_ctx *c, const char *name, struct nl_err *e)
 		return err;
 	vn_kill_point(c, "dnsmasq-forked");
 	if (fd >= 0 && (err = record_save(c, name, &p, e))) {
-		send_signal(fd, SIGKILL);
+		vn_proc_signal(fd, SIGKILL);
 		close(fd);
 		close(errr);
 		return err;
@@ -601,7 +437,7 @@ static int spawn(struct vn_ctx *c, const char *name, struct nl_err *e)
 		return 0;
 	}
 	if (fd >= 0) {
-		send_signal(fd, SIGKILL); /* only when it hangs, or died since */
+		vn_proc_signal(fd, SIGKILL); /* only when it hangs, or died since */
 		close(fd);
 	}
 	file(c, name, "proc", path, sizeof(path));
@@ -612,14 +448,14 @@ static int spawn(struct vn_ctx *c, const char *name, struct nl_err *e)
 /* Ends the process behind fd: TERM, then KILL after a second. */
 static int end(int fd, int pid, const char *name, struct nl_err *e)
 {
-	if (send_signal(fd, SIGTERM) < 0)
+	if (vn_proc_signal(fd, SIGTERM) < 0)
 		return errno == ESRCH ? 0
 				      : nl_err_set(e, -errno, "stop", "dnsmasq %d of network %s",
 						   pid, name);
-	if (ended(fd, 1000))
+	if (vn_proc_ended(fd, 1000))
 		return 0;
-	send_signal(fd, SIGKILL);
-	if (!ended(fd, 1000))
+	vn_proc_signal(fd, SIGKILL);
+	if (!vn_proc_ended(fd, 1000))
 		return nl_err_set(e, -ETIMEDOUT, "stop", "dnsmasq %d of network %s", pid, name);
 	return 0;
 }
@@ -629,7 +465,7 @@ static int end(int fd, int pid, const char *name, struct nl_err *e)
 static int halt(const struct vn_ctx *c, const char *name, struct nl_err *e)
 {
 	char path[320];
-	struct proc p;
+	struct vn_proc p;
 	bool recorded;
 	int fd, err = 0;
 
@@ -645,7 +481,7 @@ static int halt(const struct vn_ctx *c, const char *name, struct nl_err *e)
 
 int vn_dnsmasq_start(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 {
-	struct proc p;
+	struct vn_proc p;
 	bool changed, recorded;
 	int err, fd;
 
@@ -654,7 +490,7 @@ int vn_dnsmasq_start(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 	fd = find(c, n->name, &p, &recorded);
 	if (fd >= 0 && !changed) {
 		/* it rereads its hosts; one the scan found is recorded again */
-		if (send_signal(fd, SIGHUP) < 0)
+		if (vn_proc_signal(fd, SIGHUP) < 0)
 			err = nl_err_set(e, -errno, "reload", "dnsmasq %d of network %s", p.pid,
 					 n->name);
 		else if (!recorded)
