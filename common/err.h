@@ -31,6 +31,10 @@ struct nl_err {
 	char msg[256];	/* the kernel's extended-ACK message, or "" */
 	uint16_t attr;	/* type of the attribute the kernel pointed at, 0 if none */
 	uint8_t kernel;	/* msg came from the kernel (printed after strerror) */
+	unsigned request; /* the request of a batch that failed, as its index + 1 (0:
+			     no request's failure), so that the batch's builder can
+			     name it by the request's tag, as nftables maps a
+			     sequence number to its command */
 };
 
 /* Records a failure and returns code (negative errno), so callers can write

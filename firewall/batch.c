@@ -26,7 +26,9 @@
  *
  * Every message asks for an ACK and is labelled for the user ("rule 3 of
  * chain n1-in", "map fwd_any element tcp . 8080"); the kernel answers each
- * one and applies all or none. */
+ * one and applies all or none. A plan rule's message is also tagged with
+ * its place in the plan (FW_TAG_RULE), so that fw.c adds the text of a
+ * refused rule to its label. */
 #include "firewall/internal.h"
 
 #include <arpa/inet.h>
@@ -222,8 +224,9 @@ static int put_flush(struct nl_batch *b, const char *chain, struct nl_err *e)
 	return err;
 }
 
-/* A rule of chain (its name: a rule knows only its chain's place). */
-static int put_rule(struct nl_batch *b, const char *chain, const struct fw_rule *ru,
+/* A rule of chain (its name: a rule knows only its chain's place), its
+ * request tagged with tag. */
+static int put_rule(struct nl_batch *b, const char *chain, const struct fw_rule *ru, int tag,
 		    struct nl_err *e)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
@@ -240,6 +243,7 @@ static int put_rule(struct nl_batch *b, const char *chain, const struct fw_rule 
 			       "rule %u of chain %s", ru->pos, chain)))
 		err = full(e);
 	else {
+		b->req[b->n - 1].tag = tag;
 		nftnl_rule_nlmsg_build_payload(nlh, r);
 		err = fits(nlh, e);
 	}
@@ -336,7 +340,7 @@ static int skeleton(struct nl_batch *b, bool base_chains, struct nl_err *e)
 			struct fw_rule r;
 
 			fw_base_rule(i, k, &r);
-			err = put_rule(b, d->name, &r, e);
+			err = put_rule(b, d->name, &r, 0, e);
 		}
 	}
 	return err;
@@ -375,7 +379,8 @@ static int apply_chains(struct nl_batch *b, const struct fw_plan *p, const struc
 	/* without a read, every chain is replaced */
 	for (unsigned i = 0; i < p->nrules && !err; i++)
 		if (!f || f->chain[p->rule[i].chain] != FW_CHAIN_WHOLE)
-			err = put_rule(b, p->chain[p->rule[i].chain], &p->rule[i], e);
+			err = put_rule(b, p->chain[p->rule[i].chain], &p->rule[i], FW_TAG_RULE(i),
+				       e);
 	return err;
 }
 

@@ -28,23 +28,24 @@ void fw_close(struct fw *fw)
 	nl_sock_close(&fw->s);
 }
 
-/* A refused rule is named by its place in the batch's label; add its
- * text, for which the label had no room. */
-static void explain(const struct fw_plan *p, struct nl_err *e)
+/* A refused plan rule: the failed request's tag says which, and its text
+ * goes into e's object after the label, which had no room for it. */
+static void explain(const struct fw_plan *p, const struct nl_batch *b, struct nl_err *e)
 {
-	char label[64], text[256];
+	const struct fw_rule *r;
+	char text[256];
+	int i;
 
-	for (unsigned i = 0; e && i < p->nrules; i++) {
-		const struct fw_rule *r = &p->rule[i];
-
-		snprintf(label, sizeof(label), "rule %u of chain %s", r->pos, p->chain[r->chain]);
-		if (strcmp(label, e->obj))
-			continue;
-		fw_rule_str(r, text, sizeof(text));
-		if (snprintf(e->obj, sizeof(e->obj), "%s (%s)", label, text) >= (int)sizeof(e->obj))
-			memcpy(e->obj + sizeof(e->obj) - 5, "...)", 5);
+	if (!e || !e->request || e->request > b->n)
 		return;
-	}
+	i = b->req[e->request - 1].tag - FW_TAG_RULE(0); /* the plan rule's place, if one */
+	if (i < 0 || (unsigned)i >= p->nrules)
+		return;
+	r = &p->rule[i];
+	fw_rule_str(r, text, sizeof(text));
+	if (snprintf(e->obj, sizeof(e->obj), "rule %u of chain %s (%s)", r->pos, p->chain[r->chain],
+		     text) >= (int)sizeof(e->obj))
+		memcpy(e->obj + sizeof(e->obj) - 5, "...)", 5);
 }
 
 /* Sends b unless it holds nothing between its markers. */
@@ -66,7 +67,7 @@ int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e)
 	if (!err)
 		err = fw_batch_apply(b, p, f, e);
 	if (!err && (err = send_batch(fw, b, e)))
-		explain(p, e);
+		explain(p, b, e);
 	fw->made_table = !err && !f->present;
 	nl_batch_free(b);
 	free(f);

@@ -188,6 +188,10 @@ int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, bool
 int fw_read_check(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p,
 		  struct fw_found *f, struct nl_err *e);
 
+/* The tag (struct nl_req) of the message that adds plan rule i; other
+ * messages have none (0). */
+#define FW_TAG_RULE(i) ((int)(i) + 1)
+
 /* The batch builders (no socket), between BATCH_BEGIN and BATCH_END;
  * append to b; -EMSGSIZE when b cannot hold them.
  * Apply: what f says is missing or differs (f NULL: everything, the

@@ -205,6 +205,14 @@ static void decode_extack(const struct nlmsghdr *nlh, size_t off, const struct n
 	}
 }
 
+/* Says in e which request failed, once nl_err_set (which clears it) has
+ * described the failure. */
+static void failed_at(struct nl_err *e, unsigned idx)
+{
+	if (e)
+		e->request = idx + 1;
+}
+
 /* Records the answer that ends request r; fills e for the batch's first
  * failure. */
 static void finish_req(struct nl_batch *b, unsigned idx, int err, const struct nlmsghdr *nlh,
@@ -219,6 +227,7 @@ static void finish_req(struct nl_batch *b, unsigned idx, int err, const struct n
 	*first = err;
 	/* Batch markers carry no label unless their builder gave one. */
 	nl_err_set(e, err, r->op[0] ? r->op : "commit", "%s", r->obj[0] ? r->obj : "netlink batch");
+	failed_at(e, idx);
 	if (e)
 		decode_extack(nlh, tlv_off, nl_batch_msg(b, idx), e);
 }
@@ -302,6 +311,7 @@ static int handle(struct nl_batch *b, uint32_t seq0, const struct nlmsghdr *nlh,
 			if (!*first) {
 				*first = -EAGAIN;
 				nl_err_set(e, -EAGAIN, b->req[idx].op, "%s", b->req[idx].obj);
+				failed_at(e, idx);
 				nl_err_msg(e, "the kernel's objects changed while they were read: "
 					      "try again");
 			}
@@ -316,6 +326,7 @@ static int handle(struct nl_batch *b, uint32_t seq0, const struct nlmsghdr *nlh,
 			if (err < 0 && !*first) {
 				*first = err;
 				nl_err_set(e, err, "decode reply", "%s", b->req[idx].obj);
+				failed_at(e, idx);
 			}
 		}
 		return 0;
@@ -432,7 +443,9 @@ int nl_batch_send_tolerant(struct nl_sock *s, struct nl_batch *b, const int *ok,
 		 * stays; a tolerated failure before it does not */
 		if (r->err == 0 || r->err == err)
 			return err;
-		return nl_err_set(e, r->err, r->op, "%s", r->obj);
+		nl_err_set(e, r->err, r->op, "%s", r->obj);
+		failed_at(e, i);
+		return r->err;
 	}
 	nl_err_clear(e);
 	return 0;

@@ -44,6 +44,9 @@ struct nl_req {
 	bool done;	/* an answer (ACK, error or end of dump) arrived */
 	char obj[64];	/* for error messages: "bridge isbr" */
 	char op[32];	/* "create" */
+	int tag;	/* the caller's own name for what this request is for (a place
+			   in its plan), 0 unless it set one after nl_batch_add: what
+			   e->request leads it back to */
 };
 
 /* Called for every data message (a dump entry, a get reply) of request idx. */
@@ -87,7 +90,8 @@ struct nlmsghdr *nl_batch_msg(const struct nl_batch *b, unsigned i);
 /* Sends the batch in one sendmsg, stamps sequence numbers, and reads until
  * every request that expects an answer has one. cb (may be NULL) sees the
  * data messages. Returns 0 when all succeeded, else the first failure's
- * negative errno, described in e (object, operation, kernel message). */
+ * negative errno, described in e (object, operation, kernel message, and
+ * which request: e->request). */
 int nl_batch_send(struct nl_sock *s, struct nl_batch *b, nl_data_cb cb, void *data,
 		  struct nl_err *e);
 

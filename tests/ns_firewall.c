@@ -83,6 +83,7 @@ START_TEST(refused_plan_names_the_rule_and_changes_nothing)
 	nl_err_str(&e, line, sizeof(line));
 	ck_assert_msg(err == -ENOENT, "%d: %s", err, line);
 	ck_assert_msg(strstr(line, "rule 5 of chain na-in (jump nowhere): add: "), "%s", line);
+	ck_assert_uint_ne(e.request, 0);
 	ck_assert_msg(e.attr != 0, "the kernel pointed at no attribute: %s", line);
 	ck_assert_msg(!e.msg[0] || e.kernel, "%s", line);
 	after = th_out(NULL, "nft -a list ruleset");
@@ -371,7 +372,8 @@ static int unprivileged_apply(void)
 	    fw_batch_apply(b, p, NULL, NULL))
 		return 11;
 	err = nl_batch_send(&fw.s, b, NULL, NULL, &e);
-	if (err != -EPERM || strcmp(e.obj, "nftables transaction"))
+	/* the begin marker, request 0 of the batch, is what was refused */
+	if (err != -EPERM || strcmp(e.obj, "nftables transaction") || e.request != 1)
 		return 12;
 	err = fw_apply(&fw, p, &e);
 	fw_close(&fw);

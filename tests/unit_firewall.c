@@ -400,8 +400,9 @@ END_TEST
 
 /* Each rule sent carries, in its user data, the digest its plan rule
  * has (what a read compares): different rules have different ones, and
- * equal rules ("counter reject" in -in and -out) the same. */
-START_TEST(each_rule_sent_is_marked_with_its_digest)
+ * equal rules ("counter reject" in -in and -out) the same. Its request is
+ * tagged with its place in the plan, a base rule's with nothing. */
+START_TEST(each_rule_sent_is_marked_with_its_digest_and_tagged)
 {
 	struct fw_net n = {"n1", FW_NAT, "lan0", 2, {P("10.0.1.0/24"), P("fd00:1::/64")}};
 	struct fw_plan *p = plan(&n);
@@ -411,6 +412,8 @@ START_TEST(each_rule_sent_is_marked_with_its_digest)
 
 	ck_assert_int_eq(fw_batch_apply(b, p, NULL, NULL), 0);
 	nl_batch_finish(b);
+	for (unsigned i = 0; i < 2 + FW_NMAPS + 2 * FW_NBASES + 12; i++)
+		ck_assert_int_eq(b->req[i].tag, 0);
 	/* after the begin marker and the skeleton (table, maps, base chains
 	 * flushed, their 12 rules) */
 	for (unsigned i = 2 + FW_NMAPS + 2 * FW_NBASES + 12; i < b->n; i++) {
@@ -424,6 +427,7 @@ START_TEST(each_rule_sent_is_marked_with_its_digest)
 		ck_assert_int_eq(nftnl_rule_nlmsg_parse(nl_batch_msg(b, i), r), 0);
 		ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
 		ck_assert_msg(fw_rule_mark(ud, len, mark), "rule %u is not marked", k);
+		ck_assert_int_eq(b->req[i].tag, FW_TAG_RULE(k));
 		ck_assert_int_eq(fw_rule_digest(&p->rule[k], d[k]), 0);
 		ck_assert_mem_eq(mark, d[k], FW_DIGEST_LEN);
 		for (unsigned j = 0; j < k; j++) {
@@ -554,7 +558,7 @@ static Suite *suite(void)
 	tcase_add_test(t, remove_plan_covers_every_model);
 	tcase_add_test(t, test_jump_goes_before_the_reject);
 	tcase_add_test(t, apply_batch_is_one_transaction_without_exclusive_creates);
-	tcase_add_test(t, each_rule_sent_is_marked_with_its_digest);
+	tcase_add_test(t, each_rule_sent_is_marked_with_its_digest_and_tagged);
 	tcase_add_test(t, apply_batch_sends_only_what_the_read_found_missing);
 	tcase_add_test(t, remove_batch_ensures_then_deletes_elements_before_chains);
 	tcase_add_test(t, batch_too_full_fails_clearly);
