@@ -420,26 +420,3 @@ unsigned fw_plan_chain_rules(const struct fw_plan *p, unsigned c)
 		n += p->rule[i].chain == c;
 	return n;
 }
-
-int fw_plan_add_jump_for_test(struct fw_plan *p, const char *target)
-{
-	char in[FW_NAMESIZ];
-	unsigned last = p->nrules;
-	struct fw_rule *r;
-
-	snprintf(in, sizeof(in), "%s-in", p->name);
-	for (unsigned i = 0; i < p->nrules; i++)
-		if (!strcmp(p->chain[p->rule[i].chain], in))
-			last = i;
-	if (last == p->nrules || p->nrules >= FW_PLAN_RULES)
-		return -EINVAL;
-	memmove(&p->rule[last + 1], &p->rule[last], (p->nrules - last) * sizeof(p->rule[0]));
-	p->nrules++;
-	p->rule[last + 1].pos++;
-	r = &p->rule[last];
-	r->nterms = 1;
-	memset(r->term, 0, sizeof(r->term));
-	r->term[0].kind = FW_T_JUMP;
-	snprintf(r->term[0].name, sizeof(r->term[0].name), "%s", target);
-	return 0;
-}

@@ -156,9 +156,4 @@ char *fw_plan_render(const struct fw_plan *p);
 /* Rules in the network's own chains (the shared base chains not counted). */
 unsigned fw_plan_rule_count(const struct fw_plan *p);
 
-/* For tests only: adds to the network's -in chain, before its last rule,
- * a rule that jumps to chain target, which should not exist, so that the
- * kernel refuses the batch. -EINVAL when the plan has no -in chain. */
-int fw_plan_add_jump_for_test(struct fw_plan *p, const char *target);
-
 #endif

@@ -15,6 +15,7 @@
 
 #include "tests/fwt.h"
 #include "firewall/internal.h"
+#include "firewall/testing.h"
 
 static const struct variant {
 	enum fw_model model;

@@ -19,6 +19,7 @@
 
 #include "tests/harness.h"
 #include "firewall/internal.h"
+#include "firewall/testing.h"
 
 static struct nl_prefix P(const char *s) {
 	struct nl_prefix p;
