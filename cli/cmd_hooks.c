@@ -1,6 +1,6 @@
 /* cmd_hooks — `vnet hooks install [--prefix DIR] [--system] [--force]` and
  * `vnet hooks uninstall [--prefix DIR]`: puts vnet-ifup and vnet-ifdown
- * where qemu finds them (netd/hooks_install.h). They come from next to this
+ * where qemu finds them (hooks/install.h). They come from next to this
  * vnet (a build tree's hooks/) or from where vnet was installed. */
 #include <limits.h>
 #include <libgen.h>
@@ -10,36 +10,36 @@
 
 #include "cli/cli.h"
 #include "config.h"
-#include "netd/hooks_install.h"
+#include "hooks/install.h"
 
-static void say(const struct vn_hooks_report *r)
+static void say(const struct vh_report *r)
 {
 	for (unsigned i = 0; i < r->n; i++) {
-		const struct vn_hooks_step *s = &r->step[i];
+		const struct vh_step *s = &r->step[i];
 
 		switch (s->act) {
-		case VN_HOOK_COPIED:
+		case VH_COPIED:
 			printf("installed %s\n", vc_esc(s->path));
 			break;
-		case VN_HOOK_CURRENT:
+		case VH_CURRENT:
 			printf("%s: up to date\n", vc_esc(s->path));
 			break;
-		case VN_HOOK_IN_PLACE:
+		case VH_IN_PLACE:
 			printf("%s: the hooks are installed there with vnet\n", vc_esc(s->path));
 			break;
-		case VN_HOOK_KEPT:
+		case VH_KEPT:
 			printf("kept %s as %s\n", vc_esc(s->path), vc_esc(s->other));
 			break;
-		case VN_HOOK_LINKED:
+		case VH_LINKED:
 			printf("%s -> %s\n", vc_esc(s->path), vc_esc(s->other));
 			break;
-		case VN_HOOK_LINKED_ALREADY:
+		case VH_LINKED_ALREADY:
 			printf("%s -> %s (already)\n", vc_esc(s->path), vc_esc(s->other));
 			break;
-		case VN_HOOK_REMOVED:
+		case VH_REMOVED:
 			printf("removed %s\n", vc_esc(s->path));
 			break;
-		case VN_HOOK_RESTORED:
+		case VH_RESTORED:
 			printf("restored %s from %s\n", vc_esc(s->path), vc_esc(s->other));
 			break;
 		}
@@ -65,8 +65,8 @@ int vc_hooks(struct vn_ctx *c, int argc, char **argv)
 					     {"system", no_argument, NULL, 's'},
 					     {"force", no_argument, NULL, 'f'},
 					     {NULL, 0, NULL, 0}};
-	struct vn_hooks_opts o = {.src = {NULL, VNET_LIBEXECDIR}};
-	struct vn_hooks_report r;
+	struct vh_install_opts o = {.src = {NULL, VNET_LIBEXECDIR}};
+	struct vh_report r;
 	char here[PATH_MAX + 16];
 	struct nl_err e;
 	int opt, code = 0, err;
@@ -95,7 +95,7 @@ int vc_hooks(struct vn_ctx *c, int argc, char **argv)
 	if (!install && (o.system || o.force))
 		return vc_usage("hooks", "uninstall takes only --prefix");
 	o.src[0] = build_tree_hooks(here, sizeof(here));
-	err = install ? vn_hooks_install(&o, &r, &e) : vn_hooks_uninstall(&o, &r, &e);
+	err = install ? vh_install(&o, &r, &e) : vh_uninstall(&o, &r, &e);
 	say(&r);
 	return err ? vc_fail(&e) : 0;
 }

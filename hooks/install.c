@@ -1,7 +1,7 @@
-/* hooks_install — installing the qemu hooks; see hooks_install.h. Owns the
+/* install — installing the qemu hooks; see install.h. Owns the
  * reading of dpkg's status file (Conffiles of one package) and the MD5 of a
  * file (libmd); knows nothing of networks. */
-#include "netd/hooks_install.h"
+#include "hooks/install.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,10 +21,10 @@ static const char *const hooks[2] = {"vnet-ifup", "vnet-ifdown"};
 static const char *const scripts[2] = {"qemu-ifup", "qemu-ifdown"};
 
 struct place {
-	char dir[VN_HOOKS_PATH];    /* the hooks' folder, absolute */
-	char src[VN_HOOKS_PATH];    /* where they come from, "" when not found */
-	char etc[VN_HOOKS_PATH];    /* $VNET_QEMU_ETC */
-	char status[VN_HOOKS_PATH]; /* $VNET_DPKG_STATUS */
+	char dir[VH_PATH];    /* the hooks' folder, absolute */
+	char src[VH_PATH];    /* where they come from, "" when not found */
+	char etc[VH_PATH];    /* $VNET_QEMU_ETC */
+	char status[VH_PATH]; /* $VNET_DPKG_STATUS */
 	bool in_place;		    /* dir is src */
 };
 
@@ -33,10 +33,10 @@ enum plan { P_ALREADY, P_LINK, P_RELINK, P_KEEP_LINK };
 
 struct script {
 	enum plan plan;
-	char path[VN_HOOKS_PATH];   /* ETC/qemu-ifup */
-	char orig[VN_HOOKS_PATH];   /* ETC/qemu-ifup.vnet-orig */
-	char target[VN_HOOKS_PATH]; /* DIR/vnet-ifup */
-	char old[VN_HOOKS_PATH];    /* P_RELINK: the symlink's old target */
+	char path[VH_PATH];   /* ETC/qemu-ifup */
+	char orig[VH_PATH];   /* ETC/qemu-ifup.vnet-orig */
+	char target[VH_PATH]; /* DIR/vnet-ifup */
+	char old[VH_PATH];    /* P_RELINK: the symlink's old target */
 };
 
 static int too_long(struct nl_err *e, const char *what)
@@ -45,18 +45,18 @@ static int too_long(struct nl_err *e, const char *what)
 	return nl_err_kind(e, NL_ERR_INVALID);
 }
 
-static int join(char out[VN_HOOKS_PATH], const char *dir, const char *name, const char *suffix,
+static int join(char out[VH_PATH], const char *dir, const char *name, const char *suffix,
 		struct nl_err *e)
 {
-	int n = snprintf(out, VN_HOOKS_PATH, "%s/%s%s", dir, name, suffix);
+	int n = snprintf(out, VH_PATH, "%s/%s%s", dir, name, suffix);
 
-	return n < 0 || n >= VN_HOOKS_PATH ? too_long(e, dir) : 0;
+	return n < 0 || n >= VH_PATH ? too_long(e, dir) : 0;
 }
 
-static void add(struct vn_hooks_report *r, enum vn_hooks_act act, const char *path,
+static void add(struct vh_report *r, enum vh_act act, const char *path,
 		const char *other)
 {
-	struct vn_hooks_step *s;
+	struct vh_step *s;
 
 	if (r->n >= sizeof(r->step) / sizeof(r->step[0]))
 		return;
@@ -119,7 +119,7 @@ static bool conffile_line(const char *line, const char *path, char md5[33])
 	return true;
 }
 
-int vn_dpkg_conffile_md5(const char *status, const char *pkg, const char *path, char md5[33],
+int vh_dpkg_conffile_md5(const char *status, const char *pkg, const char *path, char md5[33],
 			 struct nl_err *e)
 {
 	bool in_pkg = false, in_conf = false, found = false;
@@ -152,7 +152,7 @@ int vn_dpkg_conffile_md5(const char *status, const char *pkg, const char *path, 
 
 static bool is_exe(const char *dir, const char *name)
 {
-	char path[VN_HOOKS_PATH];
+	char path[VH_PATH];
 	struct stat st;
 
 	return join(path, dir, name, "", NULL) == 0 && stat(path, &st) == 0 &&
@@ -160,7 +160,7 @@ static bool is_exe(const char *dir, const char *name)
 }
 
 /* The first of o->src holding both hooks, absolute; "" when none does. */
-static void find_src(const struct vn_hooks_opts *o, struct place *p)
+static void find_src(const struct vh_install_opts *o, struct place *p)
 {
 	char real[PATH_MAX];
 
@@ -171,9 +171,9 @@ static void find_src(const struct vn_hooks_opts *o, struct place *p)
 			snprintf(p->src, sizeof(p->src), "%s", real);
 }
 
-static int resolve(const struct vn_hooks_opts *o, struct place *p, struct nl_err *e)
+static int resolve(const struct vh_install_opts *o, struct place *p, struct nl_err *e)
 {
-	const char *dir = o->prefix && o->prefix[0] ? o->prefix : VN_HOOKS_PREFIX;
+	const char *dir = o->prefix && o->prefix[0] ? o->prefix : VH_INSTALL_PREFIX;
 	const char *etc = getenv("VNET_QEMU_ETC"), *st = getenv("VNET_DPKG_STATUS");
 	char cwd[PATH_MAX], real[PATH_MAX];
 	int n;
@@ -198,7 +198,7 @@ static int resolve(const struct vn_hooks_opts *o, struct place *p, struct nl_err
  * through realpath when both exist, so "/a//b/" and "/a/b" agree). */
 static bool points_into(const char *old, const char *dir, unsigned i)
 {
-	char d[VN_HOOKS_PATH], r1[PATH_MAX], r2[PATH_MAX];
+	char d[VH_PATH], r1[PATH_MAX], r2[PATH_MAX];
 	const char *base = strrchr(old, '/');
 
 	if (!base || strcmp(base + 1, hooks[i]) || (size_t)(base - old) >= sizeof(d))
@@ -215,7 +215,7 @@ static int script_paths(const struct place *p, unsigned i, struct script *s, str
 
 	memset(s, 0, sizeof(*s));
 	if ((err = join(s->path, p->etc, scripts[i], "", e)) ||
-	    (err = join(s->orig, p->etc, scripts[i], VN_HOOKS_ORIG_SUFFIX, e)))
+	    (err = join(s->orig, p->etc, scripts[i], VH_ORIG_SUFFIX, e)))
 		return err;
 	return join(s->target, p->dir, hooks[i], "", e);
 }
@@ -237,7 +237,7 @@ static int check_original(const struct place *p, unsigned i, const struct script
 	}
 	if ((err = file_md5(s->path, have, e)))
 		return err;
-	err = vn_dpkg_conffile_md5(p->status, QEMU_PKG, conffile, want, e);
+	err = vh_dpkg_conffile_md5(p->status, QEMU_PKG, conffile, want, e);
 	if (!err && !strcmp(have, want))
 		return 0;
 	if (err && err != -ENOENT && err != -EACCES)
@@ -287,7 +287,7 @@ static int plan_script(const struct place *p, unsigned i, bool force, struct scr
 
 static int mkdirs(const char *dir, struct nl_err *e)
 {
-	char p[VN_HOOKS_PATH];
+	char p[VH_PATH];
 
 	snprintf(p, sizeof(p), "%s", dir);
 	for (char *c = p + 1;; c++) {
@@ -332,9 +332,9 @@ static int write_exe(const char *path, const char *buf, size_t len, struct nl_er
 
 /* Copies hook i into the folder, through a temporary file and a rename (a
  * running hook keeps its old file). The same content there already: nothing. */
-static int copy_hook(const struct place *p, unsigned i, struct vn_hooks_report *r, struct nl_err *e)
+static int copy_hook(const struct place *p, unsigned i, struct vh_report *r, struct nl_err *e)
 {
-	char from[VN_HOOKS_PATH], to[VN_HOOKS_PATH], tmp[VN_HOOKS_PATH], *a = NULL, *b = NULL;
+	char from[VH_PATH], to[VH_PATH], tmp[VH_PATH], *a = NULL, *b = NULL;
 	size_t alen, blen;
 	int err;
 
@@ -344,10 +344,10 @@ static int copy_hook(const struct place *p, unsigned i, struct vn_hooks_report *
 	    (err = read_all(from, &a, &alen, e)))
 		return err;
 	if (read_all(to, &b, &blen, NULL) == 0 && blen == alen && !memcmp(a, b, alen)) {
-		add(r, VN_HOOK_CURRENT, to, NULL);
+		add(r, VH_CURRENT, to, NULL);
 	} else if (!(err = write_exe(tmp, a, alen, e))) {
 		if (rename(tmp, to) == 0)
-			add(r, VN_HOOK_COPIED, to, from);
+			add(r, VH_COPIED, to, from);
 		else
 			err = nl_err_set(e, -errno, "install", "%s", to);
 		unlink(tmp);
@@ -359,13 +359,13 @@ static int copy_hook(const struct place *p, unsigned i, struct vn_hooks_report *
 
 /* Points s->path at the hook: a symlink made aside, the original kept by a
  * hard link, then renamed over it, so qemu never finds no script there. */
-static int link_script(const struct script *s, struct vn_hooks_report *r, struct nl_err *e)
+static int link_script(const struct script *s, struct vh_report *r, struct nl_err *e)
 {
-	char tmp[VN_HOOKS_PATH + sizeof(TMP_SUFFIX)];
+	char tmp[VH_PATH + sizeof(TMP_SUFFIX)];
 	int err = 0;
 
 	if (s->plan == P_ALREADY) {
-		add(r, VN_HOOK_LINKED_ALREADY, s->path, s->target);
+		add(r, VH_LINKED_ALREADY, s->path, s->target);
 		return 0;
 	}
 	snprintf(tmp, sizeof(tmp), "%s%s", s->path, TMP_SUFFIX);
@@ -373,7 +373,7 @@ static int link_script(const struct script *s, struct vn_hooks_report *r, struct
 	if (symlink(s->target, tmp) < 0)
 		return nl_err_set(e, -errno, "create symlink", "%s", tmp);
 	if (s->plan == P_KEEP_LINK && link(s->path, s->orig) < 0) {
-		err = nl_err_set(e, -errno, "keep as " VN_HOOKS_ORIG_SUFFIX, "%s", s->path);
+		err = nl_err_set(e, -errno, "keep as " VH_ORIG_SUFFIX, "%s", s->path);
 	} else if (rename(tmp, s->path) < 0) {
 		err = nl_err_set(e, -errno, "replace", "%s", s->path);
 		if (s->plan == P_KEEP_LINK)
@@ -384,15 +384,15 @@ static int link_script(const struct script *s, struct vn_hooks_report *r, struct
 		return err;
 	}
 	if (s->plan == P_KEEP_LINK)
-		add(r, VN_HOOK_KEPT, s->path, s->orig);
-	add(r, VN_HOOK_LINKED, s->path, s->target);
+		add(r, VH_KEPT, s->path, s->orig);
+	add(r, VH_LINKED, s->path, s->target);
 	return 0;
 }
 
 /* Undoes a link_script that succeeded (a later one failed). */
 static void unlink_quietly(const struct script *s)
 {
-	char tmp[VN_HOOKS_PATH + sizeof(TMP_SUFFIX)];
+	char tmp[VH_PATH + sizeof(TMP_SUFFIX)];
 
 	if (s->plan == P_KEEP_LINK) {
 		rename(s->orig, s->path);
@@ -405,7 +405,7 @@ static void unlink_quietly(const struct script *s)
 	}
 }
 
-static int no_src(const struct vn_hooks_opts *o, struct nl_err *e)
+static int no_src(const struct vh_install_opts *o, struct nl_err *e)
 {
 	nl_err_set(e, -ENOENT, "", "hooks");
 	nl_err_kind(e, NL_ERR_NOTFOUND);
@@ -413,7 +413,7 @@ static int no_src(const struct vn_hooks_opts *o, struct nl_err *e)
 			  o->src[0] ? o->src[0] : "-", o->src[1] ? o->src[1] : "-");
 }
 
-int vn_hooks_install(const struct vn_hooks_opts *o, struct vn_hooks_report *r, struct nl_err *e)
+int vh_install(const struct vh_install_opts *o, struct vh_report *r, struct nl_err *e)
 {
 	struct script s[2];
 	struct place p;
@@ -428,7 +428,7 @@ int vn_hooks_install(const struct vn_hooks_opts *o, struct vn_hooks_report *r, s
 		if ((err = plan_script(&p, i, o->force, &s[i], e)))
 			return err;
 	if (p.in_place)
-		add(r, VN_HOOK_IN_PLACE, p.dir, NULL);
+		add(r, VH_IN_PLACE, p.dir, NULL);
 	else if ((err = mkdirs(p.dir, e)))
 		return err;
 	for (unsigned i = 0; !p.in_place && i < 2; i++)
@@ -445,7 +445,7 @@ int vn_hooks_install(const struct vn_hooks_opts *o, struct vn_hooks_report *r, s
 }
 
 /* Gives qemu's script i back when it points at this folder's hook. */
-static int unlink_script(const struct place *p, unsigned i, struct vn_hooks_report *r,
+static int unlink_script(const struct place *p, unsigned i, struct vh_report *r,
 			 struct nl_err *e)
 {
 	struct script s;
@@ -463,18 +463,18 @@ static int unlink_script(const struct place *p, unsigned i, struct vn_hooks_repo
 	if (lstat(s.orig, &st) == 0) {
 		if (rename(s.orig, s.path) < 0)
 			return nl_err_set(e, -errno, "restore", "%s", s.path);
-		add(r, VN_HOOK_RESTORED, s.path, s.orig);
+		add(r, VH_RESTORED, s.path, s.orig);
 	} else {
 		if (unlink(s.path) < 0)
 			return nl_err_set(e, -errno, "remove", "%s", s.path);
-		add(r, VN_HOOK_REMOVED, s.path, NULL);
+		add(r, VH_REMOVED, s.path, NULL);
 	}
 	return 0;
 }
 
-int vn_hooks_uninstall(const struct vn_hooks_opts *o, struct vn_hooks_report *r, struct nl_err *e)
+int vh_uninstall(const struct vh_install_opts *o, struct vh_report *r, struct nl_err *e)
 {
-	char path[VN_HOOKS_PATH];
+	char path[VH_PATH];
 	struct place p;
 	int err;
 
@@ -488,7 +488,7 @@ int vn_hooks_uninstall(const struct vn_hooks_opts *o, struct vn_hooks_report *r,
 		if ((err = join(path, p.dir, hooks[i], "", e)))
 			return err;
 		if (unlink(path) == 0)
-			add(r, VN_HOOK_REMOVED, path, NULL);
+			add(r, VH_REMOVED, path, NULL);
 		else if (errno != ENOENT)
 			return nl_err_set(e, -errno, "remove", "%s", path);
 	}
