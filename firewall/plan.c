@@ -231,29 +231,29 @@ static void set_elems(struct fw_plan *p, const struct fw_net *n, bool all)
 static int check_name(const char *name, struct nl_err *e)
 {
 	size_t len = name ? strlen(name) : 0;
+	char obj[64];
 
-	nl_err_set(e, -EINVAL, "", "network name \"%.40s\"", name ? name : "");
+	snprintf(obj, sizeof(obj), "network name \"%.40s\"", name ? name : "");
 	if (len == 0 || len >= NL_IFNAMSIZ)
-		nl_err_msg(e, "must be 1..%d bytes", NL_IFNAMSIZ - 1);
-	else if (name[0] == '.' || name[0] == '-')
-		nl_err_msg(e, "must not start with '.' or '-'");
-	else if (strspn(name,
-			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != len)
-		nl_err_msg(e, "may hold only letters, digits, '_', '.' and '-'");
-	else
-		return 0;
-	return nl_err_kind(e, NL_ERR_INVALID);
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "must be 1..%d bytes",
+			       NL_IFNAMSIZ - 1);
+	if (name[0] == '.' || name[0] == '-')
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "must not start with '.' or '-'");
+	if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+	    len)
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
+			       "may hold only letters, digits, '_', '.' and '-'");
+	return 0;
 }
 
 static int check_subnets(const struct fw_net *n, bool one_v4, struct nl_err *e)
 {
-	char buf[NL_PREFIX_STRLEN];
+	char buf[NL_PREFIX_STRLEN], obj[96];
 
-	if (n->nsubnets > FW_MAX_SUBNETS) {
-		nl_err_set(e, -EINVAL, "", "network %s", n->name);
-		nl_err_msg(e, "has %u subnets, at most %d", n->nsubnets, FW_MAX_SUBNETS);
-		return nl_err_kind(e, NL_ERR_INVALID);
-	}
+	snprintf(obj, sizeof(obj), "network %s", n->name);
+	if (n->nsubnets > FW_MAX_SUBNETS)
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "has %u subnets, at most %d",
+			       n->nsubnets, FW_MAX_SUBNETS);
 	for (unsigned i = 0; i < n->nsubnets; i++) {
 		const struct nl_prefix *s = &n->subnet[i];
 		bool ok = (s->family == AF_INET || s->family == AF_INET6) && s->len > 0 &&
@@ -261,18 +261,16 @@ static int check_subnets(const struct fw_net *n, bool one_v4, struct nl_err *e)
 
 		if (ok)
 			continue;
-		nl_err_set(e, -EINVAL, "", "subnet %s of network %s",
-			   s->family ? nl_prefix_str(s, true, buf, sizeof(buf)) : "(unset)",
-			   n->name);
-		nl_err_msg(e, "must be an IPv4 or IPv6 network (no host bits, length 1..%u)",
-			   s->family == AF_INET6 ? 128 : 32);
-		return nl_err_kind(e, NL_ERR_INVALID);
+		snprintf(obj, sizeof(obj), "subnet %s of network %s",
+			 s->family ? nl_prefix_str(s, true, buf, sizeof(buf)) : "(unset)", n->name);
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
+			       "must be an IPv4 or IPv6 network (no host bits, length 1..%u)",
+			       s->family == AF_INET6 ? 128 : 32);
 	}
-	if (one_v4 && count_v4(n) > 1) {
-		nl_err_set(e, -EINVAL, "", "nat network %s", n->name);
-		nl_err_msg(e, "takes one IPv4 subnet, as libvirt");
-		return nl_err_kind(e, NL_ERR_INVALID);
-	}
+	snprintf(obj, sizeof(obj), "nat network %s", n->name);
+	if (one_v4 && count_v4(n) > 1)
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
+			       "takes one IPv4 subnet, as libvirt");
 	return 0;
 }
 
@@ -318,46 +316,37 @@ static bool same_listener(const struct fw_forward *x, const struct fw_forward *y
 
 static int check_forwards(const struct fw_net *n, struct nl_err *e)
 {
-	char why[128];
+	char why[128], obj[64];
 	const char *fault;
 
-	if (n->nforwards > FW_MAX_FORWARDS) {
-		nl_err_set(e, -EINVAL, "", "network %s", n->name);
-		nl_err_msg(e, "has %u forwards, at most %d", n->nforwards, FW_MAX_FORWARDS);
-		return nl_err_kind(e, NL_ERR_INVALID);
-	}
+	snprintf(obj, sizeof(obj), "network %s", n->name);
+	if (n->nforwards > FW_MAX_FORWARDS)
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "has %u forwards, at most %d",
+			       n->nforwards, FW_MAX_FORWARDS);
 	for (unsigned i = 0; i < n->nforwards; i++) {
 		const struct fw_forward *f = &n->forward[i];
-		const char *proto = f->proto == IPPROTO_UDP ? "udp" : "tcp";
 
-		nl_err_set(e, -EINVAL, "", "forward %s %u of network %s", proto, f->port, n->name);
-		if ((fault = forward_fault(n, f, why, sizeof(why)))) {
-			nl_err_msg(e, "%s", fault);
-			return nl_err_kind(e, NL_ERR_INVALID);
-		}
+		snprintf(obj, sizeof(obj), "forward %s %u of network %s",
+			 f->proto == IPPROTO_UDP ? "udp" : "tcp", f->port, n->name);
+		if ((fault = forward_fault(n, f, why, sizeof(why))))
+			return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "%s", fault);
 		for (unsigned k = 0; k < i; k++)
-			if (same_listener(&n->forward[k], f)) {
-				nl_err_set(e, -EEXIST, "", "forward %s %u of network %s", proto,
-					   f->port, n->name);
-				nl_err_msg(e, "is there twice");
-				return nl_err_kind(e, NL_ERR_CONFLICT);
-			}
+			if (same_listener(&n->forward[k], f))
+				return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj, "is there twice");
 	}
-	nl_err_clear(e);
 	return 0;
 }
 
 static int check(const struct fw_net *n, bool all, struct nl_err *e)
 {
+	char obj[64];
 	int err;
 
 	if ((err = check_name(n->name, e)))
 		return err;
-	if ((unsigned)n->model > FW_BRIDGED) {
-		nl_err_set(e, -EINVAL, "", "network %s", n->name);
-		nl_err_msg(e, "unknown model %d", (int)n->model);
-		return nl_err_kind(e, NL_ERR_INVALID);
-	}
+	snprintf(obj, sizeof(obj), "network %s", n->name);
+	if ((unsigned)n->model > FW_BRIDGED)
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "unknown model %d", (int)n->model);
 	if ((err = nl_ifname_check(n->bridge ? n->bridge : "", "bridge", e)))
 		return nl_err_kind(e, NL_ERR_INVALID);
 	if ((err = check_subnets(n, !all && n->model == FW_NAT, e)))

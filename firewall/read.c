@@ -274,16 +274,9 @@ static int send_read(struct nl_sock *s, struct nl_batch *b, struct reader *rd, b
 		err = fw_batch_get_elem(b, &rd->p->elem[k], e);
 	}
 
-	if (!err)
-		err = nl_batch_send(s, b, read_cb, rd, e);
 	/* ENOENT: no table, or no such chain or map; the reader says which. */
-	for (unsigned i = 0; err == -ENOENT && i < b->n; i++)
-		if (b->req[i].err && b->req[i].err != -ENOENT)
-			err = nl_err_set(e, b->req[i].err, b->req[i].op, "%s", b->req[i].obj);
-	if (err == -ENOENT) {
-		nl_err_clear(e);
-		err = 0;
-	}
+	if (!err)
+		err = nl_batch_send_tolerant(s, b, (const int[]){-ENOENT, 0}, read_cb, rd, e);
 	if (err == -E2BIG) {
 		nl_err_set(e, err, "read", "forwards of network %s", rd->p->name);
 		nl_err_msg(e, "more than %d point into its subnets", FW_FOUND_ELEMS);
@@ -311,9 +304,8 @@ static int read_table(struct nl_sock *s, struct nl_batch *b, const struct fw_pla
 	free(rd);
 	if (err || !f->present || f->ours)
 		return err;
-	nl_err_set(e, -EEXIST, "use", "table inet %s", FW_TABLE);
-	nl_err_msg(e, "exists and is not vnet's (it lacks comment \"%s\")", FW_TABLE_COMMENT);
-	return nl_err_kind(e, NL_ERR_CONFLICT);
+	return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, "table inet " FW_TABLE,
+		       "exists and is not vnet's (it lacks comment \"%s\")", FW_TABLE_COMMENT);
 }
 
 int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, bool apply,
