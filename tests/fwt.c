@@ -112,6 +112,17 @@ void fwt_must(const struct fw_net *n, bool remove)
 		      n->name, nl_err_str(&e, line, sizeof(line)));
 }
 
+void fwt_reapply_keeps(const struct fw_net *n, const char *list)
+{
+	char *before = th_out(NULL, "%s", list), *after;
+
+	fwt_must(n, false);
+	after = th_out(NULL, "%s", list);
+	ck_assert_str_eq(after, before);
+	free(before);
+	free(after);
+}
+
 static bool is_base(const char *chain)
 {
 	for (unsigned i = 0; i < FW_NBASES; i++)

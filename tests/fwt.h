@@ -32,6 +32,9 @@ int fwt_run(const struct fw_net *n, bool remove, struct nl_err *e);
 void fwt_must(const struct fw_net *n, bool remove);
 #define apply(n)      fwt_must(n, false)
 #define remove_net(n) fwt_must(n, true)
+/* Applies n again; fails the test unless what the shell command list
+ * prints (an nft listing) stays the same. */
+void fwt_reapply_keeps(const struct fw_net *n, const char *list);
 
 /* The kernel's table, as `nft -s list` prints it, equals the plan's text;
  * and by `nft -j`, our chains and rules are the plan's. */
