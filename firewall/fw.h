@@ -72,7 +72,7 @@ struct fw_health {
 int fw_check(struct fw *fw, const struct fw_plan *p, struct fw_health *h, struct nl_err *e);
 
 /* inspect — for `vnet doctor`: what the tables vnet does not own do to a
- * network's traffic (inspect.c, legacy.c, flow.c). fw_inspect_read()
+ * network's traffic (inspect.c, legacy.c, flow.c, xtext.c). fw_inspect_read()
  * dumps every other table's chains and rules at once (base chains with
  * hook, priority and policy); fw_inspect_legacy() adds iptables-legacy's
  * filter table from the text of `iptables-legacy -S`, which nftables

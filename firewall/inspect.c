@@ -23,7 +23,6 @@
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
-#include <libnftnl/udata.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
@@ -378,29 +377,14 @@ static int got_expr(struct nftnl_expr *e, void *data)
 	return 0;
 }
 
-static int comment_cb(const struct nftnl_udata *a, void *data)
-{
-	bool *ours = data;
-
-	if (nftnl_udata_type(a) == NFTNL_UDATA_TABLE_COMMENT)
-		*ours = nftnl_udata_len(a) == sizeof(FW_TABLE_COMMENT) &&
-			!memcmp(nftnl_udata_get(a), FW_TABLE_COMMENT, sizeof(FW_TABLE_COMMENT));
-	return 0;
-}
-
 /* table inet vnet with vnet's mark: passed over (another of that name is
  * foreign like any other). */
 static bool is_ours(struct nftnl_table *t)
 {
 	const char *name = nftnl_table_get_str(t, NFTNL_TABLE_NAME);
-	uint32_t len = 0;
-	const void *ud = nftnl_table_get_data(t, NFTNL_TABLE_USERDATA, &len);
-	bool ours = false;
 
-	if (nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY) == NFPROTO_INET && name &&
-	    !strcmp(name, FW_TABLE) && ud)
-		nftnl_udata_parse(ud, len, comment_cb, &ours);
-	return ours;
+	return nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY) == NFPROTO_INET && name &&
+	       !strcmp(name, FW_TABLE) && fw_table_marked(t);
 }
 
 static void got_chain(struct reading *rd, struct nftnl_chain *ch)

@@ -1,7 +1,7 @@
-/* inspect — what the three modules that read foreign rulesets share
+/* inspect — what the modules that read foreign rulesets share
  * (inspect.c: the nftables dump and the ruleset; sets.c: sets, maps and
  * their elements; legacy.c: the text of iptables-legacy -S; flow.c: a flow
- * run through the chains). Rules of
+ * run through the chains; xtext.c: a rule's text). Rules of
  * both sources are held in one form: a list of expressions emulated on a
  * register file, and a verdict. */
 #ifndef VNET_FIREWALL_INSPECT_H
@@ -114,5 +114,10 @@ int fw_set_find(const struct fw_ruleset *rs, uint8_t family, const char *table, 
 int fw_set_lookup(const struct fw_ruleset *rs, const struct xset *set, const uint8_t *v,
 		  const uint8_t *k, const struct xelem **el);
 uint8_t fw_verdict_of(int code);
+
+/* xtext.c: rule r of a chain of family (NFPROTO_*) as nft says it
+ * (legacy: as iptables -S printed it), escaped, into buf. */
+void fw_xrule_text(const struct fw_ruleset *rs, const struct xrule *r, uint8_t family, char *buf,
+		   size_t n);
 
 #endif

@@ -178,6 +178,10 @@ struct fw_found {
 	char elem_have[FW_PLAN_ELEMS][FW_NAMESIZ]; /* the jump target found, when it differs */
 };
 
+/* Whether table t carries vnet's mark, its comment FW_TABLE_COMMENT. */
+struct nftnl_table;
+bool fw_table_marked(const struct nftnl_table *t);
+
 /* Reads the table for plan p (apply: also its chains' rules) into f, in
  * one nl_batch_send over b. -EEXIST (kind conflict) when the table is not
  * vnet's. */

@@ -89,14 +89,21 @@ static int comment_cb(const struct nftnl_udata *a, void *data)
 	return 0;
 }
 
-static void got_table(struct reader *rd, struct nftnl_table *t)
+bool fw_table_marked(const struct nftnl_table *t)
 {
-	const void *ud;
 	uint32_t len = 0;
+	const void *ud = nftnl_table_get_data(t, NFTNL_TABLE_USERDATA, &len);
+	bool ours = false;
 
+	if (ud)
+		nftnl_udata_parse(ud, len, comment_cb, &ours);
+	return ours;
+}
+
+static void got_table(struct reader *rd, const struct nftnl_table *t)
+{
 	rd->f->present = true;
-	if ((ud = nftnl_table_get_data(t, NFTNL_TABLE_USERDATA, &len)))
-		nftnl_udata_parse(ud, len, comment_cb, &rd->f->ours);
+	rd->f->ours = fw_table_marked(t);
 }
 
 /* The place in the plan of the k-th rule of its chain c; nrules past
