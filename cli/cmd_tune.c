@@ -1,25 +1,25 @@
 /* cmd_tune — `vnet tune`: set GSO, TSO, GRO and txqueuelen of one
  * interface (or the measured --auto profile), or report them with what the
  * host offers a guest's NIC (vhost-net, tap multiqueue). Parse, call the
- * tuner (netd/tune.h), print. */
+ * engine's tuner (netd/tuner.h), print. */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "netd/tune.h"
+#include "netd/tuner.h"
 
 struct tune_args {
-	struct vn_tune_profile p;
+	struct vt_profile p;
 	bool report, auto_, given;
 };
 
 static int parse_opt(int o, struct tune_args *a, struct nl_err *e)
 {
 	static const char *const names[] = {
-		[VN_KNOB_GSO] = "gso", [VN_KNOB_TSO] = "tso", [VN_KNOB_GRO] = "gro"};
-	enum vn_knob k = o == 'g' ? VN_KNOB_GSO : o == 't' ? VN_KNOB_TSO : VN_KNOB_GRO;
+		[VT_KNOB_GSO] = "gso", [VT_KNOB_TSO] = "tso", [VT_KNOB_GRO] = "gro"};
+	enum vt_knob k = o == 'g' ? VT_KNOB_GSO : o == 't' ? VT_KNOB_TSO : VT_KNOB_GRO;
 
 	switch (o) {
 	case 'r':
@@ -30,12 +30,12 @@ static int parse_opt(int o, struct tune_args *a, struct nl_err *e)
 		return 0;
 	case 'q':
 		a->given = true;
-		return vn_tune_parse_txqlen(optarg, &a->p.txqueuelen, e);
+		return vt_parse_txqlen(optarg, &a->p.txqueuelen, e);
 	case 'g':
 	case 't':
 	case 'o':
 		a->given = true;
-		return vn_tune_parse_tri(names[k], optarg, &a->p.knob[k], e);
+		return vt_parse_tri(names[k], optarg, &a->p.knob[k], e);
 	}
 	return 0;
 }
@@ -61,9 +61,9 @@ static int parse(int argc, char **argv, struct tune_args *a, int *code)
 		return *code;
 	*a = named;
 	if (named.auto_)
-		a->p = *vn_tune_auto_profile();
-	for (unsigned k = 0; k < VN_KNOB_N; k++)
-		if (named.p.knob[k] != VN_LEAVE)
+		a->p = *vt_auto_profile();
+	for (unsigned k = 0; k < VT_KNOB_N; k++)
+		if (named.p.knob[k] != VT_LEAVE)
 			a->p.knob[k] = named.p.knob[k];
 	if (named.p.txqueuelen)
 		a->p.txqueuelen = named.p.txqueuelen;
@@ -72,48 +72,42 @@ static int parse(int argc, char **argv, struct tune_args *a, int *code)
 
 static const char *done_name(unsigned d)
 {
-	static const char *const n[] = {[VN_TUNE_LEFT] = "left",
-					[VN_TUNE_SET] = "set",
-					[VN_TUNE_ALREADY] = "already",
-					[VN_TUNE_QEMU] = "qemu"};
+	static const char *const n[] = {[VT_LEFT] = "left",
+					[VT_SET] = "set",
+					[VT_ALREADY] = "already",
+					[VT_QEMU] = "qemu"};
 
 	return d < sizeof(n) / sizeof(n[0]) ? n[d] : "?";
 }
 
-static void print_result(const char *ifname, const struct vn_tune_result *r, bool json)
+static void print_result(const char *ifname, const struct vt_result *r, bool json)
 {
 	struct json_object *o;
 
-	for (unsigned k = 0; k < VN_KNOB_N && !json; k++)
-		if (r->done[k] == VN_TUNE_QEMU)
+	for (unsigned k = 0; k < VT_KNOB_N && !json; k++)
+		if (r->done[k] == VT_QEMU)
 			fprintf(stderr,
 				"vnet: %s is a tap: %s is qemu's (set with TUNSETOFFLOAD when the "
 				"guest's driver negotiates); left as it is\n",
-				vc_esc(ifname), vn_tune_knob_name(k));
+				vc_esc(ifname), vt_knob_name(k));
 	if (!json)
 		return;
 	o = json_object_new_object();
 	json_object_object_add(o, "name", vc_jstr(ifname));
 	json_object_object_add(o, "kind", vc_jstr(r->kind));
-	for (unsigned k = 0; k < VN_KNOB_N; k++)
-		json_object_object_add(o, vn_tune_knob_name(k),
+	for (unsigned k = 0; k < VT_KNOB_N; k++)
+		json_object_object_add(o, vt_knob_name(k),
 				       json_object_new_string(done_name(r->done[k])));
 	json_object_object_add(o, "txqueuelen", json_object_new_string(done_name(r->txq_done)));
 	vc_put_json(o);
 }
 
-static int apply(struct vn_ctx *c, const char *ifname, const struct vn_tune_profile *p, bool json)
+static int apply(struct vn_ctx *c, const char *ifname, const struct vt_profile *p, bool json)
 {
-	struct vn_tune_result r;
-	struct nl_ethtool et;
+	struct vt_result r;
 	struct nl_err e;
-	int err = nl_ethtool_open(&et, &e);
 
-	if (!err) {
-		err = vn_tune_apply(&et, &c->rt, ifname, p, &r, &e);
-		nl_ethtool_close(&et);
-	}
-	if (err)
+	if (vn_tune(c, ifname, p, &r, &e))
 		return vc_fail(&e);
 	print_result(ifname, &r, json);
 	return 0;
@@ -121,16 +115,16 @@ static int apply(struct vn_ctx *c, const char *ifname, const struct vn_tune_prof
 
 static const char *tri_name(unsigned char v)
 {
-	return v == VN_ON ? "on" : v == VN_OFF ? "off" : "leave";
+	return v == VT_ON ? "on" : v == VT_OFF ? "off" : "leave";
 }
 
 static struct json_object *auto_json(void)
 {
-	const struct vn_tune_profile *p = vn_tune_auto_profile();
+	const struct vt_profile *p = vt_auto_profile();
 	struct json_object *o = json_object_new_object();
 
-	for (unsigned k = 0; k < VN_KNOB_N; k++)
-		json_object_object_add(o, vn_tune_knob_name(k),
+	for (unsigned k = 0; k < VT_KNOB_N; k++)
+		json_object_object_add(o, vt_knob_name(k),
 				       json_object_new_string(tri_name(p->knob[k])));
 	json_object_object_add(o, "txqueuelen",
 			       p->txqueuelen ? json_object_new_int64(p->txqueuelen)
@@ -138,7 +132,7 @@ static struct json_object *auto_json(void)
 	return o;
 }
 
-static struct json_object *if_json(const struct vn_tune_if *i)
+static struct json_object *if_json(const struct vt_if *i)
 {
 	struct json_object *o = json_object_new_object(), *fs = json_object_new_object();
 
@@ -149,7 +143,7 @@ static struct json_object *if_json(const struct vn_tune_if *i)
 	json_object_object_add(o, "mtu_agrees", json_object_new_boolean(i->mtu_agrees));
 	json_object_object_add(o, "txqueuelen", json_object_new_int64(i->txqueuelen));
 	for (unsigned k = 0; k < i->nfeat; k++) {
-		const struct vn_tune_feat *f = &i->feat[k];
+		const struct vt_feat *f = &i->feat[k];
 		struct json_object *fo = json_object_new_object();
 
 		json_object_object_add(fo, "active", json_object_new_boolean(f->active));
@@ -163,7 +157,7 @@ static struct json_object *if_json(const struct vn_tune_if *i)
 	return o;
 }
 
-static void report_json(const struct vn_tune_host *h, const struct vn_tune_if *v, unsigned n)
+static void report_json(const struct vt_host *h, const struct vt_if *v, unsigned n)
 {
 	struct json_object *o = json_object_new_object(), *vh = json_object_new_object(),
 			   *ifs = json_object_new_array();
@@ -183,10 +177,10 @@ static void report_json(const struct vn_tune_host *h, const struct vn_tune_if *v
 
 /* ethtool -k's way: "on", "off [fixed]", "off [requested on]"; "qemu:" on
  * a tap when the feature is qemu's. */
-static const char *cell(const struct vn_tune_if *i, const char *name, char *buf, size_t n)
+static const char *cell(const struct vt_if *i, const char *name, char *buf, size_t n)
 {
 	for (unsigned k = 0; k < i->nfeat; k++) {
-		const struct vn_tune_feat *f = &i->feat[k];
+		const struct vt_feat *f = &i->feat[k];
 
 		if (strcmp(f->name, name))
 			continue;
@@ -200,10 +194,10 @@ static const char *cell(const struct vn_tune_if *i, const char *name, char *buf,
 	return "-";
 }
 
-static void report_print(const struct vn_tune_host *h, const struct vn_tune_if *v, unsigned n)
+static void report_print(const struct vt_host *h, const struct vt_if *v, unsigned n)
 {
-	const struct vn_tune_profile *p = vn_tune_auto_profile();
-	char c[VN_KNOB_N][32], mtu[16];
+	const struct vt_profile *p = vt_auto_profile();
+	char c[VT_KNOB_N][32], mtu[16];
 
 	printf("vhost-net:      %s (%s)\n",
 	       h->vhost_usable	  ? "usable"
@@ -225,9 +219,9 @@ static void report_print(const struct vn_tune_host *h, const struct vn_tune_if *
 		       v[i].kind[0] ? vc_esc(v[i].kind) : "-",
 		       v[i].master[0] ? vc_esc(v[i].master) : "-", mtu,
 		       v[i].txqueuelen,
-		       cell(&v[i], vn_tune_knob_feature(VN_KNOB_GSO), c[0], sizeof(c[0])),
-		       cell(&v[i], vn_tune_knob_feature(VN_KNOB_TSO), c[1], sizeof(c[1])),
-		       cell(&v[i], vn_tune_knob_feature(VN_KNOB_GRO), c[2], sizeof(c[2])));
+		       cell(&v[i], vt_knob_feature(VT_KNOB_GSO), c[0], sizeof(c[0])),
+		       cell(&v[i], vt_knob_feature(VT_KNOB_TSO), c[1], sizeof(c[1])),
+		       cell(&v[i], vt_knob_feature(VT_KNOB_GRO), c[2], sizeof(c[2])));
 	}
 	for (unsigned i = 0; i < n; i++)
 		if (!v[i].mtu_agrees) {
@@ -238,20 +232,14 @@ static void report_print(const struct vn_tune_host *h, const struct vn_tune_if *
 
 static int report(struct vn_ctx *c, char **names, unsigned n, bool json)
 {
-	struct vn_tune_if *v = NULL;
-	struct vn_tune_host h;
-	struct nl_ethtool et;
+	struct vt_if *v = NULL;
+	struct vt_host h;
 	unsigned nv = 0;
 	struct nl_err e;
-	int err = nl_ethtool_open(&et, &e);
 
-	if (!err) {
-		err = vn_tune_report(&et, &c->rt, (const char *const *)names, n, &v, &nv, &e);
-		nl_ethtool_close(&et);
-	}
-	if (err)
+	if (vn_tune_report(c, (const char *const *)names, n, &v, &nv, &e))
 		return vc_fail(&e);
-	vn_tune_host(&h);
+	vt_host(&h);
 	if (json)
 		report_json(&h, v, nv);
 	else

@@ -25,7 +25,7 @@
 #include "nlink/route.h"
 #include "netd/store.h"
 #include "nlink/sysctl.h"
-#include "netd/tune.h"
+#include "tune/tune.h"
 
 #define ESC(s, buf) nl_escape((s), (buf), sizeof(buf))
 
@@ -430,11 +430,11 @@ static void note_brnf(struct vn_doc *x, const struct vn_doc_net *dn)
 
 static void notes_host(struct vn_doc *x, const struct vn_doctor_opts *o)
 {
-	struct vn_tune_host h;
+	struct vt_host h;
 	struct stat st;
 	char why[256], eff[384];
 
-	vn_tune_host(&h);
+	vt_host(&h);
 	if (!h.vhost_usable)
 		add(x, true, "vhost-net", "", "/dev/vhost-net", h.vhost_reason,
 		    h.vhost_present ? "" : "modprobe vhost_net");

@@ -41,7 +41,7 @@
  * definition) is never a port command's: it goes back only with its
  * network.
  *
- * The tuner's profile (vn_tune_auto_profile(), measured by bench/offload)
+ * The tuner's profile (vt_auto_profile(), measured by bench/offload)
  * rides in the change message: its txqueuelen, when it sets one. Its knobs
  * need no message today: GSO on is what every new link has, a tap's TSO is
  * qemu's (TUNSETOFFLOAD after the hook ran) and GRO is left, so the profile
@@ -60,7 +60,7 @@
 #include "netd/internal.h"
 #include "nlink/route.h"
 #include "netd/store.h"
-#include "netd/tune.h"
+#include "tune/tune.h"
 
 /* What the port path reads of a port: the link, a bridge (attaching: the
  * cached one; detaching: the port's master), and what of the host goes
@@ -290,7 +290,7 @@ static int attach(struct vn_ctx *c, const struct vn_bridge_cache *bc, const char
 				    .master = bc->ifindex};
 	struct nl_brport p = {.mask = NL_BRPORT_ISOLATED | NL_BRPORT_HAIRPIN,
 			      .isolated = bc->isolate};
-	unsigned txqlen = vn_tune_auto_profile()->txqueuelen;
+	unsigned txqlen = vt_auto_profile()->txqueuelen;
 	int err;
 
 	if (txqlen) {

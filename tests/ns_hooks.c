@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "tests/harness.h"
-#include "netd/tune.h"
+#include "tune/tune.h"
 
 static const char *vnet, *ifup, *ifdown;
 static pid_t qemu_pid;
@@ -347,12 +347,12 @@ END_TEST
 
 START_TEST(ifup_applies_the_tuner_profile_and_needs_no_ethtool_send_for_it)
 {
-	const struct vn_tune_profile *p = vn_tune_auto_profile();
+	const struct vt_profile *p = vt_auto_profile();
 
 	/* netd/port.c folds the profile's txqueuelen into its one change; a
 	 * profile that turned a knob off (or set GRO) needs an ethtool send there */
-	ck_assert_msg(p->knob[VN_KNOB_GSO] != VN_OFF && p->knob[VN_KNOB_TSO] != VN_OFF &&
-			      p->knob[VN_KNOB_GRO] == VN_LEAVE,
+	ck_assert_msg(p->knob[VT_KNOB_GSO] != VT_OFF && p->knob[VT_KNOB_TSO] != VT_OFF &&
+			      p->knob[VT_KNOB_GRO] == VT_LEAVE,
 		      "the tuner's profile changes offloads: vn_port_add must apply them");
 	ck_assert_int_eq(th_sh("ip tuntap add dev vif0 mode tap"), 0);
 	ck_assert_int_eq(V("create isolated lan 10.0.0.0/24 --no-dhcp"), 0);

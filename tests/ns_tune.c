@@ -1,8 +1,8 @@
-/* Namespace tests of the tuner (netd/tune.h) and of `vnet tune`: each test
- * runs in a fresh network namespace, sets GSO, TSO, GRO and txqueuelen on
- * veths, bridges and taps, and proves each change with observers that are
- * not vnet: ethtool -k, ip -j link, test -c. On a tap, TSO is qemu's: the
- * tuner must leave it and say so. */
+/* Namespace tests of the tuner (tune/tune.h, and the engine's netd/tuner.h)
+ * and of `vnet tune`: each test runs in a fresh network namespace, sets
+ * GSO, TSO, GRO and txqueuelen on veths, bridges and taps, and proves each
+ * change with observers that are not vnet: ethtool -k, ip -j link, test -c.
+ * On a tap, TSO is qemu's: the tuner must leave it and say so. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@
 #include "tests/harness.h"
 #include "nlink/link.h"
 #include "nlink/tap.h"
-#include "netd/tune.h"
+#include "netd/tuner.h"
 
 static struct nl_sock S;
 static struct nl_ethtool ET;
@@ -92,39 +92,39 @@ static long txqlen(const char *dev)
 	return q;
 }
 
-static struct vn_tune_profile profile(int gso, int tso, int gro, unsigned txq)
+static struct vt_profile profile(int gso, int tso, int gro, unsigned txq)
 {
-	struct vn_tune_profile p = {.txqueuelen = txq};
+	struct vt_profile p = {.txqueuelen = txq};
 
-	p.knob[VN_KNOB_GSO] = (unsigned char)gso;
-	p.knob[VN_KNOB_TSO] = (unsigned char)tso;
-	p.knob[VN_KNOB_GRO] = (unsigned char)gro;
+	p.knob[VT_KNOB_GSO] = (unsigned char)gso;
+	p.knob[VT_KNOB_TSO] = (unsigned char)tso;
+	p.knob[VT_KNOB_GRO] = (unsigned char)gro;
 	return p;
 }
 
 START_TEST(tune_sets_and_resets_offloads_and_txqueuelen_on_a_veth)
 {
-	struct vn_tune_profile off = profile(VN_OFF, VN_OFF, VN_ON, 5000);
-	struct vn_tune_profile on = profile(VN_ON, VN_ON, VN_OFF, 1000);
-	struct vn_tune_result r;
+	struct vt_profile off = profile(VT_OFF, VT_OFF, VT_ON, 5000);
+	struct vt_profile on = profile(VT_ON, VT_ON, VT_OFF, 1000);
+	struct vt_result r;
 
 	sh_ok("ip link add va type veth peer name vb");
 	assert_offloads("va", "on", "on", "off");
-	OK(vn_tune_apply(&ET, &S, "va", &off, &r, &E));
+	OK(vt_apply(&ET, &S, "va", &off, &r, &E));
 	ck_assert_str_eq(r.kind, "veth");
-	for (unsigned k = 0; k < VN_KNOB_N; k++)
-		ck_assert_uint_eq(r.done[k], VN_TUNE_SET);
-	ck_assert_uint_eq(r.txq_done, VN_TUNE_SET);
+	for (unsigned k = 0; k < VT_KNOB_N; k++)
+		ck_assert_uint_eq(r.done[k], VT_SET);
+	ck_assert_uint_eq(r.txq_done, VT_SET);
 	assert_offloads("va", "off", "off", "on");
 	ck_assert_int_eq(txqlen("va"), 5000);
 	assert_offloads("vb", "on", "on", "off"); /* the peer is its own */
 
-	OK(vn_tune_apply(&ET, &S, "va", &off, &r, &E));
-	for (unsigned k = 0; k < VN_KNOB_N; k++)
-		ck_assert_uint_eq(r.done[k], VN_TUNE_ALREADY);
-	ck_assert_uint_eq(r.txq_done, VN_TUNE_ALREADY);
+	OK(vt_apply(&ET, &S, "va", &off, &r, &E));
+	for (unsigned k = 0; k < VT_KNOB_N; k++)
+		ck_assert_uint_eq(r.done[k], VT_ALREADY);
+	ck_assert_uint_eq(r.txq_done, VT_ALREADY);
 
-	OK(vn_tune_apply(&ET, &S, "va", &on, &r, &E));
+	OK(vt_apply(&ET, &S, "va", &on, &r, &E));
 	assert_offloads("va", "on", "on", "off");
 	ck_assert_int_eq(txqlen("va"), 1000);
 }
@@ -132,15 +132,15 @@ END_TEST
 
 START_TEST(tune_leaves_what_the_profile_leaves)
 {
-	struct vn_tune_profile gso_only = profile(VN_OFF, VN_LEAVE, VN_LEAVE, 0);
-	struct vn_tune_result r;
+	struct vt_profile gso_only = profile(VT_OFF, VT_LEAVE, VT_LEAVE, 0);
+	struct vt_result r;
 
 	sh_ok("ip link add va type veth peer name vb && ethtool -K va gro on && "
 	      "ip link set va txqueuelen 777");
-	OK(vn_tune_apply(&ET, &S, "va", &gso_only, &r, &E));
-	ck_assert_uint_eq(r.done[VN_KNOB_GSO], VN_TUNE_SET);
-	ck_assert_uint_eq(r.done[VN_KNOB_TSO], VN_TUNE_LEFT);
-	ck_assert_uint_eq(r.txq_done, VN_TUNE_LEFT);
+	OK(vt_apply(&ET, &S, "va", &gso_only, &r, &E));
+	ck_assert_uint_eq(r.done[VT_KNOB_GSO], VT_SET);
+	ck_assert_uint_eq(r.done[VT_KNOB_TSO], VT_LEFT);
+	ck_assert_uint_eq(r.txq_done, VT_LEFT);
 	assert_offloads("va", "off", "on", "on");
 	ck_assert_int_eq(txqlen("va"), 777);
 }
@@ -148,17 +148,17 @@ END_TEST
 
 START_TEST(tune_sets_offloads_and_txqueuelen_on_a_bridge)
 {
-	struct vn_tune_profile off = profile(VN_OFF, VN_OFF, VN_OFF, 2000);
-	struct vn_tune_profile on = profile(VN_ON, VN_ON, VN_ON, 0);
-	struct vn_tune_result r;
+	struct vt_profile off = profile(VT_OFF, VT_OFF, VT_OFF, 2000);
+	struct vt_profile on = profile(VT_ON, VT_ON, VT_ON, 0);
+	struct vt_result r;
 
 	sh_ok("ip link add tbr type bridge");
 	assert_offloads("tbr", "on", "on", "on");
-	OK(vn_tune_apply(&ET, &S, "tbr", &off, &r, &E));
+	OK(vt_apply(&ET, &S, "tbr", &off, &r, &E));
 	ck_assert_str_eq(r.kind, "bridge");
 	assert_offloads("tbr", "off", "off", "off");
 	ck_assert_int_eq(txqlen("tbr"), 2000);
-	OK(vn_tune_apply(&ET, &S, "tbr", &on, &r, &E));
+	OK(vt_apply(&ET, &S, "tbr", &on, &r, &E));
 	assert_offloads("tbr", "on", "on", "on");
 	ck_assert_int_eq(txqlen("tbr"), 2000);
 }
@@ -169,14 +169,14 @@ END_TEST
  * on the bridge still goes on, as with ethtool -K. */
 START_TEST(tune_on_a_bridge_turns_tso_on_though_a_port_holds_a_sibling_back)
 {
-	struct vn_tune_profile on = profile(VN_LEAVE, VN_ON, VN_LEAVE, 0);
-	struct vn_tune_result r;
+	struct vt_profile on = profile(VT_LEAVE, VT_ON, VT_LEAVE, 0);
+	struct vt_result r;
 	char *accecn;
 
 	sh_ok("ip link add tbr type bridge && ip link add pa type veth peer name pb && "
 	      "ip link set pa master tbr && ethtool -K pa tso off && ethtool -K tbr tso off");
-	OK(vn_tune_apply(&ET, &S, "tbr", &on, &r, &E));
-	ck_assert_uint_eq(r.done[VN_KNOB_TSO], VN_TUNE_SET);
+	OK(vt_apply(&ET, &S, "tbr", &on, &r, &E));
+	ck_assert_uint_eq(r.done[VT_KNOB_TSO], VT_SET);
 	assert_feature("tbr", "tx-tcp-segmentation", "on");
 	assert_feature("tbr", "tx-tcp6-segmentation", "on");
 	accecn = ethtool_k("tbr", "tx-tcp-accecn-segmentation");
@@ -200,25 +200,25 @@ static int open_tap(const char *name)
 
 START_TEST(tune_on_a_tap_sets_gso_gro_txqueuelen_and_leaves_tso_to_qemu)
 {
-	struct vn_tune_profile off = profile(VN_OFF, VN_OFF, VN_OFF, 3000);
-	struct vn_tune_profile on = profile(VN_ON, VN_ON, VN_ON, 0);
-	struct vn_tune_result r;
+	struct vt_profile off = profile(VT_OFF, VT_OFF, VT_OFF, 3000);
+	struct vt_profile on = profile(VT_ON, VT_ON, VT_ON, 0);
+	struct vt_result r;
 	int fd = open_tap("tvn0");
 
 	assert_feature("tvn0", "tx-tcp-segmentation", "off [requested on]");
-	OK(vn_tune_apply(&ET, &S, "tvn0", &off, &r, &E));
+	OK(vt_apply(&ET, &S, "tvn0", &off, &r, &E));
 	ck_assert_str_eq(r.kind, "tun");
-	ck_assert_uint_eq(r.done[VN_KNOB_GSO], VN_TUNE_SET);
-	ck_assert_uint_eq(r.done[VN_KNOB_GRO], VN_TUNE_SET);
-	ck_assert_uint_eq(r.done[VN_KNOB_TSO], VN_TUNE_QEMU);
+	ck_assert_uint_eq(r.done[VT_KNOB_GSO], VT_SET);
+	ck_assert_uint_eq(r.done[VT_KNOB_GRO], VT_SET);
+	ck_assert_uint_eq(r.done[VT_KNOB_TSO], VT_QEMU);
 	assert_feature("tvn0", "generic-segmentation-offload", "off");
 	assert_feature("tvn0", "generic-receive-offload", "off");
 	/* Still requested: qemu's TUNSETOFFLOAD can turn it on later. */
 	assert_feature("tvn0", "tx-tcp-segmentation", "off [requested on]");
 	ck_assert_int_eq(txqlen("tvn0"), 3000);
 
-	OK(vn_tune_apply(&ET, &S, "tvn0", &on, &r, &E));
-	ck_assert_uint_eq(r.done[VN_KNOB_TSO], VN_TUNE_QEMU);
+	OK(vt_apply(&ET, &S, "tvn0", &on, &r, &E));
+	ck_assert_uint_eq(r.done[VT_KNOB_TSO], VT_QEMU);
 	assert_feature("tvn0", "generic-segmentation-offload", "on");
 	assert_feature("tvn0", "generic-receive-offload", "on");
 	assert_feature("tvn0", "tx-tcp-segmentation", "off [requested on]");
@@ -228,14 +228,14 @@ END_TEST
 
 START_TEST(tune_of_a_missing_interface_is_not_found)
 {
-	struct vn_tune_profile p = profile(VN_OFF, VN_LEAVE, VN_LEAVE, 0);
-	struct vn_tune_result r;
+	struct vt_profile p = profile(VT_OFF, VT_LEAVE, VT_LEAVE, 0);
+	struct vt_result r;
 
-	ck_assert_int_eq(vn_tune_apply(&ET, &S, "nosuch0", &p, &r, &E), -ENODEV);
+	ck_assert_int_eq(vt_apply(&ET, &S, "nosuch0", &p, &r, &E), -ENODEV);
 	ck_assert_uint_eq(E.kind, NL_ERR_NOTFOUND);
 	ck_assert_msg(strstr(errline(), "nosuch0") != NULL, "%s", errline());
 	nl_err_clear(&E);
-	ck_assert_int_eq(vn_tune_apply(&ET, &S, "bad/name", &p, &r, &E), -EINVAL);
+	ck_assert_int_eq(vt_apply(&ET, &S, "bad/name", &p, &r, &E), -EINVAL);
 	ck_assert_uint_eq(E.kind, NL_ERR_INVALID);
 }
 END_TEST
@@ -244,12 +244,12 @@ END_TEST
  * txqueuelen and GSO changes made in the same call are undone. */
 START_TEST(tune_that_does_not_take_changes_nothing)
 {
-	struct vn_tune_profile p = profile(VN_OFF, VN_ON, VN_LEAVE, 3000);
-	struct vn_tune_result r;
+	struct vt_profile p = profile(VT_OFF, VT_ON, VT_LEAVE, 3000);
+	struct vt_result r;
 
 	sh_ok("ip link add va type veth peer name vb && ethtool -K va tx off");
 	assert_feature("va", "tx-tcp-segmentation", "off [requested on]");
-	ck_assert_int_eq(vn_tune_apply(&ET, &S, "va", &p, &r, &E), -EOPNOTSUPP);
+	ck_assert_int_eq(vt_apply(&ET, &S, "va", &p, &r, &E), -EOPNOTSUPP);
 	ck_assert_msg(strstr(errline(), "segmentation stays off") != NULL, "%s", errline());
 	assert_feature("va", "generic-segmentation-offload", "on");
 	assert_feature("va", "tx-tcp-segmentation", "off [requested on]");
@@ -262,25 +262,25 @@ START_TEST(parse_refuses_bad_values_naming_them)
 	unsigned char v = 0;
 	unsigned q = 0;
 
-	OK(vn_tune_parse_tri("gso", "on", &v, &E));
-	ck_assert_uint_eq(v, VN_ON);
-	OK(vn_tune_parse_tri("gso", "off", &v, &E));
-	ck_assert_uint_eq(v, VN_OFF);
-	ck_assert_int_eq(vn_tune_parse_tri("tso", "maybe", &v, &E), -EINVAL);
+	OK(vt_parse_tri("gso", "on", &v, &E));
+	ck_assert_uint_eq(v, VT_ON);
+	OK(vt_parse_tri("gso", "off", &v, &E));
+	ck_assert_uint_eq(v, VT_OFF);
+	ck_assert_int_eq(vt_parse_tri("tso", "maybe", &v, &E), -EINVAL);
 	ck_assert_uint_eq(E.kind, NL_ERR_INVALID);
 	ck_assert_msg(strstr(errline(), "maybe") != NULL, "%s", errline());
-	OK(vn_tune_parse_txqlen("10000", &q, &E));
+	OK(vt_parse_txqlen("10000", &q, &E));
 	ck_assert_uint_eq(q, 10000);
 	static const char *const bad[] = {"-1", "0", "", "12x", "4294967296", "+5", " 5"};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		nl_err_clear(&E);
-		ck_assert_msg(vn_tune_parse_txqlen(bad[i], &q, &E) == -EINVAL, "%s", bad[i]);
+		ck_assert_msg(vt_parse_txqlen(bad[i], &q, &E) == -EINVAL, "%s", bad[i]);
 		ck_assert_msg(strstr(errline(), "txqueuelen") != NULL, "%s", errline());
 	}
 }
 END_TEST
 
-static const struct vn_tune_feat *feat(const struct vn_tune_if *i, const char *name)
+static const struct vt_feat *feat(const struct vt_if *i, const char *name)
 {
 	for (unsigned k = 0; k < i->nfeat; k++)
 		if (!strcmp(i->feat[k].name, name))
@@ -292,14 +292,14 @@ static const struct vn_tune_feat *feat(const struct vn_tune_if *i, const char *n
 START_TEST(report_names_features_txqueuelen_mtu_and_what_qemu_owns)
 {
 	const char *const names[] = {"tvn0", "va", "rbr"};
-	struct vn_tune_if *v = NULL;
+	struct vt_if *v = NULL;
 	unsigned n = 0;
 	int fd = open_tap("tvn0");
 
 	sh_ok("ip link add rbr type bridge && ip link add va type veth peer name vb && "
 	      "ip link set va master rbr && ip link set rbr mtu 1400 && "
 	      "ip link set va mtu 1500 && ethtool -K va gso off && ip link set va txqueuelen 600");
-	OK(vn_tune_report(&ET, &S, names, 3, &v, &n, &E));
+	OK(vt_report(&ET, &S, names, 3, NULL, &v, &n, &E));
 	ck_assert_uint_eq(n, 3);
 	ck_assert_str_eq(v[0].kind, "tun");
 	ck_assert(feat(&v[0], "tx-tcp-segmentation")->qemu);
@@ -317,7 +317,7 @@ START_TEST(report_names_features_txqueuelen_mtu_and_what_qemu_owns)
 	ck_assert(v[2].mtu_agrees);
 	free(v);
 	close(fd);
-	ck_assert_int_eq(vn_tune_report(&ET, &S, (const char *const[]){"nosuch0"}, 1, &v, &n, &E),
+	ck_assert_int_eq(vt_report(&ET, &S, (const char *const[]){"nosuch0"}, 1, NULL, &v, &n, &E),
 			 -ENODEV);
 	ck_assert_uint_eq(E.kind, NL_ERR_NOTFOUND);
 }
@@ -325,14 +325,17 @@ END_TEST
 
 START_TEST(report_without_names_covers_vnet_bridges_and_their_ports)
 {
-	struct vn_tune_if *v = NULL;
+	struct vn_ctx *c = vn_ctx_new(&E);
+	struct vt_if *v = NULL;
 	unsigned n = 0;
 
 	sh_ok("ip link add vnbr type bridge && ip link set vnbr alias vnet:t1 && "
 	      "ip link add otherbr type bridge && ip link set otherbr alias t2 && "
 	      "ip link add pa type veth peer name pb && ip link set pa master vnbr && "
 	      "ip link add qa type veth peer name qb && ip link set qa master otherbr");
-	OK(vn_tune_report(&ET, &S, NULL, 0, &v, &n, &E));
+	ck_assert_ptr_nonnull(c);
+	OK(vn_tune_report(c, NULL, 0, &v, &n, &E));
+	vn_ctx_free(c);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_str_eq(v[0].name, "vnbr");
 	ck_assert_str_eq(v[1].name, "pa");
@@ -347,10 +350,10 @@ START_TEST(host_probe_tells_vhost_net_and_multiqueue_as_they_are)
 	bool vhost = th_sh("test -c /dev/vhost-net") == 0;
 	char name[NL_IFNAMSIZ] = "mqvn0";
 	int fds[2] = {-1, -1};
-	struct vn_tune_host h;
+	struct vt_host h;
 	bool mq_works;
 
-	vn_tune_host(&h);
+	vt_host(&h);
 	ck_assert_int_eq(h.vhost_present, vhost);
 	ck_assert_msg(strstr(h.vhost_reason, "/dev/vhost-net") != NULL, "%s", h.vhost_reason);
 	if (!vhost)
@@ -370,10 +373,10 @@ END_TEST
 
 START_TEST(auto_profile_keeps_segmentation_offloads_on)
 {
-	const struct vn_tune_profile *p = vn_tune_auto_profile();
+	const struct vt_profile *p = vt_auto_profile();
 
-	ck_assert_uint_eq(p->knob[VN_KNOB_GSO], VN_ON);
-	ck_assert_uint_eq(p->knob[VN_KNOB_TSO], VN_ON);
+	ck_assert_uint_eq(p->knob[VT_KNOB_GSO], VT_ON);
+	ck_assert_uint_eq(p->knob[VT_KNOB_TSO], VT_ON);
 }
 END_TEST
 

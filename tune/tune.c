@@ -3,7 +3,7 @@
  * a tap, the plan of one change (checked whole before anything changes), the
  * report's choice of interfaces, and the host probes (vhost-net, tap
  * multiqueue). Links and features are read and set through nlink only. */
-#include "netd/tune.h"
+#include "tune/tune.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "netd/internal.h"
 #include "nlink/link.h"
 
 #define KNOB_FEATS 5
@@ -28,13 +27,13 @@ static const struct knob {
 	const char *name;
 	bool qemu;
 	const char *feat[KNOB_FEATS];
-} knobs[VN_KNOB_N] = {
-	[VN_KNOB_GSO] = {"gso", false, {"tx-generic-segmentation"}},
-	[VN_KNOB_TSO] = {"tso",
+} knobs[VT_KNOB_N] = {
+	[VT_KNOB_GSO] = {"gso", false, {"tx-generic-segmentation"}},
+	[VT_KNOB_TSO] = {"tso",
 			 true,
 			 {"tx-tcp-segmentation", "tx-tcp6-segmentation", "tx-tcp-ecn-segmentation",
 			  "tx-tcp-mangleid-segmentation", "tx-tcp-accecn-segmentation"}},
-	[VN_KNOB_GRO] = {"gro", false, {"rx-gro"}},
+	[VT_KNOB_GRO] = {"gro", false, {"rx-gro"}},
 };
 
 /* What the report shows: the knobs' features and those TSO needs (checksum,
@@ -42,7 +41,7 @@ static const struct knob {
 static const struct {
 	const char *name;
 	bool qemu;
-} shown[VN_TUNE_NFEAT] = {
+} shown[VT_NFEAT] = {
 	{"tx-generic-segmentation", false},	{"tx-tcp-segmentation", true},
 	{"tx-tcp6-segmentation", true},		{"tx-tcp-ecn-segmentation", true},
 	{"tx-tcp-mangleid-segmentation", true}, {"tx-tcp-accecn-segmentation", true},
@@ -60,45 +59,46 @@ static const struct {
  * vhost-net). Hence: GSO and TSO on (back to the kernel's defaults if
  * someone followed the old advice; a tap's TSO stays qemu's), GRO and
  * txqueuelen left. */
-static const struct vn_tune_profile auto_profile = {
-	.knob = {[VN_KNOB_GSO] = VN_ON, [VN_KNOB_TSO] = VN_ON, [VN_KNOB_GRO] = VN_LEAVE},
+static const struct vt_profile auto_profile = {
+	.knob = {[VT_KNOB_GSO] = VT_ON, [VT_KNOB_TSO] = VT_ON, [VT_KNOB_GRO] = VT_LEAVE},
 	.txqueuelen = 0,
 };
 
-const struct vn_tune_profile *vn_tune_auto_profile(void)
+const struct vt_profile *vt_auto_profile(void)
 {
 	return &auto_profile;
 }
 
-const char *vn_tune_knob_name(enum vn_knob k)
+const char *vt_knob_name(enum vt_knob k)
 {
-	return (unsigned)k < VN_KNOB_N ? knobs[k].name : NULL;
+	return (unsigned)k < VT_KNOB_N ? knobs[k].name : NULL;
 }
 
-const char *vn_tune_knob_feature(enum vn_knob k)
+const char *vt_knob_feature(enum vt_knob k)
 {
-	return (unsigned)k < VN_KNOB_N ? knobs[k].feat[0] : NULL;
+	return (unsigned)k < VT_KNOB_N ? knobs[k].feat[0] : NULL;
 }
 
 static int invalid(struct nl_err *e, const char *what, const char *text, const char *why)
 {
-	nl_err_set(e, -EINVAL, "", "%s %s", what, text);
-	nl_err_kind(e, NL_ERR_INVALID);
-	return nl_err_msg(e, "%s", why);
+	char obj[128];
+
+	snprintf(obj, sizeof(obj), "%s %s", what, text);
+	return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "%s", why);
 }
 
-int vn_tune_parse_tri(const char *knob, const char *text, unsigned char *v, struct nl_err *e)
+int vt_parse_tri(const char *knob, const char *text, unsigned char *v, struct nl_err *e)
 {
 	if (!strcmp(text, "on"))
-		*v = VN_ON;
+		*v = VT_ON;
 	else if (!strcmp(text, "off"))
-		*v = VN_OFF;
+		*v = VT_OFF;
 	else
 		return invalid(e, knob, text, "must be on or off");
 	return 0;
 }
 
-int vn_tune_parse_txqlen(const char *text, unsigned *v, struct nl_err *e)
+int vt_parse_txqlen(const char *text, unsigned *v, struct nl_err *e)
 {
 	unsigned long long n;
 	char *end;
@@ -114,9 +114,9 @@ int vn_tune_parse_txqlen(const char *text, unsigned *v, struct nl_err *e)
 
 /* Features set in one ethtool request. */
 struct fset {
-	const char *names[VN_KNOB_N * KNOB_FEATS];
-	bool on[VN_KNOB_N * KNOB_FEATS];
-	bool was[VN_KNOB_N * KNOB_FEATS]; /* wanted before: for the undo */
+	const char *names[VT_KNOB_N * KNOB_FEATS];
+	bool on[VT_KNOB_N * KNOB_FEATS];
+	bool was[VT_KNOB_N * KNOB_FEATS]; /* wanted before: for the undo */
 	unsigned n;
 };
 
@@ -160,8 +160,8 @@ static int plan_knob(const struct nl_features *cur, const char *ifname, const st
 
 	if (!f || (f->fixed && f->active != on))
 		return no_feature(e, ifname, k, f, on);
-	*done = f->fixed || already(f, on) ? VN_TUNE_ALREADY : VN_TUNE_SET;
-	if (*done == VN_TUNE_SET)
+	*done = f->fixed || already(f, on) ? VT_ALREADY : VT_SET;
+	if (*done == VT_SET)
 		fset_add(&pl->must, f, on);
 	for (unsigned i = 1; i < KNOB_FEATS && k->feat[i]; i++) {
 		f = nl_features_find(cur, k->feat[i]);
@@ -172,23 +172,23 @@ static int plan_knob(const struct nl_features *cur, const char *ifname, const st
 }
 
 static int plan_all(struct nl_ethtool *et, const char *ifname, bool tap,
-		    const struct vn_tune_profile *p, struct nl_features *cur, struct plan *pl,
-		    struct vn_tune_result *r, struct nl_err *e)
+		    const struct vt_profile *p, struct nl_features *cur, struct plan *pl,
+		    struct vt_result *r, struct nl_err *e)
 {
 	bool any = false;
 	int err = 0;
 
-	for (unsigned k = 0; k < VN_KNOB_N; k++)
-		any |= p->knob[k] != VN_LEAVE;
+	for (unsigned k = 0; k < VT_KNOB_N; k++)
+		any |= p->knob[k] != VT_LEAVE;
 	if (any && (err = nl_ethtool_features_get(et, ifname, cur, e)))
 		return err;
-	for (unsigned k = 0; k < VN_KNOB_N && !err; k++) {
-		if (p->knob[k] == VN_LEAVE)
+	for (unsigned k = 0; k < VT_KNOB_N && !err; k++) {
+		if (p->knob[k] == VT_LEAVE)
 			continue;
 		if (tap && knobs[k].qemu)
-			r->done[k] = VN_TUNE_QEMU;
+			r->done[k] = VT_QEMU;
 		else
-			err = plan_knob(cur, ifname, &knobs[k], p->knob[k] == VN_ON, pl,
+			err = plan_knob(cur, ifname, &knobs[k], p->knob[k] == VT_ON, pl,
 					&r->done[k], e);
 	}
 	return err;
@@ -217,8 +217,8 @@ static int get_link(struct nl_sock *rtnl, const char *ifname, struct nl_link *l,
 	return err;
 }
 
-int vn_tune_apply(struct nl_ethtool *et, struct nl_sock *rtnl, const char *ifname,
-		  const struct vn_tune_profile *p, struct vn_tune_result *r, struct nl_err *e)
+int vt_apply(struct nl_ethtool *et, struct nl_sock *rtnl, const char *ifname,
+		  const struct vt_profile *p, struct vt_result *r, struct nl_err *e)
 {
 	struct nl_features *cur = malloc(sizeof(*cur));
 	struct plan pl = {.must.n = 0};
@@ -232,14 +232,14 @@ int vn_tune_apply(struct nl_ethtool *et, struct nl_sock *rtnl, const char *ifnam
 	if ((err = plan_all(et, ifname, !strcmp(l.kind, "tun"), p, cur, &pl, r, e)))
 		goto out;
 	if (p->txqueuelen) /* all checked: from here on things change */
-		r->txq_done = p->txqueuelen == l.txqlen ? VN_TUNE_ALREADY : VN_TUNE_SET;
-	if (r->txq_done == VN_TUNE_SET && (err = set_txqlen(rtnl, ifname, p->txqueuelen, e)))
+		r->txq_done = p->txqueuelen == l.txqlen ? VT_ALREADY : VT_SET;
+	if (r->txq_done == VT_SET && (err = set_txqlen(rtnl, ifname, p->txqueuelen, e)))
 		goto out;
 	if (pl.must.n &&
 	    (err = nl_ethtool_features_set(et, ifname, pl.must.names, pl.must.on, pl.must.n, e))) {
 		/* One request, but the kernel keeps the bits that took: undo. */
 		nl_ethtool_features_set(et, ifname, pl.must.names, pl.must.was, pl.must.n, NULL);
-		if (r->txq_done == VN_TUNE_SET)
+		if (r->txq_done == VT_SET)
 			set_txqlen(rtnl, ifname, l.txqlen, NULL);
 		goto out;
 	}
@@ -253,15 +253,15 @@ out:
 }
 
 /* Copies the shown features the device has. */
-static void fill_feats(const struct nl_features *all, bool tap, struct vn_tune_if *o)
+static void fill_feats(const struct nl_features *all, bool tap, struct vt_if *o)
 {
 	o->nfeat = 0;
-	for (unsigned i = 0; i < VN_TUNE_NFEAT; i++) {
+	for (unsigned i = 0; i < VT_NFEAT; i++) {
 		const struct nl_feature *f = nl_features_find(all, shown[i].name);
 
 		if (!f)
 			continue;
-		o->feat[o->nfeat++] = (struct vn_tune_feat){
+		o->feat[o->nfeat++] = (struct vt_feat){
 			.name = shown[i].name,
 			.active = f->active,
 			.wanted = f->wanted,
@@ -280,7 +280,7 @@ static const struct nl_link *by_index(const struct nl_link *v, unsigned n, int i
 }
 
 static int report_one(struct nl_ethtool *et, const struct nl_link *l, const struct nl_link *all,
-		      unsigned nall, struct nl_features *scratch, struct vn_tune_if *o,
+		      unsigned nall, struct nl_features *scratch, struct vt_if *o,
 		      struct nl_err *e)
 {
 	const struct nl_link *m = by_index(all, nall, l->master);
@@ -299,16 +299,10 @@ static int report_one(struct nl_ethtool *et, const struct nl_link *l, const stru
 	return 0;
 }
 
-static bool ours(const struct nl_link *l)
-{
-	return !strcmp(l->kind, "bridge") &&
-	       !strncmp(l->alias, VN_ALIAS_PREFIX, strlen(VN_ALIAS_PREFIX));
-}
-
 /* Indexes into all of what the report covers: the names asked for, or
- * vnet's bridges each followed by its ports. */
+ * the bridges the caller wants, each followed by its ports. */
 static int choose(const struct nl_link *all, unsigned nall, const char *const *names, unsigned n,
-		  unsigned *pick, unsigned *npick, struct nl_err *e)
+		  vt_wanted_fn wanted, unsigned *pick, unsigned *npick, struct nl_err *e)
 {
 	*npick = 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -324,7 +318,7 @@ static int choose(const struct nl_link *all, unsigned nall, const char *const *n
 		pick[(*npick)++] = j;
 	}
 	for (unsigned b = 0; n == 0 && b < nall; b++) {
-		if (!ours(&all[b]))
+		if (!wanted || !wanted(&all[b]))
 			continue;
 		pick[(*npick)++] = b;
 		for (unsigned j = 0; j < nall; j++)
@@ -334,8 +328,8 @@ static int choose(const struct nl_link *all, unsigned nall, const char *const *n
 	return 0;
 }
 
-int vn_tune_report(struct nl_ethtool *et, struct nl_sock *rtnl, const char *const *names,
-		   unsigned n, struct vn_tune_if **out, unsigned *nout, struct nl_err *e)
+int vt_report(struct nl_ethtool *et, struct nl_sock *rtnl, const char *const *names, unsigned n,
+	      vt_wanted_fn wanted, struct vt_if **out, unsigned *nout, struct nl_err *e)
 {
 	struct nl_features *scratch = malloc(sizeof(*scratch));
 	struct nl_link *all = NULL;
@@ -352,7 +346,7 @@ int vn_tune_report(struct nl_ethtool *et, struct nl_sock *rtnl, const char *cons
 	if (!err && !(pick = calloc((size_t)nall + n + 1, sizeof(*pick))))
 		err = -ENOMEM;
 	if (!err)
-		err = choose(all, nall, names, n, pick, &npick, e);
+		err = choose(all, nall, names, n, wanted, pick, &npick, e);
 	if (!err && npick && !(*out = calloc(npick, sizeof(**out))))
 		err = -ENOMEM;
 	for (unsigned i = 0; !err && i < npick; i++)
@@ -373,7 +367,7 @@ int vn_tune_report(struct nl_ethtool *et, struct nl_sock *rtnl, const char *cons
 
 #define VHOST_NET "/dev/vhost-net"
 
-static void probe_vhost(struct vn_tune_host *h)
+static void probe_vhost(struct vt_host *h)
 {
 	struct stat st;
 	int fd, r = stat(VHOST_NET, &st);
@@ -403,7 +397,7 @@ static void probe_vhost(struct vn_tune_host *h)
 /* TUNGETFEATURES asks the driver what TUNSETIFF would accept, the way qemu
  * checks before it asks for queues: unlike a trial TUNSETIFF it makes no
  * device, so no link appears, not even for a moment, for others to see. */
-static void probe_multiqueue(struct vn_tune_host *h)
+static void probe_multiqueue(struct vt_host *h)
 {
 	unsigned features = 0;
 	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
@@ -420,7 +414,7 @@ static void probe_multiqueue(struct vn_tune_host *h)
 		close(fd);
 }
 
-void vn_tune_host(struct vn_tune_host *h)
+void vt_host(struct vt_host *h)
 {
 	memset(h, 0, sizeof(*h));
 	probe_vhost(h);
