@@ -8,7 +8,6 @@
 
 #include "cli/cli.h"
 #include "netd/forward.h"
-#include "netd/store.h"
 
 /* Takes --address A (or --address=A) out of argv into f; 0, or the exit
  * code of a usage error. */
@@ -80,23 +79,20 @@ static int list(struct vn_ctx *c, int argc, char **argv)
 {
 	bool json = vc_json_flag(&argc, argv);
 	struct json_object *arr;
-	struct vn_net *n;
+	struct vn_forward *v;
 	struct nl_err e;
 	char a[NL_PREFIX_STRLEN], g[NL_PREFIX_STRLEN];
+	unsigned n;
 
 	if (argc != 3 || argv[2][0] == '-')
 		return vc_usage("forward", "list needs NAME");
-	if (!(n = malloc(sizeof(*n))))
-		return EXIT_REFUSED;
-	if (vn_store_load(c->conf_dir, argv[2], n, &e)) {
-		free(n);
+	if (vn_forward_list(c, argv[2], &v, &n, &e))
 		return vc_fail(&e);
-	}
 	arr = json ? json_object_new_array() : NULL;
-	if (!json && n->nforwards)
+	if (!json && n)
 		printf("%-5s %-5s %-15s %s\n", "PROTO", "PORT", "ADDRESS", "GUEST");
-	for (unsigned i = 0; i < n->nforwards; i++) {
-		const struct vn_forward *f = &n->forward[i];
+	for (unsigned i = 0; i < n; i++) {
+		const struct vn_forward *f = &v[i];
 
 		if (json) {
 			json_object_array_add(arr, forward_json(f));
@@ -108,7 +104,7 @@ static int list(struct vn_ctx *c, int argc, char **argv)
 	}
 	if (json)
 		vc_put_json(arr);
-	free(n);
+	free(v);
 	return 0;
 }
 

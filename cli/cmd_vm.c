@@ -127,7 +127,7 @@ static int cmd_list(struct vn_ctx *c, int argc, char **argv)
 
 	if (argc != 1)
 		return vc_usage("vm", "list takes only -j");
-	if (vm_state_list(c->run_dir, &v, &n, &e))
+	if (vm_state_list(vn_ctx_run_dir(c), &v, &n, &e))
 		return vc_fail(&e);
 	if (json) {
 		json_object *arr = json_object_new_array();
@@ -165,7 +165,7 @@ static int cmd_stop(struct vn_ctx *c, int argc, char **argv)
 		return code;
 	if (argc - optind != 1)
 		return vc_usage("vm", "stop needs NAME");
-	if (vm_stop(c->run_dir, argv[optind], timeout, &how, &e))
+	if (vm_stop(vn_ctx_run_dir(c), argv[optind], timeout, &how, &e))
 		return vc_fail(&e);
 	if (!strcmp(how, "quit"))
 		fprintf(stderr, "vnet: VM %s did not power down within %u s; quit\n",
@@ -182,7 +182,7 @@ static int cmd_kill(struct vn_ctx *c, int argc, char **argv)
 
 	if (argc != 2 || argv[1][0] == '-')
 		return vc_usage("vm", "kill needs NAME");
-	if (vm_kill(c->run_dir, argv[1], &was, &e))
+	if (vm_kill(vn_ctx_run_dir(c), argv[1], &was, &e))
 		return vc_fail(&e);
 	fprintf(stderr, "vnet: VM %s %s\n", vc_esc(argv[1]), was ? "killed" : "was not running");
 	return 0;
@@ -201,7 +201,7 @@ static int cmd_monitor(struct vn_ctx *c, int argc, char **argv)
 					argv[i]);
 	if (len >= sizeof(cmd))
 		return vc_usage("vm", "monitor command longer than %zu bytes", sizeof(cmd) - 1);
-	if (vm_monitor(c->run_dir, argv[1], cmd, &out, &e))
+	if (vm_monitor(vn_ctx_run_dir(c), argv[1], cmd, &out, &e))
 		return vc_fail(&e);
 	/* qemu's lines, as a terminal can take them: no CR, no control */
 	for (char *s = out; *s; s++) {
@@ -223,7 +223,7 @@ static int cmd_console(struct vn_ctx *c, int argc, char **argv)
 
 	if (argc != 2 || argv[1][0] == '-')
 		return vc_usage("vm", "console needs NAME");
-	if (vm_console_open(c->run_dir, argv[1], &fd, &e))
+	if (vm_console_open(vn_ctx_run_dir(c), argv[1], &fd, &e))
 		return vc_fail(&e);
 	fprintf(stderr, "vnet: connected to VM %s's serial console; leave with Ctrl-]\n",
 		vc_esc(argv[1]));

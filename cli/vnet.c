@@ -243,7 +243,7 @@ int main(int argc, char **argv)
 {
 	const struct vc_cmd *k;
 	const struct vc_sub *sub;
-	struct vn_ctx c;
+	struct vn_ctx *c;
 	struct nl_err e;
 	int code;
 
@@ -267,11 +267,11 @@ int main(int argc, char **argv)
 	opterr = 0;
 	if (!k->needs_ctx) {
 		code = k->run(NULL, argc - 1, argv + 1);
-	} else if (vn_ctx_open(&c, &e)) {
+	} else if (!(c = vn_ctx_new(&e))) {
 		code = vc_fail(&e);
 	} else {
-		code = k->run(&c, argc - 1, argv + 1);
-		vn_ctx_close(&c);
+		code = k->run(c, argc - 1, argv + 1);
+		vn_ctx_free(c);
 	}
 	if (code == EXIT_PERM)
 		needs_root(k, sub);

@@ -69,17 +69,19 @@ int vh_main(const char *prog, int argc, char **argv, vh_action action,
 	    bool (*tolerate)(const struct nl_err *e))
 {
 	char net[NL_IFNAMSIZ];
-	struct vn_ctx c;
+	struct vn_ctx *c;
 	struct nl_err e;
 	int err, code;
 
 	if (vh_help(prog, argc, argv, &code))
 		return code;
-	if ((err = vn_ctx_open(&c, &e)) == 0) {
-		err = vn_map_resolve(&c, getenv("VNET_NETWORK"), argv[1], net, &e);
+	if ((c = vn_ctx_new(&e))) {
+		err = vn_map_resolve(c, getenv("VNET_NETWORK"), argv[1], net, &e);
 		if (!err)
-			err = action(&c, net, argv[1], &e);
-		vn_ctx_close(&c);
+			err = action(c, net, argv[1], &e);
+		vn_ctx_free(c);
+	} else {
+		err = e.code;
 	}
 	if (!err)
 		return 0;

@@ -9,15 +9,17 @@
 
 int main(int argc, char **argv)
 {
-	struct vn_ctx c;
+	struct vn_ctx *c;
 	struct nl_err e;
 	int err, code;
 
 	if (vh_help("vnet-ifdown", argc, argv, &code))
 		return code;
-	if ((err = vn_ctx_open(&c, &e)) == 0) {
-		err = vn_port_release(&c, argv[1], &e);
-		vn_ctx_close(&c);
+	if ((c = vn_ctx_new(&e))) {
+		err = vn_port_release(c, argv[1], &e);
+		vn_ctx_free(c);
+	} else {
+		err = e.code;
 	}
 	if (!err)
 		return 0;

@@ -145,6 +145,36 @@ int vn_bridge_get(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l, s
 		       l->kind[0] ? l->kind : "interface", n->bridge, n->name, l->alias);
 }
 
+int vn_bridge_macs(struct vn_ctx *c, const struct vn_net *n, struct vn_mac **out, unsigned *nout,
+		   unsigned *mtu, struct nl_err *e)
+{
+	struct nl_link br, *port = NULL;
+	unsigned nport = 0;
+	struct nl_sock *rt;
+	int err = vn_bridge_running(c, n, &br, e);
+
+	*out = NULL;
+	*nout = 0;
+	if (!err)
+		err = vn_rt(c, &rt, e);
+	if (!err)
+		err = nl_link_list(rt, br.ifindex, &port, &nport, e);
+	if (!err && !(*out = calloc(nport + 1, sizeof(**out))))
+		err = nl_err_set(e, -ENOMEM, "read", "bridge %s", n->bridge);
+	for (unsigned i = 0; !err && i <= nport; i++) {
+		const struct nl_link *l = i < nport ? &port[i] : &br;
+
+		if (!l->has_mac)
+			continue;
+		snprintf((*out)[*nout].ifname, NL_IFNAMSIZ, "%s", l->name);
+		memcpy((*out)[(*nout)++].mac, l->mac, 6);
+	}
+	if (!err)
+		*mtu = br.mtu;
+	free(port);
+	return err;
+}
+
 int vn_bridge_running(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l,
 		      struct nl_err *e)
 {

@@ -21,11 +21,17 @@ static void dir_from_env(char *dst, size_t n, const char *var, const char *def)
 	snprintf(dst, n, "%s", v && v[0] ? v : def);
 }
 
-int vn_ctx_open(struct vn_ctx *c, struct nl_err *e)
+/* No socket opens here: vn_rt opens rtnetlink on first use, vn_fw
+ * nftables. */
+struct vn_ctx *vn_ctx_new(struct nl_err *e)
 {
-	int err;
+	struct vn_ctx *c = calloc(1, sizeof(*c));
 
-	memset(c, 0, sizeof(*c));
+	if (!c || !(c->b = nl_batch_new())) {
+		free(c);
+		nl_err_set(e, -ENOMEM, "start", "vnet");
+		return NULL;
+	}
 	c->lock_fd = -1;
 	/* vnet sets the modes of its own files; this covers what the programs
 	 * it starts (dnsmasq, qemu) create with theirs: never group or world
@@ -37,41 +43,6 @@ int vn_ctx_open(struct vn_ctx *c, struct nl_err *e)
 	c->fail_step = getenv("VNET_FAIL_STEP");
 	c->kill_at = getenv("VNET_KILL_AT");
 #endif
-	c->b = nl_batch_new();
-	if (!c->b)
-		return nl_err_set(e, -ENOMEM, "start", "vnet");
-	/* front ends still read c->rt: opened here until they no longer do */
-	if ((err = nl_sock_open(&c->rt, NETLINK_ROUTE, e)))
-		vn_ctx_close(c);
-	return err;
-}
-
-void vn_ctx_close(struct vn_ctx *c)
-{
-	if (c->fw_free)
-		c->fw_free(c->fw);
-	if (c->rt.mnl)
-		nl_sock_close(&c->rt);
-	nl_batch_free(c->b);
-	if (c->lock_fd >= 0)
-		close(c->lock_fd);
-	memset(c, 0, sizeof(*c));
-	c->lock_fd = -1;
-}
-
-struct vn_ctx *vn_ctx_new(struct nl_err *e)
-{
-	struct vn_ctx *c = malloc(sizeof(*c));
-
-	if (!c) {
-		nl_err_set(e, -ENOMEM, "start", "vnet");
-		return NULL;
-	}
-	if (vn_ctx_open(c, e)) {
-		vn_ctx_close(c);
-		free(c);
-		return NULL;
-	}
 	return c;
 }
 
@@ -79,7 +50,13 @@ void vn_ctx_free(struct vn_ctx *c)
 {
 	if (!c)
 		return;
-	vn_ctx_close(c);
+	if (c->fw_free)
+		c->fw_free(c->fw);
+	if (c->rt.mnl)
+		nl_sock_close(&c->rt);
+	nl_batch_free(c->b);
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
 	free(c);
 }
 

@@ -129,6 +129,25 @@ int vn_forward_cmd_add(struct vn_ctx *c, const char *name, const struct vn_forwa
 	return err;
 }
 
+int vn_forward_list(struct vn_ctx *c, const char *name, struct vn_forward **out, unsigned *n,
+		    struct nl_err *e)
+{
+	struct vn_net *net = malloc(sizeof(*net));
+	int err = net ? vn_store_load(c->conf_dir, name, net, e)
+		      : nl_err_set(e, -ENOMEM, "list", "forwards of network %s", name);
+
+	*out = NULL;
+	*n = 0;
+	if (!err && net->nforwards && !(*out = malloc(net->nforwards * sizeof(**out))))
+		err = nl_err_set(e, -ENOMEM, "list", "forwards of network %s", name);
+	if (!err && *out) {
+		memcpy(*out, net->forward, net->nforwards * sizeof(**out));
+		*n = net->nforwards;
+	}
+	free(net);
+	return err;
+}
+
 int vn_forward_cmd_del(struct vn_ctx *c, const char *name, const struct vn_forward *f,
 		       struct nl_err *e)
 {

@@ -25,5 +25,9 @@ int vn_forward_cmd_add(struct vn_ctx *c, const char *name, const struct vn_forwa
  * is set); kind not found when there is none. */
 int vn_forward_cmd_del(struct vn_ctx *c, const char *name, const struct vn_forward *f,
 		       struct nl_err *e);
+/* The forwards network name's definition holds, in its order; *out is
+ * malloc'd (NULL when none). */
+int vn_forward_list(struct vn_ctx *c, const char *name, struct vn_forward **out, unsigned *n,
+		    struct nl_err *e);
 
 #endif

@@ -31,9 +31,6 @@ struct vn_ctx {
 	char warning[256];	/* what a call that succeeded wants said ("" for nothing) */
 };
 
-int vn_ctx_open(struct vn_ctx *c, struct nl_err *e);
-void vn_ctx_close(struct vn_ctx *c);
-
 /* The context every call takes: the folders ($VNET_CONF_DIR, default
  * /etc/vnet; $VNET_RUN_DIR, default /run/vnet), the lock, and the sockets,
  * which open on first use. NULL (e says why) when out of memory. */
@@ -118,6 +115,19 @@ int vn_host_unset(struct vn_ctx *c, const char *name, const unsigned char mac[6]
  * degraded). */
 int vn_restart_services(struct vn_ctx *c, const char *name, struct nl_err *e);
 int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_err *e);
+
+/* An interface on a network's bridge and its MAC: what a new guest NIC
+ * there must not have. */
+struct vn_mac {
+	char ifname[NL_IFNAMSIZ];
+	unsigned char mac[6];
+};
+/* The MACs on running network n's bridge (as vn_show gives n): its ports'
+ * that have one, then the bridge's own; *mtu gets the bridge's MTU, which
+ * a new port takes. *out is malloc'd. A bridge that is absent or not vnet's
+ * is an error, as for vn_port_add. */
+int vn_bridge_macs(struct vn_ctx *c, const struct vn_net *n, struct vn_mac **out, unsigned *nout,
+		   unsigned *mtu, struct nl_err *e);
 
 /* vnetd: the networks it keeps running (all: every definition not taken
  * down with `vnet down` since boot, for its start and SIGHUP; else those

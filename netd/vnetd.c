@@ -49,7 +49,7 @@
 enum { TAG_RT = 1, TAG_NF, TAG_SIG, TAG_TIMER, TAG_PIDFD = 16 };
 
 struct daemon {
-	struct vn_ctx c;
+	struct vn_ctx *c;
 	struct nl_listener rt, nf;
 	int ep, sig, timer;
 	bool armed;
@@ -119,7 +119,7 @@ static void watch_pids(struct daemon *d)
 			continue;
 		/* opened before the engine checks it is the network's: a
 		 * reused pid cannot be taken for it */
-		d->pidfd[i] = vn_dnsmasq_pidfd(&d->c, d->kept[i].name, &pid);
+		d->pidfd[i] = vn_dnsmasq_pidfd(d->c, d->kept[i].name, &pid);
 		if (d->pidfd[i] >= 0 && watch(d, d->pidfd[i], TAG_PIDFD + i) < 0) {
 			close(d->pidfd[i]);
 			d->pidfd[i] = -1;
@@ -135,7 +135,7 @@ static int refresh(struct daemon *d, bool all)
 	char msg[512];
 	unsigned n;
 
-	if (vn_kept(&d->c, all, &now, &n, &e)) {
+	if (vn_kept(d->c, all, &now, &n, &e)) {
 		say("reading the definitions: %s", nl_err_str(&e, msg, sizeof(msg)));
 		return -1;
 	}
@@ -163,13 +163,13 @@ static void pass(struct daemon *d, bool all)
 	for (unsigned i = 0; i < d->nkept; i++) {
 		struct vn_kept *k = &d->kept[i];
 
-		if (vn_repair(&d->c, k, &e))
+		if (vn_repair(d->c, k, &e))
 			say("network %s: %s%s%s", k->name, k->what[0] ? k->what : "",
 			    k->what[0] ? "; could not repair: " : "", nl_err_str(&e, msg, sizeof(msg)));
 		else if (k->repaired)
 			say("network %s: repaired %s", k->name, k->what[0] ? k->what : "(was down)");
 	}
-	vn_unlock(&d->c);
+	vn_unlock(d->c);
 	watch_pids(d);
 }
 
@@ -253,7 +253,7 @@ static int start(struct daemon *d)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	d->rt.fd = d->nf.fd = -1;
 	/* listen before the first pass: what changes during it is seen */
-	if (vn_ctx_open(&d->c, &e) ||
+	if (!(d->c = vn_ctx_new(&e)) ||
 	    nl_listener_open(&d->rt, NETLINK_ROUTE, rt_groups, 5, &e) ||
 	    nl_listener_open(&d->nf, NETLINK_NETFILTER, nf_groups, 1, &e)) {
 		say("cannot start: %s", nl_err_str(&e, msg, sizeof(msg)));
@@ -298,6 +298,6 @@ int main(int argc, char **argv)
 	free(d.kept);
 	nl_listener_close(&d.rt);
 	nl_listener_close(&d.nf);
-	vn_ctx_close(&d.c);
+	vn_ctx_free(d.c);
 	return code;
 }

@@ -319,51 +319,52 @@ END_TEST
  * name too long is refused, not cut to another network's name. */
 START_TEST(map_and_default_files_are_read_whole_and_checked)
 {
-	struct vn_ctx c = {.lock_fd = -1};
 	char name[NL_IFNAMSIZ], line[400], want[400], dir[] = "/tmp/vnet-unit.XXXXXX";
+	struct vn_ctx *c;
 	struct vn_map *v;
 	struct nl_err e;
 	unsigned n;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(c.conf_dir, sizeof(c.conf_dir), "%s", dir);
+	setenv("VNET_CONF_DIR", dir, 1);
+	ck_assert_ptr_nonnull(c = vn_ctx_new(NULL));
 	ck_assert_int_eq(th_sh("mkdir -p %s/hooks && printf '# c\n\nvif* a\ntap* "
 			       "much-too-long-name\n' > %s/hooks/map && printf "
 			       "'much-too-long-name\n' > %s/hooks/default",
-			       c.conf_dir, c.conf_dir, c.conf_dir),
+			       dir, dir, dir),
 			 0);
-	ck_assert_int_eq(vn_map_list(&c, &v, &n, &e), -EINVAL);
+	ck_assert_int_eq(vn_map_list(c, &v, &n, &e), -EINVAL);
 	snprintf(want, sizeof(want),
 		 "%s/hooks/map:4: network name \"much-too-long-name\": must be 1..15 characters",
-		 c.conf_dir);
+		 dir);
 	ck_assert_str_eq(nl_err_str(&e, line, sizeof(line)), want);
-	ck_assert_int_eq(vn_default_get(&c, name, &e), -EINVAL);
+	ck_assert_int_eq(vn_default_get(c, name, &e), -EINVAL);
 	snprintf(want, sizeof(want),
 		 "%s/hooks/default: network name \"much-too-long-name\": must be 1..15 characters",
-		 c.conf_dir);
+		 dir);
 	ck_assert_str_eq(nl_err_str(&e, line, sizeof(line)), want);
-	ck_assert_int_eq(th_sh("printf 'vif[0 a\n' > %s/hooks/map", c.conf_dir), 0);
-	ck_assert_int_eq(vn_map_list(&c, &v, &n, &e), -EINVAL);
+	ck_assert_int_eq(th_sh("printf 'vif[0 a\n' > %s/hooks/map", dir), 0);
+	ck_assert_int_eq(vn_map_list(c, &v, &n, &e), -EINVAL);
 	snprintf(want, sizeof(want), "%s/hooks/map:1: pattern \"vif[0\": has a '[' without its ']'",
-		 c.conf_dir);
+		 dir);
 	ck_assert_str_eq(nl_err_str(&e, line, sizeof(line)), want);
-	ck_assert_int_eq(th_sh("printf 'vif* a b\n' > %s/hooks/map", c.conf_dir), 0);
-	ck_assert_int_eq(vn_map_list(&c, &v, &n, &e), -EINVAL);
-	snprintf(want, sizeof(want), "%s/hooks/map:1: \"vif* a b\": must be PATTERN NETWORK",
-		 c.conf_dir);
+	ck_assert_int_eq(th_sh("printf 'vif* a b\n' > %s/hooks/map", dir), 0);
+	ck_assert_int_eq(vn_map_list(c, &v, &n, &e), -EINVAL);
+	snprintf(want, sizeof(want), "%s/hooks/map:1: \"vif* a b\": must be PATTERN NETWORK", dir);
 	ck_assert_str_eq(nl_err_str(&e, line, sizeof(line)), want);
 	/* what vnet writes reads back */
 	ck_assert_int_eq(th_sh("printf '# c\nvif* a\n  tap[0-9]  b-2 \n' > %s/hooks/map && "
 			       "printf 'a\n' > %s/hooks/default",
-			       c.conf_dir, c.conf_dir),
+			       dir, dir),
 			 0);
-	ck_assert_int_eq(vn_map_list(&c, &v, &n, NULL), 0);
+	ck_assert_int_eq(vn_map_list(c, &v, &n, NULL), 0);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_str_eq(v[1].pattern, "tap[0-9]");
 	ck_assert_str_eq(v[1].network, "b-2");
 	free(v);
-	ck_assert_int_eq(vn_default_get(&c, name, NULL), 0);
+	ck_assert_int_eq(vn_default_get(c, name, NULL), 0);
 	ck_assert_str_eq(name, "a");
+	vn_ctx_free(c);
 	th_sh("rm -rf %s", dir);
 }
 END_TEST
@@ -372,23 +373,27 @@ END_TEST
  * caller of the engine has, they are 0644 in a 0755 folder. */
 START_TEST(hook_files_get_their_modes_whatever_the_umask)
 {
-	struct vn_ctx c = {.lock_fd = -1};
 	struct vn_net_args a = nat("n", "10.0.0.0/24");
-	char dir[] = "/tmp/vnet-unit.XXXXXX";
+	char dir[] = "/tmp/vnet-unit.XXXXXX", conf[64], run[64];
+	struct vn_ctx *c;
 	struct vn_net n;
 	mode_t old;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(c.conf_dir, sizeof(c.conf_dir), "%s/conf", dir);
-	snprintf(c.run_dir, sizeof(c.run_dir), "%s/run", dir);
+	snprintf(conf, sizeof(conf), "%s/conf", dir);
+	snprintf(run, sizeof(run), "%s/run", dir);
+	setenv("VNET_CONF_DIR", conf, 1);
+	setenv("VNET_RUN_DIR", run, 1);
 	ck_assert_int_eq(vn_net_from_args(&a, &n, NULL), 0);
-	ck_assert_int_eq(vn_store_save(c.conf_dir, &n, NULL), 0);
+	ck_assert_int_eq(vn_store_save(conf, &n, NULL), 0);
+	/* the context sets a umask of its own (022): the calls must not need it */
+	ck_assert_ptr_nonnull(c = vn_ctx_new(NULL));
 	old = umask(0);
-	ck_assert_int_eq(vn_map_set(&c, "n", "vif*", NULL), 0);
-	ck_assert_int_eq(vn_default_set(&c, "n", NULL), 0);
-	ck_assert_int_eq(vn_map_set(&c, "n", "tap*", NULL), 0);
+	ck_assert_int_eq(vn_map_set(c, "n", "vif*", NULL), 0);
+	ck_assert_int_eq(vn_default_set(c, "n", NULL), 0);
+	ck_assert_int_eq(vn_map_set(c, "n", "tap*", NULL), 0);
 	umask(old);
-	vn_unlock(&c);
+	vn_ctx_free(c);
 	ck_assert_str_eq(th_str("cd %s/conf && stat -c '%%a %%n' hooks hooks/map hooks/default", dir),
 			 "755 hooks\n644 hooks/map\n644 hooks/default\n");
 	ck_assert_str_eq(th_str("ls -A %s/conf/hooks", dir), "default\nmap\n");

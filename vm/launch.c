@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "vm/host.h"
-#include "nlink/link.h"
 #include "vm/proc.h"
 #include "vm/qmp.h"
 #include "nlink/tap.h"
@@ -99,15 +98,15 @@ static int check_files(const struct vm_desc *d, struct nl_err *e)
 	return err;
 }
 
-/* Who has mac on NIC i's network already: the bridge or a port (links),
+/* Who has mac on NIC i's network already: the bridge or a port (macs),
  * this VM's earlier NICs, or a running VM's NIC there (vms). */
 static bool mac_taken(const struct vm_plan *p, unsigned i, const uint8_t mac[6],
-		      const struct nl_link *links, unsigned nlinks, const struct vm_state *vms,
+		      const struct vn_mac *macs, unsigned nmacs, const struct vm_state *vms,
 		      unsigned nvms, char *who, size_t n)
 {
-	for (unsigned k = 0; k < nlinks; k++)
-		if (links[k].has_mac && !memcmp(links[k].mac, mac, 6)) {
-			snprintf(who, n, "interface %s", links[k].name);
+	for (unsigned k = 0; k < nmacs; k++)
+		if (!memcmp(macs[k].mac, mac, 6)) {
+			snprintf(who, n, "interface %s", macs[k].ifname);
 			return true;
 		}
 	for (unsigned k = 0; k < i; k++)
@@ -126,7 +125,7 @@ static bool mac_taken(const struct vm_plan *p, unsigned i, const uint8_t mac[6],
 }
 
 /* The given MAC when free; else the derived one, or the next candidate. */
-static int pick_mac(struct vm_plan *p, unsigned i, const struct nl_link *links, unsigned nlinks,
+static int pick_mac(struct vm_plan *p, unsigned i, const struct vn_mac *macs, unsigned nmacs,
 		    const struct vm_state *vms, unsigned nvms, struct nl_err *e)
 {
 	const struct vm_nic *nic = &p->d->nic[i];
@@ -134,13 +133,13 @@ static int pick_mac(struct vm_plan *p, unsigned i, const struct nl_link *links, 
 	char who[64], m[18];
 
 	if (nic->mac_given &&
-	    !mac_taken(p, i, nic->mac, links, nlinks, vms, nvms, who, sizeof(who))) {
+	    !mac_taken(p, i, nic->mac, macs, nmacs, vms, nvms, who, sizeof(who))) {
 		memcpy(mac, nic->mac, 6);
 		return 0;
 	}
 	for (unsigned t = 0; !nic->mac_given && t < MAC_TRIES; t++) {
 		vm_mac_derive(p->d->name, i, t, mac);
-		if (!mac_taken(p, i, mac, links, nlinks, vms, nvms, who, sizeof(who)))
+		if (!mac_taken(p, i, mac, macs, nmacs, vms, nvms, who, sizeof(who)))
 			return 0;
 	}
 	nl_err_set(e, -EADDRINUSE, "", "MAC %s", vm_mac_str(nic->mac_given ? nic->mac : mac, m));
@@ -150,36 +149,14 @@ static int pick_mac(struct vm_plan *p, unsigned i, const struct nl_link *links, 
 	return -EADDRINUSE;
 }
 
-/* The bridge and its ports, with their MACs. */
-static int net_links(struct vn_ctx *c, const char *bridge, struct nl_link **out, unsigned *n,
-		     struct nl_err *e)
-{
-	struct nl_link br, *all;
-	int err;
-
-	*out = NULL;
-	*n = 0;
-	if ((err = nl_link_get(&c->rt, bridge, &br, e)) ||
-	    (err = nl_link_list(&c->rt, br.ifindex, out, n, e)))
-		return err;
-	if (!(all = realloc(*out, (*n + 1) * sizeof(*all)))) {
-		free(*out);
-		*out = NULL;
-		return nl_err_set(e, -ENOMEM, "read", "bridge %s", bridge);
-	}
-	all[(*n)++] = br;
-	*out = all;
-	return 0;
-}
-
 /* NIC i's network exists and runs; its bridge's MTU is kept (for
  * host_mtu); its MAC is chosen. */
 static int resolve_nic(struct vn_ctx *c, struct vm_plan *p, unsigned i, struct vn_status *st,
 		       const struct vm_state *vms, unsigned nvms, struct nl_err *e)
 {
 	const char *net = p->d->nic[i].net;
-	struct nl_link *links = NULL;
-	unsigned nlinks = 0;
+	struct vn_mac *macs = NULL;
+	unsigned nmacs = 0;
 	int err;
 
 	if ((err = vn_show(c, net, st, e)))
@@ -189,11 +166,10 @@ static int resolve_nic(struct vn_ctx *c, struct vm_plan *p, unsigned i, struct v
 		nl_err_msg(e, "is down (vnet up %s)", net);
 		return -ENETDOWN;
 	}
-	if (!(err = net_links(c, st->net.bridge, &links, &nlinks, e))) {
-		p->f.nic[i].mtu = links[nlinks - 1].mtu; /* the bridge's, which the tap gets */
-		err = pick_mac(p, i, links, nlinks, vms, nvms, e);
-	}
-	free(links);
+	/* the bridge's MTU, which the tap gets */
+	if (!(err = vn_bridge_macs(c, &st->net, &macs, &nmacs, &p->f.nic[i].mtu, e)))
+		err = pick_mac(p, i, macs, nmacs, vms, nvms, e);
+	free(macs);
 	return err;
 }
 
@@ -317,7 +293,7 @@ int vm_prepare(struct vn_ctx *c, const struct vm_desc *d, struct vm_plan *p, str
 	memset(p, 0, sizeof(*p));
 	p->d = d;
 	p->lock_fd = -1;
-	snprintf(p->run_dir, sizeof(p->run_dir), "%s", c->run_dir);
+	snprintf(p->run_dir, sizeof(p->run_dir), "%s", vn_ctx_run_dir(c));
 	if ((err = check_all(c, p, e)))
 		goto out;
 	p->f.kvm = vm_kvm_usable(p->no_kvm, sizeof(p->no_kvm));
