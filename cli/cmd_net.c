@@ -65,8 +65,8 @@ int vc_create(struct vn_ctx *c, int argc, char **argv)
 	if (existed)
 		fprintf(stderr, "vnet: network %s exists already as asked; nothing to change\n",
 			vc_esc(n.name));
-	if (c->warning[0])
-		fprintf(stderr, "vnet: warning: %s\n", vc_text(c->warning));
+	if (vn_ctx_warning(c)[0])
+		fprintf(stderr, "vnet: warning: %s\n", vc_text(vn_ctx_warning(c)));
 	return 0;
 }
 
@@ -122,7 +122,7 @@ static int up_all(struct vn_ctx *c)
 	unsigned n;
 	int worst = 0;
 
-	if (vn_store_list(c->conf_dir, &v, &n, &e))
+	if (vn_store_list(vn_ctx_conf_dir(c), &v, &n, &e))
 		return vc_fail(&e);
 	for (unsigned i = 0; i < n; i++) {
 		int code = 0;
@@ -230,7 +230,7 @@ int vc_list(struct vn_ctx *c, int argc, char **argv)
 
 	if (argc != 1)
 		code = vc_usage("list", "takes no argument but -j");
-	else if (!st || vn_store_list(c->conf_dir, &v, &n, &e))
+	else if (!st || vn_store_list(vn_ctx_conf_dir(c), &v, &n, &e))
 		code = st ? vc_fail(&e) : EXIT_REFUSED;
 	if (!code && !json)
 		vc_status_row(stdout, NULL);

@@ -3,9 +3,27 @@
 #define VNET_NETD_INTERNAL_H
 
 #include "nlink/link.h"
+#include "nlink/sock.h"
 #include "netd/netd.h"
 
 #define VN_ALIAS_PREFIX "vnet:" /* IFLA_IFALIAS of what vnet created: "vnet:NAME" */
+
+struct fw;
+
+/* Front ends hold it by pointer (vn_ctx_new) and reach what they need of
+ * it through functions: the sockets are the engine's alone. */
+struct vn_ctx {
+	char conf_dir[256];	/* $VNET_CONF_DIR, default /etc/vnet */
+	char run_dir[256];	/* $VNET_RUN_DIR, default /run/vnet */
+	struct nl_sock rt;	/* rtnetlink, opened on first use (vn_rt) */
+	struct fw *fw;		/* nftables, opened on first use (vn_fw) */
+	void (*fw_free)(struct fw *fw);
+	struct nl_batch *b;	/* scratch batch */
+	int lock_fd;		/* -1 until vn_lock() */
+	const char *fail_step;	/* test builds: fail before this step (VNET_FAIL_STEP) */
+	const char *kill_at;	/* test builds: SIGKILL at this point (VNET_KILL_AT) */
+	char warning[256];	/* what a call that succeeded wants said ("" for nothing) */
+};
 
 /* What a model wants to exist (model.c's table). */
 enum {

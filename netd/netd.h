@@ -14,22 +14,9 @@
 
 #include "common/err.h"
 #include "netd/net.h"
-#include "nlink/sock.h"
 
-struct fw;
-
-struct vn_ctx {
-	char conf_dir[256];	/* $VNET_CONF_DIR, default /etc/vnet */
-	char run_dir[256];	/* $VNET_RUN_DIR, default /run/vnet */
-	struct nl_sock rt;	/* rtnetlink */
-	struct fw *fw;		/* nftables, opened on first use */
-	void (*fw_free)(struct fw *fw);
-	struct nl_batch *b;	/* scratch batch */
-	int lock_fd;		/* -1 until vn_lock() */
-	const char *fail_step;	/* test builds: fail before this step (VNET_FAIL_STEP) */
-	const char *kill_at;	/* test builds: SIGKILL at this point (VNET_KILL_AT) */
-	char warning[256];	/* what a call that succeeded wants said ("" for nothing) */
-};
+/* The engine's context, opaque outside netd/ (netd/internal.h). */
+struct vn_ctx;
 
 /* The context every call takes: the folders ($VNET_CONF_DIR, default
  * /etc/vnet; $VNET_RUN_DIR, default /run/vnet), the lock, and the sockets,
