@@ -134,6 +134,19 @@ int vn_kept(struct vn_ctx *c, bool all, struct vn_kept **out, unsigned *n, struc
  * longer on it; then updates k. The lock stays taken (vn_unlock). */
 int vn_repair(struct vn_ctx *c, struct vn_kept *k, struct nl_err *e);
 
+/* vnetd's ears: the kernel's news of what the engine keeps (links,
+ * addresses and forwarding on one socket, VN_WATCH_LINKS; any ruleset
+ * change on the other, VN_WATCH_RULES). Read only to learn that something
+ * changed: a pass reads the truth again, so a lost message is as good as
+ * any. Each fd is non-blocking; vn_watch_drain reads what is pending and
+ * says whether anything arrived. */
+enum { VN_WATCH_LINKS, VN_WATCH_RULES, VN_WATCH_N };
+struct vn_watch;
+struct vn_watch *vn_watch_new(struct nl_err *e);
+void vn_watch_free(struct vn_watch *w);
+int vn_watch_fd(const struct vn_watch *w, unsigned i);
+bool vn_watch_drain(struct vn_watch *w, unsigned i);
+
 /* A network that runs (its run record says so) while its definition is
  * gone or unreadable: `vnet destroy NAME` tears it down. */
 struct vn_orphan {

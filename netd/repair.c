@@ -11,6 +11,8 @@
  * keep working without a restart. */
 #include <dirent.h>
 #include <errno.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 #include "common/file.h"
 #include "netd/internal.h"
 #include "netd/store.h"
+#include "nlink/event.h"
 
 static void marker_path(const struct vn_ctx *c, const char *name, char *buf, size_t n)
 {
@@ -141,4 +144,49 @@ int vn_repair(struct vn_ctx *c, struct vn_kept *k, struct nl_err *e)
 	}
 	free(st);
 	return err;
+}
+
+struct vn_watch {
+	struct nl_listener l[VN_WATCH_N];
+};
+
+struct vn_watch *vn_watch_new(struct nl_err *e)
+{
+	/* RTM_NEWNETCONF reports ip_forward changes */
+	static const unsigned rt_groups[] = {RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
+					     RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV4_NETCONF,
+					     RTNLGRP_IPV6_NETCONF};
+	static const unsigned nf_groups[] = {NFNLGRP_NFTABLES};
+	struct vn_watch *w = malloc(sizeof(*w));
+
+	if (!w) {
+		nl_err_set(e, -ENOMEM, "open", "netlink listeners");
+		return NULL;
+	}
+	w->l[VN_WATCH_LINKS].fd = w->l[VN_WATCH_RULES].fd = -1;
+	if (nl_listener_open(&w->l[VN_WATCH_LINKS], NETLINK_ROUTE, rt_groups,
+			     sizeof(rt_groups) / sizeof(rt_groups[0]), e) ||
+	    nl_listener_open(&w->l[VN_WATCH_RULES], NETLINK_NETFILTER, nf_groups,
+			     sizeof(nf_groups) / sizeof(nf_groups[0]), e)) {
+		vn_watch_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void vn_watch_free(struct vn_watch *w)
+{
+	for (unsigned i = 0; w && i < VN_WATCH_N; i++)
+		nl_listener_close(&w->l[i]);
+	free(w);
+}
+
+int vn_watch_fd(const struct vn_watch *w, unsigned i)
+{
+	return i < VN_WATCH_N ? w->l[i].fd : -1;
+}
+
+bool vn_watch_drain(struct vn_watch *w, unsigned i)
+{
+	return i < VN_WATCH_N && nl_listener_drain(&w->l[i]) != 0;
 }

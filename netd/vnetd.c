@@ -23,8 +23,6 @@
  * here without libsystemd). Exit codes: 0 on a signal, 1 when it cannot
  * start (no netlink sockets, no lock folder). */
 #include <errno.h>
-#include <linux/netfilter/nfnetlink.h>
-#include <linux/rtnetlink.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,9 +37,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "netd/dnsmasq.h"
-#include "nlink/event.h"
 #include "common/file.h"
+#include "netd/dnsmasq.h"
 #include "netd/netd.h"
 
 #define COALESCE_MS 20
@@ -50,7 +47,7 @@ enum { TAG_RT = 1, TAG_NF, TAG_SIG, TAG_TIMER, TAG_PIDFD = 16 };
 
 struct daemon {
 	struct vn_ctx *c;
-	struct nl_listener rt, nf;
+	struct vn_watch *w;	/* the kernel's news (VN_WATCH_*: tags TAG_RT, TAG_NF) */
 	int ep, sig, timer;
 	bool armed;
 	struct vn_kept *kept;
@@ -216,15 +213,16 @@ static int loop(struct daemon *d)
 			if (tag == TAG_SIG && !on_signal(d))
 				return 0;
 			if (tag == TAG_RT || tag == TAG_NF) {
-				if (nl_listener_drain(tag == TAG_RT ? &d->rt : &d->nf))
+				if (vn_watch_drain(d->w, tag == TAG_RT ? VN_WATCH_LINKS
+									: VN_WATCH_RULES))
 					arm(d);
 			} else if (tag == TAG_TIMER) {
 				(void)!read(d->timer, &x, sizeof(x));
 				d->armed = false;
 				/* what the pass itself changes arrives later
 				 * and is one more (quiet) pass */
-				nl_listener_drain(&d->rt);
-				nl_listener_drain(&d->nf);
+				vn_watch_drain(d->w, VN_WATCH_LINKS);
+				vn_watch_drain(d->w, VN_WATCH_RULES);
 				pass(d, false);
 			} else if (tag >= TAG_PIDFD && tag - TAG_PIDFD < d->nkept) {
 				unsigned k = (unsigned)(tag - TAG_PIDFD);
@@ -238,10 +236,6 @@ static int loop(struct daemon *d)
 
 static int start(struct daemon *d)
 {
-	static const unsigned rt_groups[] = {RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
-					     RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV4_NETCONF,
-					     RTNLGRP_IPV6_NETCONF};
-	static const unsigned nf_groups[] = {NFNLGRP_NFTABLES};
 	struct nl_err e;
 	char msg[512];
 	sigset_t set;
@@ -251,11 +245,8 @@ static int start(struct daemon *d)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	d->rt.fd = d->nf.fd = -1;
 	/* listen before the first pass: what changes during it is seen */
-	if (!(d->c = vn_ctx_new(&e)) ||
-	    nl_listener_open(&d->rt, NETLINK_ROUTE, rt_groups, 5, &e) ||
-	    nl_listener_open(&d->nf, NETLINK_NETFILTER, nf_groups, 1, &e)) {
+	if (!(d->c = vn_ctx_new(&e)) || !(d->w = vn_watch_new(&e))) {
 		say("cannot start: %s", nl_err_str(&e, msg, sizeof(msg)));
 		return -1;
 	}
@@ -263,8 +254,8 @@ static int start(struct daemon *d)
 	d->timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (d->sig < 0 || d->timer < 0 || d->ep < 0 || watch(d, d->sig, TAG_SIG) ||
-	    watch(d, d->timer, TAG_TIMER) || watch(d, d->rt.fd, TAG_RT) ||
-	    watch(d, d->nf.fd, TAG_NF)) {
+	    watch(d, d->timer, TAG_TIMER) || watch(d, vn_watch_fd(d->w, VN_WATCH_LINKS), TAG_RT) ||
+	    watch(d, vn_watch_fd(d->w, VN_WATCH_RULES), TAG_NF)) {
 		say("cannot start: %s", strerror(errno));
 		return -1;
 	}
@@ -296,8 +287,7 @@ int main(int argc, char **argv)
 	}
 	unwatch_pids(&d);
 	free(d.kept);
-	nl_listener_close(&d.rt);
-	nl_listener_close(&d.nf);
+	vn_watch_free(d.w);
 	vn_ctx_free(d.c);
 	return code;
 }
