@@ -72,10 +72,8 @@ static int parse(int argc, char **argv, struct tune_args *a, int *code)
 
 static const char *done_name(unsigned d)
 {
-	static const char *const n[] = {[VT_LEFT] = "left",
-					[VT_SET] = "set",
-					[VT_ALREADY] = "already",
-					[VT_QEMU] = "qemu"};
+	static const char *const n[] = {
+		[VT_LEFT] = "left", [VT_SET] = "set", [VT_ALREADY] = "already", [VT_QEMU] = "qemu"};
 
 	return d < sizeof(n) / sizeof(n[0]) ? n[d] : "?";
 }
@@ -217,8 +215,7 @@ static void report_print(const struct vt_host *h, const struct vt_if *v, unsigne
 		snprintf(mtu, sizeof(mtu), "%u%s", v[i].mtu, v[i].mtu_agrees ? "" : "!");
 		printf("%-15s %-7s %-15s %6s %7u  %-18s %-18s %-18s\n", vc_esc(v[i].name),
 		       v[i].kind[0] ? vc_esc(v[i].kind) : "-",
-		       v[i].master[0] ? vc_esc(v[i].master) : "-", mtu,
-		       v[i].txqueuelen,
+		       v[i].master[0] ? vc_esc(v[i].master) : "-", mtu, v[i].txqueuelen,
 		       cell(&v[i], vt_knob_feature(VT_KNOB_GSO), c[0], sizeof(c[0])),
 		       cell(&v[i], vt_knob_feature(VT_KNOB_TSO), c[1], sizeof(c[1])),
 		       cell(&v[i], vt_knob_feature(VT_KNOB_GRO), c[2], sizeof(c[2])));

@@ -25,7 +25,7 @@ struct place {
 	char src[VH_PATH];    /* where they come from, "" when not found */
 	char etc[VH_PATH];    /* $VNET_QEMU_ETC */
 	char status[VH_PATH]; /* $VNET_DPKG_STATUS */
-	bool in_place;		    /* dir is src */
+	bool in_place;	      /* dir is src */
 };
 
 /* What install does with one of qemu's scripts. */
@@ -53,8 +53,7 @@ static int join(char out[VH_PATH], const char *dir, const char *name, const char
 	return n < 0 || n >= VH_PATH ? too_long(e, dir) : 0;
 }
 
-static void add(struct vh_report *r, enum vh_act act, const char *path,
-		const char *other)
+static void add(struct vh_report *r, enum vh_act act, const char *path, const char *other)
 {
 	struct vh_step *s;
 
@@ -445,8 +444,7 @@ int vh_install(const struct vh_install_opts *o, struct vh_report *r, struct nl_e
 }
 
 /* Gives qemu's script i back when it points at this folder's hook. */
-static int unlink_script(const struct place *p, unsigned i, struct vh_report *r,
-			 struct nl_err *e)
+static int unlink_script(const struct place *p, unsigned i, struct vh_report *r, struct nl_err *e)
 {
 	struct script s;
 	struct stat st;

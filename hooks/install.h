@@ -22,9 +22,9 @@
 
 #include "common/err.h"
 
-#define VH_INSTALL_PREFIX	     "/usr/local/libexec/vnet"
-#define VH_ORIG_SUFFIX ".vnet-orig"
-#define VH_PATH	     512
+#define VH_INSTALL_PREFIX "/usr/local/libexec/vnet"
+#define VH_ORIG_SUFFIX	  ".vnet-orig"
+#define VH_PATH		  512
 
 struct vh_install_opts {
 	const char *prefix; /* NULL: VH_INSTALL_PREFIX */
@@ -35,14 +35,14 @@ struct vh_install_opts {
 };
 
 enum vh_act {
-	VH_COPIED,		/* path: the hook installed */
-	VH_CURRENT,	/* path: the same hook was there already */
-	VH_IN_PLACE,	/* path: the folder is where the hooks come from */
-	VH_KEPT,		/* path (qemu's script) kept aside as other */
-	VH_LINKED,		/* path now points at other */
+	VH_COPIED,	   /* path: the hook installed */
+	VH_CURRENT,	   /* path: the same hook was there already */
+	VH_IN_PLACE,	   /* path: the folder is where the hooks come from */
+	VH_KEPT,	   /* path (qemu's script) kept aside as other */
+	VH_LINKED,	   /* path now points at other */
 	VH_LINKED_ALREADY, /* path pointed at other already */
-	VH_REMOVED,	/* path removed */
-	VH_RESTORED,	/* path given back from other */
+	VH_REMOVED,	   /* path removed */
+	VH_RESTORED,	   /* path given back from other */
 };
 
 struct vh_step {

@@ -15,8 +15,8 @@
  * is gone or unreadable, and `list` names such orphans. The ifindex of a
  * running network's bridge, with the MTU it is pinned at and whether its
  * ports are isolated, is kept in $VNET_RUN_DIR/NAME.ifindex so that
- * attaching a port (without reading the definition) (the qemu hook's hot path) can enslave it in the same
- * send that reads the bridge back to confirm the index. */
+ * attaching a port (without reading the definition) (the qemu hook's hot path) can enslave it in
+ * the same send that reads the bridge back to confirm the index. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -49,8 +49,7 @@ bool vn_link_is_ours(const struct nl_link *l, const char *name)
 	return vn_link_network(l, net) && !strcmp(net, name);
 }
 
-static void run_path(const struct vn_ctx *c, const char *name, const char *ext, char *buf,
-		     size_t n)
+static void run_path(const struct vn_ctx *c, const char *name, const char *ext, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s/%s.%s", c->run_dir, name, ext);
 }
@@ -107,8 +106,7 @@ int vn_run_record_save(const struct vn_ctx *c, const struct vn_net *n, struct nl
 	return vn_store_write_file(path, n, e);
 }
 
-int vn_run_record_load(const struct vn_ctx *c, const char *name, struct vn_net *n,
-		       struct nl_err *e)
+int vn_run_record_load(const struct vn_ctx *c, const char *name, struct vn_net *n, struct nl_err *e)
 {
 	char path[320];
 	int err;
@@ -175,8 +173,7 @@ int vn_bridge_macs(struct vn_ctx *c, const struct vn_net *n, struct vn_mac **out
 	return err;
 }
 
-int vn_bridge_running(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l,
-		      struct nl_err *e)
+int vn_bridge_running(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l, struct nl_err *e)
 {
 	int err = vn_bridge_get(c, n, l, e);
 
@@ -223,7 +220,8 @@ int vn_bridge_cache_load(const struct vn_ctx *c, const char *name, struct vn_bri
 	return bc->ifindex;
 }
 
-void vn_bridge_cache_save(const struct vn_ctx *c, const char *name, const struct vn_bridge_cache *bc)
+void vn_bridge_cache_save(const struct vn_ctx *c, const char *name,
+			  const struct vn_bridge_cache *bc)
 {
 	char path[320], buf[64];
 	int len;

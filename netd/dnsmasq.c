@@ -321,8 +321,8 @@ static void middle(const char *arg, int errw, int idw)
 
 /* Forks dnsmasq (through middle()); p names it, *errr is the read end of
  * its stderr, *fd a pidfd on it (-1: it ended already). */
-static int fork_dnsmasq(const struct want *w, const char *name, struct vn_proc *p, int *errr, int *fd,
-			struct nl_err *e)
+static int fork_dnsmasq(const struct want *w, const char *name, struct vn_proc *p, int *errr,
+			int *fd, struct nl_err *e)
 {
 	int errp[2], idp[2], st;
 	unsigned long long start;

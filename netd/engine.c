@@ -38,7 +38,8 @@ static void warn_no_way_out(struct vn_ctx *c, const struct vn_net *n)
 	if (n->model != VN_NAT || !v4)
 		return;
 	nl_batch_reset(c->b);
-	if (nl_route_lookup_msg(c->b, &far) || vn_send(c, NULL, got_route, &r, NULL) != -ENETUNREACH)
+	if (nl_route_lookup_msg(c->b, &far) ||
+	    vn_send(c, NULL, got_route, &r, NULL) != -ENETUNREACH)
 		return;
 	snprintf(c->warning, sizeof(c->warning),
 		 "this host has no IPv4 default route: the guests of NAT network %s reach "

@@ -84,8 +84,7 @@ static const char *subnet_obj(const struct nl_prefix *s, char *buf, size_t n)
 
 /* ours: the ifindex of a bridge this network left behind (a create killed
  * halfway), whose addresses and routes are not a conflict. */
-static int check_subnet(const struct host *h, const struct nl_prefix *s, int ours,
-			struct nl_err *e)
+static int check_subnet(const struct host *h, const struct nl_prefix *s, int ours, struct nl_err *e)
 {
 	char a[NL_PREFIX_STRLEN], obj[NL_PREFIX_STRLEN + 8];
 
@@ -96,7 +95,8 @@ static int check_subnet(const struct host *h, const struct nl_prefix *s, int our
 			continue;
 		return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, subnet_obj(s, obj, sizeof(obj)),
 			       "overlaps address %s on %s",
-			       nl_prefix_str(&x->addr, true, a, sizeof(a)), ifname_of(h, x->ifindex));
+			       nl_prefix_str(&x->addr, true, a, sizeof(a)),
+			       ifname_of(h, x->ifindex));
 	}
 	for (unsigned i = 0; i < h->nroutes; i++) {
 		const struct nl_route *r = &h->routes[i];
@@ -149,7 +149,8 @@ static int check_networks(struct vn_ctx *c, const struct vn_net *n, struct nl_er
 
 		if (v[i].err || !strcmp(o->name, n->name))
 			continue;
-		if (!strcmp(o->bridge, n->bridge) || (n->uplink[0] && !strcmp(o->uplink, n->uplink))) {
+		if (!strcmp(o->bridge, n->bridge) ||
+		    (n->uplink[0] && !strcmp(o->uplink, n->uplink))) {
 			bool br = !strcmp(o->bridge, n->bridge);
 
 			snprintf(obj, sizeof(obj), "%s %s", br ? "bridge" : "uplink",
@@ -160,12 +161,13 @@ static int check_networks(struct vn_ctx *c, const struct vn_net *n, struct nl_er
 		for (unsigned j = 0; !err && j < n->nsubnets; j++)
 			for (unsigned k = 0; !err && k < o->nsubnets; k++)
 				if (nl_prefix_overlaps(&n->subnet[j].prefix, &o->subnet[k].prefix))
-					err = nl_fail(e, -EEXIST, NL_ERR_CONFLICT,
-						      subnet_obj(&n->subnet[j].prefix, obj, sizeof(obj)),
-						      "overlaps subnet %s of network %s",
-						      nl_prefix_str(&o->subnet[k].prefix, true, a,
-								    sizeof(a)),
-						      o->name);
+					err = nl_fail(
+						e, -EEXIST, NL_ERR_CONFLICT,
+						subnet_obj(&n->subnet[j].prefix, obj, sizeof(obj)),
+						"overlaps subnet %s of network %s",
+						nl_prefix_str(&o->subnet[k].prefix, true, a,
+							      sizeof(a)),
+						o->name);
 	}
 	free(v);
 	return err;

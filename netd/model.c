@@ -146,8 +146,8 @@ static int ra_check(struct nl_err *e)
 	while (dp && !err && (d = readdir(dp))) {
 		char key[320], v[16], obj[sizeof(d->d_name) + 16];
 
-		if (d->d_name[0] == '.' || !strcmp(d->d_name, "all") || !strcmp(d->d_name, "default") ||
-		    !strcmp(d->d_name, "lo"))
+		if (d->d_name[0] == '.' || !strcmp(d->d_name, "all") ||
+		    !strcmp(d->d_name, "default") || !strcmp(d->d_name, "lo"))
 			continue;
 		snprintf(key, sizeof(key), "ipv6/conf/%s/accept_ra", d->d_name);
 		if (nl_sysctl_read(key, v, sizeof(v), NULL) || strcmp(v, "1"))
@@ -309,7 +309,7 @@ static const struct vn_step {
 	void (*undo)(struct vn_run *r);
 } steps[] = {
 	{"bridge", W_BRIDGE, step_bridge, undo_bridge},
-	{"configure", W_BRIDGE, step_configure, NULL},	/* undone with the bridge */
+	{"configure", W_BRIDGE, step_configure, NULL}, /* undone with the bridge */
 	{"uplink", W_UPLINK, vn_uplink_step, vn_uplink_undo},
 	{"forwarding", W_FORWARD, step_forward, undo_forward},
 	{"rules", W_RULES, step_rules, undo_rules},
@@ -350,7 +350,7 @@ int vn_apply(struct vn_run *r, struct nl_err *e)
 
 struct port_dump {
 	struct vn_ports *out;
-	const char *skip;	/* the uplink: not a guest's port */
+	const char *skip; /* the uplink: not a guest's port */
 };
 
 static int got_port(const struct nlmsghdr *nlh, unsigned idx, void *data)

@@ -224,7 +224,8 @@ static int acceptable(const struct nl_link *pre, const struct vn_bridge_cache *b
 
 	snprintf(obj, sizeof(obj), "interface %s", ifname);
 	if (pre->flags & IFF_LOOPBACK)
-		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "is a loopback: it cannot be a port");
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
+			       "is a loopback: it cannot be a port");
 	if (!strcmp(pre->kind, "bridge"))
 		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "is a bridge: it cannot be a port");
 	if (pre->master && pre->master != bc->ifindex)
@@ -375,10 +376,11 @@ static int uplink_of(struct vn_ctx *c, const char *net, int br, const char *ifna
 	free(n);
 	snprintf(obj, sizeof(obj), "interface %s", ifname);
 	if (err)
-		return nl_fail(e, -EBUSY, NL_ERR_CONFLICT, obj,
-			       "is on the bridge of network %s, which has no definition nor record: "
-			       "left as it is (it could be its uplink; `vnet destroy %s`)",
-			       net, net);
+		return nl_fail(
+			e, -EBUSY, NL_ERR_CONFLICT, obj,
+			"is on the bridge of network %s, which has no definition nor record: "
+			"left as it is (it could be its uplink; `vnet destroy %s`)",
+			net, net);
 	return 0;
 }
 
@@ -406,9 +408,10 @@ static int detach(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], s
 	if ((err = uplink_of(c, net, s.br.ifindex, ifname, uplink, e)))
 		return err;
 	if (!strcmp(uplink, ifname))
-		return nl_fail(e, -EBUSY, NL_ERR_CONFLICT, obj,
-			       "is the uplink of bridged network %s: `vnet destroy %s` gives it back",
-			       net, net);
+		return nl_fail(
+			e, -EBUSY, NL_ERR_CONFLICT, obj,
+			"is the uplink of bridged network %s: `vnet destroy %s` gives it back", net,
+			net);
 	if (s.addr.addr.family || s.route.family)
 		ch.mask = NL_LINK_MASTER; /* the host's NIC: back to the host, up */
 	nl_batch_reset(c->b);

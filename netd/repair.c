@@ -153,9 +153,8 @@ struct vn_watch {
 struct vn_watch *vn_watch_new(struct nl_err *e)
 {
 	/* RTM_NEWNETCONF reports ip_forward changes */
-	static const unsigned rt_groups[] = {RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR,
-					     RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV4_NETCONF,
-					     RTNLGRP_IPV6_NETCONF};
+	static const unsigned rt_groups[] = {RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
+					     RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF};
 	static const unsigned nf_groups[] = {NFNLGRP_NFTABLES};
 	struct vn_watch *w = malloc(sizeof(*w));
 

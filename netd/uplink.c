@@ -38,8 +38,7 @@ static void record_path(const struct vn_ctx *c, const char *name, char *buf, siz
 
 /* The record is binary-free text, one object a line, so a person can read
  * what vnet will give back. */
-static int record_write(struct vn_ctx *c, const char *name, const struct moved *m,
-			struct nl_err *e)
+static int record_write(struct vn_ctx *c, const char *name, const struct moved *m, struct nl_err *e)
 {
 	char path[320], a[NL_PREFIX_STRLEN], g[NL_PREFIX_STRLEN], s[NL_PREFIX_STRLEN], *buf = NULL;
 	size_t len = 0;
@@ -55,12 +54,15 @@ static int record_write(struct vn_ctx *c, const char *name, const struct moved *
 		fprintf(f, "addr %s flags %u scope %u valid %u preferred %u label %s brd %s\n",
 			nl_prefix_str(&x->addr, true, a, sizeof(a)), x->flags, x->scope,
 			x->valid_lft, x->preferred_lft, x->label[0] ? x->label : "-",
-			x->broadcast.family ? nl_prefix_str(&x->broadcast, false, g, sizeof(g)) : "-");
+			x->broadcast.family ? nl_prefix_str(&x->broadcast, false, g, sizeof(g))
+					    : "-");
 	}
 	for (unsigned i = 0; i < m->nroutes; i++) {
 		const struct nl_route *r = &m->route[i];
 
-		fprintf(f, "route %s via %s src %s metric %u proto %u scope %u type %u flags %u tos %u\n",
+		fprintf(f,
+			"route %s via %s src %s metric %u proto %u scope %u type %u flags %u tos "
+			"%u\n",
 			nl_prefix_str(&r->dst, true, a, sizeof(a)),
 			r->gw.family ? nl_prefix_str(&r->gw, false, g, sizeof(g)) : "-",
 			r->prefsrc.family ? nl_prefix_str(&r->prefsrc, false, s, sizeof(s)) : "-",
@@ -89,10 +91,13 @@ static int record_line(char *line, struct moved *m)
 	unsigned v[6];
 
 	if (sscanf(line, "addr %63s flags %u scope %u valid %u preferred %u label %15s brd %63s", a,
-		   &v[0], &v[1], &v[2], &v[3], label, g) == 7 && m->naddrs < MAX_MOVED) {
+		   &v[0], &v[1], &v[2], &v[3], label, g) == 7 &&
+	    m->naddrs < MAX_MOVED) {
 		struct nl_ifaddr *x = &m->addr[m->naddrs++];
 
-		*x = (struct nl_ifaddr){.flags = v[0], .scope = (uint8_t)v[1], .valid_lft = v[2],
+		*x = (struct nl_ifaddr){.flags = v[0],
+					.scope = (uint8_t)v[1],
+					.valid_lft = v[2],
 					.preferred_lft = v[3]};
 		snprintf(x->label, sizeof(x->label), "%s", strcmp(label, "-") ? label : "");
 		if (nl_prefix_parse(a, NL_PREFIX_NEED_LEN, NULL, &x->addr, NULL) ||
@@ -101,17 +106,22 @@ static int record_line(char *line, struct moved *m)
 		x->no_broadcast = x->addr.family == AF_INET && !x->broadcast.family;
 		return 0;
 	}
-	if (sscanf(line, "route %63s via %63s src %63s metric %u proto %u scope %u type %u flags %u "
-			 "tos %u",
+	if (sscanf(line,
+		   "route %63s via %63s src %63s metric %u proto %u scope %u type %u flags %u "
+		   "tos %u",
 		   a, g, s, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) == 9 &&
 	    m->nroutes < MAX_MOVED) {
 		struct nl_route *r = &m->route[m->nroutes++];
 
-		*r = (struct nl_route){.metric = v[0], .protocol = (uint8_t)v[1],
-				       .scope = (uint8_t)v[2], .type = (uint8_t)v[3], .flags = v[4],
+		*r = (struct nl_route){.metric = v[0],
+				       .protocol = (uint8_t)v[1],
+				       .scope = (uint8_t)v[2],
+				       .type = (uint8_t)v[3],
+				       .flags = v[4],
 				       .tos = (uint8_t)v[5]};
 		if (nl_prefix_parse(a, NL_PREFIX_NEED_LEN, NULL, &r->dst, NULL) ||
-		    parse_opt(g, NL_PREFIX_NO_LEN, &r->gw) || parse_opt(s, NL_PREFIX_NO_LEN, &r->prefsrc))
+		    parse_opt(g, NL_PREFIX_NO_LEN, &r->gw) ||
+		    parse_opt(s, NL_PREFIX_NO_LEN, &r->prefsrc))
 			return -EINVAL;
 		r->family = r->dst.family;
 		return 0;
@@ -132,7 +142,7 @@ static int record_read(struct vn_ctx *c, const char *name, struct moved *m, stru
 	record_path(c, name, path, sizeof(path));
 	if ((err = nl_file_read(path, 64 * 1024, NL_FILE_OWNED, &buf, &len, e)))
 		return err == -ENOENT ? -ENOENT : err;
-	if (len == 0) {	/* nothing moved */
+	if (len == 0) { /* nothing moved */
 		free(buf);
 		return 0;
 	}
@@ -166,7 +176,8 @@ static int collect(struct vn_ctx *c, int ifindex, struct moved *m, struct nl_err
 	if (!err)
 		err = nl_route_list(rt, AF_UNSPEC, &r, &nr, e);
 	for (unsigned i = 0; !err && i < na; i++)
-		if (a[i].scope != RT_SCOPE_LINK && a[i].scope != RT_SCOPE_HOST && m->naddrs < MAX_MOVED)
+		if (a[i].scope != RT_SCOPE_LINK && a[i].scope != RT_SCOPE_HOST &&
+		    m->naddrs < MAX_MOVED)
 			m->addr[m->naddrs++] = a[i];
 	for (unsigned i = 0; !err && i < nr; i++)
 		if (r[i].oif == ifindex && r[i].protocol != RTPROT_KERNEL && m->nroutes < MAX_MOVED)
@@ -303,8 +314,8 @@ out:
 	return err;
 }
 
-int vn_uplink_moved_addrs(struct vn_ctx *c, const char *name, struct nl_prefix *addrs,
-			  unsigned max, unsigned *n)
+int vn_uplink_moved_addrs(struct vn_ctx *c, const char *name, struct nl_prefix *addrs, unsigned max,
+			  unsigned *n)
 {
 	struct moved *m = malloc(sizeof(*m));
 	int err = m ? record_read(c, name, m, NULL) : -ENOMEM;

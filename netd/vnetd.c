@@ -47,12 +47,12 @@ enum { TAG_RT = 1, TAG_NF, TAG_SIG, TAG_TIMER, TAG_PIDFD = 16 };
 
 struct daemon {
 	struct vn_ctx *c;
-	struct vn_watch *w;	/* the kernel's news (VN_WATCH_*: tags TAG_RT, TAG_NF) */
+	struct vn_watch *w; /* the kernel's news (VN_WATCH_*: tags TAG_RT, TAG_NF) */
 	int ep, sig, timer;
 	bool armed;
 	struct vn_kept *kept;
 	unsigned nkept;
-	int *pidfd;	/* per kept network: its dnsmasq's, or -1 */
+	int *pidfd; /* per kept network: its dnsmasq's, or -1 */
 };
 
 /* One line on stderr; what it holds of names and errors came through
@@ -76,7 +76,8 @@ static void notify(const char *state)
 	size_t len;
 	int fd;
 
-	if (!path || (path[0] != '/' && path[0] != '@') || (len = strlen(path)) >= sizeof(sa.sun_path))
+	if (!path || (path[0] != '/' && path[0] != '@') ||
+	    (len = strlen(path)) >= sizeof(sa.sun_path))
 		return;
 	memcpy(sa.sun_path, path, len);
 	if (path[0] == '@')
@@ -162,9 +163,11 @@ static void pass(struct daemon *d, bool all)
 
 		if (vn_repair(d->c, k, &e))
 			say("network %s: %s%s%s", k->name, k->what[0] ? k->what : "",
-			    k->what[0] ? "; could not repair: " : "", nl_err_str(&e, msg, sizeof(msg)));
+			    k->what[0] ? "; could not repair: " : "",
+			    nl_err_str(&e, msg, sizeof(msg)));
 		else if (k->repaired)
-			say("network %s: repaired %s", k->name, k->what[0] ? k->what : "(was down)");
+			say("network %s: repaired %s", k->name,
+			    k->what[0] ? k->what : "(was down)");
 	}
 	vn_unlock(d->c);
 	watch_pids(d);
@@ -213,8 +216,8 @@ static int loop(struct daemon *d)
 			if (tag == TAG_SIG && !on_signal(d))
 				return 0;
 			if (tag == TAG_RT || tag == TAG_NF) {
-				if (vn_watch_drain(d->w, tag == TAG_RT ? VN_WATCH_LINKS
-									: VN_WATCH_RULES))
+				if (vn_watch_drain(d->w,
+						   tag == TAG_RT ? VN_WATCH_LINKS : VN_WATCH_RULES))
 					arm(d);
 			} else if (tag == TAG_TIMER) {
 				(void)!read(d->timer, &x, sizeof(x));
@@ -273,8 +276,10 @@ int main(int argc, char **argv)
 		fprintf(help ? stdout : stderr,
 			"usage: vnetd\n"
 			"Keeps vnet's networks up: brings every defined network up, then repairs\n"
-			"what changes behind vnet's back within a second. Stays in the foreground;\n"
-			"SIGHUP reads the definitions again; SIGTERM stops it, the networks stay up.\n"
+			"what changes behind vnet's back within a second. Stays in the "
+			"foreground;\n"
+			"SIGHUP reads the definitions again; SIGTERM stops it, the networks stay "
+			"up.\n"
 			"Environment: VNET_CONF_DIR (/etc/vnet), VNET_RUN_DIR (/run/vnet).\n");
 		return help ? 0 : 2;
 	}

@@ -171,9 +171,8 @@ static int plan_knob(const struct nl_features *cur, const char *ifname, const st
 	return 0;
 }
 
-static int plan_all(struct nl_ethtool *et, const char *ifname, bool tap,
-		    const struct vt_profile *p, struct nl_features *cur, struct plan *pl,
-		    struct vt_result *r, struct nl_err *e)
+static int plan_all(struct nl_ethtool *et, const char *ifname, bool tap, const struct vt_profile *p,
+		    struct nl_features *cur, struct plan *pl, struct vt_result *r, struct nl_err *e)
 {
 	bool any = false;
 	int err = 0;
@@ -218,7 +217,7 @@ static int get_link(struct nl_sock *rtnl, const char *ifname, struct nl_link *l,
 }
 
 int vt_apply(struct nl_ethtool *et, struct nl_sock *rtnl, const char *ifname,
-		  const struct vt_profile *p, struct vt_result *r, struct nl_err *e)
+	     const struct vt_profile *p, struct vt_result *r, struct nl_err *e)
 {
 	struct nl_features *cur = malloc(sizeof(*cur));
 	struct plan pl = {.must.n = 0};
@@ -280,8 +279,7 @@ static const struct nl_link *by_index(const struct nl_link *v, unsigned n, int i
 }
 
 static int report_one(struct nl_ethtool *et, const struct nl_link *l, const struct nl_link *all,
-		      unsigned nall, struct nl_features *scratch, struct vt_if *o,
-		      struct nl_err *e)
+		      unsigned nall, struct nl_features *scratch, struct vt_if *o, struct nl_err *e)
 {
 	const struct nl_link *m = by_index(all, nall, l->master);
 	int err = nl_ethtool_features_get(et, l->name, scratch, e);

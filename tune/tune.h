@@ -28,22 +28,22 @@ enum vt_tri { VT_LEAVE = 0, VT_ON, VT_OFF };
 enum vt_knob { VT_KNOB_GSO, VT_KNOB_TSO, VT_KNOB_GRO, VT_KNOB_N };
 
 struct vt_profile {
-	unsigned char knob[VT_KNOB_N];	/* enum vt_tri, by enum vt_knob */
-	unsigned txqueuelen;		/* 0: leave */
+	unsigned char knob[VT_KNOB_N]; /* enum vt_tri, by enum vt_knob */
+	unsigned txqueuelen;	       /* 0: leave */
 };
 
 /* What vt_apply did with one knob. */
 enum vt_done {
-	VT_LEFT = 0,	/* the profile leaves it */
-	VT_SET,		/* changed */
-	VT_ALREADY,	/* was so already */
-	VT_QEMU,		/* a tap's, left to qemu (TUNSETOFFLOAD) */
+	VT_LEFT = 0, /* the profile leaves it */
+	VT_SET,	     /* changed */
+	VT_ALREADY,  /* was so already */
+	VT_QEMU,     /* a tap's, left to qemu (TUNSETOFFLOAD) */
 };
 
 struct vt_result {
-	char kind[16];		/* the link's kind: "bridge", "veth", "tun", "" */
-	unsigned char done[VT_KNOB_N];	/* enum vt_done */
-	unsigned char txq_done;	/* enum vt_done */
+	char kind[16];		       /* the link's kind: "bridge", "veth", "tun", "" */
+	unsigned char done[VT_KNOB_N]; /* enum vt_done */
+	unsigned char txq_done;	       /* enum vt_done */
 };
 
 /* "gso", "tso", "gro"; NULL past the end. */
@@ -61,7 +61,7 @@ int vt_parse_txqlen(const char *text, unsigned *v, struct nl_err *e);
  * -ENODEV of kind not-found, a fixed feature -EOPNOTSUPP): a refusal
  * changes nothing, and a failure after a change puts the txqueuelen back. */
 int vt_apply(struct nl_ethtool *et, struct nl_sock *rtnl, const char *ifname,
-		  const struct vt_profile *p, struct vt_result *r, struct nl_err *e);
+	     const struct vt_profile *p, struct vt_result *r, struct nl_err *e);
 
 /* The profile of --auto, as measured by bench/offload. */
 const struct vt_profile *vt_auto_profile(void);
@@ -70,19 +70,19 @@ const struct vt_profile *vt_auto_profile(void);
 #define VT_NFEAT 10
 
 struct vt_feat {
-	const char *name;	/* kernel name, static */
+	const char *name; /* kernel name, static */
 	bool active, wanted, fixed;
-	bool qemu;		/* on a tap: qemu's to set */
+	bool qemu; /* on a tap: qemu's to set */
 };
 
 struct vt_if {
 	char name[NL_IFNAMSIZ];
 	char kind[16];
-	char master[NL_IFNAMSIZ];	/* the bridge it is a port of, or "" */
+	char master[NL_IFNAMSIZ]; /* the bridge it is a port of, or "" */
 	unsigned mtu, txqueuelen;
-	bool mtu_agrees;	/* a port's MTU equals its bridge's (true when no port) */
+	bool mtu_agrees; /* a port's MTU equals its bridge's (true when no port) */
 	unsigned nfeat;
-	struct vt_feat feat[VT_NFEAT];	/* those the device has */
+	struct vt_feat feat[VT_NFEAT]; /* those the device has */
 };
 
 /* Which bridges a report without names covers (the engine's: vnet's). */
@@ -97,7 +97,7 @@ int vt_report(struct nl_ethtool *et, struct nl_sock *rtnl, const char *const *na
 struct vt_host {
 	bool vhost_present;	/* /dev/vhost-net is a character device */
 	bool vhost_usable;	/* ...and opens read-write */
-	char vhost_reason[160];	/* why not, or how a launcher would use it */
+	char vhost_reason[160]; /* why not, or how a launcher would use it */
 	bool tap_multiqueue;	/* the tun driver offers IFF_MULTI_QUEUE */
 	char tap_reason[160];
 };

@@ -210,8 +210,8 @@ static void keep(struct vm_plan *p, const int *fds, unsigned n)
 /* NIC i's tap (and vhost fds), attached to its network like `port add`. */
 static int open_nic(struct vn_ctx *c, struct vm_plan *p, unsigned i, struct nl_err *e)
 {
-	struct nl_tap_opts o = {.vnet_hdr = true, .exclusive = true, .owner = (uid_t)-1,
-				.group = (gid_t)-1};
+	struct nl_tap_opts o = {
+		.vnet_hdr = true, .exclusive = true, .owner = (uid_t)-1, .group = (gid_t)-1};
 	struct vm_nic_fds *q = &p->f.nic[i];
 	char *name = p->st.nic[i].tap;
 	int err;
