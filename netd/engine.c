@@ -73,11 +73,19 @@ int vn_create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl
 	if (err != -ENOENT)
 		return err;
 	nl_err_clear(e);
-	if ((err = vn_check_host(c, n, e)) || (err = vn_store_save(c->conf_dir, n, e)))
+	if ((err = vn_check_host(c, n, e)) || (err = vn_index_put(c, n, e)))
 		return err;
-	if ((err = vn_apply(&r, e)))
+	err = vn_store_save(c->conf_dir, n, e);
+	vn_index_touch(c);
+	if (err) {
+		vn_index_drop(c, n->name, NULL);
+		return err;
+	}
+	if ((err = vn_apply(&r, e))) {
+		vn_index_drop(c, n->name, NULL);
 		vn_store_forget(c->conf_dir, n->name, NULL);
-	else
+		vn_index_touch(c);
+	} else
 		vn_down_mark(c, n->name, false);
 	if (!err)
 		warn_no_way_out(c, n);
@@ -165,8 +173,10 @@ static int stop(struct vn_ctx *c, const char *name, bool forget, struct vn_ports
 	vn_kill_point(c, "forget");
 	if (!err)
 		vn_down_mark(c, name, !forget);
-	if (!err && forget)
+	if (!err && forget && !(err = vn_index_drop(c, name, e))) {
 		err = vn_store_forget(c->conf_dir, name, e);
+		vn_index_touch(c);
+	}
 	free(n);
 	return err;
 }

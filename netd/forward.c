@@ -112,6 +112,7 @@ static int apply_and_save(struct vn_ctx *c, const struct vn_net *old, const stru
 		return err;
 	if ((err = vn_store_save(c->conf_dir, want, e)) && ran)
 		apply_if_running(c, old, &ran, NULL);
+	vn_index_touch(c); /* the folder changed; the index did not need to */
 	return err;
 }
 

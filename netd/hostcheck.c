@@ -1,8 +1,9 @@
 /* hostcheck — what must be true of the host before a network is created:
  * its subnets overlap no other vnet network and no address or non-default
  * route of the host (as libvirt refuses them), its bridge name is free, a
- * bridged network's uplink exists and is free. One send reads the host's
- * links, addresses and routes together. */
+ * bridged network's uplink exists and is free. Other networks come from
+ * the index (index.c); the host's bridge and uplink are read by name, its
+ * addresses and routes in one dump each. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +16,11 @@
 #include "netd/store.h"
 
 struct host {
-	struct nl_link *links;
+	struct nl_link br, up;	/* by name: the bridge's, the uplink's (ifindex 0: none) */
 	struct nl_ifaddr *addrs;
 	struct nl_route *routes;
-	unsigned nlinks, naddrs, nroutes, cap[3];
+	unsigned naddrs, nroutes, cap[2];
+	bool bridged;
 };
 
 static int grow(void **v, unsigned *cap, unsigned n, size_t size)
@@ -34,43 +36,38 @@ static int grow(void **v, unsigned *cap, unsigned n, size_t size)
 	return 0;
 }
 
+/* The answers: the bridge (and a bridged network's uplink) got by name,
+ * then the dumps of addresses and routes. */
 static int got(const struct nlmsghdr *nlh, unsigned idx, void *data)
 {
 	struct host *h = data;
+	unsigned dumps = h->bridged ? 2 : 1;
 
-	switch (idx) {
-	case 0:
-		if (grow((void **)&h->links, &h->cap[0], h->nlinks, sizeof(*h->links)))
-			return -ENOMEM;
-		return nl_link_parse(nlh, &h->links[h->nlinks++]);
-	case 1:
-		if (grow((void **)&h->addrs, &h->cap[1], h->naddrs, sizeof(*h->addrs)))
+	if (idx < dumps)
+		return nl_link_parse(nlh, idx == 0 ? &h->br : &h->up);
+	if (idx == dumps) {
+		if (grow((void **)&h->addrs, &h->cap[0], h->naddrs, sizeof(*h->addrs)))
 			return -ENOMEM;
 		return nl_addr_parse(nlh, &h->addrs[h->naddrs++]);
-	default:
-		if (grow((void **)&h->routes, &h->cap[2], h->nroutes, sizeof(*h->routes)))
-			return -ENOMEM;
-		if (nl_route_parse(nlh, &h->routes[h->nroutes]) == 0 &&
-		    h->routes[h->nroutes].table == 254 /* RT_TABLE_MAIN */)
-			h->nroutes++;
-		return 0;
 	}
+	if (grow((void **)&h->routes, &h->cap[1], h->nroutes, sizeof(*h->routes)))
+		return -ENOMEM;
+	if (nl_route_parse(nlh, &h->routes[h->nroutes]) == 0 &&
+	    h->routes[h->nroutes].table == 254 /* RT_TABLE_MAIN */)
+		h->nroutes++;
+	return 0;
 }
 
-static const char *ifname_of(const struct host *h, int ifindex)
+/* The name of a link named in a refusal: read then, by its index. */
+static const char *ifname_of(struct vn_ctx *c, int ifindex, char buf[NL_IFNAMSIZ])
 {
-	for (unsigned i = 0; i < h->nlinks; i++)
-		if (h->links[i].ifindex == ifindex)
-			return h->links[i].name;
-	return "?";
-}
+	struct nl_link l = {0};
 
-static const struct nl_link *link_named(const struct host *h, const char *name)
-{
-	for (unsigned i = 0; i < h->nlinks; i++)
-		if (!strcmp(h->links[i].name, name))
-			return &h->links[i];
-	return NULL;
+	nl_batch_reset(c->b);
+	if (nl_link_get_msg(c->b, ifindex, NULL) || vn_send(c, NULL, vn_got_link, &l, NULL))
+		return "?";
+	snprintf(buf, NL_IFNAMSIZ, "%s", l.name);
+	return buf;
 }
 
 /* "subnet 10.0.0.0/24", what an overlap names */
@@ -84,9 +81,10 @@ static const char *subnet_obj(const struct nl_prefix *s, char *buf, size_t n)
 
 /* ours: the ifindex of a bridge this network left behind (a create killed
  * halfway), whose addresses and routes are not a conflict. */
-static int check_subnet(const struct host *h, const struct nl_prefix *s, int ours, struct nl_err *e)
+static int check_subnet(struct vn_ctx *c, const struct host *h, const struct nl_prefix *s, int ours,
+			struct nl_err *e)
 {
-	char a[NL_PREFIX_STRLEN], obj[NL_PREFIX_STRLEN + 8];
+	char a[NL_PREFIX_STRLEN], obj[NL_PREFIX_STRLEN + 8], name[NL_IFNAMSIZ];
 
 	for (unsigned i = 0; i < h->naddrs; i++) {
 		const struct nl_ifaddr *x = &h->addrs[i];
@@ -96,7 +94,7 @@ static int check_subnet(const struct host *h, const struct nl_prefix *s, int our
 		return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, subnet_obj(s, obj, sizeof(obj)),
 			       "overlaps address %s on %s",
 			       nl_prefix_str(&x->addr, true, a, sizeof(a)),
-			       ifname_of(h, x->ifindex));
+			       ifname_of(c, x->ifindex, name));
 	}
 	for (unsigned i = 0; i < h->nroutes; i++) {
 		const struct nl_route *r = &h->routes[i];
@@ -106,7 +104,7 @@ static int check_subnet(const struct host *h, const struct nl_prefix *s, int our
 			continue;
 		return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, subnet_obj(s, obj, sizeof(obj)),
 			       "overlaps route %s%s%s", nl_prefix_str(&r->dst, true, a, sizeof(a)),
-			       r->oif ? " dev " : "", r->oif ? ifname_of(h, r->oif) : "");
+			       r->oif ? " dev " : "", r->oif ? ifname_of(c, r->oif, name) : "");
 	}
 	return 0;
 }
@@ -114,7 +112,7 @@ static int check_subnet(const struct host *h, const struct nl_prefix *s, int our
 static int check_links(const struct vn_ctx *c, const struct host *h, const struct vn_net *n,
 		       struct nl_err *e)
 {
-	const struct nl_link *l = link_named(h, n->bridge), *up;
+	const struct nl_link *l = h->br.ifindex ? &h->br : NULL, *up;
 	char obj[64];
 
 	if (l && !vn_bridge_is_ours(c, n, l)) {
@@ -125,7 +123,7 @@ static int check_links(const struct vn_ctx *c, const struct host *h, const struc
 	if (n->model != VN_BRIDGED)
 		return 0;
 	snprintf(obj, sizeof(obj), "uplink %s", n->uplink);
-	if (!(up = link_named(h, n->uplink)))
+	if (!(up = h->up.ifindex ? &h->up : NULL))
 		return nl_fail(e, -ENODEV, NL_ERR_INVALID, obj, "no such interface");
 	if (up->flags & IFF_LOOPBACK || !strcmp(up->kind, "bridge"))
 		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
@@ -136,18 +134,19 @@ static int check_links(const struct vn_ctx *c, const struct host *h, const struc
 	return 0;
 }
 
-/* Other vnet networks: neither their bridge, uplink nor subnets. */
+/* Other vnet networks (the index of their definitions): neither their
+ * bridge, uplink nor subnets. */
 static int check_networks(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 {
-	struct vn_store_entry *v;
+	struct vn_index_entry *v;
 	unsigned cnt;
 	char obj[64], a[NL_PREFIX_STRLEN];
-	int err = vn_store_list(c->conf_dir, &v, &cnt, e);
+	int err = vn_index_load(c, &v, &cnt, e);
 
 	for (unsigned i = 0; !err && i < cnt; i++) {
-		const struct vn_net *o = &v[i].net;
+		const struct vn_index_entry *o = &v[i];
 
-		if (v[i].err || !strcmp(o->name, n->name))
+		if (!strcmp(o->name, n->name))
 			continue;
 		if (!strcmp(o->bridge, n->bridge) ||
 		    (n->uplink[0] && !strcmp(o->uplink, n->uplink))) {
@@ -160,13 +159,12 @@ static int check_networks(struct vn_ctx *c, const struct vn_net *n, struct nl_er
 		}
 		for (unsigned j = 0; !err && j < n->nsubnets; j++)
 			for (unsigned k = 0; !err && k < o->nsubnets; k++)
-				if (nl_prefix_overlaps(&n->subnet[j].prefix, &o->subnet[k].prefix))
+				if (nl_prefix_overlaps(&n->subnet[j].prefix, &o->subnet[k]))
 					err = nl_fail(
 						e, -EEXIST, NL_ERR_CONFLICT,
 						subnet_obj(&n->subnet[j].prefix, obj, sizeof(obj)),
 						"overlaps subnet %s of network %s",
-						nl_prefix_str(&o->subnet[k].prefix, true, a,
-							      sizeof(a)),
+						nl_prefix_str(&o->subnet[k], true, a, sizeof(a)),
 						o->name);
 	}
 	free(v);
@@ -175,24 +173,25 @@ static int check_networks(struct vn_ctx *c, const struct vn_net *n, struct nl_er
 
 int vn_check_host(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 {
-	struct host h = {0};
-	const struct nl_link *l;
-	int err, ours = 0;
+	static const int ok[] = {-ENODEV, 0};
+	struct host h = {.bridged = n->model == VN_BRIDGED};
+	int err;
 
 	if ((err = check_networks(c, n, e)))
 		return err;
+	/* what is read does not grow with the host's links: the two names,
+	 * then its addresses and main-table routes */
 	nl_batch_reset(c->b);
-	if (nl_link_dump_msg(c->b, 0) || nl_addr_dump_msg(c->b, AF_UNSPEC, 0) ||
-	    nl_route_dump_msg(c->b, AF_UNSPEC))
+	if (nl_link_get_msg(c->b, 0, n->bridge) ||
+	    (h.bridged && nl_link_get_msg(c->b, 0, n->uplink)) ||
+	    nl_addr_dump_msg(c->b, AF_UNSPEC, 0) || nl_route_dump_msg(c->b, AF_UNSPEC))
 		return nl_err_set(e, -ENOBUFS, "read", "host interfaces");
-	err = vn_send(c, NULL, got, &h, e);
+	err = vn_send(c, ok, got, &h, e);
 	if (!err)
 		err = check_links(c, &h, n, e);
-	if (!err && (l = link_named(&h, n->bridge)))
-		ours = l->ifindex; /* check_links made sure it is ours */
+	/* check_links made sure a bridge of that name is ours */
 	for (unsigned i = 0; !err && i < n->nsubnets; i++)
-		err = check_subnet(&h, &n->subnet[i].prefix, ours, e);
-	free(h.links);
+		err = check_subnet(c, &h, &n->subnet[i].prefix, h.br.ifindex, e);
 	free(h.addrs);
 	free(h.routes);
 	return err;

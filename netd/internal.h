@@ -129,6 +129,20 @@ struct vn_bridge_cache {
 int vn_bridge_cache_load(const struct vn_ctx *c, const char *name, struct vn_bridge_cache *bc);
 void vn_bridge_cache_save(const struct vn_ctx *c, const char *name, const struct vn_bridge_cache *bc);
 
+/* The overlap checks' view of every definition (index.c). Load is the
+ * index; put/drop go before a definition is saved or forgotten, touch
+ * after any change of the definitions' folder. */
+struct vn_index_entry {
+	char name[NL_IFNAMSIZ], bridge[NL_IFNAMSIZ], uplink[NL_IFNAMSIZ];
+	unsigned nsubnets;
+	struct nl_prefix subnet[VN_MAX_SUBNETS];
+};
+int vn_index_load(const struct vn_ctx *c, struct vn_index_entry **out, unsigned *n,
+		  struct nl_err *e);
+int vn_index_put(const struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
+int vn_index_drop(const struct vn_ctx *c, const char *name, struct nl_err *e);
+void vn_index_touch(const struct vn_ctx *c);
+
 /* Refuses subnets that overlap another vnet network or an address or
  * non-default route of the host (naming the interface); checks a bridged
  * network's uplink. */

@@ -291,8 +291,11 @@ static void undo_rules(struct vn_run *r)
  * --no-dhcp has none: no DHCP, no DNS of vnet's). */
 static int step_services(struct vn_run *r, struct nl_err *e)
 {
+	/* without DHCP nothing may serve it; a fresh network (its bridge
+	 * made by this call) has had no dnsmasq to stop: a leftover of an
+	 * earlier life was taken down by the destroy that ended it */
 	if (!vn_net_has_dhcp(r->n))
-		return vn_dnsmasq_stop(r->c, r->n->name, true, e);
+		return r->fresh ? 0 : vn_dnsmasq_stop(r->c, r->n->name, true, e);
 	return vn_dnsmasq_start(r->c, r->n, e);
 }
 

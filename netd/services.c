@@ -16,6 +16,7 @@ static int save_and_apply(struct vn_ctx *c, const struct vn_net *old, const stru
 	bool running = vn_dnsmasq_pid(c, want->name) != 0;
 	int err = vn_store_save(c->conf_dir, want, e);
 
+	vn_index_touch(c); /* the folder changed; the index did not need to */
 	if (err || !running)
 		return err;
 	if ((err = vn_dnsmasq_start(c, want, e))) {

@@ -474,7 +474,7 @@ START_TEST(destroy_and_failed_create_leave_no_runtime_file)
 	unsetenv("VNET_DNSMASQ");
 	ck_assert_int_eq(code, 1);
 	free(err);
-	ck_assert_str_eq(th_str("ls -A $VNET_RUN_DIR | grep -v '^lock$'; ls -A $VNET_RUN_DIR/dnsmasq"),
+	ck_assert_str_eq(th_str("ls -A $VNET_RUN_DIR | grep -v -e '^lock$' -e '^index$'; ls -A $VNET_RUN_DIR/dnsmasq"),
 			 "dnsmasq\n");
 }
 END_TEST
