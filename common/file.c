@@ -147,6 +147,8 @@ int nl_file_read(const char *path, size_t max, unsigned flags, char **out, size_
 		err = refuse(e, -EINVAL, path, "is not a regular file");
 	else if ((flags & NL_FILE_OWNED) && st.st_uid != 0 && st.st_uid != getuid())
 		err = refuse(e, -EPERM, path, "is not owned by root");
+	else if ((flags & NL_FILE_OWNED) && (st.st_mode & 022))
+		err = refuse(e, -EPERM, path, "is writable by others than its owner");
 	else if ((size_t)st.st_size > max)
 		err = refuse(e, -EFBIG, path, "is too large");
 	else if (!(buf = malloc(max + 1)))

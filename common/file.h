@@ -26,7 +26,9 @@ int nl_file_write(const char *path, mode_t mode, const void *buf, size_t len, st
 int nl_file_remove(const char *path);
 
 enum {
-	NL_FILE_OWNED = 1u << 0,	/* refuse a file not owned by root or the caller */
+	/* refuse a file not owned by root or the caller, or writable by
+	 * its group or others (anyone could have put there what it says) */
+	NL_FILE_OWNED = 1u << 0,
 };
 
 /* Reads the whole of path, at most max bytes, into *out (malloc'd, NUL

@@ -84,7 +84,10 @@ bool vn_bridge_is_ours(const struct vn_ctx *c, const struct vn_net *n, const str
 
 	if (vn_link_is_ours(l, n->name))
 		return true;
-	if (strcmp(l->kind, "bridge") || l->alias[0] || strcmp(l->name, n->bridge))
+	/* unmarked (a kill between create and mark), or its mark changed
+	 * behind vnet's back: the name and the MAC it was made with say it
+	 * is the network's (status names the alias; up puts it back) */
+	if (strcmp(l->kind, "bridge") || strcmp(l->name, n->bridge))
 		return false;
 	run_path(c, n->name, "bridge", path, sizeof(path));
 	if (nl_file_read(path, 128, NL_FILE_OWNED, &buf, &len, NULL))

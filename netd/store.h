@@ -18,8 +18,9 @@ int vn_net_read(FILE *f, const char *where, struct vn_net *n, struct nl_err *e);
 #define VN_STORE_MAX_FILE (64 * 1024)
 
 /* Reads one definition file: a regular file (not a link, FIFO or device),
- * owned by root or the caller, of at most VN_STORE_MAX_FILE bytes, text
- * only; errors quote none of its bytes that are not printable. */
+ * owned by root or the caller and writable by no one else, of at most
+ * VN_STORE_MAX_FILE bytes, text only; errors quote none of its bytes that
+ * are not printable. */
 int vn_store_read_file(const char *file, struct vn_net *n, struct nl_err *e);
 /* Writes n to file atomically, mode 0644 whatever the umask. */
 int vn_store_write_file(const char *file, const struct vn_net *n, struct nl_err *e);
