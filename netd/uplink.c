@@ -195,10 +195,17 @@ static int add_addrs(struct nl_batch *b, const struct moved *m, int ifindex, con
 
 	for (unsigned i = 0; !err && i < m->naddrs; i++) {
 		struct nl_ifaddr a = m->addr[i];
+		const char *alias = strchr(m->addr[i].label, ':');
 
 		a.ifindex = ifindex;
 		if (a.addr.family == AF_INET6)
 			a.flags |= IFA_F_NODAD;
+		/* the label names the device it is on ("eth0", "eth0:1"): on
+		 * the bridge, the bridge's (the record keeps the uplink's) */
+		if (a.label[0])
+			snprintf(a.label, sizeof(a.label), "%.*s%.*s", NL_IFNAMSIZ - 1, ifname,
+				 alias ? (int)(NL_IFNAMSIZ - 1 - strlen(ifname)) : 0,
+				 alias ? alias : "");
 		err = nl_addr_add_msg(b, &a, ifname);
 	}
 	return err;
