@@ -11,14 +11,14 @@
  *
  * Nothing is left behind, whether a test passes, fails (Check skips the
  * teardown then) or times out (Check kills the test's process group): a
- * guard process, started by th_netns_setup in the test's namespaces and out
- * of its process group, waits for the test process to end, then kills every
- * process in the test's network namespaces (its own and those under its
- * /run/netns) or carrying the test's mark (VNET_TEST_CASE in its
- * environment: daemons such as dnsmasq leave the process tree) and removes
- * the test's folder. th_main waits for the guards after the last test and
- * fails the program if anything with the program's mark (VNET_TEST_PROGRAM)
- * is still left then. tools/test sets VNET_TEST_RUN, which the folders'
+ * guard process (guard.c), started by th_netns_setup in the test's
+ * namespaces and out of its process group, waits for the test process to
+ * end, then kills every process in the test's network namespaces (its own
+ * and those under its /run/netns) or carrying the test's mark
+ * (VNET_TEST_CASE in its environment: daemons such as dnsmasq leave the
+ * process tree) and removes the test's folder. th_main waits for the guards
+ * after the last test and fails the program if anything with the program's
+ * mark (VNET_TEST_PROGRAM) is still left then. tools/test sets VNET_TEST_RUN, which the folders'
  * names carry (/tmp/vnet-test.RUN.XXXXXX), and checks the same at its end. */
 #ifndef VNET_TESTS_HARNESS_H
 #define VNET_TESTS_HARNESS_H
@@ -42,9 +42,15 @@ int th_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Runs a command and returns its standard output (malloc'd; never NULL);
  * *status gets the exit status when status is not NULL. */
 char *th_out(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Runs a command and returns its standard error (malloc'd; never NULL), its
+ * standard output dropped; *status gets the exit status when not NULL. */
+char *th_err(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Like th_out, but the string belongs to the harness and is freed when the
  * test ends: for inline use in assertions. Trailing newlines stay. */
 const char *th_str(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Hands a malloc'd string to the harness, which frees it when the test
+ * ends; returns it. */
+const char *th_keep(char *s);
 /* Runs a command and parses its standard output as JSON (ip -j, nft -j);
  * fails the test if it is not JSON. Free with json_object_put. */
 json_object *th_json(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -54,6 +60,8 @@ const char *th_jstr(json_object *o, const char *key);
 long th_jint(json_object *o, const char *key);
 /* In an ip -j array, the object whose "ifname" is name, or NULL. */
 json_object *th_jlink(json_object *arr, const char *name);
+/* Whether ip shows a link called name in this namespace. */
+bool th_link_exists(const char *name);
 
 /* A fresh temporary folder (under /tmp), removed by th_netns_teardown (or
  * the guard). */
