@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "tests/vmtest.h"
-#include "tests/vnettest.h"
 
 #define BOOT_TIMEOUT_S 90
 
@@ -35,7 +34,7 @@ static void build_guest(void)
  * and powers off. */
 static void boot(const char *name, const char *net, const char *ping)
 {
-	ck_assert_int_eq(vt_vnet("vm start %s --memory 256 --net %s --kernel %s/vmlinux "
+	ck_assert_int_eq(nt_run("vm start %s --memory 256 --net %s --kernel %s/vmlinux "
 				 "--initrd %s/initramfs.gz --append 'console=ttyS0 quiet "
 				 "panic=-1 vnet.ping=%s' -- -no-reboot",
 				 name, net, guest_dir, guest_dir, ping),
@@ -76,9 +75,9 @@ START_TEST(nat_guest_gets_a_lease_and_reaches_the_outside_through_nat)
 {
 	const char *log;
 
-	vt_outside();
+	nt_outside();
 	nt_outside_count();
-	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24"), 0);
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24"), 0);
 	boot("g1", "lan", "192.0.2.2");
 	/* beside it an e1000 guest: its NIC offloads no checksum, so the host
 	 * sums its DHCP replies in software (a zeroed checksum would break
@@ -106,10 +105,10 @@ START_TEST(isolated_guest_cannot_reach_the_outside_while_forwarding_is_on)
 {
 	const char *log;
 
-	vt_outside();
+	nt_outside();
 	nt_outside_count();
-	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24"), 0); /* ip_forward=1 */
-	ck_assert_int_eq(vt_vnet("create isolated iso 10.1.0.0/24"), 0);
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24"), 0); /* ip_forward=1 */
+	ck_assert_int_eq(nt_run("create isolated iso 10.1.0.0/24"), 0);
 	ck_assert_int_eq(th_sh("ip -n outside route add 10.0.0.0/8 via 192.0.2.1"), 0);
 	ck_assert_str_eq(th_str("cat /proc/sys/net/ipv4/ip_forward"), "1\n");
 	boot("g2", "iso", "10.1.0.1,192.0.2.2");
@@ -130,7 +129,7 @@ static Suite *suite(void)
 	TCase *t = tcase_create("guest");
 
 	tcase_add_unchecked_fixture(t, build_guest, NULL);
-	tcase_add_checked_fixture(t, vt_setup, vt_teardown);
+	tcase_add_checked_fixture(t, nt_setup_host, th_netns_teardown);
 	tcase_add_test(t, nat_guest_gets_a_lease_and_reaches_the_outside_through_nat);
 	tcase_add_test(t, isolated_guest_cannot_reach_the_outside_while_forwarding_is_on);
 	suite_add_tcase(s, t);

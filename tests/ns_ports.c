@@ -5,7 +5,6 @@
  * environment or `vnet map` names now. What happened is read with ip -j,
  * never taken from vnet's word. */
 #include <net/if.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,23 +17,10 @@ static const char *ifup, *ifdown;
 /* No outside namespace: the tests give the host its own NICs. */
 static void setup(void)
 {
-	static char conf[300], run[300];
-
-	th_netns_setup();
-	nt_vnet = getenv("VNET_BIN");
+	nt_setup_host();
 	ifup = getenv("VNET_IFUP");
 	ifdown = getenv("VNET_IFDOWN");
-	ck_assert_msg(nt_vnet && ifup && ifdown, "VNET_BIN, VNET_IFUP or VNET_IFDOWN is not set");
-	snprintf(conf, sizeof(conf), "%s/conf", th_tmpdir());
-	snprintf(run, sizeof(run), "%s/run", th_tmpdir());
-	setenv("VNET_CONF_DIR", conf, 1);
-	setenv("VNET_RUN_DIR", run, 1);
-	unsetenv("VNET_NETWORK");
-}
-
-static void teardown(void)
-{
-	th_netns_teardown();
+	ck_assert_msg(ifup && ifdown, "VNET_IFUP or VNET_IFDOWN is not set");
 }
 
 /* A host NIC: veth name up (its peer NAMEp up too), carrying what the
@@ -45,40 +31,6 @@ static void nic(const char *name, const char *then)
 			       "ip link set %s up%s%s",
 			       name, name, name, name, then[0] ? " && " : "", then),
 			 0);
-}
-
-/* Runs a shell line; returns its stderr (malloc'd), *code its exit status. */
-__attribute__((format(printf, 2, 3))) static char *err_of(int *code, const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return th_out(code, "{ %s; } 2>&1 >/dev/null", cmd);
-}
-
-/* nt_refused for a hook: the shell line exits with code saying exactly
- * msg, and the host is as it was. */
-__attribute__((format(printf, 3, 4))) static void hook_refused(int code, const char *msg,
-							       const char *fmt, ...)
-{
-	char cmd[1024], *before = nt_snapshot(), *after, *err;
-	va_list ap;
-	int got;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	err = err_of(&got, "%s", cmd);
-	ck_assert_str_eq(err, msg);
-	ck_assert_int_eq(got, code);
-	after = nt_snapshot();
-	nt_same_host(before, after);
-	free(err);
-	free(after);
-	free(before);
 }
 
 static const char *master_of(const char *name)
@@ -112,9 +64,9 @@ START_TEST(a_nic_with_the_hosts_address_and_default_route_is_refused_and_kept)
 	ck_assert_int_eq(nt_run("create isolated lan 10.0.0.0/24 --no-dhcp --mtu 9000"), 0);
 	nic("up0", "ip addr add 192.0.2.5/24 dev up0 && ip route add default via 192.0.2.1");
 	nt_refused(4, cut_off("vnet", "up0", why), "port add lan up0");
-	hook_refused(4, cut_off("vnet-ifup", "up0", why), "VNET_NETWORK=lan %s up0", ifup);
+	nt_sh_refused(4, cut_off("vnet-ifup", "up0", why), "VNET_NETWORK=lan %s up0", ifup);
 	/* not on a vnet bridge: ifdown leaves it (up, addressed) as it is */
-	hook_refused(0,
+	nt_sh_refused(0,
 		     "vnet-ifdown: interface up0: is not attached to a vnet network: "
 		     "left as it is\n",
 		     "VNET_NETWORK=lan %s up0", ifdown);
@@ -130,7 +82,7 @@ START_TEST(a_nic_with_only_a_global_ipv6_address_is_refused)
 	ck_assert_int_eq(nt_run("create isolated lan 10.0.0.0/24 --no-dhcp"), 0);
 	nic("v6", "ip addr add 2001:db8:5::5/64 dev v6 nodad");
 	nt_refused(4, cut_off("vnet", "v6", why), "port add lan v6");
-	hook_refused(4, cut_off("vnet-ifup", "v6", why), "VNET_NETWORK=lan %s v6", ifup);
+	nt_sh_refused(4, cut_off("vnet-ifup", "v6", why), "VNET_NETWORK=lan %s v6", ifup);
 	/* the same, down: its address stays, and so does the refusal */
 	ck_assert_int_eq(th_sh("ip link set v6 down && ip addr add 192.0.2.9/24 dev v6"), 0);
 	nt_refused(4,
@@ -145,7 +97,7 @@ START_TEST(a_nic_that_only_carries_a_route_is_refused)
 	nic("rt0", "ip route add 198.51.100.0/24 dev rt0");
 	nt_refused(4, cut_off("vnet", "rt0", "is the device of the host's route 198.51.100.0/24"),
 		   "port add lan rt0");
-	hook_refused(
+	nt_sh_refused(
 		4, cut_off("vnet-ifup", "rt0", "is the device of the host's route 198.51.100.0/24"),
 		"VNET_NETWORK=lan %s rt0", ifup);
 	/* another table, IPv6, a gateway */
@@ -258,7 +210,7 @@ START_TEST(ifdown_of_a_gone_interface_or_a_foreign_bridges_port_changes_nothing)
 	char *err;
 	int code;
 
-	err = err_of(&code, "%s vif9", ifdown);
+	err = th_err(&code, "%s vif9", ifdown);
 	ck_assert_str_eq(err, "vnet-ifdown: link vif9: get: gone already\n");
 	ck_assert_int_eq(code, 0);
 	free(err);
@@ -267,14 +219,14 @@ START_TEST(ifdown_of_a_gone_interface_or_a_foreign_bridges_port_changes_nothing)
 		th_sh("ip link add other type bridge && ip tuntap add dev vif1 mode tap && "
 		      "ip link set vif1 master other up"),
 		0);
-	hook_refused(0,
+	nt_sh_refused(0,
 		     "vnet-ifdown: interface vif1: is a port of other, not of a vnet bridge: "
 		     "left as it is\n",
 		     "VNET_NETWORK=lan %s vif1", ifdown);
 	/* a foreign bridge that says it is vnet's, with a name that is no
 	 * network's: still not ours */
 	ck_assert_int_eq(th_sh("ip link set other alias 'vnet:../x'"), 0);
-	hook_refused(0,
+	nt_sh_refused(0,
 		     "vnet-ifdown: interface vif1: is a port of other, not of a vnet bridge: "
 		     "left as it is\n",
 		     "%s vif1", ifdown);
@@ -299,9 +251,9 @@ START_TEST(a_bridged_networks_uplink_is_never_released_nor_added)
 		   "ip route add default via 198.51.100.2 dev up0");
 	ck_assert_int_eq(nt_run("create bridged lan0 --uplink up0"), 0);
 	snprintf(buf, sizeof(buf), "vnet-ifdown: %s", msg);
-	hook_refused(4, buf, "%s up0", ifdown);
+	nt_sh_refused(4, buf, "%s up0", ifdown);
 	ck_assert_int_eq(th_sh("rm -f $VNET_RUN_DIR/lan0.ifindex"), 0);
-	hook_refused(4, buf, "VNET_NETWORK=lan0 %s up0", ifdown);
+	nt_sh_refused(4, buf, "VNET_NETWORK=lan0 %s up0", ifdown);
 	snprintf(buf, sizeof(buf), "vnet: %s", msg);
 	nt_refused(4, buf, "port del up0");
 	nt_refused(4,
@@ -333,14 +285,14 @@ int main(void)
 	Suite *s = suite_create("ns_ports");
 	TCase *add = tcase_create("add"), *release = tcase_create("release");
 
-	tcase_add_checked_fixture(add, setup, teardown);
+	tcase_add_checked_fixture(add, setup, th_netns_teardown);
 	tcase_add_test(add, a_nic_with_the_hosts_address_and_default_route_is_refused_and_kept);
 	tcase_add_test(add, a_nic_with_only_a_global_ipv6_address_is_refused);
 	tcase_add_test(add, a_nic_that_only_carries_a_route_is_refused);
 	tcase_add_test(add, a_plain_tap_or_veth_is_accepted);
 	tcase_add_test(add, the_route_dump_of_a_link_reads_only_that_links_routes);
 	suite_add_tcase(s, add);
-	tcase_add_checked_fixture(release, setup, teardown);
+	tcase_add_checked_fixture(release, setup, th_netns_teardown);
 	tcase_add_test(release, ifdown_releases_from_the_real_bridge_whatever_network_is_chosen);
 	tcase_add_test(release,
 		       ifdown_of_a_gone_interface_or_a_foreign_bridges_port_changes_nothing);

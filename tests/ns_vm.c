@@ -10,18 +10,13 @@
 #include "tests/vmtest.h"
 
 /* A small VM on network net (and more arguments). */
-#define START(name, more) vt_vnet("vm start %s --memory 64 %s", name, more)
+#define START(name, more) nt_run("vm start %s --memory 64 %s", name, more)
 
 static const char *tap_of(const char *vm, unsigned nic)
 {
 	return th_str("$VNET_BIN vm list -j | jq -r '.[] | select(.name == \"%s\") | "
 		      ".nics[%u].tap' | tr -d '\\n'",
 		      vm, nic);
-}
-
-static bool link_exists(const char *name)
-{
-	return th_sh("ip link show dev %s >/dev/null 2>&1", name) == 0;
 }
 
 /* The bridge's ports, as "a,b," */
@@ -40,7 +35,7 @@ START_TEST(start_attaches_a_vnet_header_tap_and_hands_qemu_its_fd)
 	json_object *l, *info;
 	const char *tap, *mac;
 
-	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24 --no-dhcp --mtu 1400"), 0);
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24 --no-dhcp --mtu 1400"), 0);
 	ck_assert_int_eq(START("a", "--net lan"), 0);
 	tap = tap_of("a", 0);
 	ck_assert_str_eq(tap, "vm-a-0");
@@ -71,7 +66,7 @@ START_TEST(cpus_make_a_multiqueue_tap_with_one_queue_each)
 	const char *cmd;
 	json_object *l, *info;
 
-	ck_assert_int_eq(vt_vnet("create isolated lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create isolated lan 10.0.0.0/24 --no-dhcp"), 0);
 	ck_assert_int_eq(START("mq", "--cpus 2 --net lan --net lan,model=e1000"), 0);
 	l = th_json("ip -d -j link show vm-mq-0");
 	info = json_object_object_get(
@@ -94,17 +89,17 @@ START_TEST(stop_asks_for_power_down_then_quits_after_the_timeout)
 {
 	int code;
 
-	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
 	ck_assert_int_eq(START("a", "--net lan"), 0);
 	/* nothing in the firmware answers the ACPI power button */
-	ck_assert_str_eq(vt_vnet_err(&code, "vm stop a --timeout 1"),
+	ck_assert_str_eq(nt_says(&code, "vm stop a --timeout 1"),
 			 "vnet: VM a did not power down within 1 s; quit\n");
 	ck_assert_int_eq(code, 0);
 	ck_assert(!vt_running("a"));
-	ck_assert(!link_exists("vm-a-0"));
+	ck_assert(!th_link_exists("vm-a-0"));
 	ck_assert_str_eq(ports("lan"), "");
 	ck_assert_int_ne(th_sh("test -e %s", vt_file("a", "pid")), 0); /* qemu removed it */
-	ck_assert_str_eq(vt_vnet_err(&code, "vm stop a"), "vnet: VM a was not running\n");
+	ck_assert_str_eq(nt_says(&code, "vm stop a"), "vnet: VM a was not running\n");
 	ck_assert_int_eq(code, 0);
 }
 END_TEST
@@ -114,12 +109,12 @@ START_TEST(kill_ends_qemu_and_its_tap_vanishes)
 	const char *pid;
 	int code;
 
-	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
 	ck_assert_int_eq(START("a", "--net lan"), 0);
 	pid = pid_of("a");
-	ck_assert_str_eq(vt_vnet_err(&code, "vm kill a"), "vnet: VM a killed\n");
+	ck_assert_str_eq(nt_says(&code, "vm kill a"), "vnet: VM a killed\n");
 	ck_assert_int_eq(code, 0);
-	ck_assert(!link_exists("vm-a-0"));
+	ck_assert(!th_link_exists("vm-a-0"));
 	ck_assert_str_eq(ports("lan"), "");
 	/* gone, or a zombie until init reaps it (qemu is nobody's child now) */
 	ck_assert_int_eq(th_sh("! test -d /proc/%s || grep -q '^State:.*Z' /proc/%s/status", pid, pid),
@@ -130,13 +125,13 @@ END_TEST
 
 START_TEST(qemu_killed_from_outside_takes_its_tap_along)
 {
-	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
 	ck_assert_int_eq(START("a", "--net lan"), 0);
 	ck_assert_int_eq(th_sh("kill -9 %s", pid_of("a")), 0);
 	ck_assert(vt_wait_stopped("a", 5));
-	for (int i = 0; i < 50 && link_exists("vm-a-0"); i++)
+	for (int i = 0; i < 50 && th_link_exists("vm-a-0"); i++)
 		usleep(100 * 1000);
-	ck_assert(!link_exists("vm-a-0"));
+	ck_assert(!th_link_exists("vm-a-0"));
 	ck_assert_str_eq(ports("lan"), "");
 	/* and the name is free again */
 	ck_assert_int_eq(START("a", "--net lan"), 0);
@@ -149,19 +144,19 @@ START_TEST(macs_differ_per_vm_and_a_mac_on_the_network_is_refused)
 	const char *m1, *m2, *br, *err;
 	int code;
 
-	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
 	ck_assert_int_eq(START("a", "--net lan"), 0);
 	ck_assert_int_eq(START("b", "--net lan --net lan"), 0);
 	m1 = th_str("$VNET_BIN vm list -j | jq -j '.[0].nics[0].mac'");
 	m2 = th_str("$VNET_BIN vm list -j | jq -j '[.[1].nics[].mac] | join(\",\")'");
 	ck_assert_ptr_null(strstr(m2, m1));
 	ck_assert_int_ne(strncmp(m2, m2 + 18, 17), 0);
-	err = vt_vnet_err(&code, "vm start c --net lan,mac=%s", m1);
+	err = nt_says(&code, "vm start c --net lan,mac=%s", m1);
 	ck_assert_int_eq(code, 4);
 	ck_assert_str_eq(err, th_str("printf 'vnet: MAC %%s: is already on network lan (VM a)\\n' %s",
 				     m1));
 	br = th_str("ip -j link show lan | jq -j '.[0].address'");
-	err = vt_vnet_err(&code, "vm start c --net lan,mac=%s", br);
+	err = nt_says(&code, "vm start c --net lan,mac=%s", br);
 	ck_assert_int_eq(code, 4);
 	ck_assert_ptr_nonnull(strstr(err, "is already on network lan (interface lan)"));
 	ck_assert_str_eq(ports("lan"), "vm-a-0,vm-b-0,vm-b-1,");
@@ -170,7 +165,7 @@ END_TEST
 
 START_TEST(vnc_listens_on_loopback_unless_told)
 {
-	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
 	ck_assert_int_eq(START("a", "--net lan --display vnc=:7"), 0);
 	ck_assert_ptr_nonnull(
 		strstr(th_str("$VNET_BIN vm monitor a info vnc"), "Server: 127.0.0.1:5907"));
@@ -183,13 +178,13 @@ START_TEST(a_qemu_that_refuses_leaves_no_tap_and_no_listing)
 	const char *err;
 	int code;
 
-	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
-	err = vt_vnet_err(&code, "vm start a --net lan -- -no-such-option");
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
+	err = nt_says(&code, "vm start a --net lan -- -no-such-option");
 	ck_assert_int_eq(code, 1);
 	ck_assert_ptr_nonnull(strstr(err, "vnet: VM a: start: qemu exited with status 1: "));
 	ck_assert_ptr_nonnull(strstr(err, "-no-such-option: invalid option"));
 	ck_assert_str_eq(ports("lan"), "");
-	ck_assert(!link_exists("vm-a-0"));
+	ck_assert(!th_link_exists("vm-a-0"));
 	ck_assert_str_eq(th_str("$VNET_BIN vm list -j | jq -c ."), "[]\n");
 }
 END_TEST
@@ -224,10 +219,10 @@ START_TEST(bad_input_is_refused_before_qemu_starts_naming_the_value)
 	const char *err;
 	int code;
 
-	ck_assert_int_eq(vt_vnet("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
 	ck_assert_int_eq(START("a", "--net lan"), 0);
 	setenv("VNET_QEMU", "/nonexistent/qemu-system-x86_64", 1);
-	err = vt_vnet_err(&code, "vm start %s", refused[_i].args);
+	err = nt_says(&code, "vm start %s", refused[_i].args);
 	ck_assert_int_eq(code, refused[_i].code);
 	ck_assert_msg(!strncmp(err, refused[_i].line, strlen(refused[_i].line)), "got: %s", err);
 	ck_assert_ptr_null(strstr(err, "\nvnet:")); /* one line */
@@ -241,7 +236,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("ns_vm");
 	TCase *t = tcase_create("launcher");
 
-	tcase_add_checked_fixture(t, vt_setup, vt_teardown);
+	tcase_add_checked_fixture(t, nt_setup_host, th_netns_teardown);
 	tcase_add_test(t, start_attaches_a_vnet_header_tap_and_hands_qemu_its_fd);
 	tcase_add_test(t, cpus_make_a_multiqueue_tap_with_one_queue_each);
 	tcase_add_test(t, stop_asks_for_power_down_then_quits_after_the_timeout);
@@ -253,7 +248,7 @@ static Suite *suite(void)
 	suite_add_tcase(s, t);
 
 	t = tcase_create("refused");
-	tcase_add_checked_fixture(t, vt_setup, vt_teardown);
+	tcase_add_checked_fixture(t, nt_setup_host, th_netns_teardown);
 	tcase_add_loop_test(t, bad_input_is_refused_before_qemu_starts_naming_the_value, 0,
 			    sizeof(refused) / sizeof(refused[0]));
 	suite_add_tcase(s, t);

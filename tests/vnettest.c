@@ -8,7 +8,7 @@
 
 const char *nt_vnet;
 
-void nt_setup(void)
+void nt_setup_host(void)
 {
 	static char conf[300], run[300];
 
@@ -20,12 +20,23 @@ void nt_setup(void)
 	setenv("VNET_CONF_DIR", conf, 1);
 	setenv("VNET_RUN_DIR", run, 1);
 	setenv("VNET", nt_vnet, 1); /* for shell lines in tests */
+	unsetenv("VNET_NETWORK");   /* the hooks' network: a test names its own */
+}
+
+void nt_outside(void)
+{
 	ck_assert_int_eq(th_sh("ip netns add outside && "
 			       "ip link add out0 type veth peer name eth0 netns outside && "
 			       "ip addr add 192.0.2.1/24 dev out0 && ip link set out0 up && "
 			       "ip -n outside addr add 192.0.2.2/24 dev eth0 && "
 			       "ip -n outside link set eth0 up && ip -n outside link set lo up"),
 			 0);
+}
+
+void nt_setup(void)
+{
+	nt_setup_host();
+	nt_outside();
 }
 
 int nt_run(const char *fmt, ...)
@@ -39,15 +50,35 @@ int nt_run(const char *fmt, ...)
 	return th_sh("%s %s", nt_vnet, args);
 }
 
-char *nt_err(int *code, const char *fmt, ...)
+/* vnet's stderr for these arguments, malloc'd; *code its exit status. */
+static char *verr(int *code, const char *fmt, va_list ap)
 {
 	char args[1024];
+
+	vsnprintf(args, sizeof(args), fmt, ap);
+	return th_err(code, "%s %s", nt_vnet, args);
+}
+
+char *nt_err(int *code, const char *fmt, ...)
+{
 	va_list ap;
+	char *err;
 
 	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
+	err = verr(code, fmt, ap);
 	va_end(ap);
-	return th_out(code, "%s %s 2>&1 >/dev/null", nt_vnet, args);
+	return err;
+}
+
+const char *nt_says(int *code, const char *fmt, ...)
+{
+	va_list ap;
+	char *err;
+
+	va_start(ap, fmt);
+	err = verr(code, fmt, ap);
+	va_end(ap);
+	return th_keep(err);
 }
 
 void nt_guest(const char *name, const char *net, const char *mac, const char *cidr,
@@ -168,16 +199,14 @@ long nt_outside_counter(int rule)
 			   rule));
 }
 
-void nt_refused(int code, const char *msg, const char *fmt, ...)
+/* The shell line exits with code saying exactly msg, and the host is as it
+ * was. */
+static void refused(int code, const char *msg, const char *line)
 {
-	char args[1024], *before = nt_snapshot(), *after, *err;
-	va_list ap;
+	char *before = nt_snapshot(), *after, *err;
 	int got;
 
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	err = nt_err(&got, "%s", args);
+	err = th_err(&got, "%s", line);
 	ck_assert_str_eq(err, msg);
 	ck_assert_int_eq(got, code);
 	after = nt_snapshot();
@@ -185,4 +214,27 @@ void nt_refused(int code, const char *msg, const char *fmt, ...)
 	free(err);
 	free(after);
 	free(before);
+}
+
+void nt_refused(int code, const char *msg, const char *fmt, ...)
+{
+	char args[1024], line[1100];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(line, sizeof(line), "%s %s", nt_vnet, args);
+	refused(code, msg, line);
+}
+
+void nt_sh_refused(int code, const char *msg, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	refused(code, msg, line);
 }

@@ -1,8 +1,10 @@
-/* vnettest — what the tests that drive the real `vnet` binary share: a
- * fresh namespace with private VNET_CONF_DIR/VNET_RUN_DIR and an "outside"
- * namespace (192.0.2.2, reachable from the host's out0 192.0.2.1, with no
- * route to any guest), running vnet, guest namespaces on a network, pings
- * that allow a new port's slow start, and snapshots of the host. */
+/* vnettest — what the tests that drive the real `vnet` binary share: the
+ * one setup they all start from (a fresh namespace with private
+ * VNET_CONF_DIR/VNET_RUN_DIR; vmtest builds on it), an "outside" namespace
+ * (192.0.2.2, reachable from the host's out0 192.0.2.1, with no route to
+ * any guest), running vnet, guest namespaces on a network, pings that allow
+ * a new port's slow start, refusals that change nothing, and snapshots of
+ * the host. */
 #ifndef VNET_TESTS_VNETTEST_H
 #define VNET_TESTS_VNETTEST_H
 
@@ -13,13 +15,24 @@
 /* The vnet binary (meson passes VNET_BIN). */
 extern const char *nt_vnet;
 
-/* Check fixture: th_netns_setup, the folders, the outside namespace. */
+/* Check fixture: th_netns_setup, private VNET_CONF_DIR and VNET_RUN_DIR
+ * under the test's folder, VNET (the binary, for shell lines) set and
+ * VNET_NETWORK unset. Tests that make their own host around it (the VM
+ * launcher's, the port path's) start from this one. */
+void nt_setup_host(void);
+/* The outside namespace "outside" (192.0.2.2), reached from the host over
+ * out0 (192.0.2.1), with no route to any guest. */
+void nt_outside(void);
+/* Check fixture: nt_setup_host, then nt_outside. */
 void nt_setup(void);
 
 /* Runs vnet; returns its exit status. */
 int nt_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Runs vnet; returns its stderr (malloc'd), *code its exit status. */
 char *nt_err(int *code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Like nt_err, but the string is the harness's (freed when the test ends):
+ * for use inline in assertions. */
+const char *nt_says(int *code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A guest namespace name whose eth0 (MAC mac, or the kernel's when NULL)
  * pairs with host end NAME-h, attached to network net with `vnet port add`;
@@ -37,6 +50,9 @@ bool nt_ping_once(const char *ns, const char *dst);
 /* Runs vnet with the arguments, asserts it exits with code and says
  * exactly msg on stderr, and that the host is as it was before. */
 void nt_refused(int code, const char *msg, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The same for any shell line (a hook, vnet with variables before it). */
+void nt_sh_refused(int code, const char *msg, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Counts, in the outside namespace, echo requests arriving from the host's
