@@ -274,6 +274,23 @@ long th_jint(json_object *o, const char *key)
 	return json_object_get_int64(v);
 }
 
+json_object *th_jget(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	if (o)
+		json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+bool th_jbool(json_object *o, const char *key)
+{
+	json_object *v = th_jget(o, key);
+
+	ck_assert_msg(v != NULL, "no \"%s\" in %s", key, o ? json_object_to_json_string(o) : "-");
+	return json_object_get_boolean(v);
+}
+
 json_object *th_jlink(json_object *arr, const char *name)
 {
 	size_t n = json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0;

@@ -58,6 +58,10 @@ json_object *th_json(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 /* JSON helpers for observers: the string/int member of an object or NULL/-1. */
 const char *th_jstr(json_object *o, const char *key);
 long th_jint(json_object *o, const char *key);
+/* The member key of o (NULL when o is NULL or has none). */
+json_object *th_jget(json_object *o, const char *key);
+/* The boolean member key of o; fails the test when there is none. */
+bool th_jbool(json_object *o, const char *key);
 /* In an ip -j array, the object whose "ifname" is name, or NULL. */
 json_object *th_jlink(json_object *arr, const char *name);
 /* Whether ip shows a link called name in this namespace. */
