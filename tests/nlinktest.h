@@ -2,10 +2,14 @@
  * test's rtnetlink socket, request batch and error record; OK(call) fails
  * the test with the error line unless call returns 0; P("10.0.0.0/24") is
  * a prefix. Their fixtures (a batch alone for the unit tests; the socket
- * too, in a fresh namespace, for the namespace tests), and what reads back
- * what the kernel did (ip -j). */
+ * too, in a fresh namespace, for the namespace tests); for the unit tests,
+ * a built message decoded with libmnl's own parser; for the namespace
+ * tests, what the kernel did read back with ip -j. */
 #ifndef VNET_TESTS_NLINKTEST_H
 #define VNET_TESTS_NLINKTEST_H
+
+#include <libmnl/libmnl.h>
+#include <stdint.h>
 
 #include "common/err.h"
 #include "common/prefix.h"
@@ -34,6 +38,31 @@ const char *nlt_errline(void);
 
 /* The prefix written s (NL_PREFIX_PLAIN); fails the test if it is not one. */
 struct nl_prefix P(const char *s);
+
+/* ---- unit tests: a built message decoded ---- */
+
+/* The attributes of a message or of a nest, by type. */
+#define NLT_TYPES 128
+struct nlt_tb {
+	const struct nlattr *a[NLT_TYPES];
+	unsigned count, dups;
+};
+
+/* B's only message, finished. */
+struct nlmsghdr *nlt_only_msg(void);
+/* The attributes after a hdrlen-byte header; none twice. */
+struct nlt_tb nlt_msg_attrs(const struct nlmsghdr *nlh, size_t hdrlen);
+/* The attributes in len bytes at p (a payload behind its own header). */
+struct nlt_tb nlt_payload_attrs(const void *p, size_t len);
+/* The attributes of a nest, which must carry NLA_F_NESTED. */
+struct nlt_tb nlt_nest_attrs(const struct nlattr *nest);
+/* An attribute's value, validated for its type; fails the test when a is
+ * NULL. */
+uint32_t nlt_u32(const struct nlattr *a);
+uint8_t nlt_u8(const struct nlattr *a);
+const char *nlt_str(const struct nlattr *a);
+
+/* ---- namespace tests: what the kernel did ---- */
 
 /* Sends B and empties it for the next step. */
 int nlt_send(void);

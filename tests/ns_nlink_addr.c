@@ -11,8 +11,7 @@
 #include "tests/nlinktest.h"
 
 /* The addr_info entry of dev with this local address. */
-static json_object *
-ip_addr(json_object **root, const char *dev, const char *local)
+static json_object *ip_addr(json_object **root, const char *dev, const char *local)
 {
 	json_object *info;
 
@@ -59,8 +58,8 @@ START_TEST(ipv4_address_is_added_with_broadcast_label_and_lifetimes)
 	OK(nl_addr_add_msg(B, &a, "v0"));
 	ck_assert_int_eq(nlt_send(), -EEXIST);
 	/* This kernel adds its own words: "ipv4: Address already assigned". */
-	ck_assert_msg(!strncmp(nlt_errline(), "address 10.1.2.3/24 on v0: add: File exists", 43), "%s",
-		      nlt_errline());
+	ck_assert_msg(!strncmp(nlt_errline(), "address 10.1.2.3/24 on v0: add: File exists", 43),
+		      "%s", nlt_errline());
 }
 END_TEST
 

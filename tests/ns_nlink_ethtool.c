@@ -90,7 +90,8 @@ START_TEST(ethtool_refuses_unknown_and_fixed_features_and_reports_one_that_did_n
 	/* Without scatter-gather the kernel keeps TSO off whatever is asked. */
 	OK(nl_ethtool_features_set(&et, "v0", sg, off, 1, &E));
 	ck_assert_int_eq(nl_ethtool_features_set(&et, "v0", tso, on, 1, &E), -EOPNOTSUPP);
-	ck_assert_str_eq(nlt_errline(), "link v0: set features: feature tx-tcp-segmentation stays off");
+	ck_assert_str_eq(nlt_errline(),
+			 "link v0: set features: feature tx-tcp-segmentation stays off");
 	assert_k("v0", "tx-tcp-segmentation", "off");
 	ck_assert_int_eq(nl_ethtool_features_set(&et, "nope0", tso, on, 1, &E), -ENODEV);
 	nl_ethtool_close(&et);

@@ -265,7 +265,6 @@ START_TEST(link_list_agrees_with_ip_and_filters_ports_by_master)
 }
 END_TEST
 
-
 /* ---- error paths ---- */
 
 START_TEST(creating_an_existing_bridge_is_eexist_and_says_so)
@@ -302,7 +301,8 @@ START_TEST(mtu_above_the_veth_maximum_returns_the_kernels_extack_text)
 	ck_assert_int_eq(nl_link_change(&S, "v0", &c, &E), -EINVAL);
 	ck_assert_int_eq(E.kernel, 1);
 	ck_assert_msg(strcasestr(E.msg, "mtu greater than device maximum"), "extack: %s", E.msg);
-	ck_assert_msg(strstr(nlt_errline(), "link v0: set mtu: Invalid argument: "), "%s", nlt_errline());
+	ck_assert_msg(strstr(nlt_errline(), "link v0: set mtu: Invalid argument: "), "%s",
+		      nlt_errline());
 	ck_assert(th_sh("ip -j link show v0 | grep -q '\"mtu\":1500'") == 0);
 }
 END_TEST

@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "tests/harness.h"
 #include "common/ifname.h"
 #include "common/prefix.h"
 #include "nlink/sock.h"
+#include "tests/nlinktest.h"
 
 static const struct {
 	const char *name;
@@ -83,15 +83,8 @@ START_TEST(prefix_parse_accepts_good_and_names_what_is_wrong)
 }
 END_TEST
 
-static struct nl_prefix P(const char *s)
-{
-	struct nl_prefix p;
-
-	ck_assert_int_eq(nl_prefix_parse(s, NL_PREFIX_PLAIN, NULL, &p, NULL), 0);
-	return p;
-}
-
-static const char *S(struct nl_prefix p)
+/* p as text, for comparing: four at a time. */
+static const char *text(struct nl_prefix p)
 {
 	static char buf[4][NL_PREFIX_STRLEN];
 	static int k;
@@ -105,13 +98,13 @@ START_TEST(prefix_arithmetic_on_ipv4_and_ipv6)
 	struct nl_prefix p = P("10.0.0.1/8"), q;
 
 	ck_assert(nl_prefix_has_host_bits(&p));
-	ck_assert_str_eq(S(nl_prefix_network(&p)), "10.0.0.0/8");
+	ck_assert_str_eq(text(nl_prefix_network(&p)), "10.0.0.0/8");
 	ck_assert(!nl_prefix_has_host_bits(&(struct nl_prefix){.family = AF_INET, .len = 0}));
 	ck_assert(nl_prefix_nth(&p, 1, &q));
-	ck_assert_str_eq(S(q), "10.0.0.1/8");
+	ck_assert_str_eq(text(q), "10.0.0.1/8");
 	ck_assert(nl_prefix_nth(&p, 256 + 2, &q));
-	ck_assert_str_eq(S(q), "10.0.1.2/8");
-	ck_assert_str_eq(S(nl_prefix_last(&p)), "10.255.255.255/8");
+	ck_assert_str_eq(text(q), "10.0.1.2/8");
+	ck_assert_str_eq(text(nl_prefix_last(&p)), "10.255.255.255/8");
 	ck_assert_uint_eq(nl_prefix_size(&p), 1u << 24);
 	ck_assert_uint_eq(nl_prefix_index(&p, &q), 258);
 	ck_assert(!nl_prefix_nth(&(struct nl_prefix){.family = AF_INET, .len = 30}, 4, &q));
@@ -126,9 +119,9 @@ START_TEST(prefix_arithmetic_on_ipv4_and_ipv6)
 
 	p = P("fd00:1:2:3::/64");
 	ck_assert(nl_prefix_nth(&p, 0x10001, &q));
-	ck_assert_str_eq(S(q), "fd00:1:2:3::1:1/64");
+	ck_assert_str_eq(text(q), "fd00:1:2:3::1:1/64");
 	ck_assert_uint_eq(nl_prefix_size(&p), UINT64_MAX);
-	ck_assert_str_eq(S(nl_prefix_last(&p)), "fd00:1:2:3:ffff:ffff:ffff:ffff/64");
+	ck_assert_str_eq(text(nl_prefix_last(&p)), "fd00:1:2:3:ffff:ffff:ffff:ffff/64");
 	ck_assert(nl_prefix_equal(&p, &(struct nl_prefix[]){P("fd00:1:2:3::/64")}[0]));
 }
 END_TEST
