@@ -35,9 +35,9 @@ static void build_guest(void)
 static void boot(const char *name, const char *net, const char *ping)
 {
 	ck_assert_int_eq(nt_run("vm start %s --memory 256 --net %s --kernel %s/vmlinux "
-				 "--initrd %s/initramfs.gz --append 'console=ttyS0 quiet "
-				 "panic=-1 vnet.ping=%s' -- -no-reboot",
-				 name, net, guest_dir, guest_dir, ping),
+				"--initrd %s/initramfs.gz --append 'console=ttyS0 quiet "
+				"panic=-1 vnet.ping=%s' -- -no-reboot",
+				name, net, guest_dir, guest_dir, ping),
 			 0);
 }
 

@@ -84,7 +84,8 @@ static const char *run_mark(void)
 {
 	const char *v = getenv("VNET_TEST_RUN");
 
-	if (!v || !*v || strlen(v) > 32 || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(v))
+	if (!v || !*v || strlen(v) > 32 ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(v))
 		return "";
 	return v;
 }
@@ -96,8 +97,7 @@ void th_netns_setup(void)
 	mkdir("/run/netns", 0755);
 	must(mount("tmpfs", "/run/netns", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") == 0,
 	     "tmpfs on /run/netns");
-	must(mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0,
-	     "sysfs");
+	must(mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0, "sysfs");
 	must(th_sh("ip link set lo up") == 0, "lo up");
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vnet-test.%s%sXXXXXX", run_mark(),
 		 *run_mark() ? "." : "");

@@ -27,9 +27,10 @@ static void nothing_left(void)
 	ck_assert_int_ne(th_sh("ip link show kx9 >/dev/null 2>&1"), 0);
 	ck_assert_str_eq(th_str("nft list ruleset | grep -E 'kx9|10\\.7\\.0' || true"), "");
 	ck_assert_str_eq(th_str("pgrep -af \"$VNET_RUN_DIR/dnsmasq/kx9\" || true"), "");
-	ck_assert_str_eq(th_str("ls -A $VNET_RUN_DIR $VNET_RUN_DIR/dnsmasq $VNET_CONF_DIR 2>/dev/null "
-				"| grep kx9 || true"),
-			 "");
+	ck_assert_str_eq(
+		th_str("ls -A $VNET_RUN_DIR $VNET_RUN_DIR/dnsmasq $VNET_CONF_DIR 2>/dev/null "
+		       "| grep kx9 || true"),
+		"");
 }
 
 /* The network runs as created: shown up, its bridge marked, a guest's
@@ -46,8 +47,8 @@ static void runs(void)
 /* The points where a test build kills itself (VNET_KILL_AT): before each
  * step of create, between creating the bridge and marking it, after the
  * last; in destroy after each part and before the definition goes. */
-static const char *const create_points[] = {"bridge",	  "bridge-made", "configure", "forwarding",
-					    "rules",	  "services",	 "applied"};
+static const char *const create_points[] = {"bridge", "bridge-made", "configure", "forwarding",
+					    "rules",  "services",    "applied"};
 static const char *const destroy_points[] = {"teardown-services", "teardown-rules",
 					     "teardown-bridge", "forget"};
 
@@ -179,13 +180,13 @@ START_TEST(definitions_that_are_not_roots_text_are_refused_unprinted)
 	static const struct {
 		const char *make, *name, *why;
 	} bad[] = {
-		{"printf 'SECRET-LINE\\n' > %s/secret && ln -s %s/secret $VNET_CONF_DIR/lnk.conf", "lnk",
-		 "is a symbolic link"},
+		{"printf 'SECRET-LINE\\n' > %s/secret && ln -s %s/secret $VNET_CONF_DIR/lnk.conf",
+		 "lnk", "is a symbolic link"},
 		{"printf '[network]\\nname = own\\nmodel = isolated\\nSECRET-LINE\\n' > "
 		 "$VNET_CONF_DIR/own.conf && chown 65534 $VNET_CONF_DIR/own.conf%.0s%.0s",
 		 "own", "is not owned by root"},
-		{"head -c 70000 /dev/zero | tr '\\\\0' '#' > $VNET_CONF_DIR/big.conf%.0s%.0s", "big",
-		 "is too large"},
+		{"head -c 70000 /dev/zero | tr '\\\\0' '#' > $VNET_CONF_DIR/big.conf%.0s%.0s",
+		 "big", "is too large"},
 		{"printf '[network]\\nname = esc\\033[2J\\033]0;SECRET-LINE\\007\\n' > "
 		 "$VNET_CONF_DIR/esc.conf%.0s%.0s",
 		 "esc", "holds a control byte"},
@@ -210,7 +211,8 @@ START_TEST(definitions_that_are_not_roots_text_are_refused_unprinted)
 			out = th_out(&code, "timeout 20 $VNET %s 2>&1", args);
 			ck_assert_msg(strstr(out, bad[i].why), "%s: %s", args, out);
 			ck_assert_msg(!strstr(out, "SECRET"), "%s printed the file: %s", args, out);
-			ck_assert_msg(!strchr(out, '\x1b') && !strchr(out, '\x07'), "%s: raw bytes", args);
+			ck_assert_msg(!strchr(out, '\x1b') && !strchr(out, '\x07'), "%s: raw bytes",
+				      args);
 			if (k > 0)
 				ck_assert_int_eq(code, 2);
 			free(out);
@@ -229,8 +231,8 @@ START_TEST(files_get_their_modes_whatever_the_umask)
 			       "52:54:00:00:00:07 10.7.0.7 seven && $VNET forward add kx9 tcp 8080 "
 			       "10.7.0.7:80 && $VNET map kx9 'tap*' && $VNET default kx9"),
 			 0);
-	ck_assert_str_eq(th_str("find $VNET_CONF_DIR $VNET_RUN_DIR -perm /022 -printf '%%m %%p\\n'"),
-			 "");
+	ck_assert_str_eq(
+		th_str("find $VNET_CONF_DIR $VNET_RUN_DIR -perm /022 -printf '%%m %%p\\n'"), "");
 	ck_assert_str_eq(th_str("stat -c %%a $VNET_RUN_DIR/lock"), "600\n");
 	ck_assert_str_eq(th_str("stat -c %%a $VNET_CONF_DIR/kx9.conf"), "644\n");
 }
@@ -244,7 +246,8 @@ START_TEST(up_refuses_what_create_refuses)
 		/* another network's subnet */
 		"[network]\nname = hand\nmodel = nat\n[subnet]\nprefix = 10.7.0.0/25\n",
 		/* another network's bridge */
-		"[network]\nname = hand\nmodel = nat\nbridge = kx9\n[subnet]\nprefix = 10.8.0.0/24\n",
+		"[network]\nname = hand\nmodel = nat\nbridge = kx9\n[subnet]\nprefix = "
+		"10.8.0.0/24\n",
 		/* an address of the host */
 		"[network]\nname = hand\nmodel = isolated\n[subnet]\nprefix = 192.0.2.0/24\n",
 	};
@@ -328,8 +331,8 @@ static Suite *suite(void)
 	tcase_add_test(t, definitions_that_are_not_roots_text_are_refused_unprinted);
 	tcase_add_test(t, files_get_their_modes_whatever_the_umask);
 	tcase_add_loop_test(t, up_refuses_what_create_refuses, 0, 3);
-	tcase_add_loop_test(t, destroy_tears_down_what_runs_when_the_definition_is_corrupt_or_gone, 0,
-			    3);
+	tcase_add_loop_test(t, destroy_tears_down_what_runs_when_the_definition_is_corrupt_or_gone,
+			    0, 3);
 	suite_add_tcase(s, t);
 	return s;
 }

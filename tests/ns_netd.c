@@ -46,9 +46,9 @@ START_TEST(isolated_forwards_nothing_while_ip_forward_is_on)
 	ck_assert_int_eq(nt_run("create isolated iso 10.0.0.0/24 --no-dhcp"), 0);
 	nt_guest("g1", "iso", NULL, "10.0.0.2/24", "10.0.0.1");
 	ck_assert_int_eq(th_sh("ip -n outside route add 10.0.0.0/24 via 192.0.2.1"), 0);
-	ck_assert(nt_ping("g1", "10.0.0.1"));	/* the host */
-	ck_assert(!nt_ping_once("g1", "192.0.2.2"));	/* not out */
-	ck_assert(!nt_ping_once("outside", "10.0.0.2"));	/* not in */
+	ck_assert(nt_ping("g1", "10.0.0.1"));		 /* the host */
+	ck_assert(!nt_ping_once("g1", "192.0.2.2"));	 /* not out */
+	ck_assert(!nt_ping_once("outside", "10.0.0.2")); /* not in */
 }
 END_TEST
 
@@ -81,15 +81,16 @@ END_TEST
  * default route through it and an IPv6 address). */
 static void lan(void)
 {
-	ck_assert_int_eq(th_sh("ip netns add lan && ip link add up0 type veth peer name eth0 netns lan && "
-			       "ip -n lan addr add 198.51.100.2/24 dev eth0 && "
-			       "ip -n lan addr add 2001:db8::2/64 dev eth0 nodad && "
-			       "ip -n lan link set eth0 up && ip link set up0 up && "
-			       "ip addr add 198.51.100.1/24 dev up0 && "
-			       "ip addr add 2001:db8::1/64 dev up0 nodad && "
-			       "ip route add default via 198.51.100.2 dev up0 metric 50 && "
-			       "ip -n lan addr add 203.0.113.9/32 dev lo && ip -n lan link set lo up"),
-			 0);
+	ck_assert_int_eq(
+		th_sh("ip netns add lan && ip link add up0 type veth peer name eth0 netns lan && "
+		      "ip -n lan addr add 198.51.100.2/24 dev eth0 && "
+		      "ip -n lan addr add 2001:db8::2/64 dev eth0 nodad && "
+		      "ip -n lan link set eth0 up && ip link set up0 up && "
+		      "ip addr add 198.51.100.1/24 dev up0 && "
+		      "ip addr add 2001:db8::1/64 dev up0 nodad && "
+		      "ip route add default via 198.51.100.2 dev up0 metric 50 && "
+		      "ip -n lan addr add 203.0.113.9/32 dev lo && ip -n lan link set lo up"),
+		0);
 }
 
 static const char *addr_on(const char *dev, const char *family)
@@ -155,21 +156,23 @@ static const struct {
 	int code;
 	const char *msg;
 } refused[] = {
-	{"", "create nat a 10.0.0.1/24",
-	 2, "vnet: 10.0.0.1/24: has host bits set: did you mean 10.0.0.0/24 --gateway 10.0.0.1?\n"},
-	{"ip link add name fb type bridge", "create nat fb 10.0.0.0/24",
-	 4, "vnet: bridge fb: an interface of that name exists and is not vnet's\n"},
-	{"ip link add name xx type bridge", "create nat a 10.0.0.0/24 --bridge xx",
-	 4, "vnet: bridge xx: an interface of that name exists and is not vnet's\n"},
-	{"ip addr add 10.0.5.1/16 dev out0", "create nat a 10.0.0.0/24",
-	 4, "vnet: subnet 10.0.0.0/24: overlaps address 10.0.5.1/16 on out0\n"},
-	{"ip route add 10.7.0.0/16 via 192.0.2.2", "create routed a 10.7.1.0/24",
-	 4, "vnet: subnet 10.7.1.0/24: overlaps route 10.7.0.0/16 dev out0\n"},
-	{"$VNET create nat one 10.0.0.0/16 --no-dhcp", "create isolated two 10.0.3.0/24",
-	 4, "vnet: subnet 10.0.3.0/24: overlaps subnet 10.0.0.0/16 of network one\n"},
-	{"$VNET create nat one 10.0.0.0/16 --no-dhcp", "create isolated two 10.9.0.0/24 --bridge one",
-	 4, "vnet: bridge one: is used by network one\n"},
-	{"", "create nat a 10.0.0.0/33", 2, "vnet: subnet 10.0.0.0/33: prefix length must be 0..32\n"},
+	{"", "create nat a 10.0.0.1/24", 2,
+	 "vnet: 10.0.0.1/24: has host bits set: did you mean 10.0.0.0/24 --gateway 10.0.0.1?\n"},
+	{"ip link add name fb type bridge", "create nat fb 10.0.0.0/24", 4,
+	 "vnet: bridge fb: an interface of that name exists and is not vnet's\n"},
+	{"ip link add name xx type bridge", "create nat a 10.0.0.0/24 --bridge xx", 4,
+	 "vnet: bridge xx: an interface of that name exists and is not vnet's\n"},
+	{"ip addr add 10.0.5.1/16 dev out0", "create nat a 10.0.0.0/24", 4,
+	 "vnet: subnet 10.0.0.0/24: overlaps address 10.0.5.1/16 on out0\n"},
+	{"ip route add 10.7.0.0/16 via 192.0.2.2", "create routed a 10.7.1.0/24", 4,
+	 "vnet: subnet 10.7.1.0/24: overlaps route 10.7.0.0/16 dev out0\n"},
+	{"$VNET create nat one 10.0.0.0/16 --no-dhcp", "create isolated two 10.0.3.0/24", 4,
+	 "vnet: subnet 10.0.3.0/24: overlaps subnet 10.0.0.0/16 of network one\n"},
+	{"$VNET create nat one 10.0.0.0/16 --no-dhcp",
+	 "create isolated two 10.9.0.0/24 --bridge one", 4,
+	 "vnet: bridge one: is used by network one\n"},
+	{"", "create nat a 10.0.0.0/33", 2,
+	 "vnet: subnet 10.0.0.0/33: prefix length must be 0..32\n"},
 	{"", "create nat a 300.1.2.0/24", 2,
 	 "vnet: subnet 300.1.2.0/24: not an IPv4 or IPv6 address\n"},
 	{"", "create nat a ''", 2, "vnet: nat network a: needs a SUBNET, as in 10.0.0.0/24\n"},
@@ -225,7 +228,7 @@ START_TEST(failed_create_rolls_back_every_step)
 END_TEST
 
 static const char *const bridged_steps[] = {"bridge", "configure", "uplink", "uplink-half",
-					     "uplink-moved"};
+					    "uplink-moved"};
 
 START_TEST(failed_bridged_create_gives_the_uplink_back)
 {
@@ -283,13 +286,15 @@ START_TEST(up_all_brings_back_every_network_in_a_fresh_namespace)
 	ck_assert_int_eq(nt_run("create nat one 10.0.0.0/24 --no-dhcp"), 0);
 	ck_assert_int_eq(nt_run("create isolated two 10.1.0.0/24 --no-dhcp"), 0);
 	/* a reboot: a new namespace knows nothing, the definitions remain */
-	ck_assert_int_eq(th_sh("ip netns add fresh && ip netns exec fresh %s up --all", nt_vnet), 0);
+	ck_assert_int_eq(th_sh("ip netns add fresh && ip netns exec fresh %s up --all", nt_vnet),
+			 0);
 	ck_assert_str_eq(th_str("ip -n fresh -j addr show one | jq -r '.[0].addr_info[0].local'"),
 			 "10.0.0.1\n");
 	ck_assert_str_eq(th_str("ip -n fresh -j addr show two | jq -r '.[0].addr_info[0].local'"),
 			 "10.1.0.1\n");
 	ck_assert_str_eq(th_str("ip netns exec fresh cat /proc/sys/net/ipv4/ip_forward"), "1\n");
-	ck_assert_int_eq(th_sh("ip netns exec fresh nft list chain inet vnet one-out >/dev/null"), 0);
+	ck_assert_int_eq(th_sh("ip netns exec fresh nft list chain inet vnet one-out >/dev/null"),
+			 0);
 	ck_assert_str_eq(th_str("ip netns exec fresh %s list -j | jq -r '.[].state'", nt_vnet),
 			 "up\nup\n");
 }
@@ -305,11 +310,14 @@ START_TEST(destroy_releases_and_names_attached_ports)
 	nt_guest("g2", "rt0", NULL, "10.0.0.3/24", "10.0.0.1");
 	err = nt_err(&code, "destroy rt0");
 	ck_assert_int_eq(code, 0);
-	ck_assert_str_eq(err, "vnet: network rt0: released ports g1-h, g2-h (they stay, detached)\n");
+	ck_assert_str_eq(err,
+			 "vnet: network rt0: released ports g1-h, g2-h (they stay, detached)\n");
 	ck_assert_int_eq(th_sh("ip link show g1-h >/dev/null"), 0);
-	ck_assert_str_eq(th_str("ip -j link show g1-h | jq -r '.[0].master // \"none\"'"), "none\n");
+	ck_assert_str_eq(th_str("ip -j link show g1-h | jq -r '.[0].master // \"none\"'"),
+			 "none\n");
 	ck_assert_int_ne(th_sh("ip link show rt0 >/dev/null 2>&1"), 0);
-	ck_assert_str_eq(th_str("nft -j list table inet vnet | jq -r '[.nftables[].chain.name // empty | select(startswith(\"rt0\"))] | length'"),
+	ck_assert_str_eq(th_str("nft -j list table inet vnet | jq -r '[.nftables[].chain.name // "
+				"empty | select(startswith(\"rt0\"))] | length'"),
 			 "0\n");
 	ck_assert_int_ne(th_sh("test -e $VNET_CONF_DIR/rt0.conf"), 0);
 	free(err);
@@ -338,7 +346,8 @@ START_TEST(show_json_has_the_contract_fields)
 {
 	json_object *o;
 
-	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --dhcp 10.0.0.100-10.0.0.150 --mtu 1400"), 0);
+	ck_assert_int_eq(
+		nt_run("create nat isbr 10.0.0.0/24 --dhcp 10.0.0.100-10.0.0.150 --mtu 1400"), 0);
 	nt_guest("g1", "isbr", NULL, "10.0.0.2/24", "10.0.0.1");
 	o = th_json("%s show isbr -j", nt_vnet);
 	ck_assert_str_eq(th_jstr(o, "name"), "isbr");
@@ -351,8 +360,8 @@ START_TEST(show_json_has_the_contract_fields)
 			 "[ \"10.0.0.0\\/24\" ]");
 	ck_assert_str_eq(th_jstr(json_object_object_get(o, "dhcp"), "start"), "10.0.0.100");
 	ck_assert_ptr_null(json_object_object_get(o, "uplink"));
-	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(
-				 json_object_object_get(o, "ports"), 0)),
+	ck_assert_str_eq(json_object_get_string(
+				 json_object_array_get_idx(json_object_object_get(o, "ports"), 0)),
 			 "g1-h");
 	json_object_put(o);
 	ck_assert_int_eq(nt_run("forward add isbr tcp 8080 10.0.0.2:80"), 0);
@@ -373,7 +382,8 @@ START_TEST(bridge_mac_is_stable_and_mtu_pinned_when_ports_join)
 	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
 	mac1 = th_str("ip -j link show isbr | jq -r .[0].address");
 	ck_assert_int_eq(th_sh("ip link add small mtu 1300 type veth peer name small-p && "
-			       "ip link set small master isbr"), 0);
+			       "ip link set small master isbr"),
+			 0);
 	ck_assert_str_eq(th_str("ip -j link show isbr | jq .[0].mtu"), "1500\n");
 	mac2 = th_str("ip -j link show isbr | jq -r .[0].address");
 	ck_assert_str_eq(mac1, mac2);
@@ -429,14 +439,17 @@ START_TEST(port_commands_refuse_what_is_not_a_guests_and_change_nothing)
 	ck_assert_int_eq(nt_run("create bridged lan0 --uplink up0"), 0);
 	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp --mtu 9000"), 0);
 	ck_assert_int_eq(nt_run("create isolated iso 10.1.0.0/24 --no-dhcp"), 0);
-	nt_refused(2, "vnet: interface lo: is a loopback: it cannot be a port\n", "port add iso lo");
+	nt_refused(2, "vnet: interface lo: is a loopback: it cannot be a port\n",
+		   "port add iso lo");
 	nt_refused(2, "vnet: interface isbr: is a bridge: it cannot be a port\n",
 		   "port add iso isbr");
-	nt_refused(4, "vnet: interface up0: is a port of another master: "
-		      "vnet takes no interface from it\n",
+	nt_refused(4,
+		   "vnet: interface up0: is a port of another master: "
+		   "vnet takes no interface from it\n",
 		   "port add iso up0");
-	nt_refused(4, "vnet: interface up0: is the uplink of bridged network lan0: "
-		      "`vnet destroy lan0` gives it back\n",
+	nt_refused(4,
+		   "vnet: interface up0: is the uplink of bridged network lan0: "
+		   "`vnet destroy lan0` gives it back\n",
 		   "port del up0");
 }
 END_TEST
@@ -465,7 +478,8 @@ START_TEST(destroy_and_failed_create_leave_no_runtime_file)
 	unsetenv("VNET_DNSMASQ");
 	ck_assert_int_eq(code, 1);
 	free(err);
-	ck_assert_str_eq(th_str("ls -A $VNET_RUN_DIR | grep -v -e '^lock$' -e '^index$'; ls -A $VNET_RUN_DIR/dnsmasq"),
+	ck_assert_str_eq(th_str("ls -A $VNET_RUN_DIR | grep -v -e '^lock$' -e '^index$'; ls -A "
+				"$VNET_RUN_DIR/dnsmasq"),
 			 "dnsmasq\n");
 }
 END_TEST

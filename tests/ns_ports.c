@@ -67,9 +67,9 @@ START_TEST(a_nic_with_the_hosts_address_and_default_route_is_refused_and_kept)
 	nt_sh_refused(4, cut_off("vnet-ifup", "up0", why), "VNET_NETWORK=lan %s up0", ifup);
 	/* not on a vnet bridge: ifdown leaves it (up, addressed) as it is */
 	nt_sh_refused(0,
-		     "vnet-ifdown: interface up0: is not attached to a vnet network: "
-		     "left as it is\n",
-		     "VNET_NETWORK=lan %s up0", ifdown);
+		      "vnet-ifdown: interface up0: is not attached to a vnet network: "
+		      "left as it is\n",
+		      "VNET_NETWORK=lan %s up0", ifdown);
 	ck_assert(is_up("up0"));
 	ck_assert_str_eq(master_of("up0"), "");
 }
@@ -220,16 +220,16 @@ START_TEST(ifdown_of_a_gone_interface_or_a_foreign_bridges_port_changes_nothing)
 		      "ip link set vif1 master other up"),
 		0);
 	nt_sh_refused(0,
-		     "vnet-ifdown: interface vif1: is a port of other, not of a vnet bridge: "
-		     "left as it is\n",
-		     "VNET_NETWORK=lan %s vif1", ifdown);
+		      "vnet-ifdown: interface vif1: is a port of other, not of a vnet bridge: "
+		      "left as it is\n",
+		      "VNET_NETWORK=lan %s vif1", ifdown);
 	/* a foreign bridge that says it is vnet's, with a name that is no
 	 * network's: still not ours */
 	ck_assert_int_eq(th_sh("ip link set other alias 'vnet:../x'"), 0);
 	nt_sh_refused(0,
-		     "vnet-ifdown: interface vif1: is a port of other, not of a vnet bridge: "
-		     "left as it is\n",
-		     "%s vif1", ifdown);
+		      "vnet-ifdown: interface vif1: is a port of other, not of a vnet bridge: "
+		      "left as it is\n",
+		      "%s vif1", ifdown);
 	nt_refused(3,
 		   "vnet: interface vif1: is a port of other, not of a vnet bridge: "
 		   "left as it is\n",

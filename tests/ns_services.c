@@ -19,7 +19,8 @@ static void setup(void)
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
 	fprintf(f, "#!/bin/sh\n[ \"$1\" = bound ] || exit 0\n"
-		   "printf 'ip=%%s\\nrouter=%%s\\ndns=%%s\\nmtu=%%s\\ndomain=%%s\\n' \"$ip\" \"$router\" "
+		   "printf 'ip=%%s\\nrouter=%%s\\ndns=%%s\\nmtu=%%s\\ndomain=%%s\\n' \"$ip\" "
+		   "\"$router\" "
 		   "\"$dns\" \"$mtu\" \"$domain\" > \"$UDHCPC_OUT\"\n"
 		   "ip addr add \"$ip/$mask\" dev \"$interface\"\n");
 	fclose(f);
@@ -37,14 +38,15 @@ static const char *dhcp(const char *ns, const char *hostname)
 
 START_TEST(guest_gets_a_lease_in_range_with_router_dns_and_mtu)
 {
-	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --dhcp 10.0.0.100-10.0.0.110 --mtu 1400"), 0);
+	ck_assert_int_eq(
+		nt_run("create nat isbr 10.0.0.0/24 --dhcp 10.0.0.100-10.0.0.110 --mtu 1400"), 0);
 	nt_guest("g1", "isbr", "52:54:00:00:00:01", NULL, NULL);
 	const char *got = dhcp("g1", NULL);
 	unsigned last;
 
 	/* dnsmasq picks from the range by a hash of the MAC */
-	ck_assert_msg(sscanf(got, "ip=10.0.0.%u\n", &last) == 1 && last >= 100 && last <= 110,
-		      "%s", got);
+	ck_assert_msg(sscanf(got, "ip=10.0.0.%u\n", &last) == 1 && last >= 100 && last <= 110, "%s",
+		      got);
 	ck_assert_str_eq(strchr(got, '\n') + 1, "router=10.0.0.1\ndns=10.0.0.1\nmtu=1400\n"
 						"domain=isbr.internal\n");
 	ck_assert_str_eq(th_str("%s leases isbr -j | jq -r '.[0].mac + \" \" + .[0].ip'", nt_vnet),
@@ -57,10 +59,11 @@ START_TEST(isolated_network_serves_dhcp_and_dns_too)
 	ck_assert_int_eq(nt_run("create isolated iso 10.0.0.0/24"), 0);
 	nt_guest("g1", "iso", "52:54:00:00:00:01", NULL, NULL);
 	ck_assert_str_eq(th_str("echo \"%s\" | grep -c '^ip=10.0.0.'", dhcp("g1", "alpha")), "1\n");
-	ck_assert_int_eq(th_sh("ip netns exec g1 busybox nslookup alpha.iso.internal 10.0.0.1 "
-			       "| grep -q \"Address.*$(ip -n g1 -j addr show eth0 | "
-			       "jq -r '.[0].addr_info[] | select(.family == \\\"inet\\\") | .local')$\""),
-			 0);
+	ck_assert_int_eq(
+		th_sh("ip netns exec g1 busybox nslookup alpha.iso.internal 10.0.0.1 "
+		      "| grep -q \"Address.*$(ip -n g1 -j addr show eth0 | "
+		      "jq -r '.[0].addr_info[] | select(.family == \\\"inet\\\") | .local')$\""),
+		0);
 }
 END_TEST
 
@@ -76,10 +79,11 @@ START_TEST(static_host_gets_its_address_and_guests_resolve_each_other)
 	ck_assert_int_eq(th_sh("ip netns exec g2 busybox nslookup web.isbr.internal 10.0.0.1 "
 			       "| grep -q 'Address.*10.0.0.50'"),
 			 0);
-	ck_assert_int_eq(th_sh("ip netns exec g1 busybox nslookup beta.isbr.internal 10.0.0.1 "
-			       "| grep -q \"Address.*$(ip -n g2 -j addr show eth0 | "
-			       "jq -r '.[0].addr_info[] | select(.family == \\\"inet\\\") | .local')$\""),
-			 0);
+	ck_assert_int_eq(
+		th_sh("ip netns exec g1 busybox nslookup beta.isbr.internal 10.0.0.1 "
+		      "| grep -q \"Address.*$(ip -n g2 -j addr show eth0 | "
+		      "jq -r '.[0].addr_info[] | select(.family == \\\"inet\\\") | .local')$\""),
+		0);
 	/* a host added while the network runs applies at once */
 	ck_assert_int_eq(nt_run("host add isbr 52:54:00:00:00:03 10.0.0.60 late"), 0);
 	ck_assert_int_eq(th_sh("ip netns exec g2 busybox nslookup late.isbr.internal 10.0.0.1 "
@@ -95,10 +99,13 @@ START_TEST(dead_dnsmasq_is_reported_and_restarted)
 {
 	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
 	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", nt_vnet), "up\n");
-	ck_assert_int_eq(th_sh("kill -9 $(%s show isbr -j | jq .dnsmasq_pid) && sleep 0.2", nt_vnet), 0);
-	ck_assert_str_eq(th_str("%s show isbr -j | jq -r '.state, (.problems[] | .object + \": \" + "
-				".have)'", nt_vnet),
-			 "degraded\ndnsmasq of network isbr: not running (vnet restart-services)\n");
+	ck_assert_int_eq(
+		th_sh("kill -9 $(%s show isbr -j | jq .dnsmasq_pid) && sleep 0.2", nt_vnet), 0);
+	ck_assert_str_eq(
+		th_str("%s show isbr -j | jq -r '.state, (.problems[] | .object + \": \" + "
+		       ".have)'",
+		       nt_vnet),
+		"degraded\ndnsmasq of network isbr: not running (vnet restart-services)\n");
 	ck_assert_int_eq(nt_run("restart-services isbr"), 0);
 	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", nt_vnet), "up\n");
 	nt_guest("g1", "isbr", "52:54:00:00:00:01", NULL, NULL);
@@ -121,7 +128,8 @@ START_TEST(dnsmasq_starts_beside_another_resolver_on_port_53)
 	/* a resolver of the host's own on 127.0.0.53:53, as systemd-resolved */
 	ck_assert_int_eq(th_sh("ip addr add 127.0.0.53/8 dev lo 2>/dev/null; "
 			       "dnsmasq --conf-file=/dev/null --listen-address=127.0.0.53 "
-			       "--bind-interfaces --port=53 --pid-file=%s/other.pid", th_tmpdir()),
+			       "--bind-interfaces --port=53 --pid-file=%s/other.pid",
+			       th_tmpdir()),
 			 0);
 	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
 	ck_assert_str_eq(th_str("%s show isbr -j | jq -r .state", nt_vnet), "up\n");
@@ -144,8 +152,10 @@ static const struct {
 	 "vnet: host 52:54:00:aa:bb:cc: exists already with address 10.0.0.50\n"},
 	{"host add isbr 01:54:00:00:00:09 10.0.0.9", 2,
 	 "vnet: MAC 01:54:00:00:00:09: is a multicast address\n"},
-	{"host add nosuch 52:54:00:00:00:09 10.0.0.9", 3, "vnet: network nosuch: no such network\n"},
-	{"host del isbr 52:54:00:00:00:77", 3, "vnet: host 52:54:00:00:00:77: no such host on network isbr\n"},
+	{"host add nosuch 52:54:00:00:00:09 10.0.0.9", 3,
+	 "vnet: network nosuch: no such network\n"},
+	{"host del isbr 52:54:00:00:00:77", 3,
+	 "vnet: host 52:54:00:00:00:77: no such host on network isbr\n"},
 	{"leases nosuch", 3, "vnet: network nosuch: no such network\n"},
 };
 

@@ -9,9 +9,9 @@
 #include "tests/vnettest.h"
 
 static const struct {
-	const char *drift;	/* shell, behind vnet's back */
-	const char *object;	/* the problem it makes */
-	bool breaks_nat;	/* guests' NAT traffic stops */
+	const char *drift;  /* shell, behind vnet's back */
+	const char *object; /* the problem it makes */
+	bool breaks_nat;    /* guests' NAT traffic stops */
 } drifts[] = {
 	{"nft flush ruleset", "table inet vnet", true},
 	{"nft delete table inet vnet", "table inet vnet", true},
@@ -19,8 +19,8 @@ static const struct {
 	 true},
 	{"nft flush chain inet vnet isbr-nat", "chain isbr-nat", true},
 	{"nft flush chain inet vnet isbr-out", "chain isbr-out", false},
-	{"nft delete element inet vnet from_bridge '{ \"isbr\" }'", "map from_bridge element \"isbr\"",
-	 false},
+	{"nft delete element inet vnet from_bridge '{ \"isbr\" }'",
+	 "map from_bridge element \"isbr\"", false},
 	{"nft delete element inet vnet fwd_any '{ tcp . 8080 }'", "map fwd_any element tcp . 8080",
 	 false},
 	{"sysctl -qw net.ipv4.ip_forward=0", "sysctl net.ipv4.ip_forward", true},
@@ -53,8 +53,8 @@ START_TEST(each_drift_is_named_and_up_repairs_it)
 	/* show works and says so: exit 0 */
 	ck_assert_int_eq(nt_run("show isbr >/dev/null"), 0);
 	ck_assert_int_eq(nt_run("up isbr"), 0);
-	ck_assert_int_eq(th_sh("ip link show g1-h | grep -q 'master isbr' || $VNET port add isbr g1-h"),
-			 0);
+	ck_assert_int_eq(
+		th_sh("ip link show g1-h | grep -q 'master isbr' || $VNET port add isbr g1-h"), 0);
 	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -c '.state, .problems'"), "\"up\"\n[]\n");
 	ck_assert(nt_ping("g1", "192.0.2.2"));
 }
@@ -65,7 +65,8 @@ START_TEST(down_network_is_down_without_problems)
 {
 	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
 	ck_assert_int_eq(nt_run("down isbr"), 0);
-	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -c '.state, .problems'"), "\"down\"\n[]\n");
+	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -c '.state, .problems'"),
+			 "\"down\"\n[]\n");
 }
 END_TEST
 
@@ -77,8 +78,9 @@ START_TEST(nat_create_without_default_route_warns)
 
 	err = nt_err(&code, "create nat isbr 10.0.0.0/24 --no-dhcp");
 	ck_assert_int_eq(code, 0);
-	ck_assert_str_eq(err, "vnet: warning: this host has no IPv4 default route: the guests of NAT "
-			      "network isbr reach nothing beyond it (vnet doctor isbr)\n");
+	ck_assert_str_eq(err,
+			 "vnet: warning: this host has no IPv4 default route: the guests of NAT "
+			 "network isbr reach nothing beyond it (vnet doctor isbr)\n");
 	free(err);
 	ck_assert_int_eq(th_sh("ip route add default via 192.0.2.2"), 0);
 	err = nt_err(&code, "create nat other 10.1.0.0/24 --no-dhcp");

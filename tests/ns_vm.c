@@ -53,10 +53,11 @@ START_TEST(start_attaches_a_vnet_header_tap_and_hands_qemu_its_fd)
 	mac = th_str("$VNET_BIN vm list -j | jq -r '.[0].nics[0].mac' | tr -d '\\n'");
 	ck_assert_int_eq(strncmp(mac, "52:54:00:", 9), 0);
 	ck_assert_str_ne(mac, "52:54:00:12:34:56");
-	ck_assert_ptr_nonnull(strstr(th_str("$VNET_BIN vm monitor a info network"), "type=tap,fd="));
+	ck_assert_ptr_nonnull(
+		strstr(th_str("$VNET_BIN vm monitor a info network"), "type=tap,fd="));
 	ck_assert_ptr_nonnull(strstr(th_str("$VNET_BIN vm monitor a info network"), mac));
-	ck_assert_ptr_nonnull(strstr(th_str("tr '\\0' ' ' < /proc/%s/cmdline", pid_of("a")),
-				     ",host_mtu=1400"));
+	ck_assert_ptr_nonnull(
+		strstr(th_str("tr '\\0' ' ' < /proc/%s/cmdline", pid_of("a")), ",host_mtu=1400"));
 	ck_assert(vt_running("a"));
 }
 END_TEST
@@ -117,8 +118,8 @@ START_TEST(kill_ends_qemu_and_its_tap_vanishes)
 	ck_assert(!th_link_exists("vm-a-0"));
 	ck_assert_str_eq(ports("lan"), "");
 	/* gone, or a zombie until init reaps it (qemu is nobody's child now) */
-	ck_assert_int_eq(th_sh("! test -d /proc/%s || grep -q '^State:.*Z' /proc/%s/status", pid, pid),
-			 0);
+	ck_assert_int_eq(
+		th_sh("! test -d /proc/%s || grep -q '^State:.*Z' /proc/%s/status", pid, pid), 0);
 	ck_assert_str_eq(th_str("$VNET_BIN vm list -j | jq -r '.[0].state'"), "stopped\n");
 }
 END_TEST
@@ -153,8 +154,8 @@ START_TEST(macs_differ_per_vm_and_a_mac_on_the_network_is_refused)
 	ck_assert_int_ne(strncmp(m2, m2 + 18, 17), 0);
 	err = nt_says(&code, "vm start c --net lan,mac=%s", m1);
 	ck_assert_int_eq(code, 4);
-	ck_assert_str_eq(err, th_str("printf 'vnet: MAC %%s: is already on network lan (VM a)\\n' %s",
-				     m1));
+	ck_assert_str_eq(
+		err, th_str("printf 'vnet: MAC %%s: is already on network lan (VM a)\\n' %s", m1));
 	br = th_str("ip -j link show lan | jq -j '.[0].address'");
 	err = nt_says(&code, "vm start c --net lan,mac=%s", br);
 	ck_assert_int_eq(code, 4);

@@ -15,10 +15,14 @@ static const struct {
 	const char *name;
 	bool ok;
 } names[] = {
-	{"isbr", true},	   {"vnet-tap0", true}, {"a", true},	  {"abcdefghijklmno", true},
-	{"", false},	   {"abcdefghijklmnop", false},		  {".", false},
-	{"..", false},	   {"a/b", false},	{"a:b", false},	  {"a b", false},
-	{"a\tb", false},   {"\n", false},	{"...", true},	  {"é", true},
+	{"isbr", true}, {"vnet-tap0", true},
+	{"a", true},	{"abcdefghijklmno", true},
+	{"", false},	{"abcdefghijklmnop", false},
+	{".", false},	{"..", false},
+	{"a/b", false}, {"a:b", false},
+	{"a b", false}, {"a\tb", false},
+	{"\n", false},	{"...", true},
+	{"é", true},
 };
 
 START_TEST(ifname_table_accepts_exactly_the_kernels_names)
@@ -149,7 +153,8 @@ START_TEST(batch_holds_several_requests_with_acks_and_labels)
 	struct nl_batch *b = nl_batch_new();
 	struct nlmsghdr *m;
 
-	ck_assert_ptr_nonnull(nl_batch_add(b, RTM_NEWLINK, NLM_F_CREATE, "create", "bridge %s", "x"));
+	ck_assert_ptr_nonnull(
+		nl_batch_add(b, RTM_NEWLINK, NLM_F_CREATE, "create", "bridge %s", "x"));
 	ck_assert_ptr_nonnull(nl_batch_add(b, RTM_GETLINK, NLM_F_DUMP, "list", "links"));
 	ck_assert_ptr_nonnull(nl_batch_add_noack(b, 0x10, 0));
 	nl_batch_finish(b);

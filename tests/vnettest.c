@@ -81,13 +81,13 @@ const char *nt_says(int *code, const char *fmt, ...)
 	return th_keep(err);
 }
 
-void nt_guest(const char *name, const char *net, const char *mac, const char *cidr,
-	      const char *gw)
+void nt_guest(const char *name, const char *net, const char *mac, const char *cidr, const char *gw)
 {
-	ck_assert_int_eq(th_sh("ip netns add %s && ip link add %s-h type veth peer name eth0 netns %s "
-			       "&& ip -n %s link set lo up",
-			       name, name, name, name),
-			 0);
+	ck_assert_int_eq(
+		th_sh("ip netns add %s && ip link add %s-h type veth peer name eth0 netns %s "
+		      "&& ip -n %s link set lo up",
+		      name, name, name, name),
+		0);
 	if (mac)
 		ck_assert_int_eq(th_sh("ip -n %s link set eth0 address %s", name, mac), 0);
 	ck_assert_int_eq(th_sh("ip -n %s link set eth0 up", name), 0);
@@ -136,7 +136,8 @@ static const char settled[] =
 	"def forever: if type == \"number\" and . != 4294967295 then \"finite\" else . end; "
 	"walk(if type == \"object\" then "
 	"  with_entries(select(.key | (endswith(\"_timer\") or "
-	"    IN(\"operstate\", \"tentative\", \"optimistic\", \"deprecated\", \"expires\")) | not)) "
+	"    IN(\"operstate\", \"tentative\", \"optimistic\", \"deprecated\", \"expires\")) | "
+	"not)) "
 	"  | if (.flags | type) == \"array\" "
 	"    then .flags -= [\"LOWER_UP\", \"NO-CARRIER\", \"M-DOWN\", \"linkdown\"] else . end "
 	"  | if has(\"info_slave_data\") then del(.info_slave_data.state) else . end "

@@ -37,8 +37,7 @@ const char *nt_says(int *code, const char *fmt, ...) __attribute__((format(print
 /* A guest namespace name whose eth0 (MAC mac, or the kernel's when NULL)
  * pairs with host end NAME-h, attached to network net with `vnet port add`;
  * with cidr it gets that address and a default route via gw. */
-void nt_guest(const char *name, const char *net, const char *mac, const char *cidr,
-	      const char *gw);
+void nt_guest(const char *name, const char *net, const char *mac, const char *cidr, const char *gw);
 
 /* A path that must work gets three tries: a port forwards only once the
  * kernel's link watch saw its carrier, up to a second after it came up. A
