@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "common/file.h"
 #include "netd/netd.h"
@@ -34,10 +35,15 @@ struct vc_cmd {
 	/* argv[0] is the command's name; c is NULL for commands that need no
 	 * engine (needs_ctx false). */
 	int (*run)(struct vn_ctx *c, int argc, char **argv);
-	const char *usage;	/* NULL when subs gives one per sub-command */
+	const char *usage; /* NULL when subs or usage_fn gives it */
 	const char *help;
 	bool needs_ctx;
 	const struct vc_sub *subs; /* ends with {NULL}; NULL when it has none */
+	/* for a command whose options are a table (create: the engine's):
+	 * its usage lines (the first after first, the others after lead), and
+	 * its options, for --help (help) or one a line (`help --options`) */
+	void (*usage_fn)(FILE *f, const char *first, const char *lead);
+	void (*options_fn)(FILE *f, bool help);
 };
 
 /* What a file, the kernel or a user put in a string reaches the terminal
@@ -48,7 +54,7 @@ struct vc_cmd {
  * line: nl_err_safe, which leaves quotes as they are). JSON strings get
  * vc_jstr(s) and vc_jtext(s) alike. */
 #define VC_ESC_MAX 1024
-#define vc_esc(s) nl_escape((s), (char[VC_ESC_MAX]){""}, VC_ESC_MAX)
+#define vc_esc(s)  nl_escape((s), (char[VC_ESC_MAX]){""}, VC_ESC_MAX)
 #define vc_text(s) nl_err_safe((s), false, (char[VC_ESC_MAX]){""}, VC_ESC_MAX)
 struct json_object *vc_jstr(const char *s);
 struct json_object *vc_jtext(const char *s);
@@ -70,6 +76,8 @@ void vc_put_json(struct json_object *o);
 
 /* cmd_net.c */
 int vc_create(struct vn_ctx *c, int argc, char **argv);
+void vc_create_usage(FILE *f, const char *first, const char *lead);
+void vc_create_options(FILE *f, bool help);
 int vc_destroy(struct vn_ctx *c, int argc, char **argv);
 int vc_up(struct vn_ctx *c, int argc, char **argv);
 int vc_down(struct vn_ctx *c, int argc, char **argv);

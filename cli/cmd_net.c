@@ -1,58 +1,34 @@
 /* cmd_net — the network commands: create, destroy, up, down, port, list,
  * show. Parse, call the engine, print. */
 #include <errno.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/print.h"
+#include "netd/options.h"
 #include "netd/store.h"
 
-static int parse_mtu(const char *s, struct vn_net_args *a)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (!*s || *end || errno || s[0] == '-' || v > 1000000) {
-		fprintf(stderr, "vnet: MTU %s: must be a number, 68..65535\n", vc_esc(s));
-		return EXIT_USAGE;
-	}
-	a->mtu = (unsigned)v;
-	a->mtu_given = true;
-	return 0;
-}
+/* getopt's val of option i of the table: above every character */
+#define OPT_BASE 0x100
 
 int vc_create(struct vn_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"bridge", required_argument, NULL, 'b'}, {"gateway", required_argument, NULL, 'g'},
-		{"mtu", required_argument, NULL, 'm'},	  {"dhcp", required_argument, NULL, 'd'},
-		{"no-dhcp", no_argument, NULL, 'n'},	  {"uplink", required_argument, NULL, 'u'},
-		{"isolate-ports", no_argument, NULL, 'i'}, {"domain", required_argument, NULL, 'D'},
-		{"zero-dhcp-checksum", no_argument, NULL, 'z'}, {0}};
+	struct option opts[VN_OPT_MAX + 1] = {{0}};
 	struct vn_net_args a = {0};
 	struct vn_net n;
 	struct nl_err e;
 	bool existed;
 	int o, code = 0;
 
-	while (!code && (o = vc_next_opt(argc, argv, opts, &code)) != -1) {
-		switch (o) {
-		case 'b': a.bridge = optarg; break;
-		case 'g': a.gateway = optarg; break;
-		case 'm': code = parse_mtu(optarg, &a); break;
-		case 'd': a.dhcp = optarg; break;
-		case 'n': a.no_dhcp = true; break;
-		case 'u': a.uplink = optarg; break;
-		case 'i': a.isolate_ports = true; break;
-		case 'D': a.domain = optarg; break;
-		case 'z': a.zero_dhcp_checksum = true; break;
-		}
-	}
+	for (unsigned i = 0; i < vn_noptions; i++)
+		opts[i] = (struct option){vn_options[i].name,
+					  vn_options[i].arg ? required_argument : no_argument, NULL,
+					  OPT_BASE + (int)i};
+	while (!code && (o = vc_next_opt(argc, argv, opts, &code)) != -1)
+		if (o >= OPT_BASE)
+			a.opt[o - OPT_BASE] = vn_options[o - OPT_BASE].arg ? optarg : "yes";
 	if (code)
 		return code;
 	if (argc - optind < 2 || argc - optind > 3)
@@ -68,6 +44,126 @@ int vc_create(struct vn_ctx *c, int argc, char **argv)
 	if (vn_ctx_warning(c)[0])
 		fprintf(stderr, "vnet: warning: %s\n", vc_text(vn_ctx_warning(c)));
 	return 0;
+}
+
+/* "--bridge BR", "--isolate-ports"; returns buf */
+static const char *flag_text(const struct vn_opt *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+	return buf;
+}
+
+/* Whether another option excludes o: o shows in that one's item. */
+static bool excluded(const struct vn_opt *o)
+{
+	for (unsigned i = 0; i < vn_noptions; i++)
+		if (vn_options[i].excludes && !strcmp(vn_options[i].excludes, o->name))
+			return true;
+	return false;
+}
+
+/* " [--bridge BR]", " --uplink IFACE" (needed), " [--dhcp START-END |
+ * --no-dhcp]" (one that excludes another) */
+static const char *usage_item(const struct vn_opt *o, bool needed, char *buf, size_t len)
+{
+	const struct vn_opt *x = o->excludes ? vn_opt_find(o->excludes) : NULL;
+	char a[48], b[48];
+
+	snprintf(buf, len, needed ? " %s%s%s" : " [%s%s%s]", flag_text(o, a, sizeof(a)),
+		 x ? " | " : "", x ? flag_text(x, b, sizeof(b)) : "");
+	return buf;
+}
+
+/* The usage line of the models in mask: "create isolated|routed|nat NAME
+ * SUBNET [--bridge BR] ...", needed options first, wrapped before column
+ * 80 (continuation lines indented under "create"). */
+static void usage_group(FILE *f, unsigned mask, const char *before)
+{
+	char item[112];
+	int col = fprintf(f, "%screate", before) - (int)strlen(before);
+
+	for (unsigned m = 0, k = 0; m < VN_NMODELS; m++)
+		if (mask & VN_M(m))
+			col += fprintf(f, "%s%s", k++ ? "|" : " ", vn_model_name(m));
+	col += fprintf(f, " NAME%s", mask & VN_M(VN_BRIDGED) ? "" : " SUBNET");
+	for (int needed = 1; needed >= 0; needed--)
+		for (unsigned i = 0; i < vn_noptions; i++) {
+			const struct vn_opt *o = &vn_options[i];
+
+			if ((o->models & mask) != mask || excluded(o) ||
+			    ((o->needs & mask) == mask) != needed)
+				continue;
+			usage_item(o, needed, item, sizeof(item));
+			if (col + (int)strlen(item) > 80)
+				col = fprintf(f, "\n%11s", "") - 1;
+			col += fprintf(f, "%s", item);
+		}
+	fprintf(f, "\n");
+}
+
+/* Models alike take and need the same options, and a subnet or none:
+ * they share a usage line. */
+static bool alike(enum vn_model a, enum vn_model b)
+{
+	if ((a == VN_BRIDGED) != (b == VN_BRIDGED))
+		return false;
+	for (unsigned i = 0; i < vn_noptions; i++)
+		if (!(vn_options[i].models & VN_M(a)) != !(vn_options[i].models & VN_M(b)) ||
+		    !(vn_options[i].needs & VN_M(a)) != !(vn_options[i].needs & VN_M(b)))
+			return false;
+	return true;
+}
+
+void vc_create_usage(FILE *f, const char *first, const char *lead)
+{
+	unsigned done = 0;
+
+	for (unsigned m = 0; m < VN_NMODELS; m++) {
+		unsigned mask = 0;
+
+		if (done & VN_M(m))
+			continue;
+		for (unsigned k = m; k < VN_NMODELS; k++)
+			if (alike(m, k))
+				mask |= VN_M(k);
+		usage_group(f, mask, done ? lead : first);
+		done |= mask;
+	}
+}
+
+/* s in words after column indent, lines up to column 79 */
+static void wrap(FILE *f, const char *s, int indent)
+{
+	int col = indent;
+
+	for (s += strspn(s, " "); *s; s += strspn(s, " ")) {
+		int w = (int)strcspn(s, " ");
+
+		if (col > indent && col + 1 + w > 79)
+			col = fprintf(f, "\n%*s", indent, "") - 1;
+		else if (col > indent)
+			col += fprintf(f, " ");
+		col += fprintf(f, "%.*s", w, s);
+		s += w;
+	}
+	fprintf(f, "\n");
+}
+
+void vc_create_options(FILE *f, bool help)
+{
+	char flag[48];
+
+	if (help)
+		fprintf(f, "\nOptions:\n");
+	for (unsigned i = 0; i < vn_noptions; i++) {
+		flag_text(&vn_options[i], flag, sizeof(flag));
+		if (!help) {
+			fprintf(f, "%s\n", flag);
+			continue;
+		}
+		fprintf(f, "  %-22s ", flag);
+		wrap(f, vn_options[i].help, 25);
+	}
 }
 
 static int one_name(int argc, char **argv, const char *what)
@@ -167,6 +263,7 @@ int vc_show(struct vn_ctx *c, int argc, char **argv)
 {
 	bool json = vc_json_flag(&argc, argv);
 	struct vn_status *st;
+	struct vc_out *o;
 	struct nl_err e;
 	int code = one_name(argc, argv, "NAME");
 
@@ -176,28 +273,17 @@ int vc_show(struct vn_ctx *c, int argc, char **argv)
 		return EXIT_REFUSED;
 	if (vn_show(c, argv[1], st, &e))
 		code = vc_fail(&e);
-	else if (json)
-		vc_put_json(vc_status_json(st));
-	else
-		vc_status_print(stdout, st);
+	else if ((o = vc_out_new(json ? VC_JSON : VC_SHOW, false))) {
+		vc_out_network(o, st);
+		vc_out_end(o);
+	}
 	free(st);
 	return code;
 }
 
-/* One network: into arr (-j), else a row; *unchecked gets what could not
- * be read of it (VN_UNCHECKED_*). */
-static void list_one(const struct vn_status *st, struct json_object *arr, unsigned *unchecked)
-{
-	*unchecked |= st->unchecked;
-	if (arr)
-		json_object_array_add(arr, vc_status_json(st));
-	else
-		vc_status_row(stdout, st);
-}
-
 /* Networks that run while their definition is gone or unreadable: listed
  * as what runs (degraded), so that someone sees what to destroy. */
-static int list_orphans(struct vn_ctx *c, struct vn_status *st, struct json_object *arr,
+static int list_orphans(struct vn_ctx *c, struct vn_status *st, struct vc_out *out,
 			unsigned *unchecked)
 {
 	struct vn_orphan *o;
@@ -208,10 +294,12 @@ static int list_orphans(struct vn_ctx *c, struct vn_status *st, struct json_obje
 	if (vn_orphans(c, &o, &n, &e))
 		return vc_fail(&e);
 	for (unsigned i = 0; !code && i < n; i++) {
-		if (vn_show(c, o[i].name, st, &e))
+		if (vn_show(c, o[i].name, st, &e)) {
 			code = vc_fail(&e);
-		else
-			list_one(st, arr, unchecked);
+		} else {
+			*unchecked |= st->unchecked;
+			vc_out_network(out, st);
+		}
 	}
 	free(o);
 	return code;
@@ -220,7 +308,7 @@ static int list_orphans(struct vn_ctx *c, struct vn_status *st, struct json_obje
 int vc_list(struct vn_ctx *c, int argc, char **argv)
 {
 	bool json = vc_json_flag(&argc, argv);
-	struct json_object *arr = json ? json_object_new_array() : NULL;
+	struct vc_out *out = vc_out_new(json ? VC_JSON : VC_ROW, true);
 	struct vn_status *st = malloc(sizeof(*st));
 	struct vn_store_entry *v = NULL;
 	struct nl_err e;
@@ -230,29 +318,28 @@ int vc_list(struct vn_ctx *c, int argc, char **argv)
 
 	if (argc != 1)
 		code = vc_usage("list", "takes no argument but -j");
-	else if (!st || vn_store_list(vn_ctx_conf_dir(c), &v, &n, &e))
-		code = st ? vc_fail(&e) : EXIT_REFUSED;
-	if (!code && !json)
-		vc_status_row(stdout, NULL);
+	else if (!st || !out || vn_store_list(vn_ctx_conf_dir(c), &v, &n, &e))
+		code = st && out ? vc_fail(&e) : EXIT_REFUSED;
 	for (unsigned i = 0; !code && i < n; i++) {
 		if (v[i].err) /* named, and the rest still listed */
 			vc_say(v[i].msg);
 		else if (vn_show(c, v[i].net.name, st, &e))
 			code = vc_fail(&e);
-		else
-			list_one(st, arr, &unchecked);
+		else {
+			unchecked |= st->unchecked;
+			vc_out_network(out, st);
+		}
 	}
 	if (!code)
-		code = list_orphans(c, st, arr, &unchecked);
+		code = list_orphans(c, st, out, &unchecked);
 	if (!code && unchecked)
 		fprintf(stderr, "vnet: list: %s not checked: only root can read them\n",
 			vc_unchecked_str(unchecked, what, sizeof(what)));
-	if (!code && json)
-		vc_put_json(arr);
-	else if (arr)
-		json_object_put(arr);
+	if (out && !code)
+		vc_out_end(out);
+	else if (out)
+		vc_out_free(out);
 	free(v);
 	free(st);
 	return code;
 }
-

@@ -1,220 +1,362 @@
-/* print — JSON and plain output of networks; see print.h. Every string
- * that is not a literal is printed escaped (cli.h: vc_esc for names and
- * ports, vc_text for the problems the engine wrote): they hold what the
- * kernel and the files said. */
+/* print — one walk over a network, rendered as text, JSON or a table row;
+ * see print.h. Every string that is not a literal is printed escaped
+ * (cli.h: vc_esc for names and ports, vc_text for the problems the engine
+ * wrote): they hold what the kernel and the files said. */
 #include "cli/print.h"
 
 #include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "netd/options.h"
 
-static struct json_object *jstr_or_null(const char *s)
+/* Where a value goes: show's text, JSON, and (COL) a cell of list's row. */
+enum { TO_TEXT = 1, TO_JSON = 2, TO_ANY = TO_TEXT | TO_JSON };
+enum col { COL_NONE, COL_NAME, COL_MODEL, COL_BRIDGE, COL_SUBNET, COL_STATE, COL_PORTS, NCOLS };
+#define COL(c) ((unsigned)(c) << 2)
+
+/* list's table: the header and width of each column */
+static const struct {
+	const char *head;
+	int width;
+} cols[NCOLS] = {
+	[COL_NAME] = {"NAME", 15},     [COL_MODEL] = {"MODEL", 8},
+	[COL_BRIDGE] = {"BRIDGE", 15}, [COL_SUBNET] = {"SUBNET/UPLINK", 18},
+	[COL_STATE] = {"STATE", 8},    [COL_PORTS] = {"PORTS", 0},
+};
+
+#define DEPTH 4
+
+struct vc_out {
+	enum vc_mode mode;
+	bool array, header;
+	struct json_object *top;	  /* JSON: what vc_out_end prints */
+	struct json_object *stack[DEPTH]; /* the objects and arrays being filled */
+	unsigned depth;
+	char cell[NCOLS][128]; /* the row being filled */
+};
+
+struct vc_out *vc_out_new(enum vc_mode mode, bool array)
 {
-	return s && s[0] ? vc_jstr(s) : NULL;
-}
+	struct vc_out *o = calloc(1, sizeof(*o));
 
-static struct json_object *jprefix(const struct nl_prefix *p, bool len)
-{
-	char buf[NL_PREFIX_STRLEN];
-
-	return json_object_new_string(nl_prefix_str(p, len, buf, sizeof(buf)));
-}
-
-static struct json_object *jdhcp(const struct vn_net *n)
-{
-	struct json_object *o;
-
-	if (!n->nsubnets || !n->subnet[0].dhcp)
+	if (!o)
 		return NULL;
-	o = json_object_new_object();
-	json_object_object_add(o, "start", jprefix(&n->subnet[0].dhcp_start, false));
-	json_object_object_add(o, "end", jprefix(&n->subnet[0].dhcp_end, false));
+	o->mode = mode;
+	o->array = array;
+	if (mode == VC_JSON && array)
+		o->stack[o->depth++] = o->top = json_object_new_array();
 	return o;
 }
 
-static struct json_object *jhosts(const struct vn_net *n)
+static void header(struct vc_out *o)
 {
-	struct json_object *arr = json_object_new_array();
-
-	for (unsigned i = 0; i < n->nhosts; i++) {
-		struct json_object *o = json_object_new_object();
-		char m[18];
-
-		vn_mac_str(n->host[i].mac, m);
-		json_object_object_add(o, "mac", json_object_new_string(m));
-		json_object_object_add(o, "ip", jprefix(&n->host[i].ip, false));
-		json_object_object_add(o, "hostname", jstr_or_null(n->host[i].name));
-		json_object_array_add(arr, o);
-	}
-	return arr;
+	if (o->mode != VC_ROW || o->header)
+		return;
+	o->header = true;
+	for (unsigned c = COL_NAME; c < NCOLS; c++)
+		printf(c + 1 < NCOLS ? "%-*s " : "%-*s\n", cols[c].width, cols[c].head);
 }
 
-static struct json_object *jforwards(const struct vn_net *n)
+void vc_out_end(struct vc_out *o)
 {
-	struct json_object *arr = json_object_new_array();
+	header(o);
+	if (o->top)
+		vc_put_json(o->top);
+	free(o);
+}
 
-	for (unsigned i = 0; i < n->nforwards; i++) {
-		const struct vn_forward *f = &n->forward[i];
-		struct json_object *o = json_object_new_object();
+void vc_out_free(struct vc_out *o)
+{
+	json_object_put(o->top);
+	free(o);
+}
 
-		json_object_object_add(o, "proto", json_object_new_string(vn_proto_name(f->proto)));
-		json_object_object_add(o, "port", json_object_new_int(f->port));
-		json_object_object_add(o, "guest", jprefix(&f->guest, false));
-		json_object_object_add(o, "guest_port", json_object_new_int(f->guest_port));
-		json_object_object_add(o, "address", f->address.family ? jprefix(&f->address, false)
-								 : NULL);
-		json_object_array_add(arr, o);
-	}
-	return arr;
+/* Puts v into the JSON being filled: under key in an object, at the end
+ * of an array. */
+static void put(struct vc_out *o, const char *key, struct json_object *v)
+{
+	struct json_object *in = o->depth ? o->stack[o->depth - 1] : NULL;
+
+	if (!in)
+		o->top = v;
+	else if (json_object_is_type(in, json_type_array))
+		json_object_array_add(in, v);
+	else
+		json_object_object_add(in, key, v);
+}
+
+/* text: pre and s; JSON: s under key; row: s in the column. text: s is
+ * text the engine composed, quotes and all (vc_text), else a value
+ * (vc_esc), which, when "", is not given: not shown, null in JSON. */
+static void pr(struct vc_out *o, unsigned to, const char *key, const char *pre, const char *s,
+	       bool text)
+{
+	bool none = !text && !s[0];
+
+	if (o->mode == VC_SHOW && (to & TO_TEXT) && !none)
+		printf("%s%s", pre, text ? vc_text(s) : vc_esc(s));
+	else if (o->mode == VC_JSON && (to & TO_JSON))
+		put(o, key, none ? NULL : text ? vc_jtext(s) : vc_jstr(s));
+	else if (o->mode == VC_ROW && to >> 2)
+		snprintf(o->cell[to >> 2], sizeof(o->cell[0]), "%s", vc_esc(s));
+}
+
+static void pr_str(struct vc_out *o, unsigned to, const char *key, const char *pre, const char *s)
+{
+	pr(o, to, key, pre, s, false);
+}
+
+static void pr_prefix(struct vc_out *o, unsigned to, const char *key, const char *pre,
+		      const struct nl_prefix *p, bool len)
+{
+	char buf[NL_PREFIX_STRLEN];
+
+	pr(o, to, key, pre, nl_prefix_str(p, len, buf, sizeof(buf)), false);
+}
+
+static void pr_uint(struct vc_out *o, unsigned to, const char *key, const char *pre, unsigned v)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%u", v);
+	if (o->mode == VC_JSON && (to & TO_JSON))
+		put(o, key, json_object_new_int64(v));
+	else
+		pr(o, to, key, pre, buf, false);
+}
+
+/* text: pre when v; JSON: true or false */
+static void pr_bool(struct vc_out *o, unsigned to, const char *key, const char *pre, bool v)
+{
+	if (o->mode == VC_JSON && (to & TO_JSON))
+		put(o, key, json_object_new_boolean(v));
+	else if (o->mode == VC_SHOW && (to & TO_TEXT) && v)
+		fputs(pre, stdout);
+}
+
+static void pr_null(struct vc_out *o, const char *key)
+{
+	if (o->mode == VC_JSON)
+		put(o, key, NULL);
+}
+
+/* Literal text of show's. */
+static void text(struct vc_out *o, const char *s)
+{
+	if (o->mode == VC_SHOW)
+		fputs(s, stdout);
+}
+
+/* A JSON object ('{') or array ('['), under key; closed by pr_close. */
+static void pr_open(struct vc_out *o, const char *key, char kind)
+{
+	struct json_object *v;
+
+	if (o->mode != VC_JSON || o->depth == DEPTH)
+		return;
+	v = kind == '[' ? json_object_new_array() : json_object_new_object();
+	put(o, key, v);
+	o->stack[o->depth++] = v;
+}
+
+static void pr_close(struct vc_out *o)
+{
+	if (o->mode == VC_JSON && o->depth)
+		o->depth--;
 }
 
 static const char *const unchecked_names[] = {"rules", "dnsmasq"};
+#define NUNCHECKED (sizeof(unchecked_names) / sizeof(unchecked_names[0]))
 
 const char *vc_unchecked_str(unsigned bits, char *buf, size_t len)
 {
 	size_t n = 0;
 
 	buf[0] = '\0';
-	for (unsigned i = 0; i < sizeof(unchecked_names) / sizeof(unchecked_names[0]); i++)
+	for (unsigned i = 0; i < NUNCHECKED; i++)
 		if ((bits & 1u << i) && n < len)
 			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "",
 					      unchecked_names[i]);
 	return buf;
 }
 
-/* What was not compared for want of root: ["rules", "dnsmasq"]. */
-static struct json_object *junchecked(unsigned bits)
-{
-	struct json_object *arr = json_object_new_array();
-
-	for (unsigned i = 0; i < sizeof(unchecked_names) / sizeof(unchecked_names[0]); i++)
-		if (bits & 1u << i)
-			json_object_array_add(arr, json_object_new_string(unchecked_names[i]));
-	return arr;
-}
-
-/* What is not as the definition wants: [{object, want, have}]. */
-static struct json_object *jproblems(const struct vn_status *st)
-{
-	struct json_object *arr = json_object_new_array();
-
-	for (unsigned i = 0; i < st->nproblems; i++) {
-		const struct vn_problem *p = &st->problem[i];
-		struct json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "object", vc_jtext(p->object));
-		json_object_object_add(o, "want", vc_jtext(p->want));
-		json_object_object_add(o, "have", vc_jtext(p->have));
-		json_object_array_add(arr, o);
-	}
-	return arr;
-}
-
-struct json_object *vc_status_json(const struct vn_status *st)
+/* The first line, and what is not as the definition wants. */
+static void walk_state(struct vc_out *o, const struct vn_status *st)
 {
 	const struct vn_net *n = &st->net;
-	struct json_object *o = json_object_new_object(), *subnets = json_object_new_array(),
-			   *ports = json_object_new_array();
+	unsigned shown = 0;
 
-	for (unsigned i = 0; i < n->nsubnets; i++)
-		json_object_array_add(subnets, jprefix(&n->subnet[i].prefix, true));
-	for (unsigned i = 0; i < st->ports.n; i++)
-		json_object_array_add(ports, vc_jstr(st->ports.name[i]));
-	json_object_object_add(o, "name", vc_jstr(n->name));
-	json_object_object_add(o, "model", json_object_new_string(vn_model_name(n->model)));
-	json_object_object_add(o, "bridge", vc_jstr(n->bridge));
-	json_object_object_add(o, "subnets", subnets);
-	json_object_object_add(o, "gateway",
-			       n->nsubnets ? jprefix(&n->subnet[0].gateway, false) : NULL);
-	json_object_object_add(o, "mtu", n->mtu ? json_object_new_int((int)n->mtu) : NULL);
-	json_object_object_add(o, "dhcp", jdhcp(n));
-	json_object_object_add(o, "uplink", jstr_or_null(n->uplink));
-	json_object_object_add(o, "isolate_ports", json_object_new_boolean(n->isolate_ports));
-	json_object_object_add(o, "state", json_object_new_string(vn_state_name(st->state)));
+	pr_str(o, TO_ANY | COL(COL_NAME), "name", "", n->name);
+	pr_str(o, TO_ANY | COL(COL_MODEL), "model", "  ", vn_model_name(n->model));
+	pr_str(o, TO_ANY | COL(COL_STATE), "state", "  ", vn_state_name(st->state));
+	text(o, "\n");
 	if (st->state == VN_STATE_DEGRADED)
-		json_object_object_add(o, "reason", vc_jtext(st->why));
-	json_object_object_add(o, "problems", jproblems(st));
-	json_object_object_add(o, "unchecked", junchecked(st->unchecked));
-	json_object_object_add(o, "ports", ports);
-	json_object_object_add(o, "domain", jstr_or_null(n->domain));
-	json_object_object_add(o, "dnsmasq_pid", st->dnsmasq ? json_object_new_int(st->dnsmasq) : NULL);
-	json_object_object_add(o, "hosts", jhosts(n));
-	json_object_object_add(o, "forwards", jforwards(n));
-	return o;
-}
-
-static const char *first_subnet(const struct vn_net *n, char *buf, size_t len)
-{
-	if (!n->nsubnets)
-		return n->uplink[0] ? nl_escape(n->uplink, buf, len) : "-";
-	return nl_prefix_str(&n->subnet[0].prefix, true, buf, len);
-}
-
-void vc_status_row(FILE *f, const struct vn_status *st)
-{
-	char buf[VC_ESC_MAX];
-
-	if (!st) {
-		fprintf(f, "%-15s %-8s %-15s %-18s %-8s %s\n", "NAME", "MODEL", "BRIDGE",
-			"SUBNET/UPLINK", "STATE", "PORTS");
-		return;
+		pr(o, TO_JSON, "reason", "", st->why, true);
+	pr_open(o, "problems", '[');
+	for (unsigned i = 0; i < st->nproblems; i++) {
+		pr_open(o, NULL, '{');
+		pr(o, TO_ANY, "object", "  problem  ", st->problem[i].object, true);
+		pr(o, TO_ANY, "want", ": want ", st->problem[i].want, true);
+		pr(o, TO_ANY, "have", ", have ", st->problem[i].have, true);
+		text(o, "\n");
+		pr_close(o);
 	}
-	fprintf(f, "%-15s %-8s %-15s %-18s %-8s %u\n", vc_esc(st->net.name),
-		vn_model_name(st->net.model), vc_esc(st->net.bridge), first_subnet(&st->net, buf, sizeof(buf)),
-		vn_state_name(st->state), st->ports.n);
+	pr_close(o);
+	/* what was not compared for want of root */
+	pr_open(o, "unchecked", '[');
+	for (unsigned i = 0; i < NUNCHECKED; i++)
+		if (st->unchecked & 1u << i)
+			pr_str(o, TO_ANY, NULL, shown++ ? ", " : "  unchecked ",
+			       unchecked_names[i]);
+	pr_close(o);
+	if (shown)
+		text(o, ": only root can read them\n");
 }
 
-void vc_status_print(FILE *f, const struct vn_status *st)
+/* The options, from the engine's table: JSON keys are their names with
+ * '_' for '-'; text, those with a place on the bridge's line. */
+static void walk_options(struct vc_out *o, const struct vn_net *n)
 {
-	const struct vn_net *n = &st->net;
-	char a[NL_PREFIX_STRLEN], b[NL_PREFIX_STRLEN], c[NL_PREFIX_STRLEN];
+	for (unsigned i = 0; i < vn_noptions; i++) {
+		const struct vn_opt *x = &vn_options[i];
+		unsigned to = x->show ? TO_ANY : TO_JSON;
+		char key[32], v[VN_DOMAIN_MAX];
 
-	fprintf(f, "%s  %s  %s\n", vc_esc(n->name), vn_model_name(n->model),
-		vn_state_name(st->state));
-	for (unsigned i = 0; i < st->nproblems; i++)
-		fprintf(f, "  problem  %s: want %s, have %s\n", vc_text(st->problem[i].object),
-			vc_text(st->problem[i].want), vc_text(st->problem[i].have));
-	if (st->unchecked)
-		fprintf(f, "  unchecked %s: only root can read them\n",
-			vc_unchecked_str(st->unchecked, a, sizeof(a)));
-	fprintf(f, "  bridge   %s", vc_esc(n->bridge));
-	if (n->mtu)
-		fprintf(f, "  mtu %u", n->mtu);
-	fprintf(f, "%s\n", n->isolate_ports ? "  isolated ports" : "");
-	if (n->uplink[0])
-		fprintf(f, "  uplink   %s\n", vc_esc(n->uplink));
+		if (x->kind == VN_OPT_SUBNET)
+			continue;
+		snprintf(key, sizeof(key), "%s", x->name);
+		for (char *c = key; (c = strchr(c, '-')); c++)
+			*c = '_';
+		vn_opt_text(x, n, v, sizeof(v));
+		if (x->kind == VN_OPT_FLAG)
+			pr_bool(o, to, key, x->show, vn_opt_set(x, n));
+		else if (!vn_opt_set(x, n))
+			pr_null(o, key);
+		else if (x->kind == VN_OPT_MTU)
+			pr_uint(o, to, key, x->show, (unsigned)strtoul(v, NULL, 10));
+		else
+			pr_str(o, to, key, x->show, v);
+	}
+	text(o, "\n");
+	pr_str(o, COL(COL_BRIDGE), NULL, NULL, n->bridge);
+}
+
+static void walk_subnets(struct vc_out *o, const struct vn_net *n)
+{
+	const struct vn_subnet *s0 = &n->subnet[0];
+
+	pr_open(o, "subnets", '[');
 	for (unsigned i = 0; i < n->nsubnets; i++) {
 		const struct vn_subnet *s = &n->subnet[i];
 
-		fprintf(f, "  subnet   %s  gateway %s", nl_prefix_str(&s->prefix, true, a, sizeof(a)),
-			nl_prefix_str(&s->gateway, false, b, sizeof(b)));
-		if (s->dhcp)
-			fprintf(f, "  dhcp %s-%s\n", nl_prefix_str(&s->dhcp_start, false, a, sizeof(a)),
-				nl_prefix_str(&s->dhcp_end, false, c, sizeof(c)));
-		else
-			fprintf(f, "  dhcp off\n");
+		pr_prefix(o, TO_ANY | COL(i ? COL_NONE : COL_SUBNET), NULL, "  subnet   ",
+			  &s->prefix, true);
+		pr_prefix(o, TO_TEXT, NULL, "  gateway ", &s->gateway, false);
+		if (s->dhcp) {
+			pr_prefix(o, TO_TEXT, NULL, "  dhcp ", &s->dhcp_start, false);
+			pr_prefix(o, TO_TEXT, NULL, "-", &s->dhcp_end, false);
+		}
+		text(o, s->dhcp ? "\n" : "  dhcp off\n");
 	}
+	pr_close(o);
+	if (!n->nsubnets)
+		pr_str(o, COL(COL_SUBNET), NULL, NULL, n->uplink[0] ? n->uplink : "-");
+	if (n->nsubnets)
+		pr_prefix(o, TO_JSON, "gateway", "", &s0->gateway, false);
+	else
+		pr_null(o, "gateway");
+	if (!n->nsubnets || !s0->dhcp) {
+		pr_null(o, "dhcp");
+		return;
+	}
+	pr_open(o, "dhcp", '{');
+	pr_prefix(o, TO_JSON, "start", "", &s0->dhcp_start, false);
+	pr_prefix(o, TO_JSON, "end", "", &s0->dhcp_end, false);
+	pr_close(o);
+}
+
+static void walk_hosts(struct vc_out *o, const struct vn_net *n)
+{
+	pr_open(o, "hosts", '[');
 	for (unsigned i = 0; i < n->nhosts; i++) {
 		char m[18];
 
 		vn_mac_str(n->host[i].mac, m);
-		fprintf(f, "  host     %s  %s%s%s\n", m,
-			nl_prefix_str(&n->host[i].ip, false, a, sizeof(a)), n->host[i].name[0] ? "  " : "",
-			vc_esc(n->host[i].name));
+		pr_open(o, NULL, '{');
+		pr_str(o, TO_ANY, "mac", "  host     ", m);
+		pr_prefix(o, TO_ANY, "ip", "  ", &n->host[i].ip, false);
+		pr_str(o, TO_ANY, "hostname", "  ", n->host[i].name);
+		text(o, "\n");
+		pr_close(o);
 	}
-	for (unsigned i = 0; i < n->nforwards; i++) {
-		const struct vn_forward *x = &n->forward[i];
+	pr_close(o);
+}
 
-		fprintf(f, "  forward  %s %s%s%u -> %s:%u\n", vn_proto_name(x->proto),
-			x->address.family ? nl_prefix_str(&x->address, false, a, sizeof(a)) : "",
-			x->address.family ? ":" : "", x->port,
-			nl_prefix_str(&x->guest, false, c, sizeof(c)), x->guest_port);
+/* "  forward  tcp [ADDRESS:]PORT -> GUEST:PORT"; JSON keeps the address
+ * last */
+static void walk_forwards(struct vc_out *o, const struct vn_net *n)
+{
+	pr_open(o, "forwards", '[');
+	for (unsigned i = 0; i < n->nforwards; i++) {
+		const struct vn_forward *f = &n->forward[i];
+		bool addr = f->address.family != 0;
+
+		pr_open(o, NULL, '{');
+		pr_str(o, TO_ANY, "proto", "  forward  ", vn_proto_name(f->proto));
+		if (addr)
+			pr_prefix(o, TO_TEXT, NULL, " ", &f->address, false);
+		pr_uint(o, TO_ANY, "port", addr ? ":" : " ", f->port);
+		pr_prefix(o, TO_ANY, "guest", " -> ", &f->guest, false);
+		pr_uint(o, TO_ANY, "guest_port", ":", f->guest_port);
+		if (addr)
+			pr_prefix(o, TO_JSON, "address", "", &f->address, false);
+		else
+			pr_null(o, "address");
+		text(o, "\n");
+		pr_close(o);
 	}
-	if (st->dnsmasq)
-		fprintf(f, "  dnsmasq  pid %d, domain %s\n", st->dnsmasq, vc_esc(n->domain));
-	fprintf(f, "  ports   ");
+	pr_close(o);
+}
+
+static void walk_services(struct vc_out *o, const struct vn_status *st)
+{
+	if (st->dnsmasq) {
+		pr_uint(o, TO_ANY, "dnsmasq_pid", "  dnsmasq  pid ", (unsigned)st->dnsmasq);
+		pr_str(o, TO_TEXT, NULL, ", domain ", st->net.domain);
+		text(o, "\n");
+	} else {
+		pr_null(o, "dnsmasq_pid");
+	}
+	text(o, "  ports   ");
+	pr_open(o, "ports", '[');
 	for (unsigned i = 0; i < st->ports.n; i++)
-		fprintf(f, " %s", vc_esc(st->ports.name[i]));
-	fprintf(f, "%s\n", st->ports.n ? "" : " -");
+		pr_str(o, TO_ANY, NULL, " ", st->ports.name[i]);
+	pr_close(o);
+	text(o, st->ports.n ? "\n" : " -\n");
+	pr_uint(o, COL(COL_PORTS), NULL, NULL, st->ports.n);
+}
+
+static void row(struct vc_out *o)
+{
+	header(o);
+	for (unsigned c = COL_NAME; c < NCOLS; c++)
+		printf(c + 1 < NCOLS ? "%-*s " : "%-*s\n", cols[c].width, o->cell[c]);
+	memset(o->cell, 0, sizeof(o->cell));
+}
+
+void vc_out_network(struct vc_out *o, const struct vn_status *st)
+{
+	pr_open(o, NULL, '{');
+	walk_state(o, st);
+	walk_options(o, &st->net);
+	walk_subnets(o, &st->net);
+	walk_hosts(o, &st->net);
+	walk_forwards(o, &st->net);
+	walk_services(o, st);
+	pr_close(o);
+	if (o->mode == VC_ROW)
+		row(o);
 }

@@ -47,14 +47,10 @@ static const struct vc_sub hooks_subs[] = {
 	{NULL, NULL}};
 
 static const struct vc_cmd cmds[] = {
-	{"create", vc_create,
-	 "create isolated|routed|nat NAME SUBNET [--bridge BR] [--gateway IP] [--mtu N]\n"
-	 "            [--dhcp START-END | --no-dhcp] [--isolate-ports] [--domain DOMAIN]\n"
-	 "            [--zero-dhcp-checksum]\n"
-	 "       vnet create bridged NAME --uplink IFACE [--bridge BR] [--mtu N]",
+	{"create", vc_create, NULL,
 	 "Define a network and run it. The same definition again changes nothing;\n"
 	 "a different one is refused (exit 4) naming the difference.",
-	 true},
+	 true, NULL, vc_create_usage, vc_create_options},
 	{"destroy", vc_destroy, "destroy NAME",
 	 "Stop a network and forget it. Ports still attached are released and named.", true},
 	{"up", vc_up, "up NAME | --all",
@@ -64,7 +60,8 @@ static const struct vc_cmd cmds[] = {
 	 "Attach an existing interface to a network (up, the network's MTU, its port\n"
 	 "flags), or detach it (released and down).",
 	 true, port_subs},
-	{"list", vc_list, "list [-j]", "The networks, one line each, or a JSON array.", true},
+	{"list", vc_list, "list [-j | --names]",
+	 "The networks, one line each, or a JSON array; --names: their names only.", true},
 	{"show", vc_show, "show NAME [-j]", "One network: definition, state, ports.", true},
 	{"tune", vc_tune,
 	 "tune IFNAME [--gso on|off] [--tso on|off] [--gro on|off] [--txqueuelen N] [--auto] [-j]\n"
@@ -124,7 +121,8 @@ static const struct vc_cmd cmds[] = {
 	 true},
 	{"help", cmd_help, "help [COMMAND [SUB-COMMAND]] | help --commands",
 	 "What a command does (as COMMAND --help); --commands lists every command and\n"
-	 "sub-command, one a line.",
+	 "sub-command, one a line (for scripts, as are --options COMMAND, the options\n"
+	 "of a command with a table of them, and --models).",
 	 false},
 };
 
@@ -149,6 +147,10 @@ static const struct vc_sub *find_sub(const struct vc_cmd *k, const char *name)
 /* Every usage line of k (one per sub-command), each after lead. */
 static void usage_lines(FILE *f, const struct vc_cmd *k, const char *first, const char *lead)
 {
+	if (k->usage_fn) {
+		k->usage_fn(f, first, lead);
+		return;
+	}
 	if (!k->subs) {
 		fprintf(f, "%s%s\n", first, k->usage);
 		return;
@@ -180,6 +182,8 @@ static int usage(const struct vc_cmd *k, const struct vc_sub *sub)
 	else
 		usage_lines(stdout, k, "usage: vnet ", "       vnet ");
 	printf("\n%s\n", k->help);
+	if (k->options_fn)
+		k->options_fn(stdout, true);
 	return 0;
 }
 
@@ -191,6 +195,27 @@ static int commands(void)
 		for (const struct vc_sub *s = cmds[i].subs; s && s->name; s++)
 			printf("%s %s\n", cmds[i].name, s->name);
 	}
+	return 0;
+}
+
+/* The models, one a line (create's first argument). */
+static int models(void)
+{
+	for (unsigned m = 0; m < VN_NMODELS; m++)
+		printf("%s\n", vn_model_name(m));
+	return 0;
+}
+
+/* The options of a command that has a table of them, one a line ("--mtu
+ * N"); nothing for the others. */
+static int options(const char *name)
+{
+	const struct vc_cmd *k = find_cmd(name);
+
+	if (!k)
+		return vc_usage("help", "no command %s", name);
+	if (k->options_fn)
+		k->options_fn(stdout, false);
 	return 0;
 }
 
@@ -206,6 +231,10 @@ static int cmd_help(struct vn_ctx *c, int argc, char **argv)
 	}
 	if (argc == 2 && !strcmp(argv[1], "--commands"))
 		return commands();
+	if (argc == 2 && !strcmp(argv[1], "--models"))
+		return models();
+	if (argc == 3 && !strcmp(argv[1], "--options"))
+		return options(argv[2]);
 	if (argc > 3 || !(k = find_cmd(argv[1])))
 		return vc_usage("help", "no command %s", argv[1]);
 	if (argc == 3 && !(sub = find_sub(k, argv[2])))

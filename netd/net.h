@@ -1,6 +1,8 @@
 /* net — a network's definition: what `vnet create` was asked for, with the
- * defaults filled in. Validation, defaults and comparison live here; how the
- * definition is stored is store.c's, how it runs is model.c's. Pure code. */
+ * defaults filled in. Validation, defaults and comparison live here (net.c),
+ * the options as a table (options.h), the value parsers (parse.c), static
+ * hosts and forwards (hosts.c); how the definition is stored is store.c's,
+ * how it runs is model.c's. Pure code. */
 #ifndef VNET_NETD_NET_H
 #define VNET_NETD_NET_H
 
@@ -15,42 +17,48 @@ enum vn_model { VN_ISOLATED, VN_ROUTED, VN_NAT, VN_BRIDGED, VN_NMODELS };
 
 #define VN_MAX_SUBNETS 4
 #define VN_DEFAULT_MTU 1500
+/* The MTUs a network may have: the kernel's bounds for a bridge (IPv4's
+ * minimum, 68; a bridge's maximum, 65535). Every MTU check uses these. */
+#define VN_MTU_MIN	     68
+#define VN_MTU_MAX	     65535
 #define VN_DHCP_DEFAULT_SIZE 253 /* addresses in the default range, as libvirt's .2-.254 */
 
 struct vn_subnet {
-	struct nl_prefix prefix;	/* the network: host bits clear */
-	struct nl_prefix gateway;	/* the host's address on the bridge, prefix's length */
+	struct nl_prefix prefix;  /* the network: host bits clear */
+	struct nl_prefix gateway; /* the host's address on the bridge, prefix's length */
 	bool dhcp;
-	struct nl_prefix dhcp_start, dhcp_end;	/* plain addresses, when dhcp */
+	struct nl_prefix dhcp_start, dhcp_end; /* plain addresses, when dhcp */
 };
 
-#define VN_MAX_HOSTS 256
+#define VN_MAX_HOSTS	256
 #define VN_MAX_FORWARDS 64
-#define VN_DOMAIN_MAX 64
+#define VN_DOMAIN_MAX	64
 
 /* A static DHCP host: this MAC always gets this address (and name). */
 struct vn_host {
 	unsigned char mac[6];
-	struct nl_prefix ip;		/* plain address */
-	char name[64];			/* "" when none */
+	struct nl_prefix ip; /* plain address */
+	char name[64];	     /* "" when none */
 };
 
 /* A port forward into a NAT guest: proto HOSTPORT on the host (every
  * address, or just address) to guest:port. */
 struct vn_forward {
-	unsigned char proto;		/* IPPROTO_TCP or IPPROTO_UDP */
-	unsigned short port;		/* on the host */
-	struct nl_prefix guest;		/* plain address in the network */
+	unsigned char proto;	/* IPPROTO_TCP or IPPROTO_UDP */
+	unsigned short port;	/* on the host */
+	struct nl_prefix guest; /* plain address in the network */
 	unsigned short guest_port;
-	struct nl_prefix address;	/* family 0: every address of the host */
+	struct nl_prefix address; /* family 0: every address of the host */
 };
 
+/* bridge, uplink, mtu, isolate_ports, zero_dhcp_checksum and domain are
+ * the options: options.c has a row for each. */
 struct vn_net {
 	char name[NL_IFNAMSIZ];
 	enum vn_model model;
 	char bridge[NL_IFNAMSIZ];
-	char uplink[NL_IFNAMSIZ];	/* bridged only */
-	unsigned mtu;		/* 0: bridged, the uplink's */
+	char uplink[NL_IFNAMSIZ]; /* bridged only */
+	unsigned mtu;		  /* 0: bridged, the uplink's */
 	bool isolate_ports;
 	/* zero the UDP checksum of DHCP replies to guests: only for old DHCP
 	 * clients behind virtio offloads; it breaks guests whose NIC does not
@@ -58,28 +66,24 @@ struct vn_net {
 	bool zero_dhcp_checksum;
 	unsigned nsubnets;
 	struct vn_subnet subnet[VN_MAX_SUBNETS];
-	char domain[VN_DOMAIN_MAX];	/* DNS domain of the guests; "" for none (bridged) */
+	char domain[VN_DOMAIN_MAX]; /* DNS domain of the guests; "" for none (bridged) */
 	/* added after create, and not compared by it */
 	unsigned nhosts, nforwards;
 	struct vn_host host[VN_MAX_HOSTS];
 	struct vn_forward forward[VN_MAX_FORWARDS];
 };
 
-/* What the user gave; NULL or 0 means "not given, use the default". */
+/* The options a definition can have (options.h: vn_options). */
+#define VN_OPT_MAX 32
+
+/* What the user gave; NULL means "not given, use the default". */
 struct vn_net_args {
 	const char *model;
 	const char *name;
 	const char *subnet;
-	const char *bridge;
-	const char *gateway;
-	const char *uplink;
-	const char *dhcp;	/* "START-END" */
-	bool no_dhcp;
-	bool isolate_ports;
-	bool zero_dhcp_checksum;
-	unsigned mtu;
-	bool mtu_given;
-	const char *domain;	/* default NAME.internal */
+	/* the options, by their place in vn_options: the value as given (a
+	 * flag's: "yes"); vn_net_args_set sets one by name */
+	const char *opt[VN_OPT_MAX];
 };
 
 const char *vn_model_name(enum vn_model m);
@@ -101,9 +105,9 @@ int vn_net_from_args(const struct vn_net_args *a, struct vn_net *n, struct nl_er
  * addresses": 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4,
  * 240.0.0.0/4, ::/128, ::1/128, ::ffff:0:0/96, fe80::/10, ff00::/8), gateway
  * and range inside the subnet, range not holding the gateway. dhcp_arg may
- * be NULL. */
-int vn_subnet_complete(struct vn_subnet *s, const char *gateway, const char *dhcp_arg,
-		       bool no_dhcp, struct nl_err *e);
+ * be NULL; no_dhcp: no range (dhcp_arg unread). */
+int vn_subnet_complete(struct vn_subnet *s, const char *gateway, const char *dhcp_arg, bool no_dhcp,
+		       struct nl_err *e);
 
 /* Checks a definition read back from a file (same rules as from_args). */
 int vn_net_check(const struct vn_net *n, struct nl_err *e);
@@ -112,14 +116,14 @@ int vn_net_check(const struct vn_net *n, struct nl_err *e);
  * the first difference ("subnet 10.0.0.0/8, not 10.1.0.0/16") to buf. */
 bool vn_net_same(const struct vn_net *have, const struct vn_net *want, char *buf, size_t n);
 
-/* Parses "52:54:00:12:34:56"; errors name the text (kind invalid). */
+/* parse.c. Parses "52:54:00:12:34:56"; errors name the text (kind invalid). */
 int vn_mac_parse(const char *s, unsigned char mac[6], struct nl_err *e);
 void vn_mac_str(const unsigned char mac[6], char buf[18]);
 
 /* Whether the network runs a DHCP server (any subnet with a range). */
 bool vn_net_has_dhcp(const struct vn_net *n);
 
-/* Checks a static host against n (address in a subnet, not the gateway,
+/* hosts.c. Checks a static host against n (address in a subnet, not the gateway,
  * MAC and address and name not taken by another host; the name one DNS
  * label, not "localhost", nothing dnsmasq reads as a keyword or lease time
  * such as "ignore" or "2h") and adds it. */

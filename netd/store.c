@@ -5,44 +5,30 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/file.h"
-
-static const char *yesno(bool b)
-{
-	return b ? "yes" : "no";
-}
+#include "netd/options.h"
 
 int vn_net_write(FILE *f, const struct vn_net *n)
 {
 	char a[NL_PREFIX_STRLEN], b[NL_PREFIX_STRLEN];
 
 	fprintf(f, "# vnet network definition, see vnet.conf(5)\n[network]\n");
-	fprintf(f, "name = %s\nmodel = %s\nbridge = %s\n", n->name, vn_model_name(n->model),
-		n->bridge);
-	if (n->mtu)
-		fprintf(f, "mtu = %u\n", n->mtu);
-	else
-		fprintf(f, "mtu = uplink\n");
-	if (n->uplink[0])
-		fprintf(f, "uplink = %s\n", n->uplink);
-	if (n->domain[0])
-		fprintf(f, "domain = %s\n", n->domain);
-	fprintf(f, "isolate-ports = %s\n", yesno(n->isolate_ports));
-	if (n->zero_dhcp_checksum)
-		fprintf(f, "zero-dhcp-checksum = yes\n");
+	fprintf(f, "name = %s\nmodel = %s\n", n->name, vn_model_name(n->model));
+	vn_opts_write(f, n);
 	for (unsigned i = 0; i < n->nsubnets; i++) {
 		const struct vn_subnet *s = &n->subnet[i];
 
-		fprintf(f, "\n[subnet]\nprefix = %s\n", nl_prefix_str(&s->prefix, true, a, sizeof(a)));
+		fprintf(f, "\n[subnet]\nprefix = %s\n",
+			nl_prefix_str(&s->prefix, true, a, sizeof(a)));
 		fprintf(f, "gateway = %s\n", nl_prefix_str(&s->gateway, false, a, sizeof(a)));
 		if (s->dhcp)
-			fprintf(f, "dhcp = %s-%s\n", nl_prefix_str(&s->dhcp_start, false, a, sizeof(a)),
+			fprintf(f, "dhcp = %s-%s\n",
+				nl_prefix_str(&s->dhcp_start, false, a, sizeof(a)),
 				nl_prefix_str(&s->dhcp_end, false, b, sizeof(b)));
 		else
 			fprintf(f, "dhcp = no\n");
@@ -52,17 +38,20 @@ int vn_net_write(FILE *f, const struct vn_net *n)
 		char m[18];
 
 		vn_mac_str(h->mac, m);
-		fprintf(f, "\n[host]\nmac = %s\nip = %s\n", m, nl_prefix_str(&h->ip, false, a, sizeof(a)));
+		fprintf(f, "\n[host]\nmac = %s\nip = %s\n", m,
+			nl_prefix_str(&h->ip, false, a, sizeof(a)));
 		if (h->name[0])
 			fprintf(f, "name = %s\n", h->name);
 	}
 	for (unsigned i = 0; i < n->nforwards; i++) {
 		const struct vn_forward *x = &n->forward[i];
 
-		fprintf(f, "\n[forward]\nproto = %s\nport = %u\nto = %s:%u\n", vn_proto_name(x->proto),
-			x->port, nl_prefix_str(&x->guest, false, a, sizeof(a)), x->guest_port);
+		fprintf(f, "\n[forward]\nproto = %s\nport = %u\nto = %s:%u\n",
+			vn_proto_name(x->proto), x->port,
+			nl_prefix_str(&x->guest, false, a, sizeof(a)), x->guest_port);
 		if (x->address.family)
-			fprintf(f, "address = %s\n", nl_prefix_str(&x->address, false, a, sizeof(a)));
+			fprintf(f, "address = %s\n",
+				nl_prefix_str(&x->address, false, a, sizeof(a)));
 	}
 	return ferror(f) ? -EIO : 0;
 }
@@ -70,10 +59,12 @@ int vn_net_write(FILE *f, const struct vn_net *n)
 struct parse {
 	const char *where;
 	unsigned line;
+	char at[sizeof((struct nl_err){0}.obj)]; /* "FILE:LINE": what errors of the line name */
 	enum { SEC_NONE, SEC_NETWORK, SEC_SUBNET, SEC_HOST, SEC_FORWARD } sec;
-	struct vn_host host;	/* the [host] being read */
-	struct vn_forward fwd;	/* the [forward] being read */
-	unsigned seen;		/* keys of that section seen, as bits */
+	struct vn_host host;   /* the [host] being read */
+	struct vn_forward fwd; /* the [forward] being read */
+	unsigned seen;	       /* keys of that section seen, as bits */
+	unsigned given;	       /* the options [network] gave, as bits (options.h) */
 	bool seen_network;
 	struct vn_net *n;
 	struct nl_err *e;
@@ -87,74 +78,28 @@ struct parse {
 	unsigned nkeys;
 };
 
-__attribute__((format(printf, 2, 3))) static int bad(struct parse *p, const char *fmt, ...)
-{
-	char why[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	nl_err_set(p->e, -EINVAL, "", "%s:%u", p->where, p->line);
-	nl_err_kind(p->e, NL_ERR_INVALID);
-	return nl_err_msg(p->e, "%s", why);
-}
-
-static int parse_bool(struct parse *p, const char *v, bool *out)
-{
-	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
-		*out = true;
-	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
-		*out = false;
-	else
-		return bad(p, "\"%s\" is not yes or no", v);
-	return 0;
-}
-
 static int copy_name(struct parse *p, char *dst, const char *v)
 {
 	if (strlen(v) >= NL_IFNAMSIZ)
-		return bad(p, "\"%s\" is longer than 15 characters", v);
+		return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at,
+			       "\"%s\" is longer than 15 characters", v);
 	strcpy(dst, v);
 	return 0;
 }
 
+/* name and model, then the options (options.c reads them) */
 static int network_key(struct parse *p, const char *k, const char *v)
 {
 	struct vn_net *n = p->n;
+	int err;
 
 	if (!strcmp(k, "name"))
 		return copy_name(p, n->name, v);
 	if (!strcmp(k, "model"))
 		return vn_model_parse(v, &n->model, p->e);
-	if (!strcmp(k, "bridge"))
-		return copy_name(p, n->bridge, v);
-	if (!strcmp(k, "uplink"))
-		return copy_name(p, n->uplink, v);
-	if (!strcmp(k, "isolate-ports"))
-		return parse_bool(p, v, &n->isolate_ports);
-	if (!strcmp(k, "zero-dhcp-checksum"))
-		return parse_bool(p, v, &n->zero_dhcp_checksum);
-	if (!strcmp(k, "domain")) {
-		if (strlen(v) >= sizeof(n->domain))
-			return bad(p, "domain \"%s\" is too long", v);
-		strcpy(n->domain, v);
-		return 0;
-	}
-	if (!strcmp(k, "mtu")) {
-		char *end;
-		unsigned long m = strtoul(v, &end, 10);
-
-		if (!strcmp(v, "uplink")) {
-			n->mtu = 0;
-			return 0;
-		}
-		if (!*v || *end || m > 65535)
-			return bad(p, "mtu \"%s\" is not a number up to 65535", v);
-		n->mtu = (unsigned)m;
-		return 0;
-	}
-	return bad(p, "unknown key \"%s\" in [network]", k);
+	if ((err = vn_opt_read(n, k, v, &p->given, p->e)) != -ENOENT)
+		return err;
+	return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at, "unknown key \"%s\" in [network]", k);
 }
 
 /* Ends the section being read: a [subnet]'s defaults and checks come from
@@ -168,16 +113,19 @@ static int finish_section(struct parse *p)
 	case SEC_SUBNET:
 		s = &p->n->subnet[p->n->nsubnets - 1];
 		if (!p->has_prefix)
-			return bad(p, "[subnet] without a prefix");
+			return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at,
+				       "[subnet] without a prefix");
 		no_dhcp = p->dhcp && !strcmp(p->dhcp, "no");
 		return vn_subnet_complete(s, p->gw, no_dhcp ? NULL : p->dhcp, no_dhcp, p->e);
 	case SEC_HOST:
 		if ((p->seen & 3) != 3)
-			return bad(p, "[host] needs mac and ip");
+			return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at,
+				       "[host] needs mac and ip");
 		return vn_host_add(p->n, &p->host, p->e);
 	case SEC_FORWARD:
 		if ((p->seen & 7) != 7)
-			return bad(p, "[forward] needs proto, port and to");
+			return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at,
+				       "[forward] needs proto, port and to");
 		return vn_forward_add(p->n, &p->fwd, p->e);
 	default:
 		return 0;
@@ -189,14 +137,16 @@ static int host_key(struct parse *p, const char *k, const char *v)
 	if (!strcmp(k, "mac"))
 		return p->seen |= 1, vn_mac_parse(v, p->host.mac, p->e);
 	if (!strcmp(k, "ip"))
-		return p->seen |= 2, nl_prefix_parse(v, NL_PREFIX_NO_LEN, "address", &p->host.ip, p->e);
+		return p->seen |= 2,
+		       nl_prefix_parse(v, NL_PREFIX_NO_LEN, "address", &p->host.ip, p->e);
 	if (!strcmp(k, "name")) {
 		if (strlen(v) >= sizeof(p->host.name))
-			return bad(p, "host name \"%s\" is too long", v);
+			return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at,
+				       "host name \"%s\" is too long", v);
 		strcpy(p->host.name, v);
 		return 0;
 	}
-	return bad(p, "unknown key \"%s\" in [host]", k);
+	return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at, "unknown key \"%s\" in [host]", k);
 }
 
 static int forward_key(struct parse *p, const char *k, const char *v)
@@ -211,7 +161,7 @@ static int forward_key(struct parse *p, const char *k, const char *v)
 		return p->seen |= 4, vn_addrport_parse(v, &f->guest, &f->guest_port, p->e);
 	if (!strcmp(k, "address"))
 		return nl_prefix_parse(v, NL_PREFIX_NO_LEN, "address", &f->address, p->e);
-	return bad(p, "unknown key \"%s\" in [forward]", k);
+	return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at, "unknown key \"%s\" in [forward]", k);
 }
 
 static int subnet_key(struct parse *p, const char *k, const char *v)
@@ -232,7 +182,7 @@ static int subnet_key(struct parse *p, const char *k, const char *v)
 		p->dhcp = p->dhcpbuf;
 		return 0;
 	}
-	return bad(p, "unknown key \"%s\" in [subnet]", k);
+	return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at, "unknown key \"%s\" in [subnet]", k);
 }
 
 static int section(struct parse *p, const char *name)
@@ -244,7 +194,7 @@ static int section(struct parse *p, const char *name)
 	p->nkeys = 0;
 	if (!strcmp(name, "network")) {
 		if (p->seen_network)
-			return bad(p, "second [network]");
+			return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at, "second [network]");
 		p->seen_network = true;
 		p->sec = SEC_NETWORK;
 		return 0;
@@ -252,16 +202,18 @@ static int section(struct parse *p, const char *name)
 	p->seen = 0;
 	if (!strcmp(name, "host") || !strcmp(name, "forward")) {
 		if (!p->seen_network)
-			return bad(p, "[%s] before [network]", name);
+			return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at,
+				       "[%s] before [network]", name);
 		p->sec = name[0] == 'h' ? SEC_HOST : SEC_FORWARD;
 		memset(&p->host, 0, sizeof(p->host));
 		memset(&p->fwd, 0, sizeof(p->fwd));
 		return 0;
 	}
 	if (strcmp(name, "subnet"))
-		return bad(p, "unknown section [%s]", name);
+		return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at, "unknown section [%s]", name);
 	if (p->n->nsubnets >= VN_MAX_SUBNETS)
-		return bad(p, "more than %d subnets", VN_MAX_SUBNETS);
+		return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at, "more than %d subnets",
+			       VN_MAX_SUBNETS);
 	p->n->nsubnets++;
 	p->sec = SEC_SUBNET;
 	p->gw = p->dhcp = NULL;
@@ -286,7 +238,8 @@ static int key_once(struct parse *p, const char *k)
 {
 	for (unsigned i = 0; i < p->nkeys; i++)
 		if (!strcmp(p->keys[i], k))
-			return bad(p, "key \"%s\" given twice", k);
+			return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at,
+				       "key \"%s\" given twice", k);
 	if (p->nkeys < sizeof(p->keys) / sizeof(p->keys[0]) && strlen(k) < sizeof(p->keys[0]))
 		strcpy(p->keys[p->nkeys++], k);
 	return 0;
@@ -301,7 +254,8 @@ static int text_only(struct parse *p, const char *s)
 
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
 		if ((*c < 0x20 && *c != '\t') || *c == 0x7f || (*c >= 0x80 && !comment))
-			return bad(p, "holds a control byte or one outside ASCII (0x%02x)", *c);
+			return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at,
+				       "holds a control byte or one outside ASCII (0x%02x)", *c);
 	return 0;
 }
 
@@ -318,16 +272,19 @@ static int line(struct parse *p, char *raw)
 		char *close = strchr(s, ']');
 
 		if (!close || close[1])
-			return bad(p, "\"%.40s\" is not a [section]", s);
+			return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at,
+				       "\"%.40s\" is not a [section]", s);
 		*close = '\0';
 		return section(p, s + 1);
 	}
 	eq = strchr(s, '=');
 	if (!eq)
-		return bad(p, "\"%.40s\" is not KEY = VALUE", s);
+		return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at, "\"%.40s\" is not KEY = VALUE",
+			       s);
 	*eq = '\0';
 	if (p->sec == SEC_NONE)
-		return bad(p, "\"%.40s\" before [network]", trim(s));
+		return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at, "\"%.40s\" before [network]",
+			       trim(s));
 	if ((err = key_once(p, trim(s))))
 		return err;
 	switch (p->sec) {
@@ -346,16 +303,26 @@ static int line(struct parse *p, char *raw)
  * that does not know where its value came from. */
 static void locate(struct parse *p)
 {
-	char where[sizeof(p->e->obj)], obj[2 * sizeof(p->e->obj) + 8];
+	char obj[2 * sizeof(p->e->obj) + 8];
 
-	if (!p->e)
+	if (!p->e || !strncmp(p->e->obj, p->at, strlen(p->at)))
 		return;
-	snprintf(where, sizeof(where), "%s:%u", p->where, p->line);
-	if (!strncmp(p->e->obj, where, strlen(where)))
-		return;
-	snprintf(obj, sizeof(obj), "%s: %s", where, p->e->obj);
+	snprintf(obj, sizeof(obj), "%s: %s", p->at, p->e->obj);
 	obj[sizeof(p->e->obj) - 1] = '\0';
 	memcpy(p->e->obj, obj, sizeof(p->e->obj));
+}
+
+/* Puts "FILE: " before the object of an error found in the whole
+ * definition, not on one line of it. */
+static void prefix_where(struct nl_err *e, const char *where)
+{
+	char obj[2 * sizeof(e->obj) + 8];
+
+	if (!e)
+		return;
+	snprintf(obj, sizeof(obj), "%s: %s", where, e->obj);
+	obj[sizeof(e->obj) - 1] = '\0';
+	memcpy(e->obj, obj, sizeof(e->obj));
 }
 
 int vn_net_read(FILE *f, const char *where, struct vn_net *n, struct nl_err *e)
@@ -366,9 +333,9 @@ int vn_net_read(FILE *f, const char *where, struct vn_net *n, struct nl_err *e)
 	int err = 0;
 
 	memset(n, 0, sizeof(*n));
-	n->mtu = VN_DEFAULT_MTU;
+	snprintf(p.at, sizeof(p.at), "%s:0", where);
 	while (!err && getline(&buf, &cap, f) >= 0) {
-		p.line++;
+		snprintf(p.at, sizeof(p.at), "%s:%u", where, ++p.line);
 		err = line(&p, buf);
 	}
 	free(buf);
@@ -377,18 +344,9 @@ int vn_net_read(FILE *f, const char *where, struct vn_net *n, struct nl_err *e)
 	if (err)
 		locate(&p);
 	if (!err && !p.seen_network)
-		err = bad(&p, "no [network] section");
-	if (!err && !n->bridge[0])
-		strcpy(n->bridge, n->name);
-	if (!err && !n->domain[0] && n->model != VN_BRIDGED)
-		snprintf(n->domain, sizeof(n->domain), "%s.internal", n->name);
-	if (!err && (err = vn_net_check(n, e)) && e) {
-		char obj[2 * sizeof(e->obj) + 8];
-
-		snprintf(obj, sizeof(obj), "%s: %s", where, e->obj);
-		obj[sizeof(e->obj) - 1] = '\0';
-		memcpy(e->obj, obj, sizeof(e->obj));
-	}
+		err = nl_fail(e, -EINVAL, NL_ERR_INVALID, p.at, "no [network] section");
+	if (!err && ((err = vn_opts_default(n, p.given, e)) || (err = vn_net_check(n, e))))
+		prefix_where(e, where);
 	return err;
 }
 
@@ -403,11 +361,9 @@ static int parse_buf(const char *file, char *buf, size_t len, struct vn_net *n, 
 	FILE *f;
 	int err;
 
-	if (memchr(buf, '\0', len)) {
-		nl_err_set(e, -EINVAL, "", "%s", file);
-		nl_err_kind(e, NL_ERR_INVALID);
-		return nl_err_msg(e, "holds a NUL byte: not a network definition");
-	}
+	if (memchr(buf, '\0', len))
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, file,
+			       "holds a NUL byte: not a network definition");
 	if (!(f = fmemopen(buf, len ? len : 1, "r")))
 		return nl_err_set(e, -errno, "read", "%s", file);
 	err = vn_net_read(f, file, n, e);
@@ -441,15 +397,14 @@ int vn_store_load(const char *dir, const char *name, struct vn_net *n, struct nl
 	path(file, sizeof(file), dir, name);
 	err = vn_store_read_file(file, n, e);
 	if (err == -ENOENT) {
-		nl_err_set(e, err, "", "network %s", name);
-		nl_err_kind(e, NL_ERR_NOTFOUND);
-		nl_err_msg(e, "no such network");
+		char obj[32];
+
+		snprintf(obj, sizeof(obj), "network %s", name);
+		return nl_fail(e, err, NL_ERR_NOTFOUND, obj, "no such network");
 	}
-	if (!err && strcmp(n->name, name)) {
-		err = nl_err_set(e, -EINVAL, "", "%s", file);
-		nl_err_kind(e, NL_ERR_INVALID);
-		nl_err_msg(e, "defines network \"%s\", not \"%s\"", n->name, name);
-	}
+	if (!err && strcmp(n->name, name))
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, file,
+			       "defines network \"%s\", not \"%s\"", n->name, name);
 	return err;
 }
 
@@ -507,23 +462,20 @@ static int by_file(const void *a, const void *b)
 static void list_one(const char *dir, const char *file, struct vn_store_entry *x)
 {
 	size_t len = strlen(file);
-	char name[NAME_MAX + 1];
-	struct nl_err e;
-
-	char q[3 * sizeof(x->file)];
+	char name[NAME_MAX + 1], obj[sizeof(x->why.obj)], q[3 * sizeof(x->file)];
 
 	memset(x, 0, sizeof(*x));
 	nl_escape(file, x->file, sizeof(x->file));
 	snprintf(name, sizeof(name), "%.*s", len > 5 ? (int)(len - 5) : 0, file);
 	if (len <= 5 || strcmp(file + len - 5, ".conf") || vn_name_check(name, NULL)) {
-		x->err = -EINVAL;
-		snprintf(x->msg, sizeof(x->msg), "%s/%s: not a network definition (NAME.conf)", dir,
-			 nl_escape(file, q, sizeof(q)));
-		return;
+		snprintf(obj, sizeof(obj), "%s/%s", dir, nl_escape(file, q, sizeof(q)));
+		x->err = nl_fail(&x->why, -EINVAL, NL_ERR_INVALID, obj,
+				 "not a network definition (NAME.conf)");
+	} else {
+		x->err = vn_store_load(dir, name, &x->net, &x->why);
 	}
-	x->err = vn_store_load(dir, name, &x->net, &e);
 	if (x->err)
-		nl_err_str(&e, x->msg, sizeof(x->msg));
+		nl_err_str(&x->why, x->msg, sizeof(x->msg));
 }
 
 int vn_store_list(const char *dir, struct vn_store_entry **out, unsigned *n, struct nl_err *e)
@@ -542,7 +494,8 @@ int vn_store_list(const char *dir, struct vn_store_entry **out, unsigned *n, str
 		if (d->d_name[0] == '.' || d->d_type == DT_DIR)
 			continue;
 		if (cnt == cap) {
-			struct vn_store_entry *nv = realloc(v, (cap = cap ? cap * 2 : 8) * sizeof(*v));
+			struct vn_store_entry *nv =
+				realloc(v, (cap = cap ? cap * 2 : 8) * sizeof(*v));
 
 			if (!nv) {
 				free(v);

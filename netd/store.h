@@ -35,8 +35,9 @@ int vn_store_forget(const char *dir, const char *name, struct nl_err *e);
 /* One entry of the folder: a definition, or a file that is not one. */
 struct vn_store_entry {
 	char file[256];
-	int err;		/* 0: net is valid; else why the file is not */
-	char msg[320];		/* the error line for a bad file */
+	int err;	   /* 0: net is valid; else why the file is not */
+	struct nl_err why; /* ... as an error record */
+	char msg[320];	   /* ... as its line (nl_err_str) */
 	struct vn_net net;
 };
 
