@@ -17,12 +17,24 @@
  * exists with the same data is a no-op for the kernel, so applying a plan
  * twice leaves the same ruleset, and a second apply adds nothing.
  *
- * Remove: first ensure (add without NLM_F_EXCL) the table, maps, network
- * chains and elements, then delete the elements, the forward elements the
- * read found, and then the chains (which takes their rules along). So
- * removing an absent or half-present network is no error: this is how nft
- * emulates "destroy" on kernels without NFT_MSG_DESTROY*. Base chains are
- * never deleted.
+ * A base chain is made again with policy accept when the read found its
+ * policy changed (an update of the chain), and deleted first when it is
+ * there with another type, hook or priority, or as a regular chain (the
+ * kernel changes neither of a chain that exists). A repair also deletes
+ * the base chains in the table that are not vnet's: table inet vnet is
+ * vnet's alone, and such a chain (a drop policy of a forward hook) would
+ * decide the guests' traffic.
+ *
+ * Remove deletes only what the read found of the network, and never adds
+ * anything: the elements of the dispatch maps that are its (by their key,
+ * with its chain as their jump target; the sets' elements of its bridge,
+ * unless the maps give that bridge to another network), its forwards, and
+ * its chains that are there (which takes their rules along); before them,
+ * when a first removal was refused for a reference, every element and rule
+ * that jumps to those chains (read.c, fw_read_refs). So removing an absent
+ * or half-present network is no error, and a network whose definition
+ * collides with a running one (its subnet, its bridge) takes nothing of
+ * that one along. Base chains are never deleted but to be made again.
  *
  * Every message asks for an ACK and is labelled for the user ("rule 3 of
  * chain n1-in", "map fwd_any element tcp . 8080"); the kernel answers each
@@ -44,6 +56,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "common/file.h"
 
 static int full(struct nl_err *e)
 {
@@ -173,9 +187,10 @@ out:
 	return err;
 }
 
-/* A chain message: NEWCHAIN (base when base is not NULL) or DELCHAIN. */
-static int put_chain(struct nl_batch *b, uint16_t type, const char *name,
-		     const struct fw_base_def *base, struct nl_err *e)
+/* A chain message: NEWCHAIN (base when base is not NULL) or DELCHAIN; by
+ * handle when handle is not 0 (name then only labels it). */
+static int put_chain_h(struct nl_batch *b, uint16_t type, const char *name, uint64_t handle,
+		       const struct fw_base_def *base, struct nl_err *e)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
 	bool add = type == NFT_MSG_NEWCHAIN;
@@ -185,7 +200,10 @@ static int put_chain(struct nl_batch *b, uint16_t type, const char *name,
 	if (!c)
 		return nl_err_set(e, -ENOMEM, "build", "chain %s", name);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, FW_TABLE);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	if (handle)
+		nftnl_chain_set_u64(c, NFTNL_CHAIN_HANDLE, handle);
+	else
+		nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
 	if (base) {
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, base->hook);
 		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, base->prio);
@@ -203,6 +221,12 @@ static int put_chain(struct nl_batch *b, uint16_t type, const char *name,
 	return err;
 }
 
+static int put_chain(struct nl_batch *b, uint16_t type, const char *name,
+		     const struct fw_base_def *base, struct nl_err *e)
+{
+	return put_chain_h(b, type, name, 0, base, e);
+}
+
 /* DELRULE naming only the chain: deletes all its rules. */
 static int put_flush(struct nl_batch *b, const char *chain, struct nl_err *e)
 {
@@ -215,6 +239,31 @@ static int put_flush(struct nl_batch *b, const char *chain, struct nl_err *e)
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	if (!(nlh = start(b, NFT_MSG_DELRULE, 0, "flush", "chain %s", chain))) {
+		err = full(e);
+	} else {
+		nftnl_rule_nlmsg_build_payload(nlh, r);
+		err = fits(nlh, e);
+	}
+	nftnl_rule_free(r);
+	return err;
+}
+
+/* DELRULE of one rule, by its chain and handle. */
+static int put_rule_del(struct nl_batch *b, const struct fw_ref_rule *ref, struct nl_err *e)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+	char chain[48];
+	int err;
+
+	nl_escape(ref->chain, chain, sizeof(chain));
+	if (!r)
+		return nl_err_set(e, -ENOMEM, "build", "rule of chain %s", chain);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, ref->chain);
+	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, ref->handle);
+	if (!(nlh = start(b, NFT_MSG_DELRULE, 0, "delete", "rule handle %llu of chain %s",
+			  (unsigned long long)ref->handle, chain))) {
 		err = full(e);
 	} else {
 		nftnl_rule_nlmsg_build_payload(nlh, r);
@@ -271,8 +320,9 @@ static int interval_end(struct nftnl_set *s, const struct fw_elem *el)
 	return 0;
 }
 
-/* The element's key, and its data when with_data. */
-static int elem_keys(struct nftnl_set *s, const struct fw_elem *el, bool with_data)
+/* The element's key, and its data when with_data; of an interval, its end
+ * too when with_end. */
+static int elem_keys(struct nftnl_set *s, const struct fw_elem *el, bool with_data, bool with_end)
 {
 	struct nftnl_set_elem *k = nftnl_set_elem_alloc();
 	uint8_t data = fw_maps[el->map].data, buf[FW_ELEM_BYTES];
@@ -287,7 +337,7 @@ static int elem_keys(struct nftnl_set *s, const struct fw_elem *el, bool with_da
 		nftnl_set_elem_set(k, NFTNL_SET_ELEM_DATA, buf, (uint32_t)fw_elem_data(el, buf));
 	}
 	nftnl_set_elem_add(s, k);
-	return el->map == FW_MAP_NAT_V4 ? interval_end(s, el) : 0;
+	return el->map == FW_MAP_NAT_V4 && with_end ? interval_end(s, el) : 0;
 }
 
 /* NEWSETELEM (with its data), DELSETELEM or GETSETELEM (by key) for one
@@ -303,7 +353,7 @@ static int put_elem(struct nl_batch *b, uint16_t type, const struct fw_elem *el,
 	int err;
 
 	fw_elem_key_str(el, key, sizeof(key));
-	if (!s || elem_keys(s, el, add) < 0) {
+	if (!s || elem_keys(s, el, add, type != NFT_MSG_GETSETELEM) < 0) {
 		err = nl_err_set(e, -ENOMEM, "build", "%s %s element %s", d->data ? "map" : "set",
 				 d->name, key);
 		goto out;
@@ -323,8 +373,62 @@ out:
 	return err;
 }
 
-/* Table, maps, base chains with their dispatch rules (flushed, re-added). */
-static int skeleton(struct nl_batch *b, bool base_chains, struct nl_err *e)
+/* The label of an element as read: its key as nft prints it. */
+static void raw_label(const struct fw_raw_elem *r, char *buf, size_t n)
+{
+	char name[NL_IFNAMSIZ], esc[64];
+
+	if (r->klen == 4) {
+		snprintf(buf, n, "%u.%u.%u.%u%s", r->key[0], r->key[1], r->key[2], r->key[3],
+			 r->end ? " (interval end)" : "");
+		return;
+	}
+	memcpy(name, r->key, sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	snprintf(buf, n, "\"%s\"", nl_escape(name, esc, sizeof(esc)));
+}
+
+/* DELSETELEM of an element as read, by its key (and end flag). */
+static int put_raw_del(struct nl_batch *b, const struct fw_raw_elem *r, struct nl_err *e)
+{
+	const struct fw_map_def *d = &fw_maps[r->map];
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set_elem *k = nftnl_set_elem_alloc();
+	struct nlmsghdr *nlh;
+	char key[80];
+	int err;
+
+	raw_label(r, key, sizeof(key));
+	if (!s || !k) {
+		err = nl_err_set(e, -ENOMEM, "build", "%s %s element %s", d->data ? "map" : "set",
+				 d->name, key);
+		if (k)
+			nftnl_set_elem_free(k);
+		goto out;
+	}
+	nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, r->key, r->klen);
+	if (r->end)
+		nftnl_set_elem_set_u32(k, NFTNL_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
+	nftnl_set_elem_add(s, k);
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, d->name);
+	if (!(nlh = start(b, NFT_MSG_DELSETELEM, 0, "delete", "%s %s element %s",
+			  d->data ? "map" : "set", d->name, key))) {
+		err = full(e);
+	} else {
+		nftnl_set_elems_nlmsg_build_payload(nlh, s);
+		err = fits(nlh, e);
+	}
+out:
+	if (s)
+		nftnl_set_free(s);
+	return err;
+}
+
+/* Table, maps, base chains with their dispatch rules (flushed, re-added;
+ * deleted first when f says they are there as another chain). */
+static int skeleton(struct nl_batch *b, bool base_chains, const struct fw_found *f,
+		    struct nl_err *e)
 {
 	int err = put_table(b, e);
 
@@ -333,6 +437,9 @@ static int skeleton(struct nl_batch *b, bool base_chains, struct nl_err *e)
 	for (unsigned i = 0; i < FW_NBASES && base_chains && !err; i++) {
 		const struct fw_base_def *d = &fw_bases[i];
 
+		if (f && f->base_redo[i] &&
+		    (err = put_chain(b, NFT_MSG_DELCHAIN, d->name, NULL, e)))
+			break;
 		if ((err = put_chain(b, NFT_MSG_NEWCHAIN, d->name, d, e)) ||
 		    (err = put_flush(b, d->name, e)))
 			break;
@@ -389,8 +496,11 @@ int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, const struct fw_
 {
 	int err = marker(b, NFNL_MSG_BATCH_BEGIN, e);
 
+	for (unsigned i = 0; f && i < f->nforeign && !err; i++)
+		err = put_chain_h(b, NFT_MSG_DELCHAIN, f->foreign[i].name, f->foreign[i].handle,
+				  NULL, e);
 	if (!err && (!f || !f->skeleton))
-		err = skeleton(b, true, e);
+		err = skeleton(b, true, f, e);
 	if (!err)
 		err = apply_chains(b, p, f, e);
 	/* Stale elements go first, so that one whose data changed is
@@ -409,18 +519,19 @@ int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, const struct fw
 {
 	int err = marker(b, NFNL_MSG_BATCH_BEGIN, e);
 
-	if (!err)
-		err = skeleton(b, false, e);
-	for (unsigned c = 0; c < p->nchains && !err; c++)
-		err = put_chain(b, NFT_MSG_NEWCHAIN, p->chain[c], NULL, e);
+	/* what refers to the chains goes before them */
+	for (unsigned i = 0; i < f->nrefs && !err; i++)
+		err = put_rule_del(b, &f->ref[i], e);
 	for (unsigned i = 0; i < p->nelems && !err; i++)
-		err = put_elem(b, NFT_MSG_NEWSETELEM, &p->elem[i], e);
-	for (unsigned i = 0; i < p->nelems && !err; i++)
-		err = put_elem(b, NFT_MSG_DELSETELEM, &p->elem[i], e);
-	for (unsigned i = 0; f && i < f->nelems && !err; i++)
+		if (f->del[i])
+			err = put_elem(b, NFT_MSG_DELSETELEM, &p->elem[i], e);
+	for (unsigned i = 0; i < f->nraw && !err; i++)
+		err = put_raw_del(b, &f->raw[i], e);
+	for (unsigned i = 0; i < f->nelems && !err; i++)
 		err = put_elem(b, NFT_MSG_DELSETELEM, &f->elem[i], e);
 	for (unsigned c = 0; c < p->nchains && !err; c++)
-		err = put_chain(b, NFT_MSG_DELCHAIN, p->chain[c], NULL, e);
+		if (f->chain[c] != FW_CHAIN_ABSENT)
+			err = put_chain(b, NFT_MSG_DELCHAIN, p->chain[c], NULL, e);
 	return err ? err : marker(b, NFNL_MSG_BATCH_END, e);
 }
 
@@ -437,44 +548,61 @@ int fw_batch_drop_table(struct nl_batch *b, struct nl_err *e)
 	return marker(b, NFNL_MSG_BATCH_END, e);
 }
 
-static int dump(struct nl_batch *b, uint16_t type, uint16_t attr_table, uint16_t attr_name,
-		const char *name, struct nl_err *e)
+/* A read request of the table (a get, or a dump when dump) carrying the
+ * table's name and, when name is not NULL, an object's. */
+static int read_req(struct nl_batch *b, uint16_t type, bool dump, uint16_t attr_table,
+		    uint16_t attr_name, const char *name, const char *what, struct nl_err *e)
 {
-	struct nlmsghdr *nlh = start(b, type, NLM_F_DUMP, "list", "%s %s",
-				     type == NFT_MSG_GETRULE ? "chain" : "map", name);
+	struct nlmsghdr *nlh = start(b, type, dump ? NLM_F_DUMP : 0, dump ? "list" : "read",
+				     "%s %s", what, name ? name : "inet " FW_TABLE);
 
 	if (!nlh)
 		return full(e);
 	mnl_attr_put_strz(nlh, attr_table, FW_TABLE);
-	mnl_attr_put_strz(nlh, attr_name, name);
+	if (name)
+		mnl_attr_put_strz(nlh, attr_name, name);
 	return 0;
+}
+
+int fw_batch_get_table(struct nl_batch *b, struct nl_err *e)
+{
+	struct nlmsghdr *nlh = start(b, NFT_MSG_GETTABLE, 0, "read", "table inet %s", FW_TABLE);
+
+	if (!nlh)
+		return full(e);
+	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, FW_TABLE);
+	return 0;
+}
+
+int fw_batch_get_chain(struct nl_batch *b, const char *name, struct nl_err *e)
+{
+	return read_req(b, NFT_MSG_GETCHAIN, false, NFTA_CHAIN_TABLE, NFTA_CHAIN_NAME, name,
+			"chain", e);
+}
+
+int fw_batch_dump_chains(struct nl_batch *b, struct nl_err *e)
+{
+	return start(b, NFT_MSG_GETCHAIN, NLM_F_DUMP, "list", "chains of table inet %s", FW_TABLE)
+		       ? 0
+		       : full(e);
+}
+
+/* One dump per chain, filtered by the kernel, so that the read does not
+ * grow with the number of networks. */
+int fw_batch_dump_rules(struct nl_batch *b, const char *chain, struct nl_err *e)
+{
+	return read_req(b, NFT_MSG_GETRULE, true, NFTA_RULE_TABLE, NFTA_RULE_CHAIN, chain,
+			chain ? "chain" : "rules of table", e);
+}
+
+int fw_batch_dump_elems(struct nl_batch *b, unsigned m, struct nl_err *e)
+{
+	return read_req(b, NFT_MSG_GETSETELEM, true, NFTA_SET_ELEM_LIST_TABLE,
+			NFTA_SET_ELEM_LIST_SET, fw_maps[m].name, fw_maps[m].data ? "map" : "set",
+			e);
 }
 
 int fw_batch_get_elem(struct nl_batch *b, const struct fw_elem *el, struct nl_err *e)
 {
 	return put_elem(b, NFT_MSG_GETSETELEM, el, e);
-}
-
-int fw_batch_read(struct nl_batch *b, const struct fw_plan *p, bool apply, struct nl_err *e)
-{
-	struct nlmsghdr *nlh = start(b, NFT_MSG_GETTABLE, 0, "read", "table inet %s", FW_TABLE);
-	int err = 0;
-
-	if (!nlh)
-		return full(e);
-	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, FW_TABLE);
-	/* One dump per chain and map, filtered by the kernel, so that the
-	 * read does not grow with the number of networks. */
-	for (unsigned i = 0; i < FW_NBASES && !err; i++)
-		err = dump(b, NFT_MSG_GETRULE, NFTA_RULE_TABLE, NFTA_RULE_CHAIN, fw_bases[i].name,
-			   e);
-	for (unsigned c = 0; apply && c < p->nchains && !err; c++)
-		err = dump(b, NFT_MSG_GETRULE, NFTA_RULE_TABLE, NFTA_RULE_CHAIN, p->chain[c], e);
-	/* Only a nat network has forwards; removing any network deletes
-	 * those that point into its subnets, whatever its model was. */
-	for (unsigned m = FW_MAP_FWD_ANY;
-	     (!apply || p->model == FW_NAT) && m <= FW_MAP_FWD_ADDR && !err; m++)
-		err = dump(b, NFT_MSG_GETSETELEM, NFTA_SET_ELEM_LIST_TABLE, NFTA_SET_ELEM_LIST_SET,
-			   fw_maps[m].name, e);
-	return err;
 }

@@ -54,7 +54,7 @@ static int send_batch(struct fw *fw, struct nl_batch *b, struct nl_err *e)
 	return b->n > 2 ? nl_batch_send(&fw->s, b, NULL, NULL, e) : 0;
 }
 
-int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e)
+static int apply(struct fw *fw, const struct fw_plan *p, enum fw_read_mode mode, struct nl_err *e)
 {
 	struct nl_batch *b = nl_batch_new();
 	struct fw_found *f = malloc(sizeof(*f));
@@ -63,7 +63,7 @@ int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e)
 	if (!b || !f)
 		err = nl_err_set(e, -ENOMEM, "apply", "firewall of network %s", p->name);
 	if (!err)
-		err = fw_read(&fw->s, b, p, true, f, e);
+		err = fw_read(&fw->s, b, p, mode, f, e);
 	if (!err)
 		err = fw_batch_apply(b, p, f, e);
 	if (!err && (err = send_batch(fw, b, e)))
@@ -72,6 +72,16 @@ int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e)
 	nl_batch_free(b);
 	free(f);
 	return err;
+}
+
+int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e)
+{
+	return apply(fw, p, FW_READ_APPLY, e);
+}
+
+int fw_repair(struct fw *fw, const struct fw_plan *p, struct nl_err *e)
+{
+	return apply(fw, p, FW_READ_REPAIR, e);
 }
 
 int fw_remove(struct fw *fw, const struct fw_net *n, struct nl_err *e)
@@ -84,9 +94,21 @@ int fw_remove(struct fw *fw, const struct fw_net *n, struct nl_err *e)
 	if (!err && (!(b = nl_batch_new()) || !(f = malloc(sizeof(*f)))))
 		err = nl_err_set(e, -ENOMEM, "remove", "firewall of network %s", n->name);
 	if (!err)
-		err = fw_read(&fw->s, b, p, false, f, e);
+		err = fw_read(&fw->s, b, p, FW_READ_REMOVE, f, e);
+	if (!err && f->present && f->unsure)
+		err = fw_read_refs(&fw->s, b, p, f, e);
 	if (!err && f->present && !(err = fw_batch_remove(b, p, f, e)))
 		err = send_batch(fw, b, e);
+	/* Refused: a chain is still referenced (by an element of another key,
+	 * a rule elsewhere), or what was read went meanwhile. Read the
+	 * references whole and remove them with the rest. */
+	if ((err == -EBUSY || err == -ENOENT) && f->present) {
+		nl_batch_reset(b);
+		nl_err_clear(e);
+		if (!(err = fw_read_refs(&fw->s, b, p, f, e)) &&
+		    !(err = fw_batch_remove(b, p, f, e)))
+			err = send_batch(fw, b, e);
+	}
 	nl_batch_free(b);
 	free(f);
 	fw_plan_free(p);
@@ -161,7 +183,21 @@ static void conclude(const struct fw_plan *p, const struct fw_found *f, struct f
 		problem(h, "present", "absent", "table inet %s", FW_TABLE);
 		return;
 	}
-	if (!f->skeleton)
+	for (unsigned i = 0; i < FW_NBASES; i++) {
+		const struct fw_base_def *d = &fw_bases[i];
+
+		if (f->base_ok[i])
+			continue;
+		/* absent, or another kind of chain: the whole spec; else the policy */
+		problem(h,
+			f->base_redo[i] || !strcmp(f->base_have[i], "absent") ? d->spec
+									      : "policy accept",
+			f->base_have[i], "chain %s", d->name);
+	}
+	for (unsigned i = 0; i < f->nforeign; i++)
+		problem(h, "absent (table inet " FW_TABLE " is vnet's alone)", f->foreign[i].have,
+			"chain %s", f->foreign[i].name);
+	if (!f->base_rules)
 		problem(h, "vnet's dispatch rules", "other rules", "base chains of table inet %s",
 			FW_TABLE);
 	for (unsigned c = 0; c < p->nchains; c++) {
@@ -198,7 +234,7 @@ int fw_check(struct fw *fw, const struct fw_plan *p, struct fw_health *h, struct
 
 	memset(h, 0, sizeof(*h));
 	if (!err)
-		err = fw_read_check(&fw->s, b, p, f, e);
+		err = fw_read(&fw->s, b, p, FW_READ_CHECK, f, e);
 	if (err == -EEXIST) {
 		nl_err_clear(e);
 		err = 0;

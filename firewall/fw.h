@@ -25,9 +25,12 @@ void fw_close(struct fw *fw);
 
 /* Brings the network's chains, rules and elements (and the table, maps,
  * sets and base chains when missing or altered) to the plan in one batch:
- * all or nothing. It first reads the table, the rules of its base chains
- * and of the network's chains, and the forward maps (one dump each, so the
- * read does not grow with the number of networks), and sends only what
+ * all or nothing. It first reads the table, each base chain by name (its
+ * type, hook, priority and policy: a base chain whose policy became drop is
+ * put again with policy accept, one of another hook or priority deleted
+ * and made again), the rules of the base chains and of the network's
+ * chains, and the forward maps (one dump each, so the read does not grow
+ * with the number of networks), and sends only what
  * differs: absent chains created, differing ones replaced, forwards the
  * plan dropped deleted, missing elements added. Adding a forward to a
  * running network thus sends one new element and no deletion; applying a
@@ -41,12 +44,31 @@ void fw_close(struct fw *fw);
  * -EEXIST (kind NL_ERR_CONFLICT) when table inet vnet exists without
  * vnet's mark. */
 int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e);
+/* fw_apply for a repair (up, vnetd): it reads the table's chains in one
+ * dump instead of the base chains by name (so the read grows with the
+ * number of networks: not for create) and also deletes every base chain
+ * in table inet vnet that is not vnet's, which would decide the guests'
+ * traffic (a drop policy on the forward hook): the table is vnet's alone. */
+int fw_repair(struct fw *fw, const struct fw_plan *p, struct nl_err *e);
 
 /* Deletes every chain, rule and element that any model may have made for
- * network n (keyed by its name, bridge and IPv4 subnets; forward elements
- * by a guest in those subnets, found by reading the forward maps), in one
- * batch. An absent or half-present network is no error; without table
+ * network n and that is n's (its chains, read by name; the dispatch
+ * elements its bridge and IPv4 subnets key, read by key, when they jump to
+ * its chains; forward elements by a guest in those subnets, found by
+ * reading the forward maps, but in a subnet another network's nat_v4
+ * element holds), in one batch that adds nothing. An absent or
+ * half-present network is no error, and one whose definition collides
+ * with a running network's (subnet, bridge) takes nothing of that one; without table
  * inet vnet nothing is sent. The table, its maps and base chains stay.
+ * When the kernel refuses because a chain of n is still referenced (an
+ * element of another key, a rule elsewhere that jumps to it), the maps,
+ * sets and the table's rules are read whole and every element and rule
+ * that jumps to n's chains is deleted in the same batch as the rest: a
+ * removal cannot be blocked by a reference. The same whole read decides
+ * the forwards in n's subnets when n's nat_v4 element is not there (n
+ * never ran): another network's interval may hold their guests. Both
+ * happen off the normal path, whose read does not grow with the number of
+ * networks (but for the forward maps).
  *
  * Deleting leaves an RCU grace period (5-12 ms) that fw_close() waits for
  * when it comes sooner: close the socket late (after deleting the bridge,
@@ -54,11 +76,13 @@ int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e);
 int fw_remove(struct fw *fw, const struct fw_net *n, struct nl_err *e);
 
 /* What differs of one network's part of the ruleset from its plan: each
- * object vnet owns for it (the table, its base chains' rules, the
- * network's chains and their rules, every element of the dispatch maps
- * and sets, every port forward), compared by content, in one read (one
- * dump per chain and forward map, one get per element: it does not grow
- * with the number of networks). Sends nothing. */
+ * object vnet owns for it (the table, its base chains, their type, hook,
+ * priority, policy and rules, the network's chains and their rules, every
+ * element of the dispatch maps and sets, every port forward), compared by
+ * content, and every base chain in the table that is not vnet's, in one
+ * read (one dump per chain and forward map, one get per element, and one
+ * dump of the table's chains, the only part that grows with the number of
+ * networks). Sends nothing. */
 #define FW_PROBLEMS 24
 struct fw_problem {
 	char object[96];	/* "chain n1-in", "map nat_v4 element 10.0.0.0/24" */

@@ -164,33 +164,98 @@ void fw_base_rule(unsigned i, unsigned k, struct fw_rule *r);
 /* What fw_apply and fw_remove read of the table before they send. */
 enum fw_chain_state { FW_CHAIN_ABSENT, FW_CHAIN_DIFFERS, FW_CHAIN_WHOLE };
 #define FW_FOUND_ELEMS (4 * FW_MAX_FORWARDS)
+#define FW_FOREIGN     8   /* base chains not vnet's, named in a check */
+#define FW_RAW_ELEMS   128 /* elements that jump to a network's chains, whatever their key */
+#define FW_REF_RULES   16  /* rules that jump to a network's chains from elsewhere */
+
+/* An element of a map as the kernel holds it (an interval's start, or its
+ * end, flagged): deleted by its key as read. */
+struct fw_raw_elem {
+	uint8_t map; /* enum fw_map_id */
+	bool end;    /* NFT_SET_ELEM_INTERVAL_END */
+	uint8_t klen;
+	uint8_t key[FW_ELEM_BYTES];
+};
+
+/* A rule outside a network's chains that jumps to one of them. */
+struct fw_ref_rule {
+	uint64_t handle;
+	char chain[256]; /* NFT_CHAIN_MAXNAMELEN */
+};
+
+/* A base chain in table inet vnet that is not one of vnet's. */
+struct fw_foreign {
+	uint64_t handle;
+	char name[64]; /* printable (nl_escape), cut to fit */
+	char have[64]; /* "filter hook forward priority -5, policy drop" */
+};
 
 struct fw_found {
-	bool present;		   /* table inet vnet exists */
-	bool ours;		   /* with vnet's comment */
-	bool skeleton;		   /* its base chains hold exactly their rules */
-	uint8_t chain[FW_NCHAINS]; /* enum fw_chain_state of the plan's chains, in its order */
+	bool present;	 /* table inet vnet exists */
+	bool ours;	 /* with vnet's comment */
+	bool skeleton;	 /* its base chains are as planned and hold exactly their rules */
+	bool base_rules; /* the base chains that are there hold exactly their rules */
+	/* apply and check: each base chain, by name (create) or in the dump of
+	 * the table's chains (repair, check) */
+	bool base_ok[FW_NBASES];       /* there with its type, hook, priority and policy accept */
+	bool base_redo[FW_NBASES];     /* there with another type, hook or priority, or not a
+					  base chain: deleted and made again */
+	char base_have[FW_NBASES][64]; /* what is there when not ok: "absent", "policy drop" */
+	/* repair and check: the base chains in the table that are not vnet's */
+	unsigned nforeign;
+	struct fw_foreign foreign[FW_FOREIGN];
+	uint8_t chain[FW_NCHAINS]; /* enum fw_chain_state of the plan's chains, in its order
+				      (remove: ABSENT or WHOLE, i.e. there) */
 	unsigned nelems;
-	struct fw_elem elem[FW_FOUND_ELEMS]; /* forward elements pointing into the plan's subnets */
-	/* fw_read with check: the plan's dispatch elements (not forwards),
-	 * each got by its key: found with the plan's data */
+	struct fw_elem elem[FW_FOUND_ELEMS]; /* forward elements pointing into the plan's subnets
+						(remove: only those that are the network's) */
+	/* check and remove: the plan's dispatch elements (not forwards), each
+	 * got by its key: found with the plan's key and data */
 	bool elem_ok[FW_PLAN_ELEMS];
 	char elem_have[FW_PLAN_ELEMS][FW_NAMESIZ]; /* the jump target found, when it differs */
+	/* remove: what goes. del: plan element k is there and the network's.
+	 * raw, refs: found by fw_read_refs (elements and rules that jump to
+	 * the network's chains, whatever their key), which then decide alone. */
+	bool del[FW_PLAN_ELEMS];
+	bool unsure; /* a forward whose owner only fw_read_refs can tell */
+	unsigned nraw;
+	struct fw_raw_elem raw[FW_RAW_ELEMS];
+	unsigned nrefs;
+	struct fw_ref_rule ref[FW_REF_RULES];
 };
 
 /* Whether table t carries vnet's mark, its comment FW_TABLE_COMMENT. */
 struct nftnl_table;
 bool fw_table_marked(const struct nftnl_table *t);
 
-/* Reads the table for plan p (apply: also its chains' rules) into f, in
- * one nl_batch_send over b. -EEXIST (kind conflict) when the table is not
- * vnet's. */
-int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, bool apply,
+/* What a read is for, each one nl_batch_send:
+ * APPLY (create, a port forward): the table; each base chain by name (a
+ *   get: type, hook, priority, policy) and its rules; the rules of the
+ *   plan's chains; the forward maps (a nat network).
+ * REPAIR (up, vnetd): APPLY's, with one dump of the table's chains instead
+ *   of the gets of the base chains, which also finds base chains that are
+ *   not vnet's.
+ * CHECK (status): REPAIR's, and a get of each dispatch element by key.
+ * REMOVE: the table; the plan's chains by name; each dispatch element by
+ *   key; the forward maps. Nothing that grows with the number of networks
+ *   but the forward maps. */
+enum fw_read_mode { FW_READ_APPLY, FW_READ_REPAIR, FW_READ_CHECK, FW_READ_REMOVE };
+
+/* Reads the table for plan p into f. -EEXIST (kind conflict) when the
+ * table is not vnet's. */
+int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, enum fw_read_mode mode,
 	    struct fw_found *f, struct nl_err *e);
-/* fw_read for apply, and also gets each of the plan's dispatch elements
- * (elem_ok). */
-int fw_read_check(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p,
-		  struct fw_found *f, struct nl_err *e);
+/* After a REMOVE read whose removal the kernel refused (a chain of the
+ * network still referenced), or that found forwards in its subnets while
+ * its nat_v4 element is not there (f->unsure: never ran, or drifted):
+ * dumps vnet's maps and sets and the table's rules, and puts into f every
+ * element and every rule outside the network's chains that jumps to one of
+ * them (raw, refs), every set element keyed by its bridge (unless the
+ * verdict maps give that bridge to another network), and only the forwards
+ * into its subnets that no other network's nat_v4 interval holds. Rare:
+ * grows with the number of networks. */
+int fw_read_refs(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, struct fw_found *f,
+		 struct nl_err *e);
 
 /* The tag (struct nl_req) of the message that adds plan rule i; other
  * messages have none (0). */
@@ -199,20 +264,30 @@ int fw_read_check(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p
 /* The batch builders (no socket), between BATCH_BEGIN and BATCH_END;
  * append to b; -EMSGSIZE when b cannot hold them.
  * Apply: what f says is missing or differs (f NULL: everything, the
- * table's skeleton too): chains created, or flushed and filled again;
- * f's elements the plan lacks deleted; the plan's elements f lacks added.
- * Remove: ensure, then delete, the plan's elements and chains, and delete
- * f's elements. */
+ * table's skeleton too): base chains that are not vnet's deleted; chains
+ * created, or flushed and filled again; f's elements the plan lacks
+ * deleted; the plan's elements f lacks added.
+ * Remove: only what f found of the network, never an add: the rules and
+ * elements that jump to its chains (f->refs, f->raw) or the plan's
+ * elements f->del marks, f's forwards, then its chains that are there. */
 int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, const struct fw_found *f,
 		   struct nl_err *e);
 int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, const struct fw_found *f,
 		    struct nl_err *e);
-/* The reads: table inet vnet (NFT_MSG_NEWTABLE or ENOENT), the rules of
- * its base chains and, for apply, of p's chains (dumps), the forward
- * maps' elements (for apply only on a nat network). */
-int fw_batch_read(struct nl_batch *b, const struct fw_plan *p, bool apply, struct nl_err *e);
-/* A get of one element by its key (NFT_MSG_GETSETELEM, no dump): the
- * kernel answers with the element, data and all, or ENOENT. */
+/* The reads' requests (read.c puts them in one batch): */
+int fw_batch_get_table(struct nl_batch *b, struct nl_err *e);
+/* A get of one chain by name (NFT_MSG_NEWCHAIN or ENOENT). */
+int fw_batch_get_chain(struct nl_batch *b, const char *name, struct nl_err *e);
+/* A dump of the chains of every inet table (the kernel filters chain
+ * dumps by family only): the reader keeps table inet vnet's. */
+int fw_batch_dump_chains(struct nl_batch *b, struct nl_err *e);
+/* A dump of the rules of one chain of the table (NULL: of all of them). */
+int fw_batch_dump_rules(struct nl_batch *b, const char *chain, struct nl_err *e);
+/* A dump of the elements of map or set m. */
+int fw_batch_dump_elems(struct nl_batch *b, unsigned m, struct nl_err *e);
+/* A get of one element by its key (NFT_MSG_GETSETELEM, no dump; of an
+ * interval its start only): the kernel answers with the element, data and
+ * all (of an interval map: the interval that holds the key), or ENOENT. */
 int fw_batch_get_elem(struct nl_batch *b, const struct fw_elem *el, struct nl_err *e);
 /* The whole table, base chains and all: only for undoing the apply that
  * made it (a rolled back first network). */

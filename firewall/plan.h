@@ -34,8 +34,12 @@
  * a network then only adds regular chains, rules and elements, adding a
  * port forward adds one element and removing it deletes one, and
  * destroying a network only removes such objects; base chains are never
- * deleted. The table with its (then empty) maps and base chains stays after
- * the last network is gone; that is intended. Measured (Linux 6.18): a
+ * deleted, but by a repair: one of vnet's whose hook or priority was
+ * changed behind its back is made again (one whose policy became drop is
+ * only put back to accept), and a base chain in the table that is not
+ * vnet's goes (the table is vnet's alone: such a chain would decide the
+ * guests' traffic). The table with its (then empty) maps and base chains
+ * stays after the last network is gone; that is intended. Measured (Linux 6.18): a
  * transaction returns in 0.1-0.4 ms; one that deletes or updates existing
  * objects, of any kind (base chain, regular chain, rule, element), also
  * leaves an RCU grace period of 5-12 ms that the next close() of an

@@ -1,8 +1,23 @@
 /* read — what fw_apply and fw_remove read of table inet vnet before they
  * send, so that a batch holds only what differs: whether the table is
- * there and vnet's, whether its base chains hold exactly their rules,
- * whether the network's chains hold exactly the plan's (apply), and which
- * forward elements point into the network's subnets.
+ * there and vnet's, whether its base chains are as planned (type, hook,
+ * priority, policy accept: a get of each by name, or on the status and
+ * repair paths one dump of the table's chains, which also finds the base
+ * chains that are not vnet's) and hold exactly their rules, whether the
+ * network's chains hold exactly the plan's (apply), and which forward
+ * elements point into the network's subnets. What each read holds:
+ * internal.h, enum fw_read_mode.
+ *
+ * A removal reads what of the network is there, by name and by key: its
+ * chains (gets), each dispatch element by its key (an element is the
+ * network's when its key is the plan's and it jumps to the network's own
+ * chain; a set's element of its bridge, unless a dispatch map gives that
+ * bridge to another network's chain), and its forwards (those into its
+ * subnets, unless another network's nat_v4 element holds the subnet). When
+ * the kernel refuses that removal because a chain is still referenced (an
+ * element of another key, a rule of another chain jumping to it),
+ * fw_read_refs reads vnet's maps and sets and the table's rules whole and
+ * finds every such reference: the second removal takes them first.
  *
  * A rule in the kernel is the one vnet wants when it carries the digest
  * of the wanted rule's expressions in its user data (rule.c marks every
@@ -35,12 +50,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libnftnl/chain.h>
+#include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
+#include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+
+#include "common/file.h"
 
 /* A wanted rule's digest, made on first use: most reads of a new
  * network's chains find nothing to compare. */
@@ -49,17 +69,35 @@ struct want {
 	uint8_t d[FW_DIGEST_LEN];
 };
 
+/* An element of nat_v4 as dumped (fw_read_refs): an interval's start with
+ * its jump target, or an end. */
+struct nat_seen {
+	uint8_t key[4];
+	bool end;
+	char chain[FW_NAMESIZ];
+};
+
 struct reader {
 	const struct fw_plan *p;
 	struct fw_found *f;
-	bool damaged;		  /* a base chain holds other rules than ours */
-	unsigned seen[FW_NBASES]; /* rules read per base chain */
+	enum fw_read_mode mode;
+	bool refs;		    /* fw_read_refs */
+	bool damaged[FW_NBASES];    /* a base chain holds other rules than ours */
+	unsigned seen[FW_NBASES];   /* rules read per base chain */
+	bool base_found[FW_NBASES]; /* the chain of that name is there */
 	unsigned pseen[FW_NCHAINS];
 	bool pdiffers[FW_NCHAINS];
-	uint8_t map; /* of the elements being read */
-	int err;     /* a wanted rule that could not be built */
-	/* check: requests from get_first on get the plan elements get_elem[] */
+	bool pforeign[FW_NCHAINS]; /* a base chain not vnet's has the plan chain's name */
+	uint8_t map;		   /* of the elements being read */
+	int err;		   /* a wanted rule that could not be built */
+	unsigned chains_first;	   /* the plan chains' dumps (apply) or gets (remove) */
+	/* check, remove: requests from get_first on get the plan elements get_elem[] */
 	unsigned get_first, nget, get_elem[FW_PLAN_ELEMS];
+	/* refs: whether a dispatch map gives the bridge to another chain, the
+	 * sets hold it (bridges, dhcp_bridges), and nat_v4 as dumped */
+	bool bridge_other, set_has[2];
+	struct nat_seen *nat;
+	unsigned nnat, natcap;
 	struct want base[FW_NBASES][FW_BASE_RULES];
 	struct want plan[FW_PLAN_RULES];
 };
@@ -116,8 +154,51 @@ static unsigned plan_rule(const struct fw_plan *p, unsigned c, unsigned k)
 	return p->nrules;
 }
 
+/* Whether name is one of the plan's chains; its place in *c. */
+static bool plan_chain(const struct fw_plan *p, const char *name, unsigned *c)
+{
+	for (unsigned i = 0; name && i < p->nchains; i++)
+		if (!strcmp(name, p->chain[i])) {
+			if (c)
+				*c = i;
+			return true;
+		}
+	return false;
+}
+
+/* refs: a rule of a chain that is not the network's jumping (or going)
+ * to one of the network's chains. */
+static int got_ref_rule(struct reader *rd, struct nftnl_rule *r, const char *chain)
+{
+	struct nftnl_expr_iter *it;
+	struct nftnl_expr *x;
+	struct fw_ref_rule *ref;
+	bool refers = false;
+
+	if (plan_chain(rd->p, chain, NULL))
+		return 0; /* goes with its chain */
+	if (!(it = nftnl_expr_iter_create(r)))
+		return -ENOMEM;
+	while (!refers && (x = nftnl_expr_iter_next(it))) {
+		const char *name = nftnl_expr_get_str(x, NFTNL_EXPR_NAME);
+
+		refers = name && !strcmp(name, "immediate") &&
+			 nftnl_expr_is_set(x, NFTNL_EXPR_IMM_CHAIN) &&
+			 plan_chain(rd->p, nftnl_expr_get_str(x, NFTNL_EXPR_IMM_CHAIN), NULL);
+	}
+	nftnl_expr_iter_destroy(it);
+	if (!refers)
+		return 0;
+	if (rd->f->nrefs >= FW_REF_RULES)
+		return -E2BIG;
+	ref = &rd->f->ref[rd->f->nrefs++];
+	ref->handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
+	snprintf(ref->chain, sizeof(ref->chain), "%s", chain);
+	return 0;
+}
+
 /* Checks a rule against ours, in order: a base chain's or the plan's. */
-static void got_rule(struct reader *rd, struct nftnl_rule *r)
+static int got_rule(struct reader *rd, struct nftnl_rule *r)
 {
 	const char *table = nftnl_rule_get_str(r, NFTNL_RULE_TABLE);
 	const char *chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
@@ -128,7 +209,9 @@ static void got_rule(struct reader *rd, struct nftnl_rule *r)
 	const void *ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
 
 	if (!table || strcmp(table, FW_TABLE) || !chain)
-		return;
+		return 0;
+	if (rd->refs)
+		return got_ref_rule(rd, r, chain);
 	if (fw_rule_mark(ud, len, mark))
 		have = mark;
 	for (unsigned i = 0; i < FW_NBASES; i++) {
@@ -140,7 +223,8 @@ static void got_rule(struct reader *rd, struct nftnl_rule *r)
 		rd->seen[i]++;
 		if (k < fw_bases[i].nrules)
 			fw_base_rule(i, k, &base);
-		rd->damaged |= k >= fw_bases[i].nrules || !same(rd, &base, &rd->base[i][k], have);
+		rd->damaged[i] |=
+			k >= fw_bases[i].nrules || !same(rd, &base, &rd->base[i][k], have);
 	}
 	for (unsigned c = 0; c < p->nchains; c++) {
 		unsigned i;
@@ -150,6 +234,128 @@ static void got_rule(struct reader *rd, struct nftnl_rule *r)
 		i = plan_rule(p, c, rd->pseen[c]++);
 		rd->pdiffers[c] |= i == p->nrules || !same(rd, &p->rule[i], &rd->plan[i], have);
 	}
+	return 0;
+}
+
+static const char *hook_name(uint32_t hook)
+{
+	static const char *const names[] = {"prerouting", "input",	 "forward",
+					    "output",	  "postrouting", "ingress"};
+
+	return hook < sizeof(names) / sizeof(names[0]) ? names[hook] : "?";
+}
+
+/* A chain of the table, got by name or dumped: a base chain of vnet's
+ * compared with its plan; any other base chain (dumped only) is not
+ * vnet's. */
+static void got_chain(struct reader *rd, const struct nftnl_chain *c)
+{
+	const char *table = nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE);
+	const char *name = nftnl_chain_get_str(c, NFTNL_CHAIN_NAME);
+	const char *type = nftnl_chain_get_str(c, NFTNL_CHAIN_TYPE);
+	bool base = nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM);
+	uint32_t hook = base ? nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM) : 0;
+	int32_t prio = base && nftnl_chain_is_set(c, NFTNL_CHAIN_PRIO)
+			       ? nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO)
+			       : 0;
+	bool accept = !nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY) ||
+		      nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY) == NF_ACCEPT;
+	struct fw_found *f = rd->f;
+	struct fw_foreign *x;
+	char spec[64];
+	unsigned pc;
+
+	if (!table || strcmp(table, FW_TABLE) || !name || rd->mode == FW_READ_REMOVE)
+		return;
+	snprintf(spec, sizeof(spec), "%s hook %s priority %d", type ? type : "?", hook_name(hook),
+		 (int)prio);
+	for (unsigned i = 0; i < FW_NBASES; i++) {
+		const struct fw_base_def *d = &fw_bases[i];
+
+		if (strcmp(name, d->name))
+			continue;
+		rd->base_found[i] = true;
+		if (!base || hook != d->hook || prio != d->prio || !type || strcmp(type, d->type)) {
+			f->base_redo[i] = true;
+			snprintf(f->base_have[i], sizeof(f->base_have[i]), "%s",
+				 base ? spec : "a regular chain");
+		} else if (!accept) {
+			snprintf(f->base_have[i], sizeof(f->base_have[i]), "policy drop");
+		} else {
+			f->base_ok[i] = true;
+		}
+		return;
+	}
+	if (!base || rd->mode == FW_READ_APPLY || f->nforeign >= FW_FOREIGN)
+		return;
+	x = &f->foreign[f->nforeign++];
+	x->handle = nftnl_chain_get_u64(c, NFTNL_CHAIN_HANDLE);
+	nl_escape(name, x->name, sizeof(x->name));
+	snprintf(x->have, sizeof(x->have), "%.40s, policy %s", spec, accept ? "accept" : "drop");
+	if (plan_chain(rd->p, name, &pc))
+		rd->pforeign[pc] = true; /* deleted: the plan's chain is made again */
+}
+
+static int add_raw(struct reader *rd, uint8_t map, const uint8_t *key, uint32_t klen, bool end)
+{
+	struct fw_raw_elem *r;
+
+	if (klen > FW_ELEM_BYTES)
+		return 0;
+	if (rd->f->nraw >= FW_RAW_ELEMS)
+		return -E2BIG;
+	r = &rd->f->raw[rd->f->nraw++];
+	r->map = map;
+	r->end = end;
+	r->klen = (uint8_t)klen;
+	memcpy(r->key, key, klen);
+	return 0;
+}
+
+/* refs: an element of a dispatch map or set. */
+static int got_ref_elem(struct nftnl_set_elem *se, void *data)
+{
+	struct reader *rd = data;
+	uint32_t klen = 0, flags = 0;
+	const uint8_t *k = nftnl_set_elem_get(se, NFTNL_SET_ELEM_KEY, &klen);
+	const char *chain = nftnl_set_elem_is_set(se, NFTNL_SET_ELEM_CHAIN)
+				    ? nftnl_set_elem_get_str(se, NFTNL_SET_ELEM_CHAIN)
+				    : NULL;
+	bool ours = plan_chain(rd->p, chain, NULL), bridge;
+	uint8_t br[FW_ELEM_BYTES];
+	struct fw_elem brel = {.map = FW_MAP_BRIDGES};
+
+	if (nftnl_set_elem_is_set(se, NFTNL_SET_ELEM_FLAGS))
+		flags = nftnl_set_elem_get_u32(se, NFTNL_SET_ELEM_FLAGS);
+	if (!k)
+		return 0;
+	if (rd->map == FW_MAP_NAT_V4) {
+		struct nat_seen *n;
+
+		if (klen != 4)
+			return 0;
+		if (rd->nnat == rd->natcap) {
+			n = realloc(rd->nat,
+				    (rd->natcap = rd->natcap ? 2 * rd->natcap : 16) * sizeof(*n));
+			if (!n)
+				return -ENOMEM;
+			rd->nat = n;
+		}
+		n = &rd->nat[rd->nnat++];
+		memcpy(n->key, k, 4);
+		n->end = flags & NFT_SET_ELEM_INTERVAL_END;
+		snprintf(n->chain, sizeof(n->chain), "%s", chain && !n->end ? chain : "");
+		return 0;
+	}
+	snprintf(brel.ifname, sizeof(brel.ifname), "%s", rd->p->bridge);
+	bridge = klen == fw_elem_key(&brel, true, br) && !memcmp(k, br, klen);
+	if (fw_maps[rd->map].data == FW_DATA_VERDICT) {
+		rd->bridge_other |= bridge && chain && !ours;
+		return ours ? add_raw(rd, rd->map, k, klen, false) : 0;
+	}
+	if (bridge)
+		rd->set_has[rd->map == FW_MAP_DHCP] = true;
+	return 0;
 }
 
 /* A forward element as read: keys and data in 32-bit registers. */
@@ -176,34 +382,52 @@ static int got_elems(struct reader *rd, const struct nlmsghdr *nlh, struct nftnl
 	if (nftnl_set_elems_nlmsg_parse(nlh, s) < 0 ||
 	    !(name = nftnl_set_get_str(s, NFTNL_SET_NAME)))
 		return 0;
-	for (unsigned m = FW_MAP_FWD_ANY; m <= FW_MAP_FWD_ADDR; m++)
-		if (!strcmp(name, fw_maps[m].name)) {
-			rd->map = (uint8_t)m;
+	for (unsigned m = 0; m < FW_NMAPS; m++) {
+		if (strcmp(name, fw_maps[m].name))
+			continue;
+		rd->map = (uint8_t)m;
+		if (m >= FW_MAP_FWD_ANY)
 			return nftnl_set_elem_foreach(s, got_elem, rd);
-		}
+		return rd->refs ? nftnl_set_elem_foreach(s, got_ref_elem, rd) : 0;
+	}
 	return 0;
 }
 
-/* The answer to the get of plan element k: its data compared with the
- * plan's (a verdict map's jump target; a set has none). */
+/* The answer to the get of plan element k: the element that holds its key
+ * (of an interval map, the interval's start), its key and data compared
+ * with the plan's (a verdict map's jump target; a set has none). */
 static int got_one(struct reader *rd, const struct nlmsghdr *nlh, unsigned k)
 {
 	const struct fw_elem *want = &rd->p->elem[k];
 	struct nftnl_set *s = nftnl_set_alloc();
 	struct nftnl_set_elems_iter *it;
 	struct nftnl_set_elem *se;
-	const char *chain;
+	uint8_t key[FW_ELEM_BYTES];
+	size_t klen = fw_elem_key(want, true, key);
 
 	if (!s)
 		return -ENOMEM;
 	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0 && (it = nftnl_set_elems_iter_create(s))) {
-		if ((se = nftnl_set_elems_iter_next(it))) {
-			chain = nftnl_set_elem_get_str(se, NFTNL_SET_ELEM_CHAIN);
-			if (fw_maps[want->map].data != FW_DATA_VERDICT ||
-			    (chain && !strcmp(chain, want->chain)))
+		while ((se = nftnl_set_elems_iter_next(it))) {
+			uint32_t hlen = 0;
+			const uint8_t *have = nftnl_set_elem_get(se, NFTNL_SET_ELEM_KEY, &hlen);
+			const char *chain =
+				nftnl_set_elem_is_set(se, NFTNL_SET_ELEM_CHAIN)
+					? nftnl_set_elem_get_str(se, NFTNL_SET_ELEM_CHAIN)
+					: NULL;
+			bool same_key = have && hlen == klen && !memcmp(have, key, klen);
+
+			if (nftnl_set_elem_is_set(se, NFTNL_SET_ELEM_FLAGS) &&
+			    (nftnl_set_elem_get_u32(se, NFTNL_SET_ELEM_FLAGS) &
+			     NFT_SET_ELEM_INTERVAL_END))
+				continue;
+			if (fw_maps[want->map].data != FW_DATA_VERDICT)
+				rd->f->elem_ok[k] = same_key;
+			else if (same_key && chain && !strcmp(chain, want->chain))
 				rd->f->elem_ok[k] = true;
 			else
 				snprintf(rd->f->elem_have[k], FW_NAMESIZ, "%s", chain ? chain : "");
+			break;
 		}
 		nftnl_set_elems_iter_destroy(it);
 	}
@@ -215,11 +439,11 @@ static int read_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
 {
 	uint16_t type = NFNL_MSG_TYPE(nlh->nlmsg_type);
 	struct nftnl_table *t = NULL;
+	struct nftnl_chain *c = NULL;
 	struct nftnl_rule *r = NULL;
 	struct nftnl_set *s = NULL;
-	int err = 0;
-
 	struct reader *rd = data;
+	int err = 0;
 
 	if (rd->nget && idx >= rd->get_first && idx < rd->get_first + rd->nget)
 		return type == NFT_MSG_NEWSETELEM
@@ -227,18 +451,23 @@ static int read_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
 			       : 0;
 	if (type == NFT_MSG_NEWTABLE && (t = nftnl_table_alloc()) &&
 	    nftnl_table_nlmsg_parse(nlh, t) == 0)
-		got_table(data, t);
+		got_table(rd, t);
+	else if (type == NFT_MSG_NEWCHAIN && (c = nftnl_chain_alloc()) &&
+		 nftnl_chain_nlmsg_parse(nlh, c) == 0)
+		got_chain(rd, c);
 	else if (type == NFT_MSG_NEWRULE && (r = nftnl_rule_alloc()) &&
 		 nftnl_rule_nlmsg_parse(nlh, r) == 0)
-		got_rule(data, r);
+		err = got_rule(rd, r);
 	else if (type == NFT_MSG_NEWSETELEM && (s = nftnl_set_alloc()))
-		err = got_elems(data, nlh, s);
-	else if (!t && !r && !s &&
-		 (type == NFT_MSG_NEWTABLE || type == NFT_MSG_NEWRULE ||
+		err = got_elems(rd, nlh, s);
+	else if (!t && !c && !r && !s &&
+		 (type == NFT_MSG_NEWTABLE || type == NFT_MSG_NEWCHAIN || type == NFT_MSG_NEWRULE ||
 		  type == NFT_MSG_NEWSETELEM))
 		err = -ENOMEM;
 	if (t)
 		nftnl_table_free(t);
+	if (c)
+		nftnl_chain_free(c);
 	if (r)
 		nftnl_rule_free(r);
 	if (s)
@@ -246,20 +475,27 @@ static int read_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
 	return err;
 }
 
-/* After the read: what is whole. A plan chain's dump failing with ENOENT
- * says the chain is absent. */
-static void conclude(const struct reader *rd, const struct nl_batch *b, bool apply)
+/* After an apply's, a repair's or a check's read: what is whole. A plan
+ * chain's dump failing with ENOENT says the chain is absent. */
+static void conclude_apply(const struct reader *rd, const struct nl_batch *b)
 {
 	struct fw_found *f = rd->f;
-	unsigned first = 1 + FW_NBASES; /* the plan chains' dumps */
+	bool bases = true;
 
-	f->skeleton = f->present && !rd->damaged;
-	for (unsigned i = 0; i < FW_NBASES; i++)
-		f->skeleton &= rd->seen[i] == fw_bases[i].nrules;
-	for (unsigned c = 0; apply && c < rd->p->nchains; c++) {
-		unsigned want = fw_plan_chain_rules(rd->p, c);
+	/* the rules of a base chain that is not there say nothing more */
+	f->base_rules = f->present;
+	for (unsigned i = 0; i < FW_NBASES; i++) {
+		if (!rd->base_found[i])
+			snprintf(f->base_have[i], sizeof(f->base_have[i]), "absent");
+		else
+			f->base_rules &= !rd->damaged[i] && rd->seen[i] == fw_bases[i].nrules;
+		bases &= f->base_ok[i];
+	}
+	f->skeleton = f->present && f->base_rules && bases;
+	for (unsigned c = 0; c < rd->p->nchains; c++) {
+		unsigned want = fw_plan_chain_rules(rd->p, c), i = rd->chains_first + c;
 
-		if (first + c < b->n && b->req[first + c].err == -ENOENT)
+		if ((i < b->n && b->req[i].err == -ENOENT) || rd->pforeign[c])
 			f->chain[c] = FW_CHAIN_ABSENT;
 		else if (!rd->pdiffers[c] && rd->pseen[c] == want)
 			f->chain[c] = FW_CHAIN_WHOLE;
@@ -268,45 +504,188 @@ static void conclude(const struct reader *rd, const struct nl_batch *b, bool app
 	}
 }
 
-static int send_read(struct nl_sock *s, struct nl_batch *b, struct reader *rd, bool apply,
-		     bool check, struct nl_err *e)
+/* The plan's element holding forward el's guest in its subnet: nat_v4. */
+static int nat_elem_of(const struct fw_plan *p, const struct fw_elem *el)
 {
-	int err = fw_batch_read(b, rd->p, apply, e);
+	for (unsigned k = 0; k < p->nelems; k++)
+		if (p->elem[k].map == FW_MAP_NAT_V4 &&
+		    nl_prefix_contains(&p->elem[k].prefix, &el->to))
+			return (int)k;
+	return -1;
+}
 
+/* After a removal's read: what of it is the network's. */
+static void conclude_remove(const struct reader *rd, const struct nl_batch *b)
+{
+	const struct fw_plan *p = rd->p;
+	struct fw_found *f = rd->f;
+	bool other = false;
+	unsigned n = 0;
+
+	for (unsigned c = 0; c < p->nchains; c++) {
+		unsigned i = rd->chains_first + c;
+
+		f->chain[c] =
+			i < b->n && b->req[i].err == -ENOENT ? FW_CHAIN_ABSENT : FW_CHAIN_WHOLE;
+	}
+	/* the bridge's dispatch elements jump to another network's chains:
+	 * the sets' elements of that name are that network's */
+	for (unsigned k = 0; k < p->nelems; k++)
+		other |= (p->elem[k].map == FW_MAP_TO_BRIDGE ||
+			  p->elem[k].map == FW_MAP_FROM_BRIDGE) &&
+			 f->elem_have[k][0];
+	for (unsigned k = 0; k < p->nelems; k++)
+		f->del[k] = f->elem_ok[k] &&
+			    (fw_maps[p->elem[k].map].data == FW_DATA_VERDICT || !other);
+	/* A forward into a subnet whose nat_v4 element is the network's is
+	 * its; one in a subnet another network's element holds is that
+	 * network's. Else (the network never ran, or its element went) another
+	 * network's interval may hold the guest from elsewhere in the subnet:
+	 * fw_read_refs decides. */
+	for (unsigned i = 0; i < f->nelems; i++) {
+		int k = nat_elem_of(p, &f->elem[i]);
+
+		if (k >= 0 && !f->elem_ok[k] && f->elem_have[k][0] &&
+		    strcmp(f->elem_have[k], p->elem[k].chain))
+			continue;
+		f->unsure |= k < 0 || !f->elem_ok[k];
+		f->elem[n++] = f->elem[i];
+	}
+	f->nelems = n;
+}
+
+static int by_nat_key(const void *x, const void *y)
+{
+	return memcmp(((const struct nat_seen *)x)->key, ((const struct nat_seen *)y)->key, 4);
+}
+
+/* The end of the interval that starts at nat[i] (sorted): the first end
+ * above its start; NULL when it reaches the top. */
+static const struct nat_seen *nat_end(const struct reader *rd, unsigned i)
+{
+	for (unsigned j = i + 1; j < rd->nnat; j++)
+		if (rd->nat[j].end && memcmp(rd->nat[j].key, rd->nat[i].key, 4) > 0)
+			return &rd->nat[j];
+	return NULL;
+}
+
+/* After fw_read_refs: every element jumping to the network's chains goes
+ * (an interval with its end), the sets' elements of its bridge unless the
+ * maps give it to another chain, and the forwards into its subnets but
+ * those in another network's interval. */
+static int conclude_refs(struct reader *rd)
+{
+	struct fw_found *f = rd->f;
+	struct fw_elem brel = {.map = FW_MAP_BRIDGES};
+	uint8_t br[FW_ELEM_BYTES];
+	size_t brlen;
+	unsigned n = 0;
+	int err = 0;
+
+	memset(f->del, 0, sizeof(f->del));
+	qsort(rd->nat, rd->nnat, sizeof(*rd->nat), by_nat_key);
+	for (unsigned i = 0; i < rd->nnat && !err; i++) {
+		const struct nat_seen *end = nat_end(rd, i);
+
+		if (rd->nat[i].end || !plan_chain(rd->p, rd->nat[i].chain, NULL))
+			continue;
+		err = add_raw(rd, FW_MAP_NAT_V4, rd->nat[i].key, 4, false);
+		if (!err && end)
+			err = add_raw(rd, FW_MAP_NAT_V4, end->key, 4, true);
+	}
+	snprintf(brel.ifname, sizeof(brel.ifname), "%s", rd->p->bridge);
+	brlen = fw_elem_key(&brel, true, br);
+	for (unsigned s = 0; s < 2 && !err; s++)
+		if (rd->set_has[s] && !rd->bridge_other)
+			err = add_raw(rd, s ? FW_MAP_DHCP : FW_MAP_BRIDGES, br, (uint32_t)brlen,
+				      false);
+	for (unsigned i = 0; i < f->nelems; i++) {
+		bool theirs = false;
+
+		for (unsigned j = 0; j < rd->nnat && !theirs; j++) {
+			const struct nat_seen *end = nat_end(rd, j);
+
+			theirs = !rd->nat[j].end && rd->nat[j].chain[0] &&
+				 !plan_chain(rd->p, rd->nat[j].chain, NULL) &&
+				 memcmp(f->elem[i].to.a.b, rd->nat[j].key, 4) >= 0 &&
+				 (!end || memcmp(f->elem[i].to.a.b, end->key, 4) < 0);
+		}
+		if (!theirs)
+			f->elem[n++] = f->elem[i];
+	}
+	f->nelems = n;
+	return err;
+}
+
+/* The requests of a read, in one batch. */
+static int build_read(struct nl_batch *b, struct reader *rd, struct nl_err *e)
+{
+	const struct fw_plan *p = rd->p;
+	bool remove = rd->mode == FW_READ_REMOVE;
+	int err = fw_batch_get_table(b, e);
+
+	for (unsigned i = 0; i < FW_NBASES && !remove && !err; i++)
+		err = fw_batch_dump_rules(b, fw_bases[i].name, e);
+	rd->chains_first = b->n;
+	for (unsigned c = 0; c < p->nchains && !err; c++)
+		err = remove ? fw_batch_get_chain(b, p->chain[c], e)
+			     : fw_batch_dump_rules(b, p->chain[c], e);
+	/* Only a nat network has forwards; removing any network deletes
+	 * those that point into its subnets, whatever its model was. */
+	for (unsigned m = FW_MAP_FWD_ANY;
+	     (remove || p->model == FW_NAT) && m <= FW_MAP_FWD_ADDR && !err; m++)
+		err = fw_batch_dump_elems(b, m, e);
+	if (!err && (rd->mode == FW_READ_REPAIR || rd->mode == FW_READ_CHECK))
+		err = fw_batch_dump_chains(b, e);
+	for (unsigned i = 0; i < FW_NBASES && rd->mode == FW_READ_APPLY && !err; i++)
+		err = fw_batch_get_chain(b, fw_bases[i].name, e);
 	rd->get_first = b->n;
-	for (unsigned k = 0; check && !err && k < rd->p->nelems; k++) {
-		if (rd->p->elem[k].map >= FW_MAP_FWD_ANY)
+	for (unsigned k = 0; (rd->mode == FW_READ_CHECK || remove) && !err && k < p->nelems; k++) {
+		if (p->elem[k].map >= FW_MAP_FWD_ANY)
 			continue; /* forwards: read whole above */
 		rd->get_elem[rd->nget++] = k;
-		err = fw_batch_get_elem(b, &rd->p->elem[k], e);
-	}
-
-	/* ENOENT: no table, or no such chain or map; the reader says which. */
-	if (!err)
-		err = nl_batch_send_tolerant(s, b, (const int[]){-ENOENT, 0}, read_cb, rd, e);
-	if (err == -E2BIG) {
-		nl_err_set(e, err, "read", "forwards of network %s", rd->p->name);
-		nl_err_msg(e, "more than %d point into its subnets", FW_FOUND_ELEMS);
+		err = fw_batch_get_elem(b, &p->elem[k], e);
 	}
 	return err;
 }
 
-static int read_table(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, bool apply,
-		      bool check, struct fw_found *f, struct nl_err *e)
+/* Sends b; ENOENT: no table, or no such chain, map or element: the
+ * reader says which. */
+static int send_read(struct nl_sock *s, struct nl_batch *b, struct reader *rd, struct nl_err *e)
+{
+	int err = nl_batch_send_tolerant(s, b, (const int[]){-ENOENT, 0}, read_cb, rd, e);
+
+	if (!err && rd->err)
+		err = nl_err_set(e, rd->err, "read", "table inet %s", FW_TABLE);
+	if (err == -E2BIG) {
+		nl_err_set(e, err, "read", "table inet %s for network %s", FW_TABLE, rd->p->name);
+		nl_err_msg(e,
+			   "more forwards (%d), elements (%d) or rules (%d) point to it than "
+			   "vnet reads",
+			   FW_FOUND_ELEMS, FW_RAW_ELEMS, FW_REF_RULES);
+	}
+	return err;
+}
+
+int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, enum fw_read_mode mode,
+	    struct fw_found *f, struct nl_err *e)
 {
 	struct reader *rd = calloc(1, sizeof(*rd));
-	int err = rd ? 0 : -ENOMEM;
+	int err;
 
 	memset(f, 0, sizeof(*f));
 	if (!rd)
-		return nl_err_set(e, err, "read", "table inet %s", FW_TABLE);
+		return nl_err_set(e, -ENOMEM, "read", "table inet %s", FW_TABLE);
 	rd->p = p;
 	rd->f = f;
-	err = send_read(s, b, rd, apply, check, e);
-	if (!err && rd->err)
-		err = nl_err_set(e, rd->err, "read", "table inet %s", FW_TABLE);
+	rd->mode = mode;
+	err = build_read(b, rd, e);
 	if (!err)
-		conclude(rd, b, apply);
+		err = send_read(s, b, rd, e);
+	if (!err && mode == FW_READ_REMOVE)
+		conclude_remove(rd, b);
+	else if (!err)
+		conclude_apply(rd, b);
 	nl_batch_reset(b);
 	free(rd);
 	if (err || !f->present || f->ours)
@@ -315,14 +694,33 @@ static int read_table(struct nl_sock *s, struct nl_batch *b, const struct fw_pla
 		       "exists and is not vnet's (it lacks comment \"%s\")", FW_TABLE_COMMENT);
 }
 
-int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, bool apply,
-	    struct fw_found *f, struct nl_err *e)
+int fw_read_refs(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, struct fw_found *f,
+		 struct nl_err *e)
 {
-	return read_table(s, b, p, apply, false, f, e);
-}
+	static const unsigned maps[] = {FW_MAP_TO_BRIDGE, FW_MAP_FROM_BRIDGE, FW_MAP_NAT_V4,
+					FW_MAP_BRIDGES,	  FW_MAP_DHCP,	      FW_MAP_FWD_ANY,
+					FW_MAP_FWD_ADDR};
+	struct reader *rd = calloc(1, sizeof(*rd));
+	int err = 0;
 
-int fw_read_check(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p,
-		  struct fw_found *f, struct nl_err *e)
-{
-	return read_table(s, b, p, true, true, f, e);
+	if (!rd)
+		return nl_err_set(e, -ENOMEM, "read", "table inet %s", FW_TABLE);
+	rd->p = p;
+	rd->f = f;
+	rd->mode = FW_READ_REMOVE;
+	rd->refs = true;
+	f->nelems = f->nraw = f->nrefs = 0;
+	nl_batch_reset(b);
+	for (unsigned i = 0; i < sizeof(maps) / sizeof(maps[0]) && !err; i++)
+		err = fw_batch_dump_elems(b, maps[i], e);
+	if (!err)
+		err = fw_batch_dump_rules(b, NULL, e);
+	if (!err)
+		err = send_read(s, b, rd, e);
+	if (!err && (err = conclude_refs(rd)))
+		nl_err_set(e, err, "read", "table inet %s for network %s", FW_TABLE, p->name);
+	nl_batch_reset(b);
+	free(rd->nat);
+	free(rd);
+	return err;
 }

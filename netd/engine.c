@@ -47,6 +47,28 @@ static void warn_no_way_out(struct vn_ctx *c, const struct vn_net *n)
 		 n->name, n->name);
 }
 
+/* What of an existing network is missing, as status says it, into
+ * c->restored ("bridge n1, dnsmasq of network n1"; "" when it is up): what
+ * the same create again is about to restore. */
+static void missing(struct vn_ctx *c, const char *name)
+{
+	struct vn_status *st = malloc(sizeof(*st));
+	size_t len = 0, n = sizeof(c->restored);
+	struct nl_err e;
+
+	c->restored[0] = '\0';
+	if (!st || vn_show(c, name, st, &e)) {
+		free(st);
+		return;
+	}
+	if (st->state == VN_STATE_DOWN)
+		snprintf(c->restored, n, "all of it (it was down)");
+	for (unsigned i = 0; st->state == VN_STATE_DEGRADED && i < st->nproblems && len < n; i++)
+		len += (size_t)snprintf(c->restored + len, n - len, "%s%s", i ? ", " : "",
+					st->problem[i].object);
+	free(st);
+}
+
 int vn_create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl_err *e)
 {
 	struct vn_run r = {.c = c, .n = n};
@@ -55,6 +77,7 @@ int vn_create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl
 	int err;
 
 	*existed = false;
+	c->restored[0] = '\0';
 	if ((err = vn_lock(c, e)))
 		return err;
 	err = vn_store_load(c->conf_dir, n->name, &have, e);
@@ -64,10 +87,15 @@ int vn_create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl
 			return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj, "exists with %s", diff);
 		*existed = true;
 		/* converge on what is stored: it holds the hosts and forwards
-		 * added since, which the same create again must keep */
+		 * added since, which the same create again must keep; what it
+		 * restores is said (status's read: not on a new network's path) */
+		missing(c, n->name);
 		r.n = &have;
+		r.repair = true;
 		if (!(err = vn_apply(&r, e)))
 			vn_down_mark(c, n->name, false);
+		else
+			c->restored[0] = '\0';
 		return err;
 	}
 	if (err != -ENOENT)
@@ -100,7 +128,7 @@ int vn_create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl
 int vn_up(struct vn_ctx *c, const char *name, struct nl_err *e)
 {
 	struct vn_net *n = malloc(sizeof(*n)), *ran = malloc(sizeof(*ran));
-	struct vn_run r = {.c = c, .n = n};
+	struct vn_run r = {.c = c, .n = n, .repair = true};
 	char diff[200];
 	int err = n && ran ? 0 : nl_err_set(e, -ENOMEM, "up", "network %s", name);
 

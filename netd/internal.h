@@ -23,13 +23,14 @@ struct vn_ctx {
 	const char *fail_step;	/* test builds: fail before this step (VNET_FAIL_STEP) */
 	const char *kill_at;	/* test builds: SIGKILL at this point (VNET_KILL_AT) */
 	char warning[256];	/* what a call that succeeded wants said ("" for nothing) */
+	char restored[256];	/* what the same create again found missing and restored */
 };
 
 /* What a model wants to exist (model.c's table). */
 enum {
 	W_BRIDGE = 1u << 0,	/* a bridge of its own */
 	W_ADDRESS = 1u << 1,	/* the gateway's address on it */
-	W_FORWARD = 1u << 2,	/* ip_forward=1 */
+	W_FORWARD = 1u << 2,	/* forwarding on, for the host and on the bridge */
 	W_RULES = 1u << 3,	/* an nftables plan */
 	W_UPLINK = 1u << 4,	/* an enslaved NIC, its addresses moved */
 	W_SERVICES = 1u << 5,	/* DHCP and DNS (dnsmasq), when a subnet has a range */
@@ -43,8 +44,10 @@ struct vn_run {
 	struct nl_link br;	/* the bridge, once the bridge step ran */
 	unsigned mtu;		/* the MTU the bridge is pinned at */
 	bool fresh;		/* nothing of the network ran before this call */
+	bool repair;		/* up, vnetd: also take what is not vnet's out of its table */
 	bool made_bridge;	/* this call created the bridge */
 	bool forward_on[2];	/* this call turned on IPv4 / IPv6 forwarding */
+	bool bridge_forward_on[2]; /* ... and on the bridge (conf.BRIDGE.forwarding) */
 	bool uplink_moved;	/* this call moved the uplink into the bridge */
 };
 
@@ -69,6 +72,9 @@ int vn_injected(const struct vn_ctx *c, const char *point, const char *net, stru
 /* Brings the network to "running": each step of its model ensures its part
  * exists; on failure the steps this call did are undone. */
 int vn_apply(struct vn_run *r, struct nl_err *e);
+/* The sysctl key of a bridge's own forwarding ("ipv4/conf/BRIDGE/forwarding"),
+ * which a model that forwards wants at 1 as well as the host's. */
+void vn_bridge_forward_key(const char *bridge, bool v6, char *key, size_t n);
 /* Takes down everything that runs of the network, tolerating what is
  * missing; released gets the guests' ports that were still attached.
  * forget (destroy) also drops what a later `up` would reuse (leases). */

@@ -133,6 +133,11 @@ static int step_configure(struct vn_run *r, struct nl_err *e)
 
 static const char *const forward_key[2] = {"ipv4/ip_forward", "ipv6/conf/all/forwarding"};
 
+void vn_bridge_forward_key(const char *bridge, bool v6, char *key, size_t n)
+{
+	snprintf(key, n, "%s/conf/%s/forwarding", v6 ? "ipv6" : "ipv4", bridge);
+}
+
 /* IPv6 forwarding makes every interface with accept_ra=1 ignore router
  * advertisements: a host that takes its IPv6 default route from them would
  * lose it when the route expires. Refused, as libvirt does, naming the
@@ -163,14 +168,19 @@ static int ra_check(struct nl_err *e)
 	return err;
 }
 
-/* Forwarding on for each family the network has; never turned off by
+/* Forwarding on for each family the network has, for the host and on the
+ * bridge (IPv4 forwards what a bridge receives only when its own
+ * conf.BRIDGE.forwarding says so too; IPv6's makes the host the router of
+ * that link: the router flag in its neighbour advertisements, no router
+ * advertisements taken there). Turning the host's on turns every
+ * interface's on, but one may be turned off alone. Never turned off by
  * destroy (others may rely on it), only by the rollback of the call that
  * turned it on. */
 static int step_forward(struct vn_run *r, struct nl_err *e)
 {
 	for (unsigned f = 0; f < 2; f++) {
 		bool want = false;
-		char v[16];
+		char v[16], key[64];
 		int err;
 
 		for (unsigned i = 0; i < r->n->nsubnets; i++)
@@ -179,22 +189,37 @@ static int step_forward(struct vn_run *r, struct nl_err *e)
 			continue;
 		if ((err = nl_sysctl_read(forward_key[f], v, sizeof(v), e)))
 			return err;
+		if (strcmp(v, "1")) {
+			if (f == 1 && (err = ra_check(e)))
+				return err;
+			if ((err = nl_sysctl_write(forward_key[f], "1", e)))
+				return err;
+			r->forward_on[f] = true;
+		}
+		vn_bridge_forward_key(r->n->bridge, f, key, sizeof(key));
+		if ((err = nl_sysctl_read(key, v, sizeof(v), e)))
+			return err;
 		if (!strcmp(v, "1"))
 			continue;
-		if (f == 1 && (err = ra_check(e)))
+		if ((err = nl_sysctl_write(key, "1", e)))
 			return err;
-		if ((err = nl_sysctl_write(forward_key[f], "1", e)))
-			return err;
-		r->forward_on[f] = true;
+		r->bridge_forward_on[f] = true;
 	}
 	return 0;
 }
 
 static void undo_forward(struct vn_run *r)
 {
-	for (unsigned f = 0; f < 2; f++)
+	for (unsigned f = 0; f < 2; f++) {
+		char key[64];
+
+		if (r->bridge_forward_on[f]) {
+			vn_bridge_forward_key(r->n->bridge, f, key, sizeof(key));
+			nl_sysctl_write(key, "0", NULL);
+		}
 		if (r->forward_on[f])
 			nl_sysctl_write(forward_key[f], "0", NULL);
+	}
 }
 
 /* The nftables socket lives as long as the context; ctx.c frees it through
@@ -258,7 +283,9 @@ static int step_rules(struct vn_run *r, struct nl_err *e)
 	vn_fw_net_of(r->n, &f);
 	if ((err = vn_fw(r->c, &fw, e)) || (err = fw_plan_build(&f, &plan, e)))
 		return err;
-	err = fw_apply(fw, plan, e);
+	/* a repair reads the table's chains whole, and takes out of it the
+	 * base chains that are not vnet's; a create does not pay for that */
+	err = r->repair ? fw_repair(fw, plan, e) : fw_apply(fw, plan, e);
 	fw_plan_free(plan);
 	return err;
 }
@@ -272,7 +299,12 @@ static int remove_rules(struct vn_ctx *c, const struct vn_net *n, struct nl_err 
 	vn_fw_net_of(n, &f);
 	if ((err = vn_fw(c, &fw, e)))
 		return err;
-	return fw_remove(fw, &f, e);
+	/* a table of vnet's name that is not vnet's (-EEXIST) holds nothing
+	 * of the network: nothing to remove; refusing would keep every later
+	 * destroy from finishing */
+	if ((err = fw_remove(fw, &f, e)) == -EEXIST)
+		nl_err_clear(e);
+	return err == -EEXIST ? 0 : err;
 }
 
 static void undo_rules(struct vn_run *r)

@@ -1,13 +1,15 @@
 /* status — what runs of a network, compared with what its definition
  * wants, read from the kernel (never from a cache): every object vnet owns
  * for it — the bridge (present, vnet's mark, up, MTU), the gateways'
- * addresses, forwarding where the model needs it, the network's part of
- * the ruleset by content (fw_check), dnsmasq alive, a bridged network's
- * uplink enslaved with its addresses moved. Up when all hold; down when
- * nothing of it runs (no bridge, and no record that it should run);
- * degraded otherwise, with one problem per object. One read per kind of
+ * addresses, forwarding where the model needs it (the host's and the
+ * bridge's own), the network's part of the ruleset by content (fw_check,
+ * which also names the base chains in vnet's table that are not vnet's),
+ * dnsmasq alive, a bridged network's uplink enslaved with its addresses
+ * moved. Up when all hold; down when nothing of it runs (no bridge, and no
+ * record that it should run); degraded otherwise, with one problem per
+ * object. One read per kind of
  * object: the bridge, its ports and addresses in one send, the table in
- * another, two sysctls, one /proc look-up. */
+ * another, up to four sysctls, one /proc look-up. */
 #include <errno.h>
 #include <net/if.h>
 #include <stdarg.h>
@@ -141,19 +143,33 @@ static int check_links(struct vn_ctx *c, struct vn_status *st, const struct nl_l
 	return err;
 }
 
+/* The host's forwarding and the bridge's own, for each family the network
+ * has (IPv4 forwards what the bridge receives only when both say 1; IPv6
+ * off on the bridge makes the host no router on that link). The bridge's
+ * key named as sysctl(8) names it: a dot in the name is a '/'. */
 static void check_forwarding(struct vn_status *st)
 {
 	static const char *const key[2] = {"ipv4/ip_forward", "ipv6/conf/all/forwarding"};
 
 	for (unsigned f = 0; f < 2; f++) {
 		bool want = false;
-		char v[16] = "";
+		char v[16] = "", bkey[64], name[NL_IFNAMSIZ];
 
 		for (unsigned i = 0; i < st->net.nsubnets; i++)
 			want |= st->net.subnet[i].prefix.family == (f ? AF_INET6 : AF_INET);
-		if (want && (nl_sysctl_read(key[f], v, sizeof(v), NULL) || strcmp(v, "1")))
+		if (!want)
+			continue;
+		if (nl_sysctl_read(key[f], v, sizeof(v), NULL) || strcmp(v, "1"))
 			problem(st, "1", v[0] ? v : "unreadable", "sysctl net.%s",
 				f ? "ipv6.conf.all.forwarding" : "ipv4.ip_forward");
+		v[0] = '\0';
+		vn_bridge_forward_key(st->net.bridge, f, bkey, sizeof(bkey));
+		snprintf(name, sizeof(name), "%s", st->net.bridge);
+		for (char *p = strchr(name, '.'); p; p = strchr(p, '.'))
+			*p = '/';
+		if (nl_sysctl_read(bkey, v, sizeof(v), NULL) || strcmp(v, "1"))
+			problem(st, "1", v[0] ? v : "unreadable",
+				"sysctl net.%s.conf.%s.forwarding", f ? "ipv6" : "ipv4", name);
 	}
 }
 

@@ -1,7 +1,10 @@
 /* Namespace tests of honest status: each drift of an object vnet owns
  * (made behind vnet's back with ip, nft, sysctl, kill) makes `vnet show`
  * and `vnet list` say degraded, naming that object in `problems`, while
- * guests' NAT traffic is broken; `vnet up` repairs it and traffic flows. */
+ * guests' NAT traffic is broken; `vnet up` repairs it and traffic flows.
+ * That covers the bridge's own forwarding, the policy, hook and priority
+ * of vnet's base chains, and a base chain in vnet's table that is not
+ * vnet's (up deletes it). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,18 @@ static const struct {
 	{"nft delete element inet vnet fwd_any '{ tcp . 8080 }'", "map fwd_any element tcp . 8080",
 	 false},
 	{"sysctl -qw net.ipv4.ip_forward=0", "sysctl net.ipv4.ip_forward", true},
+	/* the kernel forwards what the bridge receives only when the
+	 * bridge's own forwarding says so too */
+	{"sysctl -qw net.ipv4.conf.isbr.forwarding=0", "sysctl net.ipv4.conf.isbr.forwarding",
+	 true},
+	/* vnet's base chains: their policy, their hook */
+	{"nft chain inet vnet forward '{ policy drop; }'", "chain forward", true},
+	{"nft delete chain inet vnet checksum && nft add chain inet vnet checksum "
+	 "'{ type filter hook input priority 0; }'",
+	 "chain checksum", false},
+	/* a base chain in vnet's table that is not vnet's */
+	{"nft add chain inet vnet evil '{ type filter hook forward priority -5; policy drop; }'",
+	 "chain evil", true},
 	{"ip link set isbr mtu 1400", "MTU of bridge isbr", false},
 	{"ip link set isbr down", "bridge isbr", true},
 	{"ip addr flush dev isbr", "gateway address of bridge isbr", true},
@@ -57,6 +72,88 @@ START_TEST(each_drift_is_named_and_up_repairs_it)
 		th_sh("ip link show g1-h | grep -q 'master isbr' || $VNET port add isbr g1-h"), 0);
 	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -c '.state, .problems'"), "\"up\"\n[]\n");
 	ck_assert(nt_ping("g1", "192.0.2.2"));
+}
+END_TEST
+
+/* What up repairs of vnet's table is as nft lists it: the forward chain's
+ * policy accept, no chain that is not vnet's. */
+START_TEST(up_puts_back_the_base_chains_and_takes_out_a_foreign_one)
+{
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp 2>/dev/null"), 0);
+	ck_assert_int_eq(
+		th_sh("nft chain inet vnet forward '{ policy drop; }' && "
+		      "nft add chain inet vnet evil "
+		      "'{ type filter hook forward priority -5; policy drop; }' && "
+		      "nft add chain inet vnet evil2 '{ type nat hook postrouting priority 0; }'"),
+		0);
+	ck_assert_str_eq(
+		th_str("$VNET show isbr -j | jq -r '.problems[] | .object + \": \" + .have'"),
+		"chain forward: policy drop\n"
+		"chain evil: filter hook forward priority -5, policy drop\n"
+		"chain evil2: nat hook postrouting priority 0, policy accept\n");
+	ck_assert_int_eq(nt_run("up isbr"), 0);
+	ck_assert_str_eq(th_str("nft list table inet vnet | grep -E '^\tchain |policy' | "
+				"grep -vE '^\tchain isbr-'"),
+			 "\tchain forward {\n"
+			 "\t\ttype filter hook forward priority filter; policy accept;\n"
+			 "\tchain postrouting {\n"
+			 "\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
+			 "\tchain prerouting {\n"
+			 "\t\ttype nat hook prerouting priority dstnat; policy accept;\n"
+			 "\tchain output {\n"
+			 "\t\ttype nat hook output priority -100; policy accept;\n"
+			 "\tchain checksum {\n"
+			 "\t\ttype filter hook output priority filter; policy accept;\n");
+	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -c '.state, .problems'"), "\"up\"\n[]\n");
+}
+END_TEST
+
+/* A host whose new interfaces do not forward (default.forwarding=0, the
+ * host's own forwarding on): create turns the bridge's on, and its guests
+ * get out. */
+START_TEST(create_turns_on_the_bridge_s_own_forwarding)
+{
+	ck_assert_int_eq(th_sh("sysctl -qw net.ipv4.ip_forward=1 && "
+			       "sysctl -qw net.ipv4.conf.default.forwarding=0"),
+			 0);
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp 2>/dev/null"), 0);
+	ck_assert_str_eq(th_str("sysctl -n net.ipv4.conf.isbr.forwarding"), "1\n");
+	nt_guest("g1", "isbr", NULL, "10.0.0.2/24", "10.0.0.1");
+	ck_assert(nt_ping("g1", "192.0.2.2"));
+	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -c '.state, .problems'"), "\"up\"\n[]\n");
+	/* the rollback of a repair turns off only what it turned on */
+	ck_assert_int_eq(th_sh("sysctl -qw net.ipv4.conf.isbr.forwarding=0"), 0);
+	ck_assert_int_ne(th_sh("VNET_FAIL_STEP=services $VNET up isbr 2>/dev/null"), 0);
+	ck_assert_str_eq(th_str("sysctl -n net.ipv4.conf.isbr.forwarding net.ipv4.ip_forward"),
+			 "0\n1\n");
+	ck_assert_int_eq(nt_run("up isbr"), 0);
+	ck_assert_str_eq(th_str("sysctl -n net.ipv4.conf.isbr.forwarding net.ipv4.ip_forward"),
+			 "1\n1\n");
+	ck_assert(nt_ping("g1", "192.0.2.2"));
+}
+END_TEST
+
+/* IPv6: the bridge's own forwarding too (off, the host is no router on
+ * that link: its neighbour advertisements lose the router flag, it takes
+ * router advertisements there), named and repaired; the guest reaches the
+ * outside over IPv6 after. */
+START_TEST(ipv6_bridge_forwarding_is_named_and_repaired)
+{
+	ck_assert_int_eq(th_sh("ip addr add 2001:db8:2::1/64 dev out0 nodad && "
+			       "ip -n outside addr add 2001:db8:2::2/64 dev eth0 nodad && "
+			       "ip -n outside route add fd00:1::/64 via 2001:db8:2::1 && "
+			       "sysctl -qw net.ipv6.conf.all.forwarding=1"),
+			 0);
+	ck_assert_int_eq(nt_run("create routed isbr fd00:1::/64 --no-dhcp"), 0);
+	nt_guest("g1", "isbr", NULL, "fd00:1::2/64 nodad", "fd00:1::1");
+	ck_assert(nt_ping("g1", "2001:db8:2::2"));
+	ck_assert_int_eq(th_sh("sysctl -qw net.ipv6.conf.isbr.forwarding=0"), 0);
+	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -r '.state, .problems[].object'"),
+			 "degraded\nsysctl net.ipv6.conf.isbr.forwarding\n");
+	ck_assert_int_eq(nt_run("up isbr"), 0);
+	ck_assert_str_eq(th_str("sysctl -n net.ipv6.conf.isbr.forwarding"), "1\n");
+	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -c '.state, .problems'"), "\"up\"\n[]\n");
+	ck_assert(nt_ping("g1", "2001:db8:2::2"));
 }
 END_TEST
 
@@ -101,6 +198,9 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(t, nt_setup, th_netns_teardown);
 	tcase_add_loop_test(t, each_drift_is_named_and_up_repairs_it, 0,
 			    sizeof(drifts) / sizeof(drifts[0]));
+	tcase_add_test(t, up_puts_back_the_base_chains_and_takes_out_a_foreign_one);
+	tcase_add_test(t, create_turns_on_the_bridge_s_own_forwarding);
+	tcase_add_test(t, ipv6_bridge_forwarding_is_named_and_repaired);
 	tcase_add_test(t, down_network_is_down_without_problems);
 	tcase_add_test(t, nat_create_without_default_route_warns);
 	suite_add_tcase(s, t);

@@ -490,33 +490,61 @@ START_TEST(apply_batch_sends_only_what_the_read_found_missing)
 }
 END_TEST
 
-START_TEST(remove_batch_ensures_then_deletes_elements_before_chains)
+/* Removal deletes only what the read found of the network, and adds
+ * nothing (an add would collide with another network's element of the
+ * same key): references first, then elements, then the chains there. */
+START_TEST(remove_batch_deletes_only_what_was_found_and_adds_nothing)
 {
 	struct fw_net n = {"n1", FW_ROUTED, "lan0", 1, {P("10.0.1.0/24")}};
 	struct fw_plan *p = NULL;
 	struct nl_batch *b = nl_batch_new();
 	struct fw_found *f = calloc(1, sizeof(*f));
-	unsigned k = 1 + 1 + FW_NMAPS;
+	static const uint16_t adds[] = {NFT_MSG_NEWTABLE, NFT_MSG_NEWSET, NFT_MSG_NEWCHAIN,
+					NFT_MSG_NEWSETELEM, NFT_MSG_NEWRULE};
 
 	ck_assert_int_eq(fw_plan_build_all(&n, &p, NULL), 0);
+	/* nothing found: nothing sent but the markers */
+	ck_assert_int_eq(fw_batch_remove(b, p, f, NULL), 0);
+	nl_batch_finish(b);
+	ck_assert_uint_eq(b->n, 2);
+	/* all of it, a forward, an element of another key and a rule that
+	 * jump to its chains */
+	for (unsigned c = 0; c < 3; c++)
+		f->chain[c] = FW_CHAIN_WHOLE;
+	for (unsigned k = 0; k < 5; k++)
+		f->del[k] = true;
 	f->elem[f->nelems++] = (struct fw_elem){.map = FW_MAP_FWD_ANY,
 						.proto = IPPROTO_UDP,
 						.port = 53,
 						.to = P("10.0.1.9"),
 						.to_port = 53};
+	f->raw[f->nraw++] = (struct fw_raw_elem){.map = FW_MAP_NAT_V4, .klen = 4, .key = {10, 99}};
+	f->ref[f->nrefs++] = (struct fw_ref_rule){.handle = 7, .chain = "mine"};
+	nl_batch_reset(b);
 	ck_assert_int_eq(fw_batch_remove(b, p, f, NULL), 0);
 	nl_batch_finish(b);
-	ck_assert_uint_eq(b->n, k + 3 + 5 + 5 + 1 + 3 + 1);
-	ck_assert_uint_eq(msg_type(b, 0), NFNL_MSG_BATCH_BEGIN);
-	ck_assert_uint_eq(count(b, 0, k, NFT_MSG_NEWSET), FW_NMAPS);
-	ck_assert_uint_eq(count(b, k, k + 3, NFT_MSG_NEWCHAIN), 3);
-	ck_assert_uint_eq(count(b, k + 3, k + 8, NFT_MSG_NEWSETELEM), 5);
-	ck_assert_uint_eq(count(b, k + 8, k + 14, NFT_MSG_DELSETELEM), 6);
-	ck_assert_str_eq(b->req[k + 13].obj, "map fwd_any element udp . 53");
-	ck_assert_uint_eq(count(b, k + 14, k + 17, NFT_MSG_DELCHAIN), 3);
-	ck_assert_str_eq(b->req[k + 14].obj, "chain n1-in");
-	ck_assert_str_eq(b->req[k + 14].op, "delete");
+	ck_assert_uint_eq(b->n, 1 + 1 + 5 + 1 + 1 + 3 + 1);
+	for (unsigned i = 0; i < sizeof(adds) / sizeof(adds[0]); i++)
+		ck_assert_uint_eq(count(b, 0, b->n, adds[i]), 0);
+	ck_assert_uint_eq(msg_type(b, 1), NFT_MSG_DELRULE);
+	ck_assert_str_eq(b->req[1].obj, "rule handle 7 of chain mine");
+	ck_assert_uint_eq(count(b, 2, 9, NFT_MSG_DELSETELEM), 7);
+	ck_assert_str_eq(b->req[7].obj, "map nat_v4 element 10.99.0.0");
+	ck_assert_str_eq(b->req[8].obj, "map fwd_any element udp . 53");
+	ck_assert_uint_eq(count(b, 9, 12, NFT_MSG_DELCHAIN), 3);
+	ck_assert_str_eq(b->req[9].obj, "chain n1-in");
+	ck_assert_str_eq(b->req[9].op, "delete");
 	ck_assert_uint_eq(msg_type(b, b->n - 1), NFNL_MSG_BATCH_END);
+	/* half there: what is, only */
+	memset(f, 0, sizeof(*f));
+	f->chain[1] = FW_CHAIN_WHOLE;
+	f->del[3] = true;
+	nl_batch_reset(b);
+	ck_assert_int_eq(fw_batch_remove(b, p, f, NULL), 0);
+	nl_batch_finish(b);
+	ck_assert_uint_eq(b->n, 4);
+	ck_assert_str_eq(b->req[1].obj, "set bridges element \"lan0\"");
+	ck_assert_str_eq(b->req[2].obj, "chain n1-out");
 	free(f);
 	nl_batch_free(b);
 	fw_plan_free(p);
@@ -561,7 +589,7 @@ static Suite *suite(void)
 	tcase_add_test(t, apply_batch_is_one_transaction_without_exclusive_creates);
 	tcase_add_test(t, each_rule_sent_is_marked_with_its_digest_and_tagged);
 	tcase_add_test(t, apply_batch_sends_only_what_the_read_found_missing);
-	tcase_add_test(t, remove_batch_ensures_then_deletes_elements_before_chains);
+	tcase_add_test(t, remove_batch_deletes_only_what_was_found_and_adds_nothing);
 	tcase_add_test(t, batch_too_full_fails_clearly);
 	suite_add_tcase(s, t);
 	return s;
