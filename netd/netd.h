@@ -116,23 +116,38 @@ struct vn_mac {
 int vn_bridge_macs(struct vn_ctx *c, const struct vn_net *n, struct vn_mac **out, unsigned *nout,
 		   unsigned *mtu, struct nl_err *e);
 
-/* vnetd: the networks it keeps running (all: every definition not taken
- * down with `vnet down` since boot, for its start and SIGHUP; else those
- * brought up and not taken down since), and their repair. */
+/* vnetd: the networks it keeps running, and their repair. A network is
+ * kept while its definition reads and `vnet down` has not marked it down
+ * since boot, when: all says so (vnetd's start and SIGHUP: every such
+ * definition, as `vnet up --all` at boot), or it was brought up (its run
+ * record), or the last list held it (what vnetd keeps stays kept should
+ * the run records vanish: $VNET_RUN_DIR removed). */
 struct vn_kept {
-	char name[NL_IFNAMSIZ];
+	char name[NL_IFNAMSIZ];	/* "" for a file that is no definition (bad says) */
 	struct vn_ports ports;	/* seen on its bridge: put back if it vanishes */
 	int dnsmasq;		/* its dnsmasq's pid, 0 when none runs */
 	bool bring_up;		/* brought up even when it is not running (start, SIGHUP) */
+	bool known;		/* the last list held it */
+	bool up;		/* the last vn_repair found it, or left it, up */
+	bool gone;		/* ... found it no longer kept (taken down or away) */
 	bool repaired;		/* the last vn_repair changed something */
-	char what[512];		/* what it found missing: "bridge isbr: absent; ..." */
+	bool edited;		/* ... and applied a definition edited since it ran */
+	char what[512];		/* what it found missing: "bridge isbr: absent; ..."; or,
+				 * edited, the change: "subnet 10.3.0.0/24, not ..." */
+	char bad[320];		/* not "": the definition does not read (why, as
+				 * nl_err_str says it): listed, never repaired */
 };
-/* *out is calloc'd. */
-int vn_kept(struct vn_ctx *c, bool all, struct vn_kept **out, unsigned *n, struct nl_err *e);
-/* Takes the lock, reads the network's status and, unless it is up, brings
- * it up and puts back the ports k->ports names that exist and are no
- * longer on it; then updates k. The lock stays taken (vn_unlock). */
-int vn_repair(struct vn_ctx *c, struct vn_kept *k, struct nl_err *e);
+/* Lists the networks to keep, then the definitions that do not read (bad
+ * set), each once; what last knew of a network (its ports, its dnsmasq)
+ * carries over. *out is calloc'd. */
+int vn_kept(struct vn_ctx *c, bool all, const struct vn_kept *last, unsigned nlast,
+	    struct vn_kept **out, unsigned *n, struct nl_err *e);
+/* Takes the lock and reads the network's status; unless look, and unless
+ * it is up (or, k->bring_up, runs a definition edited since), brings it up
+ * and puts back the ports k->ports names that exist and are no longer on
+ * it; then updates k. A kept network whose run record vanished is brought
+ * up (which writes it again). The lock stays taken (vn_unlock). */
+int vn_repair(struct vn_ctx *c, struct vn_kept *k, bool look, struct nl_err *e);
 
 /* vnetd's ears: the kernel's news of what the engine keeps (links,
  * addresses and forwarding on one socket, VN_WATCH_LINKS; any ruleset

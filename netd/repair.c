@@ -5,10 +5,14 @@
  * its run record exists) until it is taken down (down, destroy). At start
  * and on SIGHUP every definition is brought up, as `vnet up --all` at boot,
  * but one taken down with `vnet down` since the machine started
- * ($VNET_RUN_DIR/NAME.down). A repair is `vnet up` (the same apply walk,
- * idempotent) after `vnet show` found something missing, plus the ports
- * that were on the bridge before it vanished and still exist, so guests
- * keep working without a restart. */
+ * ($VNET_RUN_DIR/NAME.down). What vnetd keeps it keeps, should the run
+ * records vanish ($VNET_RUN_DIR removed): the last list is the memory. A
+ * repair is `vnet up` (the same apply walk, idempotent) after `vnet show`
+ * found something missing (or the run record gone, which up writes again),
+ * plus the ports that were on the bridge before it vanished and still
+ * exist, so guests keep working without a restart. A definition that does
+ * not read is listed with why, never repaired: there is nothing to repair
+ * it to. */
 #include <dirent.h>
 #include <errno.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -48,11 +52,34 @@ static bool marked_down(const struct vn_ctx *c, const char *name)
 	return access(path, F_OK) == 0;
 }
 
-int vn_kept(struct vn_ctx *c, bool all, struct vn_kept **out, unsigned *n, struct nl_err *e)
+static const struct vn_kept *last_of(const struct vn_kept *last, unsigned nlast, const char *name)
 {
-	struct vn_store_entry *v;
+	for (unsigned i = 0; i < nlast; i++)
+		if (last[i].name[0] && !strcmp(last[i].name, name))
+			return &last[i];
+	return NULL;
+}
+
+/* The network a file that does not read would define: "" when its name is
+ * not NAME.conf (x->file is escaped: a valid name has nothing to escape). */
+static void name_of_file(const struct vn_store_entry *x, char name[NL_IFNAMSIZ])
+{
+	size_t len = strlen(x->file);
+
+	name[0] = '\0';
+	if (len > 5 && len - 5 < NL_IFNAMSIZ && !strcmp(x->file + len - 5, ".conf")) {
+		snprintf(name, NL_IFNAMSIZ, "%.*s", (int)(len - 5), x->file);
+		if (vn_name_check(name, NULL))
+			name[0] = '\0';
+	}
+}
+
+int vn_kept(struct vn_ctx *c, bool all, const struct vn_kept *last, unsigned nlast,
+	    struct vn_kept **out, unsigned *n, struct nl_err *e)
+{
+	struct vn_store_entry *v = NULL;
 	struct vn_net *ran = malloc(sizeof(*ran));
-	unsigned cnt, k = 0;
+	unsigned cnt = 0, k = 0;
 	int err = ran ? vn_store_list(c->conf_dir, &v, &cnt, e)
 		      : nl_err_set(e, -ENOMEM, "list", "networks");
 
@@ -60,31 +87,53 @@ int vn_kept(struct vn_ctx *c, bool all, struct vn_kept **out, unsigned *n, struc
 	*n = 0;
 	if (!err && cnt && !(*out = calloc(cnt, sizeof(**out))))
 		err = nl_err_set(e, -ENOMEM, "list", "networks");
-	for (unsigned i = 0; !err && i < cnt; i++) {
-		const char *name = v[i].net.name;
+	/* the networks, then the files that do not read */
+	for (unsigned bad = 0; !err && bad < 2; bad++)
+		for (unsigned i = 0; i < cnt; i++) {
+			struct vn_kept *o = &(*out)[k];
+			const struct vn_kept *was;
+			char name[NL_IFNAMSIZ];
 
-		if (v[i].err || marked_down(c, name))
-			continue;
-		if (!all && vn_run_record_load(c, name, ran, NULL))
-			continue; /* never brought up, or taken down */
-		(*out)[k].bring_up = all;
-		snprintf((*out)[k++].name, NL_IFNAMSIZ, "%s", name);
+			if (bad != (v[i].err != 0))
+				continue;
+			if (bad)
+				name_of_file(&v[i], name);
+			else
+				snprintf(name, sizeof(name), "%s", v[i].net.name);
+			was = name[0] ? last_of(last, nlast, name) : NULL;
+			if (!bad && (marked_down(c, name) ||
+				     (!all && !was && vn_run_record_load(c, name, ran, NULL))))
+				continue; /* taken down, or never brought up */
+			snprintf(o->name, sizeof(o->name), "%s", name);
+			o->bring_up = all && !bad;
+			o->known = was != NULL;
+			if (was) {
+				o->ports = was->ports;
+				o->dnsmasq = was->dnsmasq;
+			}
+			if (bad)
+				snprintf(o->bad, sizeof(o->bad), "%s", v[i].msg);
+			k++;
+		}
+	free(v);
+	if (err) {
+		free(*out);
+		*out = NULL;
+		k = 0;
 	}
-	if (!err)
-		free(v);
 	*n = k;
 	free(ran);
 	return err;
 }
 
-/* "bridge isbr: absent; table inet vnet: absent" */
-static void summary(const struct vn_status *st, char *buf, size_t n)
+/* What st found missing, after what (may be ""): "bridge isbr: absent;
+ * table inet vnet: absent". */
+static void summary(const struct vn_status *st, const char *before, char *buf, size_t n)
 {
-	size_t len = 0;
+	size_t len = (size_t)snprintf(buf, n, "%s", before);
 
-	buf[0] = '\0';
 	for (unsigned i = 0; i < st->nproblems && len < n; i++)
-		len += (size_t)snprintf(buf + len, n - len, "%s%s: %s", i ? "; " : "",
+		len += (size_t)snprintf(buf + len, n - len, "%s%s: %s", len ? "; " : "",
 					st->problem[i].object, st->problem[i].have);
 }
 
@@ -102,47 +151,80 @@ static void reattach(struct vn_ctx *c, const char *name, const struct vn_ports *
 	}
 }
 
-/* Under the lock: whether k is still to be kept running. */
-static bool still_kept(struct vn_ctx *c, const struct vn_kept *k)
+/* Brings k up again (the same walk as `vnet up`), with the ports it had
+ * that exist again; then st is its status. */
+static int bring_up(struct vn_ctx *c, struct vn_kept *k, struct vn_status *st, struct nl_err *e)
 {
-	struct vn_net *n = malloc(sizeof(*n));
-	bool kept = n && vn_store_load(c->conf_dir, k->name, n, NULL) == 0 &&
-		    !marked_down(c, k->name) &&
-		    (k->bring_up || vn_run_record_load(c, k->name, n, NULL) == 0);
+	struct vn_ports known = k->ports;
+	int err = vn_up(c, k->name, e);
 
-	free(n);
-	return kept;
+	if (!err && !(err = vn_show(c, k->name, st, e))) {
+		reattach(c, k->name, &known, &st->ports);
+		err = vn_show(c, k->name, st, e);
+	}
+	return err;
 }
 
-int vn_repair(struct vn_ctx *c, struct vn_kept *k, struct nl_err *e)
+/* vn_repair under the lock, with room for the status and both definitions. */
+static int repair(struct vn_ctx *c, struct vn_kept *k, bool look, struct vn_status *st,
+		  struct vn_net *def, struct vn_net *ran, struct nl_err *e)
 {
-	struct vn_status *st = malloc(sizeof(*st));
-	int err = st ? vn_lock(c, e) : nl_err_set(e, -ENOMEM, "repair", "network %s", k->name);
+	char lost[320] = "", diff[200];
+	bool recorded = vn_run_record_load(c, k->name, ran, NULL) == 0, edited, need;
+	int err;
 
-	k->what[0] = '\0';
-	k->repaired = false;
 	/* the list was read before the lock: a command may have taken the
-	 * network down or away since */
-	if (!err && !still_kept(c, k)) {
-		free(st);
+	 * network down or away since; then there is nothing to repair */
+	if (vn_store_load(c->conf_dir, k->name, def, NULL) || marked_down(c, k->name) ||
+	    (!recorded && !k->bring_up && !k->known)) {
+		k->gone = true;
 		return 0;
 	}
-	if (!err && !(err = vn_show(c, k->name, st, e)) && st->state != VN_STATE_UP) {
-		summary(st, k->what, sizeof(k->what));
-		if (!(err = vn_up(c, k->name, e))) {
-			struct vn_ports known = k->ports;
-
-			k->repaired = true;
-			if (!(err = vn_show(c, k->name, st, e)))
-				reattach(c, k->name, &known, &st->ports);
-			err = err ? err : vn_show(c, k->name, st, e);
-		}
+	if ((err = vn_show(c, k->name, st, e)))
+		return err;
+	/* it runs, yet its run record is gone ($VNET_RUN_DIR removed): up
+	 * writes it again; or nothing of it runs, yet vnetd keeps it (the
+	 * record went with the folder, or with the undo of a failed repair) */
+	if (!recorded && st->state != VN_STATE_DOWN)
+		snprintf(lost, sizeof(lost), "run record %s/%s.net: absent", c->run_dir, k->name);
+	else if (!recorded && k->known)
+		snprintf(lost, sizeof(lost), "bridge %s: absent", st->net.bridge);
+	/* what runs is not what is defined: applied at start and on SIGHUP,
+	 * or by a repair that brings it up anyway */
+	edited = recorded && !vn_net_same(def, ran, diff, sizeof(diff));
+	need = st->state != VN_STATE_UP || lost[0] || (edited && k->bring_up);
+	summary(st, lost, k->what, sizeof(k->what));
+	if (need && look && !k->what[0])
+		snprintf(k->what, sizeof(k->what), "%s", vn_state_name(st->state));
+	if (need && !look) {
+		if ((k->edited = edited))
+			snprintf(k->what, sizeof(k->what), "%s", diff);
+		if ((err = bring_up(c, k, st, e)))
+			return err;
+		k->repaired = true;
 	}
-	if (!err) {
+	if ((k->up = !need || !look)) {
+		/* what runs now, to be put back later */
 		k->ports = st->ports;
 		k->dnsmasq = st->dnsmasq;
 	}
+	return 0;
+}
+
+int vn_repair(struct vn_ctx *c, struct vn_kept *k, bool look, struct nl_err *e)
+{
+	struct vn_status *st = malloc(sizeof(*st));
+	struct vn_net *def = malloc(sizeof(*def)), *ran = malloc(sizeof(*ran));
+	int err = st && def && ran ? vn_lock(c, e)
+				   : nl_err_set(e, -ENOMEM, "repair", "network %s", k->name);
+
+	k->what[0] = '\0';
+	k->up = k->gone = k->repaired = k->edited = false;
+	if (!err)
+		err = repair(c, k, look, st, def, ran, e);
 	free(st);
+	free(def);
+	free(ran);
 	return err;
 }
 

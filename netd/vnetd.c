@@ -7,21 +7,35 @@
  * addresses, and RTM_NEWNETCONF, which reports ip_forward changes), an
  * nftables listener (any ruleset change: a flush, a firewall reload), a
  * pidfd per network's dnsmasq (which is not its child: a CLI command may
- * have started it), and a signalfd. An event arms a one-shot timer; when
- * it fires (COALESCE_MS later, so a burst such as `nft flush ruleset` is
- * one wake-up) every kept network's status is read and those not up are
- * repaired with the same engine calls as `vnet up`, under the same lock as
- * every CLI command, and one line says what was found missing. What it
- * repairs makes events too; the pass they cause finds everything up and
- * changes nothing, so there is no storm. It touches nothing that is not
- * vnet's: the engine's checks refuse foreign objects as for the CLI.
+ * have started it), a signalfd, and two timers. An event arms a one-shot
+ * timer; when it fires (COALESCE_MS later, so a burst such as `nft flush
+ * ruleset` is one wake-up) every kept network's status is read and those
+ * not up are repaired with the same engine calls as `vnet up`, under the
+ * same lock as every CLI command, and one line says what was found
+ * missing. What it repairs makes events too; the pass they cause finds
+ * everything up and changes nothing, so there is no storm. It touches
+ * nothing that is not vnet's: the engine's checks refuse foreign objects as
+ * for the CLI.
+ *
+ * A repair that fails backs off, per network: the same network is not
+ * repaired again before RETRY_FIRST_MS, then twice that, and so on up to
+ * RETRY_MAX_MS (the other timer, armed for the earliest), whatever events
+ * arrive meanwhile (its own failed tries make some). A pass in between only
+ * reads its status, and tries once at once when that differs from what its
+ * last try left (someone changed something), once when another network
+ * that backed off was repaired since (its cause may be gone too): so at
+ * most three tries per delay, whatever happens. A repair that succeeds,
+ * the network found up, or SIGHUP ends the backoff. A failure is logged
+ * when its message is new, and once more when the delay reaches its cap; a
+ * definition that does not read, once per file and message (SIGHUP says
+ * them all again).
  *
  * SIGTERM and SIGINT end it and leave the networks up; SIGHUP reads the
  * definitions again and brings up every one not taken down. It stays in
  * the foreground, logs to stderr, and tells systemd it is ready
  * (Type=notify: READY=1 on $NOTIFY_SOCKET, the documented datagram, sent
  * here without libsystemd). Exit codes: 0 on a signal, 1 when it cannot
- * start (no netlink sockets, no lock folder). */
+ * start (no netlink sockets, no lock folder), 5 without root (as vnet). */
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -35,25 +49,53 @@
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/file.h"
 #include "netd/dnsmasq.h"
 #include "netd/netd.h"
 
-#define COALESCE_MS 20
+#define COALESCE_MS    20
+#define RETRY_FIRST_MS 1000
+#define RETRY_MAX_MS   60000
 
-enum { TAG_RT = 1, TAG_NF, TAG_SIG, TAG_TIMER, TAG_PIDFD = 16 };
+enum { TAG_RT = 1, TAG_NF, TAG_SIG, TAG_TIMER, TAG_RETRY, TAG_PIDFD = 16 };
+
+/* What vnetd remembers of a kept network between passes, beyond what the
+ * engine carries (struct vn_kept): its failed repairs, what it logged. */
+struct memo {
+	unsigned fails; /* failed repairs in a row; 0: not backing off */
+	long long next; /* no repair before (CLOCK_MONOTONIC, ms), but ... */
+	bool changed;	/* ... one try when its status changed, spent */
+	bool healed;	/* ... one try when another one was repaired, spent */
+	unsigned heals; /* daemon's heals at its last try */
+	bool capped;	/* "still failing" was said */
+	bool told;	/* its definition's bad (k->bad) was said */
+	char left[512]; /* its status after the failed try (a look's k->what) */
+	char said[512]; /* the failure last logged */
+};
 
 struct daemon {
 	struct vn_ctx *c;
 	struct vn_watch *w; /* the kernel's news (VN_WATCH_*: tags TAG_RT, TAG_NF) */
-	int ep, sig, timer;
+	int ep, sig, timer, retry;
 	bool armed;
 	struct vn_kept *kept;
+	struct memo *memo; /* per kept network */
 	unsigned nkept;
-	int *pidfd; /* per kept network: its dnsmasq's, or -1 */
+	int *pidfd;	     /* per kept network: its dnsmasq's, or -1 */
+	unsigned heals;	     /* networks that backed off and were repaired */
+	char list_said[512]; /* the last failure to list the definitions logged */
 };
+
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
+}
 
 /* One line on stderr; what it holds of names and errors came through
  * nl_err_str() or the engine's checked names, and is escaped once more as
@@ -125,52 +167,179 @@ static void watch_pids(struct daemon *d)
 	}
 }
 
-/* The networks to keep, with what the last pass saw of those known. */
+/* The same entry of two lists: a network by name, a file that names none
+ * by its error. */
+static bool same_entry(const struct vn_kept *a, const struct vn_kept *b)
+{
+	return !strcmp(a->name, b->name) && (a->name[0] || !strcmp(a->bad, b->bad));
+}
+
+/* The networks to keep, and what the last pass knew of them. */
 static int refresh(struct daemon *d, bool all)
 {
 	struct vn_kept *now;
+	struct memo *memo;
 	struct nl_err e;
 	char msg[512];
 	unsigned n;
 
-	if (vn_kept(d->c, all, &now, &n, &e)) {
-		say("reading the definitions: %s", nl_err_str(&e, msg, sizeof(msg)));
+	if (vn_kept(d->c, all, d->kept, d->nkept, &now, &n, &e)) {
+		nl_err_str(&e, msg, sizeof(msg));
+		if (strcmp(msg, d->list_said))
+			say("reading the definitions: %s", msg);
+		snprintf(d->list_said, sizeof(d->list_said), "%s", msg);
+		return -1;
+	}
+	d->list_said[0] = '\0';
+	if (!(memo = calloc(n ? n : 1, sizeof(*memo)))) {
+		free(now);
 		return -1;
 	}
 	for (unsigned i = 0; i < n; i++)
 		for (unsigned j = 0; j < d->nkept; j++)
-			if (!strcmp(now[i].name, d->kept[j].name)) {
-				now[i].ports = d->kept[j].ports;
+			if (same_entry(&now[i], &d->kept[j])) {
+				/* a definition that turned bad, or good, or
+				 * bad otherwise, starts afresh */
+				if (!strcmp(now[i].bad, d->kept[j].bad))
+					memo[i] = d->memo[j];
 				break;
 			}
 	unwatch_pids(d);
 	free(d->kept);
+	free(d->memo);
 	d->kept = now;
+	d->memo = memo;
 	d->nkept = n;
 	return 0;
 }
 
-/* One pass: every kept network's status, and a repair where it is not up. */
-static void pass(struct daemon *d, bool all)
+/* The delay after the fails-th failure in a row: 1 s, 2 s, 4 s ... at most
+ * RETRY_MAX_MS. */
+static unsigned delay_ms(unsigned fails)
+{
+	return fails >= 7 ? RETRY_MAX_MS : RETRY_FIRST_MS << (fails - 1);
+}
+
+/* The repair of k failed (e): when it may try again, what it says, and
+ * what the failed try left of the network. */
+static void failed(struct daemon *d, struct vn_kept *k, struct memo *m, const struct nl_err *e)
+{
+	char msg[512];
+	struct nl_err le;
+	unsigned delay;
+
+	nl_err_str(e, msg, sizeof(msg));
+	delay = delay_ms(++m->fails);
+	m->next = now_ms() + delay;
+	if (strcmp(msg, m->said)) {
+		say("network %s: %s%scould not repair: %s; trying again in %u s", k->name, k->what,
+		    k->what[0] ? "; " : "", msg, delay / 1000);
+		snprintf(m->said, sizeof(m->said), "%s", msg);
+		m->capped = delay == RETRY_MAX_MS;
+	} else if (delay == RETRY_MAX_MS && !m->capped) {
+		say("network %s: still failing after %u tries: %s; trying again every %u s",
+		    k->name, m->fails, msg, RETRY_MAX_MS / 1000);
+		m->capped = true;
+	}
+	if (vn_repair(d->c, k, true, &le))
+		nl_err_str(&le, m->left, sizeof(m->left));
+	else
+		snprintf(m->left, sizeof(m->left), "%s", k->up ? "up" : k->what);
+}
+
+/* Keeps one network: a repair where its status is not up, unless it backs
+ * off; then its status only, and one try before the delay is out when that
+ * status changed since its last try, one when another network that backed
+ * off was repaired since. */
+static void keep(struct daemon *d, struct vn_kept *k, struct memo *m, long long now)
 {
 	struct nl_err e;
-	char msg[512];
+	char msg[512], after[64] = "";
+
+	if (m->fails && now < m->next) {
+		const char *seen = k->what;
+
+		if (vn_repair(d->c, k, true, &e))
+			seen = nl_err_str(&e, msg, sizeof(msg));
+		else if (k->up || k->gone) {
+			if (k->up) {
+				say("network %s: up again", k->name);
+				d->heals++;
+			}
+			*m = (struct memo){0};
+			return;
+		}
+		if (!m->changed && strcmp(seen, m->left))
+			m->changed = true;
+		else if (!m->healed && m->heals != d->heals)
+			m->healed = true;
+		else
+			return; /* as its last try left it: wait */
+	} else {
+		m->changed = m->healed = false;
+	}
+	m->heals = d->heals;
+	if (vn_repair(d->c, k, false, &e)) {
+		failed(d, k, m, &e);
+		return;
+	}
+	if (m->fails) {
+		snprintf(after, sizeof(after), " (after %u failed tr%s)", m->fails,
+			 m->fails == 1 ? "y" : "ies");
+		d->heals++;
+	}
+	if (k->repaired && k->edited)
+		say("network %s: applied the edited definition (%s)%s", k->name, k->what, after);
+	else if (k->repaired)
+		say("network %s: repaired %s%s", k->name, k->what[0] ? k->what : "(was down)",
+		    after);
+	else if (m->fails && k->up)
+		say("network %s: up again", k->name);
+	*m = (struct memo){0};
+}
+
+/* The retry timer at the end of the earliest backoff; disarmed when none. */
+static void arm_retry(struct daemon *d)
+{
+	struct itimerspec t = {{0, 0}, {0, 0}};
+	long long first = 0;
+
+	for (unsigned i = 0; i < d->nkept; i++)
+		if (d->memo[i].fails && (!first || d->memo[i].next < first))
+			first = d->memo[i].next;
+	if (first > 0) {
+		t.it_value.tv_sec = (time_t)(first / 1000);
+		t.it_value.tv_nsec = (long)(first % 1000) * 1000000L;
+	}
+	timerfd_settime(d->retry, TFD_TIMER_ABSTIME, &t, NULL);
+}
+
+/* One pass: every kept network's status, and a repair where it is not up;
+ * a word on each definition that does not read. */
+static void pass(struct daemon *d, bool all)
+{
+	long long now = now_ms();
 
 	if (refresh(d, all))
 		return;
 	for (unsigned i = 0; i < d->nkept; i++) {
 		struct vn_kept *k = &d->kept[i];
+		struct memo *m = &d->memo[i];
 
-		if (vn_repair(d->c, k, &e))
-			say("network %s: %s%s%s", k->name, k->what[0] ? k->what : "",
-			    k->what[0] ? "; could not repair: " : "",
-			    nl_err_str(&e, msg, sizeof(msg)));
-		else if (k->repaired)
-			say("network %s: repaired %s", k->name,
-			    k->what[0] ? k->what : "(was down)");
+		if (!k->bad[0]) {
+			keep(d, k, m, now);
+		} else if (!m->told) {
+			m->told = true;
+			if (k->name[0])
+				say("network %s: definition unreadable (%s): not repaired", k->name,
+				    k->bad);
+			else
+				say("%s: ignored", k->bad);
+		}
 	}
 	vn_unlock(d->c);
 	watch_pids(d);
+	arm_retry(d);
 }
 
 static void arm(struct daemon *d)
@@ -191,6 +360,10 @@ static int on_signal(struct daemon *d)
 	while (read(d->sig, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			say("SIGHUP: reading the definitions again");
+			/* a fresh start: no backoff, everything said again */
+			for (unsigned i = 0; i < d->nkept; i++)
+				d->memo[i] = (struct memo){0};
+			d->list_said[0] = '\0';
 			pass(d, true);
 			continue;
 		}
@@ -227,6 +400,9 @@ static int loop(struct daemon *d)
 				vn_watch_drain(d->w, VN_WATCH_LINKS);
 				vn_watch_drain(d->w, VN_WATCH_RULES);
 				pass(d, false);
+			} else if (tag == TAG_RETRY) {
+				(void)!read(d->retry, &x, sizeof(x));
+				pass(d, false);
 			} else if (tag >= TAG_PIDFD && tag - TAG_PIDFD < d->nkept) {
 				unsigned k = (unsigned)(tag - TAG_PIDFD);
 
@@ -237,38 +413,57 @@ static int loop(struct daemon *d)
 	}
 }
 
+/* Why it cannot start, said; the exit code: 5 without root (as vnet's,
+ * and in its words), else 1. */
+static int cannot_start(const struct nl_err *e)
+{
+	char msg[512];
+
+	if (e->kind == NL_ERR_PERM) {
+		say("needs root (CAP_NET_ADMIN): run it as root");
+		return nl_err_exit_code(e);
+	}
+	say("cannot start: %s", nl_err_str(e, msg, sizeof(msg)));
+	return 1;
+}
+
+/* 0, or the exit code. */
 static int start(struct daemon *d)
 {
 	struct nl_err e;
-	char msg[512];
 	sigset_t set;
 
+	/* a repair is root's work: without root, nothing would be kept */
+	if (!nl_privileged()) {
+		nl_err_set(&e, -EPERM, "start", "vnetd");
+		return cannot_start(&e);
+	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	/* listen before the first pass: what changes during it is seen */
-	if (!(d->c = vn_ctx_new(&e)) || !(d->w = vn_watch_new(&e))) {
-		say("cannot start: %s", nl_err_str(&e, msg, sizeof(msg)));
-		return -1;
-	}
+	if (!(d->c = vn_ctx_new(&e)) || !(d->w = vn_watch_new(&e)))
+		return cannot_start(&e);
 	d->sig = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	d->timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	d->retry = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->ep = epoll_create1(EPOLL_CLOEXEC);
-	if (d->sig < 0 || d->timer < 0 || d->ep < 0 || watch(d, d->sig, TAG_SIG) ||
-	    watch(d, d->timer, TAG_TIMER) || watch(d, vn_watch_fd(d->w, VN_WATCH_LINKS), TAG_RT) ||
+	if (d->sig < 0 || d->timer < 0 || d->retry < 0 || d->ep < 0 || watch(d, d->sig, TAG_SIG) ||
+	    watch(d, d->timer, TAG_TIMER) || watch(d, d->retry, TAG_RETRY) ||
+	    watch(d, vn_watch_fd(d->w, VN_WATCH_LINKS), TAG_RT) ||
 	    watch(d, vn_watch_fd(d->w, VN_WATCH_RULES), TAG_NF)) {
 		say("cannot start: %s", strerror(errno));
-		return -1;
+		return 1;
 	}
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct daemon d = {0};
-	int code = 1;
+	struct daemon d = {.sig = -1, .timer = -1, .retry = -1, .ep = -1};
+	int code;
 
 	if (argc > 1) {
 		bool help = !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h");
@@ -280,10 +475,11 @@ int main(int argc, char **argv)
 			"foreground;\n"
 			"SIGHUP reads the definitions again; SIGTERM stops it, the networks stay "
 			"up.\n"
-			"Environment: VNET_CONF_DIR (/etc/vnet), VNET_RUN_DIR (/run/vnet).\n");
+			"Environment: VNET_CONF_DIR (/etc/vnet), VNET_RUN_DIR (/run/vnet).\n"
+			"Exit codes: 0 on a signal, 1 cannot start, 5 needs root.\n");
 		return help ? 0 : 2;
 	}
-	if (start(&d) == 0) {
+	if ((code = start(&d)) == 0) {
 		pass(&d, true);
 		say("watching %u network%s", d.nkept, d.nkept == 1 ? "" : "s");
 		notify("READY=1");
@@ -292,6 +488,7 @@ int main(int argc, char **argv)
 	}
 	unwatch_pids(&d);
 	free(d.kept);
+	free(d.memo);
 	vn_watch_free(d.w);
 	vn_ctx_free(d.c);
 	return code;

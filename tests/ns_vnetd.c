@@ -204,7 +204,8 @@ END_TEST
 /* Lines of vnetd's log, all or those with a fixed string. */
 static long log_lines(const char *with)
 {
-	return atol(th_str("grep -cF -e '%s' \"$VNETD_LOG\" || true", with ? with : ""));
+	setenv("VNETD_WITH", with ? with : "", 1);
+	return atol(th_str("grep -cF -e \"$VNETD_WITH\" \"$VNETD_LOG\" || true"));
 }
 
 /* A repair that cannot succeed (a table of vnet's name that is not vnet's,
@@ -226,19 +227,19 @@ START_TEST(a_repair_that_cannot_succeed_backs_off_quietly)
 	sleep(5); /* the time measured: its tries 1 s and 3 s after the first */
 	ck_assert_int_le(cpu_ticks(vnetd) - before, 2);
 	ck_assert_int_eq(log_lines(NULL), lines);
-	ck_assert_int_eq(log_lines("network isbr: table inet vnet: not vnet's (no vnet comment); "
-				   "could not repair: table inet vnet: exists and is not vnet's (it "
-				   "lacks comment \"managed by vnet\"); trying again in 1 s"),
-			 1);
+	ck_assert_int_eq(
+		log_lines("network isbr: table inet vnet: not vnet's (no vnet comment); "
+			  "could not repair: table inet vnet: exists and is not vnet's (it "
+			  "lacks comment \"managed by vnet\"); trying again in 1 s"),
+		1);
 	ck_assert_int_eq(th_sh("nft list chain inet vnet foo >/dev/null"), 0);
 	ck_assert_int_eq(th_sh("nft delete table inet vnet"), 0);
 	ms = wait_for(20000, up);
 	ck_assert_int_ge(ms, 0);
 	fprintf(stderr, "repair once the foreign table went: %ld ms\n", ms);
-	ck_assert_int_eq(
-		th_sh("grep -q 'network isbr: repaired table inet vnet: absent (after [0-9]* failed "
-		      "tries)' \"$VNETD_LOG\""),
-		0);
+	ck_assert_int_eq(th_sh("grep -q 'network isbr: repaired table inet vnet: absent "
+			       "(after [0-9]* failed tries)' \"$VNETD_LOG\""),
+			 0);
 }
 END_TEST
 
@@ -250,8 +251,8 @@ START_TEST(a_dnsmasq_that_cannot_start_is_retried_with_backoff)
 
 	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
 	ck_assert_int_eq(th_sh("kill -9 $($VNET show isbr -j | jq .dnsmasq_pid)"), 0);
-	ck_assert_int_ge(
-		wait_for(20000, "test \"$($VNET show isbr -j | jq .dnsmasq_pid)\" = null"), 0);
+	ck_assert_int_ge(wait_for(20000, "test \"$($VNET show isbr -j | jq .dnsmasq_pid)\" = null"),
+			 0);
 	/* UDP port 53 of every address, without SO_REUSEADDR */
 	holder = atoi(th_str("python3 -c 'import socket, time\n"
 			     "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
@@ -259,15 +260,14 @@ START_TEST(a_dnsmasq_that_cannot_start_is_retried_with_backoff)
 			     "time.sleep(1000)' > %s/bound 2>&1 & echo $!",
 			     th_tmpdir()));
 	ck_assert_int_gt(holder, 0);
-	ck_assert_int_ge(wait_for(20000, "grep -q bound \"$(dirname \"$VNETD_LOG\")\"/bound 2>/dev/null || "
-					 "grep -q bound \"$VNET_RUN_DIR/../bound\""),
-			 0);
+	ck_assert_int_ge(wait_for(20000, "grep -q bound \"$VNET_CONF_DIR/../bound\""), 0);
 	start_vnetd();
 	ck_assert_int_ge(wait_for(20000, "grep -q 'could not repair' \"$VNETD_LOG\""), 0);
 	lines = log_lines(NULL);
 	before = cpu_ticks(vnetd);
 	sleep(5); /* the time measured */
-	ck_assert_int_le(cpu_ticks(vnetd) - before, 2);
+	/* two tries, each a fork and exec of dnsmasq (as a loop: hundreds) */
+	ck_assert_int_le(cpu_ticks(vnetd) - before, 5);
 	ck_assert_int_eq(log_lines(NULL), lines);
 	ck_assert_int_eq(log_lines("could not repair: dnsmasq of network isbr: start: failed to "
 				   "create listening socket for 10.0.0.1: Address already in use; "
@@ -314,9 +314,10 @@ END_TEST
  * it again; fixed, it is repaired. */
 START_TEST(an_unreadable_definition_is_said_once_and_the_others_kept)
 {
-	static const char said[] =
-		"m=$($VNET up isbr 2>&1); grep -cxF \"vnetd: network isbr: definition unreadable "
-		"(${m#vnet: }): not repaired\" \"$VNETD_LOG\"";
+/* how many times the log says it, in vnet's words */
+#define SAID                                                                                       \
+	"m=$($VNET up isbr 2>&1); grep -cxF \"vnetd: network isbr: definition unreadable "         \
+	"(${m#vnet: }): not repaired\" \"$VNETD_LOG\""
 	static const char two_up[] = "test \"$($VNET show two -j | jq -r .state)\" = up";
 
 	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
@@ -329,22 +330,23 @@ START_TEST(an_unreadable_definition_is_said_once_and_the_others_kept)
 			 0);
 	ck_assert_int_eq(th_sh("ip link set isbr down && ip link del two"), 0);
 	ck_assert_int_ge(wait_for(20000, two_up), 0);
-	ck_assert_str_eq(th_str("%s", said), "1\n");
-	/* one line, escaped */
-	ck_assert_int_eq(th_sh("grep -q 'unreadable.*\\\\x01' \"$VNETD_LOG\""), 0);
+	ck_assert_str_eq(th_str("%s", SAID), "1\n");
+	/* a file that is no definition, its name escaped */
+	ck_assert_int_eq(th_sh("touch \"$VNET_CONF_DIR/$(printf 'x\\001y.conf')\""), 0);
 	ck_assert_int_eq(th_sh("nft flush ruleset"), 0);
 	ck_assert_int_ge(wait_for(20000, two_up), 0);
-	ck_assert_str_eq(th_str("%s", said), "1\n");
-	ck_assert_str_eq(th_str("ip -j link show isbr | jq -r '.[0].flags | index(\"UP\") != null'"),
-			 "false\n");
+	ck_assert_str_eq(th_str("%s", SAID), "1\n");
+	ck_assert_int_eq(
+		log_lines("/conf/x\\x01y.conf: not a network definition (NAME.conf): ignored"), 1);
+	ck_assert_str_eq(
+		th_str("ip -j link show isbr | jq -r '.[0].flags | index(\"UP\") != null'"),
+		"false\n");
 	kill(vnetd, SIGHUP);
-	ck_assert_int_ge(wait_for(20000, "test \"$(sh -c '" "m=$($VNET up isbr 2>&1); grep -cxF "
-					 "\"vnetd: network isbr: definition unreadable (${m#vnet: }): "
-					 "not repaired\" \"$VNETD_LOG\"')\" = 2"),
-			 0);
+	ck_assert_int_ge(wait_for(20000, "test \"$(" SAID ")\" = 2"), 0);
 	ck_assert_int_eq(th_sh("cp %s/isbr.good $VNET_CONF_DIR/isbr.conf", th_tmpdir()), 0);
 	kill(vnetd, SIGHUP);
 	ck_assert_int_ge(wait_for(20000, up), 0);
+#undef SAID
 }
 END_TEST
 
@@ -353,9 +355,10 @@ START_TEST(sighup_applies_an_edited_definition_and_says_so)
 {
 	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
 	start_vnetd();
-	ck_assert_int_eq(th_sh("sed -i 's|10\\.0\\.0\\.0/24|10.3.0.0/24|; s|10\\.0\\.0\\.1$|10.3.0.1|' "
-			       "$VNET_CONF_DIR/isbr.conf"),
-			 0);
+	ck_assert_int_eq(
+		th_sh("sed -i 's|10\\.0\\.0\\.0/24|10.3.0.0/24|; s|10\\.0\\.0\\.1$|10.3.0.1|' "
+		      "$VNET_CONF_DIR/isbr.conf"),
+		0);
 	kill(vnetd, SIGHUP);
 	ck_assert_int_ge(wait_for(20000, "grep -qx 'vnetd: network isbr: applied the edited "
 					 "definition (subnet 10.3.0.0/24, not 10.0.0.0/24)' "
@@ -389,6 +392,10 @@ static Suite *suite(void)
 	tcase_add_test(t, idle_vnetd_costs_no_cpu);
 	tcase_add_test(t, commands_work_alike_with_vnetd_running);
 	tcase_add_test(t, start_brings_up_definitions_and_sigterm_leaves_them_up);
+	suite_add_tcase(s, t);
+	/* what a hostile review found */
+	t = tcase_create("faults");
+	tcase_add_checked_fixture(t, nt_setup, teardown);
 	tcase_add_test(t, a_repair_that_cannot_succeed_backs_off_quietly);
 	tcase_add_test(t, a_dnsmasq_that_cannot_start_is_retried_with_backoff);
 	tcase_add_test(t, a_removed_run_folder_does_not_stop_it);
