@@ -8,7 +8,6 @@
 #include "cli/cli.h"
 #include "cli/print.h"
 #include "netd/options.h"
-#include "netd/store.h"
 
 /* getopt's val of option i of the table: above every character */
 #define OPT_BASE 0x100
@@ -211,27 +210,28 @@ int vc_down(struct vn_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+/* Each network of `up --all`: what failed said, the worst exit kept. */
+static void up_one(void *arg, const char *name, const struct nl_err *fail)
+{
+	int *worst = arg, code = 0;
+	char line[2048];
+
+	if (fail && !name) {
+		vc_say(nl_err_str(fail, line, sizeof(line)));
+		code = EXIT_USAGE;
+	} else if (fail) {
+		code = vc_fail(fail);
+	}
+	*worst = code > *worst ? code : *worst;
+}
+
 static int up_all(struct vn_ctx *c)
 {
-	struct vn_store_entry *v;
 	struct nl_err e;
-	unsigned n;
 	int worst = 0;
 
-	if (vn_store_list(vn_ctx_conf_dir(c), &v, &n, &e))
+	if (vn_up_all(c, up_one, &worst, &e))
 		return vc_fail(&e);
-	for (unsigned i = 0; i < n; i++) {
-		int code = 0;
-
-		if (v[i].err) {
-			vc_say(v[i].msg);
-			code = EXIT_USAGE;
-		} else if (vn_up(c, v[i].net.name, &e)) {
-			code = vc_fail(&e);
-		}
-		worst = code > worst ? code : worst;
-	}
-	free(v);
 	/* one line says root is needed for all of them */
 	return worst == EXIT_PERM ? EXIT_PERM : worst ? EXIT_REFUSED : 0;
 }
@@ -281,65 +281,51 @@ int vc_show(struct vn_ctx *c, int argc, char **argv)
 	return code;
 }
 
-/* Networks that run while their definition is gone or unreadable: listed
- * as what runs (degraded), so that someone sees what to destroy. */
-static int list_orphans(struct vn_ctx *c, struct vn_status *st, struct vc_out *out,
-			unsigned *unchecked)
-{
-	struct vn_orphan *o;
-	struct nl_err e;
-	unsigned n;
-	int code = 0;
+struct list_run {
+	struct vc_out *out;
+	unsigned unchecked; /* what could not be read (VN_UNCHECKED_*) */
+};
 
-	if (vn_orphans(c, &o, &n, &e))
-		return vc_fail(&e);
-	for (unsigned i = 0; !code && i < n; i++) {
-		if (vn_show(c, o[i].name, st, &e)) {
-			code = vc_fail(&e);
-		} else {
-			*unchecked |= st->unchecked;
-			vc_out_network(out, st);
-		}
+/* One network: its row (or object), or the line that names a bad file. */
+static void list_one(void *arg, const struct vn_status *st, const struct nl_err *bad)
+{
+	struct list_run *r = arg;
+	char line[2048];
+
+	if (bad) {
+		vc_say(nl_err_str(bad, line, sizeof(line)));
+		return;
 	}
-	free(o);
-	return code;
+	r->unchecked |= st->unchecked;
+	vc_out_network(r->out, st);
+}
+
+static void name_one(void *arg, const char *name)
+{
+	(void)arg;
+	printf("%s\n", vc_esc(name));
 }
 
 int vc_list(struct vn_ctx *c, int argc, char **argv)
 {
 	bool json = vc_json_flag(&argc, argv);
-	struct vc_out *out = vc_out_new(json ? VC_JSON : VC_ROW, true);
-	struct vn_status *st = malloc(sizeof(*st));
-	struct vn_store_entry *v = NULL;
+	struct list_run r = {0};
 	struct nl_err e;
-	unsigned n = 0, unchecked = 0;
 	char what[64];
-	int code = 0;
 
+	if (argc == 2 && !strcmp(argv[1], "--names") && !json)
+		return vn_list_names(c, name_one, NULL, &e) ? vc_fail(&e) : 0;
 	if (argc != 1)
-		code = vc_usage("list", "takes no argument but -j");
-	else if (!st || !out || vn_store_list(vn_ctx_conf_dir(c), &v, &n, &e))
-		code = st && out ? vc_fail(&e) : EXIT_REFUSED;
-	for (unsigned i = 0; !code && i < n; i++) {
-		if (v[i].err) /* named, and the rest still listed */
-			vc_say(v[i].msg);
-		else if (vn_show(c, v[i].net.name, st, &e))
-			code = vc_fail(&e);
-		else {
-			unchecked |= st->unchecked;
-			vc_out_network(out, st);
-		}
+		return vc_usage("list", "takes no argument but -j or --names");
+	if (!(r.out = vc_out_new(json ? VC_JSON : VC_ROW, true)))
+		return EXIT_REFUSED;
+	if (vn_list(c, list_one, &r, &e)) {
+		vc_out_free(r.out);
+		return vc_fail(&e);
 	}
-	if (!code)
-		code = list_orphans(c, st, out, &unchecked);
-	if (!code && unchecked)
+	if (r.unchecked)
 		fprintf(stderr, "vnet: list: %s not checked: only root can read them\n",
-			vc_unchecked_str(unchecked, what, sizeof(what)));
-	if (out && !code)
-		vc_out_end(out);
-	else if (out)
-		vc_out_free(out);
-	free(v);
-	free(st);
-	return code;
+			vc_unchecked_str(r.unchecked, what, sizeof(what)));
+	vc_out_end(r.out);
+	return 0;
 }

@@ -171,4 +171,22 @@ struct vn_orphan {
 /* *out is malloc'd (NULL when none). */
 int vn_orphans(struct vn_ctx *c, struct vn_orphan **out, unsigned *n, struct nl_err *e);
 
+/* The walks over every network that front ends make (list.c), one call of
+ * each per network, in the order of the definitions' files, then the
+ * orphans'. vn_list: st the network's status (as vn_show reads it), or,
+ * for a file of the folder that is no definition, st NULL and bad saying
+ * why (listed; the rest still is). A status that cannot be read stops the
+ * walk: its error is returned. */
+typedef void (*vn_list_fn)(void *arg, const struct vn_status *st, const struct nl_err *bad);
+int vn_list(struct vn_ctx *c, vn_list_fn each, void *arg, struct nl_err *e);
+/* The names vn_list would report, from the files alone: no socket, no
+ * root, nothing locked (for the shell's completion). */
+typedef void (*vn_name_fn)(void *arg, const char *name);
+int vn_list_names(struct vn_ctx *c, vn_name_fn each, void *arg, struct nl_err *e);
+/* `vnet up --all`: vn_up of every definition; fail says why one did not
+ * come up (NULL: it did), name NULL for a file that is no definition. One
+ * failure stops none of the others; the error returned is the folder's. */
+typedef void (*vn_up_fn)(void *arg, const char *name, const struct nl_err *fail);
+int vn_up_all(struct vn_ctx *c, vn_up_fn each, void *arg, struct nl_err *e);
+
 #endif
