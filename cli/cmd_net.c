@@ -37,7 +37,10 @@ int vc_create(struct vn_ctx *c, int argc, char **argv)
 	a.subnet = argc - optind == 3 ? argv[optind + 2] : NULL;
 	if (vn_net_from_args(&a, &n, &e) || vn_create(c, &n, &existed, &e))
 		return vc_fail(&e);
-	if (existed)
+	if (existed && vn_ctx_restored(c)[0])
+		fprintf(stderr, "vnet: network %s exists as asked; restored what was missing: %s\n",
+			vc_esc(n.name), vc_text(vn_ctx_restored(c)));
+	else if (existed)
 		fprintf(stderr, "vnet: network %s exists already as asked; nothing to change\n",
 			vc_esc(n.name));
 	if (vn_ctx_warning(c)[0])

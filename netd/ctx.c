@@ -75,6 +75,11 @@ const char *vn_ctx_warning(const struct vn_ctx *c)
 	return c->warning;
 }
 
+const char *vn_ctx_restored(const struct vn_ctx *c)
+{
+	return c->restored;
+}
+
 int vn_rt(struct vn_ctx *c, struct nl_sock **s, struct nl_err *e)
 {
 	int err;

@@ -42,8 +42,13 @@ struct vn_ports {
 };
 
 /* *existed tells whether the same network was there already (then nothing
- * was created; what was missing of it was restored). */
+ * was created; what was missing of it was restored, and vn_ctx_restored
+ * names it). */
 int vn_create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl_err *e);
+/* After a create that found the same network: what of it was missing and
+ * is restored, as status names the objects ("bridge n1, dnsmasq of network
+ * n1"; "all of it (it was down)"); "" when nothing was. */
+const char *vn_ctx_restored(const struct vn_ctx *c);
 /* Stops and forgets; released gets the ports that were still attached. */
 int vn_destroy(struct vn_ctx *c, const char *name, struct vn_ports *released, struct nl_err *e);
 int vn_up(struct vn_ctx *c, const char *name, struct nl_err *e);
