@@ -340,6 +340,22 @@ static int elem_keys(struct nftnl_set *s, const struct fw_elem *el, bool with_da
 	return el->map == FW_MAP_NAT_V4 && with_end ? interval_end(s, el) : 0;
 }
 
+/* The message of set s's elements into map or set d, labelled by key. */
+static int put_set_elems(struct nl_batch *b, struct nftnl_set *s, const struct fw_map_def *d,
+			 uint16_t type, uint16_t flags, const char *op, const char *key,
+			 struct nl_err *e)
+{
+	struct nlmsghdr *nlh;
+
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, d->name);
+	if (!(nlh = start(b, type, flags, op, "%s %s element %s", d->data ? "map" : "set",
+			  d->name, key)))
+		return full(e);
+	nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	return fits(nlh, e);
+}
+
 /* NEWSETELEM (with its data), DELSETELEM or GETSETELEM (by key) for one
  * element. */
 static int put_elem(struct nl_batch *b, uint16_t type, const struct fw_elem *el, struct nl_err *e)
@@ -348,7 +364,6 @@ static int put_elem(struct nl_batch *b, uint16_t type, const struct fw_elem *el,
 	const char *op = add ? "add" : type == NFT_MSG_DELSETELEM ? "delete" : "read";
 	const struct fw_map_def *d = &fw_maps[el->map];
 	struct nftnl_set *s = nftnl_set_alloc();
-	struct nlmsghdr *nlh;
 	char key[64];
 	int err;
 
@@ -358,15 +373,7 @@ static int put_elem(struct nl_batch *b, uint16_t type, const struct fw_elem *el,
 				 d->name, key);
 		goto out;
 	}
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, d->name);
-	if (!(nlh = start(b, type, add ? NLM_F_CREATE : 0, op, "%s %s element %s",
-			  d->data ? "map" : "set", d->name, key))) {
-		err = full(e);
-	} else {
-		nftnl_set_elems_nlmsg_build_payload(nlh, s);
-		err = fits(nlh, e);
-	}
+	err = put_set_elems(b, s, d, type, add ? NLM_F_CREATE : 0, op, key, e);
 out:
 	if (s)
 		nftnl_set_free(s);
@@ -394,7 +401,6 @@ static int put_raw_del(struct nl_batch *b, const struct fw_raw_elem *r, struct n
 	const struct fw_map_def *d = &fw_maps[r->map];
 	struct nftnl_set *s = nftnl_set_alloc();
 	struct nftnl_set_elem *k = nftnl_set_elem_alloc();
-	struct nlmsghdr *nlh;
 	char key[80];
 	int err;
 
@@ -410,15 +416,7 @@ static int put_raw_del(struct nl_batch *b, const struct fw_raw_elem *r, struct n
 	if (r->end)
 		nftnl_set_elem_set_u32(k, NFTNL_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
 	nftnl_set_elem_add(s, k);
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
-	nftnl_set_set_str(s, NFTNL_SET_NAME, d->name);
-	if (!(nlh = start(b, NFT_MSG_DELSETELEM, 0, "delete", "%s %s element %s",
-			  d->data ? "map" : "set", d->name, key))) {
-		err = full(e);
-	} else {
-		nftnl_set_elems_nlmsg_build_payload(nlh, s);
-		err = fits(nlh, e);
-	}
+	err = put_set_elems(b, s, d, NFT_MSG_DELSETELEM, 0, "delete", key, e);
 out:
 	if (s)
 		nftnl_set_free(s);
