@@ -227,18 +227,27 @@ static int put_chain(struct nl_batch *b, uint16_t type, const char *name,
 	return put_chain_h(b, type, name, 0, base, e);
 }
 
-/* DELRULE naming only the chain: deletes all its rules. */
-static int put_flush(struct nl_batch *b, const char *chain, struct nl_err *e)
+/* DELRULE of one rule of chain by its handle, or (handle 0) of all its
+ * rules: a flush. */
+static int put_rule_gone(struct nl_batch *b, const char *chain, uint64_t handle,
+			 struct nl_err *e)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct nlmsghdr *nlh;
+	char esc[48];
 	int err;
 
+	nl_escape(chain, esc, sizeof(esc));
 	if (!r)
-		return nl_err_set(e, -ENOMEM, "build", "chain %s", chain);
+		return nl_err_set(e, -ENOMEM, "build", "chain %s", esc);
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TABLE);
 	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	if (!(nlh = start(b, NFT_MSG_DELRULE, 0, "flush", "chain %s", chain))) {
+	if (handle)
+		nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, handle);
+	nlh = handle ? start(b, NFT_MSG_DELRULE, 0, "delete", "rule handle %llu of chain %s",
+			     (unsigned long long)handle, esc)
+		     : start(b, NFT_MSG_DELRULE, 0, "flush", "chain %s", esc);
+	if (!nlh) {
 		err = full(e);
 	} else {
 		nftnl_rule_nlmsg_build_payload(nlh, r);
@@ -248,29 +257,14 @@ static int put_flush(struct nl_batch *b, const char *chain, struct nl_err *e)
 	return err;
 }
 
-/* DELRULE of one rule, by its chain and handle. */
+static int put_flush(struct nl_batch *b, const char *chain, struct nl_err *e)
+{
+	return put_rule_gone(b, chain, 0, e);
+}
+
 static int put_rule_del(struct nl_batch *b, const struct fw_ref_rule *ref, struct nl_err *e)
 {
-	struct nftnl_rule *r = nftnl_rule_alloc();
-	struct nlmsghdr *nlh;
-	char chain[48];
-	int err;
-
-	nl_escape(ref->chain, chain, sizeof(chain));
-	if (!r)
-		return nl_err_set(e, -ENOMEM, "build", "rule of chain %s", chain);
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TABLE);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, ref->chain);
-	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, ref->handle);
-	if (!(nlh = start(b, NFT_MSG_DELRULE, 0, "delete", "rule handle %llu of chain %s",
-			  (unsigned long long)ref->handle, chain))) {
-		err = full(e);
-	} else {
-		nftnl_rule_nlmsg_build_payload(nlh, r);
-		err = fits(nlh, e);
-	}
-	nftnl_rule_free(r);
-	return err;
+	return put_rule_gone(b, ref->chain, ref->handle, e);
 }
 
 /* A rule of chain (its name: a rule knows only its chain's place), its
