@@ -22,7 +22,8 @@ static int host_add(struct vn_ctx *c, int argc, char **argv)
 		return vc_fail(&e);
 	if (argc == 6) {
 		if (strlen(argv[5]) >= sizeof(h.name)) {
-			fprintf(stderr, "vnet: host name \"%s\": must be 1..63 letters, digits or '-', "
+			fprintf(stderr,
+				"vnet: host name \"%s\": must be 1..63 letters, digits or '-', "
 				"not starting with '-'\n",
 				vc_esc(argv[5]));
 			return EXIT_USAGE;
@@ -54,8 +55,8 @@ static struct json_object *lease_json(const struct vn_lease *l)
 
 	vn_mac_str(l->mac, m);
 	json_object_object_add(o, "mac", json_object_new_string(m));
-	json_object_object_add(o, "ip", json_object_new_string(
-						nl_prefix_str(&l->ip, false, a, sizeof(a))));
+	json_object_object_add(o, "ip",
+			       json_object_new_string(nl_prefix_str(&l->ip, false, a, sizeof(a))));
 	/* the guest chose it */
 	json_object_object_add(o, "hostname", l->name[0] ? vc_jstr(l->name) : NULL);
 	json_object_object_add(o, "expiry", json_object_new_int64(l->expiry));

@@ -92,7 +92,8 @@ static int cmd_start(struct vn_ctx *c, int argc, char **argv)
 		code = vc_fail(&e);
 	} else if (!code) {
 		if (p->no_kvm[0])
-			fprintf(stderr, "vnet: warning: %s; using TCG (slow)\n", vc_text(p->no_kvm));
+			fprintf(stderr, "vnet: warning: %s; using TCG (slow)\n",
+				vc_text(p->no_kvm));
 		if (d->foreground ? vm_launch_foreground(p, &e) : vm_launch(p, &pid, &e))
 			code = vc_fail(&e);
 		else

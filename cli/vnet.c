@@ -23,8 +23,10 @@ static const struct vc_sub port_subs[] = {
 static const struct vc_sub vm_subs[] = {
 	{"start",
 	 "vm start NAME [--memory MB] [--cpus N[,sockets=S,cores=C,threads=T]]\n"
-	 "            [--disk PATH[,if=virtio|ide|scsi][,cache=none|writeback|writethrough|unsafe]\n"
-	 "                        [,format=qcow2|raw][,media=disk|cdrom]]... [--cdrom ISO] [--boot ORDER]\n"
+	 "            [--disk "
+	 "PATH[,if=virtio|ide|scsi][,cache=none|writeback|writethrough|unsafe]\n"
+	 "                        [,format=qcow2|raw][,media=disk|cdrom]]... [--cdrom ISO] [--boot "
+	 "ORDER]\n"
 	 "            [--net NETWORK[,model=virtio|e1000|rtl8139][,mac=MAC]]...\n"
 	 "            [--kernel FILE [--initrd FILE] [--append TEXT]]\n"
 	 "            [--display none|vnc=[ADDR]:N|nographic] [--foreground] [-- QEMU-ARGS...]"},
@@ -105,7 +107,8 @@ static const struct vc_cmd cmds[] = {
 	 "Show, set or clear the network the qemu hooks use when nothing else says.", true},
 	{"hooks", vc_hooks, NULL,
 	 "Install the qemu hooks vnet-ifup and vnet-ifdown into DIR (default\n"
-	 "/usr/local/libexec/vnet) for -netdev tap,script=DIR/vnet-ifup,downscript=DIR/vnet-ifdown;\n"
+	 "/usr/local/libexec/vnet) for -netdev "
+	 "tap,script=DIR/vnet-ifup,downscript=DIR/vnet-ifdown;\n"
 	 "--system also makes /etc/qemu-ifup and /etc/qemu-ifdown point at them, keeping\n"
 	 "Debian's originals as FILE.vnet-orig (other files are refused unless --force).\n"
 	 "uninstall removes them and gives the originals back. The hooks choose the\n"

@@ -16,21 +16,21 @@
  * CAP_NET_ADMIN: whatever refused (the lock, a file, the kernel's answer),
  * the cause is that vnet runs without root. */
 enum nl_err_kind {
-	NL_ERR_REFUSED = 0,	/* the kernel or a program refused */
-	NL_ERR_INVALID,		/* bad usage or value: nothing was done */
-	NL_ERR_NOTFOUND,	/* no such network or object */
-	NL_ERR_CONFLICT,	/* exists differently, overlaps, or is not ours */
-	NL_ERR_PERM,		/* not permitted: needs root (CAP_NET_ADMIN) */
+	NL_ERR_REFUSED = 0, /* the kernel or a program refused */
+	NL_ERR_INVALID,	    /* bad usage or value: nothing was done */
+	NL_ERR_NOTFOUND,    /* no such network or object */
+	NL_ERR_CONFLICT,    /* exists differently, overlaps, or is not ours */
+	NL_ERR_PERM,	    /* not permitted: needs root (CAP_NET_ADMIN) */
 };
 
 struct nl_err {
-	int code;	/* negative errno, 0 when nothing failed */
-	uint8_t kind;	/* enum nl_err_kind */
-	char obj[192];	/* the object, e.g. "bridge isbr" (with a file's path and line) */
-	char op[40];	/* the operation, e.g. "create" */
-	char msg[256];	/* the kernel's extended-ACK message, or "" */
-	uint16_t attr;	/* type of the attribute the kernel pointed at, 0 if none */
-	uint8_t kernel;	/* msg came from the kernel (printed after strerror) */
+	int code;	  /* negative errno, 0 when nothing failed */
+	uint8_t kind;	  /* enum nl_err_kind */
+	char obj[192];	  /* the object, e.g. "bridge isbr" (with a file's path and line) */
+	char op[40];	  /* the operation, e.g. "create" */
+	char msg[256];	  /* the kernel's extended-ACK message, or "" */
+	uint16_t attr;	  /* type of the attribute the kernel pointed at, 0 if none */
+	uint8_t kernel;	  /* msg came from the kernel (printed after strerror) */
 	unsigned request; /* the request of a batch that failed, as its index + 1 (0:
 			     no request's failure), so that the batch's builder can
 			     name it by the request's tag, as nftables maps a

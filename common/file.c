@@ -14,7 +14,8 @@
 static int mkdir_one(const char *p, mode_t mode, struct nl_err *e)
 {
 	if (mkdir(p, mode) == 0)
-		return chmod(p, mode) < 0 ? nl_err_set(e, -errno, "set mode of", "folder %s", p) : 0;
+		return chmod(p, mode) < 0 ? nl_err_set(e, -errno, "set mode of", "folder %s", p)
+					  : 0;
 	return errno == EEXIST ? 0 : nl_err_set(e, -errno, "create folder", "%s", p);
 }
 

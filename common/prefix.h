@@ -11,7 +11,7 @@
 #include "common/err.h"
 
 struct nl_prefix {
-	uint8_t family;	/* AF_INET or AF_INET6; 0 = unset */
+	uint8_t family; /* AF_INET or AF_INET6; 0 = unset */
 	uint8_t len;	/* prefix length; 32/128 for a plain address */
 	union {
 		struct in_addr v4;
@@ -33,7 +33,7 @@ int nl_prefix_parse(const char *s, int mode, const char *what, struct nl_prefix 
 /* "10.0.0.1/8"; with_len false prints just the address. Returns buf. */
 const char *nl_prefix_str(const struct nl_prefix *p, bool with_len, char *buf, size_t n);
 
-unsigned nl_prefix_bits(const struct nl_prefix *p);	/* 32 or 128 */
+unsigned nl_prefix_bits(const struct nl_prefix *p); /* 32 or 128 */
 /* p with its host bits cleared. */
 struct nl_prefix nl_prefix_network(const struct nl_prefix *p);
 bool nl_prefix_has_host_bits(const struct nl_prefix *p);

@@ -229,8 +229,7 @@ static int put_chain(struct nl_batch *b, uint16_t type, const char *name,
 
 /* DELRULE of one rule of chain by its handle, or (handle 0) of all its
  * rules: a flush. */
-static int put_rule_gone(struct nl_batch *b, const char *chain, uint64_t handle,
-			 struct nl_err *e)
+static int put_rule_gone(struct nl_batch *b, const char *chain, uint64_t handle, struct nl_err *e)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct nlmsghdr *nlh;
@@ -343,8 +342,8 @@ static int put_set_elems(struct nl_batch *b, struct nftnl_set *s, const struct f
 
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
 	nftnl_set_set_str(s, NFTNL_SET_NAME, d->name);
-	if (!(nlh = start(b, type, flags, op, "%s %s element %s", d->data ? "map" : "set",
-			  d->name, key)))
+	if (!(nlh = start(b, type, flags, op, "%s %s element %s", d->data ? "map" : "set", d->name,
+			  key)))
 		return full(e);
 	nftnl_set_elems_nlmsg_build_payload(nlh, s);
 	return fits(nlh, e);

@@ -9,10 +9,9 @@
  * lists an expression back in a fuller form than nft sent (a lookup's
  * flags, a nat range's upper registers), the builder emits that form, so
  * what the kernel lists is what vnet sent (a rule is recognised by the
- * digest in its user data, not by that listing: read.c). A term holds one word of a rule (a match, a statement or the
- * verdict); fw_term_build() turns it into expressions and fw_term_str()
- * into nft text, from one table, so the two never disagree. No parsing of
- * rule text, no sockets. */
+ * digest in its user data, not by that listing: read.c). A term holds one word of a rule (a match,
+ * a statement or the verdict); fw_term_build() turns it into expressions and fw_term_str() into nft
+ * text, from one table, so the two never disagree. No parsing of rule text, no sockets. */
 #ifndef VNET_FIREWALL_EXPR_H
 #define VNET_FIREWALL_EXPR_H
 

@@ -17,7 +17,7 @@
 
 struct fw {
 	struct nl_sock s;
-	bool made_table;	/* the last fw_apply created table inet vnet */
+	bool made_table; /* the last fw_apply created table inet vnet */
 };
 
 int fw_open(struct fw *fw, struct nl_err *e);
@@ -85,9 +85,9 @@ int fw_remove(struct fw *fw, const struct fw_net *n, struct nl_err *e);
  * networks). Sends nothing. */
 #define FW_PROBLEMS 24
 struct fw_problem {
-	char object[96];	/* "chain n1-in", "map nat_v4 element 10.0.0.0/24" */
-	char want[64];		/* "jump n1-nat", "3 rules as planned" */
-	char have[64];		/* "absent", "other rules", "jump x" */
+	char object[96]; /* "chain n1-in", "map nat_v4 element 10.0.0.0/24" */
+	char want[64];	 /* "jump n1-nat", "3 rules as planned" */
+	char have[64];	 /* "absent", "other rules", "jump x" */
 };
 struct fw_health {
 	unsigned n;
@@ -122,31 +122,31 @@ bool fw_inspect_has_chain(const struct fw_ruleset *rs, uint8_t family, bool lega
  * and inet chains see them with iif/oif; l2: bridge chains see them on
  * the bridge iif/oif name (meta ibrname/obrname), their ports unknown. */
 struct fw_flow {
-	uint8_t nfproto;			/* NFPROTO_IPV4 or NFPROTO_IPV6 */
-	uint8_t hook;				/* NF_INET_FORWARD, NF_INET_LOCAL_IN */
+	uint8_t nfproto; /* NFPROTO_IPV4 or NFPROTO_IPV6 */
+	uint8_t hook;	 /* NF_INET_FORWARD, NF_INET_LOCAL_IN */
 	bool l3, l2;
-	char iif[NL_IFNAMSIZ], oif[NL_IFNAMSIZ];	/* "": unknown */
-	int iifindex, oifindex;			/* 0: unknown */
-	struct nl_prefix src, dst;		/* family 0: unknown; len: bits known */
-	uint8_t l4proto;			/* 0: any */
-	uint16_t dport;				/* 0: any */
-	uint32_t ctstate;			/* NF_CT_STATE_BIT(IP_CT_NEW)... */
+	char iif[NL_IFNAMSIZ], oif[NL_IFNAMSIZ]; /* "": unknown */
+	int iifindex, oifindex;			 /* 0: unknown */
+	struct nl_prefix src, dst;		 /* family 0: unknown; len: bits known */
+	uint8_t l4proto;			 /* 0: any */
+	uint16_t dport;				 /* 0: any */
+	uint32_t ctstate;			 /* NF_CT_STATE_BIT(IP_CT_NEW)... */
 };
 
 struct fw_hit {
-	uint8_t family;		/* the table's, NFPROTO_* */
-	bool legacy;		/* iptables-legacy's table filter */
-	bool iptables;		/* a table iptables-nft keeps (ip/ip6 filter...) */
-	bool docker_user;	/* its table holds chain DOCKER-USER */
-	bool policy;		/* the base chain's drop policy, not a rule */
-	bool sure;		/* every match on the way was decided */
+	uint8_t family;	  /* the table's, NFPROTO_* */
+	bool legacy;	  /* iptables-legacy's table filter */
+	bool iptables;	  /* a table iptables-nft keeps (ip/ip6 filter...) */
+	bool docker_user; /* its table holds chain DOCKER-USER */
+	bool policy;	  /* the base chain's drop policy, not a rule */
+	bool sure;	  /* every match on the way was decided */
 	bool reject;
 	uint32_t hook;
 	int32_t prio;
-	uint64_t handle;	/* legacy: the rule's number in its chain */
+	uint64_t handle; /* legacy: the rule's number in its chain */
 	/* printable (nl_escape) */
 	char table[64], base[64], chain[64];
-	char text[192];		/* the rule as nft (legacy: iptables -S) says it */
+	char text[192]; /* the rule as nft (legacy: iptables -S) says it */
 };
 /* Fills at most max hits; returns how many there are. */
 unsigned fw_inspect_flow(const struct fw_ruleset *rs, const struct fw_flow *f, struct fw_hit *hit,

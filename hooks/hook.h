@@ -7,8 +7,7 @@
 
 #include "netd/netd.h"
 
-typedef int (*vh_action)(struct vn_ctx *c, const char *net, const char *ifname,
-			 struct nl_err *e);
+typedef int (*vh_action)(struct vn_ctx *c, const char *net, const char *ifname, struct nl_err *e);
 
 /* Runs action for argv[1] on its network; prints one line on failure
  * ("vnet-ifup: tap0: network isbr: is down (vnet up isbr)"; without root:

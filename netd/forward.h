@@ -17,8 +17,8 @@
 #include "netd/netd.h"
 
 /* Errors: kind invalid (bad value, not a NAT network, guest outside the
- * network, "address 192.0.2.9: not an address of this host"), not found (no such network), conflict (port forwarded
- * already, here or by another network). */
+ * network, "address 192.0.2.9: not an address of this host"), not found (no such network), conflict
+ * (port forwarded already, here or by another network). */
 int vn_forward_cmd_add(struct vn_ctx *c, const char *name, const struct vn_forward *f,
 		       struct nl_err *e);
 /* Deletes the forward of f's proto and port (and address, when its family

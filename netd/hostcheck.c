@@ -16,7 +16,7 @@
 #include "netd/store.h"
 
 struct host {
-	struct nl_link br, up;	/* by name: the bridge's, the uplink's (ifindex 0: none) */
+	struct nl_link br, up; /* by name: the bridge's, the uplink's (ifindex 0: none) */
 	struct nl_ifaddr *addrs;
 	struct nl_route *routes;
 	unsigned naddrs, nroutes, cap[2];

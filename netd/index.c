@@ -158,7 +158,8 @@ int vn_index_load(const struct vn_ctx *c, struct vn_index_entry **out, unsigned 
 		return rebuild(c, out, n, e);
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (*n == cap) {
-			struct vn_index_entry *v = realloc(*out, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+			struct vn_index_entry *v =
+				realloc(*out, (cap = cap ? 2 * cap : 64) * sizeof(*v));
 
 			if (!v) {
 				free(buf);

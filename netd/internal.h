@@ -13,27 +13,27 @@ struct fw;
 /* Front ends hold it by pointer (vn_ctx_new) and reach what they need of
  * it through functions: the sockets are the engine's alone. */
 struct vn_ctx {
-	char conf_dir[256];	/* $VNET_CONF_DIR, default /etc/vnet */
-	char run_dir[256];	/* $VNET_RUN_DIR, default /run/vnet */
-	struct nl_sock rt;	/* rtnetlink, opened on first use (vn_rt) */
-	struct fw *fw;		/* nftables, opened on first use (vn_fw) */
+	char conf_dir[256]; /* $VNET_CONF_DIR, default /etc/vnet */
+	char run_dir[256];  /* $VNET_RUN_DIR, default /run/vnet */
+	struct nl_sock rt;  /* rtnetlink, opened on first use (vn_rt) */
+	struct fw *fw;	    /* nftables, opened on first use (vn_fw) */
 	void (*fw_free)(struct fw *fw);
-	struct nl_batch *b;	/* scratch batch */
-	int lock_fd;		/* -1 until vn_lock() */
-	const char *fail_step;	/* test builds: fail before this step (VNET_FAIL_STEP) */
-	const char *kill_at;	/* test builds: SIGKILL at this point (VNET_KILL_AT) */
-	char warning[256];	/* what a call that succeeded wants said ("" for nothing) */
-	char restored[256];	/* what the same create again found missing and restored */
+	struct nl_batch *b;    /* scratch batch */
+	int lock_fd;	       /* -1 until vn_lock() */
+	const char *fail_step; /* test builds: fail before this step (VNET_FAIL_STEP) */
+	const char *kill_at;   /* test builds: SIGKILL at this point (VNET_KILL_AT) */
+	char warning[256];     /* what a call that succeeded wants said ("" for nothing) */
+	char restored[256];    /* what the same create again found missing and restored */
 };
 
 /* What a model wants to exist (model.c's table). */
 enum {
-	W_BRIDGE = 1u << 0,	/* a bridge of its own */
-	W_ADDRESS = 1u << 1,	/* the gateway's address on it */
-	W_FORWARD = 1u << 2,	/* forwarding on, for the host and on the bridge */
-	W_RULES = 1u << 3,	/* an nftables plan */
-	W_UPLINK = 1u << 4,	/* an enslaved NIC, its addresses moved */
-	W_SERVICES = 1u << 5,	/* DHCP and DNS (dnsmasq), when a subnet has a range */
+	W_BRIDGE = 1u << 0,   /* a bridge of its own */
+	W_ADDRESS = 1u << 1,  /* the gateway's address on it */
+	W_FORWARD = 1u << 2,  /* forwarding on, for the host and on the bridge */
+	W_RULES = 1u << 3,    /* an nftables plan */
+	W_UPLINK = 1u << 4,   /* an enslaved NIC, its addresses moved */
+	W_SERVICES = 1u << 5, /* DHCP and DNS (dnsmasq), when a subnet has a range */
 };
 unsigned vn_model_wants(enum vn_model m);
 
@@ -41,14 +41,14 @@ unsigned vn_model_wants(enum vn_model m);
 struct vn_run {
 	struct vn_ctx *c;
 	const struct vn_net *n;
-	struct nl_link br;	/* the bridge, once the bridge step ran */
-	unsigned mtu;		/* the MTU the bridge is pinned at */
-	bool fresh;		/* nothing of the network ran before this call */
-	bool repair;		/* up, vnetd: also take what is not vnet's out of its table */
-	bool made_bridge;	/* this call created the bridge */
-	bool forward_on[2];	/* this call turned on IPv4 / IPv6 forwarding */
+	struct nl_link br;	   /* the bridge, once the bridge step ran */
+	unsigned mtu;		   /* the MTU the bridge is pinned at */
+	bool fresh;		   /* nothing of the network ran before this call */
+	bool repair;		   /* up, vnetd: also take what is not vnet's out of its table */
+	bool made_bridge;	   /* this call created the bridge */
+	bool forward_on[2];	   /* this call turned on IPv4 / IPv6 forwarding */
 	bool bridge_forward_on[2]; /* ... and on the bridge (conf.BRIDGE.forwarding) */
-	bool uplink_moved;	/* this call moved the uplink into the bridge */
+	bool uplink_moved;	   /* this call moved the uplink into the bridge */
 };
 
 int vn_lock(struct vn_ctx *c, struct nl_err *e);
@@ -124,16 +124,17 @@ int vn_bridge_running(struct vn_ctx *c, const struct vn_net *n, struct nl_link *
 
 /* What attaching or detaching a port needs of a running network, cached
  * when it comes up: its bridge's ifindex, the MTU the bridge is pinned at,
- * whether ports are isolated, its uplink (which no port command takes). Load returns the ifindex (0: no cache); saving NULL or an
- * ifindex of 0 drops it. */
+ * whether ports are isolated, its uplink (which no port command takes). Load returns the ifindex
+ * (0: no cache); saving NULL or an ifindex of 0 drops it. */
 struct vn_bridge_cache {
 	int ifindex;
 	unsigned mtu;
 	bool isolate;
-	char uplink[NL_IFNAMSIZ];	/* a bridged network's; "" for the others */
+	char uplink[NL_IFNAMSIZ]; /* a bridged network's; "" for the others */
 };
 int vn_bridge_cache_load(const struct vn_ctx *c, const char *name, struct vn_bridge_cache *bc);
-void vn_bridge_cache_save(const struct vn_ctx *c, const char *name, const struct vn_bridge_cache *bc);
+void vn_bridge_cache_save(const struct vn_ctx *c, const char *name,
+			  const struct vn_bridge_cache *bc);
 
 /* The overlap checks' view of every definition (index.c). Load is the
  * index; put/drop go before a definition is saved or forgotten, touch
@@ -163,8 +164,8 @@ void vn_uplink_undo(struct vn_run *r);
 int vn_uplink_restore(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
 /* The addresses the record says moved to the bridge (at most max); 0 and
  * *n = 0 when there is no record. */
-int vn_uplink_moved_addrs(struct vn_ctx *c, const char *name, struct nl_prefix *addrs,
-			  unsigned max, unsigned *n);
+int vn_uplink_moved_addrs(struct vn_ctx *c, const char *name, struct nl_prefix *addrs, unsigned max,
+			  unsigned *n);
 
 /* The rtnetlink socket, opened on first use (so a call that needs none
  * opens none): 0 and *s, or the failure to open it. */

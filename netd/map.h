@@ -44,7 +44,7 @@ int vn_default_get(struct vn_ctx *c, char name[NL_IFNAMSIZ], struct nl_err *e);
 /* The network for ifname: env (the hook's $VNET_NETWORK) when set, else the
  * first mapping whose pattern matches, else the default. -ENOENT (not
  * found) saying how to choose one when there is none. */
-int vn_map_resolve(struct vn_ctx *c, const char *env, const char *ifname,
-		   char net[NL_IFNAMSIZ], struct nl_err *e);
+int vn_map_resolve(struct vn_ctx *c, const char *env, const char *ifname, char net[NL_IFNAMSIZ],
+		   struct nl_err *e);
 
 #endif

@@ -84,12 +84,12 @@ struct vn_problem {
 struct vn_status {
 	struct vn_net net;
 	enum vn_state state;
-	char why[160];		/* the first problem as one line, when degraded */
+	char why[160]; /* the first problem as one line, when degraded */
 	unsigned nproblems;
 	struct vn_problem problem[VN_PROBLEMS];
-	struct vn_ports ports;	/* guests' ports (not the uplink) */
-	int dnsmasq;		/* pid of its DHCP/DNS server, 0 when none runs */
-	unsigned unchecked;	/* VN_UNCHECKED_*: not compared, for want of root */
+	struct vn_ports ports; /* guests' ports (not the uplink) */
+	int dnsmasq;	       /* pid of its DHCP/DNS server, 0 when none runs */
+	unsigned unchecked;    /* VN_UNCHECKED_*: not compared, for want of root */
 };
 
 /* What a status read without root leaves unchecked: the kernel shows the
@@ -101,8 +101,7 @@ const char *vn_state_name(enum vn_state s);
 /* Static DHCP hosts, applied live (when the network runs) and kept in the
  * definition; a refusal changes neither. */
 int vn_host_set(struct vn_ctx *c, const char *name, const struct vn_host *h, struct nl_err *e);
-int vn_host_unset(struct vn_ctx *c, const char *name, const unsigned char mac[6],
-		  struct nl_err *e);
+int vn_host_unset(struct vn_ctx *c, const char *name, const unsigned char mac[6], struct nl_err *e);
 /* Starts the network's dnsmasq again (after it died: `vnet show` says
  * degraded). */
 int vn_restart_services(struct vn_ctx *c, const char *name, struct nl_err *e);
@@ -128,7 +127,7 @@ int vn_bridge_macs(struct vn_ctx *c, const struct vn_net *n, struct vn_mac **out
  * record), or the last list held it (what vnetd keeps stays kept should
  * the run records vanish: $VNET_RUN_DIR removed). */
 struct vn_kept {
-	char name[NL_IFNAMSIZ];	/* "" for a file that is no definition (bad says) */
+	char name[NL_IFNAMSIZ]; /* "" for a file that is no definition (bad says) */
 	struct vn_ports ports;	/* seen on its bridge: put back if it vanishes */
 	int dnsmasq;		/* its dnsmasq's pid, 0 when none runs */
 	bool bring_up;		/* brought up even when it is not running (start, SIGHUP) */
@@ -171,7 +170,7 @@ bool vn_watch_drain(struct vn_watch *w, unsigned i);
  * gone or unreadable: `vnet destroy NAME` tears it down. */
 struct vn_orphan {
 	char name[NL_IFNAMSIZ];
-	char why[320];		/* why the definition cannot be read */
+	char why[320]; /* why the definition cannot be read */
 };
 /* *out is malloc'd (NULL when none). */
 int vn_orphans(struct vn_ctx *c, struct vn_orphan **out, unsigned *n, struct nl_err *e);

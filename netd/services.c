@@ -38,8 +38,7 @@ int vn_host_set(struct vn_ctx *c, const char *name, const struct vn_host *h, str
 	return err;
 }
 
-int vn_host_unset(struct vn_ctx *c, const char *name, const unsigned char mac[6],
-		  struct nl_err *e)
+int vn_host_unset(struct vn_ctx *c, const char *name, const unsigned char mac[6], struct nl_err *e)
 {
 	struct vn_net *old, *n;
 	int err = vn_load_to_change(c, name, &old, &n, e);

@@ -29,10 +29,10 @@
 struct seen {
 	const struct vn_net *n;
 	struct vn_ports *ports;
-	unsigned addrs_found;		/* gateways, as bits */
+	unsigned addrs_found; /* gateways, as bits */
 	bool uplink_found;
 	unsigned nmoved;
-	struct nl_prefix moved[MAX_MOVED];	/* the uplink's addresses, to be on the bridge */
+	struct nl_prefix moved[MAX_MOVED]; /* the uplink's addresses, to be on the bridge */
 	bool moved_found[MAX_MOVED];
 };
 
@@ -95,7 +95,8 @@ static void check_bridge(struct vn_ctx *c, struct vn_status *st, const struct nl
 	/* ours by the intent written before the create, not yet marked */
 	snprintf(want, sizeof(want), VN_ALIAS_PREFIX "%s", n->name);
 	if (!vn_link_is_ours(br, n->name))
-		problem(st, want, br->alias[0] ? br->alias : "none", "alias of bridge %s", n->bridge);
+		problem(st, want, br->alias[0] ? br->alias : "none", "alias of bridge %s",
+			n->bridge);
 	if (!(br->flags & IFF_UP))
 		problem(st, "up", "down", "bridge %s", n->bridge);
 	if (!mtu && vn_bridge_cache_load(c, n->name, &bc))
@@ -131,8 +132,8 @@ static int check_links(struct vn_ctx *c, struct vn_status *st, const struct nl_l
 		err = vn_send(c, NULL, got, s, e);
 	for (unsigned i = 0; !err && i < n->nsubnets; i++)
 		if (!(s->addrs_found & (1u << i)))
-			problem(st, nl_prefix_str(&n->subnet[i].gateway, true, a, sizeof(a)), "absent",
-				"gateway address of bridge %s", n->bridge);
+			problem(st, nl_prefix_str(&n->subnet[i].gateway, true, a, sizeof(a)),
+				"absent", "gateway address of bridge %s", n->bridge);
 	if (!err && n->model == VN_BRIDGED && !s->uplink_found)
 		problem(st, "enslaved to its bridge", "not enslaved", "uplink %s", n->uplink);
 	for (unsigned i = 0; !err && i < s->nmoved; i++)
@@ -193,8 +194,8 @@ static int check_rules(struct vn_ctx *c, struct vn_status *st, struct nl_err *e)
 
 /* The definition, or (orphan) the run record of a network whose definition
  * is gone or unreadable; orphan gets why. */
-static int load(struct vn_ctx *c, const char *name, struct vn_status *st, char *orphan,
-		size_t n, struct nl_err *e)
+static int load(struct vn_ctx *c, const char *name, struct vn_status *st, char *orphan, size_t n,
+		struct nl_err *e)
 {
 	int err = vn_store_load(c->conf_dir, name, &st->net, e);
 
@@ -219,8 +220,8 @@ int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_
 	if ((err = load(c, name, st, orphan, sizeof(orphan), e)))
 		return err;
 	if (orphan[0])
-		problem(st, "present", orphan, "definition of network %s (vnet destroy %s tears it down)",
-			name, name);
+		problem(st, "present", orphan,
+			"definition of network %s (vnet destroy %s tears it down)", name, name);
 	wants = vn_model_wants(st->net.model);
 	err = vn_bridge_get(c, &st->net, &br, e);
 	if (err == -ENODEV) {
@@ -234,7 +235,8 @@ int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_
 	}
 	if (err == -EEXIST) {
 		nl_err_clear(e);
-		problem(st, "vnet's", "an interface that is not vnet's", "bridge %s", st->net.bridge);
+		problem(st, "vnet's", "an interface that is not vnet's", "bridge %s",
+			st->net.bridge);
 		return 0;
 	}
 	if (err)

@@ -13,13 +13,13 @@
 
 struct nl_ifaddr {
 	int ifindex;
-	struct nl_prefix addr;	/* address with its prefix length */
-	uint32_t flags;		/* IFA_F_* (from IFA_FLAGS when present) */
-	uint8_t scope;		/* RT_SCOPE_* */
-	uint32_t valid_lft, preferred_lft;	/* seconds; NL_LIFETIME_FOREVER */
-	char label[NL_IFNAMSIZ];	/* IPv4 label, "" when none; the kernel
-					 * reports the device name for an IPv4
-					 * address added without one */
+	struct nl_prefix addr;		   /* address with its prefix length */
+	uint32_t flags;			   /* IFA_F_* (from IFA_FLAGS when present) */
+	uint8_t scope;			   /* RT_SCOPE_* */
+	uint32_t valid_lft, preferred_lft; /* seconds; NL_LIFETIME_FOREVER */
+	char label[NL_IFNAMSIZ];	   /* IPv4 label, "" when none; the kernel
+					    * reports the device name for an IPv4
+					    * address added without one */
 	/* IPv4 broadcast: when adding, family 0 means the subnet's last
 	 * address (`brd +`) unless no_broadcast; parsing fills it, or sets
 	 * no_broadcast when the address has none, so a copy is exact. */

@@ -20,7 +20,7 @@ enum {
 };
 
 struct nl_brport {
-	unsigned mask;	/* which of the flags below to set */
+	unsigned mask; /* which of the flags below to set */
 	bool isolated, hairpin, learning, unicast_flood;
 };
 

@@ -11,9 +11,9 @@
 
 struct nl_feature {
 	char name[32];
-	bool active;	/* what the device does now */
-	bool wanted;	/* what was asked for */
-	bool fixed;	/* cannot be changed (not in hw) */
+	bool active; /* what the device does now */
+	bool wanted; /* what was asked for */
+	bool fixed;  /* cannot be changed (not in hw) */
 };
 
 struct nl_features {
@@ -22,8 +22,8 @@ struct nl_features {
 };
 
 struct nl_ethtool {
-	struct nl_sock s;	/* NETLINK_GENERIC */
-	uint16_t family;	/* resolved id of "ethtool" */
+	struct nl_sock s; /* NETLINK_GENERIC */
+	uint16_t family;  /* resolved id of "ethtool" */
 };
 
 int nl_ethtool_open(struct nl_ethtool *et, struct nl_err *e);

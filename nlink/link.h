@@ -19,17 +19,17 @@
 struct nl_link {
 	int ifindex;
 	char name[NL_IFNAMSIZ];
-	char kind[16];		/* IFLA_INFO_KIND: "bridge", "veth", "tun"...; "" for none */
-	char slave_kind[16];	/* IFLA_INFO_SLAVE_KIND: "bridge" for a bridge port */
-	char alias[128];	/* IFLA_IFALIAS */
-	int master;		/* ifindex of the master, 0 for none */
-	unsigned flags;		/* IFF_UP, IFF_RUNNING... */
+	char kind[16];	     /* IFLA_INFO_KIND: "bridge", "veth", "tun"...; "" for none */
+	char slave_kind[16]; /* IFLA_INFO_SLAVE_KIND: "bridge" for a bridge port */
+	char alias[128];     /* IFLA_IFALIAS */
+	int master;	     /* ifindex of the master, 0 for none */
+	unsigned flags;	     /* IFF_UP, IFF_RUNNING... */
 	unsigned mtu, min_mtu, max_mtu;
 	unsigned txqlen;
 	uint8_t mac[6];
 	bool has_mac;
-	int link_netnsid;	/* IFLA_LINK_NETNSID, -1 when absent */
-	int link;		/* IFLA_LINK (a veth's peer), 0 when absent */
+	int link_netnsid; /* IFLA_LINK_NETNSID, -1 when absent */
+	int link;	  /* IFLA_LINK (a veth's peer), 0 when absent */
 	/* Bridge-port state, when slave_kind is "bridge" (IFLA_INFO_SLAVE_DATA). */
 	struct {
 		bool valid;
@@ -39,7 +39,7 @@ struct nl_link {
 	struct {
 		bool valid;
 		unsigned stp_state;
-		unsigned forward_delay;	/* in centiseconds (USER_HZ), as ip -d shows */
+		unsigned forward_delay; /* in centiseconds (USER_HZ), as ip -d shows */
 	} bridge;
 };
 
@@ -47,12 +47,12 @@ struct nl_link {
 enum {
 	NL_LINK_UP = 1u << 0,
 	NL_LINK_DOWN = 1u << 1,
-	NL_LINK_MASTER = 1u << 2,	/* master = ifindex; 0 releases (nomaster) */
+	NL_LINK_MASTER = 1u << 2, /* master = ifindex; 0 releases (nomaster) */
 	NL_LINK_MTU = 1u << 3,
 	NL_LINK_MAC = 1u << 4,
 	NL_LINK_TXQLEN = 1u << 5,
-	NL_LINK_ALIAS = 1u << 6,	/* alias = text; "" removes it */
-	NL_LINK_NETNS = 1u << 7,	/* netns_fd: move the link into that namespace */
+	NL_LINK_ALIAS = 1u << 6, /* alias = text; "" removes it */
+	NL_LINK_NETNS = 1u << 7, /* netns_fd: move the link into that namespace */
 };
 
 struct nl_link_change {
@@ -67,7 +67,7 @@ struct nl_link_change {
 
 struct nl_bridge_opts {
 	bool stp;		/* default false */
-	unsigned forward_delay;	/* centiseconds; default 0 */
+	unsigned forward_delay; /* centiseconds; default 0 */
 	unsigned mtu;		/* 0: the kernel's default. Set at creation it is
 				 * not pinned: the bridge still follows its ports
 				 * until an NL_LINK_MTU change pins it. */

@@ -11,18 +11,18 @@
 #include "nlink/sock.h"
 
 struct nl_route {
-	uint8_t family;		/* AF_INET, AF_INET6 */
-	struct nl_prefix dst;	/* len 0 for the default route */
-	struct nl_prefix gw;	/* family 0 when there is no gateway */
-	struct nl_prefix prefsrc;	/* family 0 when none */
-	int oif;		/* 0 when none */
-	uint32_t metric;	/* RTA_PRIORITY */
-	uint8_t protocol;	/* RTPROT_*; 0 means RTPROT_BOOT when adding */
-	uint8_t scope;		/* RT_SCOPE_*; adding: 0 = universe, or link when no gateway */
-	uint8_t type;		/* RTN_*; 0 means RTN_UNICAST when adding */
-	uint32_t table;		/* 0 means RT_TABLE_MAIN when adding */
-	uint32_t flags;		/* rtm_flags: RTNH_F_ONLINK... (kept when a route moves) */
-	uint8_t tos;		/* rtm_tos (IPv4) */
+	uint8_t family;		  /* AF_INET, AF_INET6 */
+	struct nl_prefix dst;	  /* len 0 for the default route */
+	struct nl_prefix gw;	  /* family 0 when there is no gateway */
+	struct nl_prefix prefsrc; /* family 0 when none */
+	int oif;		  /* 0 when none */
+	uint32_t metric;	  /* RTA_PRIORITY */
+	uint8_t protocol;	  /* RTPROT_*; 0 means RTPROT_BOOT when adding */
+	uint8_t scope;		  /* RT_SCOPE_*; adding: 0 = universe, or link when no gateway */
+	uint8_t type;		  /* RTN_*; 0 means RTN_UNICAST when adding */
+	uint32_t table;		  /* 0 means RT_TABLE_MAIN when adding */
+	uint32_t flags;		  /* rtm_flags: RTNH_F_ONLINK... (kept when a route moves) */
+	uint8_t tos;		  /* rtm_tos (IPv4) */
 };
 
 enum { NL_ROUTE_ADD = 0, NL_ROUTE_REPLACE = 1 };

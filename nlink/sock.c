@@ -189,8 +189,10 @@ static void decode_extack(const struct nlmsghdr *nlh, size_t off, const struct n
 			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
 				break;
 			at = mnl_attr_get_u32(a);
-			if (at >= sizeof(struct nlmsghdr) && at + sizeof(struct nlattr) <= req->nlmsg_len)
-				e->attr = ((const struct nlattr *)((const char *)req + at))->nla_type &
+			if (at >= sizeof(struct nlmsghdr) &&
+			    at + sizeof(struct nlattr) <= req->nlmsg_len)
+				e->attr = ((const struct nlattr *)((const char *)req + at))
+						  ->nla_type &
 					  NLA_TYPE_MASK;
 			break;
 		}
@@ -269,7 +271,7 @@ static int refused(struct nl_batch *b, unsigned idx, const struct nlmsghdr *nlh,
 }
 
 static int handle(struct nl_batch *b, uint32_t seq0, const struct nlmsghdr *nlh, nl_data_cb cb,
-		   void *data, struct nl_err *e, int *first, unsigned *pending)
+		  void *data, struct nl_err *e, int *first, unsigned *pending)
 {
 	uint32_t idx = nlh->nlmsg_seq - seq0;
 

@@ -22,10 +22,10 @@
 
 struct nl_sock {
 	struct mnl_socket *mnl;
-	int proto;	/* NETLINK_ROUTE, NETLINK_GENERIC, NETLINK_NETFILTER */
+	int proto; /* NETLINK_ROUTE, NETLINK_GENERIC, NETLINK_NETFILTER */
 	uint32_t portid;
-	uint32_t seq;	/* last sequence number used */
-	char *rbuf;	/* receive buffer, NL_RECV_BUF bytes */
+	uint32_t seq; /* last sequence number used */
+	char *rbuf;   /* receive buffer, NL_RECV_BUF bytes */
 };
 
 #define NL_RECV_BUF 65536
@@ -36,30 +36,30 @@ void nl_sock_close(struct nl_sock *s);
 
 #define NL_BATCH_BUF 65536
 #define NL_BATCH_MAX 256
-#define NL_MSG_MAX 2048	/* room each builder may use for one message */
+#define NL_MSG_MAX   2048 /* room each builder may use for one message */
 
 struct nl_req {
-	uint32_t off;	/* offset of the message in buf */
-	int err;	/* 0 or negative errno, after nl_batch_send() */
-	bool done;	/* an answer (ACK, error or end of dump) arrived */
-	char obj[64];	/* for error messages: "bridge isbr" */
-	char op[32];	/* "create" */
-	int tag;	/* the caller's own name for what this request is for (a place
-			   in its plan), 0 unless it set one after nl_batch_add: what
-			   e->request leads it back to */
+	uint32_t off; /* offset of the message in buf */
+	int err;      /* 0 or negative errno, after nl_batch_send() */
+	bool done;    /* an answer (ACK, error or end of dump) arrived */
+	char obj[64]; /* for error messages: "bridge isbr" */
+	char op[32];  /* "create" */
+	int tag;      /* the caller's own name for what this request is for (a place
+			 in its plan), 0 unless it set one after nl_batch_add: what
+			 e->request leads it back to */
 };
 
 /* Called for every data message (a dump entry, a get reply) of request idx. */
 typedef int (*nl_data_cb)(const struct nlmsghdr *nlh, unsigned idx, void *data);
 
 struct nl_batch {
-	char *buf;	/* size bytes */
+	char *buf; /* size bytes */
 	uint32_t size;
-	uint32_t len;	/* bytes of finished messages */
+	uint32_t len; /* bytes of finished messages */
 	unsigned n;
-	unsigned max;	/* requests req holds */
+	unsigned max; /* requests req holds */
 	struct nl_req *req;
-	struct nlmsghdr *cur;	/* the message being built, not yet in len */
+	struct nlmsghdr *cur; /* the message being built, not yet in len */
 };
 
 /* A batch of NL_BATCH_MAX requests in NL_BATCH_BUF bytes is large (about

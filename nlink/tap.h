@@ -14,7 +14,7 @@ struct nl_tap_opts {
 	bool vnet_hdr;
 	bool multi_queue;
 	bool persist;
-	bool exclusive;	/* IFF_TUN_EXCL: refuse (EBUSY) a tap of that name that exists */
+	bool exclusive; /* IFF_TUN_EXCL: refuse (EBUSY) a tap of that name that exists */
 	uid_t owner;	/* (uid_t)-1: leave unset */
 	gid_t group;	/* (gid_t)-1: leave unset */
 };

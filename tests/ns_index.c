@@ -66,7 +66,8 @@ static Suite *suite(void)
 
 	tcase_add_checked_fixture(t, nt_setup, th_netns_teardown);
 	tcase_add_test(t, create_and_destroy_keep_it);
-	tcase_add_loop_test(t, what_changed_behind_it_is_seen, 0, sizeof(behind) / sizeof(behind[0]));
+	tcase_add_loop_test(t, what_changed_behind_it_is_seen, 0,
+			    sizeof(behind) / sizeof(behind[0]));
 	suite_add_tcase(s, t);
 	return s;
 }
