@@ -307,7 +307,10 @@ static const char *forward_fault(const struct fw_net *n, const struct fw_forward
 	return buf;
 }
 
-static bool same_listener(const struct fw_forward *x, const struct fw_forward *y)
+/* Two forwards that would be one key of the network's forward map (exact
+ * protocol, port and address; netd's vn_forward_same_listener is wider:
+ * there an unbound forward also overlaps every bound one). */
+static bool same_map_key(const struct fw_forward *x, const struct fw_forward *y)
 {
 	return x->proto == y->proto && x->port == y->port &&
 	       x->address.family == y->address.family &&
@@ -331,7 +334,7 @@ static int check_forwards(const struct fw_net *n, struct nl_err *e)
 		if ((fault = forward_fault(n, f, why, sizeof(why))))
 			return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "%s", fault);
 		for (unsigned k = 0; k < i; k++)
-			if (same_listener(&n->forward[k], f))
+			if (same_map_key(&n->forward[k], f))
 				return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj, "is there twice");
 	}
 	return 0;

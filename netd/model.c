@@ -66,7 +66,7 @@ static int step_bridge(struct vn_run *r, struct nl_err *e)
 	}
 	/* created with another MTU than the one pinned in step_configure: a
 	 * change to the value a device has already changes nothing */
-	o.mtu = r->mtu > 68 ? r->mtu - 1 : 69;
+	o.mtu = r->mtu > VN_MTU_MIN ? r->mtu - 1 : VN_MTU_MIN + 1;
 	o.mac = mac;
 	/* ownership before the bridge exists: a kill after the create still
 	 * leaves it recognisably the network's */
