@@ -1,5 +1,5 @@
 /* brport — bridge-port flags; see brport.h. Owns the IFLA_BRPORT_* encoding
- * of isolated, hairpin, learning and unicast flood; reading them back is
+ * of isolated, hairpin, learning, unicast flood and neighbour suppression; reading them back is
  * link.c's (struct nl_link's port).
  *
  * Two encodings, because the kernel's AF_BRIDGE RTM_SETLINK handler finds the
@@ -19,7 +19,8 @@
 #include "nlink/internal.h"
 
 #define NL_BRPORT_ALL                                                                              \
-	(NL_BRPORT_ISOLATED | NL_BRPORT_HAIRPIN | NL_BRPORT_LEARNING | NL_BRPORT_UNICAST_FLOOD)
+	(NL_BRPORT_ISOLATED | NL_BRPORT_HAIRPIN | NL_BRPORT_LEARNING | NL_BRPORT_UNICAST_FLOOD |   \
+	 NL_BRPORT_NEIGH_SUPPRESS)
 
 static const struct {
 	unsigned bit;
@@ -31,6 +32,8 @@ static const struct {
 	{NL_BRPORT_LEARNING, IFLA_BRPORT_LEARNING, offsetof(struct nl_brport, learning)},
 	{NL_BRPORT_UNICAST_FLOOD, IFLA_BRPORT_UNICAST_FLOOD,
 	 offsetof(struct nl_brport, unicast_flood)},
+	{NL_BRPORT_NEIGH_SUPPRESS, IFLA_BRPORT_NEIGH_SUPPRESS,
+	 offsetof(struct nl_brport, neigh_suppress)},
 };
 
 static void put_flags(struct nlmsghdr *nlh, const struct nl_brport *p)

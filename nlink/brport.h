@@ -1,5 +1,5 @@
 /* brport — bridge-port flags (IFLA_PROTINFO / IFLA_BRPORT_*): isolated,
- * hairpin, learning, unicast flood. By ifindex the message goes to family
+ * hairpin, learning, unicast flood, neighbour suppression. By ifindex the message goes to family
  * AF_BRIDGE (RTM_SETLINK, IFLA_PROTINFO); by name (ifindex 0) it goes as
  * RTM_NEWLINK with IFLA_INFO_SLAVE_DATA, because the kernel's AF_BRIDGE
  * handler looks the port up by ifi_index only. Either way it only works once
@@ -17,11 +17,14 @@ enum {
 	NL_BRPORT_HAIRPIN = 1u << 1,
 	NL_BRPORT_LEARNING = 1u << 2,
 	NL_BRPORT_UNICAST_FLOOD = 1u << 3,
+	/* the bridge answers ARP and ND from its neighbour entries instead of
+	 * flooding them to the port (a VXLAN port under EVPN) */
+	NL_BRPORT_NEIGH_SUPPRESS = 1u << 4,
 };
 
 struct nl_brport {
 	unsigned mask; /* which of the flags below to set */
-	bool isolated, hairpin, learning, unicast_flood;
+	bool isolated, hairpin, learning, unicast_flood, neigh_suppress;
 };
 
 /* Port by ifindex, or by name when ifindex is 0. */

@@ -1,5 +1,5 @@
-/* link — rtnetlink links; see link.h. Owns the IFLA_* encoding of bridge and
- * veth creation, link changes, delete, get and dump, and the decoding of
+/* link — rtnetlink links; see link.h. Owns the IFLA_* encoding of bridge,
+ * VXLAN and veth creation, link changes, delete, get and dump, and the decoding of
  * RTM_NEWLINK into struct nl_link. Bridge-port flags are brport.c's, taps
  * tap.c's. */
 #include "nlink/link.h"
@@ -8,6 +8,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
@@ -74,6 +75,46 @@ int nl_bridge_add_msg(struct nl_batch *b, const char *name, const struct nl_brid
 	 * its 2..30 s range while STP is on. Unit: clock_t (USER_HZ = 100). */
 	mnl_attr_put_u32(nlh, IFLA_BR_FORWARD_DELAY, o->forward_delay);
 	mnl_attr_put_u32(nlh, IFLA_BR_STP_STATE, o->stp ? 1 : 0);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	return 0;
+}
+
+static bool vxlan_valid(const char *name, const struct nl_vxlan_opts *o)
+{
+	if (!nl_name_ok(name) || !o || !o->vni || o->vni > NL_VXLAN_VNI_MAX)
+		return false;
+	if (o->local.family && o->local.family != AF_INET && o->local.family != AF_INET6)
+		return false;
+	return true;
+}
+
+int nl_vxlan_add_msg(struct nl_batch *b, const char *name, const struct nl_vxlan_opts *o)
+{
+	struct nlattr *info, *data;
+	struct nlmsghdr *nlh;
+	char obj[64];
+
+	if (!vxlan_valid(name, o))
+		return -EINVAL;
+	snprintf(obj, sizeof(obj), "vxlan %s", name);
+	nlh = nl_ifi_start(b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, AF_UNSPEC, 0, name, "create",
+			   obj);
+	if (!nlh)
+		return -ENOBUFS;
+	if (o->mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, o->mtu);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vxlan");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u32(nlh, IFLA_VXLAN_ID, o->vni);
+	if (o->local.family == AF_INET)
+		mnl_attr_put(nlh, IFLA_VXLAN_LOCAL, 4, &o->local.a.v4);
+	else if (o->local.family == AF_INET6)
+		mnl_attr_put(nlh, IFLA_VXLAN_LOCAL6, 16, &o->local.a.v6);
+	/* network order, like every port the kernel keeps */
+	mnl_attr_put_u16(nlh, IFLA_VXLAN_PORT, htons(o->dstport ? o->dstport : NL_VXLAN_PORT));
+	mnl_attr_put_u8(nlh, IFLA_VXLAN_LEARNING, o->learning ? 1 : 0);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
 	return 0;
@@ -246,6 +287,29 @@ static void parse_port(const struct nlattr *data, struct nl_link *out)
 	out->port.hairpin = nl_tb_u8(tb[IFLA_BRPORT_MODE], 0);
 	out->port.learning = nl_tb_u8(tb[IFLA_BRPORT_LEARNING], 0);
 	out->port.unicast_flood = nl_tb_u8(tb[IFLA_BRPORT_UNICAST_FLOOD], 0);
+	out->port.neigh_suppress = nl_tb_u8(tb[IFLA_BRPORT_NEIGH_SUPPRESS], 0);
+}
+
+static void parse_vxlan(const struct nlattr *data, struct nl_link *out)
+{
+	const struct nlattr *tb[IFLA_VXLAN_MAX + 1];
+
+	if (nl_tb_nested(data, tb, IFLA_VXLAN_MAX) < 0)
+		return;
+	out->vxlan.valid = true;
+	out->vxlan.vni = nl_tb_u32(tb[IFLA_VXLAN_ID], 0);
+	if (tb[IFLA_VXLAN_LOCAL] && mnl_attr_get_payload_len(tb[IFLA_VXLAN_LOCAL]) == 4) {
+		out->vxlan.local.family = AF_INET;
+		out->vxlan.local.len = 32;
+		memcpy(&out->vxlan.local.a.v4, mnl_attr_get_payload(tb[IFLA_VXLAN_LOCAL]), 4);
+	} else if (tb[IFLA_VXLAN_LOCAL6] && mnl_attr_get_payload_len(tb[IFLA_VXLAN_LOCAL6]) == 16) {
+		out->vxlan.local.family = AF_INET6;
+		out->vxlan.local.len = 128;
+		memcpy(&out->vxlan.local.a.v6, mnl_attr_get_payload(tb[IFLA_VXLAN_LOCAL6]), 16);
+	}
+	if (tb[IFLA_VXLAN_PORT] && mnl_attr_validate(tb[IFLA_VXLAN_PORT], MNL_TYPE_U16) == 0)
+		out->vxlan.dstport = ntohs(mnl_attr_get_u16(tb[IFLA_VXLAN_PORT]));
+	out->vxlan.learning = nl_tb_u8(tb[IFLA_VXLAN_LEARNING], 0);
 }
 
 static void parse_bridge(const struct nlattr *data, struct nl_link *out)
@@ -271,6 +335,8 @@ static int parse_linkinfo(const struct nlattr *nest, struct nl_link *out)
 	/* The data attributes are typed by the kind named next to them. */
 	if (tb[IFLA_INFO_DATA] && !strcmp(out->kind, "bridge"))
 		parse_bridge(tb[IFLA_INFO_DATA], out);
+	if (tb[IFLA_INFO_DATA] && !strcmp(out->kind, "vxlan"))
+		parse_vxlan(tb[IFLA_INFO_DATA], out);
 	if (tb[IFLA_INFO_SLAVE_DATA] && !strcmp(out->slave_kind, "bridge"))
 		parse_port(tb[IFLA_INFO_SLAVE_DATA], out);
 	return 0;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "common/ifname.h"
+#include "common/prefix.h"
 #include "nlink/sock.h"
 
 /* A link as the kernel reports it. */
@@ -33,7 +34,7 @@ struct nl_link {
 	/* Bridge-port state, when slave_kind is "bridge" (IFLA_INFO_SLAVE_DATA). */
 	struct {
 		bool valid;
-		bool isolated, hairpin, learning, unicast_flood;
+		bool isolated, hairpin, learning, unicast_flood, neigh_suppress;
 	} port;
 	/* Bridge attributes, when kind is "bridge" (IFLA_INFO_DATA). */
 	struct {
@@ -41,6 +42,14 @@ struct nl_link {
 		unsigned stp_state;
 		unsigned forward_delay; /* in centiseconds (USER_HZ), as ip -d shows */
 	} bridge;
+	/* VXLAN attributes, when kind is "vxlan" (IFLA_INFO_DATA). */
+	struct {
+		bool valid;
+		uint32_t vni;
+		struct nl_prefix local; /* family 0: none */
+		uint16_t dstport;	/* host order */
+		bool learning;
+	} vxlan;
 };
 
 /* A set of changes to one link. Only the fields named in mask are sent. */
@@ -76,6 +85,22 @@ struct nl_bridge_opts {
 
 /* Create a bridge (NLM_F_CREATE|NLM_F_EXCL). o may be NULL for defaults. */
 int nl_bridge_add_msg(struct nl_batch *b, const char *name, const struct nl_bridge_opts *o);
+
+/* A VXLAN device: VNI, the local underlay address (the tunnels' source),
+ * UDP destination port, and whether it learns remote MACs from what it
+ * receives (off when a control plane, EVPN, installs them). */
+#define NL_VXLAN_PORT	 4789 /* IANA's */
+#define NL_VXLAN_VNI_MAX 16777215u
+struct nl_vxlan_opts {
+	uint32_t vni;		/* 1..NL_VXLAN_VNI_MAX */
+	struct nl_prefix local; /* a plain address; family 0: none */
+	uint16_t dstport;	/* 0: NL_VXLAN_PORT */
+	bool learning;
+	unsigned mtu; /* 0: the kernel's */
+};
+
+/* Create a VXLAN device (NLM_F_CREATE|NLM_F_EXCL). */
+int nl_vxlan_add_msg(struct nl_batch *b, const char *name, const struct nl_vxlan_opts *o);
 
 /* Create a veth pair; the peer goes into namespace peer_netns_fd when >= 0. */
 int nl_veth_add_msg(struct nl_batch *b, const char *name, const char *peer, int peer_netns_fd);

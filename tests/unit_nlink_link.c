@@ -1,10 +1,12 @@
 /* Unit tests of nlink's link requests (no kernel involved): what the
- * builders of links (bridge, veth, change, get, dump, delete) and bridge
- * ports put in a message, decoded back with libmnl's own attribute parser;
+ * builders of links (bridge, VXLAN, veth, change, get, dump, delete), bridge
+ * ports and forwarding entries put in a message, decoded back with libmnl's own attribute parser;
  * the parser run on what a builder made; and the checks that refuse bad
  * input (names, sysctl keys, tap queues) before anything is built. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <net/if.h>
@@ -14,6 +16,7 @@
 #include "nlink/addr.h"
 #include "nlink/brport.h"
 #include "nlink/ethtool.h"
+#include "nlink/fdb.h"
 #include "nlink/genl.h"
 #include "nlink/link.h"
 #include "nlink/route.h"
@@ -305,6 +308,118 @@ START_TEST(brport_by_name_is_newlink_with_slave_data_of_the_masked_flags)
 }
 END_TEST
 
+START_TEST(brport_neigh_suppress_is_its_own_flag)
+{
+	struct nl_brport p = {.mask = NL_BRPORT_NEIGH_SUPPRESS | NL_BRPORT_LEARNING,
+			      .neigh_suppress = true};
+	struct nlt_tb t, pi;
+
+	ck_assert_int_eq(nl_brport_set_msg(B, 9, "vx7", &p), 0);
+	t = nlt_msg_attrs(nlt_only_msg(), sizeof(struct ifinfomsg));
+	pi = nlt_nest_attrs(t.a[IFLA_PROTINFO]);
+	ck_assert_uint_eq(nlt_u8(pi.a[IFLA_BRPORT_NEIGH_SUPPRESS]), 1);
+	ck_assert_uint_eq(nlt_u8(pi.a[IFLA_BRPORT_LEARNING]), 0);
+	ck_assert_uint_eq(pi.count, 2);
+}
+END_TEST
+
+/* ---- VXLAN devices and their forwarding entries ---- */
+
+START_TEST(vxlan_create_carries_vni_local_port_and_learning)
+{
+	struct nl_vxlan_opts o = {.vni = 4097, .local = P("192.0.2.1"), .mtu = 1450};
+	struct nlmsghdr *m;
+	struct nlt_tb t, info, data;
+
+	ck_assert_int_eq(nl_vxlan_add_msg(B, "vx4097", &o), 0);
+	m = nlt_only_msg();
+	ck_assert_uint_eq(m->nlmsg_type, RTM_NEWLINK);
+	ck_assert_uint_eq(m->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	ck_assert_str_eq(B->req[0].obj, "vxlan vx4097");
+	t = nlt_msg_attrs(m, sizeof(struct ifinfomsg));
+	ck_assert_str_eq(nlt_str(t.a[IFLA_IFNAME]), "vx4097");
+	ck_assert_uint_eq(nlt_u32(t.a[IFLA_MTU]), 1450);
+	info = nlt_nest_attrs(t.a[IFLA_LINKINFO]);
+	ck_assert_str_eq(nlt_str(info.a[IFLA_INFO_KIND]), "vxlan");
+	data = nlt_nest_attrs(info.a[IFLA_INFO_DATA]);
+	ck_assert_uint_eq(nlt_u32(data.a[IFLA_VXLAN_ID]), 4097);
+	ck_assert_uint_eq(mnl_attr_get_payload_len(data.a[IFLA_VXLAN_LOCAL]), 4);
+	ck_assert_mem_eq(mnl_attr_get_payload(data.a[IFLA_VXLAN_LOCAL]), "\xc0\x00\x02\x01", 4);
+	ck_assert_uint_eq(mnl_attr_get_u16(data.a[IFLA_VXLAN_PORT]), htons(4789));
+	ck_assert_uint_eq(nlt_u8(data.a[IFLA_VXLAN_LEARNING]), 0);
+	ck_assert_uint_eq(data.count, 4);
+}
+END_TEST
+
+START_TEST(vxlan_over_ipv6_learning_and_another_port)
+{
+	struct nl_vxlan_opts o = {
+		.vni = 1, .local = P("2001:db8::1"), .dstport = 8472, .learning = true};
+	struct nlt_tb t, data;
+
+	ck_assert_int_eq(nl_vxlan_add_msg(B, "vx1", &o), 0);
+	t = nlt_msg_attrs(nlt_only_msg(), sizeof(struct ifinfomsg));
+	ck_assert_ptr_null(t.a[IFLA_MTU]);
+	data = nlt_nest_attrs(nlt_nest_attrs(t.a[IFLA_LINKINFO]).a[IFLA_INFO_DATA]);
+	ck_assert_ptr_null(data.a[IFLA_VXLAN_LOCAL]);
+	ck_assert_uint_eq(mnl_attr_get_payload_len(data.a[IFLA_VXLAN_LOCAL6]), 16);
+	ck_assert_uint_eq(mnl_attr_get_u16(data.a[IFLA_VXLAN_PORT]), htons(8472));
+	ck_assert_uint_eq(nlt_u8(data.a[IFLA_VXLAN_LEARNING]), 1);
+}
+END_TEST
+
+static const uint8_t ZERO[6];
+
+START_TEST(fdb_append_is_self_permanent_with_mac_and_dst)
+{
+	struct nl_prefix dst = P("192.0.2.7");
+	struct nlmsghdr *m;
+	const struct ndmsg *ndm;
+	struct nlt_tb t;
+
+	ck_assert_int_eq(nl_fdb_append_msg(B, 12, "vx7", ZERO, &dst), 0);
+	m = nlt_only_msg();
+	ck_assert_uint_eq(m->nlmsg_type, RTM_NEWNEIGH);
+	ck_assert_uint_eq(m->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_APPEND);
+	ck_assert_str_eq(B->req[0].obj, "fdb vx7 dst 192.0.2.7");
+	ndm = mnl_nlmsg_get_payload(m);
+	ck_assert_uint_eq(ndm->ndm_family, AF_BRIDGE);
+	ck_assert_int_eq(ndm->ndm_ifindex, 12);
+	ck_assert_uint_eq(ndm->ndm_state, NUD_NOARP | NUD_PERMANENT);
+	ck_assert_uint_eq(ndm->ndm_flags, NTF_SELF);
+	t = nlt_msg_attrs(m, sizeof(*ndm));
+	ck_assert_mem_eq(mnl_attr_get_payload(t.a[NDA_LLADDR]), ZERO, 6);
+	ck_assert_uint_eq(mnl_attr_get_payload_len(t.a[NDA_DST]), 4);
+	ck_assert_mem_eq(mnl_attr_get_payload(t.a[NDA_DST]), &dst.a.v4, 4);
+	ck_assert_uint_eq(t.count, 2);
+}
+END_TEST
+
+START_TEST(fdb_delete_and_dump_and_parse_read_back)
+{
+	struct nl_prefix dst = P("2001:db8::7");
+	const struct ndmsg *ndm;
+	struct nl_fdb f;
+
+	ck_assert_int_eq(nl_fdb_del_msg(B, 3, "vx7", MAC, &dst), 0);
+	ck_assert_uint_eq(nlt_only_msg()->nlmsg_type, RTM_DELNEIGH);
+	ck_assert_uint_eq(nlt_only_msg()->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	/* a delete message has the shape of an entry: parse it back */
+	nlt_only_msg()->nlmsg_type = RTM_NEWNEIGH;
+	ck_assert_int_eq(nl_fdb_parse(nlt_only_msg(), &f), 0);
+	ck_assert_int_eq(f.ifindex, 3);
+	ck_assert_mem_eq(f.mac, MAC, 6);
+	ck_assert(nl_prefix_equal(&f.dst, &dst));
+	ck_assert_uint_eq(f.flags, NTF_SELF);
+	nl_batch_reset(B);
+	ck_assert_int_eq(nl_fdb_dump_msg(B, 3), 0);
+	ndm = mnl_nlmsg_get_payload(nlt_only_msg());
+	ck_assert_uint_eq(nlt_only_msg()->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	ck_assert_uint_eq(ndm->ndm_family, AF_BRIDGE);
+	ck_assert_int_eq(ndm->ndm_ifindex, 3);
+}
+END_TEST
+
 /* ---- checks ---- */
 
 START_TEST(builders_refuse_bad_input_and_leave_the_batch_untouched)
@@ -326,6 +441,13 @@ START_TEST(builders_refuse_bad_input_and_leave_the_batch_untouched)
 	ck_assert_int_eq(nl_veth_add_msg(B, "v0", NULL, -1), -EINVAL);
 	ck_assert_int_eq(nl_link_del_msg(B, 0, NULL), -EINVAL);
 	ck_assert_int_eq(nl_brport_set_msg(B, 3, NULL, &none), -EINVAL);
+	ck_assert_int_eq(nl_vxlan_add_msg(B, "vx0", &(struct nl_vxlan_opts){.vni = 0}), -EINVAL);
+	ck_assert_int_eq(nl_vxlan_add_msg(B, "vx0", &(struct nl_vxlan_opts){.vni = 1u << 24}),
+			 -EINVAL);
+	ck_assert_int_eq(nl_vxlan_add_msg(B, "", &(struct nl_vxlan_opts){.vni = 1}), -EINVAL);
+	ck_assert_int_eq(nl_fdb_append_msg(B, 0, "vx0", MAC, &(struct nl_prefix){0}), -EINVAL);
+	ck_assert_int_eq(nl_fdb_append_msg(B, 3, "vx0", MAC, &(struct nl_prefix){0}), -EINVAL);
+	ck_assert_int_eq(nl_fdb_dump_msg(B, 0), -EINVAL);
 	ck_assert_int_eq(nl_addr_add_msg(B, &a, "x"), -EINVAL); /* no ifindex, no family */
 	ck_assert_int_eq(nl_route_add_msg(B, &r, NL_ROUTE_ADD), -EINVAL);
 	ck_assert_int_eq(nl_ethtool_features_set_msg(B, 20, "v0", names, on, 1), -EINVAL);
@@ -397,6 +519,11 @@ static Suite *suite(void)
 	tcase_add_test(t, link_parse_reads_back_what_a_create_says);
 	tcase_add_test(t, brport_by_index_is_af_bridge_setlink_with_nested_protinfo);
 	tcase_add_test(t, brport_by_name_is_newlink_with_slave_data_of_the_masked_flags);
+	tcase_add_test(t, brport_neigh_suppress_is_its_own_flag);
+	tcase_add_test(t, vxlan_create_carries_vni_local_port_and_learning);
+	tcase_add_test(t, vxlan_over_ipv6_learning_and_another_port);
+	tcase_add_test(t, fdb_append_is_self_permanent_with_mac_and_dst);
+	tcase_add_test(t, fdb_delete_and_dump_and_parse_read_back);
 	tcase_add_test(t, builders_refuse_bad_input_and_leave_the_batch_untouched);
 	tcase_add_test(t, sysctl_keys_translate_dots_and_errors_name_the_key);
 	tcase_add_test(t, tap_open_refuses_several_fds_without_multi_queue);
