@@ -107,6 +107,9 @@ int vc_default(struct vn_ctx *c, int argc, char **argv);
 /* cmd_hooks.c */
 int vc_hooks(struct vn_ctx *c, int argc, char **argv);
 
+/* cmd_fabric.c */
+int vc_fabric(struct vn_ctx *c, int argc, char **argv);
+
 /* cmd_doctor.c */
 int vc_doctor(struct vn_ctx *c, int argc, char **argv);
 

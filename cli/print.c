@@ -339,6 +339,27 @@ static void walk_services(struct vc_out *o, const struct vn_status *st)
 	pr_uint(o, COL(COL_PORTS), NULL, NULL, st->ports.n);
 }
 
+/* A network that spans hosts: its mode, VXLAN port, remote tunnel ends
+ * and the MACs behind them. */
+static void walk_span(struct vc_out *o, const struct vn_status *st)
+{
+	const struct vn_span *sp = &st->span;
+
+	if (!sp->vni)
+		return;
+	pr_open(o, "span", '{');
+	pr_str(o, TO_ANY, "mode", "  span     ", sp->mode[0] ? sp->mode : "none");
+	pr_str(o, TO_ANY, "port", ", port ", sp->port);
+	pr_uint(o, TO_ANY, "remote_macs", ", remote MACs ", sp->remote_macs);
+	text(o, ", remote VTEPs");
+	pr_open(o, "remote_vteps", '[');
+	for (unsigned i = 0; i < sp->nremotes; i++)
+		pr_prefix(o, TO_ANY, NULL, " ", &sp->remote[i], false);
+	pr_close(o);
+	text(o, sp->nremotes ? "\n" : " -\n");
+	pr_close(o);
+}
+
 static void row(struct vc_out *o)
 {
 	header(o);
@@ -355,6 +376,7 @@ void vc_out_network(struct vc_out *o, const struct vn_status *st)
 	walk_subnets(o, &st->net);
 	walk_hosts(o, &st->net);
 	walk_forwards(o, &st->net);
+	walk_span(o, st);
 	walk_services(o, st);
 	pr_close(o);
 	if (o->mode == VC_ROW)

@@ -48,6 +48,13 @@ static const struct vc_sub hooks_subs[] = {
 	{"uninstall", "hooks uninstall [--prefix DIR]"},
 	{NULL, NULL}};
 
+static const struct vc_sub fabric_subs[] = {
+	{"set", "fabric set --underlay IFACE [--local ADDR] [--asn N] [--peer ADDR]...\n"
+		"            [--frr-vty DIR] [--index K --hosts N]"},
+	{"show", "fabric show [-j]"},
+	{"unset", "fabric unset"},
+	{NULL, NULL}};
+
 static const struct vc_cmd cmds[] = {
 	{"create", vc_create, NULL,
 	 "Define a network and run it. The same definition again changes nothing;\n"
@@ -122,6 +129,15 @@ static const struct vc_cmd cmds[] = {
 	 "Exit 0: nothing breaks a network; 1: something does. --fix adds accept rules for\n"
 	 "the networks' bridges to Docker's DOCKER-USER chain (iptables-nft or -legacy).",
 	 true},
+	{"fabric", vc_fabric, NULL,
+	 "This host's place in networks that span hosts (create --vni N): the underlay\n"
+	 "interface (and --local address) the VXLAN tunnels start from, and either BGP EVPN\n"
+	 "(--asn; FRR's zebra and bgpd must run: vnet adds router bgp, the router id, the\n"
+	 "peers, address-family l2vpn evpn with their activate and advertise-all-vni\n"
+	 "through vtysh, --frr-vty naming FRR's socket folder) or, without --asn, the\n"
+	 "peers as static tunnel ends. --index K --hosts N: this host's DHCP slice of\n"
+	 "each such network's range. set again converges; unset removes what vnet added.",
+	 true, fabric_subs},
 	{"help", cmd_help, "help [COMMAND [SUB-COMMAND]] | help --commands",
 	 "What a command does (as COMMAND --help); --commands lists every command and\n"
 	 "sub-command, one a line (for scripts, as are --options COMMAND, the options\n"

@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "common/file.h"
+#include "netd/fabric.h"
 #include "netd/internal.h"
 #include "netd/proc.h"
 
@@ -70,16 +71,25 @@ static int put(const char *path, const char *text, bool *changed, struct nl_err 
 	return *changed ? nl_file_write(path, 0644, text, len, e) : 0;
 }
 
-static void subnet_lines(FILE *f, const struct vn_net *n, unsigned long long *max)
+/* fab: a network that spans hosts serves this host's slice of each range
+ * (fabric.h), so that two hosts never lease one address. */
+static void subnet_lines(FILE *f, const struct vn_net *n, const struct vn_fabric *fab,
+			 unsigned long long *max)
 {
 	char a[NL_PREFIX_STRLEN], b[NL_PREFIX_STRLEN], m[NL_PREFIX_STRLEN];
 
 	for (unsigned i = 0; i < n->nsubnets; i++) {
-		const struct vn_subnet *s = &n->subnet[i];
+		struct vn_subnet sl = n->subnet[i], *s = &sl;
 		struct nl_prefix mask = {.family = AF_INET, .len = 32};
+		uint64_t from, to;
 
 		if (!s->dhcp || s->prefix.family != AF_INET)
 			continue;
+		vn_fabric_slice(fab, nl_prefix_index(&s->prefix, &s->dhcp_start),
+				nl_prefix_index(&s->prefix, &s->dhcp_end), &from, &to);
+		nl_prefix_nth(&s->prefix, from, &s->dhcp_start);
+		nl_prefix_nth(&s->prefix, to, &s->dhcp_end);
+		s->dhcp_start.len = s->dhcp_end.len = 32;
 		for (unsigned k = 0; k < 4; k++) {
 			unsigned bits = s->prefix.len > k * 8 ? s->prefix.len - k * 8 : 0;
 
@@ -98,6 +108,7 @@ static char *config(const struct vn_ctx *c, const struct vn_net *n)
 {
 	char leases[320], hosts[320], addn[320], *text = NULL;
 	unsigned long long max = 0;
+	struct vn_fabric fab;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 
@@ -119,7 +130,7 @@ static char *config(const struct vn_ctx *c, const struct vn_net *n)
 	fprintf(f, "dhcp-leasefile=%s\ndhcp-hostsfile=%s\n", leases, hosts);
 	if (n->mtu)
 		fprintf(f, "dhcp-option=option:mtu,%u\n", n->mtu);
-	subnet_lines(f, n, &max);
+	subnet_lines(f, n, n->vni && !vn_fabric_load(c->conf_dir, &fab, NULL) ? &fab : NULL, &max);
 	fprintf(f, "dhcp-lease-max=%llu\n", max);
 	fclose(f);
 	return text;

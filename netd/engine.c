@@ -69,7 +69,28 @@ static void missing(struct vn_ctx *c, const char *name)
 	free(st);
 }
 
+static int create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl_err *e);
+
+/* A network that spans hosts gets the MTU that fits the underlay first
+ * (vxlan.c), then is created as any other. */
 int vn_create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl_err *e)
+{
+	struct vn_net *fit;
+	int err;
+
+	*existed = false;
+	if (!n->vni)
+		return create(c, n, existed, e);
+	if (!(fit = malloc(sizeof(*fit))))
+		return nl_err_set(e, -ENOMEM, "create", "network %s", n->name);
+	*fit = *n;
+	if (!(err = vn_vxlan_fit(c, fit, e)))
+		err = create(c, fit, existed, e);
+	free(fit);
+	return err;
+}
+
+static int create(struct vn_ctx *c, const struct vn_net *n, bool *existed, struct nl_err *e)
 {
 	struct vn_run r = {.c = c, .n = n};
 	struct vn_net have;

@@ -34,6 +34,7 @@ enum {
 	W_RULES = 1u << 3,    /* an nftables plan */
 	W_UPLINK = 1u << 4,   /* an enslaved NIC, its addresses moved */
 	W_SERVICES = 1u << 5, /* DHCP and DNS (dnsmasq), when a subnet has a range */
+	W_VXLAN = 1u << 6,    /* a VXLAN port, when it spans hosts (--vni) */
 };
 unsigned vn_model_wants(enum vn_model m);
 
@@ -49,6 +50,7 @@ struct vn_run {
 	bool forward_on[2];	   /* this call turned on IPv4 / IPv6 forwarding */
 	bool bridge_forward_on[2]; /* ... and on the bridge (conf.BRIDGE.forwarding) */
 	bool uplink_moved;	   /* this call moved the uplink into the bridge */
+	bool made_vxlan;	   /* this call made or configured the VXLAN port */
 };
 
 int vn_lock(struct vn_ctx *c, struct nl_err *e);
@@ -166,6 +168,26 @@ int vn_uplink_restore(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e
  * *n = 0 when there is no record. */
 int vn_uplink_moved_addrs(struct vn_ctx *c, const char *name, struct nl_prefix *addrs, unsigned max,
 			  unsigned *n);
+
+/* vxlan.c: a network that spans hosts. The port's name (vx-VNI); the MTU
+ * that fits the underlay (n->mtu_auto: taken from it; else refused when
+ * larger); the apply walk's step and its undo; removal (teardown: only a
+ * port that is vnet's); what status sees of it (problems as status names
+ * them, and the span: mode, remote ends, remote MACs); and a changed
+ * fabric's static peers applied to the networks that run. */
+void vn_vxlan_name(const struct vn_net *n, char name[NL_IFNAMSIZ]);
+int vn_vxlan_fit(struct vn_ctx *c, struct vn_net *n, struct nl_err *e);
+int vn_vxlan_step(struct vn_run *r, struct nl_err *e);
+void vn_vxlan_undo(struct vn_run *r);
+int vn_vxlan_remove(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
+struct vn_vxlan_seen {
+	unsigned n;
+	struct vn_problem p[4];
+};
+void vn_vxlan_status(struct vn_ctx *c, const struct vn_net *n, const struct nl_link *br,
+		     struct vn_span *sp, struct vn_vxlan_seen *s);
+struct vn_fabric;
+int vn_vxlan_fabric_changed(struct vn_ctx *c, const struct vn_fabric *f, struct nl_err *e);
 
 /* The rtnetlink socket, opened on first use (so a call that needs none
  * opens none): 0 and *s, or the failure to open it. */

@@ -25,9 +25,10 @@ static const struct {
 	unsigned wants;
 	enum fw_model fw;
 } models[VN_NMODELS] = {
-	[VN_ISOLATED] = {W_BRIDGE | W_ADDRESS | W_RULES | W_SERVICES, FW_ISOLATED},
-	[VN_ROUTED] = {W_BRIDGE | W_ADDRESS | W_FORWARD | W_RULES | W_SERVICES, FW_ROUTED},
-	[VN_NAT] = {W_BRIDGE | W_ADDRESS | W_FORWARD | W_RULES | W_SERVICES, FW_NAT},
+	[VN_ISOLATED] = {W_BRIDGE | W_ADDRESS | W_VXLAN | W_RULES | W_SERVICES, FW_ISOLATED},
+	[VN_ROUTED] = {W_BRIDGE | W_ADDRESS | W_VXLAN | W_FORWARD | W_RULES | W_SERVICES,
+		       FW_ROUTED},
+	[VN_NAT] = {W_BRIDGE | W_ADDRESS | W_VXLAN | W_FORWARD | W_RULES | W_SERVICES, FW_NAT},
 	[VN_BRIDGED] = {W_BRIDGE | W_UPLINK, FW_BRIDGED},
 };
 
@@ -345,6 +346,7 @@ static const struct vn_step {
 } steps[] = {
 	{"bridge", W_BRIDGE, step_bridge, undo_bridge},
 	{"configure", W_BRIDGE, step_configure, NULL}, /* undone with the bridge */
+	{"vxlan", W_VXLAN, vn_vxlan_step, vn_vxlan_undo},
 	{"uplink", W_UPLINK, vn_uplink_step, vn_uplink_undo},
 	{"forwarding", W_FORWARD, step_forward, undo_forward},
 	{"rules", W_RULES, step_rules, undo_rules},
@@ -439,6 +441,9 @@ int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool forget, struct vn
 	} else {
 		if (!err2 && (wants & W_UPLINK))
 			err2 = vn_uplink_restore(c, n, err ? &e2 : e);
+		if (!err2 && (wants & W_VXLAN))
+			err2 = vn_vxlan_remove(c, n, err ? &e2 : e);
+		vn_kill_point(c, "teardown-vxlan");
 		if (!err2)
 			err2 = delete_bridge(c, n, &br, released, err ? &e2 : e);
 	}

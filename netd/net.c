@@ -196,6 +196,7 @@ int vn_net_from_args(const struct vn_net_args *a, struct vn_net *n, struct nl_er
 			       "gives addresses");
 	if ((err = vn_opts_from_args(a, n, e)) || (err = vn_opts_check(n, e)))
 		return err;
+	n->mtu_auto = n->vni && !a->opt[vn_opt_find("mtu") - vn_options];
 	return n->model == VN_BRIDGED ? 0 : parse_subnet(a, n, e);
 }
 

@@ -67,6 +67,12 @@ struct vn_net {
 	unsigned nsubnets;
 	struct vn_subnet subnet[VN_MAX_SUBNETS];
 	char domain[VN_DOMAIN_MAX]; /* DNS domain of the guests; "" for none (bridged) */
+	/* spans hosts: the VXLAN network identifier of its port (fabric.h),
+	 * 0 for none */
+	unsigned vni;
+	/* from the arguments, not the file: no --mtu was given, so a network
+	 * with a VNI takes the underlay's MTU less the tunnel's overhead */
+	bool mtu_auto;
 	/* added after create, and not compared by it */
 	unsigned nhosts, nforwards;
 	struct vn_host host[VN_MAX_HOSTS];

@@ -81,6 +81,17 @@ struct vn_problem {
 	char have[64];
 };
 
+/* A network that spans hosts, as status reads it (vni 0: it does not). */
+#define VN_SPAN_REMOTES 64
+struct vn_span {
+	unsigned vni;
+	char mode[8];		/* "evpn" or "static" (the fabric's) */
+	char port[NL_IFNAMSIZ]; /* its VXLAN port */
+	unsigned nremotes;	/* remote tunnel ends (all-zero forwarding entries) */
+	struct nl_prefix remote[VN_SPAN_REMOTES];
+	unsigned remote_macs; /* MACs learned or installed behind them */
+};
+
 struct vn_status {
 	struct vn_net net;
 	enum vn_state state;
@@ -90,6 +101,7 @@ struct vn_status {
 	struct vn_ports ports; /* guests' ports (not the uplink) */
 	int dnsmasq;	       /* pid of its DHCP/DNS server, 0 when none runs */
 	unsigned unchecked;    /* VN_UNCHECKED_*: not compared, for want of root */
+	struct vn_span span;
 };
 
 /* What a status read without root leaves unchecked: the kernel shows the

@@ -47,6 +47,11 @@ const struct vn_opt vn_options[] = {
 	 .no = "open ports", .show = "  isolated ports",
 	 .help = "Guests of the network cannot reach each other (bridge port isolation), but "
 		 "reach the gateway and, per the model, the outside."},
+	{.name = "vni", .arg = "N", .kind = VN_OPT_VNI, .at = AT(vni), .models = ADDRESSED,
+	 .not_why = lan, .compared = true, .noun = "VNI", .show = "  vni ",
+	 .help = "Span hosts: the network's VXLAN id, 1..16777215, the same on every host "
+		 "that carries it (vnet fabric set first); MTU: the underlay's less 50 (IPv4) "
+		 "or 70 (IPv6) unless --mtu says less."},
 	{.name = "zero-dhcp-checksum", .kind = VN_OPT_FLAG, .at = AT(zero_dhcp_checksum),
 	 .models = ADDRESSED, .not_why = lan, .compared = true, .noun = "DHCP checksums",
 	 .yes = "zeroed", .no = "kept", .show = "  zeroed DHCP checksums",
@@ -211,6 +216,38 @@ static int mtu_check(const struct vn_opt *o, const struct vn_net *n, const void 
 	return mtu ? mtu_range(text, mtu, e) : 0;
 }
 
+static int vni_parse(const struct vn_opt *o, const char *text, void *v, struct nl_err *e)
+{
+	char obj[64], q[40], *end;
+	unsigned long vni;
+
+	(void)o;
+	errno = 0;
+	vni = strtoul(text, &end, 10);
+	if (*text < '1' || *text > '9' || *end || errno || vni > 16777215) {
+		snprintf(obj, sizeof(obj), "VNI %s", nl_escape(text, q, sizeof(q)));
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "must be a number, 1..16777215");
+	}
+	*(unsigned *)v = (unsigned)vni;
+	return 0;
+}
+
+static const char *vni_text(const void *v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u", *(const unsigned *)v);
+	return buf;
+}
+
+static int vni_check(const struct vn_opt *o, const struct vn_net *n, const void *v,
+		     struct nl_err *e)
+{
+	char text[16];
+
+	(void)n;
+	snprintf(text, sizeof(text), "%u", *(const unsigned *)v);
+	return *(const unsigned *)v ? vni_parse(o, text, (unsigned[1]){0}, e) : 0;
+}
+
 /* The subnet's options stay text until vn_subnet_complete reads them. */
 static int subnet_parse(const struct vn_opt *o, const char *text, void *v, struct nl_err *e)
 {
@@ -239,6 +276,7 @@ static const struct kind kinds[] = {
 	[VN_OPT_NAME] = {name_parse, text_text, text_set, name_check},
 	[VN_OPT_DOMAIN] = {domain_parse, text_text, text_set, domain_check},
 	[VN_OPT_MTU] = {mtu_parse, mtu_text, mtu_set, mtu_check},
+	[VN_OPT_VNI] = {vni_parse, vni_text, mtu_set, vni_check},
 	[VN_OPT_SUBNET] = {subnet_parse, subnet_text, subnet_set, NULL},
 };
 

@@ -47,6 +47,8 @@ static int got(const struct nlmsghdr *nlh, unsigned idx, void *data)
 			return 0;
 		if (!strcmp(l.name, s->n->uplink))
 			s->uplink_found = true;
+		else if (!strcmp(l.kind, "vxlan") && s->n->vni)
+			; /* the network's own port, not a guest's */
 		else if (s->ports->n < VN_MAX_PORTS)
 			snprintf(s->ports->name[s->ports->n++], NL_IFNAMSIZ, "%s", l.name);
 	} else {
@@ -174,6 +176,15 @@ static void check_forwarding(struct vn_status *st)
 	}
 }
 
+static void check_vxlan(struct vn_ctx *c, struct vn_status *st, const struct nl_link *br)
+{
+	struct vn_vxlan_seen s;
+
+	vn_vxlan_status(c, &st->net, br, &st->span, &s);
+	for (unsigned i = 0; i < s.n; i++)
+		problem(st, s.p[i].want, s.p[i].have, "%s", s.p[i].object);
+}
+
 static int check_rules(struct vn_ctx *c, struct vn_status *st, struct nl_err *e)
 {
 	struct fw_health *h = malloc(sizeof(*h));
@@ -244,6 +255,7 @@ int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_
 	if (!st->nproblems)
 		st->state = VN_STATE_UP;
 	check_bridge(c, st, &br);
+	check_vxlan(c, st, &br);
 	if ((err = check_links(c, st, &br, e)))
 		return err;
 	if (wants & W_FORWARD)

@@ -40,6 +40,8 @@ static const char *other_value(const struct vn_opt *o)
 		return "lab.example";
 	case VN_OPT_MTU:
 		return "9000";
+	case VN_OPT_VNI:
+		return "4097";
 	default:
 		return NULL;
 	}
