@@ -30,11 +30,12 @@ int vc_create(struct vn_ctx *c, int argc, char **argv)
 			a.opt[o - OPT_BASE] = vn_options[o - OPT_BASE].arg ? optarg : "yes";
 	if (code)
 		return code;
-	if (argc - optind < 2 || argc - optind > 3)
-		return vc_usage("create", "needs MODEL NAME [SUBNET]");
+	if (argc - optind < 2 || argc - optind > 4)
+		return vc_usage("create", "needs MODEL NAME [SUBNET] [SUBNET6]");
 	a.model = argv[optind];
 	a.name = argv[optind + 1];
-	a.subnet = argc - optind == 3 ? argv[optind + 2] : NULL;
+	a.subnet = argc - optind >= 3 ? argv[optind + 2] : NULL;
+	a.subnet2 = argc - optind == 4 ? argv[optind + 3] : NULL;
 	if (vn_net_from_args(&a, &n, &e) || vn_create(c, &n, &existed, &e))
 		return vc_fail(&e);
 	if (existed && vn_ctx_restored(c)[0])
@@ -87,7 +88,7 @@ static void usage_group(FILE *f, unsigned mask, const char *before)
 	for (unsigned m = 0, k = 0; m < VN_NMODELS; m++)
 		if (mask & VN_M(m))
 			col += fprintf(f, "%s%s", k++ ? "|" : " ", vn_model_name(m));
-	col += fprintf(f, " NAME%s", mask & VN_M(VN_BRIDGED) ? "" : " SUBNET");
+	col += fprintf(f, " NAME%s", mask & VN_M(VN_BRIDGED) ? "" : " SUBNET [SUBNET6]");
 	for (int needed = 1; needed >= 0; needed--)
 		for (unsigned i = 0; i < vn_noptions; i++) {
 			const struct vn_opt *o = &vn_options[i];

@@ -1,34 +1,49 @@
 /* cmd_services — a network's guest services: `vnet host add NAME MAC IP
- * [HOSTNAME]`, `vnet host del NAME MAC`, `vnet leases NAME [-j]`,
+ * [IP6] [HOSTNAME]`, `vnet host del NAME MAC`, `vnet leases NAME [-j]`,
  * `vnet restart-services NAME`. */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "cli/cli.h"
 #include "netd/dnsmasq.h"
 
+/* MAC, then an IPv4 and/or an IPv6 address (an IPv6-only network's host
+ * has only the latter), then maybe a name: an address has '.' or ':', a
+ * name neither. */
 static int host_add(struct vn_ctx *c, int argc, char **argv)
 {
 	struct vn_host h = {0};
 	struct nl_err e;
+	int i = 4;
 
-	if (argc < 5 || argc > 6)
-		return vc_usage("host", "add needs NAME MAC IP [HOSTNAME]");
-	if (vn_mac_parse(argv[3], h.mac, &e) ||
-	    nl_prefix_parse(argv[4], NL_PREFIX_NO_LEN, "address", &h.ip, &e))
+	if (argc < 5 || argc > 7)
+		return vc_usage("host", "add needs NAME MAC IP [IP6] [HOSTNAME]");
+	if (vn_mac_parse(argv[3], h.mac, &e))
 		return vc_fail(&e);
-	if (argc == 6) {
-		if (strlen(argv[5]) >= sizeof(h.name)) {
+	for (; i < argc && i < 6 && strpbrk(argv[i], ".:"); i++) {
+		struct nl_prefix a;
+
+		if (nl_prefix_parse(argv[i], NL_PREFIX_NO_LEN, "address", &a, &e))
+			return vc_fail(&e);
+		if ((a.family == AF_INET6 ? h.ip6 : h.ip).family)
+			return vc_usage("host", "add takes one IPv4 and one IPv6 address");
+		*(a.family == AF_INET6 ? &h.ip6 : &h.ip) = a;
+	}
+	if (i == 4 || argc - i > 1)
+		return vc_usage("host", "add needs NAME MAC IP [IP6] [HOSTNAME]");
+	if (i < argc) {
+		if (strlen(argv[i]) >= sizeof(h.name)) {
 			fprintf(stderr,
 				"vnet: host name \"%s\": must be 1..63 letters, digits or '-', "
 				"not starting with '-'\n",
-				vc_esc(argv[5]));
+				vc_esc(argv[i]));
 			return EXIT_USAGE;
 		}
-		strcpy(h.name, argv[5]); /* the engine checks it */
+		strcpy(h.name, argv[i]); /* the engine checks it */
 	}
 	return vn_host_set(c, argv[2], &h, &e) ? vc_fail(&e) : 0;
 }
@@ -45,7 +60,7 @@ int vc_host(struct vn_ctx *c, int argc, char **argv)
 			return vc_fail(&e);
 		return vn_host_unset(c, argv[2], mac, &e) ? vc_fail(&e) : 0;
 	}
-	return vc_usage("host", "needs add NAME MAC IP [HOSTNAME], or del NAME MAC");
+	return vc_usage("host", "needs add NAME MAC IP [IP6] [HOSTNAME], or del NAME MAC");
 }
 
 static struct json_object *lease_json(const struct vn_lease *l)

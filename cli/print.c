@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cli/cli.h"
 #include "netd/options.h"
@@ -244,10 +245,37 @@ static void walk_options(struct vc_out *o, const struct vn_net *n)
 	pr_str(o, COL(COL_BRIDGE), NULL, NULL, n->bridge);
 }
 
+/* The subnet of family fam, or NULL. */
+static const struct vn_subnet *subnet_of(const struct vn_net *n, int fam)
+{
+	for (unsigned i = 0; i < n->nsubnets; i++)
+		if (n->subnet[i].prefix.family == fam)
+			return &n->subnet[i];
+	return NULL;
+}
+
+/* JSON: "gateway" and "dhcp" ({start, end} or null) of the IPv4 subnet,
+ * "gateway6" and "dhcp6" (the same, or "slaac") of the IPv6 one. */
+static void json_subnet(struct vc_out *o, const struct vn_subnet *s, bool v6)
+{
+	if (s)
+		pr_prefix(o, TO_JSON, v6 ? "gateway6" : "gateway", "", &s->gateway, false);
+	else
+		pr_null(o, v6 ? "gateway6" : "gateway");
+	if (!s || !s->dhcp) {
+		pr_null(o, v6 ? "dhcp6" : "dhcp");
+	} else if (s->slaac) {
+		pr_str(o, TO_JSON, "dhcp6", "", "slaac");
+	} else {
+		pr_open(o, v6 ? "dhcp6" : "dhcp", '{');
+		pr_prefix(o, TO_JSON, "start", "", &s->dhcp_start, false);
+		pr_prefix(o, TO_JSON, "end", "", &s->dhcp_end, false);
+		pr_close(o);
+	}
+}
+
 static void walk_subnets(struct vc_out *o, const struct vn_net *n)
 {
-	const struct vn_subnet *s0 = &n->subnet[0];
-
 	pr_open(o, "subnets", '[');
 	for (unsigned i = 0; i < n->nsubnets; i++) {
 		const struct vn_subnet *s = &n->subnet[i];
@@ -255,7 +283,9 @@ static void walk_subnets(struct vc_out *o, const struct vn_net *n)
 		pr_prefix(o, TO_ANY | COL(i ? COL_NONE : COL_SUBNET), NULL, "  subnet   ",
 			  &s->prefix, true);
 		pr_prefix(o, TO_TEXT, NULL, "  gateway ", &s->gateway, false);
-		if (s->dhcp) {
+		if (s->dhcp && s->slaac) {
+			text(o, "  dhcp slaac");
+		} else if (s->dhcp) {
 			pr_prefix(o, TO_TEXT, NULL, "  dhcp ", &s->dhcp_start, false);
 			pr_prefix(o, TO_TEXT, NULL, "-", &s->dhcp_end, false);
 		}
@@ -264,18 +294,8 @@ static void walk_subnets(struct vc_out *o, const struct vn_net *n)
 	pr_close(o);
 	if (!n->nsubnets)
 		pr_str(o, COL(COL_SUBNET), NULL, NULL, n->uplink[0] ? n->uplink : "-");
-	if (n->nsubnets)
-		pr_prefix(o, TO_JSON, "gateway", "", &s0->gateway, false);
-	else
-		pr_null(o, "gateway");
-	if (!n->nsubnets || !s0->dhcp) {
-		pr_null(o, "dhcp");
-		return;
-	}
-	pr_open(o, "dhcp", '{');
-	pr_prefix(o, TO_JSON, "start", "", &s0->dhcp_start, false);
-	pr_prefix(o, TO_JSON, "end", "", &s0->dhcp_end, false);
-	pr_close(o);
+	json_subnet(o, subnet_of(n, AF_INET), false);
+	json_subnet(o, subnet_of(n, AF_INET6), true);
 }
 
 static void walk_hosts(struct vc_out *o, const struct vn_net *n)
@@ -287,7 +307,12 @@ static void walk_hosts(struct vc_out *o, const struct vn_net *n)
 		vn_mac_str(n->host[i].mac, m);
 		pr_open(o, NULL, '{');
 		pr_str(o, TO_ANY, "mac", "  host     ", m);
-		pr_prefix(o, TO_ANY, "ip", "  ", &n->host[i].ip, false);
+		if (n->host[i].ip.family)
+			pr_prefix(o, TO_ANY, "ip", "  ", &n->host[i].ip, false);
+		else
+			pr_null(o, "ip");
+		if (n->host[i].ip6.family)
+			pr_prefix(o, TO_ANY, "ip6", "  ", &n->host[i].ip6, false);
 		pr_str(o, TO_ANY, "hostname", "  ", n->host[i].name);
 		text(o, "\n");
 		pr_close(o);

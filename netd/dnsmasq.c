@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/param.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -71,36 +72,70 @@ static int put(const char *path, const char *text, bool *changed, struct nl_err 
 	return *changed ? nl_file_write(path, 0644, text, len, e) : 0;
 }
 
+static void subnet_v4(FILE *f, const struct vn_subnet *s, unsigned long long *max)
+{
+	char a[NL_PREFIX_STRLEN], b[NL_PREFIX_STRLEN], m[NL_PREFIX_STRLEN];
+	struct nl_prefix mask = {.family = AF_INET, .len = 32};
+
+	for (unsigned k = 0; k < 4; k++) {
+		unsigned bits = s->prefix.len > k * 8 ? s->prefix.len - k * 8 : 0;
+
+		mask.a.b[k] = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));
+	}
+	fprintf(f, "dhcp-range=%s,%s,%s,1h\n", nl_prefix_str(&s->dhcp_start, false, a, sizeof(a)),
+		nl_prefix_str(&s->dhcp_end, false, b, sizeof(b)),
+		nl_prefix_str(&mask, false, m, sizeof(m)));
+	*max += nl_prefix_index(&s->prefix, &s->dhcp_end) -
+		nl_prefix_index(&s->prefix, &s->dhcp_start) + 1;
+}
+
+/* Router advertisements on the bridge, and DHCPv6: SLAAC (the A flag,
+ * stateless DHCPv6 for DNS; ra-names gives a dual-stack guest's SLAAC
+ * address a name from its DHCPv4 lease), or a stateful range (the M flag).
+ * The router lifetime says whether guests route through the host: not on
+ * an isolated network, which forwards nothing. */
+static void subnet_v6(FILE *f, const struct vn_net *n, const struct vn_subnet *s,
+		      unsigned long long *max)
+{
+	char a[NL_PREFIX_STRLEN], b[NL_PREFIX_STRLEN];
+
+	fprintf(f, "enable-ra\nra-param=%s,60,%u\n", n->bridge, n->model == VN_ISOLATED ? 0 : 1800);
+	if (s->slaac) {
+		fprintf(f, "dhcp-range=%s,ra-stateless,ra-names,%u,1h\n",
+			nl_prefix_str(&s->prefix, false, a, sizeof(a)), s->prefix.len);
+		return;
+	}
+	fprintf(f, "dhcp-range=%s,%s,%u,1h\n", nl_prefix_str(&s->dhcp_start, false, a, sizeof(a)),
+		nl_prefix_str(&s->dhcp_end, false, b, sizeof(b)), s->prefix.len);
+	/* a range of 2^64 addresses would wrap: dnsmasq's limit is an int */
+	*max += MIN(nl_prefix_index(&s->prefix, &s->dhcp_end) -
+			    nl_prefix_index(&s->prefix, &s->dhcp_start),
+		    65535) +
+		1;
+}
+
 /* fab: a network that spans hosts serves this host's slice of each range
  * (fabric.h), so that two hosts never lease one address. */
 static void subnet_lines(FILE *f, const struct vn_net *n, const struct vn_fabric *fab,
 			 unsigned long long *max)
 {
-	char a[NL_PREFIX_STRLEN], b[NL_PREFIX_STRLEN], m[NL_PREFIX_STRLEN];
-
 	for (unsigned i = 0; i < n->nsubnets; i++) {
 		struct vn_subnet sl = n->subnet[i], *s = &sl;
-		struct nl_prefix mask = {.family = AF_INET, .len = 32};
 		uint64_t from, to;
 
-		if (!s->dhcp || s->prefix.family != AF_INET)
+		if (!s->dhcp)
 			continue;
-		vn_fabric_slice(fab, nl_prefix_index(&s->prefix, &s->dhcp_start),
-				nl_prefix_index(&s->prefix, &s->dhcp_end), &from, &to);
-		nl_prefix_nth(&s->prefix, from, &s->dhcp_start);
-		nl_prefix_nth(&s->prefix, to, &s->dhcp_end);
-		s->dhcp_start.len = s->dhcp_end.len = 32;
-		for (unsigned k = 0; k < 4; k++) {
-			unsigned bits = s->prefix.len > k * 8 ? s->prefix.len - k * 8 : 0;
-
-			mask.a.b[k] = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));
+		if (!s->slaac) {
+			vn_fabric_slice(fab, nl_prefix_index(&s->prefix, &s->dhcp_start),
+					nl_prefix_index(&s->prefix, &s->dhcp_end), &from, &to);
+			nl_prefix_nth(&s->prefix, from, &s->dhcp_start);
+			nl_prefix_nth(&s->prefix, to, &s->dhcp_end);
+			s->dhcp_start.len = s->dhcp_end.len = (uint8_t)nl_prefix_bits(&s->prefix);
 		}
-		fprintf(f, "dhcp-range=%s,%s,%s,1h\n",
-			nl_prefix_str(&s->dhcp_start, false, a, sizeof(a)),
-			nl_prefix_str(&s->dhcp_end, false, b, sizeof(b)),
-			nl_prefix_str(&mask, false, m, sizeof(m)));
-		*max += nl_prefix_index(&s->prefix, &s->dhcp_end) -
-			nl_prefix_index(&s->prefix, &s->dhcp_start) + 1;
+		if (s->prefix.family == AF_INET)
+			subnet_v4(f, s, max);
+		else
+			subnet_v6(f, n, s, max);
 	}
 }
 
@@ -147,10 +182,17 @@ static void hosts_text(const struct vn_net *n, char **dhcp, char **dns)
 		const struct vn_host *h = &n->host[i];
 
 		vn_mac_str(h->mac, m);
-		nl_prefix_str(&h->ip, false, a, sizeof(a));
-		fprintf(f, "%s,%s%s%s\n", m, a, h->name[0] ? "," : "", h->name);
-		if (h->name[0])
+		fprintf(f, "%s", m);
+		if (h->ip.family)
+			fprintf(f, ",%s", nl_prefix_str(&h->ip, false, a, sizeof(a)));
+		if (h->ip.family && h->name[0])
 			fprintf(g, "%s %s\n", a, h->name);
+		/* an IPv6 address in brackets; its name answers AAAA */
+		if (h->ip6.family)
+			fprintf(f, ",[%s]", nl_prefix_str(&h->ip6, false, a, sizeof(a)));
+		if (h->ip6.family && h->name[0])
+			fprintf(g, "%s %s\n", a, h->name);
+		fprintf(f, "%s%s\n", h->name[0] ? "," : "", h->name);
 	}
 	if (f)
 		fclose(f);

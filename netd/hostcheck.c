@@ -3,16 +3,20 @@
  * route of the host (as libvirt refuses them), its bridge name is free, a
  * bridged network's uplink exists and is free. Other networks come from
  * the index (index.c); the host's bridge and uplink are read by name, its
- * addresses and routes in one dump each. */
+ * addresses and routes in one dump each. And, before IPv6 forwarding is
+ * turned on, that no interface would lose routes learned from router
+ * advertisements (vn_check_ra). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
+#include <linux/rtnetlink.h>
 
 #include "nlink/addr.h"
 #include "netd/internal.h"
 #include "nlink/route.h"
+#include "nlink/sysctl.h"
 #include "netd/store.h"
 
 struct host {
@@ -195,4 +199,59 @@ int vn_check_host(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 	free(h.addrs);
 	free(h.routes);
 	return err;
+}
+
+/* The first route learned from a router advertisement on each interface
+ * (at most 8 interfaces: the first one refuses). */
+struct ra_routes {
+	struct nl_route r[8];
+	unsigned n;
+};
+
+static int got_ra_route(const struct nlmsghdr *nlh, unsigned idx, void *data)
+{
+	struct ra_routes *ra = data;
+	struct nl_route r;
+
+	(void)idx;
+	if (nl_route_parse(nlh, &r) || r.family != AF_INET6 || r.protocol != RTPROT_RA || !r.oif ||
+	    ra->n >= sizeof(ra->r) / sizeof(ra->r[0]))
+		return 0;
+	for (unsigned i = 0; i < ra->n; i++)
+		if (ra->r[i].oif == r.oif)
+			return 0;
+	ra->r[ra->n++] = r;
+	return 0;
+}
+
+int vn_check_ra(struct vn_ctx *c, struct nl_err *e)
+{
+	char dev[NL_IFNAMSIZ], key[96], v[16], obj[NL_IFNAMSIZ + 16], dst[NL_PREFIX_STRLEN],
+		gw[NL_PREFIX_STRLEN];
+	struct ra_routes ra = {.n = 0};
+	int err;
+
+	nl_batch_reset(c->b);
+	if (nl_route_dump_msg(c->b, AF_INET6))
+		return nl_err_set(e, -ENOBUFS, "read", "IPv6 routes");
+	if ((err = vn_send(c, NULL, got_ra_route, &ra, e)))
+		return err;
+	for (unsigned i = 0; i < ra.n; i++) {
+		const struct nl_route *r = &ra.r[i];
+
+		ifname_of(c, r->oif, dev);
+		snprintf(key, sizeof(key), "ipv6/conf/%s/accept_ra", dev);
+		if (nl_sysctl_read(key, v, sizeof(v), NULL) || strcmp(v, "1"))
+			continue;
+		snprintf(obj, sizeof(obj), "interface %s", dev);
+		return nl_fail(
+			e, -EBUSY, NL_ERR_CONFLICT, obj,
+			"holds routes learned from IPv6 router advertisements (%s%s%s) "
+			"with accept_ra=1, which IPv6 forwarding would make it ignore (the "
+			"routes expire): set net.ipv6.conf.%s.accept_ra=2 first",
+			r->dst.len ? nl_prefix_str(&r->dst, true, dst, sizeof(dst)) : "default",
+			r->gw.family ? " via " : "",
+			r->gw.family ? nl_prefix_str(&r->gw, false, gw, sizeof(gw)) : "", dev);
+	}
+	return 0;
 }

@@ -47,14 +47,41 @@ static int taken(struct nl_err *e, const char *obj, const unsigned char mac[6])
 	return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj, "is taken by host %s", m);
 }
 
+/* Address a of h (IPv4 ip, or IPv6 ip6) in the network and not another
+ * host's. */
+static int host_addr_check(const struct vn_net *n, const struct vn_host *h, bool v6,
+			   struct nl_err *e)
+{
+	const struct nl_prefix *a = v6 ? &h->ip6 : &h->ip;
+	const struct vn_subnet *s;
+	char obj[96], p[NL_PREFIX_STRLEN];
+
+	snprintf(obj, sizeof(obj), "address %s", nl_prefix_str(a, false, p, sizeof(p)));
+	if (a->family != (v6 ? AF_INET6 : AF_INET))
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "must be IPv%c", v6 ? '6' : '4');
+	if (!(s = host_subnet(n, a, obj, e)))
+		return -EINVAL;
+	if (s->slaac)
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
+			       "guests make their own addresses there (SLAAC): a static IPv6 "
+			       "host needs a DHCPv6 range (--dhcp6)");
+	for (unsigned i = 0; i < n->nhosts; i++)
+		if (nl_prefix_equal(v6 ? &n->host[i].ip6 : &n->host[i].ip, a) &&
+		    memcmp(n->host[i].mac, h->mac, 6))
+			return taken(e, obj, n->host[i].mac);
+	return 0;
+}
+
 int vn_host_add(struct vn_net *n, const struct vn_host *h, struct nl_err *e)
 {
 	char obj[96], a[NL_PREFIX_STRLEN], m[18];
 
 	if (h->name[0] && vn_hostname_check(h->name, e))
 		return -EINVAL;
-	snprintf(obj, sizeof(obj), "address %s", nl_prefix_str(&h->ip, false, a, sizeof(a)));
-	if (!host_subnet(n, &h->ip, obj, e))
+	if (!h->ip.family && !h->ip6.family)
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "host", "needs an address");
+	if ((h->ip.family && host_addr_check(n, h, false, e)) ||
+	    (h->ip6.family && host_addr_check(n, h, true, e)))
 		return -EINVAL;
 	for (unsigned i = 0; i < n->nhosts; i++) {
 		const struct vn_host *o = &n->host[i];
@@ -64,10 +91,9 @@ int vn_host_add(struct vn_net *n, const struct vn_host *h, struct nl_err *e)
 			snprintf(obj, sizeof(obj), "host %s", m);
 			return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj,
 				       "exists already with address %s",
-				       nl_prefix_str(&o->ip, false, a, sizeof(a)));
+				       nl_prefix_str(o->ip.family ? &o->ip : &o->ip6, false, a,
+						     sizeof(a)));
 		}
-		if (nl_prefix_equal(&o->ip, &h->ip))
-			return taken(e, obj, o->mac);
 		if (h->name[0] && !strcmp(o->name, h->name)) {
 			snprintf(obj, sizeof(obj), "host name %s", h->name);
 			return taken(e, obj, o->mac);

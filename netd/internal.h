@@ -156,6 +156,12 @@ void vn_index_touch(const struct vn_ctx *c);
  * non-default route of the host (naming the interface); checks a bridged
  * network's uplink. */
 int vn_check_host(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
+/* Before IPv6 forwarding is turned on: refuses (kind conflict) when an
+ * interface holds routes learned from router advertisements (proto ra) and
+ * takes them with accept_ra=1, which forwarding would make it ignore (the
+ * routes expire), naming it and the fix (accept_ra=2). Interfaces with
+ * accept_ra=1 and no such route (a fresh namespace's) pass. */
+int vn_check_ra(struct vn_ctx *c, struct nl_err *e);
 
 /* bridged: the apply walk's uplink step moves the uplink's addresses and
  * routes to the bridge (written down first in $VNET_RUN_DIR/NAME.uplink);

@@ -112,16 +112,33 @@ static int parse_range(struct vn_subnet *s, const char *arg, struct nl_err *e)
 	char a[NL_PREFIX_STRLEN * 2 + 2], obj[128];
 	const char *dash = strchr(arg, '-');
 
-	snprintf(obj, sizeof(obj), "DHCP range %s", arg);
+	snprintf(obj, sizeof(obj), "DHCP%s range %s", s->prefix.family == AF_INET6 ? "v6" : "",
+		 arg);
 	if (!dash || strlen(arg) >= sizeof(a))
-		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
-			       "must be START-END, as in 10.0.0.100-10.0.0.200");
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "must be START-END, as in %s",
+			       s->prefix.family == AF_INET6 ? "fd00:1::100-fd00:1::1ff"
+							    : "10.0.0.100-10.0.0.200");
 	memcpy(a, arg, (size_t)(dash - arg));
 	a[dash - arg] = '\0';
 	if (nl_prefix_parse(a, NL_PREFIX_NO_LEN, "DHCP range start", &s->dhcp_start, e) ||
 	    nl_prefix_parse(dash + 1, NL_PREFIX_NO_LEN, "DHCP range end", &s->dhcp_end, e))
 		return e ? e->code : -EINVAL;
 	return range_check(s, obj, e);
+}
+
+/* IPv6: SLAAC (the default on a /64, "slaac" in a file), or a range for
+ * stateful DHCPv6. */
+static int dhcp6(struct vn_subnet *s, const char *arg, const char *obj, struct nl_err *e)
+{
+	if (!arg || !strcmp(arg, "slaac")) {
+		if (s->prefix.len != 64)
+			return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
+				       "SLAAC needs a /64: give a DHCPv6 range (--dhcp6 START-END) "
+				       "or --no-dhcp");
+		s->slaac = true;
+		return 0;
+	}
+	return parse_range(s, arg, e);
 }
 
 int vn_subnet_complete(struct vn_subnet *s, const char *gateway, const char *dhcp_arg, bool no_dhcp,
@@ -140,8 +157,11 @@ int vn_subnet_complete(struct vn_subnet *s, const char *gateway, const char *dhc
 	if (parse_gateway(s, gateway, e))
 		return e ? e->code : -EINVAL;
 	s->dhcp = !no_dhcp;
+	s->slaac = false;
 	if (no_dhcp)
 		return 0;
+	if (s->prefix.family == AF_INET6)
+		return dhcp6(s, dhcp_arg, obj, e);
 	if (dhcp_arg)
 		return parse_range(s, dhcp_arg, e);
 	default_range(s);
@@ -156,30 +176,80 @@ static const char *arg(const struct vn_net_args *a, const char *name)
 	return o ? a->opt[o - vn_options] : NULL;
 }
 
-static int parse_subnet(const struct vn_net_args *a, struct vn_net *n, struct nl_err *e)
+static int parse_prefix(const char *text, struct vn_subnet *s, struct nl_err *e)
 {
-	struct vn_subnet *s = &n->subnet[0];
+	if (nl_prefix_parse(text, NL_PREFIX_NEED_LEN, "subnet", &s->prefix, e))
+		return e ? e->code : -EINVAL;
+	if (nl_prefix_has_host_bits(&s->prefix)) {
+		struct nl_prefix net = nl_prefix_network(&s->prefix);
+		char pn[NL_PREFIX_STRLEN], pa[NL_PREFIX_STRLEN];
+
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, text,
+			       "has host bits set: did you mean %s --gateway%s %s?",
+			       nl_prefix_str(&net, true, pn, sizeof(pn)),
+			       s->prefix.family == AF_INET6 ? "6" : "",
+			       nl_prefix_str(&s->prefix, false, pa, sizeof(pa)));
+	}
+	return 0;
+}
+
+/* A subnet's own options: --gateway and --dhcp for the IPv4 one,
+ * --gateway6 and --dhcp6 for the IPv6 one; one given without its subnet is
+ * refused. */
+static int subnet_opts(const struct vn_net_args *a, struct vn_net *n, struct nl_err *e)
+{
+	static const char *const names[2][2] = {{"gateway", "dhcp"}, {"gateway6", "dhcp6"}};
+	bool no_dhcp = arg(a, "no-dhcp") != NULL;
+	int err;
+
+	for (unsigned f = 0; f < 2; f++) {
+		struct vn_subnet *s = NULL;
+		char obj[32];
+
+		for (unsigned i = 0; i < n->nsubnets; i++)
+			if (n->subnet[i].prefix.family == (f ? AF_INET6 : AF_INET))
+				s = &n->subnet[i];
+		for (unsigned k = 0; !s && k < 2; k++) {
+			snprintf(obj, sizeof(obj), "--%s", names[f][k]);
+			if (arg(a, names[f][k]))
+				return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
+					       "the network has no IPv%c subnet", f ? '6' : '4');
+		}
+		if (s && (err = vn_subnet_complete(s, arg(a, names[f][0]), arg(a, names[f][1]),
+						   no_dhcp, e)))
+			return err;
+	}
+	return 0;
+}
+
+static int parse_subnets(const struct vn_net_args *a, struct vn_net *n, struct nl_err *e)
+{
 	char obj[64];
+	int err;
 
 	if (!a->subnet || !a->subnet[0]) {
 		snprintf(obj, sizeof(obj), "%s network %s", vn_model_name(n->model), n->name);
 		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
 			       "needs a SUBNET, as in 10.0.0.0/24");
 	}
-	if (nl_prefix_parse(a->subnet, NL_PREFIX_NEED_LEN, "subnet", &s->prefix, e))
-		return e ? e->code : -EINVAL;
-	if (nl_prefix_has_host_bits(&s->prefix)) {
-		struct nl_prefix net = nl_prefix_network(&s->prefix);
-		char pn[NL_PREFIX_STRLEN], pa[NL_PREFIX_STRLEN];
-
-		return nl_fail(e, -EINVAL, NL_ERR_INVALID, a->subnet,
-			       "has host bits set: did you mean %s --gateway %s?",
-			       nl_prefix_str(&net, true, pn, sizeof(pn)),
-			       nl_prefix_str(&s->prefix, false, pa, sizeof(pa)));
+	if ((err = parse_prefix(a->subnet, &n->subnet[0], e)) ||
+	    (a->subnet2 && (err = parse_prefix(a->subnet2, &n->subnet[1], e))))
+		return err;
+	n->nsubnets = a->subnet2 ? 2 : 1;
+	if (n->nsubnets == 2 && n->subnet[0].prefix.family == n->subnet[1].prefix.family) {
+		snprintf(obj, sizeof(obj), "subnet %s", a->subnet2);
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
+			       "a network takes one IPv4 and one IPv6 subnet, not two IPv%c",
+			       n->subnet[0].prefix.family == AF_INET ? '4' : '6');
 	}
-	n->nsubnets = 1;
-	return vn_subnet_complete(s, arg(a, "gateway"), arg(a, "dhcp"), arg(a, "no-dhcp") != NULL,
-				  e);
+	/* IPv4 first, whichever came first */
+	if (n->nsubnets == 2 && n->subnet[0].prefix.family == AF_INET6) {
+		struct vn_subnet t = n->subnet[0];
+
+		n->subnet[0] = n->subnet[1];
+		n->subnet[1] = t;
+	}
+	return subnet_opts(a, n, e);
 }
 
 int vn_net_from_args(const struct vn_net_args *a, struct vn_net *n, struct nl_err *e)
@@ -190,14 +260,14 @@ int vn_net_from_args(const struct vn_net_args *a, struct vn_net *n, struct nl_er
 	if ((err = vn_model_parse(a->model, &n->model, e)) || (err = vn_name_check(a->name, e)))
 		return err;
 	snprintf(n->name, sizeof(n->name), "%s", a->name);
-	if (n->model == VN_BRIDGED && a->subnet)
+	if (n->model == VN_BRIDGED && (a->subnet || a->subnet2))
 		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "SUBNET",
 			       "does not apply to a bridged network: the LAN behind the uplink "
 			       "gives addresses");
 	if ((err = vn_opts_from_args(a, n, e)) || (err = vn_opts_check(n, e)))
 		return err;
 	n->mtu_auto = n->vni && !a->opt[vn_opt_find("mtu") - vn_options];
-	return n->model == VN_BRIDGED ? 0 : parse_subnet(a, n, e);
+	return n->model == VN_BRIDGED ? 0 : parse_subnets(a, n, e);
 }
 
 static int subnets_check(const struct vn_net *n, struct nl_err *e)
@@ -213,14 +283,18 @@ static int subnets_check(const struct vn_net *n, struct nl_err *e)
 
 		if (nl_prefix_has_host_bits(&s->prefix) ||
 		    !nl_prefix_contains(&s->prefix, &s->gateway) ||
-		    (s->dhcp && (!nl_prefix_contains(&s->prefix, &s->dhcp_start) ||
-				 !nl_prefix_contains(&s->prefix, &s->dhcp_end))))
+		    (s->dhcp && !s->slaac &&
+		     (!nl_prefix_contains(&s->prefix, &s->dhcp_start) ||
+		      !nl_prefix_contains(&s->prefix, &s->dhcp_end))))
 			return nl_fail(e, -EINVAL, NL_ERR_INVALID, "subnet",
 				       "gateway or DHCP range outside the subnet");
+		if (s->slaac && (s->prefix.family != AF_INET6 || s->prefix.len != 64))
+			return nl_fail(e, -EINVAL, NL_ERR_INVALID, "subnet",
+				       "SLAAC needs an IPv6 /64");
 		for (unsigned j = 0; j < i; j++)
-			if (nl_prefix_overlaps(&s->prefix, &n->subnet[j].prefix))
+			if (n->subnet[j].prefix.family == s->prefix.family)
 				return nl_fail(e, -EINVAL, NL_ERR_INVALID, "subnet",
-					       "subnets of one network overlap");
+					       "one IPv4 and one IPv6 subnet at most");
 	}
 	return 0;
 }
@@ -255,8 +329,12 @@ static bool subnet_same(const struct vn_subnet *h, const struct vn_subnet *w, ch
 			 pstr(&w->gateway, 0, b));
 	else if (h->dhcp != w->dhcp)
 		snprintf(buf, n, "DHCP %s, not %s", h->dhcp ? "on" : "off", w->dhcp ? "on" : "off");
-	else if (h->dhcp && (!nl_prefix_equal(&h->dhcp_start, &w->dhcp_start) ||
-			     !nl_prefix_equal(&h->dhcp_end, &w->dhcp_end)))
+	else if (h->dhcp && h->slaac != w->slaac)
+		snprintf(buf, n, "DHCP %s, not %s", h->slaac ? "slaac" : "range",
+			 w->slaac ? "slaac" : "range");
+	else if (h->dhcp && !h->slaac &&
+		 (!nl_prefix_equal(&h->dhcp_start, &w->dhcp_start) ||
+		  !nl_prefix_equal(&h->dhcp_end, &w->dhcp_end)))
 		snprintf(buf, n, "DHCP range %s-%s, not %s-%s", pstr(&h->dhcp_start, 0, a),
 			 pstr(&h->dhcp_end, 0, b), pstr(&w->dhcp_start, 0, c),
 			 pstr(&w->dhcp_end, 0, d));

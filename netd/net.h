@@ -23,22 +23,30 @@ enum vn_model { VN_ISOLATED, VN_ROUTED, VN_NAT, VN_BRIDGED, VN_NMODELS };
 #define VN_MTU_MAX	     65535
 #define VN_DHCP_DEFAULT_SIZE 253 /* addresses in the default range, as libvirt's .2-.254 */
 
+/* A network has at most one IPv4 and one IPv6 subnet, IPv4 first. On an
+ * IPv6 subnet, dhcp means dnsmasq sends router advertisements there and
+ * serves DHCPv6: slaac (a /64 without a range) has guests make their own
+ * addresses (the RA's A flag) and DHCPv6 tell only DNS; else the range is
+ * handed out by stateful DHCPv6 (the RA's M flag). */
 struct vn_subnet {
 	struct nl_prefix prefix;  /* the network: host bits clear */
 	struct nl_prefix gateway; /* the host's address on the bridge, prefix's length */
 	bool dhcp;
-	struct nl_prefix dhcp_start, dhcp_end; /* plain addresses, when dhcp */
+	bool slaac;			       /* IPv6, dhcp: SLAAC, no range */
+	struct nl_prefix dhcp_start, dhcp_end; /* plain addresses, when dhcp and not slaac */
 };
 
 #define VN_MAX_HOSTS	256
 #define VN_MAX_FORWARDS 64
 #define VN_DOMAIN_MAX	64
 
-/* A static DHCP host: this MAC always gets this address (and name). */
+/* A static DHCP host: this MAC always gets this address (and name), and
+ * ip6 over DHCPv6 where the network has an IPv6 subnet. */
 struct vn_host {
 	unsigned char mac[6];
-	struct nl_prefix ip; /* plain address */
-	char name[64];	     /* "" when none */
+	struct nl_prefix ip;  /* plain address; family 0: none (an IPv6-only network's host) */
+	struct nl_prefix ip6; /* plain IPv6 address; family 0: none */
+	char name[64];	      /* "" when none */
 };
 
 /* A port forward into a NAT guest: proto HOSTPORT on the host (every
@@ -86,7 +94,9 @@ struct vn_net {
 struct vn_net_args {
 	const char *model;
 	const char *name;
-	const char *subnet;
+	/* SUBNET and SUBNET6, in either order: one IPv4 and/or one IPv6
+	 * prefix (subnet2 NULL: one) */
+	const char *subnet, *subnet2;
 	/* the options, by their place in vn_options: the value as given (a
 	 * flag's: "yes"); vn_net_args_set sets one by name */
 	const char *opt[VN_OPT_MAX];
@@ -105,7 +115,8 @@ int vn_name_check(const char *name, struct nl_err *e);
 int vn_net_from_args(const struct vn_net_args *a, struct vn_net *n, struct nl_err *e);
 
 /* Fills the defaults of subnet s (gateway: first host; DHCP range: the hosts
- * after the gateway, at most VN_DHCP_DEFAULT_SIZE) and checks it: not
+ * after the gateway, at most VN_DHCP_DEFAULT_SIZE; IPv6: SLAAC on a /64,
+ * dhcp_arg "slaac" says so too, another length needs a range) and checks it: not
  * overlapping a range no guest can have an address in ("subnet
  * 224.0.0.0/24: is multicast (224.0.0.0/4): guests cannot have such
  * addresses": 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4,

@@ -24,7 +24,12 @@ const struct vn_opt vn_options[] = {
 	 .def = "NAME", .compared = true, .always = true, .noun = "bridge", .show = "  bridge   ",
 	 .help = "Name of the bridge (default: the network's name)."},
 	{.name = "gateway", .arg = "IP", .kind = VN_OPT_SUBNET, .models = ADDRESSED, .not_why = lan,
-	 .help = "The host's address on the bridge (default: the subnet's first host)."},
+	 .help = "The host's address on the bridge in the IPv4 subnet (default: its first "
+		 "host)."},
+	{.name = "gateway6", .arg = "IP6", .kind = VN_OPT_SUBNET, .models = ADDRESSED,
+	 .not_why = lan,
+	 .help = "The host's address on the bridge in the IPv6 subnet (default: its first host, "
+		 "::1)."},
 	{.name = "mtu", .arg = "N", .kind = VN_OPT_MTU, .at = AT(mtu), .models = VN_M_ALL,
 	 .def = "1500", .def_bridged = "uplink", .compared = true, .always = true, .noun = "MTU",
 	 .show = "  mtu ",
@@ -33,8 +38,12 @@ const struct vn_opt vn_options[] = {
 	{.name = "dhcp", .arg = "START-END", .kind = VN_OPT_SUBNET, .models = ADDRESSED,
 	 .not_why = lan, .excludes = "no-dhcp",
 	 .help = "The DHCP range (default: the hosts after the gateway, at most 253)."},
+	{.name = "dhcp6", .arg = "START-END", .kind = VN_OPT_SUBNET, .models = ADDRESSED,
+	 .not_why = lan, .excludes = "no-dhcp",
+	 .help = "A stateful DHCPv6 range (default: SLAAC on a /64, router advertisements "
+		 "with the A flag, stateless DHCPv6 for DNS)."},
 	{.name = "no-dhcp", .kind = VN_OPT_SUBNET, .models = ADDRESSED, .not_why = lan,
-	 .help = "No DHCP on this network."},
+	 .help = "No DHCP, DHCPv6 or router advertisements (no dnsmasq) on this network."},
 	{.name = "uplink", .arg = "IFACE", .kind = VN_OPT_NAME, .at = AT(uplink),
 	 .models = VN_M(VN_BRIDGED), .needs = VN_M(VN_BRIDGED), .compared = true, .noun = "uplink",
 	 .show = "\n  uplink   ", .help = "The NIC a bridged network enslaves."},

@@ -26,7 +26,9 @@ int vn_net_write(FILE *f, const struct vn_net *n)
 		fprintf(f, "\n[subnet]\nprefix = %s\n",
 			nl_prefix_str(&s->prefix, true, a, sizeof(a)));
 		fprintf(f, "gateway = %s\n", nl_prefix_str(&s->gateway, false, a, sizeof(a)));
-		if (s->dhcp)
+		if (s->dhcp && s->slaac)
+			fprintf(f, "dhcp = slaac\n");
+		else if (s->dhcp)
 			fprintf(f, "dhcp = %s-%s\n",
 				nl_prefix_str(&s->dhcp_start, false, a, sizeof(a)),
 				nl_prefix_str(&s->dhcp_end, false, b, sizeof(b)));
@@ -38,8 +40,11 @@ int vn_net_write(FILE *f, const struct vn_net *n)
 		char m[18];
 
 		vn_mac_str(h->mac, m);
-		fprintf(f, "\n[host]\nmac = %s\nip = %s\n", m,
-			nl_prefix_str(&h->ip, false, a, sizeof(a)));
+		fprintf(f, "\n[host]\nmac = %s\n", m);
+		if (h->ip.family)
+			fprintf(f, "ip = %s\n", nl_prefix_str(&h->ip, false, a, sizeof(a)));
+		if (h->ip6.family)
+			fprintf(f, "ip6 = %s\n", nl_prefix_str(&h->ip6, false, a, sizeof(a)));
 		if (h->name[0])
 			fprintf(f, "name = %s\n", h->name);
 	}
@@ -118,9 +123,9 @@ static int finish_section(struct parse *p)
 		no_dhcp = p->dhcp && !strcmp(p->dhcp, "no");
 		return vn_subnet_complete(s, p->gw, no_dhcp ? NULL : p->dhcp, no_dhcp, p->e);
 	case SEC_HOST:
-		if ((p->seen & 3) != 3)
+		if (!(p->seen & 1) || !(p->seen & 6))
 			return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at,
-				       "[host] needs mac and ip");
+				       "[host] needs mac and ip (or ip6)");
 		return vn_host_add(p->n, &p->host, p->e);
 	case SEC_FORWARD:
 		if ((p->seen & 7) != 7)
@@ -139,6 +144,9 @@ static int host_key(struct parse *p, const char *k, const char *v)
 	if (!strcmp(k, "ip"))
 		return p->seen |= 2,
 		       nl_prefix_parse(v, NL_PREFIX_NO_LEN, "address", &p->host.ip, p->e);
+	if (!strcmp(k, "ip6"))
+		return p->seen |= 4,
+		       nl_prefix_parse(v, NL_PREFIX_NO_LEN, "address", &p->host.ip6, p->e);
 	if (!strcmp(k, "name")) {
 		if (strlen(v) >= sizeof(p->host.name))
 			return nl_fail(p->e, -EINVAL, NL_ERR_INVALID, p->at,
