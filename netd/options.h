@@ -24,7 +24,7 @@ enum vn_opt_kind {
 	VN_OPT_DOMAIN, /* char[VN_DOMAIN_MAX]: a DNS domain */
 	VN_OPT_MTU, /* unsigned, VN_MTU_MIN..VN_MTU_MAX; 0 ("uplink"): a bridged network's uplink's
 		     */
-	VN_OPT_VNI,    /* unsigned, 1..16777215: a VXLAN network identifier */
+	VN_OPT_VNI, /* unsigned, 1..16777215: a VXLAN network identifier */
 	VN_OPT_SUBNET, /* of a subnet (gateway, dhcp: the IPv4 one's; gateway6, dhcp6: the
 			  IPv6 one's), as text for vn_subnet_complete; in the file, a
 			  [subnet]'s own key (not a [network] one) */
