@@ -155,6 +155,15 @@ unsigned fw_inspect_flow(const struct fw_ruleset *rs, const struct fw_flow *f, s
 /* Deletes table inet vnet whole: for undoing the fw_apply that made it
  * (made_table), so a rolled-back first network leaves the ruleset as it
  * was. Costs the base chains' RCU wait; never used on a normal path. */
+/* tunnel.c: table bridge vnet, which keeps DHCP (udp 67, 68, 546, 547)
+ * off the VXLAN ports of networks that span hosts. add: the table made (or
+ * made again whole when its rules are not vnet's) and port put in its set;
+ * del: port out of the set (absent: nothing to do); check: whether the
+ * table is there with its rules. */
+int fw_tunnel_add(struct fw *fw, const char *port, struct nl_err *e);
+int fw_tunnel_del(struct fw *fw, const char *port, struct nl_err *e);
+int fw_tunnel_check(struct fw *fw, bool *ok, struct nl_err *e);
+
 int fw_drop_table(struct fw *fw, struct nl_err *e);
 
 #endif

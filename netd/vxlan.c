@@ -10,7 +10,8 @@
  * that the bridge can answer from what EVPN told it. Without an AS the
  * peers are static: an all-zero MAC entry per peer (head-end replication of
  * broadcast, unknown unicast and multicast) and learning on, so remote MACs
- * are learned from what arrives. */
+ * are learned from what arrives. DHCP never crosses the tunnel: the port
+ * is in table bridge vnet's set (firewall/tunnel.c). */
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "firewall/fw.h"
 #include "netd/fabric.h"
 #include "netd/internal.h"
 #include "netd/store.h"
@@ -178,6 +180,7 @@ int vn_vxlan_step(struct vn_run *r, struct nl_err *e)
 	struct vn_fabric f;
 	struct nl_link l;
 	struct nl_sock *rt;
+	struct fw *fw;
 	int err;
 
 	if (!r->n->vni)
@@ -198,7 +201,8 @@ int vn_vxlan_step(struct vn_run *r, struct nl_err *e)
 		return err;
 	r->made_vxlan = true;
 	vn_kill_point(r->c, "vxlan-made");
-	if ((err = vn_rt(r->c, &rt, e)) || (err = nl_link_get(rt, name, &l, e)))
+	if ((err = vn_rt(r->c, &rt, e)) || (err = nl_link_get(rt, name, &l, e)) ||
+	    (err = vn_fw(r->c, &fw, e)) || (err = fw_tunnel_add(fw, name, e)))
 		return err;
 	return static_peers(r->c, &l, &f, e);
 }
@@ -211,6 +215,7 @@ void vn_vxlan_undo(struct vn_run *r)
 
 int vn_vxlan_remove(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 {
+	struct fw *fw;
 	struct nl_sock *rt;
 	struct nl_link l;
 	int err;
@@ -222,7 +227,8 @@ int vn_vxlan_remove(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 		nl_err_clear(e);
 		return 0; /* gone, or not ours to delete */
 	}
-	if (err || (err = vn_rt(c, &rt, e)))
+	if (err || (err = vn_rt(c, &rt, e)) || (err = vn_fw(c, &fw, e)) ||
+	    (err = fw_tunnel_del(fw, l.name, e)))
 		return err;
 	nl_batch_reset(c->b);
 	if (nl_link_del_msg(c->b, l.ifindex, l.name))
@@ -268,6 +274,8 @@ void vn_vxlan_status(struct vn_ctx *c, const struct vn_net *n, const struct nl_l
 	struct vn_fabric f;
 	struct nl_link l;
 	struct nl_err e;
+	bool dhcp_kept;
+	struct fw *fw;
 	int err;
 
 	memset(s, 0, sizeof(*s));
@@ -294,6 +302,8 @@ void vn_vxlan_status(struct vn_ctx *c, const struct vn_net *n, const struct nl_l
 		add(s, want, "elsewhere", obj);
 	if (!(l.flags & IFF_UP))
 		add(s, "up", "down", obj);
+	if (vn_fw(c, &fw, &e) == 0 && fw_tunnel_check(fw, &dhcp_kept, &e) == 0 && !dhcp_kept)
+		add(s, "DHCP kept off the tunnels", "absent or changed", "table bridge vnet");
 	remotes(c, &l, sp);
 }
 

@@ -180,6 +180,99 @@ START_TEST(static_peers_make_a_network_two_hosts_share)
 }
 END_TEST
 
+/* DHCP from many guests on three hosts: GUESTS per host, each a namespace
+ * with a veth, udhcpc in all of them at once. */
+#define GUESTS 20
+
+/* A host's observer: DHCP requests that came out of the tunnel and passed
+ * vnet's table bridge vnet (its priority is after vnet's). */
+static void dhcp_observer(int k)
+{
+	ck_assert_int_eq(th_sh("ip netns exec h%d nft -f - <<'EOF'\n"
+			       "table bridge obs {\n"
+			       " chain seen_in { type filter hook input priority 100; "
+			       "iifname \"vx-100\" udp dport 67 counter; }\n"
+			       " chain seen_fw { type filter hook forward priority 100; "
+			       "iifname \"vx-100\" udp dport 67 counter; "
+			       "oifname \"vx-100\" udp dport 67 counter; }\n"
+			       "}\nEOF",
+			       k),
+			 0);
+}
+
+static long dhcp_crossed(int k)
+{
+	return strtol(th_str("ip netns exec h%d nft list table bridge obs | "
+			     "sed -n 's/.*packets \\([0-9]*\\).*/\\1/p' | paste -sd+ | bc",
+			     k),
+		      NULL, 10);
+}
+
+START_TEST(dhcp_stays_on_its_host_and_leases_from_three_hosts_never_collide)
+{
+	/* each host's slice of .2-.254: 85, 84, 84 addresses */
+	static const unsigned lo[] = {0, 2, 87, 171}, hi[] = {0, 86, 170, 254};
+	char script[300], seen[256] = {0};
+	double t0;
+	int n = 0;
+
+	snprintf(script, sizeof(script), "%s/udhcpc.sh", th_tmpdir());
+	ck_assert_int_eq(th_sh("printf '#!/bin/sh\\n[ \"$1\" = bound ] && echo \"$ip\" > "
+			       "\"$LEASE\"\\nexit 0\\n' > %s && chmod +x %s",
+			       script, script),
+			 0);
+	hosts(NHOSTS);
+	for (int k = 1; k <= NHOSTS; k++) {
+		ck_assert_int_eq(on(k, "fabric set --underlay eth0 --index %d --hosts %d%s%s%s%s",
+				    k, NHOSTS, k != 1 ? " --peer 192.168.50.1" : "",
+				    k != 2 ? " --peer 192.168.50.2" : "",
+				    k != 3 ? " --peer 192.168.50.3" : "", ""),
+				 0);
+		ck_assert_int_eq(on(k, "create nat n1 10.60.0.0/24 --vni 100 2>/dev/null"), 0);
+		dhcp_observer(k);
+		for (int i = 1; i <= GUESTS; i++)
+			ck_assert_int_eq(
+				th_sh("ip netns add d%d-%d && "
+				      "ip link add d%d-%d-h netns h%d type veth peer name eth0 "
+				      "netns "
+				      "d%d-%d && "
+				      "ip -n d%d-%d link set eth0 address 52:54:00:0%d:00:%02x && "
+				      "ip -n d%d-%d link set eth0 up",
+				      k, i, k, i, k, k, i, k, i, k, i, k, i),
+				0);
+		for (int i = 1; i <= GUESTS; i++)
+			ck_assert_int_eq(on(k, "port add n1 d%d-%d-h", k, i), 0);
+	}
+	t0 = th_now();
+	ck_assert_int_eq(
+		th_sh("for k in 1 2 3; do for i in $(seq %d); do "
+		      "LEASE=%s/lease.$k.$i timeout 30 ip netns exec d$k-$i busybox udhcpc -i eth0 "
+		      "-f -q -n -t 10 -T 1 -s %s >/dev/null 2>&1 & done; done; wait",
+		      GUESTS, th_tmpdir(), script),
+		0);
+	fprintf(stderr, "ns_fabric: %d leases from %d hosts in %.0f ms\n", NHOSTS * GUESTS, NHOSTS,
+		(th_now() - t0) * 1000);
+	for (int k = 1; k <= NHOSTS; k++)
+		for (int i = 1; i <= GUESTS; i++) {
+			const char *ip =
+				th_str("cat %s/lease.%d.%d 2>/dev/null", th_tmpdir(), k, i);
+			unsigned last = 0;
+
+			ck_assert_msg(sscanf(ip, "10.60.0.%u", &last) == 1 && last < 256,
+				      "guest %d of host %d got no lease", i, k);
+			ck_assert_msg(last >= lo[k] && last <= hi[k], "host %d leased 10.60.0.%u",
+				      k, last);
+			ck_assert_msg(!seen[last], "10.60.0.%u leased twice", last);
+			seen[last] = 1;
+			n++;
+		}
+	ck_assert_int_eq(n, NHOSTS * GUESTS);
+	for (int k = 1; k <= NHOSTS; k++)
+		ck_assert_int_eq(dhcp_crossed(k), 0);
+	ck_assert(!th_sh("ip netns exec h1 nft list set bridge vnet tunnels | grep -q vx-100"));
+}
+END_TEST
+
 /* ---- EVPN ---- */
 
 static void frr_dir(int k, char *buf, size_t n)
@@ -524,6 +617,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_test(t, fabric_values_are_checked_before_anything_changes);
 	tcase_add_test(t, static_peers_make_a_network_two_hosts_share);
+	tcase_add_test(t, dhcp_stays_on_its_host_and_leases_from_three_hosts_never_collide);
 	tcase_add_test(t, evpn_fabric_set_converges_and_unset_removes_only_its_lines);
 	tcase_add_test(t,
 		       evpn_three_hosts_every_guest_reaches_every_other_and_leaves_by_its_own_host);
