@@ -48,6 +48,7 @@ void vm_desc_init(struct vm_desc *d)
 	d->memory = VM_DEFAULT_MEMORY;
 	d->cpus = 1;
 	d->display = VM_DISPLAY_NONE;
+	snprintf(d->machine, sizeof(d->machine), "%s", VM_DEFAULT_MACHINE);
 }
 
 int vm_desc_name(struct vm_desc *d, const char *name, struct nl_err *e)
@@ -340,6 +341,30 @@ static int opt_append(struct vm_desc *d, const char *v, struct nl_err *e)
 	return 0;
 }
 
+/* A machine type or CPU model: a qemu name ("pc-q35-7.2", "Skylake-Server"),
+ * no option syntax (',', '=') and nothing a shell or qemu would read more
+ * into. */
+static int qemu_name(char *dst, const char *v, const char *what, struct nl_err *e)
+{
+	size_t len = strlen(v);
+
+	if (len == 0 || len >= VM_MACHINE_MAX || v[0] == '-' || strspn(v, NAME_CHARS) != len)
+		return invalid(e, "must be 1..39 letters, digits, '_', '.' and '-' (a qemu name)",
+			       "%s \"%.40s\"", what, v);
+	memcpy(dst, v, len + 1);
+	return 0;
+}
+
+static int opt_machine(struct vm_desc *d, const char *v, struct nl_err *e)
+{
+	return qemu_name(d->machine, v, "machine", e);
+}
+
+static int opt_cpu(struct vm_desc *d, const char *v, struct nl_err *e)
+{
+	return qemu_name(d->cpu, v, "cpu", e);
+}
+
 static const struct {
 	const char *name;
 	int (*parse)(struct vm_desc *d, const char *v, struct nl_err *e);
@@ -347,7 +372,7 @@ static const struct {
 	{"memory", opt_memory},	  {"cpus", opt_cpus},	  {"disk", opt_disk},
 	{"cdrom", opt_cdrom},	  {"boot", opt_boot},	  {"net", opt_net},
 	{"kernel", opt_kernel},	  {"initrd", opt_initrd}, {"append", opt_append},
-	{"display", opt_display},
+	{"display", opt_display}, {"machine", opt_machine}, {"cpu", opt_cpu},
 };
 
 int vm_desc_option(struct vm_desc *d, const char *opt, const char *value, struct nl_err *e)

@@ -19,6 +19,8 @@
 #define VM_MAX_CPUS	  255
 #define VM_MAX_QUEUES	  8   /* queues (tap fds) of one multiqueue NIC */
 #define VM_DEFAULT_MEMORY 512 /* MiB */
+#define VM_MACHINE_MAX	  40  /* bytes of a machine type or CPU model */
+#define VM_DEFAULT_MACHINE "q35"
 
 /* VM_IF_AUTO: virtio for a disk, ide for a cdrom (virtio has no cdrom). */
 enum vm_disk_if { VM_IF_AUTO, VM_IF_VIRTIO, VM_IF_IDE, VM_IF_SCSI };
@@ -51,6 +53,10 @@ struct vm_nic {
 
 struct vm_desc {
 	char name[VM_NAME_MAX + 1];
+	/* "q35" (qemu's alias), or a versioned type ("pc-q35-7.2") as the
+	 * launcher resolves and stores it: a migration needs the same one */
+	char machine[VM_MACHINE_MAX];
+	char cpu[VM_MACHINE_MAX]; /* "" for host with KVM, qemu's default with TCG */
 	unsigned memory; /* MiB */
 	unsigned cpus;
 	unsigned sockets, cores, threads; /* 0: not given, qemu computes */
@@ -80,7 +86,9 @@ void vm_desc_init(struct vm_desc *d);
 int vm_desc_name(struct vm_desc *d, const char *name, struct nl_err *e);
 
 /* Applies one option of `vnet vm start` by its long name ("memory", "cpus",
- * "disk", "cdrom", "boot", "net", "kernel", "initrd", "append", "display").
+ * "disk", "cdrom", "boot", "net", "kernel", "initrd", "append", "display",
+ * "machine", "cpu"). A description read from a file goes through the same
+ * calls (descjson.h), so every value that reaches qemu is checked here.
  * Errors name the value and say what it must be (kind NL_ERR_INVALID). */
 int vm_desc_option(struct vm_desc *d, const char *opt, const char *value, struct nl_err *e);
 

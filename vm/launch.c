@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "vm/host.h"
+#include "vm/incoming.h"
 #include "vm/proc.h"
 #include "vm/qmp.h"
 #include "nlink/tap.h"
@@ -166,6 +167,9 @@ static int resolve_nic(struct vn_ctx *c, struct vm_plan *p, unsigned i, struct v
 		nl_err_msg(e, "is down (vnet up %s)", net);
 		return -ENETDOWN;
 	}
+	if ((err = vm_in_check_net(p, i, &st->net, p->st.nic[i].subnet,
+				   sizeof(p->st.nic[i].subnet), e)))
+		return err;
 	/* the bridge's MTU, which the tap gets */
 	if (!(err = vn_bridge_macs(c, &st->net, &macs, &nmacs, &p->f.nic[i].mtu, e)))
 		err = pick_mac(p, i, macs, nmacs, vms, nvms, e);
@@ -240,6 +244,10 @@ static void fill_state(struct vm_plan *p)
 	s->memory = d->memory;
 	s->cpus = d->cpus;
 	s->kvm = p->f.kvm;
+	snprintf(s->machine, sizeof(s->machine), "%s", d->machine);
+	/* qemu's default CPU for x86_64 under TCG */
+	snprintf(s->cpu, sizeof(s->cpu), "%s", d->cpu[0] ? d->cpu : p->f.kvm ? "host" : "qemu64");
+	s->incoming = p->in != NULL;
 	if (d->display == VM_DISPLAY_VNC)
 		snprintf(s->display, sizeof(s->display), "vnc=%s:%u", d->vnc_addr, d->vnc_display);
 	else
@@ -288,10 +296,17 @@ static void forget(struct vm_plan *p)
 
 int vm_prepare(struct vn_ctx *c, const struct vm_desc *d, struct vm_plan *p, struct nl_err *e)
 {
+	return vm_prepare_incoming(c, d, NULL, p, e);
+}
+
+int vm_prepare_incoming(struct vn_ctx *c, const struct vm_desc *d, const struct vm_incoming *in,
+			struct vm_plan *p, struct nl_err *e)
+{
 	int err;
 
 	memset(p, 0, sizeof(*p));
 	p->d = d;
+	p->in = in;
 	p->lock_fd = -1;
 	snprintf(p->run_dir, sizeof(p->run_dir), "%s", vn_ctx_run_dir(c));
 	if ((err = check_all(c, p, e)))
@@ -300,6 +315,9 @@ int vm_prepare(struct vn_ctx *c, const struct vm_desc *d, struct vm_plan *p, str
 	p->f.vhost = vm_vhost_usable();
 	p->f.qemu = qemu_program();
 	p->f.dir = p->dir;
+	if (in && ((err = vm_in_check_desc(p, e)) || (err = vm_in_open(p, e))))
+		goto out;
+	p->f.incoming = in ? p->uri : NULL;
 	fill_state(p);
 	if ((err = vm_dir_make(p->run_dir, d->name, e)))
 		goto out;
@@ -311,7 +329,7 @@ int vm_prepare(struct vn_ctx *c, const struct vm_desc *d, struct vm_plan *p, str
 	 * the VM's name and MACs from here */
 	vn_unlock(c);
 	if (!err)
-		err = vm_state_save(p->run_dir, &p->st, e);
+		err = vm_state_save(p->run_dir, &p->st, vm_plan_desc(p), e);
 	if (!err && (err = vm_argv_build(d, &p->f, &p->argv, e)))
 		forget(p);
 out:
@@ -416,7 +434,8 @@ int vm_launch(struct vm_plan *p, pid_t *pid, struct nl_err *e)
 		err = wait_ready(p, *pid, e);
 	if (err)
 		forget(p);
-	return err;
+	/* qemu runs: what it resolved (the machine type) is recorded */
+	return err ? err : vm_settle(p, e);
 }
 
 int vm_launch_foreground(struct vm_plan *p, struct nl_err *e)

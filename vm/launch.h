@@ -21,12 +21,27 @@
 #include <sys/types.h>
 
 #include "vm/desc.h"
+#include "vm/descjson.h"
 #include "netd/netd.h"
 #include "vm/qemu.h"
 #include "vm/state.h"
 
+/* A migration's destination (`vnet vm start NAME … --incoming …`): qemu
+ * starts with -incoming and waits for the stream; its taps are attached
+ * before it, so the guest's frames have their port at the switch-over. */
+struct vm_incoming {
+	const char *uri;  /* "tcp:ADDR:PORT" (--incoming), or NULL */
+	const char *file; /* the stream in a file (--incoming-file), or NULL */
+	/* d is the source's description (--incoming-from): each network must
+	 * have its subnets here, the kernel and initrd its sizes */
+	bool from;
+	struct vm_desc_facts x;
+};
+
 struct vm_plan {
 	const struct vm_desc *d;
+	const struct vm_incoming *in; /* NULL for a guest that boots */
+	char uri[64];		      /* qemu's -incoming */
 	char run_dir[256];
 	char dir[VM_PATH_MAX]; /* RUN_DIR/vm/NAME */
 	struct vm_facts f;
@@ -40,6 +55,12 @@ struct vm_plan {
 
 /* Checks, taps, command line (see above). On failure nothing of it stays. */
 int vm_prepare(struct vn_ctx *c, const struct vm_desc *d, struct vm_plan *p, struct nl_err *e);
+/* The same for a migration's destination (in: see above). Refused besides,
+ * before qemu starts: a network whose subnets differ from the source's, a
+ * kernel or initrd of another size, the source's CPU "host" without KVM
+ * here, a TCP port that is busy, a stream file that does not read. */
+int vm_prepare_incoming(struct vn_ctx *c, const struct vm_desc *d, const struct vm_incoming *in,
+			struct vm_plan *p, struct nl_err *e);
 
 /* Starts qemu in the background (a new session, stderr in qemu.log) and
  * waits until its QMP socket answers; *pid gets qemu's pid. When qemu
@@ -59,6 +80,36 @@ int vm_stop(const char *run_dir, const char *name, unsigned timeout_s, const cha
 	    struct nl_err *e);
 /* SIGKILL; returns once qemu is gone and its taps with it. */
 int vm_kill(const char *run_dir, const char *name, bool *was_running, struct nl_err *e);
+
+/* `vnet vm migrate`: the options, and what it measured. */
+struct vm_migrate_opts {
+	const char *uri;	/* "tcp:HOST:PORT", or NULL with file */
+	const char *file;	/* --to-file: a new file the stream is written to */
+	unsigned downtime_ms;	/* 0: qemu's default (300 ms) */
+	unsigned bandwidth_mbs; /* MB/s; 0: unlimited */
+	unsigned timeout_s;	/* the whole migration; 0: none */
+	/* called about every 200 ms while RAM is sent (may be NULL) */
+	void (*progress)(void *arg, unsigned long long transferred, unsigned long long remaining,
+			 unsigned long long total);
+	void *arg;
+};
+
+struct vm_migrate_result {
+	unsigned long long total_ms, downtime_ms, transferred, setup_ms;
+};
+
+/* Migrates running VM name: migrate-set-parameters, migrate, query-migrate
+ * until it completes, fails or the timeout passes. On success the source's
+ * taps leave their bridges (the guest's MAC is then found only at the
+ * destination), qemu quits and the VM's records go. On failure, timeout or
+ * a signal (SIGINT, SIGTERM) migrate_cancel: the guest goes on running here
+ * with its taps as they were; the error carries qemu's reason. */
+int vm_migrate(struct vn_ctx *c, const char *name, const struct vm_migrate_opts *o,
+	       struct vm_migrate_result *r, struct nl_err *e);
+
+/* vm.json of name with its state and a "description" a destination can
+ * start from (`vnet vm show NAME -j`); *o to put. */
+int vm_show(const char *run_dir, const char *name, struct json_object **o, struct nl_err *e);
 
 /* One human monitor command ("info network"); *out (malloc'd) gets its text. */
 int vm_monitor(const char *run_dir, const char *name, const char *cmd, char **out,

@@ -94,12 +94,12 @@ static void machine(struct vm_argv *a, const struct vm_desc *d, const struct vm_
 	add(a, "-name");
 	add(a, "%s", d->name);
 	add(a, "-machine");
-	add(a, "q35");
+	add(a, "%s", d->machine[0] ? d->machine : VM_DEFAULT_MACHINE);
 	add(a, "-accel");
 	add(a, "%s", f->kvm ? "kvm" : "tcg");
-	if (f->kvm) {
+	if (d->cpu[0] || f->kvm) {
 		add(a, "-cpu");
-		add(a, "host");
+		add(a, "%s", d->cpu[0] ? d->cpu : "host");
 	}
 	add(a, "-m");
 	add(a, "%u", d->memory);
@@ -255,6 +255,10 @@ int vm_argv_build(const struct vm_desc *d, const struct vm_facts *f, struct vm_a
 	kernel(a, d);
 	for (unsigned i = 0; i < d->nnics; i++)
 		nic(a, d, f, i);
+	if (f->incoming && f->incoming[0]) {
+		add(a, "-incoming");
+		add(a, "%s", f->incoming);
+	}
 	for (unsigned i = 0; i < d->nextra; i++)
 		add(a, "%s", d->extra[i]);
 	if (a->err == -ENAMETOOLONG) {

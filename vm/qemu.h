@@ -28,6 +28,9 @@ struct vm_facts {
 	bool kvm;	  /* -accel kvm; else tcg */
 	bool vhost;	  /* vhost=on with the vhostfds */
 	const char *dir;  /* the VM's run folder (state.h) */
+	/* a migration's destination: "tcp:ADDR:PORT" or "fd:N" (N one of the
+	 * fds qemu keeps), as -incoming; NULL for a guest that boots */
+	const char *incoming;
 	struct vm_nic_fds nic[VM_MAX_NICS];
 };
 

@@ -131,7 +131,29 @@ void vm_qmp_close(struct vm_qmp *q)
 	q->fd = -1;
 }
 
-static int send_cmd(struct vm_qmp *q, const char *cmd, json_object *args)
+/* The first byte carries fd (SCM_RIGHTS), as QMP's getfd takes it. */
+static ssize_t send_fd(int sock, const char *s, int fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {.iov_base = (void *)s, .iov_len = 1};
+	struct msghdr m = {.msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = u.buf,
+			   .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+
+	memset(u.buf, 0, sizeof(u.buf));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &m, MSG_NOSIGNAL);
+}
+
+static int send_cmd(struct vm_qmp *q, const char *cmd, json_object *args, int fd)
 {
 	json_object *o = json_object_new_object();
 	const char *s;
@@ -143,6 +165,15 @@ static int send_cmd(struct vm_qmp *q, const char *cmd, json_object *args)
 		json_object_object_add(o, "arguments", args);
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	len = strlen(s);
+	if (fd >= 0) {
+		ssize_t w;
+
+		while ((w = send_fd(q->fd, s, fd)) < 0 && errno == EINTR)
+			;
+		if (w < 0)
+			err = -errno;
+		off = 1;
+	}
 	while (!err && off < len) {
 		ssize_t w = send(q->fd, s + off, len - off, MSG_NOSIGNAL);
 
@@ -174,13 +205,19 @@ static int answer(json_object *m, json_object **ret, const char *cmd, struct nl_
 int vm_qmp_call(struct vm_qmp *q, const char *cmd, json_object *args, json_object **ret,
 		int timeout_ms, struct nl_err *e)
 {
+	return vm_qmp_call_fd(q, cmd, args, -1, ret, timeout_ms, e);
+}
+
+int vm_qmp_call_fd(struct vm_qmp *q, const char *cmd, json_object *args, int fd,
+		   json_object **ret, int timeout_ms, struct nl_err *e)
+{
 	long deadline = now_ms() + timeout_ms;
 	json_object *m = NULL;
 	int err;
 
 	if (ret)
 		*ret = NULL;
-	if ((err = send_cmd(q, cmd, args)))
+	if ((err = send_cmd(q, cmd, args, fd)))
 		return nl_err_set(e, err, cmd, "QMP");
 	for (;;) {
 		if ((err = next_msg(q, &m, deadline)))

@@ -25,6 +25,10 @@ void vm_qmp_close(struct vm_qmp *q);
 int vm_qmp_call(struct vm_qmp *q, const char *cmd, struct json_object *args,
 		struct json_object **ret, int timeout_ms, struct nl_err *e);
 
+/* vm_qmp_call that passes fd along (SCM_RIGHTS): for getfd. */
+int vm_qmp_call_fd(struct vm_qmp *q, const char *cmd, struct json_object *args, int fd,
+		   struct json_object **ret, int timeout_ms, struct nl_err *e);
+
 /* Reads (skipping events) until qemu closes the socket: 0, or -ETIMEDOUT. */
 int vm_qmp_wait_close(struct vm_qmp *q, int timeout_ms);
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/file.h"
+#include "vm/qmp.h"
 
 #define VM_STATE_MAX (256 * 1024) /* a vm.json larger than this is not ours */
 
@@ -44,7 +45,8 @@ int vm_dir_make(const char *run_dir, const char *name, struct nl_err *e)
 void vm_dir_clean(const char *run_dir, const char *name)
 {
 	static const char *const files[] = {VM_F_QMP,	     VM_F_PID,	    VM_F_SERIAL_SOCK,
-					    VM_F_SERIAL_LOG, VM_F_QEMU_LOG, VM_F_STATE};
+					    VM_F_SERIAL_LOG, VM_F_QEMU_LOG, VM_F_STATE,
+					    VM_F_MIGRATE};
 	char p[VM_PATH_MAX];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
@@ -85,16 +87,21 @@ json_object *vm_state_json(const struct vm_state *s)
 	char mac[18];
 
 	put_str(o, "name", s->name);
-	put_str(o, "state", s->running ? "running" : "stopped");
+	put_str(o, "state", vm_state_word(s));
 	put_int(o, "pid", s->running ? s->pid : 0);
 	put_int(o, "memory", s->memory);
 	put_int(o, "cpus", s->cpus);
 	put_str(o, "accel", s->kvm ? "kvm" : "tcg");
 	put_str(o, "display", s->display);
+	put_str(o, "machine", s->machine);
+	put_str(o, "cpu", s->cpu);
+	if (s->incoming)
+		json_object_object_add(o, "incoming", json_object_new_boolean(true));
 	for (unsigned i = 0; i < s->nnics; i++) {
 		json_object *n = json_object_new_object();
 
 		put_str(n, "network", s->nic[i].net);
+		put_str(n, "subnet", s->nic[i].subnet);
 		put_str(n, "model", vm_nic_model_name(s->nic[i].model));
 		put_str(n, "mac", vm_mac_str(s->nic[i].mac, mac));
 		put_str(n, "tap", s->nic[i].tap);
@@ -127,6 +134,7 @@ static int nic_from_json(json_object *n, struct vm_nic_state *s, struct nl_err *
 
 	snprintf(s->net, sizeof(s->net), "%s", get_str(n, "network"));
 	snprintf(s->tap, sizeof(s->tap), "%s", get_str(n, "tap"));
+	snprintf(s->subnet, sizeof(s->subnet), "%s", get_str(n, "subnet"));
 	s->queues = get_uint(n, "queues");
 	s->model = VM_NIC_VIRTIO;
 	for (int m = VM_NIC_VIRTIO; m <= VM_NIC_RTL8139; m++)
@@ -146,6 +154,9 @@ int vm_state_from_json(json_object *o, struct vm_state *s, struct nl_err *e)
 	s->memory = get_uint(o, "memory");
 	s->cpus = get_uint(o, "cpus");
 	s->kvm = !strcmp(get_str(o, "accel"), "kvm");
+	snprintf(s->machine, sizeof(s->machine), "%s", get_str(o, "machine"));
+	snprintf(s->cpu, sizeof(s->cpu), "%s", get_str(o, "cpu"));
+	s->incoming = json_object_object_get_ex(o, "incoming", NULL);
 	if (json_object_object_get_ex(o, "nics", &nics) &&
 	    json_object_is_type(nics, json_type_array))
 		for (size_t i = 0; !err && i < json_object_array_length(nics) && i < VM_MAX_NICS;
@@ -155,7 +166,8 @@ int vm_state_from_json(json_object *o, struct vm_state *s, struct nl_err *e)
 	return err;
 }
 
-int vm_state_save(const char *run_dir, const struct vm_state *s, struct nl_err *e)
+int vm_state_save(const char *run_dir, const struct vm_state *s, json_object *desc,
+		  struct nl_err *e)
 {
 	char p[VM_PATH_MAX];
 	json_object *o = vm_state_json(s);
@@ -164,6 +176,8 @@ int vm_state_save(const char *run_dir, const struct vm_state *s, struct nl_err *
 
 	json_object_object_del(o, "state");
 	json_object_object_del(o, "pid");
+	if (desc)
+		json_object_object_add(o, "description", desc);
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
 	if (!err)
 		err = nl_file_write(p, 0600, text, strlen(text), e);
@@ -171,16 +185,15 @@ int vm_state_save(const char *run_dir, const struct vm_state *s, struct nl_err *
 	return err;
 }
 
-int vm_state_load(const char *run_dir, const char *name, struct vm_state *s, struct nl_err *e)
+int vm_state_read(const char *run_dir, const char *name, json_object **o, struct nl_err *e)
 {
-	char dir[VM_PATH_MAX], p[VM_PATH_MAX + 16], *text;
-	json_object *o;
+	char p[VM_PATH_MAX], *text;
 	size_t len;
 	int err = vm_name_check(name, e);
 
-	if (err || (err = vm_path(run_dir, name, "", dir, sizeof(dir), e)))
+	*o = NULL;
+	if (err || (err = vm_path(run_dir, name, VM_F_STATE, p, sizeof(p), e)))
 		return err;
-	snprintf(p, sizeof(p), "%s/%s", dir, VM_F_STATE);
 	if (access(p, F_OK) < 0) {
 		nl_err_set(e, -ENOENT, "", "VM %s", name);
 		nl_err_kind(e, NL_ERR_NOTFOUND);
@@ -189,14 +202,73 @@ int vm_state_load(const char *run_dir, const char *name, struct vm_state *s, str
 	}
 	if ((err = nl_file_read(p, VM_STATE_MAX, NL_FILE_OWNED, &text, &len, e)))
 		return err;
-	o = json_tokener_parse(text);
+	*o = json_tokener_parse(text);
 	free(text);
-	if (!o)
-		return nl_err_set(e, -EBADMSG, "read", "%s", p);
+	return *o ? 0 : nl_err_set(e, -EBADMSG, "read", "%s", p);
+}
+
+bool vm_migrating(const char *dir)
+{
+	struct flock l = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	char p[VM_PATH_MAX + 16];
+	int fd;
+	bool held = false;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, VM_F_MIGRATE);
+	if ((fd = open(p, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	held = fcntl(fd, F_GETLK, &l) == 0 && l.l_type != F_UNLCK;
+	close(fd);
+	return held;
+}
+
+const char *vm_state_word(const struct vm_state *s)
+{
+	if (!s->running)
+		return "stopped";
+	if (s->migrating)
+		return "migrating";
+	return s->incoming ? "incoming" : "running";
+}
+
+/* A destination that qemu still holds in "inmigrate" (it waits for or reads
+ * the stream); once the stream is in, qemu runs the guest. Asked over QMP
+ * (briefly: a client holding QMP makes it wait): when qemu does not answer
+ * in time, it is still taken as incoming. */
+static bool still_incoming(const char *dir)
+{
+	char sock[VM_PATH_MAX + 16];
+	json_object *ret = NULL, *st;
+	struct vm_qmp q;
+	bool in = true;
+
+	snprintf(sock, sizeof(sock), "%s/%s", dir, VM_F_QMP);
+	if (vm_qmp_open(&q, sock, 1000, NULL))
+		return true;
+	if (!vm_qmp_call(&q, "query-status", NULL, &ret, 1000, NULL) &&
+	    json_object_object_get_ex(ret, "status", &st))
+		in = !strcmp(json_object_get_string(st), "inmigrate");
+	json_object_put(ret);
+	vm_qmp_close(&q);
+	return in;
+}
+
+int vm_state_load(const char *run_dir, const char *name, struct vm_state *s, struct nl_err *e)
+{
+	char dir[VM_PATH_MAX];
+	json_object *o;
+	int err = vm_state_read(run_dir, name, &o, e);
+
+	if (err || (err = vm_path(run_dir, name, "", dir, sizeof(dir), e))) {
+		json_object_put(o);
+		return err;
+	}
 	err = vm_state_from_json(o, s, e);
 	json_object_put(o);
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->running = vm_running(dir, &s->pid);
+	s->migrating = s->running && vm_migrating(dir);
+	s->incoming = s->running && s->incoming && still_incoming(dir);
 	return err;
 }
 

@@ -6,7 +6,9 @@
  *   serial.sock  the serial console (`vnet vm console`)
  *   serial.log   everything the guest wrote to its serial port
  *   qemu.log     qemu's own messages (a daemonized qemu's stderr)
- *   vm.json      what was started: networks, MACs, taps, memory, cpus
+ *   vm.json      what was started: networks, MACs, taps, memory, cpus, and
+ *                the description (descjson.h) a migration's destination needs
+ *   migrate.lock held by `vnet vm migrate` while it runs
  *
  * A VM whose qemu is gone keeps its folder (its serial log is worth
  * reading); it is "stopped" until the same name starts again. */
@@ -25,6 +27,7 @@
 #define VM_F_SERIAL_LOG	 "serial.log"
 #define VM_F_QEMU_LOG	 "qemu.log"
 #define VM_F_STATE	 "vm.json"
+#define VM_F_MIGRATE	 "migrate.lock" /* locked by `vnet vm migrate` while it runs */
 
 #define VM_SUN_PATH_MAX 108 /* sizeof(sockaddr_un.sun_path) */
 
@@ -32,6 +35,7 @@ struct json_object;
 
 struct vm_nic_state {
 	char net[NL_IFNAMSIZ];
+	char subnet[96]; /* the network's subnets when it started ("10.0.0.0/24") */
 	char tap[NL_IFNAMSIZ];
 	enum vm_nic_model model;
 	uint8_t mac[6];
@@ -43,11 +47,15 @@ struct vm_state {
 	unsigned memory, cpus;
 	bool kvm;
 	char display[80]; /* "none", "vnc=127.0.0.1:1", "nographic" */
+	char machine[VM_MACHINE_MAX]; /* versioned ("pc-q35-7.2") once qemu said it */
+	char cpu[VM_MACHINE_MAX];     /* "host", or qemu's default ("qemu64") */
+	bool incoming;		      /* started as a migration's destination */
 	unsigned nnics;
 	struct vm_nic_state nic[VM_MAX_NICS];
-	/* Read from the pid file, not from vm.json: */
+	/* Read from the pid file and the migration's lock, not from vm.json: */
 	bool running;
-	pid_t pid; /* 0 when not running */
+	pid_t pid;	/* 0 when not running */
+	bool migrating; /* `vnet vm migrate` holds VM_F_MIGRATE's lock */
 };
 
 /* "RUN_DIR/vm/NAME/FILE" (FILE may be "" for the folder). -ENAMETOOLONG
@@ -68,8 +76,20 @@ bool vm_running(const char *dir, pid_t *pid);
 struct json_object *vm_state_json(const struct vm_state *s);
 int vm_state_from_json(struct json_object *o, struct vm_state *s, struct nl_err *e);
 
-/* vm.json of a VM, written atomically (temporary file, rename). */
-int vm_state_save(const char *run_dir, const struct vm_state *s, struct nl_err *e);
+/* vm.json of a VM, written atomically (temporary file, rename), with the
+ * description it was started from (descjson.h; the call takes desc's
+ * reference; NULL writes none). */
+int vm_state_save(const char *run_dir, const struct vm_state *s, struct json_object *desc,
+		  struct nl_err *e);
+/* vm.json as it was written (*o to put). */
+int vm_state_read(const char *run_dir, const char *name, struct json_object **o,
+		  struct nl_err *e);
+/* "running", "stopped", "migrating" (the source, while `vnet vm migrate`
+ * runs) or "incoming" (a destination that waits for or reads the stream:
+ * s->incoming, which the launcher clears once qemu runs the guest). */
+const char *vm_state_word(const struct vm_state *s);
+/* Whether a `vnet vm migrate` holds dir's migration lock. */
+bool vm_migrating(const char *dir);
 /* -ENOENT (NL_ERR_NOTFOUND, "no VM NAME") when NAME has no folder. */
 int vm_state_load(const char *run_dir, const char *name, struct vm_state *s, struct nl_err *e);
 
