@@ -139,8 +139,9 @@ static int parse_in(const struct start_in *si, struct vm_desc *d, struct vm_inco
 	if (!si->uri && !si->file && !si->from)
 		return 0;
 	if (!!si->uri + !!si->file != 1)
-		return vc_usage("vm", "start takes one of --incoming tcp:ADDR:PORT and "
-				      "--incoming-file FILE%s",
+		return vc_usage("vm",
+				"start takes one of --incoming tcp:ADDR:PORT and "
+				"--incoming-file FILE%s",
 				si->from ? " with --incoming-from" : "");
 	if (d->foreground)
 		return vc_usage("vm", "start --incoming runs in the background");
@@ -306,7 +307,8 @@ static void progress(void *arg, unsigned long long sent, unsigned long long left
 	static long long last;
 	static unsigned ticks;
 	const char *name = arg;
-	unsigned pct = total ? (unsigned)((total - (left < total ? left : total)) * 100 / total) : 0;
+	unsigned pct =
+		total ? (unsigned)((total - (left < total ? left : total)) * 100 / total) : 0;
 	bool tty = isatty(2);
 
 	if (!tty && ticks++ % 5)
@@ -461,8 +463,8 @@ int vc_vm(struct vn_ctx *c, int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*run)(struct vn_ctx *c, int argc, char **argv);
-	} subs[] = {{"start", cmd_start},     {"list", cmd_list},	{"show", cmd_show},
-		    {"stop", cmd_stop},	      {"kill", cmd_kill},	{"monitor", cmd_monitor},
+	} subs[] = {{"start", cmd_start},     {"list", cmd_list},      {"show", cmd_show},
+		    {"stop", cmd_stop},	      {"kill", cmd_kill},      {"monitor", cmd_monitor},
 		    {"console", cmd_console}, {"migrate", cmd_migrate}};
 
 	if (argc < 2)

@@ -8,6 +8,7 @@
  *
  * The guest is built once into the build folder (build-guest.sh caches it)
  * and booted through its uncompressed vmlinux (PVH: ~3 s under TCG). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,8 @@
 
 #include "tests/vmtest.h"
 
-#define BOOT_TIMEOUT_S 90
+#define BOOT_TIMEOUT_S	   90
+#define MIGRATE_DEADLINE_S 60 /* a condition after a migration (TCG, loaded) */
 
 static char guest_dir[512];
 
@@ -123,6 +125,289 @@ START_TEST(isolated_guest_cannot_reach_the_outside_while_forwarding_is_on)
 }
 END_TEST
 
+/* Migration between two "hosts": this test's namespace (A) and hostb (B),
+ * each with vnet's own folders and a bridged network lan0 whose uplink is
+ * on one shared LAN; the LAN's namespace pings the guest and holds a TCP
+ * connection to its echo server (vnet.echo) throughout:
+ *
+ *   A: guest ── tap ── lan0 (bridged) ── upa ─┐
+ *                                             lanbr 10.9.0.2 (namespace lan:
+ *   B:      ── tap ── lan0 (bridged) ── upb ─┘       ping, probe.py hold)
+ *
+ * A's bridge has 10.9.0.10, B's 10.9.0.11 (moved there from the uplinks);
+ * the guest 10.9.0.50, static. The stream crosses the same LAN. */
+#define GUEST_IP  "10.9.0.50"
+#define ECHO_PORT 7
+
+static char b_env[700];
+
+static void two_hosts(void)
+{
+	nt_setup_host();
+	snprintf(b_env, sizeof(b_env),
+		 "ip netns exec hostb env VNET_RUN_DIR=%s/b/run VNET_CONF_DIR=%s/b/conf",
+		 th_tmpdir(), th_tmpdir());
+	ck_assert_int_eq(
+		th_sh("ip netns add lan && ip netns add hostb && ip -n hostb link set lo up && "
+		      "ip -n lan link set lo up && ip -n lan link add lanbr type bridge && "
+		      "ip -n lan addr add 10.9.0.2/24 dev lanbr && ip -n lan link set lanbr up && "
+		      "ip link add upa type veth peer name pa netns lan && "
+		      "ip -n hostb link add upb type veth peer name pb netns lan && "
+		      "ip -n lan link set pa master lanbr up && ip -n lan link set pb master lanbr "
+		      "up && "
+		      "ip addr add 10.9.0.10/24 dev upa && ip link set upa up && "
+		      "ip -n hostb addr add 10.9.0.11/24 dev upb && ip -n hostb link set upb up"),
+		0);
+	ck_assert_int_eq(nt_run("create bridged lan0 --uplink upa"), 0);
+	ck_assert_int_eq(th_sh("%s %s create bridged lan0 --uplink upb", b_env, nt_vnet), 0);
+}
+
+/* The command line prefix that runs vnet on host h ('a' or 'b'). */
+static const char *on(char h)
+{
+	static char b[sizeof(b_env) + 300];
+
+	snprintf(b, sizeof(b), "%s %s", b_env, nt_vnet);
+	return h == 'a' ? nt_vnet : b;
+}
+
+/* The ports of host h's bridge lan0, as "upa,vm-g-0," */
+static const char *ports_on(char h)
+{
+	return th_str("%s ip -j link show master lan0 | jq -j '.[].ifname + \",\"'",
+		      h == 'a' ? "" : "ip netns exec hostb");
+}
+
+static const char *state_on(char h, const char *vm)
+{
+	return th_str("%s vm list -j | jq -j '.[] | select(.name == \"%s\") | .state'", on(h), vm);
+}
+
+/* Waits up to s seconds for a shell condition. */
+static bool until(int s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool until(int s, const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	for (int i = 0; i < s * 10; i++) {
+		if (th_sh("%s", cmd) == 0)
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
+/* Boots the guest on A: a static address, the echo server; waits for it. */
+static void boot_echo_guest(void)
+{
+	ck_assert_int_eq(nt_run("vm start g --memory 128 --net lan0 --kernel %s/vmlinux --initrd "
+				"%s/initramfs.gz --append 'console=ttyS0 quiet panic=-1 "
+				"vnet.ip=" GUEST_IP "/24 vnet.echo=%d' -- -no-reboot",
+				guest_dir, guest_dir, ECHO_PORT),
+			 0);
+	ck_assert_msg(
+		until(BOOT_TIMEOUT_S, "grep -q '^VNET-GUEST: echo' %s", vt_file("g", "serial.log")),
+		"no echo server: %s", th_str("cat %s", vt_file("g", "serial.log")));
+	ck_assert_msg(until(30, "ip netns exec lan ping -c1 -W1 " GUEST_IP " >/dev/null"),
+		      "the guest does not answer");
+}
+
+/* The LAN holds a TCP connection to the guest's echo server. */
+static void hold_tcp(void)
+{
+	ck_assert_int_eq(th_sh("ip netns exec lan python3 %s hold " GUEST_IP " %d %s/held %s/hold "
+			       ">/dev/null 2>&1 & echo $! > %s/hold.pid",
+			       VNET_PROBE, ECHO_PORT, th_tmpdir(), th_tmpdir(), th_tmpdir()),
+			 0);
+	ck_assert_msg(until(30, "test -e %s/held", th_tmpdir()), "no echo over TCP");
+}
+
+/* Ends the holder: "ok LINES MAXGAP_MS", or why the connection broke. */
+static const char *tcp_held(void)
+{
+	th_sh("kill -TERM $(cat %s/hold.pid)", th_tmpdir());
+	until(10, "test -s %s/hold", th_tmpdir());
+	return th_str("cat %s/hold", th_tmpdir());
+}
+
+static void ping_start(void)
+{
+	ck_assert_int_eq(th_sh("ip netns exec lan ping -n -i 0.02 " GUEST_IP " > %s/ping 2>&1 & "
+			       "echo $! > %s/ping.pid",
+			       th_tmpdir(), th_tmpdir()),
+			 0);
+	ck_assert(until(10, "grep -q icmp_seq= %s/ping", th_tmpdir()));
+}
+
+/* Stops the pings: how many were lost between the first and the last
+ * answered (those still in flight at the end are not counted). */
+static long ping_lost(void)
+{
+	th_sh("kill -INT $(cat %s/ping.pid)", th_tmpdir());
+	until(5, "grep -q 'packets transmitted' %s/ping", th_tmpdir());
+	return atol(th_str("grep -o 'icmp_seq=[0-9]*' %s/ping | cut -d= -f2 | sort -nu | "
+			   "awk 'NR == 1 {lo = $1} {hi = $1; n++} END {print hi - lo + 1 - n}'",
+			   th_tmpdir()));
+}
+
+/* The port of lanbr where MAC is learned ("pa": host A, "pb": host B). */
+static const char *lan_port_of(const char *mac)
+{
+	return th_str("bridge -n lan -j fdb show br lanbr | jq -j '.[] | select(.mac == \"%s\") "
+		      "| .ifname'",
+		      mac);
+}
+
+/* One live migration of g from host `from` to host `to` (whose bridge has
+ * address to_ip): the destination from the source's description, the
+ * guest then running there alone, its tap on the destination's bridge,
+ * the source's gone. Returns what qemu reported; *lost the pings lost. */
+static void migrate_live(char from, char to, const char *to_ip, long *total, long *down, long *lost)
+{
+	const char *mac = th_str("%s vm list -j | jq -j '.[0].nics[0].mac'", on(from)), *err;
+	int code;
+
+	ck_assert_int_eq(th_sh("%s vm show g -j > %s/g.json", on(from), th_tmpdir()), 0);
+	ck_assert_int_eq(th_sh("%s vm start g --incoming tcp:%s:7777 --incoming-from %s/g.json "
+			       "-- -no-reboot",
+			       on(to), to_ip, th_tmpdir()),
+			 0);
+	ck_assert_str_eq(state_on(to, "g"), "incoming");
+	/* its tap waits on the destination's bridge */
+	ck_assert_str_eq(ports_on(to), to == 'a' ? "upa,vm-g-0," : "upb,vm-g-0,");
+	ping_start();
+	err = th_keep(th_err(&code, "%s vm migrate g tcp:%s:7777", on(from), to_ip));
+	ck_assert_msg(code == 0, "migrate: %s", err);
+	*lost = ping_lost();
+	ck_assert_msg(sscanf(strstr(err, "total "), "total %ld ms, downtime %ld ms", total, down) ==
+			      2,
+		      "%s", err);
+	ck_assert_msg(until(MIGRATE_DEADLINE_S,
+			    "test \"$(%s vm list -j | jq -r '.[0].state')\" = "
+			    "running",
+			    on(to)),
+		      "not running at the destination");
+	ck_assert_str_eq(th_str("%s vm list -j | jq -c .", on(from)), "[]\n");
+	ck_assert_str_eq(ports_on(from), from == 'a' ? "upa," : "upb,");
+	ck_assert_str_eq(th_str("%s vm list -j | jq -j '.[0].nics[0].mac'", on(to)), mac);
+	/* the same address answers, with the same MAC, from the destination's port */
+	ck_assert(until(10, "ip netns exec lan ping -c1 -W1 " GUEST_IP " >/dev/null"));
+	ck_assert_str_eq(th_str("ip -n lan -j neigh show " GUEST_IP " | jq -j '.[0].lladdr'"), mac);
+	ck_assert_str_eq(lan_port_of(mac), to == 'a' ? "pa" : "pb");
+	fprintf(stderr, "migration %c->%c: total %ld ms, downtime %ld ms, pings lost %ld\n", from,
+		to, *total, *down, *lost);
+}
+
+START_TEST(live_migration_keeps_the_address_the_mac_and_a_tcp_connection)
+{
+	const char *rounds_env = getenv("VNET_MIGRATE_ROUNDS"), *held;
+	int rounds = rounds_env ? atoi(rounds_env) : 2;
+	long total, down, lost;
+
+	boot_echo_guest();
+	hold_tcp();
+	/* A -> B, B -> A, ... (VNET_MIGRATE_ROUNDS: bench/migrate measures more) */
+	for (int r = 0; r < rounds; r++) {
+		bool to_b = r % 2 == 0;
+
+		migrate_live(to_b ? 'a' : 'b', to_b ? 'b' : 'a', to_b ? "10.9.0.11" : "10.9.0.10",
+			     &total, &down, &lost);
+		ck_assert_msg(lost < down / 20 + 3,
+			      "%ld pings of 20 ms lost; qemu's downtime was %ld ms", lost, down);
+	}
+	held = tcp_held();
+	ck_assert_msg(!strncmp(held, "ok ", 3), "the TCP connection broke: %s", held);
+	fprintf(stderr, "TCP connection held: %s", held);
+}
+END_TEST
+
+START_TEST(a_migration_whose_destination_dies_leaves_the_guest_running_here)
+{
+	const char *mac, *err, *held;
+	int code;
+
+	boot_echo_guest();
+	hold_tcp();
+	mac = th_str("%s vm list -j | jq -j '.[0].nics[0].mac'", nt_vnet);
+	ck_assert_int_eq(nt_run("vm show g -j > %s/g.json", th_tmpdir()), 0);
+	ck_assert_int_eq(th_sh("%s vm start g --incoming tcp:10.9.0.11:7777 --incoming-from "
+			       "%s/g.json -- -no-reboot",
+			       on('b'), th_tmpdir()),
+			 0);
+	/* 1 MB/s: the stream takes seconds; the destination dies in it */
+	ck_assert_int_eq(th_sh("(%s vm migrate g tcp:10.9.0.11:7777 --bandwidth 1 2> %s/mig; "
+			       "echo $? > %s/mig.rc) >/dev/null 2>&1 &",
+			       nt_vnet, th_tmpdir(), th_tmpdir()),
+			 0);
+	ck_assert_msg(
+		until(MIGRATE_DEADLINE_S, "grep -q '[(][1-9][0-9.]* MiB sent' %s/mig", th_tmpdir()),
+		"no progress: %s", th_str("tail -c 400 %s/mig", th_tmpdir()));
+	ck_assert_msg(!strcmp(state_on('a', "g"), "migrating"), "state %s: %s", state_on('a', "g"),
+		      th_str("tail -c 400 %s/mig", th_tmpdir()));
+	ck_assert_str_eq(state_on('b', "g"), "incoming");
+	ck_assert_int_eq(th_sh("kill -9 $(cat %s/b/run/vm/g/pid)", th_tmpdir()), 0);
+	ck_assert(until(MIGRATE_DEADLINE_S, "test -s %s/mig.rc", th_tmpdir()));
+	err = th_str("tail -n 1 %s/mig", th_tmpdir());
+	code = atoi(th_str("cat %s/mig.rc", th_tmpdir()));
+	ck_assert_msg(code == 1, "exit %d: %s", code, err);
+	ck_assert_msg(strstr(err, "vnet: VM g: migrate: failed: ") &&
+			      strstr(err, "; the guest runs on here\n"),
+		      "%s", err);
+	/* here as before: running, its tap on the bridge, answering from A */
+	ck_assert_str_eq(state_on('a', "g"), "running");
+	ck_assert_str_eq(ports_on('a'), "upa,vm-g-0,");
+	ck_assert(until(10, "ip netns exec lan ping -c1 -W1 " GUEST_IP " >/dev/null"));
+	ck_assert_str_eq(lan_port_of(mac), "pa");
+	ck_assert(until(10, "test \"$(%s vm list -j | jq -r '.[0].state')\" = stopped", on('b')));
+	ck_assert_str_eq(ports_on('b'), "upb,");
+	held = tcp_held();
+	ck_assert_msg(!strncmp(held, "ok ", 3), "the TCP connection broke: %s", held);
+}
+END_TEST
+
+START_TEST(static_migration_through_a_file_and_back)
+{
+	const char *mac, *err;
+	int code;
+
+	boot_echo_guest();
+	mac = th_str("%s vm list -j | jq -j '.[0].nics[0].mac'", nt_vnet);
+	for (int r = 0; r < 2; r++) {
+		char from = r ? 'b' : 'a', to = r ? 'a' : 'b';
+
+		ck_assert_int_eq(th_sh("%s vm show g -j > %s/g.json", on(from), th_tmpdir()), 0);
+		err = th_keep(th_err(&code, "%s vm migrate g --to-file %s/g%d.mig", on(from),
+				     th_tmpdir(), r));
+		ck_assert_msg(code == 0, "%s", err);
+		ck_assert_ptr_nonnull(strstr(err, "migrated to "));
+		ck_assert_str_eq(th_str("%s vm list -j | jq -c .", on(from)), "[]\n");
+		ck_assert_str_eq(ports_on(from), from == 'a' ? "upa," : "upb,");
+		/* a file that exists is never written over */
+		ck_assert_int_ne(th_sh("%s vm migrate g --to-file %s/g.json 2>/dev/null", on(from),
+				       th_tmpdir()),
+				 0);
+		ck_assert_int_eq(th_sh("%s vm start g --incoming-file %s/g%d.mig --incoming-from "
+				       "%s/g.json -- -no-reboot",
+				       on(to), th_tmpdir(), r, th_tmpdir()),
+				 0);
+		ck_assert(until(MIGRATE_DEADLINE_S,
+				"test \"$(%s vm list -j | jq -r '.[0].state')\" = running",
+				on(to)));
+		ck_assert(until(10, "ip netns exec lan ping -c1 -W1 " GUEST_IP " >/dev/null"));
+		ck_assert_str_eq(
+			th_str("ip -n lan -j neigh show " GUEST_IP " | jq -j '.[0].lladdr'"), mac);
+		ck_assert_str_eq(lan_port_of(mac), to == 'a' ? "pa" : "pb");
+	}
+	/* the guest runs on: its echo server answers a new connection */
+	hold_tcp();
+	ck_assert_int_eq(strncmp(tcp_held(), "ok ", 3), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("e2e_vm");
@@ -132,6 +417,14 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(t, nt_setup_host, th_netns_teardown);
 	tcase_add_test(t, nat_guest_gets_a_lease_and_reaches_the_outside_through_nat);
 	tcase_add_test(t, isolated_guest_cannot_reach_the_outside_while_forwarding_is_on);
+	suite_add_tcase(s, t);
+
+	t = tcase_create("migration");
+	tcase_add_unchecked_fixture(t, build_guest, NULL);
+	tcase_add_checked_fixture(t, two_hosts, th_netns_teardown);
+	tcase_add_test(t, live_migration_keeps_the_address_the_mac_and_a_tcp_connection);
+	tcase_add_test(t, a_migration_whose_destination_dies_leaves_the_guest_running_here);
+	tcase_add_test(t, static_migration_through_a_file_and_back);
 	suite_add_tcase(s, t);
 	return s;
 }

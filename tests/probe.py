@@ -12,10 +12,18 @@ the product never runs this).
   probe.py csum IFACE DPORT READY        packet socket on IFACE: print the UDP
                                          checksum field of the first IPv4 UDP
                                          packet to DPORT, as the frame arrived
+  probe.py hold HOST PORT READY OUT      one TCP connection to an echo server:
+                                         a line every 50 ms, each echoed within
+                                         30 s; touch READY after the first echo;
+                                         on SIGTERM write "ok LINES MAXGAP_MS" to
+                                         OUT and exit 0; when the connection
+                                         breaks write "broken ..." and exit 1
 """
+import signal
 import socket
 import struct
 import sys
+import time
 
 
 def serve(proto, port, ready, tag):
@@ -77,6 +85,41 @@ def csum(iface, dport, ready):
             return 0
 
 
+def hold(host, port, ready, out):
+    state = {"n": 0, "gap": 0.0}
+
+    def done(*_):
+        with open(out, "w") as f:
+            f.write(f"ok {state['n']} {int(state['gap'] * 1000)}\n")
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, done)
+    try:
+        s = socket.create_connection((host, port), timeout=30)
+        buf = b""
+        while True:
+            t0 = time.monotonic()
+            line = f"{state['n']}\n".encode()
+            s.sendall(line)
+            while b"\n" not in buf:
+                data = s.recv(256)
+                if not data:
+                    raise OSError("closed by the peer")
+                buf += data
+            got, buf = buf.split(b"\n", 1)
+            if got + b"\n" != line:
+                raise OSError(f"echo {got!r}, sent {line!r}")
+            state["gap"] = max(state["gap"], time.monotonic() - t0)
+            state["n"] += 1
+            if state["n"] == 1:
+                open(ready, "w").close()
+            time.sleep(0.05)
+    except OSError as err:
+        with open(out, "w") as f:
+            f.write(f"broken after {state['n']} lines: {err}\n")
+        return 1
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == "serve":
@@ -87,6 +130,8 @@ def main(argv):
         return send(argv[2], int(argv[3]), argv[4], int(argv[5]))
     if cmd == "csum":
         return csum(argv[2], int(argv[3]), argv[4])
+    if cmd == "hold":
+        return hold(argv[2], int(argv[3]), argv[4], argv[5])
     print(__doc__, file=sys.stderr)
     return 2
 

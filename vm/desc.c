@@ -369,9 +369,9 @@ static const struct {
 	const char *name;
 	int (*parse)(struct vm_desc *d, const char *v, struct nl_err *e);
 } options[] = {
-	{"memory", opt_memory},	  {"cpus", opt_cpus},	  {"disk", opt_disk},
-	{"cdrom", opt_cdrom},	  {"boot", opt_boot},	  {"net", opt_net},
-	{"kernel", opt_kernel},	  {"initrd", opt_initrd}, {"append", opt_append},
+	{"memory", opt_memory},	  {"cpus", opt_cpus},	    {"disk", opt_disk},
+	{"cdrom", opt_cdrom},	  {"boot", opt_boot},	    {"net", opt_net},
+	{"kernel", opt_kernel},	  {"initrd", opt_initrd},   {"append", opt_append},
 	{"display", opt_display}, {"machine", opt_machine}, {"cpu", opt_cpu},
 };
 

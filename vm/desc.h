@@ -11,15 +11,15 @@
 #include "common/err.h"
 #include "common/ifname.h"
 
-#define VM_NAME_MAX	  32   /* bytes of a VM's name */
-#define VM_PATH_MAX	  1024 /* bytes of a disk, ISO, kernel or initrd path */
-#define VM_APPEND_MAX	  2048 /* bytes of the kernel command line */
-#define VM_MAX_DISKS	  8
-#define VM_MAX_NICS	  8
-#define VM_MAX_CPUS	  255
-#define VM_MAX_QUEUES	  8   /* queues (tap fds) of one multiqueue NIC */
-#define VM_DEFAULT_MEMORY 512 /* MiB */
-#define VM_MACHINE_MAX	  40  /* bytes of a machine type or CPU model */
+#define VM_NAME_MAX	   32	/* bytes of a VM's name */
+#define VM_PATH_MAX	   1024 /* bytes of a disk, ISO, kernel or initrd path */
+#define VM_APPEND_MAX	   2048 /* bytes of the kernel command line */
+#define VM_MAX_DISKS	   8
+#define VM_MAX_NICS	   8
+#define VM_MAX_CPUS	   255
+#define VM_MAX_QUEUES	   8   /* queues (tap fds) of one multiqueue NIC */
+#define VM_DEFAULT_MEMORY  512 /* MiB */
+#define VM_MACHINE_MAX	   40  /* bytes of a machine type or CPU model */
 #define VM_DEFAULT_MACHINE "q35"
 
 /* VM_IF_AUTO: virtio for a disk, ide for a cdrom (virtio has no cdrom). */
@@ -57,7 +57,7 @@ struct vm_desc {
 	 * launcher resolves and stores it: a migration needs the same one */
 	char machine[VM_MACHINE_MAX];
 	char cpu[VM_MACHINE_MAX]; /* "" for host with KVM, qemu's default with TCG */
-	unsigned memory; /* MiB */
+	unsigned memory;	  /* MiB */
 	unsigned cpus;
 	unsigned sockets, cores, threads; /* 0: not given, qemu computes */
 	unsigned ndisks;

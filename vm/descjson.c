@@ -128,7 +128,8 @@ static int option(struct vm_desc *d, const char *key, json_object *v, const char
 		  struct nl_err *e)
 {
 	bool many = !strcmp(key, "disk") || !strcmp(key, "net");
-	size_t n = many && json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 1;
+	size_t n =
+		many && json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 1;
 
 	if (many && !json_object_is_type(v, json_type_array))
 		return bad(e, what, "\"%s\" must be an array of strings", key);
@@ -164,9 +165,11 @@ static int subnets_of(json_object *v, const struct vm_desc *d, struct vm_desc_fa
 		const char *s = json_object_get_string(sub);
 		bool used = false;
 
-		if (!json_object_is_type(sub, json_type_string) || strlen(s) >= sizeof(x->subnets[0]) ||
+		if (!json_object_is_type(sub, json_type_string) ||
+		    strlen(s) >= sizeof(x->subnets[0]) ||
 		    strspn(s, "0123456789abcdefABCDEF.:/,") != strlen(s))
-			return bad(e, what, "subnets of network %.20s must be prefixes, as 10.0.0.0/24",
+			return bad(e, what,
+				   "subnets of network %.20s must be prefixes, as 10.0.0.0/24",
 				   net);
 		for (unsigned i = 0; i < d->nnics; i++)
 			if (!strcmp(d->nic[i].net, net)) {
@@ -201,8 +204,9 @@ static int same_extra(json_object *v, const struct vm_desc *d, const char *what,
 		return 0;
 	if (n < d->nextra || want[0])
 		for (size_t i = 0; i < d->nextra; i++)
-			if (i >= n || strcmp(json_object_get_string(json_object_array_get_idx(v, i)),
-					     d->extra[i])) {
+			if (i >= n ||
+			    strcmp(json_object_get_string(json_object_array_get_idx(v, i)),
+				   d->extra[i])) {
 				snprintf(have, sizeof(have), "%s", d->extra[i]);
 				break;
 			}
@@ -215,9 +219,9 @@ static int same_extra(json_object *v, const struct vm_desc *d, const char *what,
 int vm_desc_from_json(json_object *o, struct vm_desc *d, struct vm_desc_facts *x, const char *what,
 		      struct nl_err *e)
 {
-	static const char *const options[] = {"machine", "cpu",	   "memory", "cpus",   "disk",
-					      "cdrom",	 "boot",   "net",    "kernel", "initrd",
-					      "append",	 "display"};
+	static const char *const options[] = {"machine", "cpu",	   "memory", "cpus",
+					      "disk",	 "cdrom",  "boot",   "net",
+					      "kernel",	 "initrd", "append", "display"};
 	char name[VM_NAME_MAX + 1];
 	json_object *v;
 	int err = 0;

@@ -91,7 +91,8 @@ int vm_uri_check(const char *uri, bool listen, struct nl_err *e)
 		a4.sin_addr.s_addr = htonl(INADDR_ANY);
 	else if (inet_pton(AF_INET, host, &a4.sin_addr) != 1 &&
 		 (listen || !hlen || host[0] == '-' ||
-		  strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+		  strspn(host,
+			 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
 			  hlen))
 		return bad_uri(uri,
 			       listen ? "ADDR must be an IPv4 address, 0 (any) or [IPv6]"
@@ -112,8 +113,8 @@ static int open_file(struct vm_plan *p, struct nl_err *e)
 			       strerror(errno));
 	if (fstat(fd, &s) < 0 || !S_ISREG(s.st_mode) || s.st_size == 0) {
 		close(fd);
-		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "migration file", "%s: %s",
-			       p->in->file, "is not a regular file with a stream in it");
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "migration file", "%s: %s", p->in->file,
+			       "is not a regular file with a stream in it");
 	}
 	fcntl(fd, F_SETFL, 0);
 	p->fds[p->nfds++] = fd;

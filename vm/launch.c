@@ -167,8 +167,8 @@ static int resolve_nic(struct vn_ctx *c, struct vm_plan *p, unsigned i, struct v
 		nl_err_msg(e, "is down (vnet up %s)", net);
 		return -ENETDOWN;
 	}
-	if ((err = vm_in_check_net(p, i, &st->net, p->st.nic[i].subnet,
-				   sizeof(p->st.nic[i].subnet), e)))
+	if ((err = vm_in_check_net(p, i, &st->net, p->st.nic[i].subnet, sizeof(p->st.nic[i].subnet),
+				   e)))
 		return err;
 	/* the bridge's MTU, which the tap gets */
 	if (!(err = vn_bridge_macs(c, &st->net, &macs, &nmacs, &p->f.nic[i].mtu, e)))

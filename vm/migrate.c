@@ -243,8 +243,8 @@ static int migrate(struct vn_ctx *c, struct mig *m, const struct vm_migrate_opts
 	    (err = set_params(m, o, e)) || (o->file && (err = give_file(m, o->file, e))))
 		return err;
 	a = json_object_new_object();
-	json_object_object_add(a, "uri", json_object_new_string(o->file ? "fd:" MIGFD_NAME
-									: o->uri));
+	json_object_object_add(a, "uri",
+			       json_object_new_string(o->file ? "fd:" MIGFD_NAME : o->uri));
 	if ((err = vm_qmp_call(&m->q, "migrate", a, NULL, QMP_TIMEOUT_MS, e)))
 		return err;
 	if ((err = follow(m, o, r, sigs, e))) {

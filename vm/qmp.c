@@ -208,8 +208,8 @@ int vm_qmp_call(struct vm_qmp *q, const char *cmd, json_object *args, json_objec
 	return vm_qmp_call_fd(q, cmd, args, -1, ret, timeout_ms, e);
 }
 
-int vm_qmp_call_fd(struct vm_qmp *q, const char *cmd, json_object *args, int fd,
-		   json_object **ret, int timeout_ms, struct nl_err *e)
+int vm_qmp_call_fd(struct vm_qmp *q, const char *cmd, json_object *args, int fd, json_object **ret,
+		   int timeout_ms, struct nl_err *e)
 {
 	long deadline = now_ms() + timeout_ms;
 	json_object *m = NULL;

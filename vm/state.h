@@ -46,7 +46,7 @@ struct vm_state {
 	char name[VM_NAME_MAX + 1];
 	unsigned memory, cpus;
 	bool kvm;
-	char display[80]; /* "none", "vnc=127.0.0.1:1", "nographic" */
+	char display[80];	      /* "none", "vnc=127.0.0.1:1", "nographic" */
 	char machine[VM_MACHINE_MAX]; /* versioned ("pc-q35-7.2") once qemu said it */
 	char cpu[VM_MACHINE_MAX];     /* "host", or qemu's default ("qemu64") */
 	bool incoming;		      /* started as a migration's destination */
@@ -82,8 +82,7 @@ int vm_state_from_json(struct json_object *o, struct vm_state *s, struct nl_err 
 int vm_state_save(const char *run_dir, const struct vm_state *s, struct json_object *desc,
 		  struct nl_err *e);
 /* vm.json as it was written (*o to put). */
-int vm_state_read(const char *run_dir, const char *name, struct json_object **o,
-		  struct nl_err *e);
+int vm_state_read(const char *run_dir, const char *name, struct json_object **o, struct nl_err *e);
 /* "running", "stopped", "migrating" (the source, while `vnet vm migrate`
  * runs) or "incoming" (a destination that waits for or reads the stream:
  * s->incoming, which the launcher clears once qemu runs the guest). */
