@@ -104,6 +104,9 @@ int vc_map(struct vn_ctx *c, int argc, char **argv);
 int vc_unmap(struct vn_ctx *c, int argc, char **argv);
 int vc_default(struct vn_ctx *c, int argc, char **argv);
 
+/* cmd_access.c */
+int vc_access(struct vn_ctx *c, int argc, char **argv);
+
 /* cmd_hooks.c */
 int vc_hooks(struct vn_ctx *c, int argc, char **argv);
 

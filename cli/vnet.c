@@ -43,6 +43,11 @@ static const struct vc_sub forward_subs[] = {
 	{"del", "forward del NAME tcp|udp HOSTPORT [--address A]"},
 	{"list", "forward list NAME [-j]"},
 	{NULL, NULL}};
+static const struct vc_sub access_subs[] = {{"allow", "access allow NETWORK USER|@GROUP"},
+					    {"deny", "access deny NETWORK USER|@GROUP"},
+					    {"remove", "access remove NETWORK USER|@GROUP"},
+					    {"list", "access list [NETWORK] [-j]"},
+					    {NULL, NULL}};
 static const struct vc_sub hooks_subs[] = {
 	{"install", "hooks install [--prefix DIR] [--system] [--force]"},
 	{"uninstall", "hooks uninstall [--prefix DIR]"},
@@ -112,6 +117,12 @@ static const struct vc_cmd cmds[] = {
 	{"unmap", vc_unmap, "unmap PATTERN", "Remove a mapping of the qemu hooks.", true},
 	{"default", vc_default, "default [NAME | --none]",
 	 "Show, set or clear the network the qemu hooks use when nothing else says.", true},
+	{"access", vc_access, NULL,
+	 "Who may attach guests to a network without root, through vnet-bridge-helper\n"
+	 "(qemu -netdev bridge,br=NETWORK,helper=.../vnet-bridge-helper): a user (name or\n"
+	 "uid) or @GROUP (name or gid). Nobody may by default; a deny wins over an allow.\n"
+	 "remove forgets the rule of that user or group.",
+	 true, access_subs},
 	{"hooks", vc_hooks, NULL,
 	 "Install the qemu hooks vnet-ifup and vnet-ifdown into DIR (default\n"
 	 "/usr/local/libexec/vnet) for -netdev "

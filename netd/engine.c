@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 
 #include "netd/dnsmasq.h"
+#include "netd/access.h"
 #include "netd/internal.h"
 #include "nlink/route.h"
 #include "netd/store.h"
@@ -224,6 +225,8 @@ static int stop(struct vn_ctx *c, const char *name, bool forget, struct vn_ports
 		vn_down_mark(c, name, !forget);
 	if (!err && forget && !(err = vn_index_drop(c, name, e))) {
 		err = vn_store_forget(c->conf_dir, name, e);
+		/* a new network of that name starts with nobody allowed */
+		vn_access_forget(c, name);
 		vn_index_touch(c);
 	}
 	free(n);

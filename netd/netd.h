@@ -67,6 +67,11 @@ int vn_port_add(struct vn_ctx *c, const char *name, const char *ifname, struct n
  * (not found) when it is on no vnet bridge; -EBUSY (conflict) for a
  * bridged network's uplink; these leave everything as it is. */
 int vn_port_del(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], struct nl_err *e);
+/* The network that name stands for, for qemu's -netdev bridge,br=NAME: a
+ * network's name, else the name of a network's bridge (a bridge whose
+ * alias is vnet:NET and which NET's definition names). Anything else is
+ * refused naming it: not found, or (a bridge that is not vnet's) conflict. */
+int vn_port_network(struct vn_ctx *c, const char *name, char net[NL_IFNAMSIZ], struct nl_err *e);
 /* vn_port_del for the ifdown hook: a gone interface says "gone already". */
 int vn_port_release(struct vn_ctx *c, const char *ifname, struct nl_err *e);
 

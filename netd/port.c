@@ -351,6 +351,33 @@ int vn_port_add(struct vn_ctx *c, const char *name, const char *ifname, struct n
 	return attach(c, &bc, ifname, &s.port, e);
 }
 
+int vn_port_network(struct vn_ctx *c, const char *name, char net[NL_IFNAMSIZ], struct nl_err *e)
+{
+	struct vn_net *n = malloc(sizeof(*n));
+	char obj[NL_IFNAMSIZ + 24];
+	struct nl_sock *rt;
+	struct nl_link br;
+	int err = n ? nl_ifname_safe_check(name, "network or bridge", e)
+		    : nl_err_set(e, -ENOMEM, "resolve", "network %s", name);
+
+	if (err || !(err = vn_store_load(c->conf_dir, name, n, e)) || err != -ENOENT) {
+		if (!err)
+			snprintf(net, NL_IFNAMSIZ, "%s", name);
+		free(n);
+		return err;
+	}
+	snprintf(obj, sizeof(obj), "bridge %s", name);
+	if (!(err = vn_rt(c, &rt, e)) && (err = nl_link_get(rt, name, &br, e)) == -ENODEV)
+		err = nl_fail(e, -ENOENT, NL_ERR_NOTFOUND, obj,
+			      "is neither a network nor a network's bridge (vnet list)");
+	else if (!err && (!vn_link_network(&br, net) || vn_store_load(c->conf_dir, net, n, NULL) ||
+			  strcmp(n->bridge, name)))
+		err = nl_fail(e, -EBUSY, NL_ERR_CONFLICT, obj,
+			      "is not a vnet network's: vnet attaches only to its own");
+	free(n);
+	return err;
+}
+
 /* The uplink of network net (its bridge has index br; "" when it has
  * none): the cache names it while the network runs, else the record of
  * what runs, else the definition. Without any of them vnet cannot tell,
