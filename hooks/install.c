@@ -17,7 +17,11 @@
 #define TMP_SUFFIX ".vnet-tmp"
 #define MAX_FILE   (64u << 20)
 
-static const char *const hooks[2] = {"vnet-ifup", "vnet-ifdown"};
+/* the two qemu hooks (paired with qemu's scripts), and qemu's bridge
+ * helper, setuid root (hooks/setuid.h says why) */
+#define NHOOKS 3
+static const char *const hooks[NHOOKS] = {"vnet-ifup", "vnet-ifdown", "vnet-bridge-helper"};
+static const mode_t modes[NHOOKS] = {0755, 0755, 04755};
 static const char *const scripts[2] = {"qemu-ifup", "qemu-ifdown"};
 
 struct place {
@@ -158,15 +162,23 @@ static bool is_exe(const char *dir, const char *name)
 	       S_ISREG(st.st_mode) && access(path, X_OK) == 0;
 }
 
-/* The first of o->src holding both hooks, absolute; "" when none does. */
+static bool has_all(const char *dir)
+{
+	for (unsigned i = 0; i < NHOOKS; i++)
+		if (!is_exe(dir, hooks[i]))
+			return false;
+	return true;
+}
+
+/* The first of o->src holding every hook, absolute; "" when none does. */
 static void find_src(const struct vh_install_opts *o, struct place *p)
 {
 	char real[PATH_MAX];
 
 	p->src[0] = '\0';
 	for (unsigned i = 0; i < 2 && !p->src[0]; i++)
-		if (o->src[i] && is_exe(o->src[i], hooks[0]) && is_exe(o->src[i], hooks[1]) &&
-		    realpath(o->src[i], real) && strlen(real) < sizeof(p->src))
+		if (o->src[i] && has_all(o->src[i]) && realpath(o->src[i], real) &&
+		    strlen(real) < sizeof(p->src))
 			snprintf(p->src, sizeof(p->src), "%s", real);
 }
 
@@ -303,7 +315,7 @@ static int mkdirs(const char *dir, struct nl_err *e)
 	}
 }
 
-static int write_exe(const char *path, const char *buf, size_t len, struct nl_err *e)
+static int write_exe(const char *path, const char *buf, size_t len, mode_t mode, struct nl_err *e)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0755);
 	size_t off = 0;
@@ -313,7 +325,8 @@ static int write_exe(const char *path, const char *buf, size_t len, struct nl_er
 		return nl_err_set(e, -errno, "write", "%s", path);
 	for (; off < len && (n = write(fd, buf + off, len - off)) > 0; off += (size_t)n)
 		;
-	if (off < len || fchmod(fd, 0755) < 0) {
+	/* the mode last: a setuid file is whole before it is setuid */
+	if (off < len || fchmod(fd, mode) < 0) {
 		int err = n < 0 || off == len ? -errno : -EIO;
 
 		close(fd);
@@ -329,8 +342,34 @@ static int write_exe(const char *path, const char *buf, size_t len, struct nl_er
 	return 0;
 }
 
+/* Whether path is root's file of that mode (and content, checked after). */
+static bool as_installed(const char *path, mode_t mode)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 && st.st_gid == 0 &&
+	       (st.st_mode & 07777) == mode;
+}
+
+/* A setuid root file goes only into root's folder that no one else may
+ * write (who could, could put another file in its place). */
+static int root_folder(const char *dir, struct nl_err *e)
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0)
+		return nl_err_set(e, -errno, "install into", "%s", dir);
+	if (st.st_uid == 0 && !(st.st_mode & 022))
+		return 0;
+	return nl_fail(e, -EPERM, NL_ERR_CONFLICT, dir,
+		       "is not root's alone (owner uid %u, mode %03o): the setuid "
+		       "vnet-bridge-helper goes only into a folder only root may write",
+		       (unsigned)st.st_uid, (unsigned)(st.st_mode & 0777));
+}
+
 /* Copies hook i into the folder, through a temporary file and a rename (a
- * running hook keeps its old file). The same content there already: nothing. */
+ * running hook keeps its old file). The same content, root's with the same
+ * mode, there already: nothing. */
 static int copy_hook(const struct place *p, unsigned i, struct vh_report *r, struct nl_err *e)
 {
 	char from[VH_PATH], to[VH_PATH], tmp[VH_PATH], *a = NULL, *b = NULL;
@@ -342,9 +381,10 @@ static int copy_hook(const struct place *p, unsigned i, struct vh_report *r, str
 	    (err = join(tmp, p->dir, hooks[i], TMP_SUFFIX, e)) ||
 	    (err = read_all(from, &a, &alen, e)))
 		return err;
-	if (read_all(to, &b, &blen, NULL) == 0 && blen == alen && !memcmp(a, b, alen)) {
+	if (as_installed(to, modes[i]) && read_all(to, &b, &blen, NULL) == 0 && blen == alen &&
+	    !memcmp(a, b, alen)) {
 		add(r, VH_CURRENT, to, NULL);
-	} else if (!(err = write_exe(tmp, a, alen, e))) {
+	} else if (!(err = write_exe(tmp, a, alen, modes[i], e))) {
 		if (rename(tmp, to) == 0)
 			add(r, VH_COPIED, to, from);
 		else
@@ -408,7 +448,8 @@ static int no_src(const struct vh_install_opts *o, struct nl_err *e)
 {
 	nl_err_set(e, -ENOENT, "", "hooks");
 	nl_err_kind(e, NL_ERR_NOTFOUND);
-	return nl_err_msg(e, "vnet-ifup and vnet-ifdown are in neither %s nor %s",
+	return nl_err_msg(e,
+			  "vnet-ifup, vnet-ifdown and vnet-bridge-helper are in neither %s nor %s",
 			  o->src[0] ? o->src[0] : "-", o->src[1] ? o->src[1] : "-");
 }
 
@@ -428,9 +469,9 @@ int vh_install(const struct vh_install_opts *o, struct vh_report *r, struct nl_e
 			return err;
 	if (p.in_place)
 		add(r, VH_IN_PLACE, p.dir, NULL);
-	else if ((err = mkdirs(p.dir, e)))
+	else if ((err = mkdirs(p.dir, e)) || (err = root_folder(p.dir, e)))
 		return err;
-	for (unsigned i = 0; !p.in_place && i < 2; i++)
+	for (unsigned i = 0; !p.in_place && i < NHOOKS; i++)
 		if ((err = copy_hook(&p, i, r, e)))
 			return err;
 	/* hooks copied but not linked stay: installing them again is harmless */
@@ -482,7 +523,7 @@ int vh_uninstall(const struct vh_install_opts *o, struct vh_report *r, struct nl
 	for (unsigned i = 0; i < 2; i++)
 		if ((err = unlink_script(&p, i, r, e)))
 			return err;
-	for (unsigned i = 0; !p.in_place && i < 2; i++) {
+	for (unsigned i = 0; !p.in_place && i < NHOOKS; i++) {
 		if ((err = join(path, p.dir, hooks[i], "", e)))
 			return err;
 		if (unlink(path) == 0)

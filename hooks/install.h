@@ -1,7 +1,10 @@
-/* install — putting the qemu hooks (vnet-ifup, vnet-ifdown) where
- * qemu finds them, and taking them away again.
+/* install — putting the qemu hooks (vnet-ifup, vnet-ifdown) and qemu's
+ * bridge helper (vnet-bridge-helper) where qemu finds them, and taking
+ * them away again.
  *
- * install copies both into a folder (default /usr/local/libexec/vnet); with
+ * install copies the three into a folder (default /usr/local/libexec/vnet),
+ * the helper setuid root (mode 4755, root's; only into a folder of root's
+ * that no one else may write, else conflict); with
  * system, /etc/qemu-ifup and /etc/qemu-ifdown (qemu's default script= and
  * downscript=) become symlinks to them. Those two are conffiles of Debian's
  * qemu-system-common: an original (its MD5 is the one dpkg recorded in
@@ -28,7 +31,7 @@
 
 struct vh_install_opts {
 	const char *prefix; /* NULL: VH_INSTALL_PREFIX */
-	/* Where the hooks come from: the first folder holding both of them.
+	/* Where the hooks come from: the first folder holding all three.
 	 * NULL entries are skipped. */
 	const char *src[2];
 	bool system, force;

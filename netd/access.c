@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/file.h"
 #include "netd/internal.h"
@@ -156,8 +157,13 @@ static int write_rules(const struct vn_ctx *c, const struct vn_access *a, struct
 	int err;
 
 	file_of(c, a->net, file, sizeof(file));
-	if (!a->n)
-		return (err = nl_file_remove(file)) ? nl_err_set(e, err, "remove", "%s", file) : 0;
+	snprintf(dir, sizeof(dir), "%s/access", c->conf_dir);
+	if (!a->n && (err = nl_file_remove(file)))
+		return nl_err_set(e, err, "remove", "%s", file);
+	if (!a->n) {
+		rmdir(dir); /* the last network's rules gone: as before the first */
+		return 0;
+	}
 	if (!(f = open_memstream(&text, &len)))
 		return nl_err_set(e, -ENOMEM, "write", "%s", file);
 	fprintf(f,
@@ -175,7 +181,6 @@ static int write_rules(const struct vn_ctx *c, const struct vn_access *a, struct
 		free(text);
 		return nl_err_set(e, -ENOMEM, "write", "%s", file);
 	}
-	snprintf(dir, sizeof(dir), "%s/access", c->conf_dir);
 	if (!(err = nl_mkdirs(dir, 0755, e)))
 		err = nl_file_write(file, 0644, text, len, e);
 	free(text);
@@ -303,6 +308,8 @@ void vn_access_forget(struct vn_ctx *c, const char *net)
 		return;
 	file_of(c, net, file, sizeof(file));
 	nl_file_remove(file);
+	snprintf(file, sizeof(file), "%s/access", c->conf_dir);
+	rmdir(file); /* when it was the last */
 }
 
 /* Whether rule r speaks of the caller. */

@@ -1,10 +1,14 @@
 /* vnettest — see vnettest.h. */
 #include "tests/vnettest.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 
 const char *nt_vnet;
 
@@ -21,6 +25,61 @@ void nt_setup_host(void)
 	setenv("VNET_RUN_DIR", run, 1);
 	setenv("VNET", nt_vnet, 1); /* for shell lines in tests */
 	unsetenv("VNET_NETWORK");   /* the hooks' network: a test names its own */
+}
+
+static void must(bool ok, const char *what, const char *path)
+{
+	ck_assert_msg(ok, "helper setup: %s %s: %s", what, path, strerror(errno));
+}
+
+/* dir as an overlay of itself, its upper layer in the test's folder. */
+static void overlay(const char *dir, const char *tag)
+{
+	char up[300], work[300], opts[700];
+
+	snprintf(up, sizeof(up), "%s/ovl-%s-up", th_tmpdir(), tag);
+	snprintf(work, sizeof(work), "%s/ovl-%s-work", th_tmpdir(), tag);
+	must(mkdir(up, 0755) == 0 && mkdir(work, 0755) == 0, "mkdir", up);
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", dir, up, work);
+	must(mount("overlay", dir, "overlay", 0, opts) == 0, "overlay on", dir);
+}
+
+static void bind(const char *from, const char *to)
+{
+	must(mkdir(from, 0755) == 0 || errno == EEXIST, "mkdir", from);
+	must(mkdir(to, 0755) == 0 || errno == EEXIST, "mkdir", to);
+	must(mount(from, to, NULL, MS_BIND, NULL) == 0, "bind onto", to);
+}
+
+const char *nt_helper_setup(void)
+{
+	static const char *dir = "/run/vnet-test-suid";
+	static char helper[300], aside[300];
+	const char *built = getenv("VNET_BRIDGE_HELPER_BIN");
+	struct statvfs fs;
+
+	ck_assert_msg(built != NULL, "VNET_BRIDGE_HELPER_BIN is not set");
+	overlay("/etc", "etc");
+	/* an overlay of /run hides the mounts under it: the harness's
+	 * /run/netns goes aside and comes back */
+	snprintf(aside, sizeof(aside), "%s/netns-aside", th_tmpdir());
+	must(mkdir(aside, 0755) == 0, "mkdir", aside);
+	must(mount("/run/netns", aside, NULL, MS_MOVE, NULL) == 0, "move aside", "/run/netns");
+	overlay("/run", "run");
+	must(mkdir("/run/netns", 0755) == 0 || errno == EEXIST, "mkdir", "/run/netns");
+	must(mount(aside, "/run/netns", NULL, MS_MOVE, NULL) == 0, "move back", "/run/netns");
+	bind(getenv("VNET_CONF_DIR"), "/etc/vnet");
+	bind(getenv("VNET_RUN_DIR"), "/run/vnet");
+	/* the machine's /tmp may be nosuid: a tmpfs of the test's that is not */
+	must(mkdir(dir, 0755) == 0, "mkdir", dir);
+	must(mount("tmpfs", dir, "tmpfs", MS_NODEV, "mode=0755") == 0, "tmpfs on", dir);
+	must(statvfs(dir, &fs) == 0 && !(fs.f_flag & ST_NOSUID), "suid allowed on", dir);
+	snprintf(helper, sizeof(helper), "%s/vnet-bridge-helper", dir);
+	ck_assert_int_eq(
+		th_sh("cp '%s' %s && chown 0:0 %s && chmod 4755 %s", built, helper, helper, helper),
+		0);
+	setenv("VNET_HELPER", helper, 1);
+	return helper;
 }
 
 void nt_outside(void)
@@ -131,12 +190,14 @@ bool nt_ping_once(const char *ns, const char *dst)
  * counting down (a finite one shows as "finite"), route expiry; and the
  * IPv6 link-local addresses the kernel makes when a link's carrier comes up,
  * with their fe80::/64 kernel routes (vnet makes, moves and deletes no
- * link-local address). */
+ * link-local address); a bridge's TSO limits, which the kernel lowers to
+ * its ports' as one joins and does not raise when the last one leaves. */
 static const char settled[] =
 	"def forever: if type == \"number\" and . != 4294967295 then \"finite\" else . end; "
 	"walk(if type == \"object\" then "
 	"  with_entries(select(.key | (endswith(\"_timer\") or "
-	"    IN(\"operstate\", \"tentative\", \"optimistic\", \"deprecated\", \"expires\")) | "
+	"    IN(\"operstate\", \"tentative\", \"optimistic\", \"deprecated\", \"expires\", "
+	"       \"tso_max_size\", \"tso_max_segs\")) | "
 	"not)) "
 	"  | if (.flags | type) == \"array\" "
 	"    then .flags -= [\"LOWER_UP\", \"NO-CARRIER\", \"M-DOWN\", \"linkdown\"] else . end "

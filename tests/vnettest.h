@@ -20,6 +20,18 @@ extern const char *nt_vnet;
  * VNET_NETWORK unset. Tests that make their own host around it (the VM
  * launcher's, the port path's) start from this one. */
 void nt_setup_host(void);
+/* For what reads vnet's fixed folders, /etc/vnet and /run/vnet (the
+ * setuid vnet-bridge-helper has no environment): in this test's mount
+ * namespace alone, /etc and /run become overlays whose upper layers are in
+ * the test's folder, and /etc/vnet and /run/vnet the test's
+ * $VNET_CONF_DIR and $VNET_RUN_DIR (bind mounts), so that vnet, its
+ * helper and the test see one set of files; the machine's /etc and /run
+ * stay as they are. The helper built (VNET_BRIDGE_HELPER_BIN) is copied
+ * setuid root into a root-owned tmpfs mounted without nosuid, whatever the
+ * machine's /tmp is; returns its path (also in $VNET_HELPER). Call after
+ * nt_setup_host. */
+const char *nt_helper_setup(void);
+
 /* The outside namespace "outside" (192.0.2.2), reached from the host over
  * out0 (192.0.2.1), with no route to any guest. */
 void nt_outside(void);
