@@ -126,7 +126,9 @@ static const struct vc_cmd cmds[] = {
 	{"hooks", vc_hooks, NULL,
 	 "Install the qemu hooks vnet-ifup and vnet-ifdown into DIR (default\n"
 	 "/usr/local/libexec/vnet) for -netdev "
-	 "tap,script=DIR/vnet-ifup,downscript=DIR/vnet-ifdown;\n"
+	 "tap,script=DIR/vnet-ifup,downscript=DIR/vnet-ifdown,\n"
+	 "and qemu's bridge helper vnet-bridge-helper, setuid root, for users without root\n"
+	 "(-netdev bridge,br=NETWORK,helper=DIR/vnet-bridge-helper; see vnet access);\n"
 	 "--system also makes /etc/qemu-ifup and /etc/qemu-ifdown point at them, keeping\n"
 	 "Debian's originals as FILE.vnet-orig (other files are refused unless --force).\n"
 	 "uninstall removes them and gives the originals back. The hooks choose the\n"
