@@ -6,18 +6,8 @@
  * chains that are not vnet's) and hold exactly their rules, whether the
  * network's chains hold exactly the plan's (apply), and which forward
  * elements point into the network's subnets. What each read holds:
- * internal.h, enum fw_read_mode.
- *
- * A removal reads what of the network is there, by name and by key: its
- * chains (gets), each dispatch element by its key (an element is the
- * network's when its key is the plan's and it jumps to the network's own
- * chain; a set's element of its bridge, unless a dispatch map gives that
- * bridge to another network's chain), and its forwards (those into its
- * subnets, unless another network's nat_v4 element holds the subnet). When
- * the kernel refuses that removal because a chain is still referenced (an
- * element of another key, a rule of another chain jumping to it),
- * fw_read_refs reads vnet's maps and sets and the table's rules whole and
- * finds every such reference: the second removal takes them first.
+ * internal.h, enum fw_read_mode. What a removal reads, and the references
+ * that may block it: read_refs.c; what both share: read.h.
  *
  * A rule in the kernel is the one vnet wants when it carries the digest
  * of the wanted rule's expressions in its user data (rule.c marks every
@@ -43,7 +33,7 @@
  * replaced. Re-applying one unchanged network of ten (the read, nothing
  * sent) took 0.28 ms instead of the text comparison's 0.50 (medians, ASan
  * build). */
-#include "firewall/internal.h"
+#include "firewall/read.h"
 
 #include <errno.h>
 #include <stdio.h> /* before libnftnl, which uses FILE */
@@ -61,46 +51,6 @@
 #include <linux/netfilter/nfnetlink.h>
 
 #include "common/file.h"
-
-/* A wanted rule's digest, made on first use: most reads of a new
- * network's chains find nothing to compare. */
-struct want {
-	bool made;
-	uint8_t d[FW_DIGEST_LEN];
-};
-
-/* An element of nat_v4 as dumped (fw_read_refs): an interval's start with
- * its jump target, or an end. */
-struct nat_seen {
-	uint8_t key[4];
-	bool end;
-	char chain[FW_NAMESIZ];
-};
-
-struct reader {
-	const struct fw_plan *p;
-	struct fw_found *f;
-	enum fw_read_mode mode;
-	bool refs;		    /* fw_read_refs */
-	bool damaged[FW_NBASES];    /* a base chain holds other rules than ours */
-	unsigned seen[FW_NBASES];   /* rules read per base chain */
-	bool base_found[FW_NBASES]; /* the chain of that name is there */
-	unsigned pseen[FW_NCHAINS];
-	bool pdiffers[FW_NCHAINS];
-	bool pforeign[FW_NCHAINS]; /* a base chain not vnet's has the plan chain's name */
-	uint8_t map;		   /* of the elements being read */
-	int err;		   /* a wanted rule that could not be built */
-	unsigned chains_first;	   /* the plan chains' dumps (apply) or gets (remove) */
-	/* check, remove: requests from get_first on get the plan elements get_elem[] */
-	unsigned get_first, nget, get_elem[FW_PLAN_ELEMS];
-	/* refs: whether a dispatch map gives the bridge to another chain, the
-	 * sets hold it (bridges, dhcp_bridges), and nat_v4 as dumped */
-	bool bridge_other, set_has[2];
-	struct nat_seen *nat;
-	unsigned nnat, natcap;
-	struct want base[FW_NBASES][FW_BASE_RULES];
-	struct want plan[FW_PLAN_RULES];
-};
 
 /* Whether a rule marked with have (NULL: unmarked) is r. */
 static bool same(struct reader *rd, const struct fw_rule *r, struct want *w, const uint8_t *have)
@@ -155,7 +105,7 @@ static unsigned plan_rule(const struct fw_plan *p, unsigned c, unsigned k)
 }
 
 /* Whether name is one of the plan's chains; its place in *c. */
-static bool plan_chain(const struct fw_plan *p, const char *name, unsigned *c)
+bool fw_rd_plan_chain(const struct fw_plan *p, const char *name, unsigned *c)
 {
 	for (unsigned i = 0; name && i < p->nchains; i++)
 		if (!strcmp(name, p->chain[i])) {
@@ -164,37 +114,6 @@ static bool plan_chain(const struct fw_plan *p, const char *name, unsigned *c)
 			return true;
 		}
 	return false;
-}
-
-/* refs: a rule of a chain that is not the network's jumping (or going)
- * to one of the network's chains. */
-static int got_ref_rule(struct reader *rd, struct nftnl_rule *r, const char *chain)
-{
-	struct nftnl_expr_iter *it;
-	struct nftnl_expr *x;
-	struct fw_ref_rule *ref;
-	bool refers = false;
-
-	if (plan_chain(rd->p, chain, NULL))
-		return 0; /* goes with its chain */
-	if (!(it = nftnl_expr_iter_create(r)))
-		return -ENOMEM;
-	while (!refers && (x = nftnl_expr_iter_next(it))) {
-		const char *name = nftnl_expr_get_str(x, NFTNL_EXPR_NAME);
-
-		refers = name && !strcmp(name, "immediate") &&
-			 nftnl_expr_is_set(x, NFTNL_EXPR_IMM_CHAIN) &&
-			 plan_chain(rd->p, nftnl_expr_get_str(x, NFTNL_EXPR_IMM_CHAIN), NULL);
-	}
-	nftnl_expr_iter_destroy(it);
-	if (!refers)
-		return 0;
-	if (rd->f->nrefs >= FW_REF_RULES)
-		return -E2BIG;
-	ref = &rd->f->ref[rd->f->nrefs++];
-	ref->handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
-	snprintf(ref->chain, sizeof(ref->chain), "%s", chain);
-	return 0;
 }
 
 /* Checks a rule against ours, in order: a base chain's or the plan's. */
@@ -211,7 +130,7 @@ static int got_rule(struct reader *rd, struct nftnl_rule *r)
 	if (!table || strcmp(table, FW_TABLE) || !chain)
 		return 0;
 	if (rd->refs)
-		return got_ref_rule(rd, r, chain);
+		return fw_rd_ref_rule(rd, r, chain);
 	if (fw_rule_mark(ud, len, mark))
 		have = mark;
 	for (unsigned i = 0; i < FW_NBASES; i++) {
@@ -292,70 +211,8 @@ static void got_chain(struct reader *rd, const struct nftnl_chain *c)
 	x->handle = nftnl_chain_get_u64(c, NFTNL_CHAIN_HANDLE);
 	nl_escape(name, x->name, sizeof(x->name));
 	snprintf(x->have, sizeof(x->have), "%.40s, policy %s", spec, accept ? "accept" : "drop");
-	if (plan_chain(rd->p, name, &pc))
+	if (fw_rd_plan_chain(rd->p, name, &pc))
 		rd->pforeign[pc] = true; /* deleted: the plan's chain is made again */
-}
-
-static int add_raw(struct reader *rd, uint8_t map, const uint8_t *key, uint32_t klen, bool end)
-{
-	struct fw_raw_elem *r;
-
-	if (klen > FW_ELEM_BYTES)
-		return 0;
-	if (rd->f->nraw >= FW_RAW_ELEMS)
-		return -E2BIG;
-	r = &rd->f->raw[rd->f->nraw++];
-	r->map = map;
-	r->end = end;
-	r->klen = (uint8_t)klen;
-	memcpy(r->key, key, klen);
-	return 0;
-}
-
-/* refs: an element of a dispatch map or set. */
-static int got_ref_elem(struct nftnl_set_elem *se, void *data)
-{
-	struct reader *rd = data;
-	uint32_t klen = 0, flags = 0;
-	const uint8_t *k = nftnl_set_elem_get(se, NFTNL_SET_ELEM_KEY, &klen);
-	const char *chain = nftnl_set_elem_is_set(se, NFTNL_SET_ELEM_CHAIN)
-				    ? nftnl_set_elem_get_str(se, NFTNL_SET_ELEM_CHAIN)
-				    : NULL;
-	bool ours = plan_chain(rd->p, chain, NULL), bridge;
-	uint8_t br[FW_ELEM_BYTES];
-	struct fw_elem brel = {.map = FW_MAP_BRIDGES};
-
-	if (nftnl_set_elem_is_set(se, NFTNL_SET_ELEM_FLAGS))
-		flags = nftnl_set_elem_get_u32(se, NFTNL_SET_ELEM_FLAGS);
-	if (!k)
-		return 0;
-	if (rd->map == FW_MAP_NAT_V4) {
-		struct nat_seen *n;
-
-		if (klen != 4)
-			return 0;
-		if (rd->nnat == rd->natcap) {
-			n = realloc(rd->nat,
-				    (rd->natcap = rd->natcap ? 2 * rd->natcap : 16) * sizeof(*n));
-			if (!n)
-				return -ENOMEM;
-			rd->nat = n;
-		}
-		n = &rd->nat[rd->nnat++];
-		memcpy(n->key, k, 4);
-		n->end = flags & NFT_SET_ELEM_INTERVAL_END;
-		snprintf(n->chain, sizeof(n->chain), "%s", chain && !n->end ? chain : "");
-		return 0;
-	}
-	snprintf(brel.ifname, sizeof(brel.ifname), "%s", rd->p->bridge);
-	bridge = klen == fw_elem_key(&brel, true, br) && !memcmp(k, br, klen);
-	if (fw_maps[rd->map].data == FW_DATA_VERDICT) {
-		rd->bridge_other |= bridge && chain && !ours;
-		return ours ? add_raw(rd, rd->map, k, klen, false) : 0;
-	}
-	if (bridge)
-		rd->set_has[rd->map == FW_MAP_DHCP] = true;
-	return 0;
 }
 
 /* A forward element as read: keys and data in 32-bit registers. */
@@ -388,7 +245,7 @@ static int got_elems(struct reader *rd, const struct nlmsghdr *nlh, struct nftnl
 		rd->map = (uint8_t)m;
 		if (m >= FW_MAP_FWD_ANY)
 			return nftnl_set_elem_foreach(s, got_elem, rd);
-		return rd->refs ? nftnl_set_elem_foreach(s, got_ref_elem, rd) : 0;
+		return rd->refs ? nftnl_set_elem_foreach(s, fw_rd_ref_elem, rd) : 0;
 	}
 	return 0;
 }
@@ -504,119 +361,6 @@ static void conclude_apply(const struct reader *rd, const struct nl_batch *b)
 	}
 }
 
-/* The plan's element holding forward el's guest in its subnet: nat_v4. */
-static int nat_elem_of(const struct fw_plan *p, const struct fw_elem *el)
-{
-	for (unsigned k = 0; k < p->nelems; k++)
-		if (p->elem[k].map == FW_MAP_NAT_V4 &&
-		    nl_prefix_contains(&p->elem[k].prefix, &el->to))
-			return (int)k;
-	return -1;
-}
-
-/* After a removal's read: what of it is the network's. */
-static void conclude_remove(const struct reader *rd, const struct nl_batch *b)
-{
-	const struct fw_plan *p = rd->p;
-	struct fw_found *f = rd->f;
-	bool other = false;
-	unsigned n = 0;
-
-	for (unsigned c = 0; c < p->nchains; c++) {
-		unsigned i = rd->chains_first + c;
-
-		f->chain[c] =
-			i < b->n && b->req[i].err == -ENOENT ? FW_CHAIN_ABSENT : FW_CHAIN_WHOLE;
-	}
-	/* the bridge's dispatch elements jump to another network's chains:
-	 * the sets' elements of that name are that network's */
-	for (unsigned k = 0; k < p->nelems; k++)
-		other |= (p->elem[k].map == FW_MAP_TO_BRIDGE ||
-			  p->elem[k].map == FW_MAP_FROM_BRIDGE) &&
-			 f->elem_have[k][0];
-	for (unsigned k = 0; k < p->nelems; k++)
-		f->del[k] = f->elem_ok[k] &&
-			    (fw_maps[p->elem[k].map].data == FW_DATA_VERDICT || !other);
-	/* A forward into a subnet whose nat_v4 element is the network's is
-	 * its; one in a subnet another network's element holds is that
-	 * network's. Else (the network never ran, or its element went) another
-	 * network's interval may hold the guest from elsewhere in the subnet:
-	 * fw_read_refs decides. */
-	for (unsigned i = 0; i < f->nelems; i++) {
-		int k = nat_elem_of(p, &f->elem[i]);
-
-		if (k >= 0 && !f->elem_ok[k] && f->elem_have[k][0] &&
-		    strcmp(f->elem_have[k], p->elem[k].chain))
-			continue;
-		f->unsure |= k < 0 || !f->elem_ok[k];
-		f->elem[n++] = f->elem[i];
-	}
-	f->nelems = n;
-}
-
-static int by_nat_key(const void *x, const void *y)
-{
-	return memcmp(((const struct nat_seen *)x)->key, ((const struct nat_seen *)y)->key, 4);
-}
-
-/* The end of the interval that starts at nat[i] (sorted): the first end
- * above its start; NULL when it reaches the top. */
-static const struct nat_seen *nat_end(const struct reader *rd, unsigned i)
-{
-	for (unsigned j = i + 1; j < rd->nnat; j++)
-		if (rd->nat[j].end && memcmp(rd->nat[j].key, rd->nat[i].key, 4) > 0)
-			return &rd->nat[j];
-	return NULL;
-}
-
-/* After fw_read_refs: every element jumping to the network's chains goes
- * (an interval with its end), the sets' elements of its bridge unless the
- * maps give it to another chain, and the forwards into its subnets but
- * those in another network's interval. */
-static int conclude_refs(struct reader *rd)
-{
-	struct fw_found *f = rd->f;
-	struct fw_elem brel = {.map = FW_MAP_BRIDGES};
-	uint8_t br[FW_ELEM_BYTES];
-	size_t brlen;
-	unsigned n = 0;
-	int err = 0;
-
-	memset(f->del, 0, sizeof(f->del));
-	qsort(rd->nat, rd->nnat, sizeof(*rd->nat), by_nat_key);
-	for (unsigned i = 0; i < rd->nnat && !err; i++) {
-		const struct nat_seen *end = nat_end(rd, i);
-
-		if (rd->nat[i].end || !plan_chain(rd->p, rd->nat[i].chain, NULL))
-			continue;
-		err = add_raw(rd, FW_MAP_NAT_V4, rd->nat[i].key, 4, false);
-		if (!err && end)
-			err = add_raw(rd, FW_MAP_NAT_V4, end->key, 4, true);
-	}
-	snprintf(brel.ifname, sizeof(brel.ifname), "%s", rd->p->bridge);
-	brlen = fw_elem_key(&brel, true, br);
-	for (unsigned s = 0; s < 2 && !err; s++)
-		if (rd->set_has[s] && !rd->bridge_other)
-			err = add_raw(rd, s ? FW_MAP_DHCP : FW_MAP_BRIDGES, br, (uint32_t)brlen,
-				      false);
-	for (unsigned i = 0; i < f->nelems; i++) {
-		bool theirs = false;
-
-		for (unsigned j = 0; j < rd->nnat && !theirs; j++) {
-			const struct nat_seen *end = nat_end(rd, j);
-
-			theirs = !rd->nat[j].end && rd->nat[j].chain[0] &&
-				 !plan_chain(rd->p, rd->nat[j].chain, NULL) &&
-				 memcmp(f->elem[i].to.a.b, rd->nat[j].key, 4) >= 0 &&
-				 (!end || memcmp(f->elem[i].to.a.b, end->key, 4) < 0);
-		}
-		if (!theirs)
-			f->elem[n++] = f->elem[i];
-	}
-	f->nelems = n;
-	return err;
-}
-
 /* The requests of a read, in one batch. */
 static int build_read(struct nl_batch *b, struct reader *rd, struct nl_err *e)
 {
@@ -651,7 +395,7 @@ static int build_read(struct nl_batch *b, struct reader *rd, struct nl_err *e)
 
 /* Sends b; ENOENT: no table, or no such chain, map or element: the
  * reader says which. */
-static int send_read(struct nl_sock *s, struct nl_batch *b, struct reader *rd, struct nl_err *e)
+int fw_rd_send(struct nl_sock *s, struct nl_batch *b, struct reader *rd, struct nl_err *e)
 {
 	int err = nl_batch_send_tolerant(s, b, (const int[]){-ENOENT, 0}, read_cb, rd, e);
 
@@ -681,9 +425,9 @@ int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, enum
 	rd->mode = mode;
 	err = build_read(b, rd, e);
 	if (!err)
-		err = send_read(s, b, rd, e);
+		err = fw_rd_send(s, b, rd, e);
 	if (!err && mode == FW_READ_REMOVE)
-		conclude_remove(rd, b);
+		fw_rd_conclude_remove(rd, b);
 	else if (!err)
 		conclude_apply(rd, b);
 	nl_batch_reset(b);
@@ -692,35 +436,4 @@ int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, enum
 		return err;
 	return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, "table inet " FW_TABLE,
 		       "exists and is not vnet's (it lacks comment \"%s\")", FW_TABLE_COMMENT);
-}
-
-int fw_read_refs(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, struct fw_found *f,
-		 struct nl_err *e)
-{
-	static const unsigned maps[] = {FW_MAP_TO_BRIDGE, FW_MAP_FROM_BRIDGE, FW_MAP_NAT_V4,
-					FW_MAP_BRIDGES,	  FW_MAP_DHCP,	      FW_MAP_FWD_ANY,
-					FW_MAP_FWD_ADDR};
-	struct reader *rd = calloc(1, sizeof(*rd));
-	int err = 0;
-
-	if (!rd)
-		return nl_err_set(e, -ENOMEM, "read", "table inet %s", FW_TABLE);
-	rd->p = p;
-	rd->f = f;
-	rd->mode = FW_READ_REMOVE;
-	rd->refs = true;
-	f->nelems = f->nraw = f->nrefs = 0;
-	nl_batch_reset(b);
-	for (unsigned i = 0; i < sizeof(maps) / sizeof(maps[0]) && !err; i++)
-		err = fw_batch_dump_elems(b, maps[i], e);
-	if (!err)
-		err = fw_batch_dump_rules(b, NULL, e);
-	if (!err)
-		err = send_read(s, b, rd, e);
-	if (!err && (err = conclude_refs(rd)))
-		nl_err_set(e, err, "read", "table inet %s for network %s", FW_TABLE, p->name);
-	nl_batch_reset(b);
-	free(rd->nat);
-	free(rd);
-	return err;
 }
