@@ -101,7 +101,11 @@ static int fits(const struct nlmsghdr *nlh, struct nl_err *e)
 	return -EMSGSIZE;
 }
 
-static int marker(struct nl_batch *b, uint16_t type, struct nl_err *e)
+/* A batch's begin or end. A begin with genid (not 0) ties the transaction
+ * to the ruleset's generation its read saw: the kernel refuses the whole
+ * batch with ERESTART when anything committed in between (nftables'
+ * src/mnl.c does the same). */
+static int marker_gen(struct nl_batch *b, uint16_t type, uint32_t genid, struct nl_err *e)
 {
 	struct nlmsghdr *nlh = nl_batch_add_noack(b, type, 0);
 	struct nfgenmsg *g;
@@ -115,7 +119,14 @@ static int marker(struct nl_batch *b, uint16_t type, struct nl_err *e)
 	/* Named, for when the kernel refuses the batch as a whole. */
 	snprintf(b->req[b->n - 1].obj, sizeof(b->req[0].obj), "nftables transaction");
 	snprintf(b->req[b->n - 1].op, sizeof(b->req[0].op), "commit");
+	if (genid)
+		mnl_attr_put_u32(nlh, NFNL_BATCH_GENID, htonl(genid));
 	return 0;
+}
+
+static int marker(struct nl_batch *b, uint16_t type, struct nl_err *e)
+{
+	return marker_gen(b, type, 0, e);
 }
 
 static int put_table(struct nl_batch *b, struct nl_err *e)
@@ -485,7 +496,7 @@ static int apply_chains(struct nl_batch *b, const struct fw_plan *p, const struc
 int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, const struct fw_found *f,
 		   struct nl_err *e)
 {
-	int err = marker(b, NFNL_MSG_BATCH_BEGIN, e);
+	int err = marker_gen(b, NFNL_MSG_BATCH_BEGIN, f ? f->genid : 0, e);
 
 	for (unsigned i = 0; f && i < f->nforeign && !err; i++)
 		err = put_chain_h(b, NFT_MSG_DELCHAIN, f->foreign[i].name, f->foreign[i].handle,
@@ -508,7 +519,7 @@ int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, const struct fw_
 int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, const struct fw_found *f,
 		    struct nl_err *e)
 {
-	int err = marker(b, NFNL_MSG_BATCH_BEGIN, e);
+	int err = marker_gen(b, NFNL_MSG_BATCH_BEGIN, f->genid, e);
 
 	/* what refers to the chains goes before them */
 	for (unsigned i = 0; i < f->nrefs && !err; i++)
@@ -553,6 +564,34 @@ static int read_req(struct nl_batch *b, uint16_t type, bool dump, uint16_t attr_
 	if (name)
 		mnl_attr_put_strz(nlh, attr_name, name);
 	return 0;
+}
+
+int fw_batch_get_gen(struct nl_batch *b, struct nl_err *e)
+{
+	struct nlmsghdr *nlh = nl_batch_add(b, NFT_MSG_GETGEN | (NFNL_SUBSYS_NFTABLES << 8), 0,
+					    "read", "generation of the ruleset");
+	struct nfgenmsg *g;
+
+	if (!nlh)
+		return full(e);
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->nfgen_family = AF_UNSPEC;
+	g->version = NFNETLINK_V0;
+	return 0;
+}
+
+int fw_batch_race(struct nl_batch *b, const char *chain, struct nl_err *e)
+{
+	int err = marker(b, NFNL_MSG_BATCH_BEGIN, e);
+
+	/* a chain made and deleted: a commit even when chain is empty */
+	if (!err)
+		err = put_chain(b, NFT_MSG_NEWCHAIN, "vnet-race", NULL, e);
+	if (!err)
+		err = put_chain(b, NFT_MSG_DELCHAIN, "vnet-race", NULL, e);
+	if (!err)
+		err = put_flush(b, chain, e);
+	return err ? err : marker(b, NFNL_MSG_BATCH_END, e);
 }
 
 int fw_batch_get_table(struct nl_batch *b, struct nl_err *e)

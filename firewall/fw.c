@@ -15,7 +15,10 @@ int fw_open(struct fw *fw, struct nl_err *e)
 	/* The kernel answers a whole batch before we read a byte: room for
 	 * an acknowledgement per message (best effort). */
 	int size = NL_BATCH_MAX * 1024;
-	int err = nl_sock_open(&fw->s, NETLINK_NETFILTER, e);
+	int err;
+
+	*fw = (struct fw){0};
+	err = nl_sock_open(&fw->s, NETLINK_NETFILTER, e);
 
 	if (!err)
 		setsockopt(mnl_socket_get_fd(fw->s.mnl), SOL_SOCKET, SO_RCVBUF, &size,
@@ -54,6 +57,37 @@ static int send_batch(struct fw *fw, struct nl_batch *b, struct nl_err *e)
 	return b->n > 2 ? nl_batch_send(&fw->s, b, NULL, NULL, e) : 0;
 }
 
+/* Test builds: another's change between the read and the write. */
+static void race(struct fw *fw)
+{
+	struct nl_batch *b;
+
+	if (!fw->race || !fw->race_times || !(b = nl_batch_new()))
+		return;
+	fw->race_times--;
+	if (fw_batch_race(b, fw->race, NULL) == 0)
+		nl_batch_send(&fw->s, b, NULL, NULL, NULL);
+	nl_batch_free(b);
+}
+
+/* Whether a write refused for a change since its read (ERESTART) is tried
+ * again: e cleared then, and b emptied; after the last try, e says why. */
+static bool again(int err, unsigned try, struct nl_batch *b, const char *op, const char *name,
+		  struct nl_err *e)
+{
+	if (err != -ERESTART)
+		return false;
+	nl_batch_reset(b);
+	if (try + 1 < FW_TRIES) {
+		nl_err_clear(e);
+		return true;
+	}
+	nl_err_set(e, -EAGAIN, op, "firewall of network %s", name);
+	nl_err_msg(e, "the ruleset changed between each of %d reads and its write: try again",
+		   FW_TRIES);
+	return false;
+}
+
 static int apply(struct fw *fw, const struct fw_plan *p, enum fw_read_mode mode, struct nl_err *e)
 {
 	struct nl_batch *b = nl_batch_new();
@@ -62,12 +96,19 @@ static int apply(struct fw *fw, const struct fw_plan *p, enum fw_read_mode mode,
 
 	if (!b || !f)
 		err = nl_err_set(e, -ENOMEM, "apply", "firewall of network %s", p->name);
-	if (!err)
-		err = fw_read(&fw->s, b, p, mode, f, e);
-	if (!err)
-		err = fw_batch_apply(b, p, f, e);
-	if (!err && (err = send_batch(fw, b, e)))
-		explain(p, b, e);
+	for (unsigned try = 0; !err; try++) {
+		if ((err = fw_read(&fw->s, b, p, mode, f, e)))
+			break;
+		race(fw);
+		if ((err = fw_batch_apply(b, p, f, e)) || !(err = send_batch(fw, b, e)))
+			break;
+		if (again(err, try, b, "apply", p->name, e))
+			err = 0;
+		else if (err != -ERESTART)
+			explain(p, b, e);
+	}
+	if (err == -ERESTART)
+		err = -EAGAIN;
 	fw->made_table = !err && !f->present;
 	nl_batch_free(b);
 	free(f);
@@ -84,6 +125,30 @@ int fw_repair(struct fw *fw, const struct fw_plan *p, struct nl_err *e)
 	return apply(fw, p, FW_READ_REPAIR, e);
 }
 
+/* One try of a removal: read, write; when the kernel refuses because a
+ * chain is still referenced (by an element of another key, a rule
+ * elsewhere), or what was read went meanwhile, the references are read
+ * whole and removed with the rest. */
+static int remove_once(struct fw *fw, const struct fw_plan *p, struct nl_batch *b,
+		       struct fw_found *f, struct nl_err *e)
+{
+	int err = fw_read(&fw->s, b, p, FW_READ_REMOVE, f, e);
+
+	race(fw);
+	if (!err && f->present && f->unsure)
+		err = fw_read_refs(&fw->s, b, p, f, e);
+	if (!err && f->present && !(err = fw_batch_remove(b, p, f, e)))
+		err = send_batch(fw, b, e);
+	if ((err == -EBUSY || err == -ENOENT) && f->present) {
+		nl_batch_reset(b);
+		nl_err_clear(e);
+		if (!(err = fw_read_refs(&fw->s, b, p, f, e)) &&
+		    !(err = fw_batch_remove(b, p, f, e)))
+			err = send_batch(fw, b, e);
+	}
+	return err;
+}
+
 int fw_remove(struct fw *fw, const struct fw_net *n, struct nl_err *e)
 {
 	struct fw_plan *p = NULL;
@@ -93,22 +158,13 @@ int fw_remove(struct fw *fw, const struct fw_net *n, struct nl_err *e)
 
 	if (!err && (!(b = nl_batch_new()) || !(f = malloc(sizeof(*f)))))
 		err = nl_err_set(e, -ENOMEM, "remove", "firewall of network %s", n->name);
-	if (!err)
-		err = fw_read(&fw->s, b, p, FW_READ_REMOVE, f, e);
-	if (!err && f->present && f->unsure)
-		err = fw_read_refs(&fw->s, b, p, f, e);
-	if (!err && f->present && !(err = fw_batch_remove(b, p, f, e)))
-		err = send_batch(fw, b, e);
-	/* Refused: a chain is still referenced (by an element of another key,
-	 * a rule elsewhere), or what was read went meanwhile. Read the
-	 * references whole and remove them with the rest. */
-	if ((err == -EBUSY || err == -ENOENT) && f->present) {
-		nl_batch_reset(b);
-		nl_err_clear(e);
-		if (!(err = fw_read_refs(&fw->s, b, p, f, e)) &&
-		    !(err = fw_batch_remove(b, p, f, e)))
-			err = send_batch(fw, b, e);
-	}
+	for (unsigned try = 0; !err; try++)
+		if ((err = remove_once(fw, p, b, f, e)) && again(err, try, b, "remove", n->name, e))
+			err = 0;
+		else
+			break;
+	if (err == -ERESTART)
+		err = -EAGAIN;
 	nl_batch_free(b);
 	free(f);
 	fw_plan_free(p);

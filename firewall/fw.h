@@ -18,7 +18,17 @@
 struct fw {
 	struct nl_sock s;
 	bool made_table; /* the last fw_apply created table inet vnet */
+	/* Test builds: a change made by another between a read and its write,
+	 * race_times times: chain race (of table inet vnet) flushed there, in
+	 * a transaction that always commits. */
+	const char *race;
+	unsigned race_times;
 };
+
+/* How many times fw_apply, fw_repair and fw_remove read and write again
+ * when the kernel refused the write because the ruleset changed since the
+ * read (ERESTART); then -EAGAIN. */
+#define FW_TRIES 5
 
 int fw_open(struct fw *fw, struct nl_err *e);
 void fw_close(struct fw *fw);
@@ -42,7 +52,12 @@ void fw_close(struct fw *fw);
  * that port), and carries the kernel's extended-ACK message when it sent
  * one; nothing changed.
  * -EEXIST (kind NL_ERR_CONFLICT) when table inet vnet exists without
- * vnet's mark. */
+ * vnet's mark.
+ * Read and write are one generation of the ruleset: the read gets its
+ * number (NFT_MSG_GETGEN) with the rest, the batch names it
+ * (NFNL_BATCH_GENID), and the kernel refuses the whole batch (ERESTART)
+ * when anyone committed anything in between; then all is read and
+ * decided again, up to FW_TRIES times. */
 int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e);
 /* fw_apply for a repair (up, vnetd): it reads the table's chains in one
  * dump instead of the base chains by name (so the read grows with the

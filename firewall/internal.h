@@ -191,6 +191,7 @@ struct fw_foreign {
 };
 
 struct fw_found {
+	uint32_t genid;	 /* the ruleset's generation the read saw (0: unknown) */
 	bool present;	 /* table inet vnet exists */
 	bool ours;	 /* with vnet's comment */
 	bool skeleton;	 /* its base chains are as planned and hold exactly their rules */
@@ -275,6 +276,9 @@ int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, const struct fw_
 int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, const struct fw_found *f,
 		    struct nl_err *e);
 /* The reads' requests (read.c puts them in one batch): */
+/* The ruleset's generation (NFT_MSG_GETGEN; the answer NFT_MSG_NEWGEN),
+ * which fw_batch_apply and fw_batch_remove put in their begin. */
+int fw_batch_get_gen(struct nl_batch *b, struct nl_err *e);
 int fw_batch_get_table(struct nl_batch *b, struct nl_err *e);
 /* A get of one chain by name (NFT_MSG_NEWCHAIN or ENOENT). */
 int fw_batch_get_chain(struct nl_batch *b, const char *name, struct nl_err *e);
@@ -289,6 +293,9 @@ int fw_batch_dump_elems(struct nl_batch *b, unsigned m, struct nl_err *e);
  * interval its start only): the kernel answers with the element, data and
  * all (of an interval map: the interval that holds the key), or ENOENT. */
 int fw_batch_get_elem(struct nl_batch *b, const struct fw_elem *el, struct nl_err *e);
+/* The race of test builds (struct fw's race): a transaction that flushes
+ * one chain of the table, and always commits a new generation. */
+int fw_batch_race(struct nl_batch *b, const char *chain, struct nl_err *e);
 /* The whole table, base chains and all: only for undoing the apply that
  * made it (a rolled back first network). */
 int fw_batch_drop_table(struct nl_batch *b, struct nl_err *e);

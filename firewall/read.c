@@ -35,6 +35,7 @@
  * build). */
 #include "firewall/read.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h> /* before libnftnl, which uses FILE */
 #include <stdlib.h>
@@ -292,6 +293,19 @@ static int got_one(struct reader *rd, const struct nlmsghdr *nlh, unsigned k)
 	return 0;
 }
 
+/* NFT_MSG_NEWGEN: the generation the rest of the read belongs to (or a
+ * later one, which only makes the write refused and read again). */
+static int got_gen(struct reader *rd, const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh,
+			  sizeof(struct nfgenmsg)) if (mnl_attr_get_type(a) == NFTA_GEN_ID &&
+						       mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+		rd->f->genid = ntohl(mnl_attr_get_u32(a));
+	return 0;
+}
+
 static int read_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
 {
 	uint16_t type = NFNL_MSG_TYPE(nlh->nlmsg_type);
@@ -302,6 +316,8 @@ static int read_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
 	struct reader *rd = data;
 	int err = 0;
 
+	if (type == NFT_MSG_NEWGEN)
+		return got_gen(rd, nlh);
 	if (rd->nget && idx >= rd->get_first && idx < rd->get_first + rd->nget)
 		return type == NFT_MSG_NEWSETELEM
 			       ? got_one(rd, nlh, rd->get_elem[idx - rd->get_first])
@@ -366,8 +382,11 @@ static int build_read(struct nl_batch *b, struct reader *rd, struct nl_err *e)
 {
 	const struct fw_plan *p = rd->p;
 	bool remove = rd->mode == FW_READ_REMOVE;
-	int err = fw_batch_get_table(b, e);
+	/* first: what the write's begin then names (fw_batch_apply) */
+	int err = fw_batch_get_gen(b, e);
 
+	if (!err)
+		err = fw_batch_get_table(b, e);
 	for (unsigned i = 0; i < FW_NBASES && !remove && !err; i++)
 		err = fw_batch_dump_rules(b, fw_bases[i].name, e);
 	rd->chains_first = b->n;

@@ -21,6 +21,26 @@ static void dir_from_env(char *dst, size_t n, const char *var, const char *def)
 	snprintf(dst, n, "%s", v && v[0] ? v : def);
 }
 
+#ifdef VNET_FAULT_INJECTION
+/* VNET_RACE=CHAIN[:TIMES]: another's change (chain CHAIN of table inet vnet
+ * flushed) between the firewall's read and its write, the first TIMES
+ * times (default once): the write is refused and read again. */
+static void race_from_env(struct vn_ctx *c)
+{
+	const char *v = getenv("VNET_RACE");
+	char *colon;
+
+	if (!v || !v[0])
+		return;
+	snprintf(c->race, sizeof(c->race), "%s", v);
+	c->race_times = 1;
+	if ((colon = strchr(c->race, ':'))) {
+		*colon = '\0';
+		c->race_times = (unsigned)strtoul(colon + 1, NULL, 10);
+	}
+}
+#endif
+
 /* No socket opens here: vn_rt opens rtnetlink on first use, vn_fw
  * nftables. */
 struct vn_ctx *vn_ctx_new(struct nl_err *e)
@@ -42,6 +62,7 @@ struct vn_ctx *vn_ctx_new(struct nl_err *e)
 #ifdef VNET_FAULT_INJECTION
 	c->fail_step = getenv("VNET_FAIL_STEP");
 	c->kill_at = getenv("VNET_KILL_AT");
+	race_from_env(c);
 #endif
 	return c;
 }

@@ -22,8 +22,10 @@ struct vn_ctx {
 	int lock_fd;	       /* -1 until vn_lock() */
 	const char *fail_step; /* test builds: fail before this step (VNET_FAIL_STEP) */
 	const char *kill_at;   /* test builds: SIGKILL at this point (VNET_KILL_AT) */
-	char warning[256];     /* what a call that succeeded wants said ("" for nothing) */
-	char restored[256];    /* what the same create again found missing and restored */
+	char race[64];	       /* test builds: VNET_RACE=CHAIN[:TIMES], struct fw's race */
+	unsigned race_times;
+	char warning[256];  /* what a call that succeeded wants said ("" for nothing) */
+	char restored[256]; /* what the same create again found missing and restored */
 };
 
 /* What a model wants to exist (model.c's table). */

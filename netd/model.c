@@ -233,6 +233,10 @@ int vn_fw(struct vn_ctx *c, struct fw **fw, struct nl_err *e)
 			return err;
 		}
 		c->fw_free = fw_free;
+		if (c->race[0]) { /* test builds */
+			c->fw->race = c->race;
+			c->fw->race_times = c->race_times;
+		}
 	}
 	*fw = c->fw;
 	return 0;

@@ -2,6 +2,7 @@
  * in a fresh namespace per test (the "host"), a bridge per network, veth
  * "guests" in namespaces of their own and an "outside" namespace routed via
  * the host; proved with ping and with counters in observer tables. */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,75 @@ START_TEST(routed_networks_reach_each_other)
 }
 END_TEST
 
+/* Applies n with another's change between the read and the write (chain
+ * na-nat flushed there, races times); returns fw_apply's result. */
+static int apply_raced(const struct fw_net *n, unsigned races, unsigned *left)
+{
+	struct fw_plan *p = fwt_build(n);
+	struct nl_err e;
+	char line[300];
+	struct fw fw;
+	int err;
+
+	ck_assert_msg(fw_open(&fw, &e) == 0, "%s", nl_err_str(&e, line, sizeof(line)));
+	fw.race = "na-nat";
+	fw.race_times = races;
+	err = fw_apply(&fw, p, &e);
+	*left = fw.race_times;
+	fw_close(&fw);
+	fw_plan_free(p);
+	return err;
+}
+
+/* The guest's traffic leaves with the host's source: na-nat is whole. */
+static void masqueraded(void)
+{
+	ck_assert_msg(fwt_ping("g1", "198.51.100.2"), "guest cannot reach the outside");
+	ck_assert_int_ge(fwt_counter("out", "ip obs", "from_host"), 1);
+	ck_assert_int_eq(fwt_counter("out", "ip obs", "from_guest"), 0);
+}
+
+/* A forward added while another flushes na-nat between vnet's read (which
+ * found the chain whole) and its write: the write names the generation it
+ * read, the kernel refuses it (ERESTART), vnet reads and writes again and
+ * the chain is filled again. Without the generation the forward went in
+ * and the flush stayed: the guest left with its own source. */
+START_TEST(apply_raced_by_another_change_reads_again_and_converges)
+{
+	struct fw_net n = fwt_net_a(FW_NAT);
+	unsigned left;
+
+	fwt_topology(false, false);
+	observe_outside();
+	apply(&n);
+	fwt_forward(&n, "tcp", 8080, "10.0.1.11", 80, NULL);
+	ck_assert_int_eq(apply_raced(&n, 1, &left), 0);
+	ck_assert_uint_eq(left, 0); /* the change was made */
+	masqueraded();
+	ck_assert_int_eq(th_sh("nft list map inet vnet fwd_any | grep -q '8080 : 10.0.1.11 . 80'"),
+			 0);
+}
+END_TEST
+
+/* Raced at every try: refused after FW_TRIES, nothing of the write in;
+ * the next apply converges. */
+START_TEST(apply_raced_at_every_try_gives_up_and_the_next_converges)
+{
+	struct fw_net n = fwt_net_a(FW_NAT);
+	unsigned left;
+
+	fwt_topology(false, false);
+	observe_outside();
+	apply(&n);
+	fwt_forward(&n, "tcp", 8080, "10.0.1.11", 80, NULL);
+	ck_assert_int_eq(apply_raced(&n, FW_TRIES + 1, &left), -EAGAIN);
+	ck_assert_uint_eq(left, 1);
+	ck_assert_int_ne(th_sh("nft list map inet vnet fwd_any | grep -q 8080"), 0);
+	apply(&n);
+	masqueraded();
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ns_firewall_traffic");
@@ -242,6 +312,8 @@ static Suite *suite(void)
 	tcase_add_test(t, nat_guest_reaches_routed_network_not_back);
 	tcase_add_test(t, isolated_guest_cannot_reach_routed_network);
 	tcase_add_test(t, routed_networks_reach_each_other);
+	tcase_add_test(t, apply_raced_by_another_change_reads_again_and_converges);
+	tcase_add_test(t, apply_raced_at_every_try_gives_up_and_the_next_converges);
 	suite_add_tcase(s, t);
 	return s;
 }
