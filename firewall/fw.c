@@ -88,7 +88,8 @@ static bool again(int err, unsigned try, struct nl_batch *b, const char *op, con
 	return false;
 }
 
-static int apply(struct fw *fw, const struct fw_plan *p, enum fw_read_mode mode, struct nl_err *e)
+static int apply(struct fw *fw, const struct fw_plan *p, const struct fw_plan *was,
+		 enum fw_read_mode mode, struct nl_err *e)
 {
 	struct nl_batch *b = nl_batch_new();
 	struct fw_found *f = malloc(sizeof(*f));
@@ -97,7 +98,7 @@ static int apply(struct fw *fw, const struct fw_plan *p, enum fw_read_mode mode,
 	if (!b || !f)
 		err = nl_err_set(e, -ENOMEM, "apply", "firewall of network %s", p->name);
 	for (unsigned try = 0; !err; try++) {
-		if ((err = fw_read(&fw->s, b, p, mode, f, e)))
+		if ((err = fw_read(&fw->s, b, p, was, mode, f, e)))
 			break;
 		race(fw);
 		if ((err = fw_batch_apply(b, p, f, e)) || !(err = send_batch(fw, b, e)))
@@ -117,12 +118,18 @@ static int apply(struct fw *fw, const struct fw_plan *p, enum fw_read_mode mode,
 
 int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e)
 {
-	return apply(fw, p, FW_READ_APPLY, e);
+	return apply(fw, p, NULL, FW_READ_APPLY, e);
+}
+
+int fw_apply_forwards(struct fw *fw, const struct fw_plan *p, const struct fw_plan *was,
+		      struct nl_err *e)
+{
+	return apply(fw, p, was, FW_READ_APPLY, e);
 }
 
 int fw_repair(struct fw *fw, const struct fw_plan *p, struct nl_err *e)
 {
-	return apply(fw, p, FW_READ_REPAIR, e);
+	return apply(fw, p, NULL, FW_READ_REPAIR, e);
 }
 
 /* One try of a removal: read, write; when the kernel refuses because a
@@ -132,7 +139,7 @@ int fw_repair(struct fw *fw, const struct fw_plan *p, struct nl_err *e)
 static int remove_once(struct fw *fw, const struct fw_plan *p, struct nl_batch *b,
 		       struct fw_found *f, struct nl_err *e)
 {
-	int err = fw_read(&fw->s, b, p, FW_READ_REMOVE, f, e);
+	int err = fw_read(&fw->s, b, p, NULL, FW_READ_REMOVE, f, e);
 
 	race(fw);
 	if (!err && f->present && f->unsure)
@@ -290,7 +297,7 @@ int fw_check(struct fw *fw, const struct fw_plan *p, struct fw_health *h, struct
 
 	memset(h, 0, sizeof(*h));
 	if (!err)
-		err = fw_read(&fw->s, b, p, FW_READ_CHECK, f, e);
+		err = fw_read(&fw->s, b, p, NULL, FW_READ_CHECK, f, e);
 	if (err == -EEXIST) {
 		nl_err_clear(e);
 		err = 0;

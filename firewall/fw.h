@@ -59,6 +59,13 @@ void fw_close(struct fw *fw);
  * when anyone committed anything in between; then all is read and
  * decided again, up to FW_TRIES times. */
 int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e);
+/* fw_apply for a change of forwards alone (vnet forward add/del), where
+ * was is the plan that ran before: the forward maps are read by key, p's
+ * forwards and was's (a get each), not whole, so the read does not grow
+ * with the forwards of other networks. A forward element of the network
+ * that neither plan holds stays (a repair finds it). */
+int fw_apply_forwards(struct fw *fw, const struct fw_plan *p, const struct fw_plan *was,
+		      struct nl_err *e);
 /* fw_apply for a repair (up, vnetd): it reads the table's chains in one
  * dump instead of the base chains by name (so the read grows with the
  * number of networks: not for create) and also deletes every base chain

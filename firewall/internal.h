@@ -243,9 +243,12 @@ bool fw_table_marked(const struct nftnl_table *t);
 enum fw_read_mode { FW_READ_APPLY, FW_READ_REPAIR, FW_READ_CHECK, FW_READ_REMOVE };
 
 /* Reads the table for plan p into f. -EEXIST (kind conflict) when the
- * table is not vnet's. */
-int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, enum fw_read_mode mode,
-	    struct fw_found *f, struct nl_err *e);
+ * table is not vnet's. was (APPLY only; may be NULL): the plan p replaces,
+ * whose forwards and p's are then read by key instead of the forward
+ * maps whole. */
+int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p,
+	    const struct fw_plan *was, enum fw_read_mode mode, struct fw_found *f,
+	    struct nl_err *e);
 /* After a REMOVE read whose removal the kernel refused (a chain of the
  * network still referenced), or that found forwards in its subnets while
  * its nat_v4 element is not there (f->unsure: never ran, or drifted):

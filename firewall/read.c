@@ -377,6 +377,37 @@ static void conclude_apply(const struct reader *rd, const struct nl_batch *b)
 	}
 }
 
+/* Whether plan q holds a forward of el's map and key before its k-th
+ * element. */
+static bool has_key(const struct fw_plan *q, unsigned k, const struct fw_elem *el)
+{
+	for (unsigned i = 0; i < k && i < q->nelems; i++)
+		if (q->elem[i].map == el->map && fw_elem_same_key(&q->elem[i], el))
+			return true;
+	return false;
+}
+
+/* The forwards of the plan and of was (what ran before), each key once,
+ * by key (a get each, ENOENT when absent): what a forward's add or delete
+ * reads of the forward maps, whatever other networks forward. The answers
+ * go where a dump's would (got_elems). */
+static int get_forwards(struct nl_batch *b, const struct reader *rd, struct nl_err *e)
+{
+	const struct fw_plan *q[2] = {rd->p, rd->was};
+	int err = 0;
+
+	for (unsigned j = 0; j < 2 && !err; j++)
+		for (unsigned k = 0; k < q[j]->nelems && !err; k++) {
+			const struct fw_elem *el = &q[j]->elem[k];
+
+			if (el->map < FW_MAP_FWD_ANY || has_key(q[j], k, el) ||
+			    (j == 1 && has_key(rd->p, rd->p->nelems, el)))
+				continue;
+			err = fw_batch_get_elem(b, el, e);
+		}
+	return err;
+}
+
 /* The requests of a read, in one batch. */
 static int build_read(struct nl_batch *b, struct reader *rd, struct nl_err *e)
 {
@@ -395,8 +426,10 @@ static int build_read(struct nl_batch *b, struct reader *rd, struct nl_err *e)
 			     : fw_batch_dump_rules(b, p->chain[c], e);
 	/* Only a nat network has forwards; removing any network deletes
 	 * those that point into its subnets, whatever its model was. */
+	if (rd->was)
+		err = get_forwards(b, rd, e);
 	for (unsigned m = FW_MAP_FWD_ANY;
-	     (remove || p->model == FW_NAT) && m <= FW_MAP_FWD_ADDR && !err; m++)
+	     !rd->was && (remove || p->model == FW_NAT) && m <= FW_MAP_FWD_ADDR && !err; m++)
 		err = fw_batch_dump_elems(b, m, e);
 	if (!err && (rd->mode == FW_READ_REPAIR || rd->mode == FW_READ_CHECK))
 		err = fw_batch_dump_chains(b, e);
@@ -430,8 +463,8 @@ int fw_rd_send(struct nl_sock *s, struct nl_batch *b, struct reader *rd, struct 
 	return err;
 }
 
-int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, enum fw_read_mode mode,
-	    struct fw_found *f, struct nl_err *e)
+int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p,
+	    const struct fw_plan *was, enum fw_read_mode mode, struct fw_found *f, struct nl_err *e)
 {
 	struct reader *rd = calloc(1, sizeof(*rd));
 	int err;
@@ -440,6 +473,7 @@ int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, enum
 	if (!rd)
 		return nl_err_set(e, -ENOMEM, "read", "table inet %s", FW_TABLE);
 	rd->p = p;
+	rd->was = mode == FW_READ_APPLY ? was : NULL;
 	rd->f = f;
 	rd->mode = mode;
 	err = build_read(b, rd, e);

@@ -29,6 +29,7 @@ struct nat_seen {
 
 struct reader {
 	const struct fw_plan *p;
+	const struct fw_plan *was; /* apply: forwards read by key, p's and was's */
 	struct fw_found *f;
 	enum fw_read_mode mode;
 	bool refs;		    /* fw_read_refs */

@@ -2,56 +2,79 @@
 #include "netd/forward.h"
 
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nlink/addr.h"
+#include "nlink/route.h"
 #include "firewall/fw.h"
 #include "netd/internal.h"
 #include "firewall/plan.h"
 #include "netd/store.h"
 
-/* Refuses f when another network forwards its port already. */
+/* Refuses f when another network forwards its port already (the index:
+ * one small file, not every definition). */
 static int check_others(struct vn_ctx *c, const char *name, const struct vn_forward *f,
 			struct nl_err *e)
 {
-	struct vn_store_entry *v;
-	char a[NL_PREFIX_STRLEN], obj[32];
-	unsigned n;
-	int err = vn_store_list(c->conf_dir, &v, &n, e);
+	char a[NL_PREFIX_STRLEN], obj[32], net[NL_IFNAMSIZ];
+	struct vn_forward hit;
+	int err = vn_index_forwarded(c, name, f, net, &hit, e);
 
-	for (unsigned i = 0; !err && i < n; i++) {
-		const struct vn_net *o = &v[i].net;
+	if (err <= 0)
+		return err;
+	snprintf(obj, sizeof(obj), "%s port %u", vn_proto_name(f->proto), f->port);
+	return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj,
+		       "is forwarded already by network %s (to %s:%u)", net,
+		       nl_prefix_str(&hit.guest, false, a, sizeof(a)), hit.guest_port);
+}
 
-		if (v[i].err || !strcmp(o->name, name))
-			continue;
-		for (unsigned k = 0; !err && k < o->nforwards; k++) {
-			if (!vn_forward_same_listener(&o->forward[k], f))
-				continue;
-			snprintf(obj, sizeof(obj), "%s port %u", vn_proto_name(f->proto), f->port);
-			err = nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj,
-				      "is forwarded already by network %s (to %s:%u)", o->name,
-				      nl_prefix_str(&o->forward[k].guest, false, a, sizeof(a)),
-				      o->forward[k].guest_port);
-		}
-	}
+/* nl_data_cb: whether the route looked up is local (the host's own
+ * address). */
+static int got_local(const struct nlmsghdr *nlh, unsigned idx, void *data)
+{
+	struct nl_route r;
+
+	(void)idx;
+	if (nl_route_parse(nlh, &r) == 0 && r.type == RTN_LOCAL)
+		*(bool *)data = true;
+	return 0;
+}
+
+/* Whether the host holds address a: one look-up in the FIB (its local
+ * route) and, when that says no (an address on a link that is down has
+ * none), one read of the host's IPv4 addresses. */
+static int host_holds(struct vn_ctx *c, const struct nl_prefix *a, bool *held, struct nl_err *e)
+{
+	static const int ok[] = {-ENETUNREACH, -EHOSTUNREACH, -ENOENT, 0};
+	struct nl_ifaddr *v;
+	struct nl_sock *rt;
+	unsigned cnt;
+	int err;
+
+	*held = false;
+	nl_batch_reset(c->b);
+	if (nl_route_lookup_msg(c->b, a) == 0 && vn_send(c, ok, got_local, held, NULL) == 0 &&
+	    *held)
+		return 0;
+	if ((err = vn_rt(c, &rt, e)) || (err = nl_addr_list(rt, AF_INET, 0, &v, &cnt, e)))
+		return err;
+	for (unsigned i = 0; i < cnt && !*held; i++)
+		*held = v[i].addr.family == AF_INET && v[i].addr.a.v4.s_addr == a->a.v4.s_addr;
 	free(v);
-	return err;
+	return 0;
 }
 
 /* Refuses a forward on an address the host does not hold: nothing would
- * ever arrive there. One read of the host's IPv4 addresses; the network's
- * own gateways count whether it runs or not (they are there whenever it
- * does). */
+ * ever arrive there. The network's own gateways count whether it runs or
+ * not (they are there whenever it does). */
 static int check_address(struct vn_ctx *c, const struct vn_net *n, const struct vn_forward *f,
 			 struct nl_err *e)
 {
-	struct nl_ifaddr *v;
 	char a[NL_PREFIX_STRLEN], obj[NL_PREFIX_STRLEN + 16];
 	bool held = false;
-	struct nl_sock *rt;
-	unsigned cnt;
 	int err;
 
 	if (f->address.family != AF_INET) /* every address; or not IPv4: the plan says so */
@@ -60,33 +83,41 @@ static int check_address(struct vn_ctx *c, const struct vn_net *n, const struct 
 		if (n->subnet[i].gateway.family == AF_INET &&
 		    n->subnet[i].gateway.a.v4.s_addr == f->address.a.v4.s_addr)
 			return 0;
-	if ((err = vn_rt(c, &rt, e)) || (err = nl_addr_list(rt, AF_INET, 0, &v, &cnt, e)))
+	if ((err = host_holds(c, &f->address, &held, e)) || held)
 		return err;
-	for (unsigned i = 0; i < cnt && !held; i++)
-		held = v[i].addr.family == AF_INET &&
-		       v[i].addr.a.v4.s_addr == f->address.a.v4.s_addr;
-	free(v);
-	if (held)
-		return 0;
 	snprintf(obj, sizeof(obj), "address %s", nl_prefix_str(&f->address, false, a, sizeof(a)));
 	return nl_fail(e, -EADDRNOTAVAIL, NL_ERR_INVALID, obj, "not an address of this host");
 }
 
-/* Builds n's whole plan (which checks it, the network down or not) and
- * applies it when the network runs (its bridge is there). */
-static int apply_if_running(struct vn_ctx *c, const struct vn_net *n, bool *ran, struct nl_err *e)
+/* The plan of n (which checks it, the network down or not); NULL into
+ * *out on failure, e set. */
+static int plan_of(const struct vn_net *n, struct fw_plan **out, struct nl_err *e)
 {
-	struct fw_plan *plan = NULL;
 	struct fw_net *f = malloc(sizeof(*f));
+	int err;
+
+	*out = NULL;
+	if (!f)
+		return nl_err_set(e, -ENOMEM, "apply", "network %s", n->name);
+	vn_fw_net_of(n, f);
+	err = fw_plan_build(f, out, e);
+	free(f);
+	return err;
+}
+
+/* Builds n's whole plan and applies it when the network runs (its bridge
+ * is there); was is what ran before, whose forwards and n's are read by
+ * key (fw_apply_forwards). */
+static int apply_if_running(struct vn_ctx *c, const struct vn_net *n, const struct vn_net *was,
+			    bool *ran, struct nl_err *e)
+{
+	struct fw_plan *plan = NULL, *wplan = NULL;
 	struct nl_link br;
 	struct fw *fw;
 	int err;
 
 	*ran = false;
-	if (!f)
-		return nl_err_set(e, -ENOMEM, "apply", "network %s", n->name);
-	vn_fw_net_of(n, f);
-	if (!(err = fw_plan_build(f, &plan, e))) {
+	if (!(err = plan_of(n, &plan, e))) {
 		err = vn_bridge_get(c, n, &br, e);
 		*ran = err == 0;
 		if (err == -ENODEV || err == -EEXIST) { /* down, or not running as ours */
@@ -94,25 +125,33 @@ static int apply_if_running(struct vn_ctx *c, const struct vn_net *n, bool *ran,
 			err = 0;
 		}
 	}
-	if (!err && *ran && !(err = vn_fw(c, &fw, e)))
-		err = fw_apply(fw, plan, e);
+	if (!err && *ran && !(err = vn_fw(c, &fw, e))) {
+		if (plan_of(was, &wplan, NULL) == 0)
+			err = fw_apply_forwards(fw, plan, wplan, e);
+		else /* was does not build: read the forward maps whole */
+			err = fw_apply(fw, plan, e);
+	}
+	fw_plan_free(wplan);
 	fw_plan_free(plan);
-	free(f);
 	return err;
 }
 
-/* Applies want, then saves it; a failed save puts old's rules back. */
+/* Applies want, then saves it (its forwards in the index first); a failed
+ * save puts old's rules back, a failure the index's line. */
 static int apply_and_save(struct vn_ctx *c, const struct vn_net *old, const struct vn_net *want,
 			  struct nl_err *e)
 {
-	bool ran;
-	int err = apply_if_running(c, want, &ran, e);
+	bool ran = false;
+	int err = vn_index_put(c, want, e);
 
 	if (err)
 		return err;
-	if ((err = vn_store_save(c->conf_dir, want, e)) && ran)
-		apply_if_running(c, old, &ran, NULL);
-	vn_index_touch(c); /* the folder changed; the index did not need to */
+	if (!(err = apply_if_running(c, want, old, &ran, e)) &&
+	    (err = vn_store_save(c->conf_dir, want, e)) && ran)
+		apply_if_running(c, old, want, &ran, NULL);
+	if (err)
+		vn_index_put(c, old, NULL);
+	vn_index_touch(c);
 	return err;
 }
 

@@ -140,9 +140,10 @@ int vn_bridge_cache_load(const struct vn_ctx *c, const char *name, struct vn_bri
 void vn_bridge_cache_save(const struct vn_ctx *c, const char *name,
 			  const struct vn_bridge_cache *bc);
 
-/* The overlap checks' view of every definition (index.c). Load is the
- * index; put/drop go before a definition is saved or forgotten, touch
- * after any change of the definitions' folder. */
+/* The checks' view of every definition (index.c). Load is the index (but
+ * the forwards, which vn_index_forwarded reads); put/drop go before a
+ * definition is saved or forgotten (its forwards too), touch after any
+ * change of the definitions' folder. */
 struct vn_index_entry {
 	char name[NL_IFNAMSIZ], bridge[NL_IFNAMSIZ], uplink[NL_IFNAMSIZ];
 	unsigned nsubnets;
@@ -151,6 +152,11 @@ struct vn_index_entry {
 int vn_index_load(const struct vn_ctx *c, struct vn_index_entry **out, unsigned *n,
 		  struct nl_err *e);
 int vn_index_put(const struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
+/* Whether a network other than self forwards f's listener (its protocol,
+ * port and address: vn_forward_same_listener): 1, its name in net and its
+ * forward in hit; 0 when none. */
+int vn_index_forwarded(const struct vn_ctx *c, const char *self, const struct vn_forward *f,
+		       char net[NL_IFNAMSIZ], struct vn_forward *hit, struct nl_err *e);
 int vn_index_drop(const struct vn_ctx *c, const char *name, struct nl_err *e);
 void vn_index_touch(const struct vn_ctx *c);
 

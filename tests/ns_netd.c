@@ -166,6 +166,14 @@ static const struct {
 	 "vnet: subnet 10.0.0.0/24: overlaps address 10.0.5.1/16 on out0\n"},
 	{"ip route add 10.7.0.0/16 via 192.0.2.2", "create routed a 10.7.1.0/24", 4,
 	 "vnet: subnet 10.7.1.0/24: overlaps route 10.7.0.0/16 dev out0\n"},
+	/* inside the subnet: an address, a route, an IPv6 address (the dumps
+	 * read the subnets' families) */
+	{"ip addr add 10.6.0.9/32 dev out0", "create nat a 10.6.0.0/24", 4,
+	 "vnet: subnet 10.6.0.0/24: overlaps address 10.6.0.9/32 on out0\n"},
+	{"ip route add 10.5.3.0/25 via 192.0.2.2", "create routed a 10.5.0.0/16", 4,
+	 "vnet: subnet 10.5.0.0/16: overlaps route 10.5.3.0/25 dev out0\n"},
+	{"ip -6 addr add fd09::5/64 dev out0 nodad", "create routed a fd09::/64 --no-dhcp", 4,
+	 "vnet: subnet fd09::/64: overlaps address fd09::5/64 on out0\n"},
 	{"$VNET create nat one 10.0.0.0/16 --no-dhcp", "create isolated two 10.0.3.0/24", 4,
 	 "vnet: subnet 10.0.3.0/24: overlaps subnet 10.0.0.0/16 of network one\n"},
 	{"$VNET create nat one 10.0.0.0/16 --no-dhcp",
