@@ -289,6 +289,20 @@ static void conclude(const struct fw_plan *p, const struct fw_found *f, struct f
 	}
 }
 
+/* After a check's read (err its result): the problems into h. */
+static int concluded(int err, const struct fw_plan *p, const struct fw_found *f,
+		     struct fw_health *h, struct nl_err *e)
+{
+	if (err == -EEXIST) {
+		nl_err_clear(e);
+		problem(h, "vnet's", "not vnet's (no vnet comment)", "table inet %s", FW_TABLE);
+		return 0;
+	}
+	if (!err)
+		conclude(p, f, h);
+	return err;
+}
+
 int fw_check(struct fw *fw, const struct fw_plan *p, struct fw_health *h, struct nl_err *e)
 {
 	struct nl_batch *b = nl_batch_new();
@@ -297,15 +311,21 @@ int fw_check(struct fw *fw, const struct fw_plan *p, struct fw_health *h, struct
 
 	memset(h, 0, sizeof(*h));
 	if (!err)
-		err = fw_read(&fw->s, b, p, NULL, FW_READ_CHECK, f, e);
-	if (err == -EEXIST) {
-		nl_err_clear(e);
-		err = 0;
-		problem(h, "vnet's", "not vnet's (no vnet comment)", "table inet %s", FW_TABLE);
-	} else if (!err) {
-		conclude(p, f, h);
-	}
+		err = concluded(fw_read(&fw->s, b, p, NULL, FW_READ_CHECK, f, e), p, f, h, e);
 	nl_batch_free(b);
+	free(f);
+	return err;
+}
+
+int fw_check_in(const struct fw_snapshot *s, const struct fw_plan *p, struct fw_health *h,
+		struct nl_err *e)
+{
+	struct fw_found *f = malloc(sizeof(*f));
+	int err = f ? 0 : nl_err_set(e, -ENOMEM, "check", "firewall of network %s", p->name);
+
+	memset(h, 0, sizeof(*h));
+	if (!err)
+		err = concluded(fw_read_in(s, p, f, e), p, f, h, e);
 	free(f);
 	return err;
 }

@@ -117,6 +117,16 @@ struct fw_health {
 };
 int fw_check(struct fw *fw, const struct fw_plan *p, struct fw_health *h, struct nl_err *e);
 
+/* The whole of table inet vnet read at once (read_all.c): one dump each of
+ * its chains, rules and each map's elements, whatever the number of
+ * networks; then fw_check_in() finds for each network in memory what
+ * fw_check() reads for one. For `vnet list`. */
+struct fw_snapshot;
+int fw_snapshot(struct fw *fw, struct fw_snapshot **out, struct nl_err *e);
+void fw_snapshot_free(struct fw_snapshot *s);
+int fw_check_in(const struct fw_snapshot *s, const struct fw_plan *p, struct fw_health *h,
+		struct nl_err *e);
+
 /* inspect — for `vnet doctor`: what the tables vnet does not own do to a
  * network's traffic (inspect.c, legacy.c, flow.c, xtext.c). fw_inspect_read()
  * dumps every other table's chains and rules at once (base chains with

@@ -249,6 +249,11 @@ enum fw_read_mode { FW_READ_APPLY, FW_READ_REPAIR, FW_READ_CHECK, FW_READ_REMOVE
 int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p,
 	    const struct fw_plan *was, enum fw_read_mode mode, struct fw_found *f,
 	    struct nl_err *e);
+/* read_all: what fw_read finds for a CHECK of plan p, from a snapshot of
+ * the whole table instead of the kernel. */
+struct fw_snapshot;
+int fw_read_in(const struct fw_snapshot *s, const struct fw_plan *p, struct fw_found *f,
+	       struct nl_err *e);
 /* After a REMOVE read whose removal the kernel refused (a chain of the
  * network still referenced), or that found forwards in its subnets while
  * its nat_v4 element is not there (f->unsure: never ran, or drifted):

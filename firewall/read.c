@@ -118,7 +118,7 @@ bool fw_rd_plan_chain(const struct fw_plan *p, const char *name, unsigned *c)
 }
 
 /* Checks a rule against ours, in order: a base chain's or the plan's. */
-static int got_rule(struct reader *rd, struct nftnl_rule *r)
+int fw_rd_rule(struct reader *rd, struct nftnl_rule *r)
 {
 	const char *table = nftnl_rule_get_str(r, NFTNL_RULE_TABLE);
 	const char *chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
@@ -168,7 +168,7 @@ static const char *hook_name(uint32_t hook)
 /* A chain of the table, got by name or dumped: a base chain of vnet's
  * compared with its plan; any other base chain (dumped only) is not
  * vnet's. */
-static void got_chain(struct reader *rd, const struct nftnl_chain *c)
+void fw_rd_chain(struct reader *rd, const struct nftnl_chain *c)
 {
 	const char *table = nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE);
 	const char *name = nftnl_chain_get_str(c, NFTNL_CHAIN_NAME);
@@ -254,14 +254,27 @@ static int got_elems(struct reader *rd, const struct nlmsghdr *nlh, struct nftnl
 /* The answer to the get of plan element k: the element that holds its key
  * (of an interval map, the interval's start), its key and data compared
  * with the plan's (a verdict map's jump target; a set has none). */
-static int got_one(struct reader *rd, const struct nlmsghdr *nlh, unsigned k)
+void fw_rd_judge(struct reader *rd, unsigned k, const uint8_t *have, uint32_t hlen,
+		 const char *chain)
 {
 	const struct fw_elem *want = &rd->p->elem[k];
+	uint8_t key[FW_ELEM_BYTES];
+	size_t klen = fw_elem_key(want, true, key);
+	bool same_key = have && hlen == klen && !memcmp(have, key, klen);
+
+	if (fw_maps[want->map].data != FW_DATA_VERDICT)
+		rd->f->elem_ok[k] = same_key;
+	else if (same_key && chain && !strcmp(chain, want->chain))
+		rd->f->elem_ok[k] = true;
+	else
+		snprintf(rd->f->elem_have[k], FW_NAMESIZ, "%s", chain ? chain : "");
+}
+
+static int got_one(struct reader *rd, const struct nlmsghdr *nlh, unsigned k)
+{
 	struct nftnl_set *s = nftnl_set_alloc();
 	struct nftnl_set_elems_iter *it;
 	struct nftnl_set_elem *se;
-	uint8_t key[FW_ELEM_BYTES];
-	size_t klen = fw_elem_key(want, true, key);
 
 	if (!s)
 		return -ENOMEM;
@@ -269,22 +282,15 @@ static int got_one(struct reader *rd, const struct nlmsghdr *nlh, unsigned k)
 		while ((se = nftnl_set_elems_iter_next(it))) {
 			uint32_t hlen = 0;
 			const uint8_t *have = nftnl_set_elem_get(se, NFTNL_SET_ELEM_KEY, &hlen);
-			const char *chain =
-				nftnl_set_elem_is_set(se, NFTNL_SET_ELEM_CHAIN)
-					? nftnl_set_elem_get_str(se, NFTNL_SET_ELEM_CHAIN)
-					: NULL;
-			bool same_key = have && hlen == klen && !memcmp(have, key, klen);
 
 			if (nftnl_set_elem_is_set(se, NFTNL_SET_ELEM_FLAGS) &&
 			    (nftnl_set_elem_get_u32(se, NFTNL_SET_ELEM_FLAGS) &
 			     NFT_SET_ELEM_INTERVAL_END))
 				continue;
-			if (fw_maps[want->map].data != FW_DATA_VERDICT)
-				rd->f->elem_ok[k] = same_key;
-			else if (same_key && chain && !strcmp(chain, want->chain))
-				rd->f->elem_ok[k] = true;
-			else
-				snprintf(rd->f->elem_have[k], FW_NAMESIZ, "%s", chain ? chain : "");
+			fw_rd_judge(rd, k, have, hlen,
+				    nftnl_set_elem_is_set(se, NFTNL_SET_ELEM_CHAIN)
+					    ? nftnl_set_elem_get_str(se, NFTNL_SET_ELEM_CHAIN)
+					    : NULL);
 			break;
 		}
 		nftnl_set_elems_iter_destroy(it);
@@ -327,10 +333,10 @@ static int read_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
 		got_table(rd, t);
 	else if (type == NFT_MSG_NEWCHAIN && (c = nftnl_chain_alloc()) &&
 		 nftnl_chain_nlmsg_parse(nlh, c) == 0)
-		got_chain(rd, c);
+		fw_rd_chain(rd, c);
 	else if (type == NFT_MSG_NEWRULE && (r = nftnl_rule_alloc()) &&
 		 nftnl_rule_nlmsg_parse(nlh, r) == 0)
-		err = got_rule(rd, r);
+		err = fw_rd_rule(rd, r);
 	else if (type == NFT_MSG_NEWSETELEM && (s = nftnl_set_alloc()))
 		err = got_elems(rd, nlh, s);
 	else if (!t && !c && !r && !s &&
@@ -350,7 +356,7 @@ static int read_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
 
 /* After an apply's, a repair's or a check's read: what is whole. A plan
  * chain's dump failing with ENOENT says the chain is absent. */
-static void conclude_apply(const struct reader *rd, const struct nl_batch *b)
+void fw_rd_conclude_apply(const struct reader *rd, const struct nl_batch *b)
 {
 	struct fw_found *f = rd->f;
 	bool bases = true;
@@ -368,7 +374,8 @@ static void conclude_apply(const struct reader *rd, const struct nl_batch *b)
 	for (unsigned c = 0; c < rd->p->nchains; c++) {
 		unsigned want = fw_plan_chain_rules(rd->p, c), i = rd->chains_first + c;
 
-		if ((i < b->n && b->req[i].err == -ENOENT) || rd->pforeign[c])
+		if ((b && i < b->n && b->req[i].err == -ENOENT) || rd->pabsent[c] ||
+		    rd->pforeign[c])
 			f->chain[c] = FW_CHAIN_ABSENT;
 		else if (!rd->pdiffers[c] && rd->pseen[c] == want)
 			f->chain[c] = FW_CHAIN_WHOLE;
@@ -482,7 +489,7 @@ int fw_read(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p,
 	if (!err && mode == FW_READ_REMOVE)
 		fw_rd_conclude_remove(rd, b);
 	else if (!err)
-		conclude_apply(rd, b);
+		fw_rd_conclude_apply(rd, b);
 	nl_batch_reset(b);
 	free(rd);
 	if (err || !f->present || f->ours)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct nftnl_chain;
 struct nftnl_rule;
 struct nftnl_set_elem;
 
@@ -39,6 +40,7 @@ struct reader {
 	unsigned pseen[FW_NCHAINS];
 	bool pdiffers[FW_NCHAINS];
 	bool pforeign[FW_NCHAINS]; /* a base chain not vnet's has the plan chain's name */
+	bool pabsent[FW_NCHAINS];  /* read_all: no chain of that name */
 	uint8_t map;		   /* of the elements being read */
 	int err;		   /* a wanted rule that could not be built */
 	unsigned chains_first;	   /* the plan chains' dumps (apply) or gets (remove) */
@@ -58,6 +60,16 @@ bool fw_rd_plan_chain(const struct fw_plan *p, const char *name, unsigned *c);
 /* Sends the read b; ENOENT (no table, chain, map or element) is for the
  * reader to tell. */
 int fw_rd_send(struct nl_sock *s, struct nl_batch *b, struct reader *rd, struct nl_err *e);
+/* A chain of the table, got by name or dumped (read.c's got_chain). */
+void fw_rd_chain(struct reader *rd, const struct nftnl_chain *c);
+/* A rule of the table, checked against a base chain's or the plan's. */
+int fw_rd_rule(struct reader *rd, struct nftnl_rule *r);
+/* Plan element k against the element the kernel holds for its key (an
+ * interval's start; have NULL: none): its key, its jump target. */
+void fw_rd_judge(struct reader *rd, unsigned k, const uint8_t *have, uint32_t hlen,
+		 const char *chain);
+/* After an apply's, repair's or check's read (b NULL: read_all's). */
+void fw_rd_conclude_apply(const struct reader *rd, const struct nl_batch *b);
 /* refs: a rule of another chain that jumps to one of the network's. */
 int fw_rd_ref_rule(struct reader *rd, struct nftnl_rule *r, const char *chain);
 /* refs: an element of a dispatch map or set (nftnl_set_elem_foreach). */

@@ -9,6 +9,7 @@
 #define VN_ALIAS_PREFIX "vnet:" /* IFLA_IFALIAS of what vnet created: "vnet:NAME" */
 
 struct fw;
+struct vn_view;
 
 /* Front ends hold it by pointer (vn_ctx_new) and reach what they need of
  * it through functions: the sockets are the engine's alone. */
@@ -24,8 +25,9 @@ struct vn_ctx {
 	const char *kill_at;   /* test builds: SIGKILL at this point (VNET_KILL_AT) */
 	char race[64];	       /* test builds: VNET_RACE=CHAIN[:TIMES], struct fw's race */
 	unsigned race_times;
-	char warning[256];  /* what a call that succeeded wants said ("" for nothing) */
-	char restored[256]; /* what the same create again found missing and restored */
+	char warning[256];    /* what a call that succeeded wants said ("" for nothing) */
+	char restored[256];   /* what the same create again found missing and restored */
+	struct vn_view *view; /* vnetd's pass: the host read once (vn_pass_begin) */
 };
 
 /* What a model wants to exist (model.c's table). */
@@ -139,6 +141,27 @@ struct vn_bridge_cache {
 int vn_bridge_cache_load(const struct vn_ctx *c, const char *name, struct vn_bridge_cache *bc);
 void vn_bridge_cache_save(const struct vn_ctx *c, const char *name,
 			  const struct vn_bridge_cache *bc);
+
+/* What a status reads of the host (status.c), read once for many networks
+ * (vnet list): every link, every address, the whole of table inet vnet
+ * (one dump per kind of object, whatever the number of networks). A read
+ * of the ruleset that failed (without root) is kept for each network's
+ * status to say. vn_show_in with a NULL view reads live, as vn_show. */
+struct fw_snapshot;
+struct nl_ifaddr;
+struct vn_view {
+	struct nl_link *links;
+	unsigned nlinks;
+	struct nl_ifaddr *addrs;
+	unsigned naddrs;
+	struct fw_snapshot *fw; /* NULL when its read failed: */
+	int fw_err;
+	struct nl_err fw_e;
+};
+int vn_view_read(struct vn_ctx *c, struct vn_view **out, struct nl_err *e);
+void vn_view_free(struct vn_view *v);
+int vn_show_in(struct vn_ctx *c, const struct vn_view *v, const char *name, struct vn_status *st,
+	       struct nl_err *e);
 
 /* The checks' view of every definition (index.c). Load is the index (but
  * the forwards, which vn_index_forwarded reads); put/drop go before a

@@ -169,6 +169,15 @@ int vn_kept(struct vn_ctx *c, bool all, const struct vn_kept *last, unsigned nla
  * it; then updates k. A kept network whose run record vanished is brought
  * up (which writes it again). The lock stays taken (vn_unlock). */
 int vn_repair(struct vn_ctx *c, struct vn_kept *k, bool look, struct nl_err *e);
+/* A pass of vn_repair over n networks: begin takes the lock and, for more
+ * than one network, reads the host once (one dump per kind of object,
+ * which costs about what one network's own reads cost); each vn_repair
+ * then finds a network up in that read without reading anything of its
+ * own, and reads live only what the read did not find up. end drops the
+ * read (the lock stays, vn_unlock). Without a begin, vn_repair reads
+ * live. */
+void vn_pass_begin(struct vn_ctx *c, unsigned n);
+void vn_pass_end(struct vn_ctx *c);
 
 /* vnetd's ears: the kernel's news of what the engine keeps (links,
  * addresses and forwarding on one socket, VN_WATCH_LINKS; any ruleset

@@ -180,7 +180,11 @@ static int repair(struct vn_ctx *c, struct vn_kept *k, bool look, struct vn_stat
 		k->gone = true;
 		return 0;
 	}
-	if ((err = vn_show(c, k->name, st, e)))
+	/* up in the pass's read: so it is now, as no repair of another
+	 * network takes anything of it; else read live */
+	if (c->view && (err = vn_show_in(c, c->view, k->name, st, e)))
+		return err;
+	if ((!c->view || st->state != VN_STATE_UP) && (err = vn_show(c, k->name, st, e)))
 		return err;
 	/* it runs, yet its run record is gone ($VNET_RUN_DIR removed): up
 	 * writes it again; or nothing of it runs, yet vnetd keeps it (the
@@ -226,6 +230,21 @@ int vn_repair(struct vn_ctx *c, struct vn_kept *k, bool look, struct nl_err *e)
 	free(def);
 	free(ran);
 	return err;
+}
+
+void vn_pass_begin(struct vn_ctx *c, unsigned n)
+{
+	vn_pass_end(c);
+	/* under the lock, so that no command is halfway through; without
+	 * the read (it failed), every network is read live */
+	if (n > 1 && vn_lock(c, NULL) == 0 && vn_view_read(c, &c->view, NULL))
+		c->view = NULL;
+}
+
+void vn_pass_end(struct vn_ctx *c)
+{
+	vn_view_free(c->view);
+	c->view = NULL;
 }
 
 struct vn_watch {

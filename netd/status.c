@@ -36,33 +36,33 @@ struct seen {
 	bool moved_found[MAX_MOVED];
 };
 
+static void seen_link(struct seen *s, const struct nl_link *l)
+{
+	if (!strcmp(l->name, s->n->uplink))
+		s->uplink_found = true;
+	else if (s->ports->n < VN_MAX_PORTS)
+		snprintf(s->ports->name[s->ports->n++], NL_IFNAMSIZ, "%s", l->name);
+}
+
+static void seen_addr(struct seen *s, const struct nl_ifaddr *a)
+{
+	for (unsigned i = 0; i < s->n->nsubnets; i++)
+		if (nl_prefix_equal(&a->addr, &s->n->subnet[i].gateway))
+			s->addrs_found |= 1u << i;
+	for (unsigned i = 0; i < s->nmoved; i++)
+		if (nl_prefix_equal(&a->addr, &s->moved[i]))
+			s->moved_found[i] = true;
+}
+
 static int got(const struct nlmsghdr *nlh, unsigned idx, void *data)
 {
-	struct seen *s = data;
+	struct nl_ifaddr a;
+	struct nl_link l;
 
-	if (idx == 0) {
-		struct nl_link l;
-
-		if (nl_link_parse(nlh, &l))
-			return 0;
-		if (!strcmp(l.name, s->n->uplink))
-			s->uplink_found = true;
-		else if (!strcmp(l.kind, "vxlan") && s->n->vni)
-			; /* the network's own port, not a guest's */
-		else if (s->ports->n < VN_MAX_PORTS)
-			snprintf(s->ports->name[s->ports->n++], NL_IFNAMSIZ, "%s", l.name);
-	} else {
-		struct nl_ifaddr a;
-
-		if (nl_addr_parse(nlh, &a))
-			return 0;
-		for (unsigned i = 0; i < s->n->nsubnets; i++)
-			if (nl_prefix_equal(&a.addr, &s->n->subnet[i].gateway))
-				s->addrs_found |= 1u << i;
-		for (unsigned i = 0; i < s->nmoved; i++)
-			if (nl_prefix_equal(&a.addr, &s->moved[i]))
-				s->moved_found[i] = true;
-	}
+	if (idx == 0 && nl_link_parse(nlh, &l) == 0)
+		seen_link(data, &l);
+	else if (idx == 1 && nl_addr_parse(nlh, &a) == 0)
+		seen_addr(data, &a);
 	return 0;
 }
 
@@ -112,8 +112,8 @@ static void check_bridge(struct vn_ctx *c, struct vn_status *st, const struct nl
 
 /* Ports, gateways and (bridged) the uplink with its moved addresses, in
  * one send. */
-static int check_links(struct vn_ctx *c, struct vn_status *st, const struct nl_link *br,
-		       struct nl_err *e)
+static int check_links(struct vn_ctx *c, const struct vn_view *v, struct vn_status *st,
+		       const struct nl_link *br, struct nl_err *e)
 {
 	const struct vn_net *n = &st->net;
 	struct seen *s = calloc(1, sizeof(*s));
@@ -125,13 +125,21 @@ static int check_links(struct vn_ctx *c, struct vn_status *st, const struct nl_l
 		s->ports = &st->ports;
 		if (n->model == VN_BRIDGED)
 			vn_uplink_moved_addrs(c, n->name, s->moved, MAX_MOVED, &s->nmoved);
+	}
+	for (unsigned i = 0; !err && v && i < v->nlinks; i++)
+		if (v->links[i].master == br->ifindex)
+			seen_link(s, &v->links[i]);
+	for (unsigned i = 0; !err && v && i < v->naddrs; i++)
+		if (v->addrs[i].ifindex == br->ifindex)
+			seen_addr(s, &v->addrs[i]);
+	if (!err && !v) {
 		nl_batch_reset(c->b);
 		if (nl_link_dump_msg(c->b, br->ifindex) ||
 		    nl_addr_dump_msg(c->b, AF_UNSPEC, br->ifindex))
 			err = nl_err_set(e, -ENOBUFS, "read", "network %s", n->name);
+		else
+			err = vn_send(c, NULL, got, s, e);
 	}
-	if (!err)
-		err = vn_send(c, NULL, got, s, e);
 	for (unsigned i = 0; !err && i < n->nsubnets; i++)
 		if (!(s->addrs_found & (1u << i)))
 			problem(st, nl_prefix_str(&n->subnet[i].gateway, true, a, sizeof(a)),
@@ -185,7 +193,8 @@ static void check_vxlan(struct vn_ctx *c, struct vn_status *st, const struct nl_
 		problem(st, s.p[i].want, s.p[i].have, "%s", s.p[i].object);
 }
 
-static int check_rules(struct vn_ctx *c, struct vn_status *st, struct nl_err *e)
+static int check_rules(struct vn_ctx *c, const struct vn_view *v, struct vn_status *st,
+		       struct nl_err *e)
 {
 	struct fw_health *h = malloc(sizeof(*h));
 	struct fw_plan *plan = NULL;
@@ -194,8 +203,16 @@ static int check_rules(struct vn_ctx *c, struct vn_status *st, struct nl_err *e)
 	int err = h ? 0 : nl_err_set(e, -ENOMEM, "check", "rules of network %s", st->net.name);
 
 	vn_fw_net_of(&st->net, &f);
-	if (!err && !(err = vn_fw(c, &fw, e)) && !(err = fw_plan_build(&f, &plan, e)))
+	if (!err && v && !v->fw) {
+		err = v->fw_err;
+		if (e)
+			*e = v->fw_e;
+	} else if (!err && v) {
+		if (!(err = fw_plan_build(&f, &plan, e)))
+			err = fw_check_in(v->fw, plan, h, e);
+	} else if (!err && !(err = vn_fw(c, &fw, e)) && !(err = fw_plan_build(&f, &plan, e))) {
 		err = fw_check(fw, plan, h, e);
+	}
 	for (unsigned i = 0; !err && i < h->n; i++)
 		problem(st, h->problem[i].want, h->problem[i].have, "%s", h->problem[i].object);
 	fw_plan_free(plan);
@@ -219,7 +236,57 @@ static int load(struct vn_ctx *c, const char *name, struct vn_status *st, char *
 	return 0;
 }
 
+/* The bridge of n as the view holds it (vn_bridge_get's answers). */
+static int bridge_in(const struct vn_ctx *c, const struct vn_view *v, const struct vn_net *n,
+		     struct nl_link *l)
+{
+	for (unsigned i = 0; i < v->nlinks; i++)
+		if (!strcmp(v->links[i].name, n->bridge)) {
+			*l = v->links[i];
+			return vn_bridge_is_ours(c, n, l) ? 0 : -EEXIST;
+		}
+	return -ENODEV;
+}
+
+int vn_view_read(struct vn_ctx *c, struct vn_view **out, struct nl_err *e)
+{
+	struct vn_view *v = calloc(1, sizeof(*v));
+	struct nl_sock *rt;
+	struct fw *fw;
+	int err = v ? vn_rt(c, &rt, e) : nl_err_set(e, -ENOMEM, "read", "networks");
+
+	if (!err)
+		err = nl_link_list(rt, 0, &v->links, &v->nlinks, e);
+	if (!err)
+		err = nl_addr_list(rt, AF_UNSPEC, 0, &v->addrs, &v->naddrs, e);
+	/* the ruleset's read failing (without root) is each network's to say */
+	if (!err && (v->fw_err = vn_fw(c, &fw, &v->fw_e)) == 0)
+		v->fw_err = fw_snapshot(fw, &v->fw, &v->fw_e);
+	if (err) {
+		vn_view_free(v);
+		return err;
+	}
+	*out = v;
+	return 0;
+}
+
+void vn_view_free(struct vn_view *v)
+{
+	if (!v)
+		return;
+	free(v->links);
+	free(v->addrs);
+	fw_snapshot_free(v->fw);
+	free(v);
+}
+
 int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_err *e)
+{
+	return vn_show_in(c, NULL, name, st, e);
+}
+
+int vn_show_in(struct vn_ctx *c, const struct vn_view *v, const char *name, struct vn_status *st,
+	       struct nl_err *e)
 {
 	char orphan[16] = "";
 	struct nl_link br;
@@ -234,7 +301,7 @@ int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_
 		problem(st, "present", orphan,
 			"definition of network %s (vnet destroy %s tears it down)", name, name);
 	wants = vn_model_wants(st->net.model);
-	err = vn_bridge_get(c, &st->net, &br, e);
+	err = v ? bridge_in(c, v, &st->net, &br) : vn_bridge_get(c, &st->net, &br, e);
 	if (err == -ENODEV) {
 		nl_err_clear(e);
 		/* nothing runs; unless it was brought up and not taken down */
@@ -256,11 +323,11 @@ int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_
 		st->state = VN_STATE_UP;
 	check_bridge(c, st, &br);
 	check_vxlan(c, st, &br);
-	if ((err = check_links(c, st, &br, e)))
+	if ((err = check_links(c, v, st, &br, e)))
 		return err;
 	if (wants & W_FORWARD)
 		check_forwarding(st);
-	if ((wants & W_RULES) && (err = check_rules(c, st, e))) {
+	if ((wants & W_RULES) && (err = check_rules(c, v, st, e))) {
 		if (e->kind != NL_ERR_PERM)
 			return err;
 		nl_err_clear(e); /* reading it needs root: the rest still tells */

@@ -322,6 +322,7 @@ static void pass(struct daemon *d, bool all)
 
 	if (refresh(d, all))
 		return;
+	vn_pass_begin(d->c, d->nkept);
 	for (unsigned i = 0; i < d->nkept; i++) {
 		struct vn_kept *k = &d->kept[i];
 		struct memo *m = &d->memo[i];
@@ -337,6 +338,7 @@ static void pass(struct daemon *d, bool all)
 				say("%s: ignored", k->bad);
 		}
 	}
+	vn_pass_end(d->c);
 	vn_unlock(d->c);
 	watch_pids(d);
 	arm_retry(d);

@@ -46,6 +46,18 @@ static const struct {
 	{"kill -9 $($VNET show isbr -j | jq .dnsmasq_pid)", "dnsmasq of network isbr", false},
 };
 
+/* vnet list (one read of the host for every network) says of network
+ * name, the i-th it lists, what vnet show (its own reads) says. */
+static void list_says_what_show_says(const char *name, unsigned i)
+{
+	char *list = th_out(NULL, "$VNET list -j | jq -c '.[%u]'", i);
+	char *show = th_out(NULL, "$VNET show %s -j | jq -c .", name);
+
+	ck_assert_str_eq(list, show);
+	free(list);
+	free(show);
+}
+
 START_TEST(each_drift_is_named_and_up_repairs_it)
 {
 	char *out;
@@ -64,6 +76,7 @@ START_TEST(each_drift_is_named_and_up_repairs_it)
 		      drifts[_i].object, out);
 	free(out);
 	ck_assert_str_eq(th_str("$VNET list -j | jq -r '.[0].state'"), "degraded\n");
+	list_says_what_show_says("isbr", 0);
 	ck_assert_int_eq(th_sh("$VNET show isbr | grep -q '^  problem  %s'", drifts[_i].object), 0);
 	/* show works and says so: exit 0 */
 	ck_assert_int_eq(nt_run("show isbr >/dev/null"), 0);
@@ -72,6 +85,38 @@ START_TEST(each_drift_is_named_and_up_repairs_it)
 		th_sh("ip link show g1-h | grep -q 'master isbr' || $VNET port add isbr g1-h"), 0);
 	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -c '.state, .problems'"), "\"up\"\n[]\n");
 	ck_assert(nt_ping("g1", "192.0.2.2"));
+}
+END_TEST
+
+/* Drifts of several networks at once, among them an interval of another
+ * network holding a subnet whose own element went and a stray forward:
+ * list, which reads the host once for all, says of each what show says. */
+START_TEST(list_says_of_each_network_what_show_says)
+{
+	static const char *const names[] = {"a", "b", "c", "d"};
+
+	ck_assert_int_eq(nt_run("create nat a 10.0.1.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create nat b 10.0.2.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create nat c 10.0.3.128/25 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create routed d 10.0.4.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("forward add b tcp 8080 10.0.2.5:80"), 0);
+	ck_assert_int_eq(nt_run("forward add c tcp 8081 10.0.3.135:80"), 0);
+	nt_guest("g1", "d", NULL, "10.0.4.2/24", "10.0.4.1");
+	ck_assert_int_eq(th_sh("nft flush chain inet vnet a-in"), 0);
+	ck_assert_int_eq(th_sh("nft delete element inet vnet fwd_any '{ tcp . 8080 }'"), 0);
+	ck_assert_int_eq(
+		th_sh("nft add element inet vnet fwd_any '{ tcp . 9090 : 10.0.2.9 . 90 }'"), 0);
+	ck_assert_int_eq(th_sh("nft delete element inet vnet nat_v4 '{ 10.0.3.128/25 }'"), 0);
+	ck_assert_int_eq(th_sh("nft add element inet vnet nat_v4 '{ 10.0.3.0/24 : jump a-nat }'"),
+			 0);
+	ck_assert_int_eq(th_sh("nft delete element inet vnet to_bridge '{ \"d\" }' && "
+			       "nft add element inet vnet to_bridge '{ \"d\" : jump a-in }'"),
+			 0);
+	ck_assert_int_eq(th_sh("ip addr flush dev d"), 0);
+	for (unsigned i = 0; i < 4; i++)
+		list_says_what_show_says(names[i], i);
+	ck_assert_str_eq(th_str("$VNET list -j | jq -r '[.[].state] | join(\" \")'"),
+			 "degraded degraded degraded degraded\n");
 }
 END_TEST
 
@@ -202,6 +247,7 @@ static Suite *suite(void)
 	tcase_add_test(t, create_turns_on_the_bridge_s_own_forwarding);
 	tcase_add_test(t, ipv6_bridge_forwarding_is_named_and_repaired);
 	tcase_add_test(t, down_network_is_down_without_problems);
+	tcase_add_test(t, list_says_of_each_network_what_show_says);
 	tcase_add_test(t, nat_create_without_default_route_warns);
 	suite_add_tcase(s, t);
 	return s;
