@@ -40,6 +40,8 @@ static void seen_link(struct seen *s, const struct nl_link *l)
 {
 	if (!strcmp(l->name, s->n->uplink))
 		s->uplink_found = true;
+	else if (!strcmp(l->kind, "vxlan") && s->n->vni)
+		; /* the network's own port, not a guest's */
 	else if (s->ports->n < VN_MAX_PORTS)
 		snprintf(s->ports->name[s->ports->n++], NL_IFNAMSIZ, "%s", l->name);
 }
