@@ -60,10 +60,12 @@ void fw_close(struct fw *fw);
  * decided again, up to FW_TRIES times. */
 int fw_apply(struct fw *fw, const struct fw_plan *p, struct nl_err *e);
 /* fw_apply for a change of forwards alone (vnet forward add/del), where
- * was is the plan that ran before: the forward maps are read by key, p's
- * forwards and was's (a get each), not whole, so the read does not grow
- * with the forwards of other networks. A forward element of the network
- * that neither plan holds stays (a repair finds it). */
+ * was is the plan that ran before: of the forward maps only the forwards
+ * that differ between was and p are read, by key (a get each), not the
+ * maps whole, so neither the read nor the write grows with the forwards of
+ * other networks or the network's others. A forward the same in both is
+ * taken as there, and a forward element of the network that neither plan
+ * holds stays: status names them, a repair (up, vnetd) puts them right. */
 int fw_apply_forwards(struct fw *fw, const struct fw_plan *p, const struct fw_plan *was,
 		      struct nl_err *e);
 /* fw_apply for a repair (up, vnetd): it reads the table's chains in one

@@ -394,11 +394,22 @@ static bool has_key(const struct fw_plan *q, unsigned k, const struct fw_elem *e
 	return false;
 }
 
-/* The forwards of the plan and of was (what ran before), each key once,
- * by key (a get each, ENOENT when absent): what a forward's add or delete
- * reads of the forward maps, whatever other networks forward. The answers
- * go where a dump's would (got_elems). */
-static int get_forwards(struct nl_batch *b, const struct reader *rd, struct nl_err *e)
+/* Whether plan q holds forward el, key and data. */
+static bool has_same(const struct fw_plan *q, const struct fw_elem *el)
+{
+	for (unsigned i = 0; i < q->nelems; i++)
+		if (q->elem[i].map == el->map && fw_elem_equal(&q->elem[i], el))
+			return true;
+	return false;
+}
+
+/* The forwards that change between was (what ran before) and the plan,
+ * each key once, by key (a get each, ENOENT when absent): what a forward's
+ * add or delete reads of the forward maps, whatever other networks and
+ * this network's other forwards hold. A forward the same in both is taken
+ * as there, neither read nor sent. The answers go where a dump's would
+ * (got_elems). */
+static int get_forwards(struct nl_batch *b, struct reader *rd, struct nl_err *e)
 {
 	const struct fw_plan *q[2] = {rd->p, rd->was};
 	int err = 0;
@@ -410,7 +421,10 @@ static int get_forwards(struct nl_batch *b, const struct reader *rd, struct nl_e
 			if (el->map < FW_MAP_FWD_ANY || has_key(q[j], k, el) ||
 			    (j == 1 && has_key(rd->p, rd->p->nelems, el)))
 				continue;
-			err = fw_batch_get_elem(b, el, e);
+			if (j == 0 && has_same(rd->was, el) && rd->f->nelems < FW_FOUND_ELEMS)
+				rd->f->elem[rd->f->nelems++] = *el; /* unchanged */
+			else
+				err = fw_batch_get_elem(b, el, e);
 		}
 	return err;
 }
