@@ -535,6 +535,7 @@ int vn_doctor(struct vn_ctx *c, const struct vn_doctor_opts *o, struct vn_doctor
 	}
 	if (!err) {
 		check_ports(&x, nets, count);
+		vn_doc_fabric(&x, nets, count);
 		notes_host(&x, o);
 	}
 	for (unsigned i = 0; i < count; i++)

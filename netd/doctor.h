@@ -97,6 +97,8 @@ const struct nl_link *vn_doc_link(const struct vn_doc *x, int ifindex);
 int vn_doc_read_rules(struct vn_doc *x, struct nl_err *e);
 /* The firewall findings of one network. */
 void vn_doc_firewall(struct vn_doc *x, const struct vn_doc_net *n);
+/* doctor_fabric.c: networks that span hosts (fabric, FRR, BGP peers, VNIs). */
+void vn_doc_fabric(struct vn_doc *x, const struct vn_doc_net *nets, unsigned count);
 /* --fix for the networks: DOCKER-USER accepts where Docker's table drops. */
 int vn_doc_fix(struct vn_doc *x, const struct vn_doc_net *n, unsigned count, struct nl_err *e);
 

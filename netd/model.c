@@ -423,6 +423,10 @@ int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool forget, struct vn
 	if (!err && (wants & W_RULES))
 		err = remove_rules(c, n, e);
 	vn_kill_point(c, "teardown-rules");
+	/* the VXLAN port, whether or not its bridge is still there */
+	if (!err && (wants & W_VXLAN))
+		err = vn_vxlan_remove(c, n, e);
+	vn_kill_point(c, "teardown-vxlan");
 	err2 = vn_bridge_get(c, n, &br, err ? &e2 : e);
 	if (err2 == -ENODEV || err2 == -EEXIST) {
 		/* gone, or its name taken by a link that is not ours: nothing
@@ -433,9 +437,6 @@ int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool forget, struct vn
 	} else {
 		if (!err2 && (wants & W_UPLINK))
 			err2 = vn_uplink_restore(c, n, err ? &e2 : e);
-		if (!err2 && (wants & W_VXLAN))
-			err2 = vn_vxlan_remove(c, n, err ? &e2 : e);
-		vn_kill_point(c, "teardown-vxlan");
 		if (!err2)
 			err2 = delete_bridge(c, n, &br, released, err ? &e2 : e);
 	}

@@ -223,12 +223,17 @@ int vn_vxlan_remove(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 	if (!n->vni)
 		return 0;
 	err = port_get(c, n, &l, e);
-	if (err == -ENODEV || err == -EEXIST) {
+	if (err == -EEXIST) {
 		nl_err_clear(e);
-		return 0; /* gone, or not ours to delete */
+		return 0; /* not ours: neither is its name in the set */
 	}
-	if (err || (err = vn_rt(c, &rt, e)) || (err = vn_fw(c, &fw, e)) ||
-	    (err = fw_tunnel_del(fw, l.name, e)))
+	if (err && err != -ENODEV)
+		return err;
+	/* out of the set even when the port is gone already */
+	vn_vxlan_name(n, l.name);
+	if ((err = vn_fw(c, &fw, e)) || (err = fw_tunnel_del(fw, l.name, e)))
+		return err;
+	if (!l.ifindex || (err = vn_rt(c, &rt, e)))
 		return err;
 	nl_batch_reset(c->b);
 	if (nl_link_del_msg(c->b, l.ifindex, l.name))

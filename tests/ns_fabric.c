@@ -150,6 +150,14 @@ START_TEST(static_peers_make_a_network_two_hosts_share)
 	/* an MTU the tunnel cannot carry is refused, nothing made */
 	ck_assert_int_eq(on(1, "create nat n1 10.60.0.0/24 --vni 100 --mtu 1451 2>/dev/null"), 2);
 	ck_assert(!th_sh("! ip -n h1 link show n1 >/dev/null 2>&1"));
+	/* killed just after its VXLAN port was made: the same create again
+	 * finishes it */
+	ck_assert_int_eq(
+		th_sh("ip netns exec h1 env VNET_KILL_AT=vxlan-made VNET_CONF_DIR=%s/h1/conf "
+		      "VNET_RUN_DIR=%s/h1/run %s create nat n1 10.60.0.0/24 --vni 100 "
+		      "2>/dev/null",
+		      th_tmpdir(), th_tmpdir(), nt_vnet),
+		128 + 9);
 	for (int k = 1; k <= 2; k++)
 		ck_assert_int_eq(on(k, "create nat n1 10.60.0.0/24 --vni 100 2>/dev/null"), 0);
 	/* 1500 less 50: the bridge and its VXLAN port */
@@ -173,8 +181,15 @@ START_TEST(static_peers_make_a_network_two_hosts_share)
 	/* the fabric cannot go while a network spans hosts; destroy takes the
 	 * port along */
 	ck_assert_int_eq(on(1, "fabric unset 2>/dev/null"), 4);
+	/* the port deleted behind vnet's back: status says so, up repairs */
+	ck_assert_int_eq(th_sh("ip -n h1 link del vx-100"), 0);
+	s = on_out(1, "show n1");
+	ck_assert_msg(strstr(s, "vxlan vx-100: want present, have absent"), "%s", s);
+	ck_assert_int_eq(on(1, "up n1"), 0);
+	ck_assert(ping("g2", "10.60.0.11"));
 	ck_assert_int_eq(on(1, "destroy n1 2>/dev/null"), 0);
 	ck_assert(!th_sh("! ip -n h1 link show vx-100 >/dev/null 2>&1"));
+	ck_assert(!th_sh("! ip netns exec h1 nft list set bridge vnet tunnels | grep -q vx-100"));
 	ck_assert_int_eq(on(1, "fabric unset"), 0);
 	ck_assert_int_eq(on(1, "fabric show 2>/dev/null"), 3);
 }
@@ -484,11 +499,26 @@ START_TEST(evpn_guest_moved_to_another_host_is_reached_again_within_2_s)
 }
 END_TEST
 
+/* vnet doctor's findings about the fabric on host k, one a line. */
+static const char *fabric_findings(int k)
+{
+	return on_out(k, "doctor n1 | grep -E '^n1 \\[(fabric|frr|bgp-peer|evpn-vni)\\]' | "
+			 "sed 's/: .*//'");
+}
+
 START_TEST(evpn_host_whose_frr_stops_is_withdrawn_and_comes_back)
 {
 	evpn_network();
 	ck_assert(remote_mac(1, "52:54:00:00:00:13", 10));
+	for (int k = 1; k <= NHOSTS; k++)
+		ck_assert_str_eq(fabric_findings(k), "");
 	frr_stop(3);
+	/* doctor: host 3 reaches no FRR, host 1's session to it goes down */
+	ck_assert_str_eq(fabric_findings(3), "n1 [frr] FRR (vtysh)\n");
+	ck_assert(within(30,
+			 "ip netns exec h1 env VNET_CONF_DIR=%s/h1/conf VNET_RUN_DIR=%s/h1/run "
+			 "%s doctor n1 | grep -q '^n1 \\[bgp-peer\\] BGP peer 192.168.50.3: '",
+			 th_tmpdir(), th_tmpdir(), nt_vnet));
 	/* the hold time (9 s) passes: host 3's MACs are withdrawn, the others
 	 * still reach each other */
 	ck_assert(within(30, "! ip netns exec h1 bridge fdb show dev vx-100 | "
@@ -500,6 +530,8 @@ START_TEST(evpn_host_whose_frr_stops_is_withdrawn_and_comes_back)
 	ck_assert_int_eq(fabric(3, NHOSTS), 0);
 	ck_assert(established(3, NHOSTS - 1));
 	ck_assert(within(30, "ip netns exec g1 ping -c 1 -W 1 10.60.0.13 >/dev/null 2>&1"));
+	ck_assert_str_eq(fabric_findings(1), "");
+	ck_assert_str_eq(fabric_findings(3), "");
 }
 END_TEST
 
