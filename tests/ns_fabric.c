@@ -195,6 +195,42 @@ START_TEST(static_peers_make_a_network_two_hosts_share)
 }
 END_TEST
 
+START_TEST(vnetd_puts_the_vxlan_port_and_the_dhcp_table_back)
+{
+	int pid;
+
+	hosts(2);
+	for (int k = 1; k <= 2; k++) {
+		ck_assert_int_eq(on(k, "fabric set --underlay eth0 --peer 192.168.50.%d", 3 - k),
+				 0);
+		ck_assert_int_eq(on(k, "create nat n1 10.60.0.0/24 --vni 100 2>/dev/null"), 0);
+	}
+	guest("g1", 1, "52:54:00:00:00:11", 11);
+	guest("g2", 2, "52:54:00:00:00:12", 12);
+	ck_assert(ping("g2", "10.60.0.11"));
+	ck_assert_int_eq(
+		th_sh("ip netns exec h1 env VNET_CONF_DIR=%s/h1/conf VNET_RUN_DIR=%s/h1/run "
+		      "\"$VNETD_BIN\" 2>%s/vnetd.log & echo $! > %s/vnetd.pid",
+		      th_tmpdir(), th_tmpdir(), th_tmpdir(), th_tmpdir()),
+		0);
+	pid = atoi(th_str("cat %s/vnetd.pid", th_tmpdir()));
+	ck_assert_int_gt(pid, 0);
+	ck_assert(within(30, "grep -q 'vnetd: watching' %s/vnetd.log", th_tmpdir()));
+	/* the port deleted: back on the bridge, the guests reach each other */
+	ck_assert_int_eq(th_sh("ip -n h1 link del vx-100"), 0);
+	ck_assert(
+		within(10, "test \"$(ip -n h1 -j link show vx-100 | jq -r '.[0].master')\" = n1"));
+	ck_assert(within(10, "ip netns exec g2 ping -c 1 -W 1 10.60.0.11 >/dev/null 2>&1"));
+	/* the DHCP table deleted: made again, the port in its set */
+	ck_assert_int_eq(th_sh("ip netns exec h1 nft delete table bridge vnet"), 0);
+	ck_assert(within(10, "ip netns exec h1 nft list set bridge vnet tunnels 2>/dev/null | "
+			     "grep -q vx-100"));
+	kill(pid, SIGTERM);
+	ck_assert(
+		within(10, "! test -d /proc/%d || grep -q '^State:.*Z' /proc/%d/status", pid, pid));
+}
+END_TEST
+
 /* DHCP from many guests on three hosts: GUESTS per host, each a namespace
  * with a veth, udhcpc in all of them at once. */
 #define GUESTS 20
@@ -422,10 +458,13 @@ static void evpn_network(void)
 		ck_assert(established(k, NHOSTS - 1));
 	t0 = th_now();
 	for (int k = 1; k <= NHOSTS; k++)
-		ck_assert_int_eq(on(k, "create nat n1 10.60.0.0/24 --vni 100 2>/dev/null"), 0);
+		ck_assert_int_eq(
+			on(k, "create nat n1 10.60.0.0/24 fd60::/64 --vni 100 2>/dev/null"), 0);
 	for (int k = 1; k <= NHOSTS; k++) {
 		snprintf(g, sizeof(g), "g%d", k);
 		guest(g, k, mac[k], 10 + k);
+		ck_assert_int_eq(th_sh("ip -n g%d addr add fd60::%d/64 dev eth0 nodad", k, 10 + k),
+				 0);
 	}
 	ck_assert(within(30, "ip netns exec g1 ping -c 1 -W 1 10.60.0.13 >/dev/null 2>&1"));
 	fprintf(stderr, "ns_fabric: first ping g1 -> g3 %.0f ms after the first create\n",
@@ -449,6 +488,12 @@ START_TEST(evpn_three_hosts_every_guest_reaches_every_other_and_leaves_by_its_ow
 			snprintf(ga, sizeof(ga), "g%d", a);
 			snprintf(ip, sizeof(ip), "10.60.0.%d", 10 + b);
 			ck_assert_msg(ping(ga, ip), "%s cannot reach %s", ga, ip);
+			/* IPv6 too (neighbour discovery crosses the tunnel) */
+			ck_assert_msg(within(10,
+					     "ip netns exec %s ping -6 -c 1 -W 1 fd60::%d "
+					     ">/dev/null 2>&1",
+					     ga, 10 + b),
+				      "%s cannot reach fd60::%d", ga, 10 + b);
 		}
 	/* the gateway is every host's own: each guest leaves through its own
 	 * host's NAT */
@@ -650,6 +695,7 @@ static Suite *suite(void)
 	tcase_add_test(t, fabric_values_are_checked_before_anything_changes);
 	tcase_add_test(t, static_peers_make_a_network_two_hosts_share);
 	tcase_add_test(t, dhcp_stays_on_its_host_and_leases_from_three_hosts_never_collide);
+	tcase_add_test(t, vnetd_puts_the_vxlan_port_and_the_dhcp_table_back);
 	tcase_add_test(t, evpn_fabric_set_converges_and_unset_removes_only_its_lines);
 	tcase_add_test(t,
 		       evpn_three_hosts_every_guest_reaches_every_other_and_leaves_by_its_own_host);
