@@ -225,7 +225,9 @@ START_TEST(a_repair_that_cannot_succeed_backs_off_quietly)
 	lines = log_lines(NULL);
 	before = cpu_ticks(vnetd);
 	sleep(5); /* the time measured: its tries 1 s and 3 s after the first */
-	ck_assert_int_le(cpu_ticks(vnetd) - before, 2);
+	/* a retry loop would be hundreds of ticks (1/100 s); a tick is charged
+	 * whole to whoever runs when it lands, more often on a loaded machine */
+	ck_assert_int_le(cpu_ticks(vnetd) - before, 6);
 	ck_assert_int_eq(log_lines(NULL), lines);
 	ck_assert_int_eq(
 		log_lines("network isbr: table inet vnet: not vnet's (no vnet comment); "
@@ -266,8 +268,9 @@ START_TEST(a_dnsmasq_that_cannot_start_is_retried_with_backoff)
 	lines = log_lines(NULL);
 	before = cpu_ticks(vnetd);
 	sleep(5); /* the time measured */
-	/* two tries, each a fork and exec of dnsmasq (as a loop: hundreds) */
-	ck_assert_int_le(cpu_ticks(vnetd) - before, 5);
+	/* two tries, each a fork and exec of dnsmasq (as a loop: hundreds; the
+	 * margin for ticks charged whole on a loaded machine, as above) */
+	ck_assert_int_le(cpu_ticks(vnetd) - before, 15);
 	ck_assert_int_eq(log_lines(NULL), lines);
 	ck_assert_int_eq(log_lines("could not repair: dnsmasq of network isbr: start: failed to "
 				   "create listening socket for 10.0.0.1: Address already in use; "
