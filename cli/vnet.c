@@ -29,8 +29,14 @@ static const struct vc_sub vm_subs[] = {
 	 "ORDER]\n"
 	 "            [--net NETWORK[,model=virtio|e1000|rtl8139][,mac=MAC]]...\n"
 	 "            [--kernel FILE [--initrd FILE] [--append TEXT]]\n"
-	 "            [--display none|vnc=[ADDR]:N|nographic] [--foreground] [-- QEMU-ARGS...]"},
+	 "            [--display none|vnc=[ADDR]:N|nographic] [--machine TYPE] [--cpu MODEL]\n"
+	 "            [--foreground] [-- QEMU-ARGS...]\n"
+	 "       vnet vm start NAME --incoming tcp:ADDR:PORT|--incoming-file FILE\n"
+	 "            [--incoming-from DESC] [OPTIONS] [-- QEMU-ARGS...]"},
 	{"list", "vm list [-j]"},
+	{"show", "vm show NAME [-j]"},
+	{"migrate", "vm migrate NAME tcp:HOST:PORT|--to-file FILE [--downtime-limit MS]\n"
+		    "            [--bandwidth MBPS] [--timeout S]"},
 	{"stop", "vm stop NAME [--timeout S]"},
 	{"kill", "vm kill NAME"},
 	{"monitor", "vm monitor NAME COMMAND..."},
@@ -95,6 +101,12 @@ static const struct vc_cmd cmds[] = {
 	 "QMP socket, pid file, serial.log and qemu.log. stop: ACPI power-down, quit after\n"
 	 "--timeout (default 30 s); kill: SIGKILL; the taps vanish with qemu. monitor runs\n"
 	 "one human monitor command; console attaches to the serial port (leave: Ctrl-]).\n"
+	 "show -j prints the description a migration's destination starts from\n"
+	 "(start --incoming ... --incoming-from FILE: same networks and subnets here, the\n"
+	 "port free, checked before qemu starts); migrate sends the guest there (progress,\n"
+	 "then total time, downtime, bytes), releases its taps here and quits; a failure\n"
+	 "cancels it and the guest runs on here (exit 1). --to-file/--incoming-file: the\n"
+	 "same through a file, for a guest stopped here and resumed there.\n"
 	 "VNET_QEMU names another qemu program (default qemu-system-x86_64).",
 	 true, vm_subs},
 	{"host", vc_host, NULL,

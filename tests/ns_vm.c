@@ -232,6 +232,118 @@ START_TEST(bad_input_is_refused_before_qemu_starts_naming_the_value)
 }
 END_TEST
 
+/* A migration's destination is refused before qemu starts, naming what
+ * differs; nothing is made (no tap, no listing). The description is a's
+ * (vnet vm show a -j), changed by a jq filter; a itself is killed first
+ * unless the row wants it running. */
+static const struct {
+	const char *jq, *args;
+	bool running;
+	int code;
+	const char *line;
+} incoming_refused[] = {
+	{".", "--incoming tcp:127.0.0.1:7777", true, 4, "vnet: VM a: is running (pid "},
+	{".description.net = [\"nosuch,model=virtio,mac=52:54:00:00:00:09\"] | "
+	 ".description.subnets = {}",
+	 "--incoming tcp:127.0.0.1:7777", false, 3, "vnet: network nosuch: no such network"},
+	{".description.subnets.lan = \"10.7.0.0/24\"", "--incoming tcp:127.0.0.1:7777", false, 4,
+	 "vnet: network lan: has subnet 10.0.0.0/24 here, 10.7.0.0/24 on the source"},
+	{".", "--incoming tcp:127.0.0.1:7799", false, 4,
+	 "vnet: migration address tcp:127.0.0.1:7799: the port is busy"},
+	{".", "--incoming tcp:10.99.0.1:7777", false, 2,
+	 "vnet: migration address tcp:10.99.0.1:7777: is no address of this host"},
+	{".", "--incoming exec:cat", false, 2,
+	 "vnet: migration address exec:cat: must be tcp:HOST:PORT"},
+	{".", "--incoming-file /nonexistent/a.mig", false, 2,
+	 "vnet: migration file: /nonexistent/a.mig: No such file or directory"},
+	{".", "--incoming tcp:127.0.0.1:7777 --memory 256", false, 4,
+	 "vnet: VM a: is not the source's machine: memory: \"256\" here, \"64\" on the source"},
+	{".", "--incoming tcp:127.0.0.1:7777 -- -no-reboot", false, 2,
+	 "vnet: description DESC: the source gave qemu other arguments after --"},
+	{".description.machine = \"pc;reboot\"", "--incoming tcp:127.0.0.1:7777", false, 2,
+	 "vnet: machine \"pc;reboot\": must be 1..39 letters"},
+	{".description.append = 7", "--incoming tcp:127.0.0.1:7777", false, 2,
+	 "vnet: description DESC: \"append\" must hold strings"},
+	{".description.disk = [\"/etc/passwd,if=virtio,snapshot=on\"]",
+	 "--incoming tcp:127.0.0.1:7777", false, 2,
+	 "vnet: disk /etc/passwd,if=virtio,snapshot=on: unknown setting \"snapshot=on\""},
+	{".description.net[0] |= sub(\",mac=.*\"; \"\")", "--incoming tcp:127.0.0.1:7777", false, 2,
+	 "vnet: description DESC: net lan: gives no MAC"},
+	{".description.evil = \"x\"", "--incoming tcp:127.0.0.1:7777", false, 2,
+	 "vnet: description DESC: unknown member \"evil\""},
+};
+
+/* line with DESC replaced by path */
+static const char *with_desc(const char *line, const char *path)
+{
+	const char *d = strstr(line, "DESC");
+	char *s;
+
+	if (!d)
+		return line;
+	ck_assert(asprintf(&s, "%.*s%s%s", (int)(d - line), line, path, d + 4) > 0);
+	return th_keep(s);
+}
+
+START_TEST(an_incoming_migration_is_refused_before_qemu_starts_naming_the_difference)
+{
+	const char *err, *desc = th_str("printf %s/a.json | tr -d '\\n'", th_tmpdir()), *want;
+	int code;
+
+	ck_assert_int_eq(nt_run("create isolated lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(START("a", "--net lan"), 0);
+	ck_assert_int_eq(
+		th_sh("$VNET_BIN vm show a -j | jq '%s' > %s", incoming_refused[_i].jq, desc), 0);
+	if (!incoming_refused[_i].running)
+		ck_assert_int_eq(nt_run("vm kill a"), 0);
+	/* a listener on 7799 makes the port busy */
+	ck_assert_int_eq(th_sh("python3 %s serve tcp 7799 %s/ready x >/dev/null 2>&1 & "
+			       "until test -e %s/ready; do sleep 0.05; done",
+			       VNET_PROBE, th_tmpdir(), th_tmpdir()),
+			 0);
+	setenv("VNET_QEMU", "/nonexistent/qemu-system-x86_64", 1);
+	err = nt_says(&code, "vm start a --incoming-from %s %s", desc, incoming_refused[_i].args);
+	want = with_desc(incoming_refused[_i].line, desc);
+	ck_assert_msg(!strncmp(err, want, strlen(want)), "got: %s", err);
+	ck_assert_int_eq(code, incoming_refused[_i].code);
+	ck_assert_ptr_null(strstr(err, "\nvnet:")); /* one line */
+	ck_assert_str_eq(ports("lan"), incoming_refused[_i].running ? "vm-a-0," : "");
+	ck_assert_str_eq(th_str("$VNET_BIN vm list -j | jq -r '.[].state'"),
+			 incoming_refused[_i].running ? "running\n" : "stopped\n");
+}
+END_TEST
+
+/* A destination that waits for the stream lists as incoming; its tap is
+ * on the bridge already; the source's description is its own. */
+START_TEST(a_destination_waits_listed_as_incoming_with_its_tap_attached)
+{
+	const char *desc = th_str("printf %s/a.json | tr -d '\\n'", th_tmpdir());
+
+	ck_assert_int_eq(nt_run("create isolated lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(START("a", "--net lan -- -no-reboot"), 0);
+	ck_assert_int_eq(th_sh("$VNET_BIN vm show a -j > %s", desc), 0);
+	/* the machine type as qemu resolved q35: versioned */
+	ck_assert_int_eq(th_sh("jq -r .description.machine %s | grep -qx 'pc-q35-[0-9.]*'", desc),
+			 0);
+	ck_assert_int_eq(nt_run("vm kill a"), 0);
+	ck_assert_int_eq(nt_run("vm start a --incoming tcp:127.0.0.1:7777 --incoming-from %s -- "
+				"-no-reboot",
+				desc),
+			 0);
+	ck_assert_str_eq(th_str("$VNET_BIN vm list -j | jq -r '.[].state'"), "incoming\n");
+	ck_assert_str_eq(ports("lan"), "vm-a-0,");
+	ck_assert_int_eq(th_sh("tr '\\0' ' ' < /proc/%s/cmdline | grep -q -- '-machine "
+			       "pc-q35-[0-9.]* .*-incoming tcp:127.0.0.1:7777 -no-reboot'",
+			       pid_of("a")),
+			 0);
+	/* the same description shows again, machine and MAC as the source's */
+	ck_assert_int_eq(th_sh("jq -S .description %s > %s.d && $VNET_BIN vm show a -j | "
+			       "jq -S .description | diff - %s.d",
+			       desc, desc, desc),
+			 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ns_vm");
@@ -252,6 +364,14 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(t, nt_setup_host, th_netns_teardown);
 	tcase_add_loop_test(t, bad_input_is_refused_before_qemu_starts_naming_the_value, 0,
 			    sizeof(refused) / sizeof(refused[0]));
+	tcase_add_loop_test(
+		t, an_incoming_migration_is_refused_before_qemu_starts_naming_the_difference, 0,
+		sizeof(incoming_refused) / sizeof(incoming_refused[0]));
+	suite_add_tcase(s, t);
+
+	t = tcase_create("incoming");
+	tcase_add_checked_fixture(t, nt_setup_host, th_netns_teardown);
+	tcase_add_test(t, a_destination_waits_listed_as_incoming_with_its_tap_attached);
 	suite_add_tcase(s, t);
 	return s;
 }
