@@ -9,7 +9,9 @@
 
 #include "vm/desc.h"
 #include "tests/harness.h"
+#include "vm/descjson.h"
 #include "vm/host.h"
+#include "vm/incoming.h"
 #include "vm/qemu.h"
 #include "vm/state.h"
 
@@ -487,6 +489,74 @@ START_TEST(arguments_are_quoted_for_display)
 }
 END_TEST
 
+/* A description written as JSON reads back the same (every option through
+ * its parser); another machine is named by its first difference. */
+START_TEST(descriptions_round_trip_and_differences_are_named)
+{
+	static const char *const opts[] = {"memory",  "128",
+					   "cpus",    "2,sockets=2",
+					   "disk",    "/v/a,,b.qcow2,format=qcow2,cache=none",
+					   "net",     "lan,mac=52:54:00:00:00:07",
+					   "net",     "wan,model=e1000,mac=52:54:00:00:00:08",
+					   "kernel",  "/k",
+					   "append",  "console=ttyS0 a=b,c",
+					   "machine", "pc-q35-7.2",
+					   NULL};
+	uint8_t macs[2][6] = {{0x52, 0x54, 0, 0, 0, 7}, {0x52, 0x54, 0, 0, 0, 8}};
+	struct vm_desc_facts x = {.subnets = {"10.0.0.0/24", "10.1.0.0/24"},
+				  .kernel_size = 5,
+				  .initrd_size = -1},
+			     y;
+	struct vm_desc a, b;
+	struct nl_err e;
+	json_object *o;
+	char diff[200];
+
+	desc(&a, opts);
+	o = vm_desc_json(&a, (const uint8_t(*)[6])macs, &x);
+	memset(&b, 0, sizeof(b));
+	snprintf(b.name, sizeof(b.name), "web");
+	ck_assert_int_eq(vm_desc_from_json(o, &b, &y, "description d", &e), 0);
+	ck_assert(vm_desc_same(&b, &a, diff, sizeof(diff)));
+	ck_assert_str_eq(b.disk[0].path, "/v/a,b.qcow2");
+	ck_assert_str_eq(y.subnets[1], "10.1.0.0/24");
+	ck_assert_int_eq(y.kernel_size, 5);
+	b.memory = 256;
+	ck_assert(!vm_desc_same(&b, &a, diff, sizeof(diff)));
+	ck_assert_str_eq(diff, "memory: \"256\" here, \"128\" on the source");
+	/* a value no option takes is refused by the option's own parser */
+	json_object_object_add(o, "boot", json_object_new_string("zz"));
+	ck_assert_int_eq(vm_desc_from_json(o, &b, &y, "description d", &e), -EINVAL);
+	ck_assert_str_eq(e.obj, "boot order zz");
+	json_object_put(o);
+}
+END_TEST
+
+/* Only tcp: reaches qemu, with an address it can take. */
+START_TEST(migration_addresses_are_checked)
+{
+	static const char *const bad[] = {"exec:cat /etc/shadow",
+					  "unix:/s",
+					  "fd:3",
+					  "tcp:host",
+					  "tcp:a b:7",
+					  "tcp:[fe80::1:7",
+					  "tcp:10.0.0.1:0",
+					  "tcp:10.0.0.1:65536",
+					  "tcp:-x:7",
+					  "tcp::7x"};
+	struct nl_err e;
+
+	ck_assert_int_eq(vm_uri_check("tcp:10.0.0.1:7777", false, &e), 0);
+	ck_assert_int_eq(vm_uri_check("tcp:dest.example:7777", false, &e), 0);
+	ck_assert_int_eq(vm_uri_check("tcp:[fd00::1]:7777", false, &e), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(vm_uri_check(bad[i], false, &e) == -EINVAL, "%s taken", bad[i]);
+	/* a listener's address must be a literal one */
+	ck_assert_int_eq(vm_uri_check("tcp:dest.example:7777", true, &e), -EINVAL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("unit_vm");
@@ -511,6 +581,8 @@ static Suite *suite(void)
 	tcase_add_test(t, state_round_trips_through_json);
 	tcase_add_test(t, hardware_virtualization_is_read_from_cpu_flags);
 	tcase_add_test(t, arguments_are_quoted_for_display);
+	tcase_add_test(t, descriptions_round_trip_and_differences_are_named);
+	tcase_add_test(t, migration_addresses_are_checked);
 	suite_add_tcase(s, t);
 	return s;
 }
