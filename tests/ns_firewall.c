@@ -89,6 +89,45 @@ START_TEST(refused_plan_names_the_rule_and_changes_nothing)
 }
 END_TEST
 
+/* A change of forwards (vnet forward add/del: fw_apply_forwards with the
+ * plan that ran) reads and writes only the forwards that change: the new
+ * one is added, the one whose guest port changed is replaced, and an
+ * unchanged one that went behind vnet's back stays gone (neither read nor
+ * sent: status names it, a whole apply puts it back). */
+START_TEST(forward_change_touches_only_the_forwards_that_change)
+{
+	struct fw_net was = fwt_net_a(FW_NAT), now;
+	struct fw_plan *pw, *pn;
+	struct nl_err e;
+	char line[300];
+	struct fw fw;
+
+	fwt_forward(&was, "tcp", 8080, "10.0.1.11", 80, NULL);
+	fwt_forward(&was, "tcp", 8081, "10.0.1.11", 81, NULL);
+	apply(&was);
+	SH("nft delete element inet vnet fwd_any '{ tcp . 8081 }'");
+	now = was;
+	now.forward[0].guest_port = 90;
+	fwt_forward(&now, "udp", 5353, "10.0.1.11", 53, NULL);
+	pw = fwt_build(&was);
+	pn = fwt_build(&now);
+	ck_assert_int_eq(fw_open(&fw, &e), 0);
+	ck_assert_msg(fw_apply_forwards(&fw, pn, pw, &e) == 0, "%s",
+		      nl_err_str(&e, line, sizeof(line)));
+	fw_close(&fw);
+	ck_assert_int_eq(
+		th_sh("nft list map inet vnet fwd_any | grep -q 'tcp . 8080 : 10.0.1.11 . 90'"), 0);
+	ck_assert_int_eq(
+		th_sh("nft list map inet vnet fwd_any | grep -q 'udp . 5353 : 10.0.1.11 . 53'"), 0);
+	ck_assert_int_ne(th_sh("nft list map inet vnet fwd_any | grep -q 8081"), 0);
+	apply(&now);
+	ck_assert_int_eq(
+		th_sh("nft list map inet vnet fwd_any | grep -q 'tcp . 8081 : 10.0.1.11 . 81'"), 0);
+	fw_plan_free(pw);
+	fw_plan_free(pn);
+}
+END_TEST
+
 static const char foreign[] = "nft -f - <<'EOF'\n"
 			      "table ip other {\n"
 			      "	chain input {\n"
@@ -522,6 +561,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(t, listing_equals_the_plan_for_each_model, 0,
 			    sizeof(variants) / sizeof(variants[0]));
 	tcase_add_test(t, apply_twice_leaves_the_same_ruleset);
+	tcase_add_test(t, forward_change_touches_only_the_forwards_that_change);
 	tcase_add_test(t, refused_plan_names_the_rule_and_changes_nothing);
 	tcase_add_test(t, foreign_table_stays_identical_across_apply_and_remove);
 	tcase_add_test(t, remove_leaves_nothing_of_the_network);
