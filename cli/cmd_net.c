@@ -251,13 +251,37 @@ int vc_up(struct vn_ctx *c, int argc, char **argv)
 	return vn_up(c, argv[1], &e) ? vc_fail(&e) : 0;
 }
 
+/* port add NAME IFNAME [--mac MAC] [--ip ADDR]... */
+static int port_add(struct vn_ctx *c, int argc, char **argv)
+{
+	struct vn_bind b = {.has_mac = false};
+	struct nl_err e;
+	int i;
+
+	for (i = 4; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--mac") && !b.has_mac) {
+			if (vn_mac_parse(argv[i + 1], b.mac, &e))
+				return vc_fail(&e);
+			b.has_mac = true;
+		} else if (!strcmp(argv[i], "--ip")) {
+			if (vn_bind_add_addr(&b, argv[i + 1], &e))
+				return vc_fail(&e);
+		} else {
+			break;
+		}
+	}
+	if (i != argc)
+		return vc_usage("port", "add NAME IFNAME [--mac MAC] [--ip ADDR]...");
+	return vn_port_add_bound(c, argv[2], argv[3], &b, &e) ? vc_fail(&e) : 0;
+}
+
 int vc_port(struct vn_ctx *c, int argc, char **argv)
 {
 	char net[NL_IFNAMSIZ];
 	struct nl_err e;
 
-	if (argc == 4 && !strcmp(argv[1], "add"))
-		return vn_port_add(c, argv[2], argv[3], &e) ? vc_fail(&e) : 0;
+	if (argc >= 4 && !strcmp(argv[1], "add"))
+		return port_add(c, argc, argv);
 	if (argc == 3 && !strcmp(argv[1], "del"))
 		return vn_port_del(c, argv[2], net, &e) ? vc_fail(&e) : 0;
 	return vc_usage("port", "needs add NAME IFNAME, or del IFNAME");

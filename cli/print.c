@@ -129,6 +129,18 @@ static void pr_uint(struct vc_out *o, unsigned to, const char *key, const char *
 		pr(o, to, key, pre, buf, false);
 }
 
+static void pr_u64(struct vc_out *o, unsigned to, const char *key, const char *pre,
+		   unsigned long long v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%llu", v);
+	if (o->mode == VC_JSON && (to & TO_JSON))
+		put(o, key, json_object_new_int64((int64_t)v));
+	else
+		pr(o, to, key, pre, buf, false);
+}
+
 /* text: pre when v; JSON: true or false */
 static void pr_bool(struct vc_out *o, unsigned to, const char *key, const char *pre, bool v)
 {
@@ -385,6 +397,30 @@ static void walk_span(struct vc_out *o, const struct vn_status *st)
 	pr_close(o);
 }
 
+/* --anti-spoof: what each port sent that was dropped */
+static void walk_spoof(struct vc_out *o, const struct vn_status *st)
+{
+	if (!st->net.anti_spoof)
+		return;
+	text(o, "  anti-spoof (dropped)");
+	pr_open(o, "anti_spoof_ports", '[');
+	for (unsigned i = 0; i < st->nspoof; i++) {
+		const struct vn_spoof_port *p = &st->spoof[i];
+
+		pr_open(o, NULL, '{');
+		pr_str(o, TO_ANY, "port", "\n    ", p->ifname);
+		text(o, p->bound ? " bound" : " no MAC yet");
+		pr_bool(o, TO_JSON, "bound", "", p->bound);
+		pr_uint(o, TO_ANY, "addresses", ", addresses ", p->naddrs);
+		pr_u64(o, TO_ANY, "dropped_packets", ", dropped ", p->packets);
+		pr_u64(o, TO_ANY, "dropped_bytes", " packets ", p->bytes);
+		text(o, " bytes");
+		pr_close(o);
+	}
+	pr_close(o);
+	text(o, st->nspoof ? "\n" : " -\n");
+}
+
 static void row(struct vc_out *o)
 {
 	header(o);
@@ -403,6 +439,7 @@ void vc_out_network(struct vc_out *o, const struct vn_status *st)
 	walk_forwards(o, &st->net);
 	walk_span(o, st);
 	walk_services(o, st);
+	walk_spoof(o, st);
 	pr_close(o);
 	if (o->mode == VC_ROW)
 		row(o);

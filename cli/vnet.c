@@ -19,7 +19,9 @@
 static int cmd_help(struct vn_ctx *c, int argc, char **argv);
 
 static const struct vc_sub port_subs[] = {
-	{"add", "port add NAME IFNAME"}, {"del", "port del IFNAME"}, {NULL, NULL}};
+	{"add", "port add NAME IFNAME [--mac MAC] [--ip ADDR]..."},
+	{"del", "port del IFNAME"},
+	{NULL, NULL}};
 static const struct vc_sub vm_subs[] = {
 	{"start",
 	 "vm start NAME [--memory MB] [--cpus N[,sockets=S,cores=C,threads=T]]\n"

@@ -152,6 +152,9 @@ struct nftnl_rule;
 /* Appends ru's expressions to r and marks r with their digest. 0,
  * -ENOMEM, -EINVAL (a term nft cannot express), -EMSGSIZE. */
 int fw_rule_build(struct nftnl_rule *r, const struct fw_rule *ru);
+/* Marks r, its expressions built, with their digest (the same user data);
+ * out (may be NULL) gets it. */
+int fw_rule_seal(struct nftnl_rule *r, uint8_t out[FW_DIGEST_LEN]);
 /* The digest fw_rule_build() marks ru's rule with. */
 int fw_rule_digest(const struct fw_rule *ru, uint8_t d[FW_DIGEST_LEN]);
 /* The digest in a rule's user data (ud, len bytes, as the kernel returns

@@ -61,12 +61,17 @@ static int digest(const struct nftnl_rule *r, uint8_t d[FW_DIGEST_LEN])
 
 int fw_rule_build(struct nftnl_rule *r, const struct fw_rule *ru)
 {
-	struct nftnl_udata_buf *u = NULL;
-	uint8_t d[FW_DIGEST_LEN];
 	int err = build_terms(r, ru);
 
-	if (!err)
-		err = digest(r, d);
+	return err ? err : fw_rule_seal(r, NULL);
+}
+
+int fw_rule_seal(struct nftnl_rule *r, uint8_t out[FW_DIGEST_LEN])
+{
+	struct nftnl_udata_buf *u = NULL;
+	uint8_t d[FW_DIGEST_LEN];
+	int err = digest(r, d);
+
 	if (!err && !(u = nftnl_udata_buf_alloc(2 + FW_DIGEST_LEN)))
 		err = -ENOMEM;
 	if (!err && !nftnl_udata_put(u, FW_UDATA_DIGEST, FW_DIGEST_LEN, d))
@@ -74,6 +79,8 @@ int fw_rule_build(struct nftnl_rule *r, const struct fw_rule *ru)
 	if (!err)
 		nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(u),
 				    nftnl_udata_buf_len(u));
+	if (!err && out)
+		memcpy(out, d, FW_DIGEST_LEN);
 	if (u)
 		nftnl_udata_buf_free(u);
 	return err;

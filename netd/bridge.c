@@ -201,7 +201,7 @@ static void index_path(const struct vn_ctx *c, const char *name, char *buf, size
 int vn_bridge_cache_load(const struct vn_ctx *c, const char *name, struct vn_bridge_cache *bc)
 {
 	char path[320], buf[64];
-	unsigned isolate = 0;
+	unsigned isolate = 0, spoof = 0;
 	ssize_t n;
 	int fd;
 
@@ -214,10 +214,12 @@ int vn_bridge_cache_load(const struct vn_ctx *c, const char *name, struct vn_bri
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	if (sscanf(buf, "%d %u %u %15s", &bc->ifindex, &bc->mtu, &isolate, bc->uplink) != 4 ||
+	if (sscanf(buf, "%d %u %u %15s %u", &bc->ifindex, &bc->mtu, &isolate, bc->uplink, &spoof) !=
+		    5 ||
 	    bc->ifindex <= 0)
 		return bc->ifindex = 0;
 	bc->isolate = isolate;
+	bc->spoof = spoof;
 	if (!strcmp(bc->uplink, "-"))
 		bc->uplink[0] = '\0';
 	return bc->ifindex;
@@ -236,8 +238,8 @@ void vn_bridge_cache_save(const struct vn_ctx *c, const char *name,
 	}
 	/* Best effort: without it, attaching reads the definition and the
 	 * bridge first. */
-	len = snprintf(buf, sizeof(buf), "%d %u %u %s\n", bc->ifindex, bc->mtu, bc->isolate,
-		       bc->uplink[0] ? bc->uplink : "-");
+	len = snprintf(buf, sizeof(buf), "%d %u %u %s %u\n", bc->ifindex, bc->mtu, bc->isolate,
+		       bc->uplink[0] ? bc->uplink : "-", bc->spoof);
 	if (nl_file_write(path, 0644, buf, (size_t)len, NULL))
 		nl_file_remove(path);
 }

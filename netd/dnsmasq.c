@@ -141,7 +141,7 @@ static void subnet_lines(FILE *f, const struct vn_net *n, const struct vn_fabric
 
 static char *config(const struct vn_ctx *c, const struct vn_net *n)
 {
-	char leases[320], hosts[320], addn[320], *text = NULL;
+	char leases[320], hosts[320], addn[320], script[512], *text = NULL;
 	unsigned long long max = 0;
 	struct vn_fabric fab;
 	size_t len = 0;
@@ -165,6 +165,8 @@ static char *config(const struct vn_ctx *c, const struct vn_net *n)
 	fprintf(f, "dhcp-leasefile=%s\ndhcp-hostsfile=%s\n", leases, hosts);
 	if (n->mtu)
 		fprintf(f, "dhcp-option=option:mtu,%u\n", n->mtu);
+	if (n->anti_spoof) /* binds each lease to its port: netd/bind.c */
+		fprintf(f, "dhcp-script=%s\n", vn_lease_script(script, sizeof(script)));
 	subnet_lines(f, n, n->vni && !vn_fabric_load(c->conf_dir, &fab, NULL) ? &fab : NULL, &max);
 	fprintf(f, "dhcp-lease-max=%llu\n", max);
 	fclose(f);

@@ -137,6 +137,7 @@ struct vn_bridge_cache {
 	unsigned mtu;
 	bool isolate;
 	char uplink[NL_IFNAMSIZ]; /* a bridged network's; "" for the others */
+	bool spoof;		  /* anti-spoofing: a port is bound before it joins */
 };
 int vn_bridge_cache_load(const struct vn_ctx *c, const char *name, struct vn_bridge_cache *bc);
 void vn_bridge_cache_save(const struct vn_ctx *c, const char *name,
@@ -225,6 +226,22 @@ void vn_vxlan_status(struct vn_ctx *c, const struct vn_net *n, const struct nl_l
 		     struct vn_span *sp, struct vn_vxlan_seen *s);
 struct vn_fabric;
 int vn_vxlan_fabric_changed(struct vn_ctx *c, const struct vn_fabric *f, struct nl_err *e);
+
+/* bind.c: anti-spoofing (firewall/spoof.h). The step of the apply walk
+ * (the network's chains; its ports' elements brought to the bridge's
+ * ports: those of vanished ports deleted, a port without any made an
+ * unbound one) and its removal; binding port ifname of network net
+ * (b NULL: no MAC, no address) and unbinding it. */
+int vn_spoof_step(struct vn_run *r, struct nl_err *e);
+int vn_spoof_remove(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
+int vn_spoof_bind(struct vn_ctx *c, const char *net, const char *ifname, const struct vn_bind *b,
+		  struct nl_err *e);
+int vn_spoof_unbind(struct vn_ctx *c, const char *ifname, struct nl_err *e);
+/* The ports' drop counters, for status (st->net names the network). */
+int vn_spoof_status(struct vn_ctx *c, struct vn_status *st, struct nl_err *e);
+/* The dhcp-script= dnsmasq runs for such a network (vnet-dhcp-script);
+ * returns buf. */
+const char *vn_lease_script(char *buf, size_t n);
 
 /* The rtnetlink socket, opened on first use (so a call that needs none
  * opens none): 0 and *s, or the failure to open it. */

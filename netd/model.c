@@ -144,7 +144,7 @@ static int step_configure(struct vn_run *r, struct nl_err *e)
 		return nl_err_set(e, err, "configure", "bridge %s", n->bridge);
 	if ((err = vn_send(r->c, ok, NULL, NULL, e)) || (err = no_dad(n, e)))
 		return err;
-	bc = (struct vn_bridge_cache){r->br.ifindex, r->mtu, n->isolate_ports, ""};
+	bc = (struct vn_bridge_cache){r->br.ifindex, r->mtu, n->isolate_ports, "", n->anti_spoof};
 	snprintf(bc.uplink, sizeof(bc.uplink), "%s", n->uplink);
 	vn_bridge_cache_save(r->c, n->name, &bc);
 	return 0;
@@ -312,6 +312,12 @@ static void undo_rules(struct vn_run *r)
 		remove_rules(r->c, r->n, NULL);
 }
 
+static void undo_spoof(struct vn_run *r)
+{
+	if (r->fresh)
+		vn_spoof_remove(r->c, r->n, NULL);
+}
+
 /* dnsmasq runs when a subnet has a DHCP range (a network made with
  * --no-dhcp has none: no DHCP, no DNS of vnet's). */
 static int step_services(struct vn_run *r, struct nl_err *e)
@@ -342,6 +348,7 @@ static const struct vn_step {
 	{"uplink", W_UPLINK, vn_uplink_step, vn_uplink_undo},
 	{"forwarding", W_FORWARD, step_forward, undo_forward},
 	{"rules", W_RULES, step_rules, undo_rules},
+	{"spoof", W_RULES, vn_spoof_step, undo_spoof},
 	{"services", W_SERVICES, step_services, undo_services},
 };
 
@@ -422,6 +429,10 @@ int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool forget, struct vn
 	vn_kill_point(c, "teardown-services");
 	if (!err && (wants & W_RULES))
 		err = remove_rules(c, n, e);
+	/* whether or not it had anti-spoofing: an edited definition may no
+	 * longer say so */
+	if (!err && (wants & W_RULES))
+		err = vn_spoof_remove(c, n, e);
 	vn_kill_point(c, "teardown-rules");
 	/* the VXLAN port, whether or not its bridge is still there */
 	if (!err && (wants & W_VXLAN))

@@ -59,7 +59,7 @@ struct vn_forward {
 	struct nl_prefix address; /* family 0: every address of the host */
 };
 
-/* bridge, uplink, mtu, isolate_ports, zero_dhcp_checksum and domain are
+/* bridge, uplink, mtu, isolate_ports, zero_dhcp_checksum, anti_spoof and domain are
  * the options: options.c has a row for each. */
 struct vn_net {
 	char name[NL_IFNAMSIZ];
@@ -72,6 +72,9 @@ struct vn_net {
 	 * clients behind virtio offloads; it breaks guests whose NIC does not
 	 * offload checksums (e1000, rtl8139), measured: off by default */
 	bool zero_dhcp_checksum;
+	/* a guest port sends only from its MAC and the addresses vnet gave it
+	 * (firewall/spoof.h, netd/bind.c) */
+	bool anti_spoof;
 	unsigned nsubnets;
 	struct vn_subnet subnet[VN_MAX_SUBNETS];
 	char domain[VN_DOMAIN_MAX]; /* DNS domain of the guests; "" for none (bridged) */

@@ -60,6 +60,35 @@ int vn_down(struct vn_ctx *c, const char *name, struct vn_ports *released, struc
  * is refused (conflict), as are a loopback, a bridge, another master's
  * port and a bridged network's uplink; a refusal changes nothing. */
 int vn_port_add(struct vn_ctx *c, const char *name, const char *ifname, struct nl_err *e);
+/* What a port of a network with --anti-spoof may send from besides its
+ * link-local address (and, on an IPv6 /64 with SLAAC, its EUI-64 address,
+ * both from its MAC): its MAC, when known, and addresses in the network's
+ * subnets (not a gateway). */
+#define VN_BIND_ADDRS 16
+struct vn_bind {
+	bool has_mac;
+	unsigned char mac[6];
+	unsigned naddrs;
+	struct nl_prefix addr[VN_BIND_ADDRS];
+};
+/* Parses one address into b (kind invalid: names the text). */
+int vn_bind_add_addr(struct vn_bind *b, const char *text, struct nl_err *e);
+/* vn_port_add with the port's binding (b may be NULL: none). On a network
+ * with --anti-spoof the port is bound before it joins the bridge (an
+ * address outside the subnets, or a gateway, is refused), replacing what
+ * its interface name had; without it, b changes nothing. */
+int vn_port_add_bound(struct vn_ctx *c, const char *name, const char *ifname,
+		      const struct vn_bind *b, struct nl_err *e);
+/* The network's dnsmasq calls this through vnet-dhcp-script after a
+ * lease's ACK (action add or old: bind; del: unbind) with what dnsmasq
+ * hands over: the lease's MAC and address (from a guest: checked), and
+ * the bridge (DNSMASQ_INTERFACE). The port is the one the bridge's FDB
+ * learnt the MAC on; a network without --anti-spoof, an address outside
+ * its subnets, a MAC the bridge does not know or another port's MAC bind
+ * nothing. */
+int vn_lease_event(struct vn_ctx *c, const char *action, const char *mac, const char *addr,
+		   const char *bridge, struct nl_err *e);
+
 /* Detach: released from the vnet bridge the kernel says it is on (its
  * master's alias, whatever network anything else names) and down (never
  * down when it carries the host's addresses or routes); *net gets the
@@ -107,6 +136,15 @@ struct vn_status {
 	int dnsmasq;	       /* pid of its DHCP/DNS server, 0 when none runs */
 	unsigned unchecked;    /* VN_UNCHECKED_*: not compared, for want of root */
 	struct vn_span span;
+	/* --anti-spoof: each port of the network in the table, and what it
+	 * sent that was dropped */
+	unsigned nspoof;
+	struct vn_spoof_port {
+		char ifname[NL_IFNAMSIZ];
+		bool bound; /* its MAC is known */
+		unsigned naddrs;
+		unsigned long long packets, bytes;
+	} spoof[VN_MAX_PORTS];
 };
 
 /* What a status read without root leaves unchecked: the kernel shows the

@@ -66,6 +66,12 @@ const struct vn_opt vn_options[] = {
 	 .yes = "zeroed", .no = "kept", .show = "  zeroed DHCP checksums",
 	 .help = "Zero the UDP checksum of DHCP replies, for old DHCP clients behind virtio "
 		 "checksum offload; off by default: it breaks guests whose NIC offloads none."},
+	{.name = "anti-spoof", .kind = VN_OPT_FLAG, .at = AT(anti_spoof), .models = ADDRESSED,
+	 .not_why = lan, .compared = true, .noun = "anti-spoofing", .yes = "on", .no = "off",
+	 .show = "  anti-spoof",
+	 .help = "A guest port sends only from its own MAC and the addresses vnet gave it "
+		 "(port add --mac/--ip, the launcher's MACs, DHCP leases); the rest is dropped "
+		 "and counted per port (vnet show)."},
 };
 /* clang-format on */
 

@@ -320,7 +320,8 @@ static int slow_path(struct vn_ctx *c, const char *name, struct vn_bridge_cache 
 	if (!err)
 		err = vn_bridge_running(c, n, &br, e);
 	if (!err) {
-		*bc = (struct vn_bridge_cache){br.ifindex, br.mtu, n->isolate_ports, ""};
+		*bc = (struct vn_bridge_cache){br.ifindex, br.mtu, n->isolate_ports, "",
+					       n->anti_spoof};
 		snprintf(bc->uplink, sizeof(bc->uplink), "%s", n->uplink);
 		vn_bridge_cache_save(c, name, bc);
 	}
@@ -329,6 +330,12 @@ static int slow_path(struct vn_ctx *c, const char *name, struct vn_bridge_cache 
 }
 
 int vn_port_add(struct vn_ctx *c, const char *name, const char *ifname, struct nl_err *e)
+{
+	return vn_port_add_bound(c, name, ifname, NULL, e);
+}
+
+int vn_port_add_bound(struct vn_ctx *c, const char *name, const char *ifname,
+		      const struct vn_bind *b, struct nl_err *e)
 {
 	struct vn_bridge_cache bc;
 	struct seen s;
@@ -348,7 +355,12 @@ int vn_port_add(struct vn_ctx *c, const char *name, const char *ifname, struct n
 	if ((err = acceptable(&s.port, &bc, name, ifname, e)) || (err = read_more(c, &s, 0, e)) ||
 	    (err = not_the_hosts(&s, ifname, e)))
 		return err;
-	return attach(c, &bc, ifname, &s.port, e);
+	/* bound before it joins: it never sends unfiltered */
+	if (bc.spoof && (err = vn_spoof_bind(c, name, ifname, b, e)))
+		return err;
+	if ((err = attach(c, &bc, ifname, &s.port, e)) && bc.spoof)
+		vn_spoof_unbind(c, ifname, NULL);
+	return err;
 }
 
 int vn_port_network(struct vn_ctx *c, const char *name, char net[NL_IFNAMSIZ], struct nl_err *e)
@@ -411,6 +423,23 @@ static int uplink_of(struct vn_ctx *c, const char *net, int br, const char *ifna
 	return 0;
 }
 
+static bool spoofed(struct vn_ctx *c, const char *net)
+{
+	struct vn_bridge_cache bc;
+	struct vn_net *n;
+	bool on;
+
+	if (vn_bridge_cache_load(c, net, &bc) > 0)
+		return bc.spoof;
+	if (!(n = malloc(sizeof(*n))))
+		return true;
+	on = vn_run_record_load(c, net, n, NULL) && vn_store_load(c->conf_dir, net, n, NULL)
+		     ? true /* unknown: look */
+		     : n->anti_spoof;
+	free(n);
+	return on;
+}
+
 /* Takes ifname off the vnet bridge it is on (*net gets its network), and
  * down unless it carries the host's addresses or routes. */
 static int detach(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], struct nl_err *e)
@@ -444,8 +473,11 @@ static int detach(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], s
 	nl_batch_reset(c->b);
 	if ((err = nl_link_change_msg(c->b, s.ifindex, ifname, &ch)))
 		return nl_err_set(e, err, "release", "port %s", ifname);
-	err = vn_send(c, NULL, NULL, NULL, e);
-	return err == -ENODEV ? gone(e, ifname) : err;
+	if ((err = vn_send(c, NULL, NULL, NULL, e)))
+		return err == -ENODEV ? gone(e, ifname) : err;
+	/* off a network with anti-spoofing: its elements go (a bridge cache
+	 * says so; without one, the definition) */
+	return spoofed(c, net) ? vn_spoof_unbind(c, ifname, e) : 0;
 }
 
 int vn_port_del(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], struct nl_err *e)

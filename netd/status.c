@@ -334,6 +334,8 @@ int vn_show_in(struct vn_ctx *c, const struct vn_view *v, const char *name, stru
 			return err;
 		nl_err_clear(e); /* reading it needs root: the rest still tells */
 		st->unchecked |= VN_UNCHECKED_RULES;
+	} else if ((wants & W_RULES) && st->net.anti_spoof && (err = vn_spoof_status(c, st, e))) {
+		return err;
 	}
 	if ((wants & W_SERVICES) && vn_net_has_dhcp(&st->net) &&
 	    !(st->dnsmasq = vn_dnsmasq_pid(c, name))) {

@@ -69,6 +69,24 @@ int nl_fdb_dump_msg(struct nl_batch *b, int ifindex)
 	return 0;
 }
 
+int nl_fdb_dump_master_msg(struct nl_batch *b, int master)
+{
+	struct nlmsghdr *nlh;
+	struct ndmsg *ndm;
+
+	if (master <= 0)
+		return -EINVAL;
+	nlh = nl_batch_add(b, RTM_GETNEIGH, NLM_F_DUMP, "list", "fdb of bridge #%d", master);
+	if (!nlh)
+		return -ENOBUFS;
+	/* strict checking: the bridge filter is NDA_MASTER (the header's
+	 * ifindex would filter by port: of a bridge, only its own entries) */
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_BRIDGE;
+	mnl_attr_put_u32(nlh, NDA_MASTER, (uint32_t)master);
+	return 0;
+}
+
 int nl_fdb_parse(const struct nlmsghdr *nlh, struct nl_fdb *out)
 {
 	const struct nlattr *tb[NDA_MAX + 1];

@@ -34,6 +34,8 @@ int nl_fdb_del_msg(struct nl_batch *b, int ifindex, const char *name, const uint
 		   const struct nl_prefix *dst);
 /* Dump of the entries of device or port ifindex (> 0). */
 int nl_fdb_dump_msg(struct nl_batch *b, int ifindex);
+/* Dump of the entries of bridge master's ports (the MACs it learnt). */
+int nl_fdb_dump_master_msg(struct nl_batch *b, int master);
 /* Decodes an RTM_NEWNEIGH of family AF_BRIDGE: 0, or -EBADMSG. */
 int nl_fdb_parse(const struct nlmsghdr *nlh, struct nl_fdb *out);
 /* The entries of device ifindex; *out malloc'd (free() it). */

@@ -217,6 +217,7 @@ static int open_nic(struct vn_ctx *c, struct vm_plan *p, unsigned i, struct nl_e
 	struct nl_tap_opts o = {
 		.vnet_hdr = true, .exclusive = true, .owner = (uid_t)-1, .group = (gid_t)-1};
 	struct vm_nic_fds *q = &p->f.nic[i];
+	struct vn_bind b = {.naddrs = 0};
 	char *name = p->st.nic[i].tap;
 	int err;
 
@@ -232,7 +233,10 @@ static int open_nic(struct vn_ctx *c, struct vm_plan *p, unsigned i, struct nl_e
 			return nl_err_set(e, -errno, "open", "/dev/vhost-net");
 		keep(p, &q->vhostfds[k], 1);
 	}
-	return vn_port_add(c, p->d->nic[i].net, name, e);
+	/* on a network with --anti-spoof the port sends from its MAC only */
+	b.has_mac = true;
+	memcpy(b.mac, p->f.nic[i].mac, 6);
+	return vn_port_add_bound(c, p->d->nic[i].net, name, &b, e);
 }
 
 static void fill_state(struct vm_plan *p)

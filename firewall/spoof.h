@@ -1,0 +1,109 @@
+/* spoof — anti-spoofing of guest ports (`--anti-spoof`): what a port may
+ * send, in a table of its own, `table bridge vnet` (marked as vnet's by
+ * its comment, like table inet vnet). A bridge-family table sees every
+ * frame a port brings into the bridge (forwarded to another port or
+ * delivered to the host) at its prerouting hook, before anything decides
+ * where it goes. Not netdev ingress: an ingress chain is bound to one
+ * device, so every port would add a chain; here a port adds only set
+ * elements. This kernel has no `meta ibrname` (CONFIG_NFT_BRIDGE_META),
+ * so the ports are picked by interface name:
+ *
+ *   map ports  { type ifname : verdict }   iifname -> jump NET-spoof (its MAC
+ *                                          bound), or jump NET-nomac (not yet)
+ *   set macs   { type ifname . ether_addr }
+ *   set arps   { type ifname . ipv4_addr . ether_addr }
+ *   set ip4s   { type ifname . ipv4_addr }
+ *   set ip6s   { type ifname . ipv6_addr }
+ *   map drops  { type ifname : counter }   the port's own named counter
+ *   counter IFNAME                         one per port
+ *   chain prerouting { type filter hook prerouting priority filter; policy
+ *                      accept; iifname vmap @ports }
+ *   chain dropped    { counter name iifname map @drops; drop }
+ *
+ * and per network two regular chains with a constant number of rules
+ * (spoof.c's rows): NET-spoof for a port whose MAC is bound (the frame's
+ * source MAC, ARP's sender, IPv4/IPv6 sources and NA targets must be the
+ * port's; DHCP and DHCPv6 server replies and router advertisements never
+ * come from a guest) and NET-nomac for one whose MAC vnet does not know
+ * yet (only a DHCP request from 0.0.0.0, a DHCPv6 request, router and
+ * neighbour solicitations). Everything else goes to chain dropped, which
+ * counts it per port and drops it. A port that is not in map ports (not
+ * attached through vnet to a network with anti-spoofing) is not filtered.
+ * The number of rules depends on the number of networks with anti-spoof
+ * only, never on the ports; a port costs 1 + 1 + 1 + 2 per IPv4 address +
+ * 1 per IPv6 address elements and one counter.
+ *
+ * nft 1.0.6 cannot say an NA's target (`icmpv6 taddr` came later): the
+ * rule loads it as raw transport payload (`@th,64,128`), built here with
+ * libnftnl; the golden file shows it so.
+ *
+ * Rules are marked with the digest of their expressions (rule.c) and
+ * compared by it, as in table inet vnet; every change of one call is one
+ * transaction. Reading a port's elements, to replace them, is a dump of
+ * the sets (it grows with the bound ports, not with the rules). */
+#ifndef VNET_FIREWALL_SPOOF_H
+#define VNET_FIREWALL_SPOOF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "common/ifname.h"
+#include "common/prefix.h"
+
+struct fw;
+
+#define FW_SPOOF_ADDRS 32
+
+/* What a port may send from. */
+struct fw_spoof_port {
+	char ifname[NL_IFNAMSIZ];
+	bool has_mac;
+	uint8_t mac[6];
+	unsigned naddrs;
+	struct nl_prefix addr[FW_SPOOF_ADDRS]; /* plain IPv4/IPv6 addresses */
+};
+
+/* Makes the table (when missing) and network net's two chains, and brings
+ * their rules to the rows; sends nothing when all is in place. */
+int fw_spoof_apply(struct fw *fw, const char *net, struct nl_err *e);
+/* Deletes network net's chains and every element of its ports (those
+ * whose ports element jumps to its chains), their counters too. */
+int fw_spoof_remove(struct fw *fw, const char *net, struct nl_err *e);
+/* Makes port p one of network net's, with exactly p's MAC and addresses
+ * (any element of p's interface name that was there goes, in the same
+ * transaction). */
+int fw_spoof_bind(struct fw *fw, const char *net, const struct fw_spoof_port *p, struct nl_err *e);
+/* Adds (add) or deletes addresses a (na of them) of a port of network net: an IPv4
+ * address also as ARP's sender with mac. A port not in the table, or of
+ * another network, is -ENOENT (not found) and changes nothing; with
+ * add, the port's MAC is bound to mac too when it had none (its ports
+ * element then jumps to NET-spoof), and -EBUSY (conflict) when it has
+ * another. */
+int fw_spoof_addr(struct fw *fw, const char *net, const char *ifname, const uint8_t mac[6],
+		  const struct nl_prefix *a, unsigned na, bool add, struct nl_err *e);
+/* Deletes every element of interface ifname (and its counter). */
+int fw_spoof_unbind(struct fw *fw, const char *ifname, struct nl_err *e);
+
+/* A port of a network as the table holds it. */
+struct fw_spoof_seen {
+	char ifname[NL_IFNAMSIZ];
+	bool bound;		 /* its MAC is known */
+	uint64_t packets, bytes; /* dropped */
+	unsigned naddrs;
+};
+/* The ports of network net in the table, with their drop counters; *out
+ * is malloc'd (NULL when none). When keep is not NULL, the elements of
+ * every port of net that keep (nkeep names) does not hold are deleted
+ * first (a port that vanished), and not listed. */
+int fw_spoof_ports(struct fw *fw, const char *net, const char (*keep)[NL_IFNAMSIZ], unsigned nkeep,
+		   struct fw_spoof_seen **out, unsigned *n, struct nl_err *e);
+
+/* The rules of one network's chains (the table's own two chains not
+ * counted): the same for any number of ports. */
+unsigned fw_spoof_rule_count(void);
+/* The canonical nft text of the table with network net's chains and no
+ * elements, as `nft -s list table bridge vnet` prints it. malloc'd. */
+char *fw_spoof_render(const char *net);
+
+#endif

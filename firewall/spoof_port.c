@@ -1,0 +1,317 @@
+/* spoof_port — a port's elements in table bridge vnet: bound, an address
+ * added or taken by a lease, unbound, listed with its drop counter, and
+ * all of a network's removed with its chains; see spoof.h. Each call is
+ * one read (the sets' elements and the counters: a dump each) and one
+ * transaction. */
+#include "firewall/spoof_internal.h"
+
+#include <errno.h>
+#include <stdio.h> /* before libnftnl, which uses FILE */
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+
+#include "firewall/fw.h"
+
+#define PORT_ELEMS (4 + 3 * FW_SPOOF_ADDRS)
+
+static struct sp_elem *elem(struct sp_elem *out, unsigned *n, unsigned max, uint8_t set,
+			    const char *ifname)
+{
+	struct sp_elem *el;
+
+	if (*n >= max)
+		return NULL;
+	el = &out[(*n)++];
+	memset(el, 0, sizeof(*el));
+	el->set = set;
+	el->klen = (uint8_t)sp_sets[set].key_len;
+	memcpy(el->key, ifname, strnlen(ifname, NL_IFNAMSIZ - 1));
+	return el;
+}
+
+/* The elements of address a of a port (mac: its MAC, NULL when none). */
+static unsigned addr_elems(const char *ifname, const uint8_t *mac, const struct nl_prefix *a,
+			   struct sp_elem *out, unsigned max)
+{
+	struct sp_elem *el;
+	unsigned n = 0;
+
+	if (a->family == AF_INET6) {
+		if ((el = elem(out, &n, max, SP_IP6S, ifname)))
+			memcpy(el->key + NL_IFNAMSIZ, a->a.b, 16);
+		return n;
+	}
+	if ((el = elem(out, &n, max, SP_IP4S, ifname)))
+		memcpy(el->key + NL_IFNAMSIZ, a->a.b, 4);
+	if (mac && (el = elem(out, &n, max, SP_ARPS, ifname))) {
+		memcpy(el->key + NL_IFNAMSIZ, a->a.b, 4);
+		memcpy(el->key + NL_IFNAMSIZ + 4, mac, 6);
+	}
+	return n;
+}
+
+unsigned sp_port_elems(const char *net, const struct fw_spoof_port *p, struct sp_elem *out,
+		       unsigned max)
+{
+	struct sp_elem *el;
+	unsigned n = 0;
+
+	if ((el = elem(out, &n, max, SP_PORTS, p->ifname)))
+		sp_chain_name(net, p->has_mac ? SP_CH_SPOOF : SP_CH_NOMAC, el->data,
+			      sizeof(el->data));
+	if ((el = elem(out, &n, max, SP_DROPS, p->ifname)))
+		snprintf(el->data, sizeof(el->data), "%s", p->ifname);
+	if (!p->has_mac)
+		return n;
+	if ((el = elem(out, &n, max, SP_MACS, p->ifname)))
+		memcpy(el->key + NL_IFNAMSIZ, p->mac, 6);
+	for (unsigned i = 0; i < p->naddrs && n < max; i++)
+		n += addr_elems(p->ifname, p->mac, &p->addr[i], out + n, max - n);
+	return n;
+}
+
+struct call {
+	struct nl_batch *b;
+	struct sp_read *rd;
+};
+
+static int call_start(struct fw *fw, struct call *k, const char *net, unsigned what,
+		      const char *obj, struct nl_err *e)
+{
+	int err;
+
+	k->b = nl_batch_new();
+	k->rd = malloc(sizeof(*k->rd));
+	if (!k->b || !k->rd) {
+		free(k->rd);
+		k->rd = NULL;
+		return nl_err_set(e, -ENOMEM, "anti-spoofing", "%s", obj);
+	}
+	if ((err = sp_read(fw, k->b, net, what, k->rd, e)))
+		return err;
+	nl_batch_reset(k->b);
+	return sp_marker(k->b, NFNL_MSG_BATCH_BEGIN, e);
+}
+
+static void call_end(struct call *k)
+{
+	if (k->rd)
+		sp_read_free(k->rd);
+	free(k->rd);
+	nl_batch_free(k->b);
+}
+
+int fw_spoof_bind(struct fw *fw, const char *net, const struct fw_spoof_port *p, struct nl_err *e)
+{
+	struct sp_elem want[PORT_ELEMS];
+	unsigned n = sp_port_elems(net, p, want, PORT_ELEMS);
+	struct call k;
+	int err = call_start(fw, &k, net, R_CHAINS | R_ELEMS | R_COUNTERS, p->ifname, e);
+
+	if (!err)
+		err = sp_put_chains(k.b, k.rd, net, e);
+	if (!err)
+		err = sp_put_port_gone(k.b, k.rd, p->ifname, want, n, true, e);
+	if (!err)
+		err = sp_put_port(k.b, k.rd, p->ifname, want, n, e);
+	if (!err)
+		err = sp_send(fw, k.b, e);
+	call_end(&k);
+	return err;
+}
+
+int fw_spoof_unbind(struct fw *fw, const char *ifname, struct nl_err *e)
+{
+	struct call k;
+	int err = call_start(fw, &k, NULL, R_ELEMS | R_COUNTERS, ifname, e);
+
+	if (!err && k.rd->table && !(err = sp_put_port_gone(k.b, k.rd, ifname, NULL, 0, false, e)))
+		err = sp_send(fw, k.b, e);
+	call_end(&k);
+	return err;
+}
+
+/* The read element of set of port ifname, NULL when there is none. */
+static const struct sp_elem *find(const struct sp_read *rd, uint8_t set, const char *ifname)
+{
+	for (unsigned i = 0; i < rd->nel; i++)
+		if (rd->el[i].set == set && sp_key_is(&rd->el[i], ifname))
+			return &rd->el[i];
+	return NULL;
+}
+
+/* Whether MAC mac is bound to a port other than ifname. */
+static const struct sp_elem *mac_elsewhere(const struct sp_read *rd, const char *ifname,
+					   const uint8_t mac[6])
+{
+	for (unsigned i = 0; i < rd->nel; i++)
+		if (rd->el[i].set == SP_MACS && !sp_key_is(&rd->el[i], ifname) &&
+		    !memcmp(rd->el[i].key + NL_IFNAMSIZ, mac, 6))
+			return &rd->el[i];
+	return NULL;
+}
+
+static int put_addr(struct call *k, const char *net, const char *ifname, const uint8_t mac[6],
+		    const struct nl_prefix *a, unsigned na, bool add, struct nl_err *e)
+{
+	const struct sp_elem *port = find(k->rd, SP_PORTS, ifname),
+			     *m = find(k->rd, SP_MACS, ifname), *other;
+	struct fw_spoof_port p = {.has_mac = true};
+	struct sp_elem want[PORT_ELEMS];
+	char obj[NL_IFNAMSIZ + 8];
+	unsigned n;
+
+	snprintf(obj, sizeof(obj), "port %s", ifname);
+	if (!port || !sp_of_net(port, net))
+		return nl_fail(e, -ENOENT, NL_ERR_NOTFOUND, obj,
+			       "is not a port of network %s with anti-spoofing", net);
+	if (m && memcmp(m->key + NL_IFNAMSIZ, mac, 6))
+		return nl_fail(e, -EBUSY, NL_ERR_CONFLICT, obj, "is bound to another MAC");
+	if (add && !m && (other = mac_elsewhere(k->rd, ifname, mac)))
+		return nl_fail(e, -EBUSY, NL_ERR_CONFLICT, obj,
+			       "asks for a MAC that another port has: not bound");
+	snprintf(p.ifname, sizeof(p.ifname), "%s", ifname);
+	memcpy(p.mac, mac, 6);
+	for (unsigned i = 0; i < na && p.naddrs < FW_SPOOF_ADDRS; i++)
+		p.addr[p.naddrs++] = a[i];
+	if (!add) {
+		int err = 0;
+
+		n = 0;
+		for (unsigned i = 0; i < na; i++)
+			n += addr_elems(ifname, mac, &a[i], want + n, PORT_ELEMS - n);
+		for (unsigned i = 0; i < k->rd->nel && !err; i++)
+			for (unsigned w = 0; w < n && !err; w++)
+				if (k->rd->el[i].set == want[w].set &&
+				    !memcmp(k->rd->el[i].key, want[w].key, want[w].klen))
+					err = sp_put_elem(k->b, NFT_MSG_DELSETELEM, &k->rd->el[i],
+							  e);
+		return err;
+	}
+	n = sp_port_elems(net, &p, want, PORT_ELEMS);
+	/* a port without a MAC jumps to NET-nomac: to NET-spoof now */
+	if (!m && strcmp(port->data, want[0].data)) {
+		int err = sp_put_elem(k->b, NFT_MSG_DELSETELEM, port, e);
+
+		if (err)
+			return err;
+	}
+	return sp_put_port(k->b, k->rd, ifname, want, n, e);
+}
+
+int fw_spoof_addr(struct fw *fw, const char *net, const char *ifname, const uint8_t mac[6],
+		  const struct nl_prefix *a, unsigned na, bool add, struct nl_err *e)
+{
+	struct call k;
+	int err = call_start(fw, &k, net, R_ELEMS | R_COUNTERS, ifname, e);
+
+	if (!err)
+		err = put_addr(&k, net, ifname, mac, a, na, add, e);
+	if (!err)
+		err = sp_send(fw, k.b, e);
+	call_end(&k);
+	return err;
+}
+
+static bool kept(const char (*keep)[NL_IFNAMSIZ], unsigned nkeep, const char *name)
+{
+	for (unsigned i = 0; i < nkeep; i++)
+		if (!strncmp(keep[i], name, NL_IFNAMSIZ))
+			return true;
+	return false;
+}
+
+static void port_name(const struct sp_elem *el, char name[NL_IFNAMSIZ])
+{
+	memcpy(name, el->key, NL_IFNAMSIZ - 1);
+	name[NL_IFNAMSIZ - 1] = '\0';
+}
+
+static int list(const struct sp_read *rd, const char *net, const char (*keep)[NL_IFNAMSIZ],
+		unsigned nkeep, struct fw_spoof_seen **out, unsigned *n, struct nl_err *e)
+{
+	struct fw_spoof_seen *s = calloc(rd->nel + 1, sizeof(*s));
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return nl_err_set(e, -ENOMEM, "list", "anti-spoofing of %s", net);
+	for (unsigned i = 0; i < rd->nel; i++) {
+		struct fw_spoof_seen *x = &s[*n];
+
+		if (!sp_of_net(&rd->el[i], net))
+			continue;
+		port_name(&rd->el[i], x->ifname);
+		if (keep && !kept(keep, nkeep, x->ifname))
+			continue;
+		x->bound = !!find(rd, SP_MACS, x->ifname);
+		for (unsigned k = 0; k < rd->nel; k++)
+			x->naddrs += sp_key_is(&rd->el[k], x->ifname) &&
+				     (rd->el[k].set == SP_IP4S || rd->el[k].set == SP_IP6S);
+		for (unsigned k = 0; k < rd->nctr; k++)
+			if (!strcmp(rd->ctr[k].name, x->ifname)) {
+				x->packets = rd->ctr[k].packets;
+				x->bytes = rd->ctr[k].bytes;
+			}
+		(*n)++;
+	}
+	*out = s;
+	return 0;
+}
+
+int fw_spoof_ports(struct fw *fw, const char *net, const char (*keep)[NL_IFNAMSIZ], unsigned nkeep,
+		   struct fw_spoof_seen **out, unsigned *n, struct nl_err *e)
+{
+	char name[NL_IFNAMSIZ];
+	struct call k;
+	int err = call_start(fw, &k, net, R_ELEMS | R_COUNTERS, net, e);
+
+	/* ports of net that vanished lose their elements (a batch's worth a
+	 * call: what is left goes at the next) */
+	for (unsigned i = 0; !err && keep && i < k.rd->nel && k.b->n < NL_BATCH_MAX - 16; i++) {
+		if (!sp_of_net(&k.rd->el[i], net))
+			continue;
+		port_name(&k.rd->el[i], name);
+		if (!kept(keep, nkeep, name))
+			err = sp_put_port_gone(k.b, k.rd, name, NULL, 0, false, e);
+	}
+	if (!err && keep)
+		err = sp_send(fw, k.b, e);
+	if (!err)
+		err = list(k.rd, net, keep, nkeep, out, n, e);
+	call_end(&k);
+	return err;
+}
+
+int fw_spoof_remove(struct fw *fw, const char *net, struct nl_err *e)
+{
+	char name[SP_NAMESIZ];
+	struct call k;
+	int err = call_start(fw, &k, net, R_CHAINS | R_ELEMS | R_COUNTERS, net, e);
+
+	if (err == -EEXIST) {
+		/* a table of that name that is not vnet's holds nothing of ours */
+		nl_err_clear(e);
+		call_end(&k);
+		return 0;
+	}
+	for (unsigned i = 0; !err && k.rd->table && i < k.rd->nel; i++) {
+		if (!sp_of_net(&k.rd->el[i], net))
+			continue;
+		port_name(&k.rd->el[i], name);
+		err = sp_put_port_gone(k.b, k.rd, name, NULL, 0, false, e);
+	}
+	for (unsigned c = SP_CH_SPOOF; !err && k.rd->table && c < SP_NCHAINS; c++) {
+		if (!k.rd->chain[c])
+			continue;
+		sp_chain_name(net, (uint8_t)c, name, sizeof(name));
+		err = sp_put_chain(k.b, NFT_MSG_DELCHAIN, name, false, e);
+	}
+	if (!err && k.rd->table)
+		err = sp_send(fw, k.b, e);
+	call_end(&k);
+	return err;
+}

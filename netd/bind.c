@@ -1,0 +1,380 @@
+/* bind — anti-spoofing (`--anti-spoof`) from the engine's side: what a
+ * guest port may send from, and who says so. firewall/spoof.h holds the
+ * table and its rules; this module decides the bindings:
+ *
+ *   - `vnet port add NAME IF --mac MAC --ip ADDR...`, the hooks'
+ *     VNET_MAC/VNET_IP and the launcher (which knows each NIC's MAC) bind
+ *     a port as it joins: before it joins, so it never sends unfiltered;
+ *   - a lease of the network's dnsmasq is bound by vnet-dhcp-script, which
+ *     dnsmasq runs as root after the ACK (vn_lease_event): the port is the
+ *     one the bridge's FDB learnt the lease's MAC on;
+ *   - with a MAC, the port's IPv6 link-local address and, on each IPv6 /64
+ *     of the network (SLAAC), its EUI-64 address are bound too: guests
+ *     must form them from the MAC (net.ipv6.conf.*.addr_gen_mode=0, no
+ *     temporary addresses: use_tempaddr=0); other IPv6 addresses need
+ *     --dhcp6 or --ip;
+ *   - a port with no MAC known sends only DHCP/DHCPv6 requests and router
+ *     and neighbour solicitations until a lease binds one.
+ *
+ * Everything that reaches the table is checked here: an address must lie
+ * in one of the network's subnets and be no gateway; what dnsmasq hands
+ * over came from a guest. Ports that vanish lose their elements when the
+ * network is applied (up, vnetd's repair) and when a port of it is added
+ * or removed. */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#include "common/file.h"
+#include "firewall/fw.h"
+#include "firewall/spoof.h"
+#include "netd/internal.h"
+#include "netd/store.h"
+#include "nlink/fdb.h"
+
+int vn_bind_add_addr(struct vn_bind *b, const char *text, struct nl_err *e)
+{
+	char obj[80], q[48];
+
+	snprintf(obj, sizeof(obj), "address %s", nl_escape(text, q, sizeof(q)));
+	if (b->naddrs >= VN_BIND_ADDRS)
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "one too many: at most %d",
+			       VN_BIND_ADDRS);
+	if (nl_prefix_parse(text, NL_PREFIX_NO_LEN, "address", &b->addr[b->naddrs], e))
+		return nl_err_kind(e, NL_ERR_INVALID);
+	b->naddrs++;
+	return 0;
+}
+
+/* The address with interface id EUI-64 of mac in the upper 64 bits of p. */
+static struct nl_prefix eui64(const struct nl_prefix *p, const unsigned char mac[6])
+{
+	struct nl_prefix a = *p;
+	const uint8_t id[8] = {mac[0] ^ 0x02, mac[1], mac[2], 0xff, 0xfe, mac[3], mac[4], mac[5]};
+
+	a.len = 128;
+	memcpy(a.a.b + 8, id, 8);
+	return a;
+}
+
+/* Whether address a is one a guest of n may have: in a subnet, no
+ * gateway, no IPv4 network or broadcast address. */
+static const char *unfit(const struct vn_net *n, const struct nl_prefix *a)
+{
+	for (unsigned i = 0; i < n->nsubnets; i++) {
+		const struct vn_subnet *s = &n->subnet[i];
+		struct nl_prefix last = nl_prefix_last(&s->prefix);
+
+		if (s->prefix.family != a->family || !nl_prefix_contains(&s->prefix, a))
+			continue;
+		if (!memcmp(s->gateway.a.b, a->a.b, a->family == AF_INET6 ? 16 : 4))
+			return "is the network's gateway";
+		if (a->family == AF_INET && s->prefix.len < 31 &&
+		    (!memcmp(s->prefix.a.b, a->a.b, 4) || !memcmp(last.a.b, a->a.b, 4)))
+			return "is the subnet's network or broadcast address";
+		return NULL;
+	}
+	return "is in none of the network's subnets";
+}
+
+/* b as the firewall takes it for port ifname of n: checked, with the
+ * link-local and SLAAC addresses of its MAC. */
+static int port_of(const struct vn_net *n, const char *ifname, const struct vn_bind *b,
+		   struct fw_spoof_port *p, struct nl_err *e)
+{
+	static const struct nl_prefix ll = {.family = AF_INET6, .len = 64, .a.b = {0xfe, 0x80}};
+	char obj[NL_PREFIX_STRLEN + 16], a[NL_PREFIX_STRLEN];
+	const char *why;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+	if (!b || !b->has_mac)
+		return b && b->naddrs ? nl_fail(e, -EINVAL, NL_ERR_INVALID, "--ip",
+						"needs the port's MAC (--mac)")
+				      : 0;
+	p->has_mac = true;
+	memcpy(p->mac, b->mac, 6);
+	if (b->mac[0] & 1)
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "MAC", "is a multicast address");
+	for (unsigned i = 0; i < b->naddrs; i++) {
+		if ((why = unfit(n, &b->addr[i]))) {
+			snprintf(obj, sizeof(obj), "address %s",
+				 nl_prefix_str(&b->addr[i], false, a, sizeof(a)));
+			return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "%s", why);
+		}
+		p->addr[p->naddrs++] = b->addr[i];
+	}
+	p->addr[p->naddrs++] = eui64(&ll, b->mac);
+	for (unsigned i = 0; i < n->nsubnets && p->naddrs < FW_SPOOF_ADDRS; i++)
+		if (n->subnet[i].prefix.family == AF_INET6 && n->subnet[i].prefix.len == 64)
+			p->addr[p->naddrs++] = eui64(&n->subnet[i].prefix, b->mac);
+	return 0;
+}
+
+/* What runs of network name (its run record), else its definition. */
+static int load_net(struct vn_ctx *c, const char *name, struct vn_net *n, struct nl_err *e)
+{
+	if (!vn_run_record_load(c, name, n, NULL))
+		return 0;
+	return vn_store_load(c->conf_dir, name, n, e);
+}
+
+int vn_spoof_bind(struct vn_ctx *c, const char *net, const char *ifname, const struct vn_bind *b,
+		  struct nl_err *e)
+{
+	struct vn_net *n = malloc(sizeof(*n));
+	struct fw_spoof_port p;
+	struct fw *fw;
+	int err = n ? load_net(c, net, n, e) : nl_err_set(e, -ENOMEM, "bind", "port %s", ifname);
+
+	if (!err)
+		err = port_of(n, ifname, b, &p, e);
+	if (!err && !(err = vn_fw(c, &fw, e)))
+		err = fw_spoof_bind(fw, net, &p, e);
+	free(n);
+	return err;
+}
+
+int vn_spoof_unbind(struct vn_ctx *c, const char *ifname, struct nl_err *e)
+{
+	struct fw *fw;
+	int err = vn_fw(c, &fw, e);
+
+	return err ? err : fw_spoof_unbind(fw, ifname, e);
+}
+
+struct port_list {
+	char (*name)[NL_IFNAMSIZ];
+	unsigned n;
+};
+
+static int got_port(const struct nlmsghdr *nlh, unsigned idx, void *data)
+{
+	struct port_list *l = data;
+	struct nl_link k;
+
+	(void)idx;
+	if (!nl_link_parse(nlh, &k) && l->n < VN_MAX_PORTS)
+		snprintf(l->name[l->n++], NL_IFNAMSIZ, "%s", k.name);
+	return 0;
+}
+
+int vn_spoof_step(struct vn_run *r, struct nl_err *e)
+{
+	struct port_list l = {calloc(VN_MAX_PORTS, NL_IFNAMSIZ), 0};
+	struct fw_spoof_seen *seen = NULL;
+	unsigned nseen = 0;
+	struct fw *fw;
+	int err;
+
+	if (!r->n->anti_spoof) {
+		free(l.name);
+		/* a network made without it has nothing there */
+		return r->fresh ? 0 : vn_spoof_remove(r->c, r->n, e);
+	}
+	if (!l.name)
+		return nl_err_set(e, -ENOMEM, "anti-spoofing", "network %s", r->n->name);
+	if ((err = vn_fw(r->c, &fw, e)) || (err = fw_spoof_apply(fw, r->n->name, e)))
+		goto out;
+	nl_batch_reset(r->c->b);
+	if (nl_link_dump_msg(r->c->b, r->br.ifindex)) {
+		err = nl_err_set(e, -ENOBUFS, "list", "ports of %s", r->n->bridge);
+		goto out;
+	}
+	if ((err = vn_send(r->c, NULL, got_port, &l, e)) ||
+	    (err = fw_spoof_ports(fw, r->n->name, (const char(*)[NL_IFNAMSIZ])l.name, l.n, &seen,
+				  &nseen, e)))
+		goto out;
+	/* a port on the bridge that the table does not know sends nothing
+	 * but asks for an address, until a lease binds it */
+	for (unsigned i = 0; i < l.n && !err; i++) {
+		bool known = false;
+
+		for (unsigned k = 0; k < nseen && !known; k++)
+			known = !strcmp(seen[k].ifname, l.name[i]);
+		if (!known)
+			err = vn_spoof_bind(r->c, r->n->name, l.name[i], NULL, e);
+	}
+out:
+	free(seen);
+	free(l.name);
+	return err;
+}
+
+int vn_spoof_remove(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
+{
+	struct fw *fw;
+	int err = vn_fw(c, &fw, e);
+
+	return err ? err : fw_spoof_remove(fw, n->name, e);
+}
+
+int vn_spoof_status(struct vn_ctx *c, struct vn_status *st, struct nl_err *e)
+{
+	struct fw_spoof_seen *seen = NULL;
+	unsigned n = 0;
+	struct fw *fw;
+	int err = vn_fw(c, &fw, e);
+
+	if (!err)
+		err = fw_spoof_ports(fw, st->net.name, NULL, 0, &seen, &n, e);
+	for (unsigned i = 0; !err && i < n && st->nspoof < VN_MAX_PORTS; i++) {
+		struct vn_spoof_port *p = &st->spoof[st->nspoof++];
+
+		snprintf(p->ifname, sizeof(p->ifname), "%s", seen[i].ifname);
+		p->bound = seen[i].bound;
+		p->naddrs = seen[i].naddrs;
+		p->packets = seen[i].packets;
+		p->bytes = seen[i].bytes;
+	}
+	free(seen);
+	return err;
+}
+
+struct fdb_find {
+	unsigned char mac[6];
+	int ifindex;
+};
+
+static int got_fdb(const struct nlmsghdr *nlh, unsigned idx, void *data)
+{
+	struct fdb_find *f = data;
+	struct nl_fdb x;
+
+	(void)idx;
+	if (!nl_fdb_parse(nlh, &x) && !memcmp(x.mac, f->mac, 6) && !f->ifindex)
+		f->ifindex = x.ifindex;
+	return 0;
+}
+
+/* The port of bridge br that the FDB learnt mac on; "" when none. */
+static int port_by_mac(struct vn_ctx *c, const struct nl_link *br, const unsigned char mac[6],
+		       char port[NL_IFNAMSIZ], struct nl_err *e)
+{
+	struct fdb_find f = {.ifindex = 0};
+	struct nl_link l;
+	struct nl_sock *rt;
+	int err;
+
+	memcpy(f.mac, mac, 6);
+	port[0] = '\0';
+	nl_batch_reset(c->b);
+	if (nl_fdb_dump_master_msg(c->b, br->ifindex))
+		return nl_err_set(e, -ENOBUFS, "list", "FDB of %s", br->name);
+	if ((err = vn_send(c, NULL, got_fdb, &f, e)) || !f.ifindex || f.ifindex == br->ifindex)
+		return err;
+	nl_batch_reset(c->b);
+	if (nl_link_get_msg(c->b, f.ifindex, NULL))
+		return nl_err_set(e, -ENOBUFS, "get", "link #%d", f.ifindex);
+	memset(&l, 0, sizeof(l));
+	if ((err = vn_rt(c, &rt, e)) || (err = vn_send(c, NULL, vn_got_link, &l, e)))
+		return err;
+	if (l.master == br->ifindex)
+		snprintf(port, NL_IFNAMSIZ, "%s", l.name);
+	return 0;
+}
+
+/* dnsmasq's arguments, from a guest: each checked before use. */
+static int lease_args(const char *action, const char *mac, const char *addr, const char *bridge,
+		      unsigned char m[6], struct nl_prefix *a, struct nl_err *e)
+{
+	char q[48];
+	int err;
+
+	if (!action || (strcmp(action, "add") && strcmp(action, "old") && strcmp(action, "del")))
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "action",
+			       "\"%s\" is none of add, old, del",
+			       nl_escape(action ? action : "", q, sizeof(q)));
+	if (!mac || !addr || !bridge)
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "lease",
+			       "needs a MAC, an address and DNSMASQ_INTERFACE");
+	if ((err = vn_mac_parse(mac, m, e)) || (err = nl_ifname_check(bridge, "bridge", e)))
+		return nl_err_kind(e, NL_ERR_INVALID);
+	if (nl_prefix_parse(addr, NL_PREFIX_NO_LEN, "address", a, e))
+		return nl_err_kind(e, NL_ERR_INVALID);
+	return 0;
+}
+
+int vn_lease_event(struct vn_ctx *c, const char *action, const char *mac, const char *addr,
+		   const char *bridge, struct nl_err *e)
+{
+	char net[NL_IFNAMSIZ], port[NL_IFNAMSIZ], obj[64];
+	struct vn_bind p = {.naddrs = 0};
+	struct fw_spoof_port fp;
+	struct vn_net *n = NULL;
+	unsigned char m[6];
+	struct nl_prefix a;
+	struct nl_link br;
+	struct nl_sock *rt;
+	struct fw *fw;
+	const char *why;
+	int err;
+
+	if ((err = lease_args(action, mac, addr, bridge, m, &a, e)) || (err = vn_lock(c, e)) ||
+	    (err = vn_rt(c, &rt, e)) || (err = nl_link_get(rt, bridge, &br, e)))
+		return err;
+	snprintf(obj, sizeof(obj), "bridge %s", bridge);
+	if (!vn_link_network(&br, net))
+		return nl_fail(e, -ENOENT, NL_ERR_NOTFOUND, obj, "is not a vnet network's");
+	if (!(n = malloc(sizeof(*n))))
+		return nl_err_set(e, -ENOMEM, "bind", "lease %s", addr);
+	if ((err = load_net(c, net, n, e)) || !n->anti_spoof)
+		goto out;
+	snprintf(obj, sizeof(obj), "lease %s of %s", addr, mac);
+	if ((why = unfit(n, &a))) {
+		err = nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "%s", why);
+		goto out;
+	}
+	if ((err = port_by_mac(c, &br, m, port, e)))
+		goto out;
+	if (!port[0]) {
+		/* gone (its elements go with it), or never seen */
+		err = strcmp(action, "del")
+			      ? nl_fail(e, -ENOENT, NL_ERR_NOTFOUND, obj,
+					"the bridge knows no port with that MAC: not bound")
+			      : 0;
+		goto out;
+	}
+	/* with the MAC come its link-local and SLAAC addresses (a port that
+	 * had no MAC gets them now; one that had has them: nothing sent) */
+	p.has_mac = true;
+	memcpy(p.mac, m, 6);
+	p.addr[p.naddrs++] = a;
+	if (!strcmp(action, "del")) {
+		if (!(err = vn_fw(c, &fw, e)))
+			err = fw_spoof_addr(fw, net, port, m, &a, 1, false, e);
+	} else if (!(err = port_of(n, port, &p, &fp, e)) && !(err = vn_fw(c, &fw, e)))
+		err = fw_spoof_addr(fw, net, port, m, fp.addr, fp.naddrs, true, e);
+out:
+	free(n);
+	return err;
+}
+
+/* A build tree (meson-info/ beside this program's folder) runs its own
+ * vnet-dhcp-script, when only root can write it; else the installed one. */
+const char *vn_lease_script(char *buf, size_t n)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 32];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct stat st;
+
+	snprintf(buf, n, "%s/vnet-dhcp-script", VNET_LIBEXECDIR);
+	if (len <= 0)
+		return buf;
+	exe[len] = '\0';
+	snprintf(path, sizeof(path), "%s/../meson-info", dirname(exe));
+	if (stat(path, &st) || !S_ISDIR(st.st_mode))
+		return buf;
+	snprintf(path, sizeof(path), "%s/../hooks/vnet-dhcp-script", exe);
+	if (!stat(path, &st) && S_ISREG(st.st_mode) && st.st_uid == 0 &&
+	    !(st.st_mode & (S_IWGRP | S_IWOTH)) && strlen(path) < n)
+		snprintf(buf, n, "%s", path);
+	return buf;
+}

@@ -1,0 +1,301 @@
+/* Namespace tests of --anti-spoof, by traffic: guests are veth namespaces
+ * on a network whose ports are bound with `vnet port add --mac --ip`; a
+ * guest that lies about its MAC, its IP or the gateway's is cut off (and
+ * counted) while an honest neighbour keeps working; a DHCP server in a
+ * guest hands out nothing; the rule count does not grow with the ports.
+ * Observed with ping, ip neigh, busybox and nft -j, not vnet's word. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/vnettest.h"
+
+#define MAC_A "52:54:00:aa:00:01"
+#define MAC_B "52:54:00:aa:00:02"
+
+/* a guest namespace on network n1, bound to its MAC and address */
+static void bound_guest(const char *name, const char *mac, const char *ip)
+{
+	ck_assert_int_eq(
+		th_sh("ip netns add %s && ip link add %s-h type veth peer name eth0 netns %s && "
+		      "ip -n %s link set lo up && ip -n %s link set eth0 address %s && "
+		      "ip -n %s link set eth0 up && ip -n %s addr add %s/16 dev eth0",
+		      name, name, name, name, name, mac, name, name, ip),
+		0);
+	ck_assert_int_eq(nt_run("port add n1 %s-h --mac %s --ip %s", name, mac, ip), 0);
+}
+
+/* n1 with guests a (10.9.0.10) and b (10.9.0.11), both reaching the
+ * gateway and each other. */
+static void setup(void)
+{
+	nt_setup_host();
+	ck_assert_int_eq(
+		nt_run("create isolated n1 10.9.0.0/16 fd00:9::/64 --anti-spoof --no-dhcp"), 0);
+	bound_guest("a", MAC_A, "10.9.0.10");
+	bound_guest("b", MAC_B, "10.9.0.11");
+	ck_assert(nt_ping("a", "10.9.0.1"));
+	ck_assert(nt_ping("b", "10.9.0.1"));
+	ck_assert(nt_ping("a", "10.9.0.11"));
+}
+
+static long dropped(const char *port)
+{
+	return atol(th_str("%s show n1 -j | jq -j '.anti_spoof_ports[] | select(.port == \"%s\") "
+			   "| .dropped_packets'",
+			   nt_vnet, port));
+}
+
+START_TEST(a_guest_that_changes_its_mac_is_cut_off_while_its_neighbour_works)
+{
+	ck_assert_int_eq(dropped("a-h"), 0);
+	ck_assert_int_eq(th_sh("ip -n a link set eth0 address 52:54:00:aa:00:99 && "
+			       "ip -n a neigh flush all"),
+			 0);
+	ck_assert(!nt_ping_once("a", "10.9.0.1"));
+	ck_assert(!nt_ping_once("a", "10.9.0.11"));
+	ck_assert(nt_ping("b", "10.9.0.1"));
+	ck_assert_int_gt(dropped("a-h"), 0);
+	ck_assert_int_eq(dropped("b-h"), 0);
+	/* its own MAC back: it works again */
+	ck_assert_int_eq(th_sh("ip -n a link set eth0 address %s", MAC_A), 0);
+	ck_assert(nt_ping("a", "10.9.0.1"));
+}
+END_TEST
+
+START_TEST(a_guest_that_takes_its_neighbours_or_the_gateways_ip_is_cut_off)
+{
+	static const char *const stolen[] = {"10.9.0.11", "10.9.0.1"};
+
+	for (unsigned i = 0; i < 2; i++) {
+		ck_assert_int_eq(th_sh("ip -n a addr flush dev eth0 && ip -n a neigh flush all && "
+				       "ip -n a addr add %s/16 dev eth0",
+				       stolen[i]),
+				 0);
+		ck_assert(!nt_ping_once("a", i ? "10.9.0.11" : "10.9.0.1"));
+		ck_assert(nt_ping("b", "10.9.0.1"));
+	}
+	ck_assert_int_gt(dropped("a-h"), 0);
+	/* an address of its own it was not given is no better */
+	ck_assert_int_eq(th_sh("ip -n a addr flush dev eth0 && ip -n a neigh flush all && "
+			       "ip -n a addr add 10.9.0.50/16 dev eth0"),
+			 0);
+	ck_assert(!nt_ping_once("a", "10.9.0.1"));
+	ck_assert(nt_ping("b", "10.9.0.11") || nt_ping("b", "10.9.0.1"));
+}
+END_TEST
+
+/* The SLAAC address guest name forms from its MAC (EUI-64), once there. */
+static const char *slaac(const char *name)
+{
+	return th_str(
+		"for i in $(seq 100); do a=$(ip -n %s -6 -j addr show dev eth0 scope global "
+		"| jq -j '[.[].addr_info[]? | select(.tentative | not) | .local][0] // empty' "
+		"2>/dev/null | head -c 40); [ -n \"$a\" ] && echo -n $a && exit 0; "
+		"sleep 0.1; done",
+		name);
+}
+
+/* n1 with an IPv6 /64 too (its dnsmasq sends router advertisements) */
+static void setup_ipv6(void)
+{
+	nt_setup_host();
+	ck_assert_int_eq(nt_run("create isolated n1 10.9.0.0/16 fd00:9::/64 --anti-spoof"), 0);
+	bound_guest("a", MAC_A, "10.9.0.10");
+	bound_guest("b", MAC_B, "10.9.0.11");
+}
+
+START_TEST(a_guest_that_takes_its_neighbours_ipv6_address_is_cut_off)
+{
+	const char *a = slaac("a"), *b = slaac("b");
+
+	ck_assert_str_eq(a, "fd00:9::5054:ff:feaa:1");
+	ck_assert_str_eq(b, "fd00:9::5054:ff:feaa:2");
+	ck_assert(nt_ping("a", "fd00:9::1"));
+	ck_assert(nt_ping("b", "fd00:9::1"));
+	ck_assert(nt_ping("a", b));
+	/* a takes b's address, then one of its own choosing */
+	ck_assert_int_eq(th_sh("ip -n a addr flush dev eth0 scope global && ip -n a -6 neigh flush "
+			       "all && ip -n a addr add %s/64 dev eth0 nodad",
+			       b),
+			 0);
+	ck_assert(!nt_ping_once("a", "fd00:9::1"));
+	ck_assert_int_eq(th_sh("ip -n a addr flush dev eth0 scope global && "
+			       "ip -n a addr add fd00:9::99/64 dev eth0 nodad"),
+			 0);
+	ck_assert(!nt_ping_once("a", "fd00:9::1"));
+	ck_assert(nt_ping("b", "fd00:9::1"));
+	ck_assert_int_gt(dropped("a-h"), 0);
+}
+END_TEST
+
+START_TEST(arp_spoofing_of_the_gateway_fails)
+{
+	const char *gw_mac = th_str("ip -j link show dev n1 | jq -j '.[0].address'");
+
+	ck_assert_str_eq(th_str("ip -n b -j neigh show 10.9.0.1 | jq -j '.[0].lladdr'"), gw_mac);
+	/* a claims the gateway's address, unsolicited (gratuitous ARP) and
+	 * as an answer to b */
+	ck_assert_int_eq(th_sh("ip -n a addr add 10.9.0.1/32 dev eth0 && "
+			       "ip netns exec a busybox arping -U -c 2 -w 2 -I eth0 -s 10.9.0.1 "
+			       "10.9.0.1 >/dev/null"),
+			 0);
+	ck_assert_int_eq(th_sh("ip netns exec a busybox arping -A -c 2 -w 2 -I eth0 -s 10.9.0.1 "
+			       "10.9.0.11 >/dev/null"),
+			 0);
+	ck_assert_str_eq(th_str("ip -n b -j neigh show 10.9.0.1 | jq -j '.[0].lladdr'"), gw_mac);
+	ck_assert(nt_ping("b", "10.9.0.1"));
+	ck_assert_int_gt(dropped("a-h"), 0);
+}
+END_TEST
+
+START_TEST(a_dhcp_server_in_a_guest_hands_out_nothing)
+{
+	char conf[512];
+
+	snprintf(conf, sizeof(conf), "%s/udhcpd.conf", th_tmpdir());
+	ck_assert_int_eq(th_sh("printf 'start 10.9.0.100\\nend 10.9.0.110\\ninterface eth0\\n"
+			       "lease_file %s/leases\\npidfile %s/udhcpd.pid\\n"
+			       "opt router 10.9.0.10\\n' > %s && touch %s/leases",
+			       th_tmpdir(), th_tmpdir(), conf, th_tmpdir()),
+			 0);
+	/* c: a port with no MAC bound, asking for a lease */
+	ck_assert_int_eq(th_sh("ip netns add c && ip link add c-h type veth peer name eth0 "
+			       "netns c && ip -n c link set eth0 up"),
+			 0);
+	ck_assert_int_eq(nt_run("port add n1 c-h"), 0);
+	ck_assert_int_eq(th_sh("ip netns exec a busybox udhcpd %s", conf), 0);
+	/* the server answers (its replies leave a's eth0), nobody gets them */
+	ck_assert_int_ne(
+		th_sh("ip netns exec c busybox udhcpc -i eth0 -n -q -t 3 -T 1 -s /bin/true "
+		      ">/dev/null 2>&1"),
+		0);
+	ck_assert_int_ne(
+		th_sh("ip netns exec b busybox udhcpc -i eth0 -n -q -t 2 -T 1 -s /bin/true "
+		      ">/dev/null 2>&1"),
+		0);
+	th_sh("kill $(cat %s/udhcpd.pid)", th_tmpdir());
+	ck_assert_int_gt(dropped("a-h"), 0);
+}
+END_TEST
+
+static long rules(void)
+{
+	return atol(th_str("nft -j list table bridge vnet | jq -j '[.nftables[] | select(.rule)] "
+			   "| length'"));
+}
+
+START_TEST(the_rule_count_is_the_same_with_1_and_1000_bound_ports)
+{
+	long one = rules(), many;
+
+	ck_assert_int_gt(one, 10);
+	ck_assert_int_eq(
+		th_sh("for i in $(seq 1 998); do echo \"link add d$i type veth peer name e$i\"; "
+		      "done "
+		      "| ip -batch - && for i in $(seq 1 998); do "
+		      "$VNET port add n1 d$i --mac $(printf 52:54:00:bb:%%02x:%%02x $((i / 256)) "
+		      "$((i %% 256))) --ip 10.9.$((i / 250 + 1)).$((i %% 250 + 2)) || "
+		      "exit 1; done"),
+		0);
+	many = rules();
+	ck_assert_int_eq(many, one);
+	ck_assert_int_eq(atol(th_str("nft -j list set bridge vnet macs | jq -j "
+				     "'.nftables[1].set.elem | length'")),
+			 1000);
+	ck_assert(nt_ping("b", "10.9.0.1"));
+}
+END_TEST
+
+/* n2 serves DHCP: its leases bind (the dhcp-script of its dnsmasq). */
+static void setup_dhcp(void)
+{
+	nt_setup_host();
+	ck_assert_int_eq(nt_run("create isolated n2 10.8.0.0/24 --anti-spoof"), 0);
+	ck_assert_int_eq(th_sh("ip netns add c && ip link add c-h type veth peer name eth0 "
+			       "netns c && ip -n c link set lo up && ip -n c link set eth0 address "
+			       "%s && ip -n c link set eth0 up",
+			       MAC_A),
+			 0);
+	ck_assert_int_eq(nt_run("port add n2 c-h"), 0);
+}
+
+START_TEST(a_lease_bound_by_dhcp_passes_soon_after_the_ack)
+{
+	char script[512];
+	long ms;
+
+	/* no MAC known, no lease: an address of its own choosing is dropped */
+	ck_assert_int_eq(th_sh("ip -n c addr add 10.8.0.77/24 dev eth0"), 0);
+	ck_assert(!nt_ping_once("c", "10.8.0.1"));
+	ck_assert_int_eq(th_sh("ip -n c addr flush dev eth0"), 0);
+	/* udhcpc's script, on the ACK: the address, then the time until the
+	 * gateway answers (a deadline of 10 s, pings of 50 ms) */
+	snprintf(script, sizeof(script), "%s/bound.sh", th_tmpdir());
+	ck_assert_int_eq(
+		th_sh("printf '%%s\n' '#!/bin/sh' '[ \"$1\" = bound ] || exit 0' "
+		      "'ip addr add $ip/$mask dev $interface' 't0=$(date +%%s%%N)' "
+		      "'for i in $(seq 200); do ping -c1 -W0.05 -q 10.8.0.1 >/dev/null 2>&1 && "
+		      "echo $(( ($(date +%%s%%N) - t0) / 1000000 )) > %s/ms && exit 0; done' "
+		      "> %s && chmod +x %s",
+		      th_tmpdir(), script, script),
+		0);
+	ck_assert_int_eq(th_sh("ip netns exec c busybox udhcpc -i eth0 -n -q -t 5 -T 2 -s %s "
+			       ">/dev/null 2>&1",
+			       script),
+			 0);
+	ms = atol(th_str("cat %s/ms 2>/dev/null || echo -1", th_tmpdir()));
+	fprintf(stderr, "# lease bound: the gateway answered %ld ms after the ACK\n", ms);
+	ck_assert_int_ge(ms, 0);
+	ck_assert(nt_ping("c", "10.8.0.1"));
+	ck_assert_str_eq(th_str("%s show n2 -j | jq -j '.anti_spoof_ports[0].bound'", nt_vnet),
+			 "true");
+	/* bound now to its MAC: another MAC is cut off */
+	ck_assert_int_eq(th_sh("ip -n c link set eth0 address 52:54:00:aa:00:98 && "
+			       "ip -n c neigh flush all"),
+			 0);
+	ck_assert(!nt_ping_once("c", "10.8.0.1"));
+}
+END_TEST
+
+/* What nft lists of the table a network makes is the golden file
+ * (tests/unit_spoof renders it from the rows). */
+START_TEST(nft_lists_the_table_as_its_golden_file)
+{
+	nt_setup_host();
+	ck_assert_int_eq(nt_run("create isolated n1 10.9.0.0/24 --anti-spoof --no-dhcp"), 0);
+	ck_assert_str_eq(th_str("nft -s list table bridge vnet"),
+			 th_str("cat %s/fw-spoof.nft", FW_GOLDEN_DIR));
+	ck_assert_int_eq(nt_run("destroy n1"), 0);
+	/* the network's chains and elements go, the table stays */
+	ck_assert_int_eq(th_sh("nft list chain bridge vnet n1-spoof 2>/dev/null"), 1);
+	ck_assert_int_eq(th_sh("nft list chain bridge vnet prerouting >/dev/null"), 0);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("ns_antispoof");
+	TCase *t = tcase_create("spoof");
+
+	tcase_add_checked_fixture(t, setup, th_netns_teardown);
+	tcase_add_test(t, a_guest_that_changes_its_mac_is_cut_off_while_its_neighbour_works);
+	tcase_add_test(t, a_guest_that_takes_its_neighbours_or_the_gateways_ip_is_cut_off);
+	tcase_add_test(t, arp_spoofing_of_the_gateway_fails);
+	tcase_add_test(t, a_dhcp_server_in_a_guest_hands_out_nothing);
+	tcase_add_test(t, the_rule_count_is_the_same_with_1_and_1000_bound_ports);
+	suite_add_tcase(s, t);
+	t = tcase_create("ipv6");
+	tcase_add_checked_fixture(t, setup_ipv6, th_netns_teardown);
+	tcase_add_test(t, a_guest_that_takes_its_neighbours_ipv6_address_is_cut_off);
+	suite_add_tcase(s, t);
+	t = tcase_create("listing");
+	tcase_add_checked_fixture(t, NULL, th_netns_teardown);
+	tcase_add_test(t, nft_lists_the_table_as_its_golden_file);
+	suite_add_tcase(s, t);
+	t = tcase_create("lease");
+	tcase_add_checked_fixture(t, setup_dhcp, th_netns_teardown);
+	tcase_add_test(t, a_lease_bound_by_dhcp_passes_soon_after_the_ack);
+	suite_add_tcase(s, t);
+	return th_main(s, "ns_antispoof", true);
+}
