@@ -99,6 +99,10 @@ struct fw_spoof_seen {
 int fw_spoof_ports(struct fw *fw, const char *net, const char (*keep)[NL_IFNAMSIZ], unsigned nkeep,
 		   struct fw_spoof_seen **out, unsigned *n, struct nl_err *e);
 
+/* Whether the table, its two chains and network net's hold exactly the
+ * rows' rules (status). */
+int fw_spoof_check(struct fw *fw, const char *net, bool *whole, struct nl_err *e);
+
 /* The rules of one network's chains (the table's own two chains not
  * counted): the same for any number of ports. */
 unsigned fw_spoof_rule_count(void);

@@ -597,3 +597,22 @@ int sp_put_port(struct nl_batch *b, const struct sp_read *rd, const char *ifname
 	}
 	return err;
 }
+
+int fw_spoof_check(struct fw *fw, const char *net, bool *whole, struct nl_err *e)
+{
+	struct nl_batch *b = nl_batch_new();
+	struct sp_read *rd = malloc(sizeof(*rd));
+	int err = b && rd ? 0 : nl_err_set(e, -ENOMEM, "check", "anti-spoofing of %s", net);
+
+	*whole = false;
+	if (!err && !(err = sp_read(fw, b, net, R_CHAINS, rd, e))) {
+		*whole = rd->table;
+		for (unsigned c = 0; c < SP_NCHAINS; c++)
+			*whole = *whole && rd->rules_ok[c];
+	}
+	if (rd)
+		sp_read_free(rd);
+	free(rd);
+	nl_batch_free(b);
+	return err;
+}

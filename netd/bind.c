@@ -126,6 +126,67 @@ static int load_net(struct vn_ctx *c, const char *name, struct vn_net *n, struct
 	return vn_store_load(c->conf_dir, name, n, e);
 }
 
+/* A port's binding is also written down ($VNET_RUN_DIR/spoof/IFNAME:
+ * its network, its MAC or "-", its addresses, a line each), so that a
+ * repair puts it back when the table lost it. Read back only when owned
+ * by root and written by no one else, and checked as the command line. */
+static void rec_path(const struct vn_ctx *c, const char *ifname, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s/spoof/%s", c->run_dir, ifname);
+}
+
+static void rec_save(struct vn_ctx *c, const char *net, const char *ifname, const struct vn_bind *b)
+{
+	char path[320], *text = NULL, m[18], a[NL_PREFIX_STRLEN];
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/spoof", c->run_dir);
+	if (nl_mkdirs(path, 0755, NULL) || !(f = open_memstream(&text, &len)))
+		return;
+	if (b && b->has_mac)
+		vn_mac_str(b->mac, m);
+	fprintf(f, "%s\n%s\n", net, b && b->has_mac ? m : "-");
+	for (unsigned i = 0; b && i < b->naddrs; i++)
+		fprintf(f, "%s\n", nl_prefix_str(&b->addr[i], false, a, sizeof(a)));
+	if (!fclose(f)) {
+		rec_path(c, ifname, path, sizeof(path));
+		nl_file_write(path, 0644, text, len, NULL); /* best effort: repair's help */
+	}
+	free(text);
+}
+
+/* The binding written down for ifname, when it is network net's. */
+static bool rec_load(struct vn_ctx *c, const char *net, const char *ifname, struct vn_bind *b)
+{
+	char path[320], *text = NULL, *save = NULL, *line;
+	bool ok = false;
+	size_t len;
+
+	memset(b, 0, sizeof(*b));
+	rec_path(c, ifname, path, sizeof(path));
+	if (nl_file_read(path, 4096, NL_FILE_OWNED, &text, &len, NULL))
+		return false;
+	if ((line = strtok_r(text, "\n", &save)) && !strcmp(line, net) &&
+	    (line = strtok_r(NULL, "\n", &save)) &&
+	    (!strcmp(line, "-") || !vn_mac_parse(line, b->mac, NULL))) {
+		b->has_mac = strcmp(line, "-") != 0;
+		ok = true;
+		while (ok && (line = strtok_r(NULL, "\n", &save)))
+			ok = !vn_bind_add_addr(b, line, NULL);
+	}
+	free(text);
+	return ok;
+}
+
+static void rec_drop(struct vn_ctx *c, const char *ifname)
+{
+	char path[320];
+
+	rec_path(c, ifname, path, sizeof(path));
+	nl_file_remove(path);
+}
+
 int vn_spoof_bind(struct vn_ctx *c, const char *net, const char *ifname, const struct vn_bind *b,
 		  struct nl_err *e)
 {
@@ -136,8 +197,8 @@ int vn_spoof_bind(struct vn_ctx *c, const char *net, const char *ifname, const s
 
 	if (!err)
 		err = port_of(n, ifname, b, &p, e);
-	if (!err && !(err = vn_fw(c, &fw, e)))
-		err = fw_spoof_bind(fw, net, &p, e);
+	if (!err && !(err = vn_fw(c, &fw, e)) && !(err = fw_spoof_bind(fw, net, &p, e)))
+		rec_save(c, net, ifname, b);
 	free(n);
 	return err;
 }
@@ -147,7 +208,9 @@ int vn_spoof_unbind(struct vn_ctx *c, const char *ifname, struct nl_err *e)
 	struct fw *fw;
 	int err = vn_fw(c, &fw, e);
 
-	return err ? err : fw_spoof_unbind(fw, ifname, e);
+	if (!err && !(err = fw_spoof_unbind(fw, ifname, e)))
+		rec_drop(c, ifname);
+	return err;
 }
 
 struct port_list {
@@ -171,6 +234,7 @@ int vn_spoof_step(struct vn_run *r, struct nl_err *e)
 	struct port_list l = {calloc(VN_MAX_PORTS, NL_IFNAMSIZ), 0};
 	struct fw_spoof_seen *seen = NULL;
 	unsigned nseen = 0;
+	struct vn_bind b;
 	struct fw *fw;
 	int err;
 
@@ -199,8 +263,11 @@ int vn_spoof_step(struct vn_run *r, struct nl_err *e)
 
 		for (unsigned k = 0; k < nseen && !known; k++)
 			known = !strcmp(seen[k].ifname, l.name[i]);
+		/* its binding as written down (the table lost it) */
 		if (!known)
-			err = vn_spoof_bind(r->c, r->n->name, l.name[i], NULL, e);
+			err = vn_spoof_bind(r->c, r->n->name, l.name[i],
+					    rec_load(r->c, r->n->name, l.name[i], &b) ? &b : NULL,
+					    e);
 	}
 out:
 	free(seen);
@@ -216,13 +283,15 @@ int vn_spoof_remove(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 	return err ? err : fw_spoof_remove(fw, n->name, e);
 }
 
-int vn_spoof_status(struct vn_ctx *c, struct vn_status *st, struct nl_err *e)
+int vn_spoof_status(struct vn_ctx *c, struct vn_status *st, bool *whole, struct nl_err *e)
 {
 	struct fw_spoof_seen *seen = NULL;
 	unsigned n = 0;
 	struct fw *fw;
 	int err = vn_fw(c, &fw, e);
 
+	if (!err)
+		err = fw_spoof_check(fw, st->net.name, whole, e);
 	if (!err)
 		err = fw_spoof_ports(fw, st->net.name, NULL, 0, &seen, &n, e);
 	for (unsigned i = 0; !err && i < n && st->nspoof < VN_MAX_PORTS; i++) {
@@ -279,6 +348,31 @@ static int port_by_mac(struct vn_ctx *c, const struct nl_link *br, const unsigne
 	if (l.master == br->ifindex)
 		snprintf(port, NL_IFNAMSIZ, "%s", l.name);
 	return 0;
+}
+
+/* A lease bound or ended: the port's record follows. */
+static void rec_lease(struct vn_ctx *c, const char *net, const char *port, const unsigned char m[6],
+		      const struct nl_prefix *a, bool add)
+{
+	struct vn_bind b, keep = {.naddrs = 0};
+
+	if (!rec_load(c, net, port, &b)) {
+		memset(&b, 0, sizeof(b));
+		if (!add)
+			return;
+	}
+	if (!b.has_mac) {
+		b.has_mac = true;
+		memcpy(b.mac, m, 6);
+	}
+	keep = b;
+	keep.naddrs = 0;
+	for (unsigned i = 0; i < b.naddrs; i++)
+		if (!nl_prefix_equal(&b.addr[i], a))
+			keep.addr[keep.naddrs++] = b.addr[i];
+	if (add && keep.naddrs < VN_BIND_ADDRS)
+		keep.addr[keep.naddrs++] = *a;
+	rec_save(c, net, port, &keep);
 }
 
 /* dnsmasq's arguments, from a guest: each checked before use. */
@@ -352,6 +446,8 @@ int vn_lease_event(struct vn_ctx *c, const char *action, const char *mac, const 
 			err = fw_spoof_addr(fw, net, port, m, &a, 1, false, e);
 	} else if (!(err = port_of(n, port, &p, &fp, e)) && !(err = vn_fw(c, &fw, e)))
 		err = fw_spoof_addr(fw, net, port, m, fp.addr, fp.naddrs, true, e);
+	if (!err)
+		rec_lease(c, net, port, m, &a, strcmp(action, "del") != 0);
 out:
 	free(n);
 	return err;

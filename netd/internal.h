@@ -237,8 +237,9 @@ int vn_spoof_remove(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
 int vn_spoof_bind(struct vn_ctx *c, const char *net, const char *ifname, const struct vn_bind *b,
 		  struct nl_err *e);
 int vn_spoof_unbind(struct vn_ctx *c, const char *ifname, struct nl_err *e);
-/* The ports' drop counters, for status (st->net names the network). */
-int vn_spoof_status(struct vn_ctx *c, struct vn_status *st, struct nl_err *e);
+/* The ports' drop counters, for status (st->net names the network);
+ * whole: the table and the network's chains hold their rules. */
+int vn_spoof_status(struct vn_ctx *c, struct vn_status *st, bool *whole, struct nl_err *e);
 /* The dhcp-script= dnsmasq runs for such a network (vnet-dhcp-script);
  * returns buf. */
 const char *vn_lease_script(char *buf, size_t n);

@@ -222,6 +222,21 @@ static int check_rules(struct vn_ctx *c, const struct vn_view *v, struct vn_stat
 	return err;
 }
 
+/* A port that vanished (a tap closed with qemu) leaves its elements in
+ * table bridge vnet: a repair takes them out. */
+static void check_spoof_ports(struct vn_status *st)
+{
+	for (unsigned i = 0; i < st->nspoof; i++) {
+		bool there = false;
+
+		for (unsigned k = 0; k < st->ports.n && !there; k++)
+			there = !strcmp(st->ports.name[k], st->spoof[i].ifname);
+		if (!there)
+			problem(st, "absent (the port is gone)", "present",
+				"anti-spoofing elements of port %s", st->spoof[i].ifname);
+	}
+}
+
 /* The definition, or (orphan) the run record of a network whose definition
  * is gone or unreadable; orphan gets why. */
 static int load(struct vn_ctx *c, const char *name, struct vn_status *st, char *orphan, size_t n,
@@ -334,8 +349,15 @@ int vn_show_in(struct vn_ctx *c, const struct vn_view *v, const char *name, stru
 			return err;
 		nl_err_clear(e); /* reading it needs root: the rest still tells */
 		st->unchecked |= VN_UNCHECKED_RULES;
-	} else if ((wants & W_RULES) && st->net.anti_spoof && (err = vn_spoof_status(c, st, e))) {
-		return err;
+	} else if ((wants & W_RULES) && st->net.anti_spoof) {
+		bool whole;
+
+		if ((err = vn_spoof_status(c, st, &whole, e)))
+			return err;
+		if (!whole)
+			problem(st, "its rules (vnet up)", "absent or other rules",
+				"anti-spoofing chains of network %s in table bridge vnet", name);
+		check_spoof_ports(st);
 	}
 	if ((wants & W_SERVICES) && vn_net_has_dhcp(&st->net) &&
 	    !(st->dnsmasq = vn_dnsmasq_pid(c, name))) {

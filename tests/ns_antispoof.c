@@ -85,6 +85,39 @@ START_TEST(a_guest_that_takes_its_neighbours_or_the_gateways_ip_is_cut_off)
 }
 END_TEST
 
+/* A port that vanishes leaves elements behind until the network is
+ * repaired (vnetd, or up): status names them. */
+START_TEST(a_vanished_ports_elements_go_at_the_repair)
+{
+	ck_assert_int_eq(th_sh("ip link del a-h"), 0);
+	ck_assert_str_eq(th_str("%s show n1 -j | jq -j '.problems[0].object'", nt_vnet),
+			 "anti-spoofing elements of port a-h");
+	ck_assert_int_eq(nt_run("up n1"), 0);
+	ck_assert_str_eq(th_str("%s show n1 -j | jq -j .state", nt_vnet), "up");
+	ck_assert_str_eq(th_str("nft -j list set bridge vnet macs | jq -j "
+				"'[.nftables[1].set.elem[][\"concat\"][0]] | join(\" \")'"),
+			 "b-h");
+	ck_assert(nt_ping("b", "10.9.0.1"));
+}
+END_TEST
+
+START_TEST(a_deleted_table_is_degraded_and_up_puts_it_back_with_the_bindings)
+{
+	ck_assert_int_eq(th_sh("nft delete table bridge vnet"), 0);
+	ck_assert_str_eq(th_str("%s show n1 -j | jq -j .state", nt_vnet), "degraded");
+	ck_assert_int_eq(nt_run("up n1"), 0);
+	ck_assert_str_eq(th_str("%s show n1 -j | jq -j .state", nt_vnet), "up");
+	ck_assert(nt_ping("a", "10.9.0.1"));
+	ck_assert(nt_ping("b", "10.9.0.1"));
+	/* bound as before: a's MAC only */
+	ck_assert_int_eq(th_sh("ip -n a link set eth0 address 52:54:00:aa:00:99 && "
+			       "ip -n a neigh flush all"),
+			 0);
+	ck_assert(!nt_ping_once("a", "10.9.0.1"));
+	ck_assert(nt_ping("b", "10.9.0.1"));
+}
+END_TEST
+
 /* The SLAAC address guest name forms from its MAC (EUI-64), once there. */
 static const char *slaac(const char *name)
 {
@@ -282,6 +315,8 @@ int main(void)
 	tcase_add_test(t, a_guest_that_changes_its_mac_is_cut_off_while_its_neighbour_works);
 	tcase_add_test(t, a_guest_that_takes_its_neighbours_or_the_gateways_ip_is_cut_off);
 	tcase_add_test(t, arp_spoofing_of_the_gateway_fails);
+	tcase_add_test(t, a_deleted_table_is_degraded_and_up_puts_it_back_with_the_bindings);
+	tcase_add_test(t, a_vanished_ports_elements_go_at_the_repair);
 	tcase_add_test(t, a_dhcp_server_in_a_guest_hands_out_nothing);
 	tcase_add_test(t, the_rule_count_is_the_same_with_1_and_1000_bound_ports);
 	suite_add_tcase(s, t);
