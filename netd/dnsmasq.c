@@ -473,7 +473,7 @@ static int spawn(struct vn_ctx *c, const char *name, struct nl_err *e)
 	char msg[512] = "", path[320];
 	struct vn_proc p;
 	struct want w;
-	int errr, fd = -1, err;
+	int errr = -1, fd = -1, err;
 
 	want_of(c, name, &w);
 	if ((err = fork_dnsmasq(&w, name, &p, &errr, &fd, e)))

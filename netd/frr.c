@@ -259,7 +259,7 @@ static int record_write(const struct vn_ctx *c, line_t *lines, const bool *added
 
 struct cmds {
 	const char *v[MAX_CMDS];
-	char own[MAX_CMDS][96];
+	char own[MAX_CMDS][128]; /* "no " and a line of at most 95 */
 	unsigned n;
 	unsigned real; /* changes among them (not the context's commands) */
 };

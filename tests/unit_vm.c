@@ -535,23 +535,23 @@ END_TEST
 /* Only tcp: reaches qemu, with an address it can take. */
 START_TEST(migration_addresses_are_checked)
 {
-	static const char *const bad[] = {"exec:cat /etc/shadow",
-					  "unix:/s",
-					  "fd:3",
-					  "tcp:host",
-					  "tcp:a b:7",
-					  "tcp:[fe80::1:7",
-					  "tcp:10.0.0.1:0",
-					  "tcp:10.0.0.1:65536",
-					  "tcp:-x:7",
-					  "tcp::7x"};
+	static const char *const addrs[] = {"exec:cat /etc/shadow",
+					    "unix:/s",
+					    "fd:3",
+					    "tcp:host",
+					    "tcp:a b:7",
+					    "tcp:[fe80::1:7",
+					    "tcp:10.0.0.1:0",
+					    "tcp:10.0.0.1:65536",
+					    "tcp:-x:7",
+					    "tcp::7x"};
 	struct nl_err e;
 
 	ck_assert_int_eq(vm_uri_check("tcp:10.0.0.1:7777", false, &e), 0);
 	ck_assert_int_eq(vm_uri_check("tcp:dest.example:7777", false, &e), 0);
 	ck_assert_int_eq(vm_uri_check("tcp:[fd00::1]:7777", false, &e), 0);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		ck_assert_msg(vm_uri_check(bad[i], false, &e) == -EINVAL, "%s taken", bad[i]);
+	for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+		ck_assert_msg(vm_uri_check(addrs[i], false, &e) == -EINVAL, "%s taken", addrs[i]);
 	/* a listener's address must be a literal one */
 	ck_assert_int_eq(vm_uri_check("tcp:dest.example:7777", true, &e), -EINVAL);
 }
