@@ -22,6 +22,14 @@ static int dashdash(int argc, char **argv)
 	return argc;
 }
 
+/* The VMs' folders (vm_base_dir): 0, or the exit code after saying why. */
+static int vms_dir(struct vn_ctx *c, char *buf, size_t n)
+{
+	struct nl_err e;
+
+	return vm_base_dir(vn_ctx_run_dir(c), buf, n, &e) ? vc_fail(&e) : 0;
+}
+
 #define VALUE_OPT 1000 /* getopt values VALUE_OPT + i name start_opts[i] */
 
 static const struct option start_opts[] = {{"memory", required_argument, NULL, VALUE_OPT + 0},
@@ -96,7 +104,8 @@ static void tell_started(const struct vm_plan *p, pid_t pid)
 	for (unsigned i = 0; i < p->st.nnics; i++)
 		fprintf(stderr, "vnet:   NIC %u: network %s, MAC %s, tap %s\n", i,
 			vc_esc(p->st.nic[i].net), vm_mac_str(p->st.nic[i].mac, mac),
-			vc_esc(p->st.nic[i].tap));
+			p->st.nic[i].tap[0] ? vc_esc(p->st.nic[i].tap)
+					    : "made by vnet-bridge-helper");
 }
 
 static int vc_fail_obj(struct nl_err *e, enum nl_err_kind kind, const char *name, const char *diff)
@@ -190,7 +199,8 @@ static void print_vm(const struct vm_state *s)
 	       s->cpus);
 	for (unsigned i = 0; i < s->nnics; i++)
 		printf("%s%s/%s/%s", i ? "," : "", vc_esc(s->nic[i].net),
-		       vm_mac_str(s->nic[i].mac, mac), vc_esc(s->nic[i].tap));
+		       vm_mac_str(s->nic[i].mac, mac),
+		       s->nic[i].tap[0] ? vc_esc(s->nic[i].tap) : "-"); /* the helper's */
 	printf("%s\n", s->nnics ? "" : "-");
 }
 
@@ -201,9 +211,14 @@ static int cmd_list(struct vn_ctx *c, int argc, char **argv)
 	struct nl_err e;
 	unsigned n;
 
+	char dir[256];
+	int code;
+
 	if (argc != 1)
 		return vc_usage("vm", "list takes only -j");
-	if (vm_state_list(vn_ctx_run_dir(c), &v, &n, &e))
+	if ((code = vms_dir(c, dir, sizeof(dir))))
+		return code;
+	if (vm_state_list(dir, &v, &n, &e))
 		return vc_fail(&e);
 	if (json) {
 		json_object *arr = json_object_new_array();
@@ -233,10 +248,14 @@ static int cmd_show(struct vn_ctx *c, int argc, char **argv)
 	bool json = vc_json_flag(&argc, argv);
 	json_object *o, *d;
 	struct nl_err e;
+	char dir[256];
+	int code;
 
 	if (argc != 2 || argv[1][0] == '-')
 		return vc_usage("vm", "show needs NAME (and -j)");
-	if (vm_show(vn_ctx_run_dir(c), argv[1], &o, &e))
+	if ((code = vms_dir(c, dir, sizeof(dir))))
+		return code;
+	if (vm_show(dir, argv[1], &o, &e))
 		return vc_fail(&e);
 	if (json) {
 		vc_put_json(o);
@@ -365,6 +384,7 @@ static int cmd_stop(struct vn_ctx *c, int argc, char **argv)
 {
 	static const struct option opts[] = {{"timeout", required_argument, NULL, 't'}, {0}};
 	unsigned timeout = 30;
+	char dir[256];
 	const char *how;
 	struct nl_err e;
 	int o, code = 0;
@@ -381,7 +401,9 @@ static int cmd_stop(struct vn_ctx *c, int argc, char **argv)
 		return code;
 	if (argc - optind != 1)
 		return vc_usage("vm", "stop needs NAME");
-	if (vm_stop(vn_ctx_run_dir(c), argv[optind], timeout, &how, &e))
+	if ((code = vms_dir(c, dir, sizeof(dir))))
+		return code;
+	if (vm_stop(dir, argv[optind], timeout, &how, &e))
 		return vc_fail(&e);
 	if (!strcmp(how, "quit"))
 		fprintf(stderr, "vnet: VM %s did not power down within %u s; quit\n",
@@ -394,11 +416,15 @@ static int cmd_stop(struct vn_ctx *c, int argc, char **argv)
 static int cmd_kill(struct vn_ctx *c, int argc, char **argv)
 {
 	struct nl_err e;
+	char dir[256];
 	bool was;
+	int code;
 
 	if (argc != 2 || argv[1][0] == '-')
 		return vc_usage("vm", "kill needs NAME");
-	if (vm_kill(vn_ctx_run_dir(c), argv[1], &was, &e))
+	if ((code = vms_dir(c, dir, sizeof(dir))))
+		return code;
+	if (vm_kill(dir, argv[1], &was, &e))
 		return vc_fail(&e);
 	fprintf(stderr, "vnet: VM %s %s\n", vc_esc(argv[1]), was ? "killed" : "was not running");
 	return 0;
@@ -406,9 +432,10 @@ static int cmd_kill(struct vn_ctx *c, int argc, char **argv)
 
 static int cmd_monitor(struct vn_ctx *c, int argc, char **argv)
 {
-	char cmd[1024] = "", *out;
+	char cmd[1024] = "", *out, dir[256];
 	struct nl_err e;
 	size_t len = 0;
+	int code;
 
 	if (argc < 3)
 		return vc_usage("vm", "monitor needs NAME COMMAND...");
@@ -417,7 +444,9 @@ static int cmd_monitor(struct vn_ctx *c, int argc, char **argv)
 					argv[i]);
 	if (len >= sizeof(cmd))
 		return vc_usage("vm", "monitor command longer than %zu bytes", sizeof(cmd) - 1);
-	if (vm_monitor(vn_ctx_run_dir(c), argv[1], cmd, &out, &e))
+	if ((code = vms_dir(c, dir, sizeof(dir))))
+		return code;
+	if (vm_monitor(dir, argv[1], cmd, &out, &e))
 		return vc_fail(&e);
 	/* qemu's lines, as a terminal can take them: no CR, no control */
 	for (char *s = out; *s; s++) {
@@ -435,11 +464,14 @@ static int cmd_console(struct vn_ctx *c, int argc, char **argv)
 	struct termios saved, raw;
 	bool tty = isatty(0) && tcgetattr(0, &saved) == 0;
 	struct nl_err e;
-	int fd, err;
+	char dir[256];
+	int fd, err, code;
 
 	if (argc != 2 || argv[1][0] == '-')
 		return vc_usage("vm", "console needs NAME");
-	if (vm_console_open(vn_ctx_run_dir(c), argv[1], &fd, &e))
+	if ((code = vms_dir(c, dir, sizeof(dir))))
+		return code;
+	if (vm_console_open(dir, argv[1], &fd, &e))
 		return vc_fail(&e);
 	fprintf(stderr, "vnet: connected to VM %s's serial console; leave with Ctrl-]\n",
 		vc_esc(argv[1]));

@@ -533,6 +533,52 @@ START_TEST(static_migration_through_a_file_and_back)
 }
 END_TEST
 
+/* A user without root (uid 4242) runs the whole VM: `vnet vm start` runs
+ * qemu as that user, with its NIC through vnet-bridge-helper (setuid root,
+ * nt_helper_setup), on the network root allowed it; the guest takes a lease
+ * and reaches the outside through NAT, and the tap goes with qemu. */
+START_TEST(a_user_without_root_runs_a_guest_through_the_bridge_helper)
+{
+	const char *log, *dir = th_str("printf %%s %s/user", th_tmpdir());
+	bool done = false;
+
+	nt_helper_setup();
+	nt_outside();
+	nt_outside_count();
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24"), 0);
+	ck_assert_int_eq(nt_run("access allow lan 4242"), 0);
+	ck_assert_int_eq(th_sh("mkdir -m 700 %s && chown 4242:4242 %s", dir, dir), 0);
+	ck_assert_int_eq(
+		th_sh("setpriv --reuid=4242 --regid=4242 --clear-groups env "
+		      "XDG_RUNTIME_DIR=%s VNET_BRIDGE_HELPER=$VNET_HELPER $VNET vm start u1 "
+		      "--memory 256 --net lan --kernel %s/vmlinux --initrd %s/initramfs.gz "
+		      "--append 'console=ttyS0 quiet panic=-1 vnet.ping=192.0.2.2' -- "
+		      "-no-reboot",
+		      dir, guest_dir, guest_dir),
+		0);
+	log = th_str("printf %%s %s/vnet/vm/u1/serial.log", dir);
+	/* qemu runs as the user: its files are the user's */
+	ck_assert_str_eq(th_str("stat -c %%u %s", log), "4242\n");
+	for (int i = 0; i < BOOT_TIMEOUT_S * 10 && !done; i++) {
+		done = th_sh("grep -q '^VNET-GUEST: done' %s 2>/dev/null", log) == 0;
+		if (!done)
+			usleep(100 * 1000);
+	}
+	log = th_str("tr -d '\\r' < %s", log);
+	SAYS(log, "VNET-GUEST: ip=10.0.0.");
+	ck_assert_ptr_nonnull(strstr(log, " via=dhcp"));
+	SAYS(log, "VNET-GUEST: ping 192.0.2.2 ok");
+	SAYS(log, "VNET-GUEST: done failures=0");
+	ck_assert_int_ge(nt_outside_counter(0), 1); /* NATed to the host's address */
+	ck_assert_int_eq(nt_outside_counter(1), 0);
+	/* the guest powers off: qemu exits, and the helper's tap with it */
+	for (int i = 0; i < 200 && strcmp(th_str("ip -j link show master lan | jq -c ."), "[]\n");
+	     i++)
+		usleep(50 * 1000);
+	ck_assert_str_eq(th_str("ip -j link show master lan | jq -c ."), "[]\n");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("e2e_vm");
@@ -542,6 +588,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(t, nt_setup_host, th_netns_teardown);
 	tcase_add_test(t, nat_guest_gets_a_lease_and_reaches_the_outside_through_nat);
 	tcase_add_test(t, isolated_guest_cannot_reach_the_outside_while_forwarding_is_on);
+	tcase_add_test(t, a_user_without_root_runs_a_guest_through_the_bridge_helper);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("migration");

@@ -140,6 +140,32 @@ START_TEST(vhost_only_when_usable)
 }
 END_TEST
 
+/* Without root: qemu's bridge netdev and vnet's helper, one queue (the
+ * launcher gives nq 1), the network by name, a comma in the path doubled
+ * as qemu reads option values. */
+START_TEST(a_user_without_root_gets_the_bridge_helper)
+{
+	const char *o[] = {"net", "lan", "net", "iso,model=e1000", NULL};
+	struct vm_desc d;
+	struct vm_facts f;
+	const char *s;
+
+	desc(&d, o);
+	facts(&d, &f, false);
+	f.helper = "/opt/vnet,1/vnet-bridge-helper";
+	f.nic[0].nq = f.nic[1].nq = 1;
+	s = line(&d, &f);
+	ck_assert_ptr_nonnull(
+		strstr(s, " -netdev bridge,id=net0,br=lan,helper=/opt/vnet,,1/vnet-bridge-helper"
+			  " -device virtio-net-pci,netdev=net0,mac=52:54:00:aa:bb:c0 "));
+	ck_assert_ptr_nonnull(
+		strstr(s, " -netdev bridge,id=net1,br=iso,helper=/opt/vnet,,1/vnet-bridge-helper"
+			  " -device e1000,netdev=net1,mac=52:54:00:aa:bb:c1"));
+	ck_assert_ptr_null(strstr(s, "fd="));
+	ck_assert_ptr_null(strstr(s, "vhost"));
+}
+END_TEST
+
 START_TEST(kvm_when_usable_else_tcg)
 {
 	struct vm_desc d;
@@ -566,6 +592,7 @@ static Suite *suite(void)
 	tcase_add_test(t, virtio_with_cpus_gets_one_fd_per_queue_and_mq);
 	tcase_add_test(t, queues_stop_at_the_maximum);
 	tcase_add_test(t, vhost_only_when_usable);
+	tcase_add_test(t, a_user_without_root_gets_the_bridge_helper);
 	tcase_add_test(t, kvm_when_usable_else_tcg);
 	tcase_add_test(t, vnc_listens_on_loopback_unless_told);
 	tcase_add_test(t, nographic_in_the_foreground_puts_the_console_on_the_terminal);

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
+#include "netd/access.h"
 #include "vm/host.h"
 #include "vm/incoming.h"
 #include "vm/proc.h"
@@ -24,6 +26,15 @@
 
 #define START_TIMEOUT_MS 30000
 #define MAC_TRIES	 16
+
+/* Without root, qemu attaches the NICs through vnet-bridge-helper:
+ * $VNET_BRIDGE_HELPER, else where `vnet hooks install` and meson put it. */
+static const char *helper_program(void)
+{
+	const char *h = getenv("VNET_BRIDGE_HELPER");
+
+	return h && h[0] ? h : VNET_LIBEXECDIR "/vnet-bridge-helper";
+}
 
 static const char *qemu_program(void)
 {
@@ -221,6 +232,11 @@ static int open_nic(struct vn_ctx *c, struct vm_plan *p, unsigned i, struct nl_e
 	char *name = p->st.nic[i].tap;
 	int err;
 
+	if (p->f.helper) { /* qemu runs it: the tap is the helper's */
+		q->nq = 1;
+		name[0] = '\0';
+		return 0;
+	}
 	q->nq = vm_nic_queues(p->d, i);
 	o.multi_queue = q->nq > 1;
 	tap_name(p->d->name, i, name);
@@ -261,7 +277,7 @@ static void fill_state(struct vm_plan *p)
 		snprintf(s->nic[i].net, sizeof(s->nic[i].net), "%s", d->nic[i].net);
 		s->nic[i].model = d->nic[i].model;
 		memcpy(s->nic[i].mac, p->f.nic[i].mac, 6);
-		s->nic[i].queues = vm_nic_queues(d, i);
+		s->nic[i].queues = p->f.helper ? 1 : vm_nic_queues(d, i);
 	}
 }
 
@@ -276,6 +292,28 @@ static int check_dir(struct vm_plan *p, struct nl_err *e)
 	return -ENAMETOOLONG;
 }
 
+/* A user without root: the helper is installed setuid root, and every
+ * NIC's network lets this user on (the helper's own check, said before
+ * qemu starts rather than after). */
+static int helper_ready(struct vn_ctx *c, struct vm_plan *p, struct nl_err *e)
+{
+	gid_t groups[256];
+	int ngroups = getgroups(256, groups), err = 0;
+	char obj[300];
+	struct stat st;
+
+	snprintf(obj, sizeof(obj), "bridge helper %s", p->f.helper);
+	if (stat(p->f.helper, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+	    !(st.st_mode & S_ISUID))
+		return nl_fail(e, -ENOENT, NL_ERR_NOTFOUND, obj,
+			       "is not installed setuid root: without root, qemu attaches its NICs "
+			       "through it (root installs it: vnet hooks install)");
+	for (unsigned i = 0; !err && i < p->d->nnics; i++)
+		err = vn_access_check(c, p->d->nic[i].net, getuid(), getgid(), groups,
+				      ngroups < 0 ? 0 : (unsigned)ngroups, e);
+	return err;
+}
+
 /* Everything that can refuse the description, before anything is made. */
 static int check_all(struct vn_ctx *c, struct vm_plan *p, struct nl_err *e)
 {
@@ -284,9 +322,9 @@ static int check_all(struct vn_ctx *c, struct vm_plan *p, struct nl_err *e)
 	if ((err = vm_desc_check(p->d, e)) ||
 	    (err = vm_path(p->run_dir, p->d->name, "", p->dir, sizeof(p->dir), e)) ||
 	    (err = check_dir(p, e)) || (err = take_lock(p, e)) || (err = not_running(p, e)) ||
-	    (err = check_files(p->d, e)))
+	    (err = check_files(p->d, e)) || (err = resolve_nics(c, p, e)))
 		return err;
-	return resolve_nics(c, p, e);
+	return p->f.helper ? helper_ready(c, p, e) : 0;
 }
 
 /* A VM that never ran is not listed; its qemu.log stays, to be read. */
@@ -312,11 +350,12 @@ int vm_prepare_incoming(struct vn_ctx *c, const struct vm_desc *d, const struct 
 	p->d = d;
 	p->in = in;
 	p->lock_fd = -1;
-	snprintf(p->run_dir, sizeof(p->run_dir), "%s", vn_ctx_run_dir(c));
-	if ((err = check_all(c, p, e)))
+	p->f.helper = geteuid() != 0 ? helper_program() : NULL;
+	if ((err = vm_base_dir(vn_ctx_run_dir(c), p->run_dir, sizeof(p->run_dir), e)) ||
+	    (err = check_all(c, p, e)))
 		goto out;
 	p->f.kvm = vm_kvm_usable(p->no_kvm, sizeof(p->no_kvm));
-	p->f.vhost = vm_vhost_usable();
+	p->f.vhost = !p->f.helper && vm_vhost_usable();
 	p->f.qemu = qemu_program();
 	p->f.dir = p->dir;
 	if (in && ((err = vm_in_check_desc(p, e)) || (err = vm_in_open(p, e))))

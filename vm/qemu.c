@@ -221,6 +221,20 @@ static const char *fd_list(const int *fds, unsigned n, char *buf, size_t len)
 	return buf;
 }
 
+/* s as one value of a qemu option: its commas doubled. */
+static const char *opt_value(const char *s, char *buf, size_t n)
+{
+	size_t k = 0;
+
+	for (; *s && k + 2 < n; s++) {
+		if (*s == ',')
+			buf[k++] = ',';
+		buf[k++] = *s;
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
 static void nic(struct vm_argv *a, const struct vm_desc *d, const struct vm_facts *f, unsigned i)
 {
 	static const char *const devices[] = {[VM_NIC_VIRTIO] = "virtio-net-pci",
@@ -228,14 +242,18 @@ static void nic(struct vm_argv *a, const struct vm_desc *d, const struct vm_fact
 					      [VM_NIC_RTL8139] = "rtl8139"};
 	const struct vm_nic_fds *q = &f->nic[i];
 	bool multi = q->nq > 1, virtio = d->nic[i].model == VM_NIC_VIRTIO;
-	char fds[VM_MAX_QUEUES * 12], vfds[VM_MAX_QUEUES * 12], mac[18], extra[64] = "";
+	char fds[VM_MAX_QUEUES * 12], vfds[VM_MAX_QUEUES * 12], mac[18], extra[64] = "", hp[1024];
 
 	fd_list(q->fds, q->nq, fds, sizeof(fds));
 	fd_list(q->vhostfds, q->nq, vfds, sizeof(vfds));
 	add(a, "-netdev");
-	add(a, "tap,id=net%u,%s=%s%s%s%s", i, multi ? "fds" : "fd", fds,
-	    f->vhost ? ",vhost=on," : "", f->vhost ? (multi ? "vhostfds=" : "vhostfd=") : "",
-	    f->vhost ? vfds : "");
+	if (f->helper)
+		add(a, "bridge,id=net%u,br=%s,helper=%s", i, d->nic[i].net,
+		    opt_value(f->helper, hp, sizeof(hp)));
+	else
+		add(a, "tap,id=net%u,%s=%s%s%s%s", i, multi ? "fds" : "fd", fds,
+		    f->vhost ? ",vhost=on," : "",
+		    f->vhost ? (multi ? "vhostfds=" : "vhostfd=") : "", f->vhost ? vfds : "");
 	if (virtio && multi)
 		snprintf(extra, sizeof(extra), ",mq=on,vectors=%u", 2 * q->nq + 2);
 	if (virtio && q->mtu && q->mtu != 1500)

@@ -7,7 +7,10 @@
  * `-netdev tap,fd=N`; several as `fds=A:B:…` with mq=on and
  * vectors=2N+2 on the virtio-net device. qemu refuses ifname=, script=,
  * vnet_hdr= and queues= beside fd=/fds= (it probes the vnet header from
- * the fd), so none of them is ever written. */
+ * the fd), so none of them is ever written. For a user without root (the
+ * facts name a helper) a NIC is `-netdev bridge,br=NETWORK,helper=PATH`
+ * instead: qemu runs vnet-bridge-helper, which makes and attaches the tap
+ * (one queue, no vhost: qemu's bridge netdev has neither). */
 #ifndef VNET_VM_QEMU_H
 #define VNET_VM_QEMU_H
 
@@ -31,6 +34,7 @@ struct vm_facts {
 	/* a migration's destination: "tcp:ADDR:PORT" or "fd:N" (N one of the
 	 * fds qemu keeps), as -incoming; NULL for a guest that boots */
 	const char *incoming;
+	const char *helper; /* not NULL: NICs through -netdev bridge and this helper */
 	struct vm_nic_fds nic[VM_MAX_NICS];
 };
 

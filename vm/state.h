@@ -58,6 +58,12 @@ struct vm_state {
 	bool migrating; /* `vnet vm migrate` holds VM_F_MIGRATE's lock */
 };
 
+/* The RUN_DIR of the VMs' folders: vnet's run folder (run_dir) for root;
+ * for a user without root, who runs qemu through vnet-bridge-helper and
+ * cannot write there, $XDG_RUNTIME_DIR/vnet (its own folder). Refused
+ * (invalid) when a user has no XDG_RUNTIME_DIR. */
+int vm_base_dir(const char *run_dir, char *out, size_t n, struct nl_err *e);
+
 /* "RUN_DIR/vm/NAME/FILE" (FILE may be "" for the folder). -ENAMETOOLONG
  * when it does not fit n bytes. */
 int vm_path(const char *run_dir, const char *name, const char *file, char *out, size_t n,
