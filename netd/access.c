@@ -90,6 +90,8 @@ static int locate(struct nl_err *e, const char *file, unsigned line)
 {
 	char obj[sizeof(e->obj) + 400];
 
+	if (!e)
+		return -EINVAL; /* a caller that wants no details */
 	snprintf(obj, sizeof(obj), "%s:%u: %s", file, line, e->obj);
 	obj[sizeof(e->obj) - 1] = '\0'; /* cut to fit */
 	memcpy(e->obj, obj, sizeof(e->obj));

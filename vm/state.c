@@ -32,14 +32,11 @@ int vm_base_dir(const char *run_dir, char *out, size_t n, struct nl_err *e)
 	const char *x = getenv("XDG_RUNTIME_DIR");
 	int len;
 
-	if (geteuid() == 0)
-		len = snprintf(out, n, "%s", run_dir);
-	else if (!x || x[0] != '/')
-		return nl_fail(e, -ENOENT, NL_ERR_INVALID, "XDG_RUNTIME_DIR",
-			       "is not set: a VM started without root keeps its folder in "
-			       "$XDG_RUNTIME_DIR/vnet/vm/NAME");
-	else
+	/* a user without one reads root's (vm list) and can start none there */
+	if (geteuid() != 0 && x && x[0] == '/')
 		len = snprintf(out, n, "%s/vnet", x);
+	else
+		len = snprintf(out, n, "%s", run_dir);
 	if (len < 0 || (size_t)len >= n)
 		return nl_fail(e, -ENAMETOOLONG, NL_ERR_INVALID, "run folder", "is too long");
 	return 0;

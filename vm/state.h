@@ -60,8 +60,8 @@ struct vm_state {
 
 /* The RUN_DIR of the VMs' folders: vnet's run folder (run_dir) for root;
  * for a user without root, who runs qemu through vnet-bridge-helper and
- * cannot write there, $XDG_RUNTIME_DIR/vnet (its own folder). Refused
- * (invalid) when a user has no XDG_RUNTIME_DIR. */
+ * cannot write there, $XDG_RUNTIME_DIR/vnet (its own folder), else
+ * run_dir still (root's VMs to read; a start there needs root). */
 int vm_base_dir(const char *run_dir, char *out, size_t n, struct nl_err *e);
 
 /* "RUN_DIR/vm/NAME/FILE" (FILE may be "" for the folder). -ENAMETOOLONG
