@@ -304,21 +304,22 @@ static int put_rule(struct nl_batch *b, const char *chain, const struct fw_rule 
 	return err;
 }
 
-/* nat_v4 is an interval map: the end of an element's interval is the
- * address after its subnet, flagged as an end (none when the subnet
+/* nat_v4 and nat_v6 are interval maps: the end of an element's interval
+ * is the address after its subnet, flagged as an end (none when the subnet
  * reaches the top). */
 static int interval_end(struct nftnl_set *s, const struct fw_elem *el)
 {
 	struct nl_prefix last = nl_prefix_last(&el->prefix);
-	uint32_t end = ntohl(last.a.v4.s_addr);
+	size_t len = el->prefix.family == AF_INET6 ? 16 : 4, i = len;
 	struct nftnl_set_elem *k;
 
-	if (end == UINT32_MAX)
+	while (i > 0 && ++last.a.b[i - 1] == 0) /* big endian: carry leftwards */
+		i--;
+	if (i == 0)
 		return 0;
-	end = htonl(end + 1);
 	if (!(k = nftnl_set_elem_alloc()))
 		return -ENOMEM;
-	nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, &end, 4);
+	nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, last.a.b, (uint32_t)len);
 	nftnl_set_elem_set_u32(k, NFTNL_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
 	nftnl_set_elem_add(s, k);
 	return 0;
@@ -341,7 +342,7 @@ static int elem_keys(struct nftnl_set *s, const struct fw_elem *el, bool with_da
 		nftnl_set_elem_set(k, NFTNL_SET_ELEM_DATA, buf, (uint32_t)fw_elem_data(el, buf));
 	}
 	nftnl_set_elem_add(s, k);
-	return el->map == FW_MAP_NAT_V4 && with_end ? interval_end(s, el) : 0;
+	return fw_maps[el->map].interval && with_end ? interval_end(s, el) : 0;
 }
 
 /* The message of set s's elements into map or set d, labelled by key. */
@@ -389,8 +390,12 @@ static void raw_label(const struct fw_raw_elem *r, char *buf, size_t n)
 {
 	char name[NL_IFNAMSIZ], esc[64];
 
-	if (r->klen == 4) {
-		snprintf(buf, n, "%u.%u.%u.%u%s", r->key[0], r->key[1], r->key[2], r->key[3],
+	if (r->map == FW_MAP_NAT_V4 || r->map == FW_MAP_NAT_V6) {
+		struct nl_prefix a = {.family = r->klen == 16 ? AF_INET6 : AF_INET};
+		char t[NL_PREFIX_STRLEN];
+
+		memcpy(a.a.b, r->key, r->klen == 16 ? 16 : 4);
+		snprintf(buf, n, "%s%s", nl_prefix_str(&a, false, t, sizeof(t)),
 			 r->end ? " (interval end)" : "");
 		return;
 	}

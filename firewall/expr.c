@@ -254,6 +254,10 @@ int fw_vmap(struct nftnl_rule *r, enum fw_key key, const char *map)
 		if ((err = meta_eq(r, NFT_META_NFPROTO, NFPROTO_IPV4)) ||
 		    (err = payload_load(r, NFT_PAYLOAD_NETWORK_HEADER, 12, 4)))
 			return err;
+	} else if (key == FW_KEY_IP6_SADDR) {
+		if ((err = meta_eq(r, NFT_META_NFPROTO, NFPROTO_IPV6)) ||
+		    (err = payload_load(r, NFT_PAYLOAD_NETWORK_HEADER, 8, 16)))
+			return err;
 	} else if ((err = meta_load(r,
 				    key == FW_KEY_IIFNAME ? NFT_META_IIFNAME : NFT_META_OIFNAME))) {
 		return err;

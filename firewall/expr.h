@@ -29,7 +29,7 @@ struct nftnl_rule;
 enum fw_dir { FW_SRC, FW_DST };
 
 /* Keys a verdict map or a set can be looked up with. */
-enum fw_key { FW_KEY_IIFNAME, FW_KEY_OIFNAME, FW_KEY_IP_SADDR };
+enum fw_key { FW_KEY_IIFNAME, FW_KEY_OIFNAME, FW_KEY_IP_SADDR, FW_KEY_IP6_SADDR };
 
 /* What a DNAT map is keyed by: the protocol and destination port, or the
  * IPv4 destination address too. */

@@ -13,7 +13,13 @@
 /* nft's datatype numbers (its src/datatype.h); a concatenation packs them
  * 6 bits a part. Without the key's byte order nft lists interface names as
  * "". */
-enum { DT_IPV4_ADDR = 7, DT_INET_PROTO = 12, DT_INET_SERVICE = 13, DT_IFNAME = 41 };
+enum {
+	DT_IPV4_ADDR = 7,
+	DT_IPV6_ADDR = 8,
+	DT_INET_PROTO = 12,
+	DT_INET_SERVICE = 13,
+	DT_IFNAME = 41
+};
 #define CAT2(a, b)    (((a) << 6) | (b))
 #define CAT3(a, b, c) CAT2(CAT2(a, b), c)
 /* A forward's data: the guest's address and port, a register each. */
@@ -25,6 +31,8 @@ const struct fw_map_def fw_maps[FW_NMAPS] = {
 	[FW_MAP_FROM_BRIDGE] = {"from_bridge", "ifname : verdict", DT_IFNAME, NL_IFNAMSIZ, 1, false,
 				FW_DATA_VERDICT},
 	[FW_MAP_NAT_V4] = {"nat_v4", "ipv4_addr : verdict", DT_IPV4_ADDR, 4, 2, true,
+			   FW_DATA_VERDICT},
+	[FW_MAP_NAT_V6] = {"nat_v6", "ipv6_addr : verdict", DT_IPV6_ADDR, 16, 2, true,
 			   FW_DATA_VERDICT},
 	[FW_MAP_BRIDGES] = {"bridges", "ifname", DT_IFNAME, NL_IFNAMSIZ, 1, false, FW_DATA_NONE},
 	[FW_MAP_DHCP] = {"dhcp_bridges", "ifname", DT_IFNAME, NL_IFNAMSIZ, 1, false, FW_DATA_NONE},
@@ -55,8 +63,8 @@ const struct fw_base_def fw_bases[FW_NBASES] = {
 	 "type filter hook forward priority filter; policy accept;", 2,
 	 {B1(BVMAP(OIFNAME, "to_bridge")), B1(BVMAP(IIFNAME, "from_bridge"))}},
 	{"postrouting", "nat", NF_INET_POST_ROUTING, 100,
-	 "type nat hook postrouting priority srcnat; policy accept;", 1,
-	 {B1(BVMAP(IP_SADDR, "nat_v4"))}},
+	 "type nat hook postrouting priority srcnat; policy accept;", 2,
+	 {B1(BVMAP(IP_SADDR, "nat_v4")), B1(BVMAP(IP6_SADDR, "nat_v6"))}},
 	/* DHCP and DNS from guests to the host are never forwarded away. */
 	{"prerouting", "nat", NF_INET_PRE_ROUTING, -100,
 	 "type nat hook prerouting priority dstnat; policy accept;", 5,
@@ -111,6 +119,8 @@ size_t fw_elem_key(const struct fw_elem *el, bool regs, uint8_t *out)
 	switch (el->map) {
 	case FW_MAP_NAT_V4:
 		return put_part(out, 0, el->prefix.a.b, 4, false);
+	case FW_MAP_NAT_V6:
+		return put_part(out, 0, el->prefix.a.b, 16, false);
 	case FW_MAP_FWD_ADDR:
 		n = put_part(out, 0, el->prefix.a.b, 4, regs);
 		/* fall through */
@@ -178,6 +188,7 @@ bool fw_elem_same_key(const struct fw_elem *x, const struct fw_elem *y)
 		return false;
 	switch (x->map) {
 	case FW_MAP_NAT_V4:
+	case FW_MAP_NAT_V6:
 		return nl_prefix_equal(&x->prefix, &y->prefix);
 	case FW_MAP_FWD_ADDR:
 		if (!same_addr(&x->prefix, &y->prefix))

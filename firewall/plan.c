@@ -78,9 +78,10 @@ static const struct row rows[] = {
 	ROW(M_NAT, CH_NAT, EACH_V4, ADDR(FW_DST, A_SUBNET), CT_DNAT, T(MASQ)),
 	ROW(M_NAT, CH_NAT, ONCE_V4, ADDR(FW_DST, A_MCAST), T(RETURN)),
 	ROW(M_NAT, CH_NAT, ONCE_V4, ADDR(FW_DST, A_BCAST), T(RETURN)),
-	ROW(M_NAT, CH_NAT, EACH_V4, L4(IPPROTO_TCP), NADDR(FW_DST, A_SUBNET), MASQ_HIGH),
-	ROW(M_NAT, CH_NAT, EACH_V4, L4(IPPROTO_UDP), NADDR(FW_DST, A_SUBNET), MASQ_HIGH),
-	ROW(M_NAT, CH_NAT, EACH_V4, NADDR(FW_DST, A_SUBNET), T(MASQ)),
+	/* NAT66 too, as Incus does for its IPv6 */
+	ROW(M_NAT, CH_NAT, EACH, L4(IPPROTO_TCP), NADDR(FW_DST, A_SUBNET), MASQ_HIGH),
+	ROW(M_NAT, CH_NAT, EACH, L4(IPPROTO_UDP), NADDR(FW_DST, A_SUBNET), MASQ_HIGH),
+	ROW(M_NAT, CH_NAT, EACH, NADDR(FW_DST, A_SUBNET), T(MASQ)),
 };
 /* clang-format on */
 
@@ -178,10 +179,10 @@ static void chains_and_elems(struct fw_plan *p, const struct fw_net *n)
 		for (unsigned k = 0; k < (c == CH_NAT ? n->nsubnets : 1); k++) {
 			struct fw_elem *el = &p->elem[p->nelems];
 
-			if (c == CH_NAT && n->subnet[k].family != AF_INET)
-				continue;
 			memset(el, 0, sizeof(*el));
 			el->map = chains[c].map;
+			if (c == CH_NAT && n->subnet[k].family == AF_INET6)
+				el->map = FW_MAP_NAT_V6;
 			if (c == CH_NAT)
 				el->prefix = n->subnet[k];
 			else

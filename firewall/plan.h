@@ -8,6 +8,8 @@
  *   map from_bridge  { type ifname : verdict }      iifname -> jump NET-out
  *   map nat_v4       { type ipv4_addr : verdict; flags interval }
  *                                                   ip saddr -> jump NET-nat
+ *   map nat_v6       { type ipv6_addr : verdict; flags interval }
+ *                                                   ip6 saddr -> jump NET-nat
  *   set bridges      { type ifname }                every network's bridge
  *   set dhcp_bridges { type ifname }                those where the host serves DHCP
  *   map fwd_any      { type inet_proto . inet_service : ipv4_addr . inet_service }
@@ -18,7 +20,7 @@
  *   chain forward     { type filter hook forward priority filter; policy accept;
  *                       oifname vmap @to_bridge; iifname vmap @from_bridge }
  *   chain postrouting { type nat hook postrouting priority srcnat; policy accept;
- *                       ip saddr vmap @nat_v4 }
+ *                       ip saddr vmap @nat_v4; ip6 saddr vmap @nat_v6 }
  *   chain prerouting  { type nat hook prerouting priority dstnat; policy accept;
  *                       iifname @bridges udp dport 53 return (and tcp 53, udp 67)
  *                       fib daddr type local dnat ip to ip daddr . meta l4proto . th dport
@@ -58,9 +60,8 @@
  *           sends it via the gateway (`drop` with isolate_ports); then
  *           routed `ip daddr SUBNET return`, nat `ip daddr SUBNET ct state
  *           established,related return` and `ip daddr SUBNET ct status
- *           dnat return` (connections the port forwards translated; ip6
- *           for IPv6 subnets: a nat network filters its IPv6 like its IPv4
- *           but does not translate it); then `counter reject`.
+ *           dnat return` (connections the port forwards translated, which
+ *           are IPv4; ip6 for IPv6 subnets); then `counter reject`.
  *   NET-out (iif = bridge): routed and nat `ip saddr SUBNET return`, then
  *           `counter reject`; isolated only the reject.
  *   NET-nat (nat, IPv4): `ip daddr SUBNET ct status dnat masquerade`
@@ -68,7 +69,9 @@
  *           gets the answer back through the host), `ip daddr 224.0.0.0/24
  *           return`, `ip daddr 255.255.255.255 return`, `meta l4proto tcp ip
  *           daddr != SUBNET masquerade to :1024-65535`, the same for udp,
- *           then `ip daddr != SUBNET masquerade`, as libvirt does.
+ *           then `ip daddr != SUBNET masquerade`, as libvirt does; for an
+ *           IPv6 subnet (NAT66, as Incus does), the tcp, udp and last
+ *           masquerade with ip6 daddr.
  *   bridged: no rules, no elements.
  *
  * Allowed traffic *returns* instead of being accepted so that a packet

@@ -20,10 +20,11 @@ struct want {
 	uint8_t d[FW_DIGEST_LEN];
 };
 
-/* An element of nat_v4 as dumped (fw_read_refs): an interval's start with
- * its jump target, or an end. */
+/* An element of nat_v4 or nat_v6 as dumped (fw_read_refs): an interval's
+ * start with its jump target, or an end. */
 struct nat_seen {
-	uint8_t key[4];
+	uint8_t map, klen; /* FW_MAP_NAT_V4 (4 bytes) or FW_MAP_NAT_V6 (16) */
+	uint8_t key[16];
 	bool end;
 	char chain[FW_NAMESIZ];
 };

@@ -88,10 +88,10 @@ int fw_rd_ref_elem(struct nftnl_set_elem *se, void *data)
 		flags = nftnl_set_elem_get_u32(se, NFTNL_SET_ELEM_FLAGS);
 	if (!k)
 		return 0;
-	if (rd->map == FW_MAP_NAT_V4) {
+	if (rd->map == FW_MAP_NAT_V4 || rd->map == FW_MAP_NAT_V6) {
 		struct nat_seen *n;
 
-		if (klen != 4)
+		if (klen != (rd->map == FW_MAP_NAT_V6 ? 16u : 4u))
 			return 0;
 		if (rd->nnat == rd->natcap) {
 			n = realloc(rd->nat,
@@ -101,7 +101,9 @@ int fw_rd_ref_elem(struct nftnl_set_elem *se, void *data)
 			rd->nat = n;
 		}
 		n = &rd->nat[rd->nnat++];
-		memcpy(n->key, k, 4);
+		n->map = rd->map;
+		n->klen = (uint8_t)klen;
+		memcpy(n->key, k, klen);
 		n->end = flags & NFT_SET_ELEM_INTERVAL_END;
 		snprintf(n->chain, sizeof(n->chain), "%s", chain && !n->end ? chain : "");
 		return 0;
@@ -117,11 +119,13 @@ int fw_rd_ref_elem(struct nftnl_set_elem *se, void *data)
 	return 0;
 }
 
-/* The plan's element holding forward el's guest in its subnet: nat_v4. */
+/* The plan's element holding forward el's guest in its subnet: nat_v4's
+ * or nat_v6's. */
 static int nat_elem_of(const struct fw_plan *p, const struct fw_elem *el)
 {
 	for (unsigned k = 0; k < p->nelems; k++)
-		if (p->elem[k].map == FW_MAP_NAT_V4 &&
+		if ((p->elem[k].map == FW_MAP_NAT_V4 || p->elem[k].map == FW_MAP_NAT_V6) &&
+		    p->elem[k].prefix.family == el->to.family &&
 		    nl_prefix_contains(&p->elem[k].prefix, &el->to))
 			return (int)k;
 	return -1;
@@ -169,7 +173,9 @@ void fw_rd_conclude_remove(const struct reader *rd, const struct nl_batch *b)
 
 static int by_nat_key(const void *x, const void *y)
 {
-	return memcmp(((const struct nat_seen *)x)->key, ((const struct nat_seen *)y)->key, 4);
+	const struct nat_seen *a = x, *b = y;
+
+	return a->map != b->map ? (int)a->map - (int)b->map : memcmp(a->key, b->key, a->klen);
 }
 
 /* The end of the interval that starts at nat[i] (sorted): the first end
@@ -177,7 +183,8 @@ static int by_nat_key(const void *x, const void *y)
 static const struct nat_seen *nat_end(const struct reader *rd, unsigned i)
 {
 	for (unsigned j = i + 1; j < rd->nnat; j++)
-		if (rd->nat[j].end && memcmp(rd->nat[j].key, rd->nat[i].key, 4) > 0)
+		if (rd->nat[j].map == rd->nat[i].map && rd->nat[j].end &&
+		    memcmp(rd->nat[j].key, rd->nat[i].key, rd->nat[i].klen) > 0)
 			return &rd->nat[j];
 	return NULL;
 }
@@ -202,9 +209,9 @@ static int conclude_refs(struct reader *rd)
 
 		if (rd->nat[i].end || !fw_rd_plan_chain(rd->p, rd->nat[i].chain, NULL))
 			continue;
-		err = add_raw(rd, FW_MAP_NAT_V4, rd->nat[i].key, 4, false);
+		err = add_raw(rd, rd->nat[i].map, rd->nat[i].key, rd->nat[i].klen, false);
 		if (!err && end)
-			err = add_raw(rd, FW_MAP_NAT_V4, end->key, 4, true);
+			err = add_raw(rd, end->map, end->key, end->klen, true);
 	}
 	snprintf(brel.ifname, sizeof(brel.ifname), "%s", rd->p->bridge);
 	brlen = fw_elem_key(&brel, true, br);
@@ -218,10 +225,13 @@ static int conclude_refs(struct reader *rd)
 		for (unsigned j = 0; j < rd->nnat && !theirs; j++) {
 			const struct nat_seen *end = nat_end(rd, j);
 
-			theirs = !rd->nat[j].end && rd->nat[j].chain[0] &&
+			theirs = rd->nat[j].map == (f->elem[i].to.family == AF_INET6
+							    ? FW_MAP_NAT_V6
+							    : FW_MAP_NAT_V4) &&
+				 !rd->nat[j].end && rd->nat[j].chain[0] &&
 				 !fw_rd_plan_chain(rd->p, rd->nat[j].chain, NULL) &&
-				 memcmp(f->elem[i].to.a.b, rd->nat[j].key, 4) >= 0 &&
-				 (!end || memcmp(f->elem[i].to.a.b, end->key, 4) < 0);
+				 memcmp(f->elem[i].to.a.b, rd->nat[j].key, rd->nat[j].klen) >= 0 &&
+				 (!end || memcmp(f->elem[i].to.a.b, end->key, end->klen) < 0);
 		}
 		if (!theirs)
 			f->elem[n++] = f->elem[i];
@@ -234,8 +244,8 @@ int fw_read_refs(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p,
 		 struct nl_err *e)
 {
 	static const unsigned maps[] = {FW_MAP_TO_BRIDGE, FW_MAP_FROM_BRIDGE, FW_MAP_NAT_V4,
-					FW_MAP_BRIDGES,	  FW_MAP_DHCP,	      FW_MAP_FWD_ANY,
-					FW_MAP_FWD_ADDR};
+					FW_MAP_NAT_V6,	  FW_MAP_BRIDGES,     FW_MAP_DHCP,
+					FW_MAP_FWD_ANY,	  FW_MAP_FWD_ADDR};
 	struct reader *rd = calloc(1, sizeof(*rd));
 	int err = 0;
 

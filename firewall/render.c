@@ -31,8 +31,11 @@ int fw_elem_key_str(const struct fw_elem *el, char *buf, size_t n)
 
 	switch (el->map) {
 	case FW_MAP_NAT_V4:
+	case FW_MAP_NAT_V6:
 		return snprintf(buf, n, "%s",
-				nl_prefix_str(&el->prefix, el->prefix.len < 32, a, sizeof(a)));
+				nl_prefix_str(&el->prefix,
+					      el->prefix.len < nl_prefix_bits(&el->prefix), a,
+					      sizeof(a)));
 	case FW_MAP_FWD_ANY:
 		return snprintf(buf, n, "%s . %u", proto, el->port);
 	case FW_MAP_FWD_ADDR:

@@ -118,9 +118,9 @@ static int b_vmap(struct nftnl_rule *r, const struct fw_term *t)
 
 static int s_vmap(const struct fw_term *t, char *buf, size_t n)
 {
-	static const char *const key[] = {"iifname", "oifname", "ip saddr"};
+	static const char *const key[] = {"iifname", "oifname", "ip saddr", "ip6 saddr"};
 
-	return snprintf(buf, n, "%s vmap @%s", key[t->dir % 3], t->name);
+	return snprintf(buf, n, "%s vmap @%s", key[t->dir % 4], t->name);
 }
 
 static int b_counter(struct nftnl_rule *r, const struct fw_term *t)

@@ -5,6 +5,8 @@
  *
  *   guest ── tap ── bridge lan (nat) ── host ── out0 ── outside 192.0.2.2
  *   guest ── tap ── bridge iso (isolated)
+ *   guest ── tap ── bridge lan (nat, and fd00:1::/64: SLAAC, NAT66) ── ... outside
+ *                                                          2001:db8:2::2
  *
  * The guest is built once into the build folder (build-guest.sh caches it)
  * and booted through its uncompressed vmlinux (PVH: ~3 s under TCG). */
@@ -32,15 +34,21 @@ static void build_guest(void)
 		      dir);
 }
 
-/* Starts VM name on net; the guest takes a lease, pings what it is told
- * and powers off. */
-static void boot(const char *name, const char *net, const char *ping)
+/* Starts VM name on net; the guest takes a lease (and, with more, does
+ * what those options say: vnet.ip6=auto), pings what it is told and
+ * powers off. */
+static void boot_with(const char *name, const char *net, const char *ping, const char *more)
 {
 	ck_assert_int_eq(nt_run("vm start %s --memory 256 --net %s --kernel %s/vmlinux "
 				"--initrd %s/initramfs.gz --append 'console=ttyS0 quiet "
-				"panic=-1 vnet.ping=%s' -- -no-reboot",
-				name, net, guest_dir, guest_dir, ping),
+				"panic=-1 vnet.ping=%s%s' -- -no-reboot",
+				name, net, guest_dir, guest_dir, ping, more),
 			 0);
+}
+
+static void boot(const char *name, const char *net, const char *ping)
+{
+	boot_with(name, net, ping, "");
 }
 
 /* The guest's serial log once it said "done" and qemu exited. */
@@ -579,6 +587,39 @@ START_TEST(a_user_without_root_runs_a_guest_through_the_bridge_helper)
 }
 END_TEST
 
+/* IPv6: the guest makes its SLAAC address from the router advertisements
+ * of the network's dnsmasq and reaches the outside through NAT66, seen
+ * there with the host's address (the outside has a route back to the
+ * guests' prefix: only the masquerade decides). */
+START_TEST(nat_guest_gets_a_slaac_address_and_reaches_the_outside_through_nat66)
+{
+	const char *log;
+
+	nt_outside();
+	ck_assert_int_eq(th_sh("ip addr add 2001:db8:2::1/64 dev out0 nodad && "
+			       "ip -n outside addr add 2001:db8:2::2/64 dev eth0 nodad && "
+			       "ip -n outside route add fd00:1::/64 via 2001:db8:2::1 && "
+			       "ip netns exec outside nft add table ip6 watch && "
+			       "ip netns exec outside nft add chain ip6 watch in "
+			       "'{ type filter hook input priority 0; }' && "
+			       "ip netns exec outside nft add rule ip6 watch in ip6 saddr "
+			       "2001:db8:2::1 icmpv6 type echo-request counter && "
+			       "ip netns exec outside nft add rule ip6 watch in ip6 saddr "
+			       "fd00:1::/64 icmpv6 type echo-request counter"),
+			 0);
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24 fd00:1::/64"), 0);
+	boot_with("g1", "lan", "2001:db8:2::2", " vnet.ip6=auto");
+	log = finished("g1");
+	SAYS(log, "VNET-GUEST: ip6=fd00:1::");
+	SAYS(log, "VNET-GUEST: ping 2001:db8:2::2 ok");
+	SAYS(log, "VNET-GUEST: done failures=0");
+	ck_assert_str_eq(th_str("ip netns exec outside nft -j list chain ip6 watch in | jq -c "
+				"'[.nftables[] | .rule? // empty | .expr[] | .counter? // empty | "
+				".packets > 0]'"),
+			 "[true,false]\n");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("e2e_vm");
@@ -589,6 +630,7 @@ static Suite *suite(void)
 	tcase_add_test(t, nat_guest_gets_a_lease_and_reaches_the_outside_through_nat);
 	tcase_add_test(t, isolated_guest_cannot_reach_the_outside_while_forwarding_is_on);
 	tcase_add_test(t, a_user_without_root_runs_a_guest_through_the_bridge_helper);
+	tcase_add_test(t, nat_guest_gets_a_slaac_address_and_reaches_the_outside_through_nat66);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("migration");

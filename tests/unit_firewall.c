@@ -68,6 +68,11 @@ static const struct golden {
 	 7,
 	 4},
 	{"fw-nat.nft", {"default", FW_NAT, "virbr0", .dhcp = true}, {"192.168.122.0/24"}, 12, 5},
+	{"fw-nat-ipv6.nft",
+	 {"nat6", FW_NAT, "nat6br", .dhcp = true},
+	 {"10.30.0.0/24", "fd00:30::/64"},
+	 17,
+	 6},
 	{"fw-nat-isolate-ports.nft",
 	 {"natiso", FW_NAT, "natiso0", .isolate_ports = true},
 	 {"192.168.50.0/25"},
@@ -279,16 +284,24 @@ START_TEST(routed_with_more_subnets_has_two_rules_each)
 END_TEST
 
 /* A rule knows its chain by its place among the plan's chains, which
- * are numbered without gaps: a nat network with only IPv6 has no NET-nat. */
+ * are numbered without gaps: an isolated network has no NET-nat; a nat
+ * network with only IPv6 has one (NAT66: tcp, udp, the rest). */
 START_TEST(rules_know_their_chain_by_place)
 {
 	struct fw_net n = {"c", FW_NAT, "c0", 1, {P("fd00:7::/64")}};
 	struct fw_plan *p = plan(&n);
 
-	ck_assert_uint_eq(p->nchains, 2);
+	ck_assert_uint_eq(p->nchains, 3);
 	ck_assert_str_eq(p->chain[1], "c-out");
 	ck_assert_uint_eq(fw_plan_chain_rules(p, 0), 3);
 	ck_assert_uint_eq(fw_plan_chain_rules(p, 1), 2);
+	ck_assert_uint_eq(fw_plan_chain_rules(p, 2), 3);
+	fw_plan_free(p);
+	n.model = FW_ISOLATED;
+	p = plan(&n);
+	ck_assert_uint_eq(p->nchains, 2);
+	ck_assert_str_eq(p->chain[1], "c-out");
+	n.model = FW_NAT;
 	fw_plan_free(p);
 	n.subnet[0] = P("10.7.0.0/24");
 	p = plan(&n);
@@ -313,10 +326,11 @@ START_TEST(remove_plan_covers_every_model)
 	ck_assert_str_eq(p->chain[0], "gone-in");
 	ck_assert_str_eq(p->chain[1], "gone-out");
 	ck_assert_str_eq(p->chain[2], "gone-nat");
-	/* the bridge in both verdict maps and both sets, the IPv4 subnet */
-	ck_assert_uint_eq(p->nelems, 5);
+	/* the bridge in both verdict maps and both sets, both subnets */
+	ck_assert_uint_eq(p->nelems, 6);
 	ck_assert_int_eq(p->elem[2].map, FW_MAP_NAT_V4);
-	ck_assert_int_eq(p->elem[4].map, FW_MAP_DHCP);
+	ck_assert_int_eq(p->elem[3].map, FW_MAP_NAT_V6);
+	ck_assert_int_eq(p->elem[5].map, FW_MAP_DHCP);
 	fw_plan_free(p);
 }
 END_TEST
@@ -367,7 +381,7 @@ START_TEST(apply_batch_is_one_transaction_without_exclusive_creates)
 	struct fw_net n = {"n1", FW_NAT, "lan0", 1, {P("10.0.1.0/24")}, .dhcp = true};
 	struct fw_plan *p = plan(&n);
 	struct nl_batch *b = nl_batch_new();
-	unsigned skel = 1 + FW_NMAPS + 2 * FW_NBASES + 12, mine = 2 * 3 + 12 + 5;
+	unsigned skel = 1 + FW_NMAPS + 2 * FW_NBASES + 13, mine = 2 * 3 + 12 + 5;
 
 	ck_assert_int_eq(fw_batch_apply(b, p, NULL, NULL), 0);
 	nl_batch_finish(b);
@@ -377,7 +391,7 @@ START_TEST(apply_batch_is_one_transaction_without_exclusive_creates)
 	ck_assert_uint_eq(count(b, 2, 2 + FW_NMAPS, NFT_MSG_NEWSET), FW_NMAPS);
 	ck_assert_uint_eq(count(b, 1, 1 + skel, NFT_MSG_NEWCHAIN), FW_NBASES);
 	ck_assert_uint_eq(count(b, 1, 1 + skel, NFT_MSG_DELRULE), FW_NBASES);
-	ck_assert_uint_eq(count(b, 1, 1 + skel, NFT_MSG_NEWRULE), 12);
+	ck_assert_uint_eq(count(b, 1, 1 + skel, NFT_MSG_NEWRULE), 13);
 	ck_assert_uint_eq(count(b, 1 + skel, b->n, NFT_MSG_NEWCHAIN), 3);
 	ck_assert_uint_eq(count(b, 1 + skel, b->n, NFT_MSG_DELRULE), 3);
 	ck_assert_uint_eq(count(b, 1 + skel, b->n, NFT_MSG_NEWRULE), 12);
@@ -413,11 +427,11 @@ START_TEST(each_rule_sent_is_marked_with_its_digest_and_tagged)
 
 	ck_assert_int_eq(fw_batch_apply(b, p, NULL, NULL), 0);
 	nl_batch_finish(b);
-	for (unsigned i = 0; i < 2 + FW_NMAPS + 2 * FW_NBASES + 12; i++)
+	for (unsigned i = 0; i < 2 + FW_NMAPS + 2 * FW_NBASES + 13; i++)
 		ck_assert_int_eq(b->req[i].tag, 0);
 	/* after the begin marker and the skeleton (table, maps, base chains
-	 * flushed, their 12 rules) */
-	for (unsigned i = 2 + FW_NMAPS + 2 * FW_NBASES + 12; i < b->n; i++) {
+	 * flushed, their 13 rules) */
+	for (unsigned i = 2 + FW_NMAPS + 2 * FW_NBASES + 13; i < b->n; i++) {
 		struct nftnl_rule *r;
 		const void *ud;
 		uint32_t len = 0;
