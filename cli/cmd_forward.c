@@ -81,7 +81,7 @@ static int list(struct vn_ctx *c, int argc, char **argv)
 	struct json_object *arr;
 	struct vn_forward *v;
 	struct nl_err e;
-	char a[NL_PREFIX_STRLEN], g[NL_PREFIX_STRLEN];
+	char a[NL_PREFIX_STRLEN], g[VN_ADDRPORT_STRLEN];
 	unsigned n;
 
 	if (argc != 3 || argv[2][0] == '-')
@@ -98,9 +98,9 @@ static int list(struct vn_ctx *c, int argc, char **argv)
 			json_object_array_add(arr, forward_json(f));
 			continue;
 		}
-		printf("%-5s %-5u %-15s %s:%u\n", vn_proto_name(f->proto), f->port,
+		printf("%-5s %-5u %-15s %s\n", vn_proto_name(f->proto), f->port,
 		       f->address.family ? nl_prefix_str(&f->address, false, a, sizeof(a)) : "*",
-		       nl_prefix_str(&f->guest, false, g, sizeof(g)), f->guest_port);
+		       vn_addrport_str(&f->guest, f->guest_port, g, sizeof(g)));
 	}
 	if (json)
 		vc_put_json(arr);

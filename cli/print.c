@@ -332,22 +332,25 @@ static void walk_hosts(struct vc_out *o, const struct vn_net *n)
 	pr_close(o);
 }
 
-/* "  forward  tcp [ADDRESS:]PORT -> GUEST:PORT"; JSON keeps the address
- * last */
+/* "  forward  tcp [ADDRESS:]PORT -> GUEST:PORT" (IPv6 in brackets); JSON
+ * keeps the address last */
 static void walk_forwards(struct vc_out *o, const struct vn_net *n)
 {
 	pr_open(o, "forwards", '[');
 	for (unsigned i = 0; i < n->nforwards; i++) {
 		const struct vn_forward *f = &n->forward[i];
-		bool addr = f->address.family != 0;
+		bool addr = f->address.family != 0, v6 = f->address.family == AF_INET6;
 
 		pr_open(o, NULL, '{');
 		pr_str(o, TO_ANY, "proto", "  forward  ", vn_proto_name(f->proto));
+
 		if (addr)
-			pr_prefix(o, TO_TEXT, NULL, " ", &f->address, false);
-		pr_uint(o, TO_ANY, "port", addr ? ":" : " ", f->port);
-		pr_prefix(o, TO_ANY, "guest", " -> ", &f->guest, false);
-		pr_uint(o, TO_ANY, "guest_port", ":", f->guest_port);
+			pr_prefix(o, TO_TEXT, NULL, v6 ? " [" : " ", &f->address, false);
+		pr_uint(o, TO_ANY, "port", !addr ? " " : v6 ? "]:" : ":", f->port);
+		pr_prefix(o, TO_ANY, "guest", f->guest.family == AF_INET6 ? " -> [" : " -> ",
+			  &f->guest, false);
+		pr_uint(o, TO_ANY, "guest_port", f->guest.family == AF_INET6 ? "]:" : ":",
+			f->guest_port);
 		if (addr)
 			pr_prefix(o, TO_JSON, "address", "", &f->address, false);
 		else

@@ -342,8 +342,10 @@ int fw_dnat(struct nftnl_rule *r, const struct nl_prefix *addr, uint16_t port)
 int fw_dnat_map(struct nftnl_rule *r, enum fw_dnat_key key, const char *map)
 {
 	/* The key's parts go to consecutive 32-bit registers from reg 1; the
-	 * map puts address and port back into reg 1 and the next. */
-	uint32_t reg = NFT_REG_1, next = NFT_REG32_01;
+	 * map puts address and port back into reg 1 and the next (IPv6: the
+	 * address fills reg 1's four, the port follows, where nft puts it). */
+	bool v6 = key == FW_DNAT_PORT6 || key == FW_DNAT_ADDR_PORT6;
+	uint32_t reg = NFT_REG_1, next = NFT_REG32_01, port = v6 ? NFT_REG_2 : NFT_REG32_01;
 	struct nftnl_expr *x;
 	int err = 0;
 
@@ -353,6 +355,12 @@ int fw_dnat_map(struct nftnl_rule *r, enum fw_dnat_key key, const char *map)
 			return err;
 		reg = NFT_REG32_01;
 		next = NFT_REG32_02;
+	} else if (key == FW_DNAT_ADDR_PORT6) {
+		if ((err = meta_eq(r, NFT_META_NFPROTO, NFPROTO_IPV6)) ||
+		    (err = payload_load(r, NFT_PAYLOAD_NETWORK_HEADER, 24, 16)))
+			return err;
+		reg = NFT_REG_2;
+		next = NFT_REG32_05;
 	}
 	if ((err = meta_load_to(r, NFT_META_L4PROTO, reg)) ||
 	    (err = payload_load_to(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, next)) ||
@@ -361,11 +369,11 @@ int fw_dnat_map(struct nftnl_rule *r, enum fw_dnat_key key, const char *map)
 	if (!(x = add(r, "nat")))
 		return -ENOMEM;
 	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_FAMILY, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
 	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
 	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_ADDR_MAX, NFT_REG_1);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG32_01);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_PROTO_MAX, NFT_REG32_01);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_PROTO_MIN, port);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_PROTO_MAX, port);
 	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_FLAGS,
 			   NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED);
 	return 0;

@@ -33,7 +33,7 @@ enum fw_key { FW_KEY_IIFNAME, FW_KEY_OIFNAME, FW_KEY_IP_SADDR, FW_KEY_IP6_SADDR 
 
 /* What a DNAT map is keyed by: the protocol and destination port, or the
  * IPv4 destination address too. */
-enum fw_dnat_key { FW_DNAT_PORT, FW_DNAT_ADDR_PORT };
+enum fw_dnat_key { FW_DNAT_PORT, FW_DNAT_ADDR_PORT, FW_DNAT_PORT6, FW_DNAT_ADDR_PORT6 };
 
 /* ct state bits (NF_CT_STATE_BIT). */
 #define FW_CT_INVALID	  1u

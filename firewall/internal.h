@@ -25,6 +25,8 @@ enum fw_map_id {
 	FW_MAP_DHCP,
 	FW_MAP_FWD_ANY,
 	FW_MAP_FWD_ADDR,
+	FW_MAP_FWD6_ANY,
+	FW_MAP_FWD6_ADDR,
 	FW_NMAPS
 };
 
@@ -45,7 +47,7 @@ struct fw_map_def {
 	uint32_t data_len;
 };
 
-#define FW_BASE_RULES 5
+#define FW_BASE_RULES 8
 #define FW_BASE_TERMS 4
 
 struct fw_base_def {
@@ -135,7 +137,7 @@ bool fw_elem_equal(const struct fw_elem *x, const struct fw_elem *y);
  * zero-padded, either way. Both return the length written to out, which
  * holds FW_ELEM_BYTES. fw_elem_data: a forward element's data (the
  * guest's address . port), in registers. */
-#define FW_ELEM_BYTES NL_IFNAMSIZ
+#define FW_ELEM_BYTES 32 /* fwd6_addr's key: an IPv6 address, proto, port in registers */
 size_t fw_elem_key(const struct fw_elem *el, bool regs, uint8_t *out);
 size_t fw_elem_data(const struct fw_elem *el, uint8_t *out);
 /* The reverse, for an element of forward map el->map: its key k and data d,

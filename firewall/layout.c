@@ -22,8 +22,10 @@ enum {
 };
 #define CAT2(a, b)    (((a) << 6) | (b))
 #define CAT3(a, b, c) CAT2(CAT2(a, b), c)
-/* A forward's data: the guest's address and port, a register each. */
-#define ADDR_PORT FW_DATA_ADDR_PORT, CAT2(DT_IPV4_ADDR, DT_INET_SERVICE), 2 * NFT_REG32_SIZE
+/* A forward's data: the guest's address and port, a register each (an
+ * IPv6 address four). */
+#define ADDR_PORT  FW_DATA_ADDR_PORT, CAT2(DT_IPV4_ADDR, DT_INET_SERVICE), 2 * NFT_REG32_SIZE
+#define ADDR6_PORT FW_DATA_ADDR_PORT, CAT2(DT_IPV6_ADDR, DT_INET_SERVICE), 5 * NFT_REG32_SIZE
 
 const struct fw_map_def fw_maps[FW_NMAPS] = {
 	[FW_MAP_TO_BRIDGE] = {"to_bridge", "ifname : verdict", DT_IFNAME, NL_IFNAMSIZ, 1, false,
@@ -42,6 +44,12 @@ const struct fw_map_def fw_maps[FW_NMAPS] = {
 			     "ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service",
 			     CAT3(DT_IPV4_ADDR, DT_INET_PROTO, DT_INET_SERVICE), 12, 0, false,
 			     ADDR_PORT},
+	[FW_MAP_FWD6_ANY] = {"fwd6_any", "inet_proto . inet_service : ipv6_addr . inet_service",
+			     CAT2(DT_INET_PROTO, DT_INET_SERVICE), 8, 0, false, ADDR6_PORT},
+	[FW_MAP_FWD6_ADDR] = {"fwd6_addr",
+			      "ipv6_addr . inet_proto . inet_service : ipv6_addr . inet_service",
+			      CAT3(DT_IPV6_ADDR, DT_INET_PROTO, DT_INET_SERVICE), 24, 0, false,
+			      ADDR6_PORT},
 };
 
 /* clang-format off */
@@ -55,6 +63,7 @@ const struct fw_map_def fw_maps[FW_NMAPS] = {
 #define BPORT(p, n)    {.kind = FW_T_PORT, .dir = FW_DST, .proto = IPPROTO_##p, .port = n}
 #define BDNAT(k, m)    {.kind = FW_T_DNAT_MAP, .dir = FW_DNAT_##k, .name = m}
 #define LOOPBACK       {.kind = FW_T_ADDR, .dir = FW_DST, .addr = {AF_INET, 8, .a.b = {127}}}
+#define LOOPBACK6      {.kind = FW_T_ADDR, .dir = FW_DST, .addr = {AF_INET6, 128, .a.b = {[15] = 1}}}
 #define DHCP_REPLY     {.kind = FW_T_PORTS, .proto = IPPROTO_UDP, .port = 67, .port_max = 68}
 #define IPV4	       {.kind = FW_T_NFPROTO, .proto = AF_INET}
 
@@ -65,20 +74,27 @@ const struct fw_base_def fw_bases[FW_NBASES] = {
 	{"postrouting", "nat", NF_INET_POST_ROUTING, 100,
 	 "type nat hook postrouting priority srcnat; policy accept;", 2,
 	 {B1(BVMAP(IP_SADDR, "nat_v4")), B1(BVMAP(IP6_SADDR, "nat_v6"))}},
-	/* DHCP and DNS from guests to the host are never forwarded away. */
+	/* DHCP, DHCPv6 and DNS from guests to the host are never forwarded
+	 * away. */
 	{"prerouting", "nat", NF_INET_PRE_ROUTING, -100,
-	 "type nat hook prerouting priority dstnat; policy accept;", 5,
+	 "type nat hook prerouting priority dstnat; policy accept;", 8,
 	 {B3(BSET(IIFNAME, "bridges"), BPORT(UDP, 53), BT(RETURN)),
 	  B3(BSET(IIFNAME, "bridges"), BPORT(TCP, 53), BT(RETURN)),
 	  B3(BSET(IIFNAME, "bridges"), BPORT(UDP, 67), BT(RETURN)),
+	  B3(BSET(IIFNAME, "bridges"), BPORT(UDP, 547), BT(RETURN)),
 	  B2(BT(LOCAL), BDNAT(ADDR_PORT, "fwd_addr")),
-	  B2(BT(LOCAL), BDNAT(PORT, "fwd_any"))}},
+	  B2(BT(LOCAL), BDNAT(PORT, "fwd_any")),
+	  B2(BT(LOCAL), BDNAT(ADDR_PORT6, "fwd6_addr")),
+	  B2(BT(LOCAL), BDNAT(PORT6, "fwd6_any"))}},
 	/* The host's own connections to its addresses, but loopback. */
 	{"output", "nat", NF_INET_LOCAL_OUT, -100,
-	 "type nat hook output priority -100; policy accept;", 3,
+	 "type nat hook output priority -100; policy accept;", 6,
 	 {B2(LOOPBACK, BT(RETURN)),
 	  B2(BT(LOCAL), BDNAT(ADDR_PORT, "fwd_addr")),
-	  B2(BT(LOCAL), BDNAT(PORT, "fwd_any"))}},
+	  B2(BT(LOCAL), BDNAT(PORT, "fwd_any")),
+	  B2(LOOPBACK6, BT(RETURN)),
+	  B2(BT(LOCAL), BDNAT(ADDR_PORT6, "fwd6_addr")),
+	  B2(BT(LOCAL), BDNAT(PORT6, "fwd6_any"))}},
 	{"checksum", "filter", NF_INET_LOCAL_OUT, 0,
 	 "type filter hook output priority filter; policy accept;", 1,
 	 {B4(IPV4, BSET(OIFNAME, "dhcp_bridges"), DHCP_REPLY, BT(CSUM_ZERO))}},
@@ -94,11 +110,12 @@ void fw_base_rule(unsigned i, unsigned k, struct fw_rule *r)
 	memcpy(r->term, fw_bases[i].rule[k].term, sizeof(fw_bases[i].rule[k].term));
 }
 
-/* Appends a part of len bytes at out + n: in a 32-bit register of its own
- * (zero-padded) when regs, else packed. Returns the new length. */
+/* Appends a part of len bytes at out + n: in 32-bit registers of its own
+ * (zero-padded; an IPv6 address fills four) when regs, else packed.
+ * Returns the new length. */
 static size_t put_part(uint8_t *out, size_t n, const void *part, size_t len, bool regs)
 {
-	size_t room = regs ? NFT_REG32_SIZE : len;
+	size_t room = regs ? (len + NFT_REG32_SIZE - 1) / NFT_REG32_SIZE * NFT_REG32_SIZE : len;
 
 	memset(out + n, 0, room);
 	memcpy(out + n, part, len);
@@ -122,9 +139,11 @@ size_t fw_elem_key(const struct fw_elem *el, bool regs, uint8_t *out)
 	case FW_MAP_NAT_V6:
 		return put_part(out, 0, el->prefix.a.b, 16, false);
 	case FW_MAP_FWD_ADDR:
-		n = put_part(out, 0, el->prefix.a.b, 4, regs);
+	case FW_MAP_FWD6_ADDR:
+		n = put_part(out, 0, el->prefix.a.b, el->map == FW_MAP_FWD6_ADDR ? 16 : 4, regs);
 		/* fall through */
 	case FW_MAP_FWD_ANY:
+	case FW_MAP_FWD6_ANY:
 		n = put_part(out, n, &el->proto, 1, regs);
 		return put_port(out, n, el->port, regs);
 	default:
@@ -134,15 +153,22 @@ size_t fw_elem_key(const struct fw_elem *el, bool regs, uint8_t *out)
 	}
 }
 
-size_t fw_elem_data(const struct fw_elem *el, uint8_t *out)
+static bool map_v6(uint8_t map)
 {
-	return put_port(out, put_part(out, 0, el->to.a.b, 4, true), el->to_port, true);
+	return map == FW_MAP_FWD6_ANY || map == FW_MAP_FWD6_ADDR;
 }
 
-static void get_addr(struct nl_prefix *p, const uint8_t *reg)
+size_t fw_elem_data(const struct fw_elem *el, uint8_t *out)
 {
-	*p = (struct nl_prefix){.family = AF_INET, .len = 32};
-	memcpy(p->a.b, reg, 4);
+	size_t n = put_part(out, 0, el->to.a.b, map_v6(el->map) ? 16 : 4, true);
+
+	return put_port(out, n, el->to_port, true);
+}
+
+static void get_addr(struct nl_prefix *p, const uint8_t *reg, bool v6)
+{
+	*p = (struct nl_prefix){.family = v6 ? AF_INET6 : AF_INET, .len = v6 ? 128 : 32};
+	memcpy(p->a.b, reg, v6 ? 16 : 4);
 }
 
 static uint16_t get_port(const uint8_t *reg)
@@ -153,16 +179,18 @@ static uint16_t get_port(const uint8_t *reg)
 bool fw_elem_decode(struct fw_elem *el, const uint8_t *k, uint32_t klen, const uint8_t *d,
 		    uint32_t dlen)
 {
-	unsigned off = el->map == FW_MAP_FWD_ADDR ? NFT_REG32_SIZE : 0;
+	bool v6 = map_v6(el->map);
+	unsigned alen = v6 ? 16 : 4,
+		 off = el->map == FW_MAP_FWD_ADDR || el->map == FW_MAP_FWD6_ADDR ? alen : 0;
 
-	if (!k || !d || klen < off + 2 * NFT_REG32_SIZE || dlen < 2 * NFT_REG32_SIZE)
+	if (!k || !d || klen < off + 2 * NFT_REG32_SIZE || dlen < alen + NFT_REG32_SIZE)
 		return false;
 	if (off)
-		get_addr(&el->prefix, k);
+		get_addr(&el->prefix, k, v6);
 	el->proto = k[off];
 	el->port = get_port(k + off + NFT_REG32_SIZE);
-	get_addr(&el->to, d);
-	el->to_port = get_port(d + NFT_REG32_SIZE);
+	get_addr(&el->to, d, v6);
+	el->to_port = get_port(d + alen);
 	return true;
 }
 
@@ -171,7 +199,7 @@ bool fw_elem_owned(const struct fw_plan *p, const struct fw_elem *el)
 	if (fw_maps[el->map].data != FW_DATA_ADDR_PORT)
 		return false;
 	for (unsigned i = 0; i < p->nsubnets; i++)
-		if (p->subnet[i].family == AF_INET && el->to.family == AF_INET &&
+		if (p->subnet[i].family == el->to.family &&
 		    nl_prefix_contains(&p->subnet[i], &el->to))
 			return true;
 	return false;
@@ -191,10 +219,12 @@ bool fw_elem_same_key(const struct fw_elem *x, const struct fw_elem *y)
 	case FW_MAP_NAT_V6:
 		return nl_prefix_equal(&x->prefix, &y->prefix);
 	case FW_MAP_FWD_ADDR:
+	case FW_MAP_FWD6_ADDR:
 		if (!same_addr(&x->prefix, &y->prefix))
 			return false;
 		/* fall through */
 	case FW_MAP_FWD_ANY:
+	case FW_MAP_FWD6_ANY:
 		return x->proto == y->proto && x->port == y->port;
 	default:
 		return !strcmp(x->ifname, y->ifname);

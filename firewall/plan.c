@@ -69,13 +69,13 @@ static const struct row rows[] = {
 	ROW(M_ISO | M_RTD | M_NAT, CH_IN, ONCE, IIF_BRIDGE, INTRA),
 	ROW(M_RTD, CH_IN, EACH, ADDR(FW_DST, A_SUBNET), T(RETURN)),
 	ROW(M_NAT, CH_IN, EACH, ADDR(FW_DST, A_SUBNET), CT_REPLY, T(RETURN)),
-	ROW(M_NAT, CH_IN, EACH_V4, ADDR(FW_DST, A_SUBNET), CT_DNAT, T(RETURN)),
+	ROW(M_NAT, CH_IN, EACH, ADDR(FW_DST, A_SUBNET), CT_DNAT, T(RETURN)),
 	ROW(M_ISO | M_RTD | M_NAT, CH_IN, ONCE, T(COUNTER), T(REJECT)),
 	/* NET-out: what may leave (from the network's own addresses). */
 	ROW(M_RTD | M_NAT, CH_OUT, EACH, ADDR(FW_SRC, A_SUBNET), T(RETURN)),
 	ROW(M_ISO | M_RTD | M_NAT, CH_OUT, ONCE, T(COUNTER), T(REJECT)),
 	/* NET-nat: hairpin, then libvirt's masquerade rules. */
-	ROW(M_NAT, CH_NAT, EACH_V4, ADDR(FW_DST, A_SUBNET), CT_DNAT, T(MASQ)),
+	ROW(M_NAT, CH_NAT, EACH, ADDR(FW_DST, A_SUBNET), CT_DNAT, T(MASQ)),
 	ROW(M_NAT, CH_NAT, ONCE_V4, ADDR(FW_DST, A_MCAST), T(RETURN)),
 	ROW(M_NAT, CH_NAT, ONCE_V4, ADDR(FW_DST, A_BCAST), T(RETURN)),
 	/* NAT66 too, as Incus does for its IPv6 */
@@ -218,8 +218,12 @@ static void set_elems(struct fw_plan *p, const struct fw_net *n, bool all)
 		new_elem(p, FW_MAP_DHCP, n->bridge);
 	for (unsigned i = 0; !all && i < n->nforwards; i++) {
 		const struct fw_forward *f = &n->forward[i];
+		bool v6 = f->guest.family == AF_INET6;
 		struct fw_elem *el =
-			new_elem(p, f->address.family ? FW_MAP_FWD_ADDR : FW_MAP_FWD_ANY, NULL);
+			new_elem(p,
+				 f->address.family ? (v6 ? FW_MAP_FWD6_ADDR : FW_MAP_FWD_ADDR)
+						   : (v6 ? FW_MAP_FWD6_ANY : FW_MAP_FWD_ANY),
+				 NULL);
 
 		el->prefix = f->address;
 		el->proto = f->proto;
@@ -275,11 +279,10 @@ static int check_subnets(const struct fw_net *n, bool one_v4, struct nl_err *e)
 	return 0;
 }
 
-static bool in_v4_subnet(const struct fw_net *n, const struct nl_prefix *a)
+static bool in_subnet(const struct fw_net *n, const struct nl_prefix *a)
 {
 	for (unsigned i = 0; i < n->nsubnets; i++)
-		if (n->subnet[i].family == AF_INET && a->family == AF_INET &&
-		    nl_prefix_contains(&n->subnet[i], a))
+		if (n->subnet[i].family == a->family && nl_prefix_contains(&n->subnet[i], a))
 			return true;
 	return false;
 }
@@ -296,13 +299,14 @@ static const char *forward_fault(const struct fw_net *n, const struct fw_forward
 		snprintf(buf, len, "protocol %u must be tcp or udp", f->proto);
 	else if (!f->port || !f->guest_port)
 		snprintf(buf, len, "port 0 must be 1..65535");
-	else if (!in_v4_subnet(n, &f->guest))
-		snprintf(buf, len, "guest address %s is outside the network's IPv4 subnets",
+	else if (!in_subnet(n, &f->guest))
+		snprintf(buf, len, "guest address %s is outside the network's subnets",
 			 f->guest.family ? nl_prefix_str(&f->guest, false, a, sizeof(a))
 					 : "(unset)");
-	else if (f->address.family && f->address.family != AF_INET)
-		snprintf(buf, len, "address %s must be IPv4",
-			 nl_prefix_str(&f->address, false, a, sizeof(a)));
+	else if (f->address.family && f->address.family != f->guest.family)
+		snprintf(buf, len, "address %s must be IPv%c, as the guest's",
+			 nl_prefix_str(&f->address, false, a, sizeof(a)),
+			 f->guest.family == AF_INET6 ? '6' : '4');
 	else
 		return NULL;
 	return buf;
@@ -313,9 +317,10 @@ static const char *forward_fault(const struct fw_net *n, const struct fw_forward
  * there an unbound forward also overlaps every bound one). */
 static bool same_map_key(const struct fw_forward *x, const struct fw_forward *y)
 {
-	return x->proto == y->proto && x->port == y->port &&
+	return x->proto == y->proto && x->port == y->port && x->guest.family == y->guest.family &&
 	       x->address.family == y->address.family &&
-	       (!x->address.family || x->address.a.v4.s_addr == y->address.a.v4.s_addr);
+	       (!x->address.family ||
+		!memcmp(x->address.a.b, y->address.a.b, x->address.family == AF_INET6 ? 16 : 4));
 }
 
 static int check_forwards(const struct fw_net *n, struct nl_err *e)

@@ -17,17 +17,20 @@
  *                                  proto . port -> guest . port
  *   map fwd_addr     { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service }
  *                                  forwards on one address: address . proto . port -> ...
+ *   map fwd6_any, fwd6_addr        the same for IPv6 guests (ipv6_addr)
  *   chain forward     { type filter hook forward priority filter; policy accept;
  *                       oifname vmap @to_bridge; iifname vmap @from_bridge }
  *   chain postrouting { type nat hook postrouting priority srcnat; policy accept;
  *                       ip saddr vmap @nat_v4; ip6 saddr vmap @nat_v6 }
  *   chain prerouting  { type nat hook prerouting priority dstnat; policy accept;
- *                       iifname @bridges udp dport 53 return (and tcp 53, udp 67)
+ *                       iifname @bridges udp dport 53 return (and tcp 53, udp 67, udp 547)
  *                       fib daddr type local dnat ip to ip daddr . meta l4proto . th dport
  *                           map @fwd_addr
- *                       fib daddr type local dnat ip to meta l4proto . th dport map @fwd_any }
+ *                       fib daddr type local dnat ip to meta l4proto . th dport map @fwd_any
+ *                       the same two with ip6 into @fwd6_addr and @fwd6_any }
  *   chain output      { type nat hook output priority -100; policy accept;
- *                       ip daddr 127.0.0.0/8 return; the same two dnat rules }
+ *                       ip daddr 127.0.0.0/8 return; the same two dnat rules;
+ *                       ip6 daddr ::1 return; the same two ip6 dnat rules }
  *   chain checksum    { type filter hook output priority filter; policy accept;
  *                       meta nfproto ipv4 oifname @dhcp_bridges udp sport 67 udp dport 68
  *                           udp checksum set 0 }
@@ -87,11 +90,13 @@
  * other tables: an accept here does not overrule another table's drop.
  *
  * Nothing of ours filters what guests send to the host itself (no input
- * chain): DHCP (udp 67) and DNS (udp and tcp 53) from a bridge of ours are
- * also exempt from the port forwards, so forwarding those ports never takes
- * the guests' DHCP and DNS away. Port forwards are DNAT of IPv4 into NAT
- * guests: from the outside (prerouting), from the host itself to its own
- * addresses but 127.0.0.0/8 (output; that would need route_localnet), and
+ * chain): DHCP (udp 67), DHCPv6 (udp 547) and DNS (udp and tcp 53) from a
+ * bridge of ours are also exempt from the port forwards, so forwarding
+ * those ports never takes the guests' DHCP and DNS away. Port forwards are
+ * DNAT into NAT guests, of IPv4 to an IPv4 guest and of IPv6 to an IPv6
+ * one: from the outside (prerouting), from the host itself to its own
+ * addresses but loopback (output; 127.0.0.0/8 would need route_localnet),
+ * and
  * from guests (hairpin, masqueraded as above), whether or not the host
  * passes bridged frames through the IP hooks (br_netfilter): either way a
  * guest's packet to a host address meets prerouting, the forward chain and
@@ -127,9 +132,9 @@ enum fw_model { FW_ISOLATED, FW_ROUTED, FW_NAT, FW_BRIDGED };
 struct fw_forward {
 	uint8_t proto;		/* IPPROTO_TCP or IPPROTO_UDP */
 	uint16_t port;		/* 1..65535 */
-	struct nl_prefix guest; /* an IPv4 address in one of the network's subnets */
+	struct nl_prefix guest; /* an address in one of the network's subnets, IPv4 or IPv6 */
 	uint16_t guest_port;
-	struct nl_prefix address; /* family 0: every address of the host; else IPv4 */
+	struct nl_prefix address; /* family 0: every address of the host; else the guest's family */
 };
 
 struct fw_net {

@@ -450,7 +450,7 @@ static int build_read(struct nl_batch *b, struct reader *rd, struct nl_err *e)
 	if (rd->was)
 		err = get_forwards(b, rd, e);
 	for (unsigned m = FW_MAP_FWD_ANY;
-	     !rd->was && (remove || p->model == FW_NAT) && m <= FW_MAP_FWD_ADDR && !err; m++)
+	     !rd->was && (remove || p->model == FW_NAT) && m <= FW_MAP_FWD6_ADDR && !err; m++)
 		err = fw_batch_dump_elems(b, m, e);
 	if (!err && (rd->mode == FW_READ_REPAIR || rd->mode == FW_READ_CHECK))
 		err = fw_batch_dump_chains(b, e);

@@ -245,7 +245,8 @@ int fw_read_refs(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p,
 {
 	static const unsigned maps[] = {FW_MAP_TO_BRIDGE, FW_MAP_FROM_BRIDGE, FW_MAP_NAT_V4,
 					FW_MAP_NAT_V6,	  FW_MAP_BRIDGES,     FW_MAP_DHCP,
-					FW_MAP_FWD_ANY,	  FW_MAP_FWD_ADDR};
+					FW_MAP_FWD_ANY,	  FW_MAP_FWD_ADDR,    FW_MAP_FWD6_ANY,
+					FW_MAP_FWD6_ADDR};
 	struct reader *rd = calloc(1, sizeof(*rd));
 	int err = 0;
 

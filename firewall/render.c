@@ -37,8 +37,10 @@ int fw_elem_key_str(const struct fw_elem *el, char *buf, size_t n)
 					      el->prefix.len < nl_prefix_bits(&el->prefix), a,
 					      sizeof(a)));
 	case FW_MAP_FWD_ANY:
+	case FW_MAP_FWD6_ANY:
 		return snprintf(buf, n, "%s . %u", proto, el->port);
 	case FW_MAP_FWD_ADDR:
+	case FW_MAP_FWD6_ADDR:
 		return snprintf(buf, n, "%s . %s . %u",
 				nl_prefix_str(&el->prefix, false, a, sizeof(a)), proto, el->port);
 	default:

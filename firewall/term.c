@@ -246,8 +246,13 @@ static int b_dnat_map(struct nftnl_rule *r, const struct fw_term *t)
 
 static int s_dnat_map(const struct fw_term *t, char *buf, size_t n)
 {
-	return snprintf(buf, n, "dnat ip to %smeta l4proto . th dport map @%s",
-			t->dir == FW_DNAT_ADDR_PORT ? "ip daddr . " : "", t->name);
+	bool v6 = t->dir == FW_DNAT_PORT6 || t->dir == FW_DNAT_ADDR_PORT6;
+
+	return snprintf(buf, n, "dnat %s to %smeta l4proto . th dport map @%s", v6 ? "ip6" : "ip",
+			t->dir == FW_DNAT_ADDR_PORT    ? "ip daddr . "
+			: t->dir == FW_DNAT_ADDR_PORT6 ? "ip6 daddr . "
+						       : "",
+			t->name);
 }
 
 static int b_csum_zero(struct nftnl_rule *r, const struct fw_term *t)

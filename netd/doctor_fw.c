@@ -248,7 +248,7 @@ static void routed(const struct vn_doc *x, const struct vn_doc_net *dn, const st
 	const struct nl_link *up = def ? vn_doc_link(x, def->oif) : NULL;
 	const char *upn = up ? up->name : "";
 	int upx = up ? up->ifindex : 0, fam = s->prefix.family;
-	char a[NL_PREFIX_STRLEN], esc[4 * NL_IFNAMSIZ];
+	char a[VN_ADDRPORT_STRLEN], esc[4 * NL_IFNAMSIZ];
 	struct flow *f;
 
 	if ((f = flow_new(fl, k, K_FORWARD, fam, "its guests' new connections out%s%s",
@@ -270,9 +270,9 @@ static void routed(const struct vn_doc *x, const struct vn_doc_net *dn, const st
 		const struct vn_forward *w = &n->forward[i];
 
 		if (!nl_prefix_contains(&s->prefix, &w->guest) ||
-		    !(f = flow_new(fl, k, K_FORWARD, fam, "its port forward %s %u to %s:%u",
+		    !(f = flow_new(fl, k, K_FORWARD, fam, "its port forward %s %u to %s",
 				   vn_proto_name(w->proto), w->port,
-				   nl_prefix_str(&w->guest, false, a, sizeof(a)), w->guest_port)))
+				   vn_addrport_str(&w->guest, w->guest_port, a, sizeof(a)))))
 			continue;
 		ends(&f->f, "", 0, n->bridge, dn->ifindex);
 		f->f.dst = plain(&w->guest);

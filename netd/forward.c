@@ -19,7 +19,7 @@
 static int check_others(struct vn_ctx *c, const char *name, const struct vn_forward *f,
 			struct nl_err *e)
 {
-	char a[NL_PREFIX_STRLEN], obj[32], net[NL_IFNAMSIZ];
+	char a[VN_ADDRPORT_STRLEN], obj[32], net[NL_IFNAMSIZ];
 	struct vn_forward hit;
 	int err = vn_index_forwarded(c, name, f, net, &hit, e);
 
@@ -27,8 +27,8 @@ static int check_others(struct vn_ctx *c, const char *name, const struct vn_forw
 		return err;
 	snprintf(obj, sizeof(obj), "%s port %u", vn_proto_name(f->proto), f->port);
 	return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj,
-		       "is forwarded already by network %s (to %s:%u)", net,
-		       nl_prefix_str(&hit.guest, false, a, sizeof(a)), hit.guest_port);
+		       "is forwarded already by network %s (to %s)", net,
+		       vn_addrport_str(&hit.guest, hit.guest_port, a, sizeof(a)));
 }
 
 /* nl_data_cb: whether the route looked up is local (the host's own
@@ -43,9 +43,14 @@ static int got_local(const struct nlmsghdr *nlh, unsigned idx, void *data)
 	return 0;
 }
 
+static bool same_addr(const struct nl_prefix *x, const struct nl_prefix *y)
+{
+	return x->family == y->family && !memcmp(x->a.b, y->a.b, x->family == AF_INET6 ? 16 : 4);
+}
+
 /* Whether the host holds address a: one look-up in the FIB (its local
  * route) and, when that says no (an address on a link that is down has
- * none), one read of the host's IPv4 addresses. */
+ * none), one read of the host's addresses of its family. */
 static int host_holds(struct vn_ctx *c, const struct nl_prefix *a, bool *held, struct nl_err *e)
 {
 	static const int ok[] = {-ENETUNREACH, -EHOSTUNREACH, -ENOENT, 0};
@@ -59,10 +64,10 @@ static int host_holds(struct vn_ctx *c, const struct nl_prefix *a, bool *held, s
 	if (nl_route_lookup_msg(c->b, a) == 0 && vn_send(c, ok, got_local, held, NULL) == 0 &&
 	    *held)
 		return 0;
-	if ((err = vn_rt(c, &rt, e)) || (err = nl_addr_list(rt, AF_INET, 0, &v, &cnt, e)))
+	if ((err = vn_rt(c, &rt, e)) || (err = nl_addr_list(rt, a->family, 0, &v, &cnt, e)))
 		return err;
 	for (unsigned i = 0; i < cnt && !*held; i++)
-		*held = v[i].addr.family == AF_INET && v[i].addr.a.v4.s_addr == a->a.v4.s_addr;
+		*held = same_addr(&v[i].addr, a);
 	free(v);
 	return 0;
 }
@@ -77,11 +82,10 @@ static int check_address(struct vn_ctx *c, const struct vn_net *n, const struct 
 	bool held = false;
 	int err;
 
-	if (f->address.family != AF_INET) /* every address; or not IPv4: the plan says so */
+	if (!f->address.family) /* every address */
 		return 0;
 	for (unsigned i = 0; i < n->nsubnets; i++)
-		if (n->subnet[i].gateway.family == AF_INET &&
-		    n->subnet[i].gateway.a.v4.s_addr == f->address.a.v4.s_addr)
+		if (same_addr(&n->subnet[i].gateway, &f->address))
 			return 0;
 	if ((err = host_holds(c, &f->address, &held, e)) || held)
 		return err;

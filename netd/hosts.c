@@ -123,7 +123,7 @@ int vn_host_del(struct vn_net *n, const unsigned char mac[6], struct nl_err *e)
 
 bool vn_forward_same_listener(const struct vn_forward *x, const struct vn_forward *y)
 {
-	return x->proto == y->proto && x->port == y->port &&
+	return x->proto == y->proto && x->port == y->port && x->guest.family == y->guest.family &&
 	       (x->address.family == 0 || y->address.family == 0 ||
 		nl_prefix_equal(&x->address, &y->address));
 }
@@ -141,22 +141,20 @@ static int forward_check(const struct vn_net *n, const struct vn_forward *f, str
 	if (f->address.family) {
 		snprintf(obj, sizeof(obj), "address %s",
 			 nl_prefix_str(&f->address, false, a, sizeof(a)));
-		/* loopback: vnet's output chain leaves 127/8 to the host; that
-		 * forwards are IPv4 is the firewall plan's to say */
+		/* loopback: vnet's output chain leaves it to the host; that
+		 * the address is of the guest's family is the firewall plan's
+		 * to say */
 		if (vn_special_check(&f->address, true, obj, "no port forward works there", e))
 			return -EINVAL;
 	}
 	snprintf(obj, sizeof(obj), "guest address %s",
 		 nl_prefix_str(&f->guest, false, a, sizeof(a)));
-	if (f->guest.family != AF_INET)
-		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
-			       "must be IPv4 (forwards are DNAT of IPv4)");
 	return host_subnet(n, &f->guest, obj, e) ? 0 : -EINVAL;
 }
 
 int vn_forward_add(struct vn_net *n, const struct vn_forward *f, struct nl_err *e)
 {
-	char obj[96], a[NL_PREFIX_STRLEN];
+	char obj[96], a[VN_ADDRPORT_STRLEN];
 	int err;
 
 	if ((err = forward_check(n, f, e)))
@@ -165,9 +163,9 @@ int vn_forward_add(struct vn_net *n, const struct vn_forward *f, struct nl_err *
 		if (vn_forward_same_listener(&n->forward[i], f)) {
 			snprintf(obj, sizeof(obj), "%s port %u", vn_proto_name(f->proto), f->port);
 			return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj,
-				       "is forwarded already (to %s:%u)",
-				       nl_prefix_str(&n->forward[i].guest, false, a, sizeof(a)),
-				       n->forward[i].guest_port);
+				       "is forwarded already (to %s)",
+				       vn_addrport_str(&n->forward[i].guest,
+						       n->forward[i].guest_port, a, sizeof(a)));
 		}
 	if (n->nforwards >= VN_MAX_FORWARDS)
 		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "forwards", "too many (64 at most)");
@@ -175,11 +173,14 @@ int vn_forward_add(struct vn_net *n, const struct vn_forward *f, struct nl_err *
 	return 0;
 }
 
+/* Every forward of proto HOSTPORT (and address) goes: an IPv4 and an IPv6
+ * one alike. */
 int vn_forward_del(struct vn_net *n, const struct vn_forward *f, struct nl_err *e)
 {
+	unsigned before = n->nforwards;
 	char obj[48];
 
-	for (unsigned i = 0; i < n->nforwards; i++) {
+	for (unsigned i = 0; i < n->nforwards;) {
 		const struct vn_forward *o = &n->forward[i];
 
 		if (o->proto == f->proto && o->port == f->port &&
@@ -187,9 +188,12 @@ int vn_forward_del(struct vn_net *n, const struct vn_forward *f, struct nl_err *
 			memmove(&n->forward[i], &n->forward[i + 1],
 				(n->nforwards - i - 1) * sizeof(n->forward[0]));
 			n->nforwards--;
-			return 0;
+		} else {
+			i++;
 		}
 	}
+	if (n->nforwards < before)
+		return 0;
 	snprintf(obj, sizeof(obj), "%s port %u", vn_proto_name(f->proto), f->port);
 	return nl_fail(e, -ENOENT, NL_ERR_NOTFOUND, obj, "is not forwarded on network %s", n->name);
 }

@@ -50,7 +50,8 @@ struct vn_host {
 };
 
 /* A port forward into a NAT guest: proto HOSTPORT on the host (every
- * address, or just address) to guest:port. */
+ * address, or just address) to guest:port; IPv4 to an IPv4 guest, IPv6 to
+ * an IPv6 one. */
 struct vn_forward {
 	unsigned char proto;	/* IPPROTO_TCP or IPPROTO_UDP */
 	unsigned short port;	/* on the host */
@@ -160,13 +161,17 @@ int vn_forward_add(struct vn_net *n, const struct vn_forward *f, struct nl_err *
 /* Removes the forward of proto HOSTPORT (and address, when family is set);
  * -ENOENT (not found) when there is none. */
 int vn_forward_del(struct vn_net *n, const struct vn_forward *f, struct nl_err *e);
-/* Whether two forwards would listen on one port: same protocol and port,
- * and the same address or either on every address. */
+/* Whether two forwards would listen on one port: same protocol, port and
+ * family, and the same address or either on every address. */
 bool vn_forward_same_listener(const struct vn_forward *x, const struct vn_forward *y);
-/* Parses "tcp"/"udp", a port 1..65535, "ADDR:PORT"; errors name the text. */
+/* Parses "tcp"/"udp", a port 1..65535, "ADDR:PORT" ("[IPV6]:PORT"); errors
+ * name the text. */
 int vn_proto_parse(const char *s, unsigned char *proto, struct nl_err *e);
 int vn_port_parse(const char *s, unsigned short *port, struct nl_err *e);
 int vn_addrport_parse(const char *s, struct nl_prefix *a, unsigned short *port, struct nl_err *e);
+/* "10.0.0.5:80", "[fd00::5]:80" (VN_ADDRPORT_STRLEN); returns buf. */
+#define VN_ADDRPORT_STRLEN (NL_PREFIX_STRLEN + 8)
+const char *vn_addrport_str(const struct nl_prefix *a, unsigned short port, char *buf, size_t n);
 const char *vn_proto_name(unsigned char proto);
 
 /* The bridge's MAC: locally administered, unicast, derived from the name so

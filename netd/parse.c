@@ -193,18 +193,35 @@ int vn_port_parse(const char *s, unsigned short *port, struct nl_err *e)
 	return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "must be 1..65535");
 }
 
+/* ADDRESS:PORT, an IPv6 address in brackets ([fd00::57]:80): the one
+ * parser of that syntax (vn_addrport_str writes it). */
 int vn_addrport_parse(const char *s, struct nl_prefix *a, unsigned short *port, struct nl_err *e)
 {
-	const char *colon = strrchr(s, ':');
+	bool v6 = s[0] == '[';
+	const char *colon = v6 ? strstr(s, "]:") : strrchr(s, ':'), *from = s + v6;
 	char addr[64], obj[96];
 
 	snprintf(obj, sizeof(obj), "%.64s", s);
-	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(addr))
+	if (!colon || colon == from || (size_t)(colon - from) >= sizeof(addr) ||
+	    (!v6 && memchr(s, ':', (size_t)(colon - s))))
 		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
-			       "must be ADDRESS:PORT, as in 10.0.0.5:80");
-	memcpy(addr, s, (size_t)(colon - s));
-	addr[colon - s] = '\0';
+			       "must be ADDRESS:PORT, as in 10.0.0.5:80 or [fd00::5]:80");
+	memcpy(addr, from, (size_t)(colon - from));
+	addr[colon - from] = '\0';
 	if (nl_prefix_parse(addr, NL_PREFIX_NO_LEN, "guest address", a, e))
 		return -EINVAL;
-	return vn_port_parse(colon + 1, port, e);
+	if (v6 != (a->family == AF_INET6))
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
+			       "an IPv6 address goes in brackets, an IPv4 one without");
+	return vn_port_parse(colon + 1 + v6, port, e);
+}
+
+const char *vn_addrport_str(const struct nl_prefix *a, unsigned short port, char *buf, size_t n)
+{
+	char t[NL_PREFIX_STRLEN];
+	bool v6 = a->family == AF_INET6;
+
+	snprintf(buf, n, "%s%s%s:%u", v6 ? "[" : "", nl_prefix_str(a, false, t, sizeof(t)),
+		 v6 ? "]" : "", port);
+	return buf;
 }

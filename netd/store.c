@@ -51,9 +51,10 @@ int vn_net_write(FILE *f, const struct vn_net *n)
 	for (unsigned i = 0; i < n->nforwards; i++) {
 		const struct vn_forward *x = &n->forward[i];
 
-		fprintf(f, "\n[forward]\nproto = %s\nport = %u\nto = %s:%u\n",
-			vn_proto_name(x->proto), x->port,
-			nl_prefix_str(&x->guest, false, a, sizeof(a)), x->guest_port);
+		char to[VN_ADDRPORT_STRLEN];
+
+		fprintf(f, "\n[forward]\nproto = %s\nport = %u\nto = %s\n", vn_proto_name(x->proto),
+			x->port, vn_addrport_str(&x->guest, x->guest_port, to, sizeof(to)));
 		if (x->address.family)
 			fprintf(f, "address = %s\n",
 				nl_prefix_str(&x->address, false, a, sizeof(a)));

@@ -272,6 +272,89 @@ START_TEST(two_subnets_in_either_order_and_their_options)
 }
 END_TEST
 
+/* A TCP server on [::]:port in ns that answers each connection with
+ * "NS PEER" (the address it saw); ready once it listens. */
+static void serve6(const char *ns, unsigned port)
+{
+	const char *d = th_tmpdir();
+
+	ck_assert_int_eq(
+		th_sh("ip netns exec %s python3 -c '\n"
+		      "import socket, sys\n"
+		      "s = socket.socket(socket.AF_INET6)\n"
+		      "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+		      "s.bind((\"::\", %u)); s.listen(8); open(sys.argv[1], \"w\").close()\n"
+		      "while True:\n"
+		      "    c, p = s.accept(); c.sendall((\"%s \" + p[0] + \"\\n\").encode()); "
+		      "c.close()\n"
+		      "' %s/serve-%s >/dev/null 2>&1 &\n"
+		      "for i in $(seq 200); do [ -e %s/serve-%s ] && exit 0; sleep 0.05; done; "
+		      "exit 1",
+		      ns, port, ns, d, ns, d, ns),
+		0);
+}
+
+/* What a TCP connection from ns (NULL: the host) to [addr]:port is
+ * answered ("" for nothing in 3 s). */
+static const char *ask6(const char *ns, const char *addr, unsigned port)
+{
+	return th_str("%s%s python3 -c '\n"
+		      "import socket\n"
+		      "c = socket.create_connection((\"%s\", %u), timeout=3)\n"
+		      "print(c.recv(200).decode(), end=\"\")\n"
+		      "' 2>/dev/null",
+		      ns ? "ip netns exec " : "", ns ? ns : "", addr, port);
+}
+
+/* A port forward into an IPv6 guest ([ADDRESS]:PORT), from the outside,
+ * from the host itself and from another guest (hairpin, masqueraded);
+ * beside an IPv4 forward of the same port, each to its own family. */
+START_TEST(ipv6_port_forward_reaches_the_guest_from_everywhere)
+{
+	const char *a, *b;
+	char to[96], want[160];
+
+	ck_assert_int_eq(nt_run("create nat n6 10.0.0.0/24 fd00:1::/64"), 0);
+	guest("g1", "n6");
+	guest("g2", "n6");
+	a = slaac_address("g1", "fd00:1::");
+	b = slaac_address("g2", "fd00:1::");
+	ck_assert(a[0] && b[0]);
+	serve6("g1", 80);
+	snprintf(to, sizeof(to), "[%s]:80", a);
+	ck_assert_int_eq(nt_run("forward add n6 tcp 8080 %s", to), 0);
+	ck_assert_int_eq(th_sh("ip -n g2 addr add 10.0.0.12/24 dev eth0 && "
+			       "ip -n g2 route add default via 10.0.0.1 && "
+			       "ip netns exec g2 python3 -c '\n"
+			       "import socket, sys\n"
+			       "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, "
+			       "socket.SO_REUSEADDR, 1)\n"
+			       "s.bind((\"0.0.0.0\", 80)); s.listen(8)\n"
+			       "while True:\n"
+			       "    c, p = s.accept(); c.sendall(b\"g2v4\\n\"); c.close()\n"
+			       "' >/dev/null 2>&1 &"),
+			 0);
+	ck_assert_int_eq(nt_run("forward add n6 tcp 8080 10.0.0.12:80"), 0);
+	ck_assert_str_eq(ask6("outside", "2001:db8:2::1", 8080), "g1 2001:db8:2::2\n");
+	ck_assert_str_eq(ask6(NULL, "2001:db8:2::1", 8080), "g1 2001:db8:2::1\n");
+	ck_assert_str_eq(ask6("g2", "2001:db8:2::1", 8080), "g1 fd00:1::1\n");
+	ck_assert_str_eq(ask6("outside", "192.0.2.1", 8080), "g2v4\n");
+	snprintf(want, sizeof(want), "  forward  tcp 8080 -> [%s]:80\n", a);
+	ck_assert_str_eq(th_str("$VNET show n6 | grep forward | head -1"), want);
+	snprintf(want, sizeof(want), "to = [%s]:80\n", a);
+	ck_assert_str_eq(th_str("grep '^to = \\[' %s/conf/n6.conf", th_tmpdir()), want);
+	/* del takes the port's forwards of both families */
+	ck_assert_int_eq(nt_run("forward del n6 tcp 8080"), 0);
+	ck_assert_str_eq(ask6("outside", "2001:db8:2::1", 8080), "");
+	nt_refused(2,
+		   "vnet: fd00:1::5:80: must be ADDRESS:PORT, as in 10.0.0.5:80 or [fd00::5]:80\n",
+		   "forward add n6 tcp 8080 fd00:1::5:80");
+	nt_refused(2,
+		   "vnet: [10.0.0.5]:80: an IPv6 address goes in brackets, an IPv4 one without\n",
+		   "forward add n6 tcp 8080 [10.0.0.5]:80");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ns_ipv6");
@@ -285,6 +368,7 @@ static Suite *suite(void)
 	tcase_add_test(t, stateful_dhcpv6_hands_out_the_range_and_static_hosts_with_aaaa_names);
 	tcase_add_test(t, ipv6_forwarding_refused_only_where_ra_routes_would_expire);
 	tcase_add_test(t, two_subnets_in_either_order_and_their_options);
+	tcase_add_test(t, ipv6_port_forward_reaches_the_guest_from_everywhere);
 	suite_add_tcase(s, t);
 	return s;
 }
