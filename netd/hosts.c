@@ -141,11 +141,14 @@ static int forward_check(const struct vn_net *n, const struct vn_forward *f, str
 	if (f->address.family) {
 		snprintf(obj, sizeof(obj), "address %s",
 			 nl_prefix_str(&f->address, false, a, sizeof(a)));
-		/* loopback: vnet's output chain leaves it to the host; that
-		 * the address is of the guest's family is the firewall plan's
-		 * to say */
+		/* loopback: vnet's output chain leaves it to the host */
 		if (vn_special_check(&f->address, true, obj, "no port forward works there", e))
 			return -EINVAL;
+		if (f->address.family != f->guest.family)
+			return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
+				       "must be IPv%c, as the guest's: a forward does not change "
+				       "the family",
+				       f->guest.family == AF_INET6 ? '6' : '4');
 	}
 	snprintf(obj, sizeof(obj), "guest address %s",
 		 nl_prefix_str(&f->guest, false, a, sizeof(a)));

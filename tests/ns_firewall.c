@@ -77,7 +77,7 @@ START_TEST(refused_plan_names_the_rule_and_changes_nothing)
 	fw_close(&fw);
 	nl_err_str(&e, line, sizeof(line));
 	ck_assert_msg(err == -ENOENT, "%d: %s", err, line);
-	ck_assert_msg(strstr(line, "rule 5 of chain na-in (jump nowhere): add: "), "%s", line);
+	ck_assert_msg(strstr(line, "rule 6 of chain na-in (jump nowhere): add: "), "%s", line);
 	ck_assert_uint_ne(e.request, 0);
 	ck_assert_msg(e.attr != 0, "the kernel pointed at no attribute: %s", line);
 	ck_assert_msg(!e.msg[0] || e.kernel, "%s", line);
