@@ -95,6 +95,7 @@ static const struct {
 	{"ip link set isbr mtu 1400", "MTU of bridge isbr: 1400"},
 	{"ip link set isbr down", "bridge isbr: down"},
 	{"sysctl -qw net.ipv4.ip_forward=0", "sysctl net.ipv4.ip_forward: 0"},
+	{"sysctl -qw net.ipv6.conf.all.forwarding=0", "sysctl net.ipv6.conf.all.forwarding: 0"},
 	{"kill -9 $($VNET show isbr -j | jq .dnsmasq_pid)", "dnsmasq of network isbr"},
 };
 
@@ -102,7 +103,8 @@ START_TEST(each_drift_is_repaired_and_guests_traffic_flows)
 {
 	long ms;
 
-	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24"), 0);
+	/* with an IPv6 subnet: IPv6 forwarding is repaired as ip_forward is */
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 fd00:9::/64"), 0);
 	nt_guest("g1", "isbr", NULL, "10.0.0.2/24", "10.0.0.1");
 	ck_assert(nt_ping("g1", "192.0.2.2"));
 	start_vnetd();
