@@ -160,7 +160,7 @@ struct reading {
 	struct xrule *r;
 	uint8_t family; /* of the rule being read */
 	const char *table;
-	bool vnet; /* the dump saw vnet's own table */
+	unsigned ours; /* which of vnet's own tables the dump saw (OURS_*) */
 };
 
 /* Places x's registers; one out of range makes x a maybe. Always true:
@@ -377,14 +377,31 @@ static int got_expr(struct nftnl_expr *e, void *data)
 	return 0;
 }
 
-/* table inet vnet with vnet's mark: passed over (another of that name is
- * foreign like any other). */
-static bool is_ours(struct nftnl_table *t)
-{
-	const char *name = nftnl_table_get_str(t, NFTNL_TABLE_NAME);
+/* vnet's own tables: inet vnet, and of the bridge family vnet
+ * (anti-spoofing) and vnet_tunnel (DHCP kept off the tunnels). */
+enum { OURS_INET = 1u << 0, OURS_BRIDGE = 1u << 1, OURS_TUNNEL = 1u << 2 };
 
-	return nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY) == NFPROTO_INET && name &&
-	       !strcmp(name, FW_TABLE) && fw_table_marked(t);
+static unsigned our_table(uint8_t family, const char *name)
+{
+	if (!name)
+		return 0;
+	if (family == NFPROTO_INET && !strcmp(name, FW_TABLE))
+		return OURS_INET;
+	if (family == NFPROTO_BRIDGE && !strcmp(name, FW_TABLE))
+		return OURS_BRIDGE;
+	if (family == NFPROTO_BRIDGE && !strcmp(name, FW_TUNNEL_TABLE))
+		return OURS_TUNNEL;
+	return 0;
+}
+
+/* One of vnet's tables with vnet's mark: passed over (another of that name
+ * is foreign like any other). */
+static unsigned is_ours(struct nftnl_table *t)
+{
+	unsigned which = our_table((uint8_t)nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY),
+				   nftnl_table_get_str(t, NFTNL_TABLE_NAME));
+
+	return which && fw_table_marked(t) ? which : 0;
 }
 
 static void got_chain(struct reading *rd, struct nftnl_chain *ch)
@@ -431,7 +448,7 @@ static void got_rule(struct reading *rd, struct nftnl_rule *nr)
 
 static bool skipped(const struct reading *d, uint8_t family, const char *table)
 {
-	return d->vnet && family == NFPROTO_INET && table && !strcmp(table, FW_TABLE);
+	return (d->ours & our_table(family, table)) != 0;
 }
 
 /* The tables come first (the dumps are answered in order): vnet's own is
@@ -445,8 +462,8 @@ static int dump_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
 	if (type == NFT_MSG_NEWTABLE) {
 		struct nftnl_table *t = nftnl_table_alloc();
 
-		if (t && nftnl_table_nlmsg_parse(nlh, t) == 0 && is_ours(t))
-			d->vnet = true;
+		if (t && nftnl_table_nlmsg_parse(nlh, t) == 0)
+			d->ours |= is_ours(t);
 		if (t)
 			nftnl_table_free(t);
 	} else if (type == NFT_MSG_NEWSET) {

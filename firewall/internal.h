@@ -12,7 +12,9 @@
 #include "firewall/plan.h"
 #include "nlink/sock.h"
 
-#define FW_TABLE	 "vnet"
+#define FW_TABLE "vnet"
+/* the bridge-family table of DHCP kept off the tunnels (tunnel.c) */
+#define FW_TUNNEL_TABLE	 "vnet_tunnel"
 #define FW_TABLE_COMMENT "managed by vnet"
 
 /* The table's maps and sets, in the order they are made and listed. */

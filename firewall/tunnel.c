@@ -4,9 +4,10 @@
  * tunnel would reach another host's dnsmasq, which answers or refuses what
  * is not its to decide. Bridged frames never meet the inet table's hooks
  * (without br_netfilter), so this is a table of the bridge family, vnet's
- * own and apart from table inet vnet:
+ * own and apart from table inet vnet and from anti-spoofing's table bridge
+ * vnet (each table has one owner: this one is read and made again whole):
  *
- *   table bridge vnet {
+ *   table bridge vnet_tunnel {
  *     set tunnels { type ifname }        the networks' VXLAN ports
  *     chain forward { type filter hook forward priority filter; policy accept;
  *                     iifname @tunnels udp dport 67 drop (68, 546, 547 too),
@@ -95,12 +96,12 @@ static int put_table(struct nl_batch *b, uint16_t type)
 	bool add = type == NFT_MSG_NEWTABLE;
 
 	if (u && t && nftnl_udata_put_strz(u, NFTNL_UDATA_TABLE_COMMENT, FW_TABLE_COMMENT)) {
-		nftnl_table_set_str(t, NFTNL_TABLE_NAME, FW_TABLE);
+		nftnl_table_set_str(t, NFTNL_TABLE_NAME, FW_TUNNEL_TABLE);
 		if (add)
 			nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, nftnl_udata_buf_data(u),
 					     nftnl_udata_buf_len(u));
 		if ((nlh = start(b, type, add ? NLM_F_CREATE : 0, add ? "create" : "delete",
-				 "table bridge " FW_TABLE)))
+				 "table bridge " FW_TUNNEL_TABLE)))
 			nftnl_table_nlmsg_build_payload(nlh, t);
 	}
 	nftnl_table_free(t);
@@ -117,7 +118,7 @@ static int put_set(struct nl_batch *b)
 	struct nlmsghdr *nlh = NULL;
 
 	if (u && s && nftnl_udata_put_u32(u, NFTNL_UDATA_SET_KEYBYTEORDER, d->key_order)) {
-		nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
+		nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TUNNEL_TABLE);
 		nftnl_set_set_str(s, NFTNL_SET_NAME, SET);
 		nftnl_set_set_u32(s, NFTNL_SET_FLAGS, 0);
 		nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, d->key_type);
@@ -143,7 +144,7 @@ static int put_chain(struct nl_batch *b, unsigned i)
 
 	snprintf(obj, sizeof(obj), "chain %s", chains[i].name);
 	if (c) {
-		nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, FW_TABLE);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, FW_TUNNEL_TABLE);
 		nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, chains[i].name);
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, chains[i].hook);
 		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, 0);
@@ -166,7 +167,7 @@ static int put_rule(struct nl_batch *b, unsigned i, enum fw_key key, uint16_t po
 
 	snprintf(obj, sizeof(obj), "rule of chain %s", chains[i].name);
 	if (!err) {
-		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TABLE);
+		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TUNNEL_TABLE);
 		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chains[i].name);
 		if (!(err = fw_match_set(r, key, SET)) &&
 		    !(err = fw_match_port(r, FW_DST, IPPROTO_UDP, port)) &&
@@ -191,7 +192,7 @@ static int put_elem(struct nl_batch *b, uint16_t type, const char *port)
 		nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, key, sizeof(key));
 		nftnl_set_elem_add(s, k);
 		k = NULL;
-		nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TABLE);
+		nftnl_set_set_str(s, NFTNL_SET_TABLE, FW_TUNNEL_TABLE);
 		nftnl_set_set_str(s, NFTNL_SET_NAME, SET);
 		if ((nlh = start(b, type, type == NFT_MSG_NEWSETELEM ? NLM_F_CREATE : 0,
 				 type == NFT_MSG_NEWSETELEM ? "add" : "delete", obj)))
@@ -231,7 +232,7 @@ static int count_rule(const struct nlmsghdr *nlh, unsigned idx, void *data)
 	return 0;
 }
 
-/* Whether table bridge vnet is there, and how many rules it holds: a get
+/* Whether table bridge vnet_tunnel is there, and how many rules it holds: a get
  * of the table and a dump of its rules in one send. */
 static int rules(struct fw *fw, struct nl_batch *b, bool *present, unsigned *n, struct nl_err *e)
 {
@@ -245,12 +246,12 @@ static int rules(struct fw *fw, struct nl_batch *b, bool *present, unsigned *n, 
 	*present = false;
 	nl_batch_reset(b);
 	if (t && r) {
-		nftnl_table_set_str(t, NFTNL_TABLE_NAME, FW_TABLE);
-		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TABLE);
-		if ((nlh = start(b, NFT_MSG_GETTABLE, 0, "get", "table bridge " FW_TABLE)))
+		nftnl_table_set_str(t, NFTNL_TABLE_NAME, FW_TUNNEL_TABLE);
+		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TUNNEL_TABLE);
+		if ((nlh = start(b, NFT_MSG_GETTABLE, 0, "get", "table bridge " FW_TUNNEL_TABLE)))
 			nftnl_table_nlmsg_build_payload(nlh, t);
 		if ((nlh2 = start(b, NFT_MSG_GETRULE, NLM_F_DUMP, "list",
-				  "table bridge " FW_TABLE)))
+				  "table bridge " FW_TUNNEL_TABLE)))
 			nftnl_rule_nlmsg_build_payload(nlh2, r);
 	}
 	if (t)
@@ -258,7 +259,7 @@ static int rules(struct fw *fw, struct nl_batch *b, bool *present, unsigned *n, 
 	if (r)
 		nftnl_rule_free(r);
 	if (!nlh || !nlh2)
-		return nl_err_set(e, -ENOMEM, "read", "table bridge " FW_TABLE);
+		return nl_err_set(e, -ENOMEM, "read", "table bridge " FW_TUNNEL_TABLE);
 	if ((err = nl_batch_send_tolerant(&fw->s, b, ok, count_rule, n, e)))
 		return err;
 	*present = b->req[0].err == 0;
@@ -272,7 +273,7 @@ int fw_tunnel_add(struct fw *fw, const char *port, struct nl_err *e)
 	struct nl_batch *b = nl_batch_new();
 	bool present;
 	unsigned n = 0;
-	int err = b ? 0 : nl_err_set(e, -ENOMEM, "apply", "table bridge " FW_TABLE);
+	int err = b ? 0 : nl_err_set(e, -ENOMEM, "apply", "table bridge " FW_TUNNEL_TABLE);
 
 	if (!err && (err = nl_ifname_check(port, "port", e)) == 0) {
 		err = rules(fw, b, &present, &n, e);
@@ -282,7 +283,8 @@ int fw_tunnel_add(struct fw *fw, const char *port, struct nl_err *e)
 			nl_batch_reset(b);
 			if (marker(b, NFNL_MSG_BATCH_BEGIN) || (whole && put_all(b, present)) ||
 			    put_elem(b, NFT_MSG_NEWSETELEM, port) || marker(b, NFNL_MSG_BATCH_END))
-				err = nl_err_set(e, -ENOBUFS, "build", "table bridge " FW_TABLE);
+				err = nl_err_set(e, -ENOBUFS, "build",
+						 "table bridge " FW_TUNNEL_TABLE);
 			else
 				err = nl_batch_send(&fw->s, b, NULL, NULL, e);
 		}
@@ -295,12 +297,12 @@ int fw_tunnel_del(struct fw *fw, const char *port, struct nl_err *e)
 {
 	static const int ok[] = {-ENOENT, 0};
 	struct nl_batch *b = nl_batch_new();
-	int err = b ? 0 : nl_err_set(e, -ENOMEM, "remove", "table bridge " FW_TABLE);
+	int err = b ? 0 : nl_err_set(e, -ENOMEM, "remove", "table bridge " FW_TUNNEL_TABLE);
 
 	if (!err && (err = nl_ifname_check(port, "port", e)) == 0) {
 		if (marker(b, NFNL_MSG_BATCH_BEGIN) || put_elem(b, NFT_MSG_DELSETELEM, port) ||
 		    marker(b, NFNL_MSG_BATCH_END))
-			err = nl_err_set(e, -ENOBUFS, "build", "table bridge " FW_TABLE);
+			err = nl_err_set(e, -ENOBUFS, "build", "table bridge " FW_TUNNEL_TABLE);
 		else
 			err = nl_batch_send_tolerant(&fw->s, b, ok, NULL, NULL, e);
 	}
@@ -313,7 +315,7 @@ int fw_tunnel_check(struct fw *fw, bool *ok, struct nl_err *e)
 	struct nl_batch *b = nl_batch_new();
 	bool present = false;
 	unsigned n = 0;
-	int err = b ? 0 : nl_err_set(e, -ENOMEM, "read", "table bridge " FW_TABLE);
+	int err = b ? 0 : nl_err_set(e, -ENOMEM, "read", "table bridge " FW_TUNNEL_TABLE);
 
 	if (!err)
 		err = rules(fw, b, &present, &n, e);

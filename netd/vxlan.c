@@ -11,7 +11,7 @@
  * peers are static: an all-zero MAC entry per peer (head-end replication of
  * broadcast, unknown unicast and multicast) and learning on, so remote MACs
  * are learned from what arrives. DHCP never crosses the tunnel: the port
- * is in table bridge vnet's set (firewall/tunnel.c). */
+ * is in table bridge vnet_tunnel's set (firewall/tunnel.c). */
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -308,7 +308,8 @@ void vn_vxlan_status(struct vn_ctx *c, const struct vn_net *n, const struct nl_l
 	if (!(l.flags & IFF_UP))
 		add(s, "up", "down", obj);
 	if (vn_fw(c, &fw, &e) == 0 && fw_tunnel_check(fw, &dhcp_kept, &e) == 0 && !dhcp_kept)
-		add(s, "DHCP kept off the tunnels", "absent or changed", "table bridge vnet");
+		add(s, "DHCP kept off the tunnels", "absent or changed",
+		    "table bridge vnet_tunnel");
 	remotes(c, &l, sp);
 }
 

@@ -306,6 +306,35 @@ START_TEST(nft_lists_the_table_as_its_golden_file)
 }
 END_TEST
 
+/* A network that spans hosts keeps DHCP off its tunnel in a bridge table of
+ * its own: creating, repairing or destroying one leaves the other's rules
+ * (they shared table bridge vnet and each made it again whole). */
+START_TEST(a_spanning_network_leaves_anti_spoofing_whole_and_the_other_way_round)
+{
+	const char *state = "%s show %s -j | jq -r .state";
+
+	ck_assert_int_eq(th_sh("ip link add ul0 type veth peer name ul1 && "
+			       "ip addr add 192.0.2.10/24 dev ul0 nodad && ip link set ul0 up && "
+			       "ip link set ul1 up"),
+			 0);
+	ck_assert_int_eq(nt_run("fabric set --underlay ul0 --peer 192.0.2.11"), 0);
+	ck_assert_int_eq(nt_run("create nat v9 10.60.0.0/24 --no-dhcp --vni 200"), 0);
+	ck_assert_str_eq(th_str(state, nt_vnet, "n1"), "up\n");
+	ck_assert_str_eq(th_str(state, nt_vnet, "v9"), "up\n");
+	/* each repair leaves the other's table as it is */
+	ck_assert_int_eq(nt_run("up n1"), 0);
+	ck_assert_str_eq(th_str(state, nt_vnet, "v9"), "up\n");
+	ck_assert_int_eq(nt_run("up v9"), 0);
+	ck_assert_str_eq(th_str(state, nt_vnet, "n1"), "up\n");
+	ck_assert_int_eq(th_sh("nft list chain bridge vnet n1-spoof >/dev/null"), 0);
+	ck_assert_int_eq(th_sh("nft list set bridge vnet_tunnel tunnels | grep -q vx-200"), 0);
+	ck_assert(nt_ping("a", "10.9.0.11"));
+	ck_assert_int_eq(nt_run("destroy v9"), 0);
+	ck_assert_str_eq(th_str(state, nt_vnet, "n1"), "up\n");
+	ck_assert(nt_ping("a", "10.9.0.11"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ns_antispoof");
@@ -319,6 +348,7 @@ int main(void)
 	tcase_add_test(t, a_vanished_ports_elements_go_at_the_repair);
 	tcase_add_test(t, a_dhcp_server_in_a_guest_hands_out_nothing);
 	tcase_add_test(t, the_rule_count_is_the_same_with_1_and_1000_bound_ports);
+	tcase_add_test(t, a_spanning_network_leaves_anti_spoofing_whole_and_the_other_way_round);
 	suite_add_tcase(s, t);
 	t = tcase_create("ipv6");
 	tcase_add_checked_fixture(t, setup_ipv6, th_netns_teardown);

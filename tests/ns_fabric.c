@@ -65,7 +65,8 @@ START_TEST(static_peers_make_a_network_two_hosts_share)
 	ck_assert(ft_ping("g2", "10.60.0.11"));
 	ck_assert_int_eq(ft_on(1, "destroy n1 2>/dev/null"), 0);
 	ck_assert(!th_sh("! ip -n h1 link show vx-100 >/dev/null 2>&1"));
-	ck_assert(!th_sh("! ip netns exec h1 nft list set bridge vnet tunnels | grep -q vx-100"));
+	ck_assert(!th_sh(
+		"! ip netns exec h1 nft list set bridge vnet_tunnel tunnels | grep -q vx-100"));
 	ck_assert_int_eq(ft_on(1, "fabric unset"), 0);
 	ck_assert_int_eq(ft_on(1, "fabric show 2>/dev/null"), 3);
 }
@@ -98,9 +99,10 @@ START_TEST(vnetd_puts_the_vxlan_port_and_the_dhcp_table_back)
 			    "test \"$(ip -n h1 -j link show vx-100 | jq -r '.[0].master')\" = n1"));
 	ck_assert(ft_within(10, "ip netns exec g2 ping -c 1 -W 1 10.60.0.11 >/dev/null 2>&1"));
 	/* the DHCP table deleted: made again, the port in its set */
-	ck_assert_int_eq(th_sh("ip netns exec h1 nft delete table bridge vnet"), 0);
-	ck_assert(ft_within(10, "ip netns exec h1 nft list set bridge vnet tunnels 2>/dev/null | "
-				"grep -q vx-100"));
+	ck_assert_int_eq(th_sh("ip netns exec h1 nft delete table bridge vnet_tunnel"), 0);
+	ck_assert(ft_within(
+		10, "ip netns exec h1 nft list set bridge vnet_tunnel tunnels 2>/dev/null | "
+		    "grep -q vx-100"));
 	kill(pid, SIGTERM);
 	ck_assert(ft_within(10, "! test -d /proc/%d || grep -q '^State:.*Z' /proc/%d/status", pid,
 			    pid));
@@ -197,7 +199,8 @@ START_TEST(dhcp_stays_on_its_host_and_leases_from_three_hosts_never_collide)
 	ck_assert_int_eq(n, FT_HOSTS * GUESTS);
 	for (int k = 1; k <= FT_HOSTS; k++)
 		ck_assert_int_eq(dhcp_crossed(k), 0);
-	ck_assert(!th_sh("ip netns exec h1 nft list set bridge vnet tunnels | grep -q vx-100"));
+	ck_assert(!th_sh(
+		"ip netns exec h1 nft list set bridge vnet_tunnel tunnels | grep -q vx-100"));
 }
 END_TEST
 
