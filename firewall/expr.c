@@ -418,3 +418,28 @@ int fw_comment(struct nftnl_rule *r, const char *text)
 	nftnl_udata_buf_free(u);
 	return err;
 }
+
+struct nftnl_expr *fw_expr_add(struct nftnl_rule *r, const char *type)
+{
+	return add(r, type);
+}
+
+int fw_expr_payload(struct nftnl_rule *r, uint32_t base, uint32_t off, uint32_t len, uint32_t reg)
+{
+	return payload_load_to(r, base, off, len, reg);
+}
+
+int fw_expr_meta(struct nftnl_rule *r, uint32_t key)
+{
+	return meta_load(r, key);
+}
+
+int fw_expr_cmp_eq(struct nftnl_rule *r, const void *data, uint32_t len)
+{
+	return cmp(r, NFT_CMP_EQ, data, len);
+}
+
+int fw_expr_mask(struct nftnl_rule *r, const void *m, uint32_t len)
+{
+	return mask(r, m, len);
+}

@@ -68,6 +68,16 @@ int fw_vmap(struct nftnl_rule *r, enum fw_key key, const char *map);
 int fw_counter(struct nftnl_rule *r);
 /* verdict: NF_ACCEPT, NF_DROP, NFT_RETURN, or NFT_JUMP to chain. */
 int fw_verdict(struct nftnl_rule *r, int verdict, const char *chain);
+
+/* The primitives the builders above are made of, for rule rows elsewhere in
+ * firewall/ (spoof.c): a new expression of TYPE appended to r (NULL when out
+ * of memory); a payload or meta KEY load into a register (reg 1 for meta);
+ * reg 1 == DATA; reg 1 &= MASK. */
+struct nftnl_expr *fw_expr_add(struct nftnl_rule *r, const char *type);
+int fw_expr_payload(struct nftnl_rule *r, uint32_t base, uint32_t off, uint32_t len, uint32_t reg);
+int fw_expr_meta(struct nftnl_rule *r, uint32_t key);
+int fw_expr_cmp_eq(struct nftnl_rule *r, const void *data, uint32_t len);
+int fw_expr_mask(struct nftnl_rule *r, const void *m, uint32_t len);
 /* reject: ICMP(v6) port unreachable, as iptables' REJECT and nft's default. */
 int fw_reject(struct nftnl_rule *r);
 /* masquerade, to ports pmin-pmax when pmin is not 0. */

@@ -3,6 +3,7 @@
  * term.c does for table inet vnet: the rendering cannot disagree with the
  * bytes sent); see spoof.h for the layout and why. The transactions are
  * spoof_io.c's. */
+#include "firewall/expr.h"
 #include "firewall/spoof_internal.h"
 
 #include <arpa/inet.h>
@@ -143,90 +144,30 @@ static const struct srow base_rows[] = {
 #define NROWS	   (sizeof(rows) / sizeof(rows[0]))
 #define NBASE_ROWS (sizeof(base_rows) / sizeof(base_rows[0]))
 
-static struct nftnl_expr *add(struct nftnl_rule *r, const char *type)
-{
-	struct nftnl_expr *x = nftnl_expr_alloc(type);
-
-	if (x)
-		nftnl_rule_add_expr(r, x);
-	return x;
-}
-
-static int load(struct nftnl_rule *r, uint32_t base, uint32_t off, uint32_t len, uint32_t reg)
-{
-	struct nftnl_expr *x = add(r, "payload");
-
-	if (!x)
-		return -ENOMEM;
-	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_BASE, base);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_OFFSET, off);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_LEN, len);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_DREG, reg);
-	return 0;
-}
-
-static int meta(struct nftnl_rule *r, uint32_t key)
-{
-	struct nftnl_expr *x = add(r, "meta");
-
-	if (!x)
-		return -ENOMEM;
-	nftnl_expr_set_u32(x, NFTNL_EXPR_META_KEY, key);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	return 0;
-}
-
-static int cmp(struct nftnl_rule *r, const void *data, uint32_t len)
-{
-	struct nftnl_expr *x = add(r, "cmp");
-
-	if (!x)
-		return -ENOMEM;
-	nftnl_expr_set_u32(x, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
-	return nftnl_expr_set(x, NFTNL_EXPR_CMP_DATA, data, len) < 0 ? -ENOMEM : 0;
-}
-
-static int bitwise(struct nftnl_rule *r, const uint8_t *m, uint32_t len)
-{
-	static const uint8_t zero[16];
-	struct nftnl_expr *x = add(r, "bitwise");
-
-	if (!x)
-		return -ENOMEM;
-	nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_LEN, len);
-	if (nftnl_expr_set(x, NFTNL_EXPR_BITWISE_MASK, m, len) < 0 ||
-	    nftnl_expr_set(x, NFTNL_EXPR_BITWISE_XOR, zero, len) < 0)
-		return -ENOMEM;
-	return 0;
-}
-
 static int ether_type(struct nftnl_rule *r, uint16_t type)
 {
 	uint16_t be = htons(type);
-	int err = load(r, NFT_PAYLOAD_LL_HEADER, 12, 2, NFT_REG_1);
+	int err = fw_expr_payload(r, NFT_PAYLOAD_LL_HEADER, 12, 2, NFT_REG_1);
 
-	return err ? err : cmp(r, &be, 2);
+	return err ? err : fw_expr_cmp_eq(r, &be, 2);
 }
 
 static int l4(struct nftnl_rule *r, uint8_t proto)
 {
-	int err = meta(r, NFT_META_L4PROTO);
+	int err = fw_expr_meta(r, NFT_META_L4PROTO);
 
-	return err ? err : cmp(r, &proto, 1);
+	return err ? err : fw_expr_cmp_eq(r, &proto, 1);
 }
 
 static int lookup(struct nftnl_rule *r, const struct sterm *t)
 {
 	struct nftnl_expr *x;
-	int err = meta(r, NFT_META_IIFNAME);
+	int err = fw_expr_meta(r, NFT_META_IIFNAME);
 
 	for (unsigned i = 0; !err && i < keys[t->key].nloads; i++)
-		err = load(r, keys[t->key].load[i].base, keys[t->key].load[i].off,
-			   keys[t->key].load[i].len, keys[t->key].load[i].reg);
-	if (err || !(x = add(r, "lookup")))
+		err = fw_expr_payload(r, keys[t->key].load[i].base, keys[t->key].load[i].off,
+				      keys[t->key].load[i].len, keys[t->key].load[i].reg);
+	if (err || !(x = fw_expr_add(r, "lookup")))
 		return err ? err : -ENOMEM;
 	nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
 	nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_FLAGS, t->neq ? NFT_LOOKUP_F_INV : 0);
@@ -246,29 +187,16 @@ static int saddr(struct nftnl_rule *r, const struct sterm *t)
 		return -EINVAL;
 	/* a whole-byte prefix loads its bytes, any other the whole address */
 	bytes = p.len % 8 ? nl_prefix_bits(&p) / 8 : p.len / 8;
-	if ((err = load(r, NFT_PAYLOAD_NETWORK_HEADER, p.family == AF_INET6 ? 8 : 12, bytes,
-			NFT_REG_1)))
+	if ((err = fw_expr_payload(r, NFT_PAYLOAD_NETWORK_HEADER, p.family == AF_INET6 ? 8 : 12,
+				   bytes, NFT_REG_1)))
 		return err;
 	for (unsigned i = 0; i < p.len; i++)
 		m[i / 8] |= (uint8_t)(0x80 >> (i % 8));
 	for (unsigned i = 0; i < bytes; i++)
 		v[i] = p.a.b[i] & m[i];
-	if (p.len % 8 && (err = bitwise(r, m, bytes)))
+	if (p.len % 8 && (err = fw_expr_mask(r, m, bytes)))
 		return err;
-	return cmp(r, v, bytes);
-}
-
-static int verdict(struct nftnl_rule *r, int code, const char *chain)
-{
-	struct nftnl_expr *x = add(r, "immediate");
-
-	if (!x)
-		return -ENOMEM;
-	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_VERDICT, (uint32_t)code);
-	if (chain && nftnl_expr_set_str(x, NFTNL_EXPR_IMM_CHAIN, chain) < 0)
-		return -ENOMEM;
-	return 0;
+	return fw_expr_cmp_eq(r, v, bytes);
 }
 
 static int term_build(struct nftnl_rule *r, const struct sterm *t)
@@ -282,45 +210,45 @@ static int term_build(struct nftnl_rule *r, const struct sterm *t)
 	case S_ETHER:
 		return ether_type(r, t->v);
 	case S_DEP: /* as nft: the frame's protocol, not a load */
-		if ((err = meta(r, NFT_META_PROTOCOL)))
+		if ((err = fw_expr_meta(r, NFT_META_PROTOCOL)))
 			return err;
-		return cmp(r, be, 2);
+		return fw_expr_cmp_eq(r, be, 2);
 	case S_LOOKUP:
 		return lookup(r, t);
 	case S_ADDR:
 		return saddr(r, t);
 	case S_ARPIP0:
-		err = load(r, NFT_PAYLOAD_NETWORK_HEADER, 14, 4, NFT_REG_1);
-		return err ? err : cmp(r, zero, 4);
+		err = fw_expr_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 14, 4, NFT_REG_1);
+		return err ? err : fw_expr_cmp_eq(r, zero, 4);
 	case S_SPORT:
 	case S_PORTS:
 		if ((err = l4(r, IPPROTO_UDP)) ||
-		    (err = load(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, t->kind == S_SPORT ? 2 : 4,
-				NFT_REG_1)))
+		    (err = fw_expr_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0,
+					   t->kind == S_SPORT ? 2 : 4, NFT_REG_1)))
 			return err;
-		return cmp(r, be, t->kind == S_SPORT ? 2 : 4);
+		return fw_expr_cmp_eq(r, be, t->kind == S_SPORT ? 2 : 4);
 	case S_ICMP6:
 		if ((err = l4(r, IPPROTO_ICMPV6)) ||
-		    (err = load(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1, NFT_REG_1)))
+		    (err = fw_expr_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1, NFT_REG_1)))
 			return err;
-		return cmp(r, &type, 1);
+		return fw_expr_cmp_eq(r, &type, 1);
 	case S_L4:
 		return l4(r, (uint8_t)t->v);
 	case S_GOTO:
-		return verdict(r, NFT_GOTO, t->name);
+		return fw_verdict(r, NFT_GOTO, t->name);
 	case S_RETURN:
-		return verdict(r, NFT_RETURN, NULL);
+		return fw_verdict(r, NFT_RETURN, NULL);
 	case S_DROP:
-		return verdict(r, NF_DROP, NULL);
+		return fw_verdict(r, NF_DROP, NULL);
 	case S_VMAP:
-		if ((err = meta(r, NFT_META_IIFNAME)) || !(x = add(r, "lookup")))
+		if ((err = fw_expr_meta(r, NFT_META_IIFNAME)) || !(x = fw_expr_add(r, "lookup")))
 			return err ? err : -ENOMEM;
 		nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
 		nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_DREG, NFT_REG_VERDICT);
 		nftnl_expr_set_u32(x, NFTNL_EXPR_LOOKUP_FLAGS, 0);
 		return nftnl_expr_set_str(x, NFTNL_EXPR_LOOKUP_SET, t->name) < 0 ? -ENOMEM : 0;
 	case S_OBJMAP:
-		if ((err = meta(r, NFT_META_IIFNAME)) || !(x = add(r, "objref")))
+		if ((err = fw_expr_meta(r, NFT_META_IIFNAME)) || !(x = fw_expr_add(r, "objref")))
 			return err ? err : -ENOMEM;
 		nftnl_expr_set_u32(x, NFTNL_EXPR_OBJREF_SET_SREG, NFT_REG_1);
 		return nftnl_expr_set_str(x, NFTNL_EXPR_OBJREF_SET_NAME, t->name) < 0 ? -ENOMEM : 0;
