@@ -300,15 +300,17 @@ static int record_save(const struct vn_ctx *c, const char *name, const struct vn
 }
 
 /* A pidfd on the network's running dnsmasq (p names it), or -1: the
- * recorded process while it is ours (*recorded), else what the scan finds. */
-static int find(const struct vn_ctx *c, const char *name, struct vn_proc *p, bool *recorded)
+ * recorded process while it is ours (*recorded), else, with scan, what the
+ * scan of /proc finds. */
+static int find(const struct vn_ctx *c, const char *name, bool scan, struct vn_proc *p,
+		bool *recorded)
 {
 	struct want w;
 	int fd = -1;
 
 	want_of(c, name, &w);
 	*recorded = record_load(c, name, p) == 0 && (fd = vn_proc_grab(&w.id, p)) >= 0;
-	if (!*recorded)
+	if (!*recorded && scan)
 		fd = vn_proc_scan(&w.id, p);
 	if (fd < 0)
 		*p = (struct vn_proc){0};
@@ -319,7 +321,7 @@ int vn_dnsmasq_pidfd(const struct vn_ctx *c, const char *name, int *pid)
 {
 	struct vn_proc p;
 	bool recorded;
-	int fd = find(c, name, &p, &recorded);
+	int fd = find(c, name, true, &p, &recorded);
 
 	*pid = p.pid;
 	return fd;
@@ -515,16 +517,18 @@ static int end(int fd, int pid, const char *name, struct nl_err *e)
 	return 0;
 }
 
-/* Ends every dnsmasq of the network: the recorded one, then any the scan
- * finds (whatever a lost record or a killed vnet left); drops the record. */
-static int halt(const struct vn_ctx *c, const char *name, struct nl_err *e)
+/* Ends every dnsmasq of the network: the recorded one, then (scan) any the
+ * scan finds (whatever a lost record or a killed vnet left); drops the
+ * record. */
+static int halt(const struct vn_ctx *c, const char *name, bool scan, struct nl_err *e)
 {
 	char path[320];
 	struct vn_proc p;
 	bool recorded;
 	int fd, err = 0;
 
-	for (unsigned i = 0; !err && i < 64 && (fd = find(c, name, &p, &recorded)) >= 0; i++) {
+	for (unsigned i = 0; !err && i < 64 && (fd = find(c, name, scan, &p, &recorded)) >= 0;
+	     i++) {
 		err = end(fd, p.pid, name, e);
 		close(fd);
 	}
@@ -542,7 +546,7 @@ int vn_dnsmasq_start(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 
 	if ((err = write_all(c, n, &changed, e)))
 		return err;
-	fd = find(c, n->name, &p, &recorded);
+	fd = find(c, n->name, true, &p, &recorded);
 	if (fd >= 0 && !changed) {
 		/* it rereads its hosts; one the scan found is recorded again */
 		if (vn_proc_signal(fd, SIGHUP) < 0)
@@ -555,18 +559,18 @@ int vn_dnsmasq_start(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 	}
 	if (fd >= 0) {
 		close(fd);
-		if ((err = halt(c, n->name, e)))
+		if ((err = halt(c, n->name, true, e)))
 			return err;
 	}
 	return spawn(c, n->name, e);
 }
 
-int vn_dnsmasq_stop(struct vn_ctx *c, const char *name, bool forget, struct nl_err *e)
+int vn_dnsmasq_stop(struct vn_ctx *c, const char *name, bool forget, bool scan, struct nl_err *e)
 {
 	/* "pid": what dnsmasq wrote before vnet recorded its own */
 	static const char *const exts[] = {"conf", "hosts", "addn", "pid", "leases"};
 	char path[320];
-	int err = halt(c, name, e);
+	int err = halt(c, name, scan, e);
 
 	for (unsigned i = 0; !err && i < sizeof(exts) / sizeof(exts[0]) - !forget; i++) {
 		file(c, name, exts[i], path, sizeof(path));

@@ -18,10 +18,14 @@
 int vn_dnsmasq_start(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
 /* Stops it (TERM, then KILL after a second) and removes its files; the
  * lease file only when forget (destroy; a `down` keeps the leases). Every
- * dnsmasq of the network goes: the recorded one and any other /proc shows
- * with its command line in this network namespace (a record lost, a vnet
- * killed before it wrote one). An absent dnsmasq is not an error. */
-int vn_dnsmasq_stop(struct vn_ctx *c, const char *name, bool forget, struct nl_err *e);
+ * dnsmasq of the network goes: the recorded one and, with scan, any other
+ * /proc shows with its command line in this network namespace (a record
+ * lost, a vnet killed before it wrote one). scan may be false only where
+ * no dnsmasq of the network can run unrecorded: its recorded run had no
+ * DHCP (one is started only for a run with DHCP, recorded before it, and
+ * its record goes only once it is gone). An absent dnsmasq is not an
+ * error. */
+int vn_dnsmasq_stop(struct vn_ctx *c, const char *name, bool forget, bool scan, struct nl_err *e);
 /* The pid of the network's running dnsmasq, or 0: the one way to it. The
  * recorded process when /proc still shows it as such (same start time,
  * vnet's exact command line, this network namespace, not a zombie), else

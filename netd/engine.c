@@ -158,7 +158,7 @@ int vn_up(struct vn_ctx *c, const char *name, struct nl_err *e)
 	    !(err = vn_check_host(c, n, e))) {
 		if (vn_run_record_load(c, name, ran, NULL) == 0 &&
 		    !vn_net_same(ran, n, diff, sizeof(diff)))
-			err = vn_teardown(c, ran, false, NULL, e);
+			err = vn_teardown(c, ran, true, false, NULL, e);
 		if (!err)
 			err = vn_apply(&r, e);
 		if (!err)
@@ -206,13 +206,14 @@ static int stop(struct vn_ctx *c, const char *name, bool forget, struct vn_ports
 	if (released)
 		released->n = 0;
 	if (!err && !(err = vn_lock(c, e)) && !(err = vn_name_check(name, e))) {
-		if (vn_run_record_load(c, name, n, NULL) == 0 ||
-		    !(err = vn_store_load(c->conf_dir, name, n, e))) {
-			err = vn_teardown(c, n, forget, released, e);
+		bool recorded = vn_run_record_load(c, name, n, NULL) == 0;
+
+		if (recorded || !(err = vn_store_load(c->conf_dir, name, n, e))) {
+			err = vn_teardown(c, n, recorded, forget, released, e);
 		} else if (forget && !still_runs(c, name, err, e)) {
 			/* nothing of it runs; what a `down` kept (leases)
 			 * goes, and an unreadable file is forgotten */
-			vn_dnsmasq_stop(c, name, true, NULL);
+			vn_dnsmasq_stop(c, name, true, true, NULL);
 			vn_down_mark(c, name, false);
 			if (err != -ENOENT) {
 				nl_err_clear(e);

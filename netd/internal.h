@@ -55,6 +55,7 @@ struct vn_run {
 	bool bridge_forward_on[2]; /* ... and on the bridge (conf.BRIDGE.forwarding) */
 	bool uplink_moved;	   /* this call moved the uplink into the bridge */
 	bool made_vxlan;	   /* this call made or configured the VXLAN port */
+	bool ran_without_dhcp;	   /* its run record before this call: no DHCP */
 };
 
 int vn_lock(struct vn_ctx *c, struct nl_err *e);
@@ -83,9 +84,10 @@ int vn_apply(struct vn_run *r, struct nl_err *e);
 void vn_bridge_forward_key(const char *bridge, bool v6, char *key, size_t n);
 /* Takes down everything that runs of the network, tolerating what is
  * missing; released gets the guests' ports that were still attached.
- * forget (destroy) also drops what a later `up` would reuse (leases). */
-int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool forget, struct vn_ports *released,
-		struct nl_err *e);
+ * recorded: n is its run record (else its definition); forget (destroy)
+ * also drops what a later `up` would reuse (leases). */
+int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool recorded, bool forget,
+		struct vn_ports *released, struct nl_err *e);
 
 /* nl_data_cb that decodes a link reply into the struct nl_link at data. */
 int vn_got_link(const struct nlmsghdr *nlh, unsigned idx, void *data);

@@ -326,14 +326,15 @@ static int step_services(struct vn_run *r, struct nl_err *e)
 	 * made by this call) has had no dnsmasq to stop: a leftover of an
 	 * earlier life was taken down by the destroy that ended it */
 	if (!vn_net_has_dhcp(r->n))
-		return r->fresh ? 0 : vn_dnsmasq_stop(r->c, r->n->name, true, e);
+		return r->fresh ? 0
+				: vn_dnsmasq_stop(r->c, r->n->name, true, !r->ran_without_dhcp, e);
 	return vn_dnsmasq_start(r->c, r->n, e);
 }
 
 static void undo_services(struct vn_run *r)
 {
 	if (r->fresh)
-		vn_dnsmasq_stop(r->c, r->n->name, true, NULL);
+		vn_dnsmasq_stop(r->c, r->n->name, true, true, NULL);
 }
 
 static const struct vn_step {
@@ -354,12 +355,25 @@ static const struct vn_step {
 
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
 
+/* Whether the network's run record says it ran without DHCP. */
+static bool was_without_dhcp(struct vn_ctx *c, const char *name)
+{
+	struct vn_net *ran = malloc(sizeof(*ran));
+	bool without = ran && vn_run_record_load(c, name, ran, NULL) == 0 && !vn_net_has_dhcp(ran);
+
+	free(ran);
+	return without;
+}
+
 int vn_apply(struct vn_run *r, struct nl_err *e)
 {
 	unsigned wants = models[r->n->model].wants, i;
 	int err;
 
-	/* what runs is written down before any of it is made */
+	/* what ran, as its record said (without DHCP no dnsmasq of it can
+	 * run unrecorded); then what runs is written down before any of it
+	 * is made */
+	r->ran_without_dhcp = was_without_dhcp(r->c, r->n->name);
 	if ((err = vn_run_record_save(r->c, r->n, e)))
 		return err;
 	for (i = 0; i < NSTEPS; i++) {
@@ -414,8 +428,8 @@ static int delete_bridge(struct vn_ctx *c, const struct vn_net *n, const struct 
 	return vn_send(c, NULL, got_port, &d, e);
 }
 
-int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool forget, struct vn_ports *released,
-		struct nl_err *e)
+int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool recorded, bool forget,
+		struct vn_ports *released, struct nl_err *e)
 {
 	unsigned wants = models[n->model].wants;
 	struct nl_link br;
@@ -425,7 +439,7 @@ int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool forget, struct vn
 	if (released)
 		released->n = 0;
 	if (wants & W_SERVICES)
-		err = vn_dnsmasq_stop(c, n->name, forget, e);
+		err = vn_dnsmasq_stop(c, n->name, forget, !recorded || vn_net_has_dhcp(n), e);
 	vn_kill_point(c, "teardown-services");
 	if (!err && (wants & W_RULES))
 		err = remove_rules(c, n, e);

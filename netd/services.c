@@ -64,7 +64,7 @@ int vn_restart_services(struct vn_ctx *c, const char *name, struct nl_err *e)
 		snprintf(obj, sizeof(obj), "network %s", name);
 		err = nl_fail(e, -ENOENT, NL_ERR_NOTFOUND, obj, "has no DHCP, so no dnsmasq");
 	}
-	if (!err && !(err = vn_dnsmasq_stop(c, name, false, e)))
+	if (!err && !(err = vn_dnsmasq_stop(c, name, false, true, e)))
 		err = vn_dnsmasq_start(c, n, e);
 	free(n);
 	return err;

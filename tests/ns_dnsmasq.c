@@ -178,6 +178,40 @@ START_TEST(dnsmasq_of_another_namespace_with_our_path_is_left_alone)
 }
 END_TEST
 
+/* Without DHCP no dnsmasq of a network can run unrecorded, so a run of it
+ * without DHCP is taken down without a scan of /proc; but a definition
+ * that says "dhcp = no" proves nothing: with the run record and the pid
+ * record gone, the dnsmasq of the run that had DHCP is still found and
+ * ended by destroy (and by an up of the edited definition). */
+START_TEST(dnsmasq_of_a_run_with_dhcp_is_ended_when_the_definition_dropped_it)
+{
+	for (int up = 0; up < 2; up++) {
+		int old;
+
+		ck_assert_int_eq(nt_run(CREATE), 0);
+		old = the_dnsmasq();
+		ck_assert_int_eq(
+			th_sh("sed -i 's/^dhcp = .*/dhcp = no/' %s/conf/isbr.conf", th_tmpdir()),
+			0);
+		if (up) {
+			/* the run record still says DHCP: up ends what ran */
+			ck_assert_int_eq(nt_run("up isbr"), 0);
+			ck_assert_str_eq(ours(), "");
+			ck_assert(!alive(old));
+			ck_assert_int_eq(nt_run("destroy isbr"), 0);
+			continue;
+		}
+		ck_assert_int_eq(th_sh("rm %s/run/isbr.net %s/run/dnsmasq/isbr.proc", th_tmpdir(),
+				       th_tmpdir()),
+				 0);
+		ck_assert(alive(old));
+		ck_assert_int_eq(nt_run("destroy isbr"), 0);
+		ck_assert_str_eq(ours(), "");
+		ck_assert(!alive(old));
+	}
+}
+END_TEST
+
 /* A vnet killed after it forked dnsmasq, before it recorded it: the
  * dnsmasq it left is found (show names it), the same create converges to
  * one dnsmasq, and destroy leaves none. */
@@ -338,6 +372,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(t, destroy_leaves_no_dnsmasq_from_any_state, 0, (int)n);
 	tcase_add_test(t, dnsmasq_of_another_namespace_with_our_path_is_left_alone);
 	tcase_add_test(t, dnsmasq_left_by_a_killed_create_is_found_and_taken_down);
+	tcase_add_test(t, dnsmasq_of_a_run_with_dhcp_is_ended_when_the_definition_dropped_it);
 	tcase_add_test(t, dnsmasq_that_cannot_start_says_why);
 	tcase_add_test(t, dnsmasq_gets_no_blocked_signals_from_vnet);
 	tcase_add_test(t, dnsmasq_files_are_root_owned_and_not_writable_by_others_under_umask_000);
