@@ -72,7 +72,8 @@ int fw_spoof_apply(struct fw *fw, const char *net, struct nl_err *e);
 int fw_spoof_remove(struct fw *fw, const char *net, struct nl_err *e);
 /* Makes port p one of network net's, with exactly p's MAC and addresses
  * (any element of p's interface name that was there goes, in the same
- * transaction). */
+ * transaction). A MAC or an address that another port of net holds is
+ * -EBUSY (conflict, naming that port) and changes nothing. */
 int fw_spoof_bind(struct fw *fw, const char *net, const struct fw_spoof_port *p, struct nl_err *e);
 /* Adds (add) or deletes addresses a (na of them) of a port of network net: an IPv4
  * address also as ARP's sender with mac. A port not in the table, or of

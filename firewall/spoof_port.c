@@ -104,6 +104,62 @@ static void call_end(struct call *k)
 	nl_batch_free(k->b);
 }
 
+static void port_name(const struct sp_elem *el, char name[NL_IFNAMSIZ])
+{
+	memcpy(name, el->key, NL_IFNAMSIZ - 1);
+	name[NL_IFNAMSIZ - 1] = '\0';
+}
+
+/* The port of network net other than ifname whose element of set holds
+ * value v (len bytes after the interface name); NULL when none. */
+static const struct sp_elem *holder(const struct sp_read *rd, const char *net, const char *ifname,
+				    uint8_t set, const void *v, size_t len)
+{
+	char name[NL_IFNAMSIZ];
+
+	for (unsigned i = 0; i < rd->nel; i++) {
+		const struct sp_elem *el = &rd->el[i], *port;
+
+		if (el->set != set || sp_key_is(el, ifname) ||
+		    memcmp(el->key + NL_IFNAMSIZ, v, len))
+			continue;
+		port_name(el, name);
+		for (unsigned k = 0; k < rd->nel; k++) {
+			port = &rd->el[k];
+			if (port->set == SP_PORTS && sp_key_is(port, name) && sp_of_net(port, net))
+				return el;
+		}
+	}
+	return NULL;
+}
+
+/* A MAC or an address of p that another port of network net holds: a
+ * conflict that names the holder (two ports of one MAC or address is the
+ * spoofing the table is there to stop). */
+static int held(const struct sp_read *rd, const char *net, const struct fw_spoof_port *p,
+		struct nl_err *e)
+{
+	char obj[NL_PREFIX_STRLEN + 16], a[NL_PREFIX_STRLEN], name[NL_IFNAMSIZ];
+	const struct sp_elem *el = NULL;
+
+	if (p->has_mac && (el = holder(rd, net, p->ifname, SP_MACS, p->mac, 6)))
+		snprintf(obj, sizeof(obj), "MAC %02x:%02x:%02x:%02x:%02x:%02x", p->mac[0],
+			 p->mac[1], p->mac[2], p->mac[3], p->mac[4], p->mac[5]);
+	for (unsigned i = 0; !el && i < p->naddrs; i++) {
+		bool v6 = p->addr[i].family == AF_INET6;
+
+		if ((el = holder(rd, net, p->ifname, v6 ? SP_IP6S : SP_IP4S, p->addr[i].a.b,
+				 v6 ? 16 : 4)))
+			snprintf(obj, sizeof(obj), "address %s",
+				 nl_prefix_str(&p->addr[i], false, a, sizeof(a)));
+	}
+	if (!el)
+		return 0;
+	port_name(el, name);
+	return nl_fail(e, -EBUSY, NL_ERR_CONFLICT, obj,
+		       "is bound to port %s of network %s: not bound", name, net);
+}
+
 int fw_spoof_bind(struct fw *fw, const char *net, const struct fw_spoof_port *p, struct nl_err *e)
 {
 	struct sp_elem want[PORT_ELEMS];
@@ -111,6 +167,8 @@ int fw_spoof_bind(struct fw *fw, const char *net, const struct fw_spoof_port *p,
 	struct call k;
 	int err = call_start(fw, &k, net, R_CHAINS | R_ELEMS | R_COUNTERS, p->ifname, e);
 
+	if (!err)
+		err = held(k.rd, net, p, e);
 	if (!err)
 		err = sp_put_chains(k.b, k.rd, net, e);
 	if (!err)
@@ -177,6 +235,12 @@ static int put_addr(struct call *k, const char *net, const char *ifname, const u
 	memcpy(p.mac, mac, 6);
 	for (unsigned i = 0; i < na && p.naddrs < FW_SPOOF_ADDRS; i++)
 		p.addr[p.naddrs++] = a[i];
+	if (add) {
+		int err = held(k->rd, net, &p, e);
+
+		if (err)
+			return err;
+	}
 	if (!add) {
 		int err = 0;
 
@@ -222,12 +286,6 @@ static bool kept(const char (*keep)[NL_IFNAMSIZ], unsigned nkeep, const char *na
 		if (!strncmp(keep[i], name, NL_IFNAMSIZ))
 			return true;
 	return false;
-}
-
-static void port_name(const struct sp_elem *el, char name[NL_IFNAMSIZ])
-{
-	memcpy(name, el->key, NL_IFNAMSIZ - 1);
-	name[NL_IFNAMSIZ - 1] = '\0';
 }
 
 static int list(const struct sp_read *rd, const char *net, const char (*keep)[NL_IFNAMSIZ],

@@ -65,17 +65,21 @@ static struct nl_prefix eui64(const struct nl_prefix *p, const unsigned char mac
 }
 
 /* Whether address a is one a guest of n may have: in a subnet, no
- * gateway, no IPv4 network or broadcast address. */
-static const char *unfit(const struct vn_net *n, const struct nl_prefix *a)
+ * gateway (a conflict: *kind says so), no IPv4 network or broadcast
+ * address. */
+static const char *unfit(const struct vn_net *n, const struct nl_prefix *a, enum nl_err_kind *kind)
 {
+	*kind = NL_ERR_INVALID;
 	for (unsigned i = 0; i < n->nsubnets; i++) {
 		const struct vn_subnet *s = &n->subnet[i];
 		struct nl_prefix last = nl_prefix_last(&s->prefix);
 
 		if (s->prefix.family != a->family || !nl_prefix_contains(&s->prefix, a))
 			continue;
-		if (!memcmp(s->gateway.a.b, a->a.b, a->family == AF_INET6 ? 16 : 4))
+		if (!memcmp(s->gateway.a.b, a->a.b, a->family == AF_INET6 ? 16 : 4)) {
+			*kind = NL_ERR_CONFLICT;
 			return "is the network's gateway";
+		}
 		if (a->family == AF_INET && s->prefix.len < 31 &&
 		    (!memcmp(s->prefix.a.b, a->a.b, 4) || !memcmp(last.a.b, a->a.b, 4)))
 			return "is the subnet's network or broadcast address";
@@ -91,6 +95,7 @@ static int port_of(const struct vn_net *n, const char *ifname, const struct vn_b
 {
 	static const struct nl_prefix ll = {.family = AF_INET6, .len = 64, .a.b = {0xfe, 0x80}};
 	char obj[NL_PREFIX_STRLEN + 16], a[NL_PREFIX_STRLEN];
+	enum nl_err_kind kind;
 	const char *why;
 
 	memset(p, 0, sizeof(*p));
@@ -104,10 +109,11 @@ static int port_of(const struct vn_net *n, const char *ifname, const struct vn_b
 	if (b->mac[0] & 1)
 		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "MAC", "is a multicast address");
 	for (unsigned i = 0; i < b->naddrs; i++) {
-		if ((why = unfit(n, &b->addr[i]))) {
+		if ((why = unfit(n, &b->addr[i], &kind))) {
 			snprintf(obj, sizeof(obj), "address %s",
 				 nl_prefix_str(&b->addr[i], false, a, sizeof(a)));
-			return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "%s", why);
+			return nl_fail(e, kind == NL_ERR_CONFLICT ? -EBUSY : -EINVAL, kind, obj,
+				       "%s", why);
 		}
 		p->addr[p->naddrs++] = b->addr[i];
 	}
@@ -407,6 +413,7 @@ int vn_lease_event(struct vn_ctx *c, const char *action, const char *mac, const 
 	struct nl_prefix a;
 	struct nl_link br;
 	struct nl_sock *rt;
+	enum nl_err_kind kind;
 	struct fw *fw;
 	const char *why;
 	int err;
@@ -422,8 +429,8 @@ int vn_lease_event(struct vn_ctx *c, const char *action, const char *mac, const 
 	if ((err = load_net(c, net, n, e)) || !n->anti_spoof)
 		goto out;
 	snprintf(obj, sizeof(obj), "lease %s of %s", addr, mac);
-	if ((why = unfit(n, &a))) {
-		err = nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "%s", why);
+	if ((why = unfit(n, &a, &kind))) {
+		err = nl_fail(e, kind == NL_ERR_CONFLICT ? -EBUSY : -EINVAL, kind, obj, "%s", why);
 		goto out;
 	}
 	if ((err = port_by_mac(c, &br, m, port, e)))

@@ -75,8 +75,10 @@ struct vn_bind {
 int vn_bind_add_addr(struct vn_bind *b, const char *text, struct nl_err *e);
 /* vn_port_add with the port's binding (b may be NULL: none). On a network
  * with --anti-spoof the port is bound before it joins the bridge (an
- * address outside the subnets, or a gateway, is refused), replacing what
- * its interface name had; without it, b changes nothing. */
+ * address outside the subnets is refused; a gateway, or a MAC or an
+ * address another port of the network holds, is a conflict that names
+ * it), replacing what its interface name had; without it, b changes
+ * nothing. */
 int vn_port_add_bound(struct vn_ctx *c, const char *name, const char *ifname,
 		      const struct vn_bind *b, struct nl_err *e);
 /* The network's dnsmasq calls this through vnet-dhcp-script after a

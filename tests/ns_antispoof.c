@@ -85,6 +85,43 @@ START_TEST(a_guest_that_takes_its_neighbours_or_the_gateways_ip_is_cut_off)
 }
 END_TEST
 
+/* A MAC or an address another port of the network holds, or a gateway,
+ * is not bound to a second port: refused (conflict), naming the holder,
+ * and nothing changes; the same binding of the same port again is no
+ * change (hooks and the launcher go through the same check). */
+START_TEST(a_binding_another_port_holds_or_the_gateways_is_refused)
+{
+	static const struct {
+		const char *args, *msg;
+	} clash[] = {
+		{"--mac " MAC_B " --ip 10.9.0.12",
+		 "MAC 52:54:00:aa:00:02: is bound to port b-h of network n1: not bound"},
+		{"--mac 52:54:00:aa:00:03 --ip 10.9.0.11",
+		 "address 10.9.0.11: is bound to port b-h of network n1: not bound"},
+		{"--mac 52:54:00:aa:00:03 --ip fd00:9::5054:ff:feaa:2",
+		 "address fd00:9::5054:ff:feaa:2: is bound to port b-h of network n1: not "
+		 "bound"},
+		{"--mac 52:54:00:aa:00:03 --ip 10.9.0.1",
+		 "address 10.9.0.1: is the network's gateway"},
+		{"--mac 52:54:00:aa:00:03 --ip fd00:9::1",
+		 "address fd00:9::1: is the network's gateway"},
+	};
+	char msg[256];
+
+	ck_assert_int_eq(th_sh("ip link add c-h type veth peer name c-g"), 0);
+	for (unsigned i = 0; i < sizeof(clash) / sizeof(clash[0]); i++) {
+		snprintf(msg, sizeof(msg), "vnet: %s\n", clash[i].msg);
+		nt_refused(4, msg, "port add n1 c-h %s", clash[i].args);
+	}
+	snprintf(msg, sizeof(msg), "vnet-ifup: c-h: %s\n", clash[0].msg);
+	nt_sh_refused(4, msg, "VNET_NETWORK=n1 VNET_MAC=%s $VNET_IFUP c-h", MAC_B);
+	/* the same port, the same binding: no change, and it still works */
+	ck_assert_int_eq(nt_run("port add n1 a-h --mac %s --ip 10.9.0.10", MAC_A), 0);
+	ck_assert(nt_ping("a", "10.9.0.11"));
+	ck_assert_int_eq(nt_run("port add n1 c-h --mac 52:54:00:aa:00:03 --ip 10.9.0.12"), 0);
+}
+END_TEST
+
 /* A port that vanishes leaves elements behind until the network is
  * repaired (vnetd, or up): status names them. */
 START_TEST(a_vanished_ports_elements_go_at_the_repair)
@@ -349,6 +386,10 @@ int main(void)
 	tcase_add_test(t, a_dhcp_server_in_a_guest_hands_out_nothing);
 	tcase_add_test(t, the_rule_count_is_the_same_with_1_and_1000_bound_ports);
 	tcase_add_test(t, a_spanning_network_leaves_anti_spoofing_whole_and_the_other_way_round);
+	suite_add_tcase(s, t);
+	t = tcase_create("binding");
+	tcase_add_checked_fixture(t, setup, th_netns_teardown);
+	tcase_add_test(t, a_binding_another_port_holds_or_the_gateways_is_refused);
 	suite_add_tcase(s, t);
 	t = tcase_create("ipv6");
 	tcase_add_checked_fixture(t, setup_ipv6, th_netns_teardown);
