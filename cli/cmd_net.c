@@ -254,7 +254,7 @@ int vc_up(struct vn_ctx *c, int argc, char **argv)
 /* port add NAME IFNAME [--mac MAC] [--ip ADDR]... */
 static int port_add(struct vn_ctx *c, int argc, char **argv)
 {
-	struct vn_bind b = {.has_mac = false};
+	struct vn_bind b = {.refuse_unbound = true};
 	struct nl_err e;
 	int i;
 

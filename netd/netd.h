@@ -70,6 +70,10 @@ struct vn_bind {
 	unsigned char mac[6];
 	unsigned naddrs;
 	struct nl_prefix addr[VN_BIND_ADDRS];
+	/* a MAC or an address given on a network without --anti-spoof is
+	 * refused (invalid: the command line), not ignored (the hooks and the
+	 * launcher, which pass a MAC for every network) */
+	bool refuse_unbound;
 };
 /* Parses one address into b (kind invalid: names the text). */
 int vn_bind_add_addr(struct vn_bind *b, const char *text, struct nl_err *e);
@@ -78,7 +82,7 @@ int vn_bind_add_addr(struct vn_bind *b, const char *text, struct nl_err *e);
  * address outside the subnets is refused; a gateway, or a MAC or an
  * address another port of the network holds, is a conflict that names
  * it), replacing what its interface name had; without it, b changes
- * nothing. */
+ * nothing (or is refused: b->refuse_unbound). */
 int vn_port_add_bound(struct vn_ctx *c, const char *name, const char *ifname,
 		      const struct vn_bind *b, struct nl_err *e);
 /* The network's dnsmasq calls this through vnet-dhcp-script after a

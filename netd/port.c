@@ -337,6 +337,7 @@ int vn_port_add(struct vn_ctx *c, const char *name, const char *ifname, struct n
 int vn_port_add_bound(struct vn_ctx *c, const char *name, const char *ifname,
 		      const struct vn_bind *b, struct nl_err *e)
 {
+	char obj[NL_IFNAMSIZ + 16];
 	struct vn_bridge_cache bc;
 	struct seen s;
 	int err, idx;
@@ -355,6 +356,11 @@ int vn_port_add_bound(struct vn_ctx *c, const char *name, const char *ifname,
 	if ((err = acceptable(&s.port, &bc, name, ifname, e)) || (err = read_more(c, &s, 0, e)) ||
 	    (err = not_the_hosts(&s, ifname, e)))
 		return err;
+	if (b && b->refuse_unbound && !bc.spoof && (b->has_mac || b->naddrs)) {
+		snprintf(obj, sizeof(obj), "network %s", name);
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
+			       "has no --anti-spoof, so --mac and --ip would bind nothing");
+	}
 	/* bound before it joins: it never sends unfiltered */
 	if (bc.spoof && (err = vn_spoof_bind(c, name, ifname, b, e)))
 		return err;

@@ -122,6 +122,27 @@ START_TEST(a_binding_another_port_holds_or_the_gateways_is_refused)
 }
 END_TEST
 
+/* --mac and --ip bind nothing on a network without --anti-spoof: the
+ * command line says so; the hooks and the launcher, which pass a MAC for
+ * every network, go on without a binding. */
+START_TEST(a_binding_on_a_network_without_anti_spoof_is_refused_on_the_command_line)
+{
+	ck_assert_int_eq(nt_run("create isolated n3 10.7.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(th_sh("ip link add c-h type veth peer name c-g"), 0);
+	nt_refused(2,
+		   "vnet: network n3: has no --anti-spoof, so --mac and --ip would bind nothing\n",
+		   "port add n3 c-h --mac 52:54:00:aa:00:03");
+	nt_refused(2,
+		   "vnet: network n3: has no --anti-spoof, so --mac and --ip would bind nothing\n",
+		   "port add n3 c-h --ip 10.7.0.5");
+	ck_assert_int_eq(th_sh("VNET_NETWORK=n3 VNET_MAC=52:54:00:aa:00:03 VNET_IP=10.7.0.5 "
+			       "$VNET_IFUP c-h"),
+			 0);
+	ck_assert_str_eq(th_str("ip -j link show dev c-h | jq -j '.[0].master'"), "n3");
+	ck_assert_int_eq(th_sh("nft list set bridge vnet macs | grep -q c-h"), 1);
+}
+END_TEST
+
 /* A port that vanishes leaves elements behind until the network is
  * repaired (vnetd, or up): status names them. */
 START_TEST(a_vanished_ports_elements_go_at_the_repair)
@@ -390,6 +411,7 @@ int main(void)
 	t = tcase_create("binding");
 	tcase_add_checked_fixture(t, setup, th_netns_teardown);
 	tcase_add_test(t, a_binding_another_port_holds_or_the_gateways_is_refused);
+	tcase_add_test(t, a_binding_on_a_network_without_anti_spoof_is_refused_on_the_command_line);
 	suite_add_tcase(s, t);
 	t = tcase_create("ipv6");
 	tcase_add_checked_fixture(t, setup_ipv6, th_netns_teardown);
