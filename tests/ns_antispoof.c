@@ -220,6 +220,64 @@ START_TEST(a_guest_that_takes_its_neighbours_ipv6_address_is_cut_off)
 }
 END_TEST
 
+/* A neighbour advertisement guest ns sends (python3's raw socket: the
+ * kernel fills in the checksum), unsolicited with the override flag, to
+ * all nodes: it claims target for lladdr. */
+static void advertise(const char *ns, const char *target, const char *lladdr)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/na.py", th_tmpdir());
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("import socket, sys\n"
+	      "s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)\n"
+	      "s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 255)\n"
+	      "s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, "
+	      "socket.if_nametoindex('eth0'))\n"
+	      "na = bytes([136, 0, 0, 0, 0x20, 0, 0, 0]) + socket.inet_pton(socket.AF_INET6, "
+	      "sys.argv[1]) + bytes([2, 1]) + bytes.fromhex(sys.argv[2].replace(':', ''))\n"
+	      "for i in range(3):\n"
+	      "    s.sendto(na, ('ff02::1', 0, 0, socket.if_nametoindex('eth0')))\n",
+	      f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(th_sh("ip netns exec %s python3 %s %s %s", ns, path, target, lladdr), 0);
+}
+
+/* What the host (the gateway) or guest ns (NULL: the host) has for
+ * address a in its neighbour table. */
+static const char *lladdr_of(const char *ns, const char *a)
+{
+	return th_str("ip %s%s -6 -j neigh show %s | jq -j '.[0].lladdr'", ns ? "-n " : "",
+		      ns ? ns : "", a);
+}
+
+/* a advertises b's address and the gateway's as its own: neither the
+ * gateway's entry for b nor b's for the gateway moves. */
+START_TEST(a_forged_neighbour_advertisement_is_dropped)
+{
+	const char *a = slaac("a"), *b = slaac("b"),
+		   *gw_mac = th_str("ip -j link show dev n1 | jq -j '.[0].address'");
+	long before;
+
+	ck_assert_str_eq(a, "fd00:9::5054:ff:feaa:1");
+	ck_assert(nt_ping(NULL, b));
+	ck_assert(nt_ping("b", "fd00:9::1"));
+	ck_assert_str_eq(lladdr_of(NULL, b), MAC_B);
+	ck_assert_str_eq(lladdr_of("b", "fd00:9::1"), gw_mac);
+	before = dropped("a-h");
+	advertise("a", b, MAC_A);
+	advertise("a", "fd00:9::1", MAC_A);
+	ck_assert_str_eq(lladdr_of(NULL, b), MAC_B);
+	ck_assert_str_eq(lladdr_of("b", "fd00:9::1"), gw_mac);
+	ck_assert_int_ge(dropped("a-h"), before + 6);
+	ck_assert(nt_ping(NULL, b));
+	/* its own address it may advertise */
+	advertise("a", a, MAC_A);
+	ck_assert_int_eq(dropped("a-h"), before + 6);
+}
+END_TEST
+
 START_TEST(arp_spoofing_of_the_gateway_fails)
 {
 	const char *gw_mac = th_str("ip -j link show dev n1 | jq -j '.[0].address'");
@@ -416,6 +474,7 @@ int main(void)
 	t = tcase_create("ipv6");
 	tcase_add_checked_fixture(t, setup_ipv6, th_netns_teardown);
 	tcase_add_test(t, a_guest_that_takes_its_neighbours_ipv6_address_is_cut_off);
+	tcase_add_test(t, a_forged_neighbour_advertisement_is_dropped);
 	suite_add_tcase(s, t);
 	t = tcase_create("listing");
 	tcase_add_checked_fixture(t, NULL, th_netns_teardown);
