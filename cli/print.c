@@ -403,18 +403,29 @@ static void walk_span(struct vc_out *o, const struct vn_status *st)
 /* --anti-spoof: what each port sent that was dropped */
 static void walk_spoof(struct vc_out *o, const struct vn_status *st)
 {
+	char mac[18];
+
 	if (!st->net.anti_spoof)
 		return;
-	text(o, "  anti-spoof (dropped)");
+	text(o, "  anti-spoof");
 	pr_open(o, "anti_spoof_ports", '[');
 	for (unsigned i = 0; i < st->nspoof; i++) {
 		const struct vn_spoof_port *p = &st->spoof[i];
 
 		pr_open(o, NULL, '{');
 		pr_str(o, TO_ANY, "port", "\n    ", p->ifname);
-		text(o, p->bound ? " bound" : " no MAC yet");
 		pr_bool(o, TO_JSON, "bound", "", p->bound);
-		pr_uint(o, TO_ANY, "addresses", ", addresses ", p->naddrs);
+		vn_mac_str(p->mac, mac);
+		if (p->bound)
+			pr_str(o, TO_ANY, "mac", ": MAC ", mac);
+		else
+			pr_null(o, "mac");
+		text(o, p->bound ? ", addresses" : ": no MAC yet, addresses");
+		pr_open(o, "addresses", '[');
+		for (unsigned k = 0; k < p->naddrs; k++)
+			pr_prefix(o, TO_ANY, NULL, " ", &p->addr[k], false);
+		pr_close(o);
+		text(o, p->naddrs ? "" : " -");
 		pr_u64(o, TO_ANY, "dropped_packets", ", dropped ", p->packets);
 		pr_u64(o, TO_ANY, "dropped_bytes", " packets ", p->bytes);
 		text(o, " bytes");

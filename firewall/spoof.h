@@ -89,9 +89,11 @@ int fw_spoof_unbind(struct fw *fw, const char *ifname, struct nl_err *e);
 /* A port of a network as the table holds it. */
 struct fw_spoof_seen {
 	char ifname[NL_IFNAMSIZ];
-	bool bound;		 /* its MAC is known */
+	bool bound; /* its MAC is known: mac */
+	uint8_t mac[6];
 	uint64_t packets, bytes; /* dropped */
-	unsigned naddrs;
+	unsigned naddrs;	 /* what it may send from */
+	struct nl_prefix addr[FW_SPOOF_ADDRS];
 };
 /* The ports of network net in the table, with their drop counters; *out
  * is malloc'd (NULL when none). When keep is not NULL, the elements of

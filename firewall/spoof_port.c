@@ -288,27 +288,65 @@ static bool kept(const char (*keep)[NL_IFNAMSIZ], unsigned nkeep, const char *na
 	return false;
 }
 
+/* Element el's address, when it is one of port x's. */
+static void seen_addr(struct fw_spoof_seen *x, const struct sp_elem *el)
+{
+	struct nl_prefix *a = &x->addr[x->naddrs];
+	bool v6 = el->set == SP_IP6S;
+
+	if ((!v6 && el->set != SP_IP4S) || !sp_key_is(el, x->ifname) || x->naddrs >= FW_SPOOF_ADDRS)
+		return;
+	memset(a, 0, sizeof(*a));
+	a->family = v6 ? AF_INET6 : AF_INET;
+	a->len = v6 ? 128 : 32;
+	memcpy(a->a.b, el->key + NL_IFNAMSIZ, v6 ? 16 : 4);
+	x->naddrs++;
+}
+
+/* IPv4 first, then by address: a set's dump has no order of its own. */
+static int addr_cmp(const void *x, const void *y)
+{
+	const struct nl_prefix *a = x, *b = y;
+
+	if (a->family != b->family)
+		return a->family == AF_INET ? -1 : 1;
+	return memcmp(a->a.b, b->a.b, a->family == AF_INET6 ? 16 : 4);
+}
+
+static int port_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct fw_spoof_seen *)x)->ifname,
+		      ((const struct fw_spoof_seen *)y)->ifname);
+}
+
 static int list(const struct sp_read *rd, const char *net, const char (*keep)[NL_IFNAMSIZ],
 		unsigned nkeep, struct fw_spoof_seen **out, unsigned *n, struct nl_err *e)
 {
-	struct fw_spoof_seen *s = calloc(rd->nel + 1, sizeof(*s));
+	unsigned nports = 0;
+	struct fw_spoof_seen *s;
 
+	for (unsigned i = 0; i < rd->nel; i++)
+		nports += rd->el[i].set == SP_PORTS;
 	*out = NULL;
 	*n = 0;
-	if (!s)
+	if (!(s = calloc(nports + 1, sizeof(*s))))
 		return nl_err_set(e, -ENOMEM, "list", "anti-spoofing of %s", net);
 	for (unsigned i = 0; i < rd->nel; i++) {
 		struct fw_spoof_seen *x = &s[*n];
+		const struct sp_elem *m;
 
 		if (!sp_of_net(&rd->el[i], net))
 			continue;
 		port_name(&rd->el[i], x->ifname);
 		if (keep && !kept(keep, nkeep, x->ifname))
 			continue;
-		x->bound = !!find(rd, SP_MACS, x->ifname);
+		if ((m = find(rd, SP_MACS, x->ifname))) {
+			x->bound = true;
+			memcpy(x->mac, m->key + NL_IFNAMSIZ, 6);
+		}
 		for (unsigned k = 0; k < rd->nel; k++)
-			x->naddrs += sp_key_is(&rd->el[k], x->ifname) &&
-				     (rd->el[k].set == SP_IP4S || rd->el[k].set == SP_IP6S);
+			seen_addr(x, &rd->el[k]);
+		qsort(x->addr, x->naddrs, sizeof(x->addr[0]), addr_cmp);
 		for (unsigned k = 0; k < rd->nctr; k++)
 			if (!strcmp(rd->ctr[k].name, x->ifname)) {
 				x->packets = rd->ctr[k].packets;
@@ -316,6 +354,7 @@ static int list(const struct sp_read *rd, const char *net, const char (*keep)[NL
 			}
 		(*n)++;
 	}
+	qsort(s, *n, sizeof(*s), port_cmp); /* by name: a dump has no order */
 	*out = s;
 	return 0;
 }

@@ -305,7 +305,9 @@ int vn_spoof_status(struct vn_ctx *c, struct vn_status *st, bool *whole, struct 
 
 		snprintf(p->ifname, sizeof(p->ifname), "%s", seen[i].ifname);
 		p->bound = seen[i].bound;
-		p->naddrs = seen[i].naddrs;
+		memcpy(p->mac, seen[i].mac, 6);
+		p->naddrs = seen[i].naddrs < VN_SPOOF_ADDRS ? seen[i].naddrs : VN_SPOOF_ADDRS;
+		memcpy(p->addr, seen[i].addr, p->naddrs * sizeof(p->addr[0]));
 		p->packets = seen[i].packets;
 		p->bytes = seen[i].bytes;
 	}

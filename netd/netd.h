@@ -34,7 +34,8 @@ const char *vn_ctx_warning(const struct vn_ctx *c);
  * own, as the launcher waiting for qemu. */
 void vn_unlock(struct vn_ctx *c);
 
-#define VN_MAX_PORTS 256
+#define VN_MAX_PORTS   256
+#define VN_SPOOF_ADDRS 32 /* a port's addresses that status lists */
 
 struct vn_ports {
 	unsigned n;
@@ -147,8 +148,10 @@ struct vn_status {
 	unsigned nspoof;
 	struct vn_spoof_port {
 		char ifname[NL_IFNAMSIZ];
-		bool bound; /* its MAC is known */
-		unsigned naddrs;
+		bool bound; /* its MAC is known: mac */
+		unsigned char mac[6];
+		unsigned naddrs; /* the addresses it may send from */
+		struct nl_prefix addr[VN_SPOOF_ADDRS];
 		unsigned long long packets, bytes;
 	} spoof[VN_MAX_PORTS];
 };

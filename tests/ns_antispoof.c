@@ -143,6 +143,28 @@ START_TEST(a_binding_on_a_network_without_anti_spoof_is_refused_on_the_command_l
 }
 END_TEST
 
+/* show prints each port's binding and drops as -j carries them; a port's
+ * name in the table is escaped (anyone with root may add an element). */
+START_TEST(show_lists_each_ports_mac_addresses_and_drops)
+{
+	ck_assert_int_eq(th_sh("nft add element bridge vnet ports \"{ \\\"$(printf 'x\\033')\\\" : "
+			       "jump n1-nomac }\""),
+			 0);
+	ck_assert_str_eq(
+		th_str("%s show n1 | sed -n '/^  anti-spoof$/,$p'", nt_vnet),
+		"  anti-spoof\n"
+		"    a-h: MAC 52:54:00:aa:00:01, addresses 10.9.0.10 fd00:9::5054:ff:feaa:1 "
+		"fe80::5054:ff:feaa:1, dropped 0 packets 0 bytes\n"
+		"    b-h: MAC 52:54:00:aa:00:02, addresses 10.9.0.11 fd00:9::5054:ff:feaa:2 "
+		"fe80::5054:ff:feaa:2, dropped 0 packets 0 bytes\n"
+		"    x\\x1b: no MAC yet, addresses -, dropped 0 packets 0 bytes\n");
+	ck_assert_str_eq(th_str("%s show n1 -j | jq -c '.anti_spoof_ports[0]'", nt_vnet),
+			 "{\"port\":\"a-h\",\"bound\":true,\"mac\":\"52:54:00:aa:00:01\","
+			 "\"addresses\":[\"10.9.0.10\",\"fd00:9::5054:ff:feaa:1\","
+			 "\"fe80::5054:ff:feaa:1\"],\"dropped_packets\":0,\"dropped_bytes\":0}\n");
+}
+END_TEST
+
 /* A port that vanishes leaves elements behind until the network is
  * repaired (vnetd, or up): status names them. */
 START_TEST(a_vanished_ports_elements_go_at_the_repair)
@@ -470,6 +492,7 @@ int main(void)
 	tcase_add_checked_fixture(t, setup, th_netns_teardown);
 	tcase_add_test(t, a_binding_another_port_holds_or_the_gateways_is_refused);
 	tcase_add_test(t, a_binding_on_a_network_without_anti_spoof_is_refused_on_the_command_line);
+	tcase_add_test(t, show_lists_each_ports_mac_addresses_and_drops);
 	suite_add_tcase(s, t);
 	t = tcase_create("ipv6");
 	tcase_add_checked_fixture(t, setup_ipv6, th_netns_teardown);
