@@ -18,7 +18,11 @@
 int nl_mkdirs(const char *dir, mode_t mode, struct nl_err *e);
 
 /* Writes len bytes to path atomically with mode: a temporary file beside it
- * (O_EXCL, O_NOFOLLOW, fchmod to mode), then renamed over path. */
+ * (O_EXCL, O_NOFOLLOW, fchmod to mode), then renamed over path. A file
+ * already there with exactly these bytes and this mode, regular, this
+ * process's (effective uid) and not linked elsewhere, is left as it is:
+ * nothing written (a repair rewrites its records; on ext4 each new inode
+ * is a search of the group's bitmap). */
 int nl_file_write(const char *path, mode_t mode, const void *buf, size_t len, struct nl_err *e);
 
 /* Removes path and what a write of it killed halfway may have left (its

@@ -447,9 +447,11 @@ END_TEST
 /* A network that spans hosts keeps DHCP off its tunnel in a bridge table of
  * its own: creating, repairing or destroying one leaves the other's rules
  * (they shared table bridge vnet and each made it again whole). */
+/* A network's state, as show -j says it (th_str's format). */
+#define STATE_OF "%s show %s -j | jq -r .state"
+
 START_TEST(a_spanning_network_leaves_anti_spoofing_whole_and_the_other_way_round)
 {
-	const char *state = "%s show %s -j | jq -r .state";
 
 	ck_assert_int_eq(th_sh("ip link add ul0 type veth peer name ul1 && "
 			       "ip addr add 192.0.2.10/24 dev ul0 nodad && ip link set ul0 up && "
@@ -457,18 +459,18 @@ START_TEST(a_spanning_network_leaves_anti_spoofing_whole_and_the_other_way_round
 			 0);
 	ck_assert_int_eq(nt_run("fabric set --underlay ul0 --peer 192.0.2.11"), 0);
 	ck_assert_int_eq(nt_run("create nat v9 10.60.0.0/24 --no-dhcp --vni 200"), 0);
-	ck_assert_str_eq(th_str(state, nt_vnet, "n1"), "up\n");
-	ck_assert_str_eq(th_str(state, nt_vnet, "v9"), "up\n");
+	ck_assert_str_eq(th_str(STATE_OF, nt_vnet, "n1"), "up\n");
+	ck_assert_str_eq(th_str(STATE_OF, nt_vnet, "v9"), "up\n");
 	/* each repair leaves the other's table as it is */
 	ck_assert_int_eq(nt_run("up n1"), 0);
-	ck_assert_str_eq(th_str(state, nt_vnet, "v9"), "up\n");
+	ck_assert_str_eq(th_str(STATE_OF, nt_vnet, "v9"), "up\n");
 	ck_assert_int_eq(nt_run("up v9"), 0);
-	ck_assert_str_eq(th_str(state, nt_vnet, "n1"), "up\n");
+	ck_assert_str_eq(th_str(STATE_OF, nt_vnet, "n1"), "up\n");
 	ck_assert_int_eq(th_sh("nft list chain bridge vnet n1-spoof >/dev/null"), 0);
 	ck_assert_int_eq(th_sh("nft list set bridge vnet_tunnel tunnels | grep -q vx-200"), 0);
 	ck_assert(nt_ping("a", "10.9.0.11"));
 	ck_assert_int_eq(nt_run("destroy v9"), 0);
-	ck_assert_str_eq(th_str(state, nt_vnet, "n1"), "up\n");
+	ck_assert_str_eq(th_str(STATE_OF, nt_vnet, "n1"), "up\n");
 	ck_assert(nt_ping("a", "10.9.0.11"));
 }
 END_TEST
