@@ -1,6 +1,7 @@
 /* cmd_fabric — this host's fabric for networks that span hosts: `vnet
- * fabric set --underlay IFACE [--local ADDR] [--asn N] [--peer ADDR]...
- * [--frr-vty DIR] [--index K --hosts N]`, `vnet fabric show [-j]`, `vnet
+ * fabric set [--underlay IFACE] [--local ADDR] [--asn N | --no-asn] [--peer
+ * ADDR... | --no-peers] [--frr-vty DIR | --no-frr-vty] [--index K --hosts N |
+ * --no-slice]` (what it is not given stays as it was), `vnet fabric show [-j]`, `vnet
  * fabric unset`. The engine checks every value (netd/fabric.c). */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -17,7 +18,9 @@ static int set(struct vn_ctx *c, int argc, char **argv)
 		{"underlay", required_argument, NULL, 'u'}, {"local", required_argument, NULL, 'l'},
 		{"asn", required_argument, NULL, 'a'},	    {"peer", required_argument, NULL, 'p'},
 		{"frr-vty", required_argument, NULL, 'v'},  {"index", required_argument, NULL, 'i'},
-		{"hosts", required_argument, NULL, 'n'},    {NULL, 0, NULL, 0}};
+		{"hosts", required_argument, NULL, 'n'},    {"no-asn", no_argument, NULL, 'A'},
+		{"no-peers", no_argument, NULL, 'P'},	    {"no-frr-vty", no_argument, NULL, 'V'},
+		{"no-slice", no_argument, NULL, 'S'},	    {NULL, 0, NULL, 0}};
 	struct vn_fabric_args a = {0};
 	struct nl_err e;
 	int opt, code = 0;
@@ -37,6 +40,14 @@ static int set(struct vn_ctx *c, int argc, char **argv)
 			a.index = optarg;
 		else if (opt == 'n')
 			a.hosts = optarg;
+		else if (opt == 'A')
+			a.no_asn = true;
+		else if (opt == 'P')
+			a.no_peers = true;
+		else if (opt == 'V')
+			a.no_frr_vty = true;
+		else if (opt == 'S')
+			a.no_slice = true;
 		else if (a.npeers < VN_FABRIC_MAX_PEERS + 1)
 			a.peer[a.npeers++] = optarg;
 	}

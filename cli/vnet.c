@@ -62,8 +62,9 @@ static const struct vc_sub hooks_subs[] = {
 	{NULL, NULL}};
 
 static const struct vc_sub fabric_subs[] = {
-	{"set", "fabric set --underlay IFACE [--local ADDR] [--asn N] [--peer ADDR]...\n"
-		"            [--frr-vty DIR] [--index K --hosts N]"},
+	{"set", "fabric set [--underlay IFACE] [--local ADDR] [--asn N | --no-asn]\n"
+		"            [--peer ADDR... | --no-peers] [--frr-vty DIR | --no-frr-vty]\n"
+		"            [--index K --hosts N | --no-slice]"},
 	{"show", "fabric show [-j]"},
 	{"unset", "fabric unset"},
 	{NULL, NULL}};
@@ -163,7 +164,9 @@ static const struct vc_cmd cmds[] = {
 	 "peers, address-family l2vpn evpn with their activate and advertise-all-vni\n"
 	 "through vtysh, --frr-vty naming FRR's socket folder) or, without --asn, the\n"
 	 "peers as static tunnel ends. --index K --hosts N: this host's DHCP slice of\n"
-	 "each such network's range. set again converges; unset removes what vnet added.",
+	 "each such network's range. set again changes only what it is given (the first\n"
+	 "needs --underlay); --no-asn, --no-peers, --no-frr-vty, --no-slice take a value\n"
+	 "away. It converges; unset removes what vnet added.",
 	 true, fabric_subs},
 	{"help", cmd_help, "help [COMMAND [SUB-COMMAND]] | help --commands",
 	 "What a command does (as COMMAND --help); --commands lists every command and\n"

@@ -108,45 +108,100 @@ static int addr_parse(const char *what, const char *text, struct nl_prefix *p, s
 	return nl_prefix_parse(text, NL_PREFIX_NO_LEN, what, p, e);
 }
 
-int vn_fabric_from_args(const struct vn_fabric_args *a, struct vn_fabric *f, struct nl_err *e)
+/* A value given together with the option that takes it away. */
+static int both(const char *no, bool given, const char *what, struct nl_err *e)
+{
+	if (!given)
+		return 0;
+	return nl_fail(e, -EINVAL, NL_ERR_INVALID, no, "and %s do not go together", what);
+}
+
+static int merge_peers(const struct vn_fabric_args *a, struct vn_fabric *f, struct nl_err *e)
+{
+	int err;
+
+	if (!a->npeers && !a->no_peers)
+		return 0;
+	if (a->npeers > VN_FABRIC_MAX_PEERS)
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "--peer", "at most %d peers",
+			       VN_FABRIC_MAX_PEERS);
+	f->npeers = 0;
+	for (unsigned i = 0; i < a->npeers; i++)
+		if ((err = addr_parse("--peer", a->peer[i], &f->peer[f->npeers++], e)))
+			return err;
+	return 0;
+}
+
+static int merge_slice(const struct vn_fabric_args *a, struct vn_fabric *f, struct nl_err *e)
 {
 	unsigned long long v;
 	int err;
 
-	memset(f, 0, sizeof(*f));
-	f->index = f->hosts = 1;
-	if (!a->underlay)
-		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "fabric", "needs --underlay IFACE");
-	if ((err = nl_ifname_safe_check(a->underlay, "underlay", e)))
+	if (a->no_slice)
+		f->index = f->hosts = 1;
+	if (!a->index != !a->hosts)
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "--index", "and --hosts go together");
+	if (!a->index)
+		return 0;
+	if ((err = number("--index", a->index, VN_FABRIC_MAX_HOSTS, &v, e)))
 		return err;
-	strcpy(f->underlay, a->underlay);
+	f->index = (unsigned)v;
+	if ((err = number("--hosts", a->hosts, VN_FABRIC_MAX_HOSTS, &v, e)))
+		return err;
+	f->hosts = (unsigned)v;
+	return 0;
+}
+
+int vn_fabric_merge(const struct vn_fabric *old, const struct vn_fabric_args *a,
+		    struct vn_fabric *f, struct nl_err *e)
+{
+	unsigned long long v;
+	int err;
+
+	if ((err = both("--no-asn", a->no_asn && a->asn, "--asn", e)) ||
+	    (err = both("--no-peers", a->no_peers && a->npeers, "--peer", e)) ||
+	    (err = both("--no-frr-vty", a->no_frr_vty && a->frr_vty, "--frr-vty", e)) ||
+	    (err = both("--no-slice", a->no_slice && (a->index || a->hosts), "--index", e)))
+		return err;
+	if (old)
+		*f = *old;
+	else {
+		memset(f, 0, sizeof(*f));
+		f->index = f->hosts = 1;
+	}
+	if (!a->underlay && !old)
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "fabric", "needs --underlay IFACE");
+	if (a->underlay) {
+		if ((err = nl_ifname_safe_check(a->underlay, "underlay", e)))
+			return err;
+		/* another underlay: its own address, unless --local says */
+		if (strcmp(f->underlay, a->underlay))
+			memset(&f->local, 0, sizeof(f->local));
+		strcpy(f->underlay, a->underlay);
+	}
 	if (a->local && (err = addr_parse("--local", a->local, &f->local, e)))
 		return err;
 	if (a->asn && (err = number("--asn", a->asn, UINT32_MAX, &v, e)))
 		return err;
-	f->asn = a->asn ? (uint32_t)v : 0;
-	if (a->npeers > VN_FABRIC_MAX_PEERS)
-		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "--peer", "at most %d peers",
-			       VN_FABRIC_MAX_PEERS);
-	for (unsigned i = 0; i < a->npeers; i++)
-		if ((err = addr_parse("--peer", a->peer[i], &f->peer[f->npeers++], e)))
-			return err;
+	if (a->asn || a->no_asn)
+		f->asn = a->asn ? (uint32_t)v : 0;
+	if ((err = merge_peers(a, f, e)))
+		return err;
+	if (a->no_frr_vty)
+		f->frr_vty[0] = '\0';
 	if (a->frr_vty) {
 		if ((err = vty_check(a->frr_vty, e)))
 			return err;
 		strcpy(f->frr_vty, a->frr_vty);
 	}
-	if (!a->index != !a->hosts)
-		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "--index", "and --hosts go together");
-	if (a->index) {
-		if ((err = number("--index", a->index, VN_FABRIC_MAX_HOSTS, &v, e)))
-			return err;
-		f->index = (unsigned)v;
-		if ((err = number("--hosts", a->hosts, VN_FABRIC_MAX_HOSTS, &v, e)))
-			return err;
-		f->hosts = (unsigned)v;
-	}
+	if ((err = merge_slice(a, f, e)))
+		return err;
 	return vn_fabric_check(f, e);
+}
+
+int vn_fabric_from_args(const struct vn_fabric_args *a, struct vn_fabric *f, struct nl_err *e)
+{
+	return vn_fabric_merge(NULL, a, f, e);
 }
 
 const char *vn_fabric_mode(const struct vn_fabric *f)

@@ -31,16 +31,26 @@ struct vn_fabric {
 	unsigned index, hosts;		 /* this host is index of hosts (1-based) */
 };
 
-/* What the user gave; NULL: not given. */
+/* What the user gave; NULL (0, false): not given. A no_ flag takes the
+ * value away on purpose (--no-asn: static mode, --no-peers, --no-frr-vty:
+ * FRR's default folder, --no-slice: the whole range, 1 of 1). */
 struct vn_fabric_args {
 	const char *underlay, *local, *asn, *frr_vty, *index, *hosts;
 	unsigned npeers;
 	const char *peer[VN_FABRIC_MAX_PEERS + 1];
+	bool no_asn, no_peers, no_frr_vty, no_slice;
 };
 
 /* Builds and checks a fabric from the arguments (local may stay unset:
  * the engine takes the underlay's address). Errors name the value. */
 int vn_fabric_from_args(const struct vn_fabric_args *a, struct vn_fabric *f, struct nl_err *e);
+/* The same over old (NULL: none yet, then --underlay is needed): what a
+ * gives replaces old's value (--peer the whole list), the rest is old's,
+ * as `git config` keeps what it is not given; another underlay without
+ * --local leaves local unset (its own address is taken). A value given
+ * with the no_ flag that takes it away is refused. */
+int vn_fabric_merge(const struct vn_fabric *old, const struct vn_fabric_args *a,
+		    struct vn_fabric *f, struct nl_err *e);
 /* The rules every fabric obeys, as from_args and the file's read apply
  * them: the underlay's name, local and peers one family, no peer twice
  * nor the local address, 1 <= index <= hosts <= VN_FABRIC_MAX_HOSTS, the
@@ -68,8 +78,9 @@ void vn_fabric_slice(const struct vn_fabric *f, uint64_t start, uint64_t end, ui
 /* ---- the engine's (fabric_run.c): each takes the lock ---- */
 struct vn_ctx;
 
-/* Checks the arguments, the underlay (it exists; without --local, its
- * first global address, IPv4 first, becomes the local one), configures
+/* Merges the arguments onto the stored fabric (vn_fabric_merge), checks
+ * the underlay (it exists; without a local address, its first global
+ * address, IPv4 first, becomes the local one), configures
  * FRR (with --asn; frr.c) and stores the fabric; the networks that span
  * hosts take it at their next up (a running one's static peers at once). A
  * refusal changes nothing. */

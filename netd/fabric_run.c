@@ -59,14 +59,15 @@ int vn_fabric_set(struct vn_ctx *c, const struct vn_fabric_args *a, struct nl_er
 	bool had;
 	int err;
 
-	if ((err = vn_fabric_from_args(a, &f, e)) || (err = vn_lock(c, e)) ||
-	    (err = resolve_local(c, &f, e)))
+	if ((err = vn_lock(c, e)))
 		return err;
 	err = vn_fabric_load(c->conf_dir, &old, e);
 	if (err && err != -ENOENT)
 		return err;
 	had = !err;
 	nl_err_clear(e);
+	if ((err = vn_fabric_merge(had ? &old : NULL, a, &f, e)) || (err = resolve_local(c, &f, e)))
+		return err;
 	if ((err = vn_frr_apply(c, had ? &old : NULL, &f, e)))
 		return err;
 	if ((err = vn_fabric_save(c->conf_dir, &f, e))) {

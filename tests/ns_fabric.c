@@ -232,6 +232,48 @@ START_TEST(fabric_values_are_checked_before_anything_changes)
 }
 END_TEST
 
+/* The dhcp-range lines of host 1's dnsmasq for n1. */
+static const char *dhcp_ranges(void)
+{
+	return th_str("grep ^dhcp-range= %s/h1/run/dnsmasq/n1.conf", th_tmpdir());
+}
+
+START_TEST(fabric_set_again_changes_only_what_it_is_given)
+{
+	static const char slice[] = "dhcp-range=10.60.0.87,10.60.0.170,255.255.255.0,1h\n";
+
+	ft_hosts(2);
+	ck_assert_int_eq(ft_on(1, "fabric set --underlay eth0 --index 2 --hosts 3"), 0);
+	ck_assert_int_eq(ft_on(1, "create nat n1 10.60.0.0/24 --vni 100 2>/dev/null"), 0);
+	ck_assert_str_eq(dhcp_ranges(), slice);
+	/* another value, the underlay named again: the slice stays (it was
+	 * dropped, and the range widened at the next up: two hosts could
+	 * lease one address) */
+	ck_assert_int_eq(ft_on(1, "fabric set --underlay eth0 --peer 192.168.50.2"), 0);
+	ck_assert_str_eq(ft_out(1, "fabric show"),
+			 "fabric: static, underlay eth0, local 192.168.50.1, DHCP slice 2 of 3\n"
+			 "  peer 192.168.50.2\n");
+	ck_assert_int_eq(ft_on(1, "up n1"), 0);
+	ck_assert_str_eq(dhcp_ranges(), slice);
+	/* without --underlay: only the peers change */
+	ck_assert_int_eq(ft_on(1, "fabric set --peer 192.168.50.3"), 0);
+	ck_assert_str_eq(ft_out(1, "fabric show"),
+			 "fabric: static, underlay eth0, local 192.168.50.1, DHCP slice 2 of 3\n"
+			 "  peer 192.168.50.3\n");
+	ck_assert_str_eq(th_str("ip netns exec h1 bridge fdb show dev vx-100 | grep ^00:00"),
+			 "00:00:00:00:00:00 dst 192.168.50.3 self permanent\n");
+	/* taken away on purpose only, and not together with a new one */
+	nt_refused(2, "vnet: --no-slice: and --index do not go together\n",
+		   "fabric set --no-slice --index 1 --hosts 2");
+	ck_assert_int_eq(ft_on(1, "fabric set --no-slice --no-peers"), 0);
+	ck_assert_str_eq(ft_out(1, "fabric show"),
+			 "fabric: static, underlay eth0, local 192.168.50.1\n");
+	ck_assert_int_eq(ft_on(1, "up n1"), 0);
+	ck_assert_str_eq(dhcp_ranges(), "dhcp-range=10.60.0.2,10.60.0.254,255.255.255.0,1h\n");
+	ck_assert_str_eq(th_str("ip netns exec h1 bridge fdb show dev vx-100 | grep ^00:00"), "");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ns_fabric");
@@ -240,6 +282,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(t, ft_setup, ft_teardown);
 	tcase_add_test(t, fabric_values_are_checked_before_anything_changes);
 	tcase_add_test(t, static_peers_make_a_network_two_hosts_share);
+	tcase_add_test(t, fabric_set_again_changes_only_what_it_is_given);
 	tcase_add_test(t, dhcp_stays_on_its_host_and_leases_from_three_hosts_never_collide);
 	tcase_add_test(t, vnetd_puts_the_vxlan_port_and_the_dhcp_table_back);
 	suite_add_tcase(s, t);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "tests/harness.h"
@@ -85,6 +86,54 @@ START_TEST(fabric_values_are_refused_naming_them)
 		"and '/', and no '..'");
 	ck_assert_str_eq(refusal((struct vn_fabric_args){.underlay = "eth0", .index = "1"}),
 			 "--index: and --hosts go together");
+}
+END_TEST
+
+START_TEST(fabric_merge_keeps_what_it_is_not_given)
+{
+	struct vn_fabric old = built((struct vn_fabric_args){.underlay = "eth0",
+							     .local = "192.0.2.1",
+							     .asn = "65000",
+							     .npeers = 1,
+							     .peer = {"192.0.2.2"},
+							     .frr_vty = "/run/frr",
+							     .index = "2",
+							     .hosts = "3"}),
+			 f;
+	struct nl_err e;
+
+	ck_assert_int_eq(
+		vn_fabric_merge(&old, &(struct vn_fabric_args){.npeers = 1, .peer = {"192.0.2.3"}},
+				&f, &e),
+		0);
+	ck_assert_str_eq(f.underlay, "eth0");
+	ck_assert_uint_eq(f.asn, 65000);
+	ck_assert_uint_eq(f.npeers, 1);
+	ck_assert_uint_eq(f.peer[0].a.b[3], 3);
+	ck_assert_str_eq(f.frr_vty, "/run/frr");
+	ck_assert(f.index == 2 && f.hosts == 3 && f.local.family == AF_INET);
+	/* the same underlay keeps the local address, another one drops it */
+	ck_assert_int_eq(
+		vn_fabric_merge(&old, &(struct vn_fabric_args){.underlay = "eth0"}, &f, &e), 0);
+	ck_assert(vn_fabric_same(&f, &old));
+	ck_assert_int_eq(
+		vn_fabric_merge(&old, &(struct vn_fabric_args){.underlay = "eth1"}, &f, &e), 0);
+	ck_assert_uint_eq(f.local.family, 0);
+	ck_assert_int_eq(vn_fabric_merge(&old,
+					 &(struct vn_fabric_args){.no_asn = true,
+								  .no_peers = true,
+								  .no_frr_vty = true,
+								  .no_slice = true},
+					 &f, &e),
+			 0);
+	ck_assert(f.asn == 0 && f.npeers == 0 && !f.frr_vty[0] && f.index == 1 && f.hosts == 1);
+	ck_assert_int_eq(vn_fabric_merge(&old,
+					 &(struct vn_fabric_args){
+						 .no_slice = true, .index = "1", .hosts = "2"},
+					 &f, &e),
+			 -EINVAL);
+	ck_assert_str_eq(nl_err_str(&e, (char[128]){""}, 128),
+			 "--no-slice: and --index do not go together");
 }
 END_TEST
 
@@ -196,6 +245,7 @@ static Suite *suite(void)
 
 	tcase_add_test(t, fabric_from_args_fills_defaults_and_keeps_the_peers);
 	tcase_add_test(t, fabric_values_are_refused_naming_them);
+	tcase_add_test(t, fabric_merge_keeps_what_it_is_not_given);
 	tcase_add_test(t, fabric_file_reads_back_and_is_refused_when_others_can_write_it);
 	tcase_add_test(t, dhcp_slices_of_n_hosts_cover_the_range_once);
 	tcase_add_test(t, frr_lines_are_vnets_and_read_from_the_running_configuration);
