@@ -17,6 +17,7 @@
 
 #include "common/file.h"
 #include "netd/internal.h"
+#include "netd/netd.h"
 
 #define VTYSH	     "/usr/bin/vtysh"
 #define VTYSH_SECS   20
@@ -288,7 +289,8 @@ static void add_no(struct cmds *k, const char *line)
 		add2(k, "no ", line);
 }
 
-static int run(const struct vn_fabric *f, struct cmds *k, struct nl_err *e)
+/* Runs k when it changes something; *done counts the changes made. */
+static int run(const struct vn_fabric *f, struct cmds *k, unsigned *done, struct nl_err *e)
 {
 	char *out;
 	int err;
@@ -297,6 +299,8 @@ static int run(const struct vn_fabric *f, struct cmds *k, struct nl_err *e)
 		return 0;
 	if (!(err = vn_vtysh(f, k->v, k->n, &out, e)))
 		free(out);
+	if (!err)
+		*done += k->real;
 	return err;
 }
 
@@ -360,8 +364,8 @@ static int read_running(const struct vn_fabric *f, char **text, struct nl_err *e
 	return vn_vtysh(f, show, 1, text, e);
 }
 
-int vn_frr_apply(struct vn_ctx *c, const struct vn_fabric *old, const struct vn_fabric *want,
-		 struct nl_err *e)
+static int apply(struct vn_ctx *c, const struct vn_fabric *old, const struct vn_fabric *want,
+		 unsigned *done, struct nl_err *e)
 {
 	static line_t o[VN_FRR_LINES], w[VN_FRR_LINES];
 	bool oadded[VN_FRR_LINES], wadded[VN_FRR_LINES] = {false};
@@ -383,7 +387,7 @@ int vn_frr_apply(struct vn_ctx *c, const struct vn_fabric *old, const struct vn_
 		add2(&k, "", "configure terminal");
 		add_no(&k, o[0]);
 		k.real = 1;
-		if ((err = run(old, &k, e)) || (err = record_write(c, o, wadded, 0, e)))
+		if ((err = run(old, &k, done, e)) || (err = record_write(c, o, wadded, 0, e)))
 			goto out;
 		no = 0;
 		have = 0;
@@ -399,18 +403,43 @@ int vn_frr_apply(struct vn_ctx *c, const struct vn_fabric *old, const struct vn_
 	}
 	if (!nw && no) {
 		plan(&k, old->asn, text, w, 0, o, oadded, no, wadded);
-		if (!(err = run(old, &k, e)))
+		if (!(err = run(old, &k, done, e)))
 			err = record_write(c, w, wadded, 0, e);
 		goto out;
 	}
 	if (nw) {
 		plan(&k, want->asn, text, w, nw, o, oadded, no, wadded);
-		if (!(err = run(want, &k, e)))
+		if (!(err = run(want, &k, done, e)))
 			err = record_write(c, w, wadded, nw, e);
 	}
 out:
 	free(text);
 	return err;
+}
+
+int vn_frr_apply(struct vn_ctx *c, const struct vn_fabric *old, const struct vn_fabric *want,
+		 struct nl_err *e)
+{
+	unsigned done = 0;
+
+	return apply(c, old, want, &done, e);
+}
+
+int vn_frr_reapply(struct vn_ctx *c, unsigned *done, struct nl_err *e)
+{
+	struct vn_fabric f;
+	int err;
+
+	*done = 0;
+	if ((err = vn_lock(c, e)))
+		return err;
+	err = vn_fabric_load(c->conf_dir, &f, e);
+	if (err == -ENOENT)
+		nl_err_clear(e);
+	else if (!err && f.asn)
+		err = apply(c, &f, &f, done, e);
+	vn_unlock(c);
+	return err == -ENOENT ? 0 : err;
 }
 
 /* ---- what FRR says ---- */

@@ -9,7 +9,9 @@
  * vnet's to remove); what vnet added is recorded
  * ($VNET_CONF_DIR/fabric/frr.added), so that another set converges (adds
  * what is missing, removes what it added and no longer wants) and unset
- * removes exactly that. Internal to the engine. */
+ * removes exactly that. FRR keeps them in its running configuration only:
+ * vnetd gives them back when a daemon starts again (vn_frr_reapply, on
+ * frr_watch.c's news). Internal to the engine. */
 #ifndef VNET_NETD_FRR_H
 #define VNET_NETD_FRR_H
 
@@ -25,6 +27,9 @@ struct vn_ctx;
  * Nothing to do, nothing run: a static fabric never runs vtysh. */
 int vn_frr_apply(struct vn_ctx *c, const struct vn_fabric *old, const struct vn_fabric *want,
 		 struct nl_err *e);
+
+/* FRR's vty socket folder when the fabric names none (Debian's FRR). */
+#define VN_FRR_VTY_DEFAULT "/var/run/frr"
 
 /* Runs vtysh [--vty_socket DIR] -c cmd[0] -c cmd[1] ...; its output (and
  * errors) in *out (malloc'd, NUL terminated). 0 when it exited 0; else

@@ -239,6 +239,19 @@ void vn_watch_free(struct vn_watch *w);
 int vn_watch_fd(const struct vn_watch *w, unsigned i);
 bool vn_watch_drain(struct vn_watch *w, unsigned i);
 
+/* vnetd's ear for FRR (netd/frr_watch.c): inotify on FRR's vty socket
+ * folder (the fabric's --frr-vty, else FRR's default) and on the fabric's
+ * folder (which aims it). drain reads what is pending; true when a daemon
+ * (re)made its vty socket: FRR started again and may have lost vnet's
+ * lines. reapply gives them back under the lock (taken and dropped):
+ * *done the changes it made (0: all were there, or no fabric with an AS). */
+struct vn_frr_watch;
+struct vn_frr_watch *vn_frr_watch_new(struct vn_ctx *c, struct nl_err *e);
+void vn_frr_watch_free(struct vn_frr_watch *w);
+int vn_frr_watch_fd(const struct vn_frr_watch *w);
+bool vn_frr_watch_drain(struct vn_frr_watch *w);
+int vn_frr_reapply(struct vn_ctx *c, unsigned *done, struct nl_err *e);
+
 /* A network that runs (its run record says so) while its definition is
  * gone or unreadable: `vnet destroy NAME` tears it down. */
 struct vn_orphan {

@@ -7,7 +7,9 @@
  * addresses, and RTM_NEWNETCONF, which reports ip_forward changes), an
  * nftables listener (any ruleset change: a flush, a firewall reload), a
  * pidfd per network's dnsmasq (which is not its child: a CLI command may
- * have started it), a signalfd, and two timers. An event arms a one-shot
+ * have started it), inotify on FRR's vty socket folder (frr_watch.c: a
+ * zebra or bgpd that starts again has lost vnet's lines, which it gives
+ * back), a signalfd, and three timers. An event arms a one-shot
  * timer; when it fires (COALESCE_MS later, so a burst such as `nft flush
  * ruleset` is one wake-up) every kept network's status is read and those
  * not up are repaired with the same engine calls as `vnet up`, under the
@@ -60,7 +62,9 @@
 #define RETRY_FIRST_MS 1000
 #define RETRY_MAX_MS   60000
 
-enum { TAG_RT = 1, TAG_NF, TAG_SIG, TAG_TIMER, TAG_RETRY, TAG_PIDFD = 16 };
+#define FRR_SETTLE_MS 200 /* zebra's and bgpd's sockets: one look */
+
+enum { TAG_RT = 1, TAG_NF, TAG_SIG, TAG_TIMER, TAG_RETRY, TAG_FRR, TAG_FRR_TIMER, TAG_PIDFD = 16 };
 
 /* What vnetd remembers of a kept network between passes, beyond what the
  * engine carries (struct vn_kept): its failed repairs, what it logged. */
@@ -84,9 +88,13 @@ struct daemon {
 	struct vn_kept *kept;
 	struct memo *memo; /* per kept network */
 	unsigned nkept;
-	int *pidfd;	     /* per kept network: its dnsmasq's, or -1 */
-	unsigned heals;	     /* networks that backed off and were repaired */
-	char list_said[512]; /* the last failure to list the definitions logged */
+	int *pidfd;		  /* per kept network: its dnsmasq's, or -1 */
+	unsigned heals;		  /* networks that backed off and were repaired */
+	char list_said[512];	  /* the last failure to list the definitions logged */
+	struct vn_frr_watch *frr; /* FRR's sockets (TAG_FRR) */
+	int frr_timer;		  /* when to give FRR vnet's lines (TAG_FRR_TIMER) */
+	unsigned frr_fails;	  /* failed tries in a row */
+	char frr_said[512];	  /* the failure last logged */
 };
 
 static long long now_ms(void)
@@ -354,6 +362,38 @@ static void arm(struct daemon *d)
 	d->armed = true;
 }
 
+static void arm_frr(struct daemon *d, unsigned ms)
+{
+	struct itimerspec t = {.it_value = {ms / 1000, (long)(ms % 1000) * 1000000L}};
+
+	timerfd_settime(d->frr_timer, 0, &t, NULL);
+}
+
+/* FRR (re)started, or a try failed: vnet's lines given back; a failure
+ * backs off as a network's repair does, and a daemon that starts again
+ * ends the backoff. */
+static void frr_pass(struct daemon *d)
+{
+	unsigned done, delay;
+	struct nl_err e;
+	char msg[512];
+
+	if (vn_frr_reapply(d->c, &done, &e)) {
+		nl_err_str(&e, msg, sizeof(msg));
+		delay = delay_ms(++d->frr_fails);
+		if (strcmp(msg, d->frr_said))
+			say("FRR: could not give it vnet's lines: %s; trying again in %u s", msg,
+			    delay / 1000);
+		snprintf(d->frr_said, sizeof(d->frr_said), "%s", msg);
+		arm_frr(d, delay);
+		return;
+	}
+	if (done)
+		say("FRR: gave it vnet's lines again (%u change%s)", done, done == 1 ? "" : "s");
+	d->frr_fails = 0;
+	d->frr_said[0] = '\0';
+}
+
 /* Returns 1 to go on, 0 to stop. */
 static int on_signal(struct daemon *d)
 {
@@ -402,6 +442,14 @@ static int loop(struct daemon *d)
 				vn_watch_drain(d->w, VN_WATCH_LINKS);
 				vn_watch_drain(d->w, VN_WATCH_RULES);
 				pass(d, false);
+			} else if (tag == TAG_FRR) {
+				if (vn_frr_watch_drain(d->frr)) {
+					d->frr_fails = 0;
+					arm_frr(d, FRR_SETTLE_MS);
+				}
+			} else if (tag == TAG_FRR_TIMER) {
+				(void)!read(d->frr_timer, &x, sizeof(x));
+				frr_pass(d);
 			} else if (tag == TAG_RETRY) {
 				(void)!read(d->retry, &x, sizeof(x));
 				pass(d, false);
@@ -446,14 +494,18 @@ static int start(struct daemon *d)
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	/* listen before the first pass: what changes during it is seen */
-	if (!(d->c = vn_ctx_new(&e)) || !(d->w = vn_watch_new(&e)))
+	if (!(d->c = vn_ctx_new(&e)) || !(d->w = vn_watch_new(&e)) ||
+	    !(d->frr = vn_frr_watch_new(d->c, &e)))
 		return cannot_start(&e);
 	d->sig = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	d->timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->retry = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	d->frr_timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	d->ep = epoll_create1(EPOLL_CLOEXEC);
-	if (d->sig < 0 || d->timer < 0 || d->retry < 0 || d->ep < 0 || watch(d, d->sig, TAG_SIG) ||
-	    watch(d, d->timer, TAG_TIMER) || watch(d, d->retry, TAG_RETRY) ||
+	if (d->sig < 0 || d->timer < 0 || d->retry < 0 || d->frr_timer < 0 || d->ep < 0 ||
+	    watch(d, d->sig, TAG_SIG) || watch(d, d->timer, TAG_TIMER) ||
+	    watch(d, d->retry, TAG_RETRY) || watch(d, d->frr_timer, TAG_FRR_TIMER) ||
+	    watch(d, vn_frr_watch_fd(d->frr), TAG_FRR) ||
 	    watch(d, vn_watch_fd(d->w, VN_WATCH_LINKS), TAG_RT) ||
 	    watch(d, vn_watch_fd(d->w, VN_WATCH_RULES), TAG_NF)) {
 		say("cannot start: %s", strerror(errno));
@@ -464,7 +516,7 @@ static int start(struct daemon *d)
 
 int main(int argc, char **argv)
 {
-	struct daemon d = {.sig = -1, .timer = -1, .retry = -1, .ep = -1};
+	struct daemon d = {.sig = -1, .timer = -1, .retry = -1, .frr_timer = -1, .ep = -1};
 	int code;
 
 	if (argc > 1) {
@@ -483,6 +535,7 @@ int main(int argc, char **argv)
 	}
 	if ((code = start(&d)) == 0) {
 		pass(&d, true);
+		frr_pass(&d); /* FRR may have started again while vnetd did not run */
 		say("watching %u network%s", d.nkept, d.nkept == 1 ? "" : "s");
 		notify("READY=1");
 		code = loop(&d);
@@ -492,6 +545,7 @@ int main(int argc, char **argv)
 	free(d.kept);
 	free(d.memo);
 	vn_watch_free(d.w);
+	vn_frr_watch_free(d.frr);
 	vn_ctx_free(d.c);
 	return code;
 }

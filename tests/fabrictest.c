@@ -187,10 +187,48 @@ void ft_frr_stop_all(void)
 		ft_frr_stop(k);
 }
 
+static int vnetd_pid[FT_HOSTS + 1];
+
+const char *ft_vnetd_log(int k)
+{
+	static char path[300];
+
+	snprintf(path, sizeof(path), "%s/vnetd-h%d.log", th_tmpdir(), k);
+	return path;
+}
+
+void ft_vnetd_start(int k)
+{
+	ck_assert_int_eq(
+		th_sh("ip netns exec h%d env VNET_CONF_DIR=%s/h%d/conf VNET_RUN_DIR=%s/h%d/run "
+		      "\"$VNETD_BIN\" 2>%s & echo $! > %s/vnetd-h%d.pid",
+		      k, th_tmpdir(), k, th_tmpdir(), k, ft_vnetd_log(k), th_tmpdir(), k),
+		0);
+	vnetd_pid[k] = atoi(th_str("cat %s/vnetd-h%d.pid", th_tmpdir(), k));
+	ck_assert_int_gt(vnetd_pid[k], 0);
+	ck_assert(ft_within(30, "grep -q 'vnetd: watching' %s", ft_vnetd_log(k)));
+}
+
+static void vnetd_stop_all(void)
+{
+	for (int k = 1; k <= FT_HOSTS; k++) {
+		int pid = vnetd_pid[k];
+
+		if (pid <= 0)
+			continue;
+		kill(pid, SIGTERM);
+		if (!ft_within(10, "! test -d /proc/%d || grep -q '^State:.*Z' /proc/%d/status",
+			       pid, pid))
+			kill(pid, SIGKILL);
+		vnetd_pid[k] = 0;
+	}
+}
+
 void ft_setup(void)
 {
 	nt_setup_host();
 	memset(ft_frr_pid, 0, sizeof(ft_frr_pid));
+	memset(vnetd_pid, 0, sizeof(vnetd_pid));
 	/* a test killed before its teardown leaves daemons' folders of pids
 	 * that are gone: none of them holds anything */
 	th_sh("for d in /var/tmp/frr/zebra.* /var/tmp/frr/bgpd.*; do "
@@ -199,6 +237,7 @@ void ft_setup(void)
 
 void ft_teardown(void)
 {
+	vnetd_stop_all();
 	ft_frr_stop_all();
 	th_netns_teardown();
 }

@@ -5,7 +5,8 @@
  * default route) is the outside, counting echo requests by source. Guests
  * are namespaces whose eth0 pairs with NAME-h on a host. FRR's zebra and
  * bgpd are started per host by the test itself (a folder of user frr) and
- * stopped by ft_teardown, with what they leave in /var/tmp/frr. */
+ * stopped by ft_teardown, with what they leave in /var/tmp/frr, as is a
+ * vnetd a test starts on a host. */
 #ifndef VNET_TESTS_FABRICTEST_H
 #define VNET_TESTS_FABRICTEST_H
 
@@ -44,5 +45,10 @@ void ft_frr_dir(int k, char *buf, size_t n);
 void ft_frr_start(int k, bool router);
 void ft_frr_stop(int k);
 void ft_frr_stop_all(void);
+
+/* vnetd on host k (its log: ft_vnetd_log), started and waited for until
+ * it watches; ft_teardown stops it. */
+void ft_vnetd_start(int k);
+const char *ft_vnetd_log(int k);
 
 #endif
