@@ -139,7 +139,7 @@ static int check_links(const struct vn_ctx *c, const struct host *h, const struc
 }
 
 /* Other vnet networks (the index of their definitions): neither their
- * bridge, uplink nor subnets. */
+ * bridge, uplink, subnets nor VNI. */
 static int check_networks(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 {
 	struct vn_index_entry *v;
@@ -160,6 +160,12 @@ static int check_networks(struct vn_ctx *c, const struct vn_net *n, struct nl_er
 				 br ? n->bridge : n->uplink);
 			err = nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj, "is used by network %s",
 				      o->name);
+		}
+		if (!err && n->vni && o->vni == n->vni) {
+			snprintf(obj, sizeof(obj), "--vni %u", n->vni);
+			err = nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj,
+				      "is used by network %s (its VXLAN port vx-%u)", o->name,
+				      n->vni);
 		}
 		for (unsigned j = 0; !err && j < n->nsubnets; j++)
 			for (unsigned k = 0; !err && k < o->nsubnets; k++)

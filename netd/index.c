@@ -1,5 +1,6 @@
 /* index — what the checks against other networks need of every defined
- * network (name, bridge, uplink, subnets, and its forwards' listeners), one
+ * network (name, bridge, uplink, subnets, its forwards' listeners and its
+ * VNI), one
  * line each in $VNET_RUN_DIR/index, so that creating a network or adding a
  * forward reads one small file instead of every definition (which made
  * creating N networks cost O(N^2)).
@@ -29,15 +30,16 @@
 #include "netd/store.h"
 
 #define INDEX_MAX   (16u << 20) /* 16 MiB: tens of thousands of networks */
-#define INDEX_MAGIC "#vnet index 2\n"
+#define INDEX_MAGIC "#vnet index 3\n"
 
 static void index_path(const struct vn_ctx *c, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s/index", c->run_dir);
 }
 
-/* "NAME BRIDGE UPLINK|- SUBNET[,SUBNET...]|- FORWARD[,FORWARD...]|-", a
- * forward "PROTO/PORT/GUEST/GUEST_PORT/ADDRESS|-" (PROTO a number). */
+/* "NAME BRIDGE UPLINK|- SUBNET[,SUBNET...]|- FORWARD[,FORWARD...]|- [VNI]",
+ * a forward "PROTO/PORT/GUEST/GUEST_PORT/ADDRESS|-" (PROTO a number), the
+ * VNI only for a network that spans hosts. */
 static void put_line(FILE *f, const struct vn_net *n)
 {
 	char a[NL_PREFIX_STRLEN], b[NL_PREFIX_STRLEN];
@@ -54,7 +56,10 @@ static void put_line(FILE *f, const struct vn_net *n)
 			nl_prefix_str(&x->guest, false, a, sizeof(a)), x->guest_port,
 			x->address.family ? nl_prefix_str(&x->address, false, b, sizeof(b)) : "-");
 	}
-	fprintf(f, "%s\n", n->nforwards ? "" : "-");
+	fprintf(f, "%s", n->nforwards ? "" : "-");
+	if (n->vni)
+		fprintf(f, " %u", n->vni);
+	fputc('\n', f);
 }
 
 /* The next space-separated field of *s, cut off; NULL when none. */
@@ -86,10 +91,14 @@ static int copy_name(char *dst, const char *src)
 /* A line's fields up to its subnets into x; *fwds gets its forwards'. */
 static int parse_line(char *line, struct vn_index_entry *x, char **fwds)
 {
-	char *name = field(&line), *br = field(&line), *up = field(&line), *sub = field(&line);
+	char *name = field(&line), *br = field(&line), *up = field(&line), *sub = field(&line),
+	     *vni, *end;
 
 	memset(x, 0, sizeof(*x));
 	*fwds = field(&line);
+	vni = field(&line);
+	if (vni && (x->vni = (unsigned)strtoul(vni, &end, 10), *end || !x->vni))
+		return -EINVAL;
 	if (!*fwds || copy_name(x->name, name) || copy_name(x->bridge, br) ||
 	    copy_name(x->uplink, up) || !sub || vn_name_check(x->name, NULL))
 		return -EINVAL;

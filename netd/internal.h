@@ -174,6 +174,7 @@ struct vn_index_entry {
 	char name[NL_IFNAMSIZ], bridge[NL_IFNAMSIZ], uplink[NL_IFNAMSIZ];
 	unsigned nsubnets;
 	struct nl_prefix subnet[VN_MAX_SUBNETS];
+	unsigned vni; /* 0: does not span hosts */
 };
 int vn_index_load(const struct vn_ctx *c, struct vn_index_entry **out, unsigned *n,
 		  struct nl_err *e);

@@ -106,9 +106,17 @@ static int port_get(struct vn_ctx *c, const struct vn_net *n, struct nl_link *l,
 	if (err)
 		return err;
 	snprintf(obj, sizeof(obj), "interface %s", name);
-	if (!is_ours(l, n))
-		return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj, "exists and is not vnet's");
-	return 0;
+	if (is_ours(l, n))
+		return 0;
+	/* another network's port: the index refuses its VNI first, unless
+	 * that network's definition is gone (its name, checked, from the
+	 * mark) */
+	if (!strcmp(l->kind, "vxlan") &&
+	    !strncmp(l->alias, VN_ALIAS_PREFIX, strlen(VN_ALIAS_PREFIX)) &&
+	    !vn_name_check(l->alias + strlen(VN_ALIAS_PREFIX), NULL))
+		return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj, "is network %s's (--vni %u)",
+			       l->alias + strlen(VN_ALIAS_PREFIX), n->vni);
+	return nl_fail(e, -EEXIST, NL_ERR_CONFLICT, obj, "exists and is not vnet's");
 }
 
 /* Whether the port as it is serves fabric f (else it is made again). */

@@ -255,6 +255,12 @@ START_TEST(fabric_set_again_changes_only_what_it_is_given)
 			 "  peer 192.168.50.2\n");
 	ck_assert_int_eq(ft_on(1, "up n1"), 0);
 	ck_assert_str_eq(dhcp_ranges(), slice);
+	/* its VNI is n1's: another network is refused naming n1 (it said
+	 * vx-100 "is not vnet's"), nothing made */
+	ck_assert_str_eq(ft_out(1, "create nat n2 10.61.0.0/24 --vni 100 2>&1; echo $?"),
+			 "vnet: --vni 100: is used by network n1 (its VXLAN port vx-100)\n4\n");
+	ck_assert(!th_sh("! ip -n h1 link show n2 >/dev/null 2>&1"));
+	ck_assert_str_eq(th_str("ip -n h1 -j link show vx-100 | jq -r '.[0].master'"), "n1\n");
 	/* without --underlay: only the peers change */
 	ck_assert_int_eq(ft_on(1, "fabric set --peer 192.168.50.3"), 0);
 	ck_assert_str_eq(ft_out(1, "fabric show"),
