@@ -1,6 +1,7 @@
 /* fabric_run — the engine's fabric operations: set, get, unset; see
  * fabric.h. FRR's part is frr.c's. */
 #include <errno.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,10 +20,20 @@ static int resolve_local(struct vn_ctx *c, struct vn_fabric *f, struct nl_err *e
 	struct nl_sock *rt;
 	struct nl_link l;
 	unsigned n = 0;
+	char obj[64];
 	int err;
 
-	if ((err = vn_rt(c, &rt, e)) || (err = nl_link_get(rt, f->underlay, &l, e)))
+	snprintf(obj, sizeof(obj), "underlay %s", f->underlay);
+	if ((err = vn_rt(c, &rt, e)))
 		return err;
+	if ((err = nl_link_get(rt, f->underlay, &l, e)) == -ENODEV)
+		return nl_fail(e, err, NL_ERR_NOTFOUND, obj, "no such interface");
+	if (err)
+		return err;
+	if (l.flags & IFF_LOOPBACK)
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
+			       "is the loopback: tunnels start from an interface that reaches the "
+			       "other hosts");
 	if ((err = nl_addr_list(rt, AF_UNSPEC, l.ifindex, &v, &n, e)))
 		return err;
 	err = -EADDRNOTAVAIL;
@@ -41,13 +52,12 @@ static int resolve_local(struct vn_ctx *c, struct vn_fabric *f, struct nl_err *e
 		}
 	free(v);
 	if (err) {
-		char t[NL_PREFIX_STRLEN], obj[64];
+		char t[NL_PREFIX_STRLEN];
 
-		snprintf(obj, sizeof(obj), "underlay %s", f->underlay);
 		if (f->local.family)
-			return nl_fail(e, err, NL_ERR_CONFLICT, obj, "does not hold --local %s",
+			return nl_fail(e, err, NL_ERR_INVALID, obj, "does not hold --local %s",
 				       nl_prefix_str(&f->local, false, t, sizeof(t)));
-		return nl_fail(e, err, NL_ERR_CONFLICT, obj,
+		return nl_fail(e, err, NL_ERR_INVALID, obj,
 			       "has no global address to start tunnels from (give --local)");
 	}
 	return vn_fabric_check(f, e);

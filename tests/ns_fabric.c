@@ -221,10 +221,21 @@ START_TEST(fabric_values_are_checked_before_anything_changes)
 		   "fabric set --underlay lo --index 3 --hosts 2");
 	nt_refused(2, "vnet: --asn \"0\": must be a number, 1..4294967295\n",
 		   "fabric set --underlay lo --asn 0");
-	nt_refused(4,
-		   "vnet: underlay lo: has no global address to start tunnels from (give "
-		   "--local)\n",
+	/* the underlay: absent is not found, the loopback or an interface
+	 * without an address a bad value (it said exit 4, conflict) */
+	nt_refused(3, "vnet: underlay nosuch: no such interface\n", "fabric set --underlay nosuch");
+	nt_refused(2,
+		   "vnet: underlay lo: is the loopback: tunnels start from an interface that "
+		   "reaches the other hosts\n",
 		   "fabric set --underlay lo");
+	ck_assert_int_eq(
+		th_sh("ip link add bare type veth peer name bare-p && ip link set bare up"), 0);
+	nt_refused(2,
+		   "vnet: underlay bare: has no global address to start tunnels from (give "
+		   "--local)\n",
+		   "fabric set --underlay bare");
+	nt_refused(2, "vnet: underlay bare: does not hold --local 192.0.2.1\n",
+		   "fabric set --underlay bare --local 192.0.2.1");
 	nt_refused(4,
 		   "vnet: network n1: --vni needs this host's fabric (vnet fabric set "
 		   "--underlay IFACE)\n",
