@@ -80,6 +80,15 @@ int vn_fabric_check(const struct vn_fabric *f, struct nl_err *e)
 		return err;
 	if (f->local.family && (err = addr_check("--local", &f->local, e)))
 		return err;
+	if (f->asn && f->local.family == AF_INET6) {
+		char obj[80];
+
+		snprintf(obj, sizeof(obj), "local address %s",
+			 nl_prefix_str(&f->local, false, t, sizeof(t)));
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
+			       "EVPN (--asn) needs an IPv4 one (FRR 8.4's VTEPs are IPv4 only); "
+			       "static peers work over IPv6");
+	}
 	if (f->npeers > VN_FABRIC_MAX_PEERS)
 		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "--peer", "at most %d peers",
 			       VN_FABRIC_MAX_PEERS);

@@ -54,7 +54,8 @@ int vn_fabric_merge(const struct vn_fabric *old, const struct vn_fabric_args *a,
 /* The rules every fabric obeys, as from_args and the file's read apply
  * them: the underlay's name, local and peers one family, no peer twice
  * nor the local address, 1 <= index <= hosts <= VN_FABRIC_MAX_HOSTS, the
- * vty folder an absolute path of safe characters. */
+ * vty folder an absolute path of safe characters, and EVPN (an AS) only
+ * from an IPv4 local address (FRR 8.4's VTEPs are IPv4 only). */
 int vn_fabric_check(const struct vn_fabric *f, struct nl_err *e);
 /* "evpn" with an AS, else "static". */
 const char *vn_fabric_mode(const struct vn_fabric *f);

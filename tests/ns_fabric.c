@@ -291,6 +291,53 @@ START_TEST(fabric_set_again_changes_only_what_it_is_given)
 }
 END_TEST
 
+/* Host k's IPv6 underlay address fd50::k (the underlay keeps its IPv4
+ * one: the fabric says which). */
+static void ipv6_underlay(int k)
+{
+	ck_assert_int_eq(th_sh("ip -n h%d addr add fd50::%d/64 dev eth0 nodad", k, k), 0);
+}
+
+START_TEST(static_peers_over_an_ipv6_underlay_carry_guests)
+{
+	ft_hosts(2);
+	for (int k = 1; k <= 2; k++) {
+		ipv6_underlay(k);
+		ck_assert_int_eq(
+			ft_on(k, "fabric set --underlay eth0 --local fd50::%d --peer fd50::%d", k,
+			      3 - k),
+			0);
+		ck_assert_int_eq(ft_on(k, "create nat n1 10.60.0.0/24 --vni 100 2>/dev/null"), 0);
+	}
+	/* 1500 less 70 over IPv6; the tunnel from and to the IPv6 addresses */
+	ck_assert_str_eq(th_str("ip -n h1 -j link show n1 | jq -r '.[0].mtu'"), "1430\n");
+	ck_assert_str_eq(th_str("ip -n h1 -d -j link show vx-100 | jq -r "
+				"'.[0].linkinfo.info_data.local6'"),
+			 "fd50::1\n");
+	ck_assert_str_eq(th_str("ip netns exec h1 bridge fdb show dev vx-100 | grep ^00:00"),
+			 "00:00:00:00:00:00 dst fd50::2 self permanent\n");
+	ft_guest("g1", 1, "52:54:00:00:00:11", 11);
+	ft_guest("g2", 2, "52:54:00:00:00:12", 12);
+	ck_assert(ft_within(10, "ip netns exec g1 ping -c 1 -W 1 10.60.0.12 >/dev/null 2>&1"));
+	/* a full-size guest packet crosses unfragmented: the MTU fits */
+	ck_assert_int_eq(
+		th_sh("ip netns exec g1 ping -c 1 -W 2 -M do -s 1402 10.60.0.12 >/dev/null"), 0);
+	/* and it went over IPv6: the underlay counted VXLAN in IPv6 */
+	ck_assert_int_eq(th_sh("ip netns exec h2 nft add table ip6 obs && "
+			       "ip netns exec h2 nft add chain ip6 obs in "
+			       "'{ type filter hook input priority 0; }' && "
+			       "ip netns exec h2 nft add rule ip6 obs in udp dport 4789 counter && "
+			       "ip netns exec g1 ping -c 3 -i 0.2 -W 1 10.60.0.12 >/dev/null && "
+			       "ip netns exec h2 nft list chain ip6 obs in | "
+			       "grep -Eq 'packets [3-9]|packets [1-9][0-9]'"),
+			 0);
+	/* EVPN over it is refused: FRR's VTEPs are IPv4 */
+	ck_assert_str_eq(ft_out(1, "fabric set --asn 65000 2>&1; echo $?"),
+			 "vnet: local address fd50::1: EVPN (--asn) needs an IPv4 one (FRR "
+			 "8.4's VTEPs are IPv4 only); static peers work over IPv6\n2\n");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ns_fabric");
@@ -300,6 +347,7 @@ static Suite *suite(void)
 	tcase_add_test(t, fabric_values_are_checked_before_anything_changes);
 	tcase_add_test(t, static_peers_make_a_network_two_hosts_share);
 	tcase_add_test(t, fabric_set_again_changes_only_what_it_is_given);
+	tcase_add_test(t, static_peers_over_an_ipv6_underlay_carry_guests);
 	tcase_add_test(t, dhcp_stays_on_its_host_and_leases_from_three_hosts_never_collide);
 	tcase_add_test(t, vnetd_puts_the_vxlan_port_and_the_dhcp_table_back);
 	suite_add_tcase(s, t);
