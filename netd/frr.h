@@ -31,13 +31,17 @@ int vn_frr_apply(struct vn_ctx *c, const struct vn_fabric *old, const struct vn_
 /* FRR's vty socket folder when the fabric names none (Debian's FRR). */
 #define VN_FRR_VTY_DEFAULT "/var/run/frr"
 
+/* Gives FRR the lines of f that it lacks (FRR started again without
+ * them), the lock held; *done the changes made. Nothing without an AS. */
+int vn_frr_give(struct vn_ctx *c, const struct vn_fabric *f, unsigned *done, struct nl_err *e);
+
 /* Runs vtysh [--vty_socket DIR] -c cmd[0] -c cmd[1] ...; its output (and
  * errors) in *out (malloc'd, NUL terminated). 0 when it exited 0; else
  * -EIO naming the command and its first line of output. */
 int vn_vtysh(const struct vn_fabric *f, const char *const *cmd, unsigned n, char **out,
 	     struct nl_err *e);
 
-/* What FRR says of the fabric (vnet doctor, vnet fabric show): whether
+/* What FRR says of the fabric (vnet doctor, vnet fabric show; frr_state.c): whether
  * vtysh reached it, each peer's BGP state, the VNIs it advertises. */
 struct vn_frr_state {
 	bool reached;

@@ -21,6 +21,7 @@
 
 #include "firewall/fw.h"
 #include "netd/fabric.h"
+#include "netd/frr.h"
 #include "netd/internal.h"
 #include "netd/store.h"
 #include "nlink/brport.h"
@@ -212,6 +213,13 @@ int vn_vxlan_step(struct vn_run *r, struct nl_err *e)
 	if ((err = vn_rt(r->c, &rt, e)) || (err = nl_link_get(rt, name, &l, e)) ||
 	    (err = vn_fw(r->c, &fw, e)) || (err = fw_tunnel_add(fw, name, e)))
 		return err;
+	/* up (not create): FRR given vnet's lines again when it lost them,
+	 * best effort: the network runs without FRR, vnet doctor says why */
+	if (r->repair && f.asn) {
+		unsigned done;
+
+		vn_frr_give(r->c, &f, &done, NULL);
+	}
 	return static_peers(r->c, &l, &f, e);
 }
 

@@ -217,6 +217,16 @@ static const char *router_lines(int k)
 
 START_TEST(evpn_fabric_set_converges_and_unset_removes_only_its_lines)
 {
+	static const char first[] = "router bgp 65000\n"
+				    " bgp router-id 192.168.50.1\n"
+				    " timers bgp 3 9\n"
+				    " neighbor 192.168.50.2 remote-as 65000\n"
+				    " !\n"
+				    " address-family l2vpn evpn\n"
+				    "  neighbor 192.168.50.2 activate\n"
+				    "  advertise-all-vni\n"
+				    " exit-address-family\n"
+				    "exit\n";
 	char dir[300];
 
 	ft_hosts(2);
@@ -228,16 +238,20 @@ START_TEST(evpn_fabric_set_converges_and_unset_removes_only_its_lines)
 			       "--frr-vty %s",
 			       dir),
 			 0);
-	ck_assert_str_eq(router_lines(1), "router bgp 65000\n"
-					  " bgp router-id 192.168.50.1\n"
-					  " timers bgp 3 9\n"
-					  " neighbor 192.168.50.2 remote-as 65000\n"
-					  " !\n"
-					  " address-family l2vpn evpn\n"
-					  "  neighbor 192.168.50.2 activate\n"
-					  "  advertise-all-vni\n"
-					  " exit-address-family\n"
-					  "exit\n");
+	ck_assert_str_eq(router_lines(1), first);
+	/* FRR loses vnet's lines (as when it starts again without them): vnet
+	 * up of a network that spans hosts gives them back */
+	ck_assert_int_eq(ft_on(1, "create nat n1 10.60.0.0/24 --vni 100 2>/dev/null"), 0);
+	ck_assert_int_eq(
+		th_sh("ip netns exec h1 vtysh --vty_socket %s -c 'configure terminal' "
+		      "-c 'router bgp 65000' -c 'no neighbor 192.168.50.2' "
+		      "-c 'address-family l2vpn evpn' -c 'no advertise-all-vni' >/dev/null",
+		      dir),
+		0);
+	ck_assert_str_ne(router_lines(1), first);
+	ck_assert_int_eq(ft_on(1, "up n1"), 0);
+	ck_assert_str_eq(router_lines(1), first);
+	ck_assert_int_eq(ft_on(1, "destroy n1 2>/dev/null"), 0);
 	/* another peer: the first one's lines go, the new one's come */
 	ck_assert_int_eq(ft_on(1,
 			       "fabric set --underlay eth0 --asn 65000 --peer 192.168.50.3 "
