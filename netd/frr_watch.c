@@ -6,10 +6,10 @@
  * vnet's lines again (vn_frr_reapply), as `vnet fabric set` would.
  *
  * Which folder depends on the fabric (--frr-vty, else FRR's default), so
- * the fabric's folder ($VNET_CONF_DIR/fabric, or $VNET_CONF_DIR until it
- * exists) is watched too, and every change there aims the watch again. A
- * socket folder that does not exist yet is waited for in its parent. No
- * fabric, or one without an AS: FRR is not watched. Nothing is polled. */
+ * the fabric's folder ($VNET_CONF_DIR/fabric) is watched too, and every
+ * change there aims the watch again. A folder that does not exist yet is
+ * waited for in its nearest one that does. No fabric, or one without an
+ * AS: FRR is not watched. Nothing is polled. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -30,11 +30,10 @@
 struct vn_frr_watch {
 	struct vn_ctx *c;
 	int fd;
-	int wd_conf, wd_vty;	     /* -1: none */
-	char conf[PATH_MAX];	     /* the folder watched for the fabric */
-	char vty[PATH_MAX];	     /* the folder watched for FRR's sockets */
-	bool vty_parent;	     /* vty is the parent of FRR's folder (not there yet) */
-	char vty_name[NAME_MAX + 1]; /* then FRR's folder's name in it */
+	int wd_conf, wd_vty; /* -1: none */
+	char conf[PATH_MAX]; /* the folder watched for the fabric */
+	char vty[PATH_MAX];  /* the folder watched for FRR's sockets */
+	bool vty_parent;     /* vty is on the way to FRR's folder (not there yet) */
 };
 
 static bool is_dir(const char *path)
@@ -55,29 +54,38 @@ static void aim(struct vn_frr_watch *w, int *wd, char *cur, const char *path, ui
 	snprintf(cur, PATH_MAX, "%s", *wd >= 0 ? path : "");
 }
 
+/* path, or its nearest folder that exists (to wait there for the rest to
+ * be made); true when that is path itself. */
+static bool nearest(char *path)
+{
+	char *slash;
+
+	while (!is_dir(path)) {
+		if (!(slash = strrchr(path, '/')) || slash == path) {
+			snprintf(path, PATH_MAX, "/");
+			return false;
+		}
+		*slash = '\0';
+	}
+	return true;
+}
+
 /* Aims both watches as the fabric and the folders now are; true when
  * FRR's socket folder has just come to be watched (a socket made before
  * the watch would go unseen: a look is due). */
 static bool retarget(struct vn_frr_watch *w)
 {
-	char conf[PATH_MAX], vty[PATH_MAX] = "", parent[PATH_MAX];
+	char conf[PATH_MAX], vty[PATH_MAX] = "";
 	bool was = w->wd_vty >= 0 && !w->vty_parent;
 	struct vn_fabric f;
-	char *slash;
 
 	snprintf(conf, sizeof(conf), "%s/fabric", w->c->conf_dir);
-	if (!is_dir(conf))
-		snprintf(conf, sizeof(conf), "%s", w->c->conf_dir);
+	nearest(conf);
 	aim(w, &w->wd_conf, w->conf, conf, DIR_EVENTS);
 	w->vty_parent = false;
 	if (!vn_fabric_load(w->c->conf_dir, &f, NULL) && f.asn) {
 		snprintf(vty, sizeof(vty), "%s", f.frr_vty[0] ? f.frr_vty : VN_FRR_VTY_DEFAULT);
-		if (!is_dir(vty) && (slash = strrchr(vty, '/')) && slash[1]) {
-			snprintf(w->vty_name, sizeof(w->vty_name), "%s", slash + 1);
-			snprintf(parent, sizeof(parent), "%.*s", (int)(slash - vty), vty);
-			snprintf(vty, sizeof(vty), "%s", parent[0] ? parent : "/");
-			w->vty_parent = true;
-		}
+		w->vty_parent = !nearest(vty);
 	}
 	aim(w, &w->wd_vty, w->vty, vty, w->vty_parent ? IN_CREATE | IN_MOVED_TO : SOCK_EVENTS);
 	return !was && w->wd_vty >= 0 && !w->vty_parent;
@@ -137,8 +145,8 @@ static bool seen(struct vn_frr_watch *w, const struct inotify_event *ev, bool *a
 	}
 	if (ev->wd != w->wd_vty)
 		return false; /* a watch aimed elsewhere since */
-	if (w->vty_parent) {
-		*again |= !strcmp(ev->name, w->vty_name);
+	if (w->vty_parent) {  /* a folder on the way to FRR's, maybe */
+		*again = true;
 		return false;
 	}
 	return len > 4 && !strcmp(ev->name + len - 4, ".vty");
