@@ -521,6 +521,38 @@ int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, const struct fw_
 	return err ? err : marker(b, NFNL_MSG_BATCH_END, e);
 }
 
+int fw_batch_restore_begin(struct nl_batch *b, uint32_t genid, bool skeleton_too, struct nl_err *e)
+{
+	int err = marker_gen(b, NFNL_MSG_BATCH_BEGIN, genid, e);
+
+	return err || !skeleton_too ? err : skeleton(b, true, NULL, e);
+}
+
+int fw_batch_restore_plan(struct nl_batch *b, const struct fw_plan *p, struct nl_err *e)
+{
+	unsigned n = b->n;
+	int err = 0;
+
+	/* its chains are new in this table: made, no flush */
+	for (unsigned c = 0; c < p->nchains && !err; c++)
+		err = put_chain(b, NFT_MSG_NEWCHAIN, p->chain[c], NULL, e);
+	for (unsigned i = 0; i < p->nrules && !err; i++)
+		err = put_rule(b, p->chain[p->rule[i].chain], &p->rule[i], FW_TAG_RULE(i), e);
+	for (unsigned i = 0; i < p->nelems && !err; i++)
+		err = put_elem(b, NFT_MSG_NEWSETELEM, &p->elem[i], e);
+	/* and room left for the batch's end */
+	if (!err && (b->n + 1 >= b->max || b->len + 2 * NL_MSG_MAX > b->size))
+		err = full(e);
+	if (err)
+		nl_batch_rewind(b, n);
+	return err;
+}
+
+int fw_batch_restore_end(struct nl_batch *b, struct nl_err *e)
+{
+	return marker(b, NFNL_MSG_BATCH_END, e);
+}
+
 int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, const struct fw_found *f,
 		    struct nl_err *e)
 {

@@ -132,6 +132,56 @@ int fw_repair(struct fw *fw, const struct fw_plan *p, struct nl_err *e)
 	return apply(fw, p, NULL, FW_READ_REPAIR, e);
 }
 
+int fw_restore(struct fw *fw, struct fw_plan *const *plans, unsigned n, unsigned *done,
+	       unsigned *sent, struct nl_err *e)
+{
+	struct nl_batch *b = nl_batch_new();
+	struct fw_found *f = malloc(sizeof(*f));
+	unsigned in = 0; /* plans in the batch being built */
+	int err = 0;
+
+	*done = *sent = 0;
+	if (!b || !f)
+		err = nl_err_set(e, -ENOMEM, "restore", "firewall of %u networks", n);
+	/* a read as a create's: is the table there, at which generation */
+	if (!err && n && !(err = fw_read(&fw->s, b, plans[0], NULL, FW_READ_APPLY, f, e)) &&
+	    f->present)
+		err = -EEXIST;
+	if (!err && n) {
+		nl_batch_reset(b);
+		race(fw);
+		err = fw_batch_restore_begin(b, f->genid, true, e);
+	}
+	for (unsigned i = 0; !err && i < n;) {
+		err = fw_batch_restore_plan(b, plans[i], e);
+		if (!err) {
+			in++;
+			if (++i < n)
+				continue;
+		} else if (err == -EMSGSIZE && in) {
+			nl_err_clear(e); /* full: send what it holds, then plan i again */
+			err = 0;
+		} else {
+			break; /* one plan alone too large, or another error */
+		}
+		if ((err = fw_batch_restore_end(b, e)) ||
+		    (err = nl_batch_send(&fw->s, b, NULL, NULL, e)))
+			break;
+		*done += in;
+		(*sent)++;
+		in = 0;
+		nl_batch_reset(b);
+		if (i < n)
+			err = fw_batch_restore_begin(b, 0, false, e);
+	}
+	if (err == -ERESTART)
+		err = nl_err_set(e, -EAGAIN, "restore",
+				 "table inet vnet: changed since it was read");
+	nl_batch_free(b);
+	free(f);
+	return err;
+}
+
 /* One try of a removal: read, write; when the kernel refuses because a
  * chain is still referenced (by an element of another key, a rule
  * elsewhere), or what was read went meanwhile, the references are read

@@ -75,6 +75,22 @@ int fw_apply_forwards(struct fw *fw, const struct fw_plan *p, const struct fw_pl
  * traffic (a drop policy on the forward hook): the table is vnet's alone. */
 int fw_repair(struct fw *fw, const struct fw_plan *p, struct nl_err *e);
 
+/* fw_apply for many networks where table inet vnet is absent (`nft flush
+ * ruleset`, a firewall's reload): the table, its maps and base chains, then
+ * each plan whole (nothing to read: none of it is there), in as few
+ * transactions as hold them (NL_BATCH_MAX requests each), the first tied
+ * to the generation whose read found no table, so that a change in between
+ * refuses it (-EAGAIN). The first *done plans went in (each transaction
+ * whole) in *sent transactions. -EEXIST, nothing sent, when the table is
+ * there: then each network is applied on its own. Where a transaction is
+ * refused the plans from there on are not sent (e says why): the caller
+ * applies those on their own, which names the object at fault. A plan
+ * too large for one transaction is -EMSGSIZE. Each transaction's commit
+ * checks the whole table (the kernel's validation), so restoring N
+ * networks one by one costs O(N^2); this costs O(N^2 / per batch). */
+int fw_restore(struct fw *fw, struct fw_plan *const *plans, unsigned n, unsigned *done,
+	       unsigned *sent, struct nl_err *e);
+
 /* Deletes every chain, rule and element that any model may have made for
  * network n and that is n's (its chains, read by name; the dispatch
  * elements its bridge and IPv4 subnets key, read by key, when they jump to
@@ -126,6 +142,8 @@ int fw_check(struct fw *fw, const struct fw_plan *p, struct fw_health *h, struct
 struct fw_snapshot;
 int fw_snapshot(struct fw *fw, struct fw_snapshot **out, struct nl_err *e);
 void fw_snapshot_free(struct fw_snapshot *s);
+/* Whether the snapshot found table inet vnet (vnet's or not). */
+bool fw_snapshot_present(const struct fw_snapshot *s);
 int fw_check_in(const struct fw_snapshot *s, const struct fw_plan *p, struct fw_health *h,
 		struct nl_err *e);
 

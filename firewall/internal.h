@@ -287,6 +287,14 @@ int fw_read_refs(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p,
  * Remove: only what f found of the network, never an add: the rules and
  * elements that jump to its chains (f->refs, f->raw) or the plan's
  * elements f->del marks, f's forwards, then its chains that are there. */
+/* A restore (fw_restore): a transaction's begin (tied to genid unless 0),
+ * with the table, its maps and base chains when skeleton_too; each plan
+ * whole as in a table that holds none of it (its chains made, its rules
+ * and elements added), or -EMSGSIZE and nothing of it when the batch
+ * cannot hold it and its end; the end. */
+int fw_batch_restore_begin(struct nl_batch *b, uint32_t genid, bool skeleton_too, struct nl_err *e);
+int fw_batch_restore_plan(struct nl_batch *b, const struct fw_plan *p, struct nl_err *e);
+int fw_batch_restore_end(struct nl_batch *b, struct nl_err *e);
 int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, const struct fw_found *f,
 		   struct nl_err *e);
 int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, const struct fw_found *f,

@@ -225,6 +225,11 @@ static int by_key(const void *x, const void *y)
 	return c ? c : b->end - a->end;
 }
 
+bool fw_snapshot_present(const struct fw_snapshot *s)
+{
+	return s->present;
+}
+
 void fw_snapshot_free(struct fw_snapshot *s)
 {
 	if (!s)

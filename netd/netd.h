@@ -225,6 +225,16 @@ int vn_repair(struct vn_ctx *c, struct vn_kept *k, bool look, struct nl_err *e);
  * live. */
 void vn_pass_begin(struct vn_ctx *c, unsigned n);
 void vn_pass_end(struct vn_ctx *c);
+/* In a pass whose read found table inet vnet gone (a flush of the
+ * ruleset, a firewall's reload): the rules of the n kept networks that run
+ * as defined go back together (fw_restore: a few transactions, where a
+ * repair each would commit once a network, each commit checking the
+ * whole table: O(N^2)), and the pass reads the host again. Returns how
+ * many networks' rules went back in *sent transactions (0: the table is
+ * there, or nothing to restore); a failure (e) leaves the rest to the
+ * repairs, which name what is at fault. */
+unsigned vn_pass_restore(struct vn_ctx *c, const struct vn_kept *k, unsigned n, unsigned *sent,
+			 struct nl_err *e);
 
 /* vnetd's ears: the kernel's news of what the engine keeps (links,
  * addresses and forwarding on one socket, VN_WATCH_LINKS; any ruleset

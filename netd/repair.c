@@ -22,8 +22,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "netd/dnsmasq.h"
 #include "common/file.h"
+#include "firewall/fw.h"
+#include "firewall/plan.h"
+#include "netd/dnsmasq.h"
 #include "netd/internal.h"
 #include "netd/store.h"
 #include "nlink/event.h"
@@ -245,6 +247,52 @@ void vn_pass_end(struct vn_ctx *c)
 {
 	vn_view_free(c->view);
 	c->view = NULL;
+}
+
+/* Network name's plan when it runs as defined (its run record and its
+ * definition the same) with rules of a model that has some; else NULL. */
+static struct fw_plan *restorable(struct vn_ctx *c, const char *name, struct vn_net *def,
+				  struct vn_net *ran)
+{
+	struct fw_plan *p = NULL;
+	struct fw_net f;
+	char diff[8];
+
+	if (marked_down(c, name) || vn_store_load(c->conf_dir, name, def, NULL) ||
+	    vn_run_record_load(c, name, ran, NULL) || !vn_net_same(def, ran, diff, sizeof(diff)) ||
+	    !(vn_model_wants(ran->model) & W_RULES))
+		return NULL;
+	vn_fw_net_of(ran, &f);
+	return fw_plan_build(&f, &p, NULL) ? NULL : p;
+}
+
+unsigned vn_pass_restore(struct vn_ctx *c, const struct vn_kept *k, unsigned n, unsigned *sent,
+			 struct nl_err *e)
+{
+	struct fw_plan **plans = calloc(n ? n : 1, sizeof(*plans));
+	struct vn_net *def = malloc(sizeof(*def)), *ran = malloc(sizeof(*ran));
+	unsigned np = 0, done = 0;
+	struct fw *fw;
+
+	*sent = 0;
+	if (plans && def && ran && c->view && c->view->fw && !fw_snapshot_present(c->view->fw) &&
+	    vn_fw(c, &fw, e) == 0) {
+		for (unsigned i = 0; i < n; i++)
+			if (!k[i].bad[0] && (plans[np] = restorable(c, k[i].name, def, ran)))
+				np++;
+		if (np && fw_restore(fw, plans, np, &done, sent, e) == 0)
+			nl_err_clear(e);
+	}
+	for (unsigned i = 0; i < np; i++)
+		fw_plan_free(plans[i]);
+	free(plans);
+	free(def);
+	free(ran);
+	if (done) {
+		vn_pass_end(c);
+		vn_pass_begin(c, n);
+	}
+	return done;
 }
 
 struct vn_watch {

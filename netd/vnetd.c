@@ -322,6 +322,25 @@ static void arm_retry(struct daemon *d)
 	timerfd_settime(d->retry, TFD_TIMER_ABSTIME, &t, NULL);
 }
 
+/* Table inet vnet gone whole (a flush of the ruleset, a firewall's
+ * reload): the kept networks' rules go back together, in a few
+ * transactions, before each network's own repair (which then finds them). */
+static void restore(struct daemon *d)
+{
+	struct nl_err e = {0};
+	unsigned sent, n = vn_pass_restore(d->c, d->kept, d->nkept, &sent, &e);
+	char msg[512];
+
+	if (n)
+		say("table inet vnet: absent: the rules of %u network%s restored together (%u "
+		    "transaction%s)",
+		    n, n == 1 ? "" : "s", sent, sent == 1 ? "" : "s");
+	if (e.code)
+		say("table inet vnet: absent: restoring the rules together stopped: %s; the "
+		    "networks left are repaired one by one",
+		    nl_err_str(&e, msg, sizeof(msg)));
+}
+
 /* One pass: every kept network's status, and a repair where it is not up;
  * a word on each definition that does not read. */
 static void pass(struct daemon *d, bool all)
@@ -331,6 +350,7 @@ static void pass(struct daemon *d, bool all)
 	if (refresh(d, all))
 		return;
 	vn_pass_begin(d->c, d->nkept);
+	restore(d);
 	for (unsigned i = 0; i < d->nkept; i++) {
 		struct vn_kept *k = &d->kept[i];
 		struct memo *m = &d->memo[i];

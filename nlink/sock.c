@@ -97,6 +97,15 @@ void nl_batch_reset(struct nl_batch *b)
 	b->cur = NULL;
 }
 
+void nl_batch_rewind(struct nl_batch *b, unsigned n)
+{
+	nl_batch_finish(b);
+	if (n < b->n) {
+		b->len = b->req[n].off;
+		b->n = n;
+	}
+}
+
 uint32_t nl_batch_finish(struct nl_batch *b)
 {
 	if (b->cur) {

@@ -68,6 +68,9 @@ struct nl_batch *nl_batch_new(void);
 void nl_batch_free(struct nl_batch *b);
 /* Empties a batch for reuse. */
 void nl_batch_reset(struct nl_batch *b);
+/* Drops the requests from the n-th on (those added after b->n was n): a
+ * builder that ran out of room takes back what it began. */
+void nl_batch_rewind(struct nl_batch *b, unsigned n);
 
 /* Starts a message of the given type and flags (NLM_F_REQUEST is added;
  * NLM_F_ACK too unless flags hold NLM_F_DUMP), labelled for error reports.

@@ -136,6 +136,31 @@ START_TEST(a_hundred_flushes_in_a_row_converge)
 }
 END_TEST
 
+/* A flush of the ruleset with many networks: their rules go back
+ * together (a few transactions, not a repair each), every network is up
+ * again and a guest's NAT traffic flows. */
+START_TEST(a_flush_puts_back_many_networks_together)
+{
+	ck_assert_int_eq(th_sh("for i in $(seq 0 11); do $VNET create nat n$i 10.1.$i.0/24 "
+			       "--no-dhcp 2>/dev/null || exit 1; done"),
+			 0);
+	ck_assert_int_eq(nt_run("create isolated iso 10.2.0.0/24 --no-dhcp"), 0);
+	nt_guest("g1", "n11", NULL, "10.1.11.2/24", "10.1.11.1");
+	start_vnetd();
+	ck_assert_int_eq(th_sh("nft flush ruleset"), 0);
+	ck_assert_int_ge(
+		wait_for(30000, "$VNET list -j | jq -e 'all(.[]; .state == \"up\")' >/dev/null"),
+		0);
+	ck_assert(nt_ping("g1", "192.0.2.2"));
+	ck_assert_int_eq(
+		th_sh("grep -q 'table inet vnet: absent: the rules of 13 networks restored "
+		      "together' \"$VNETD_LOG\""),
+		0);
+	/* none was repaired on its own */
+	ck_assert_int_eq(th_sh("grep -q 'repaired' \"$VNETD_LOG\""), 1);
+}
+END_TEST
+
 /* Clock ticks vnetd used (utime + stime of /proc/PID/stat). */
 static long cpu_ticks(pid_t pid)
 {
@@ -394,6 +419,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(t, each_drift_is_repaired_and_guests_traffic_flows, 0,
 			    sizeof(drifts) / sizeof(drifts[0]));
 	tcase_add_test(t, a_hundred_flushes_in_a_row_converge);
+	tcase_add_test(t, a_flush_puts_back_many_networks_together);
 	tcase_add_test(t, idle_vnetd_costs_no_cpu);
 	tcase_add_test(t, commands_work_alike_with_vnetd_running);
 	tcase_add_test(t, start_brings_up_definitions_and_sigterm_leaves_them_up);
