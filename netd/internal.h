@@ -28,6 +28,7 @@ struct vn_ctx {
 	char warning[256];    /* what a call that succeeded wants said ("" for nothing) */
 	char restored[256];   /* what the same create again found missing and restored */
 	struct vn_view *view; /* vnetd's pass: the host read once (vn_pass_begin) */
+	bool frr_given;	      /* vnet's lines given to FRR by this command or pass */
 };
 
 /* What a model wants to exist (model.c's table). */

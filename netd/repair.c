@@ -237,6 +237,7 @@ int vn_repair(struct vn_ctx *c, struct vn_kept *k, bool look, struct nl_err *e)
 void vn_pass_begin(struct vn_ctx *c, unsigned n)
 {
 	vn_pass_end(c);
+	c->frr_given = false;
 	/* under the lock, so that no command is halfway through; without
 	 * the read (it failed), every network is read live */
 	if (n > 1 && vn_lock(c, NULL) == 0 && vn_view_read(c, &c->view, NULL))

@@ -214,11 +214,13 @@ int vn_vxlan_step(struct vn_run *r, struct nl_err *e)
 	    (err = vn_fw(r->c, &fw, e)) || (err = fw_tunnel_add(fw, name, e)))
 		return err;
 	/* up (not create): FRR given vnet's lines again when it lost them,
-	 * best effort: the network runs without FRR, vnet doctor says why */
-	if (r->repair && f.asn) {
+	 * best effort: the network runs without FRR, vnet doctor says why;
+	 * once per command (up --all) or vnetd pass, whatever the networks */
+	if (r->repair && f.asn && !r->c->frr_given) {
 		unsigned done;
 
 		vn_frr_give(r->c, &f, &done, NULL);
+		r->c->frr_given = true;
 	}
 	return static_peers(r->c, &l, &f, e);
 }
