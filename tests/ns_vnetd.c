@@ -254,8 +254,8 @@ START_TEST(a_repair_that_cannot_succeed_backs_off_quietly)
 	sleep(5); /* the time measured: its tries 1 s and 3 s after the first */
 	/* a retry loop would be hundreds of ticks (1/100 s); a tick is charged
 	 * whole to whoever runs when it lands, more often on a loaded machine,
-	 * and each of the two tries reads and writes under ASan (6 failed once
-	 * at load 9) */
+	 * and each of the two tries reads and writes under ASan (the test
+	 * failed once at load 9 with a limit of 6) */
 	ck_assert_int_le(cpu_ticks(vnetd) - before, 20);
 	ck_assert_int_eq(log_lines(NULL), lines);
 	ck_assert_int_eq(
