@@ -69,9 +69,13 @@ static struct json_object *lease_json(const struct vn_lease *l)
 	char m[18], a[NL_PREFIX_STRLEN];
 
 	vn_mac_str(l->mac, m);
-	json_object_object_add(o, "mac", json_object_new_string(m));
+	json_object_object_add(o, "mac", l->has_mac ? json_object_new_string(m) : NULL);
 	json_object_object_add(o, "ip",
 			       json_object_new_string(nl_prefix_str(&l->ip, false, a, sizeof(a))));
+	if (l->ip.family == AF_INET6) { /* DHCPv6: the client's IAID and DUID */
+		json_object_object_add(o, "iaid", json_object_new_int64(l->iaid));
+		json_object_object_add(o, "duid", l->duid[0] ? vc_jstr(l->duid) : NULL);
+	}
 	/* the guest chose it */
 	json_object_object_add(o, "hostname", l->name[0] ? vc_jstr(l->name) : NULL);
 	json_object_object_add(o, "expiry", json_object_new_int64(l->expiry));
@@ -111,8 +115,10 @@ int vc_leases(struct vn_ctx *c, int argc, char **argv)
 		if (t && localtime_r(&t, &tm))
 			strftime(when, sizeof(when), "%F %T", &tm);
 		vn_mac_str(v[i].mac, m);
-		printf("%-17s %-16s %-20s %s\n", m, nl_prefix_str(&v[i].ip, false, a, sizeof(a)),
-		       v[i].name[0] ? vc_esc(v[i].name) : "-", when);
+		printf("%-17s %-16s %-20s %s%s%s\n", v[i].has_mac ? m : "-",
+		       nl_prefix_str(&v[i].ip, false, a, sizeof(a)),
+		       v[i].name[0] ? vc_esc(v[i].name) : "-", when, v[i].duid[0] ? "  duid " : "",
+		       vc_esc(v[i].duid));
 	}
 	if (json)
 		vc_put_json(arr);

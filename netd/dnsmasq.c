@@ -33,6 +33,7 @@
  * boot. */
 #include "netd/dnsmasq.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -579,17 +580,38 @@ int vn_dnsmasq_stop(struct vn_ctx *c, const char *name, bool forget, bool scan, 
 	return err;
 }
 
-/* One line of dnsmasq's lease file: "EXPIRY MAC IP NAME CLIENTID". */
+/* A DHCPv6 lease's "[T]IAID" (T: a temporary address) and client DUID
+ * (hex bytes with colons, or "*"). */
+static bool lease6_of(const char *iaid, const char *duid, struct vn_lease *l)
+{
+	char *end;
+	unsigned long v = strtoul(iaid + (iaid[0] == 'T'), &end, 10);
+
+	if (!isdigit((unsigned char)iaid[iaid[0] == 'T']) || *end || v > UINT32_MAX ||
+	    l->ip.family != AF_INET6 ||
+	    (strcmp(duid, "*") && duid[strspn(duid, "0123456789abcdefABCDEF:")]))
+		return false;
+	l->iaid = (unsigned)v;
+	if (strcmp(duid, "*"))
+		snprintf(l->duid, sizeof(l->duid), "%s", duid);
+	return true;
+}
+
+/* One line of dnsmasq's lease file: "EXPIRY MAC IP NAME CLIENTID" (DHCPv4)
+ * or, after the line "duid SERVER-DUID", "EXPIRY [T]IAID IPV6 NAME DUID". */
 static bool lease_of(const char *line, struct vn_lease *l)
 {
-	char mac[32], ip[64], host[64];
+	char mac[32], ip[64], host[64], id[400] = "*";
 	long long exp;
 
 	*l = (struct vn_lease){0};
-	if (sscanf(line, "%lld %31s %63s %63s", &exp, mac, ip, host) != 4 ||
-	    vn_mac_parse(mac, l->mac, NULL) ||
+	if (sscanf(line, "%lld %31s %63s %63s %399s", &exp, mac, ip, host, id) < 4 ||
 	    nl_prefix_parse(ip, NL_PREFIX_NO_LEN, NULL, &l->ip, NULL))
-		return false; /* dnsmasq's duid line, or IPv6 client ids */
+		return false; /* dnsmasq's duid line */
+	if (!vn_mac_parse(mac, l->mac, NULL))
+		l->has_mac = l->ip.family == AF_INET;
+	else if (!lease6_of(mac, id, l))
+		return false;
 	l->expiry = exp;
 	/* dnsmasq (as nobody) wrote it: a name that is not a host name is
 	 * none (dnsmasq itself writes no other) */

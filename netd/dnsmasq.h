@@ -39,7 +39,10 @@ int vn_dnsmasq_pidfd(const struct vn_ctx *c, const char *name, int *pid);
 
 struct vn_lease {
 	long long expiry; /* seconds since the epoch; 0: never */
+	bool has_mac;	  /* a DHCPv4 lease's; a DHCPv6 one has none */
 	unsigned char mac[6];
+	unsigned iaid;	/* DHCPv6: the client's IAID and DUID ("" when */
+	char duid[392]; /* none), as hex bytes with colons */
 	struct nl_prefix ip;
 	char name[64]; /* letters, digits, '-', '_', '.'; "" when the guest
 			* sent none (or the file held another) */

@@ -429,6 +429,49 @@ START_TEST(a_lease_bound_by_dhcp_passes_soon_after_the_ack)
 }
 END_TEST
 
+/* n6 serves stateful DHCPv6: a guest's DHCPv6 address is bound like a
+ * DHCPv4 lease (its MAC with it), and vnet leases lists it. */
+static void setup_dhcp6(void)
+{
+	nt_setup_host();
+	ck_assert_int_eq(nt_run("create isolated n6 10.8.0.0/24 fd00:8::/64 "
+				"--dhcp6 fd00:8::100-fd00:8::1ff --anti-spoof"),
+			 0);
+	ck_assert_int_eq(th_sh("ip netns add c && ip link add c-h type veth peer name eth0 "
+			       "netns c && ip -n c link set lo up && ip -n c link set eth0 address "
+			       "%s && ip -n c link set eth0 up",
+			       MAC_A),
+			 0);
+	ck_assert_int_eq(nt_run("port add n6 c-h --mac %s", MAC_A), 0);
+}
+
+START_TEST(a_dhcpv6_lease_is_bound_and_its_traffic_passes)
+{
+	char addr[64];
+
+	/* no lease: an address of its own choosing is dropped */
+	ck_assert_int_eq(th_sh("ip -n c addr add fd00:8::77/64 dev eth0 nodad"), 0);
+	ck_assert(!nt_ping_once("c", "fd00:8::1"));
+	ck_assert_int_eq(th_sh("ip -n c addr flush dev eth0 scope global"), 0);
+	ck_assert_int_eq(sscanf(nt_dhcp6("c"), "%63s", addr), 1);
+	ck_assert_msg(!strncmp(addr, "fd00:8::1", 9) && strlen(addr) == 11, "got %s", addr);
+	ck_assert(nt_ping("c", "fd00:8::1"));
+	ck_assert_str_eq(th_str("%s show n6 -j | jq -j '.anti_spoof_ports[0] | .mac, \" \", "
+				"(.addresses | index(\"%s\") != null)'",
+				nt_vnet, addr),
+			 MAC_A " true");
+	/* vnet leases lists it: a DHCPv6 lease has no MAC, its client's DUID */
+	ck_assert_str_eq(th_str("%s leases n6 -j | jq -j '.[] | select(.ip == \"%s\") | "
+				".mac, (.duid | length > 0)'",
+				nt_vnet, addr),
+			 "nulltrue");
+	ck_assert_int_eq(
+		th_sh("%s leases n6 | grep -q '^-  *%s  *-  *[-0-9]* [:0-9]*  duid [0-9a-f:]*$'",
+		      nt_vnet, addr),
+		0);
+}
+END_TEST
+
 /* What nft lists of the table a network makes is the golden file
  * (tests/unit_spoof renders it from the rows). */
 START_TEST(nft_lists_the_table_as_its_golden_file)
@@ -508,6 +551,10 @@ int main(void)
 	t = tcase_create("lease");
 	tcase_add_checked_fixture(t, setup_dhcp, th_netns_teardown);
 	tcase_add_test(t, a_lease_bound_by_dhcp_passes_soon_after_the_ack);
+	suite_add_tcase(s, t);
+	t = tcase_create("lease6");
+	tcase_add_checked_fixture(t, setup_dhcp6, th_netns_teardown);
+	tcase_add_test(t, a_dhcpv6_lease_is_bound_and_its_traffic_passes);
 	suite_add_tcase(s, t);
 	return th_main(s, "ns_antispoof", true);
 }

@@ -151,39 +151,6 @@ START_TEST(isolated_ipv6_only_guest_gets_slaac_address_and_nothing_crosses)
 }
 END_TEST
 
-/* Runs dhclient -6 once in ns, once its link-local address is usable;
- * its script (dhclient passes it no environment of ours) puts the address
- * on the interface (no duplicate detection: the server chose it) and
- * writes what it was handed. Returns "ADDRESS DNS" ("" when it got nothing
- * in 30 s). */
-static const char *dhcp6(const char *ns)
-{
-	const char *d = th_tmpdir();
-	char path[300];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s-dhclient.sh", d, ns);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fprintf(f,
-		"#!/bin/sh\ncase \"$reason\" in BOUND6|REBOOT6)\n"
-		"  ip -6 addr add \"$new_ip6_address/$new_ip6_prefixlen\" dev \"$interface\" "
-		"nodad\n"
-		"  printf '%%s %%s\\n' \"$new_ip6_address\" \"$new_dhcp6_name_servers\" "
-		"> %s/%s.lease;;\nesac\nexit 0\n",
-		d, ns);
-	fclose(f);
-	ck_assert_int_eq(th_sh("chmod +x %s", path), 0);
-	ck_assert_int_eq(th_sh("for i in $(seq 600); do ip -n %s -6 addr show dev eth0 scope link "
-			       "| grep -q tentative || exit 0; sleep 0.05; done; exit 1",
-			       ns),
-			 0);
-	return th_str("timeout 30 ip netns exec %s dhclient -6 -1 -v -sf %s -lf %s/%s.leases "
-		      "-pf %s/%s.pid eth0 >&2; cat %s/%s.lease 2>/dev/null; "
-		      "kill $(cat %s/%s.pid 2>/dev/null) 2>/dev/null; true",
-		      ns, path, d, ns, d, ns, d, ns, d, ns);
-}
-
 START_TEST(stateful_dhcpv6_hands_out_the_range_and_static_hosts_with_aaaa_names)
 {
 	char want[64];
@@ -196,7 +163,7 @@ START_TEST(stateful_dhcpv6_hands_out_the_range_and_static_hosts_with_aaaa_names)
 	ck_assert_str_eq(th_str("$VNET show d6 -j | jq -c '.dhcp6'"),
 			 "{\"start\":\"fd00:1::100\",\"end\":\"fd00:1::1ff\"}\n");
 	guest("g1", "d6");
-	got = dhcp6("g1");
+	got = nt_dhcp6("g1");
 	ck_assert_msg(sscanf(got, "fd00:1::%x ", &last) == 1 && last >= 0x100 && last <= 0x1ff,
 		      "%s", got);
 	ck_assert_str_eq(strchr(got, ' '), " fd00:1::1\n");
@@ -213,7 +180,7 @@ START_TEST(stateful_dhcpv6_hands_out_the_range_and_static_hosts_with_aaaa_names)
 			       "&& ip -n g2 link set lo up && ip -n g2 link set eth0 up && "
 			       "$VNET port add d6 g2-h"),
 			 0);
-	ck_assert_str_eq(dhcp6("g2"), "fd00:1::50 fd00:1::1\n");
+	ck_assert_str_eq(nt_dhcp6("g2"), "fd00:1::50 fd00:1::1\n");
 	ck_assert_str_eq(th_str("ip netns exec g1 busybox nslookup -type=AAAA web.d6.internal "
 				"fd00:1::1 | grep -c 'fd00:1::50'"),
 			 "1\n");

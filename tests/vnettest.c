@@ -300,3 +300,36 @@ void nt_sh_refused(int code, const char *msg, const char *fmt, ...)
 	va_end(ap);
 	refused(code, msg, line);
 }
+
+/* Runs dhclient -6 once in ns, once its link-local address is usable;
+ * its script (dhclient passes it no environment of ours) puts the address
+ * on the interface (no duplicate detection: the server chose it) and
+ * writes what it was handed. Returns "ADDRESS DNS" ("" when it got nothing
+ * in 30 s). */
+const char *nt_dhcp6(const char *ns)
+{
+	const char *d = th_tmpdir();
+	char path[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s-dhclient.sh", d, ns);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f,
+		"#!/bin/sh\ncase \"$reason\" in BOUND6|REBOOT6)\n"
+		"  ip -6 addr add \"$new_ip6_address/$new_ip6_prefixlen\" dev \"$interface\" "
+		"nodad\n"
+		"  printf '%%s %%s\\n' \"$new_ip6_address\" \"$new_dhcp6_name_servers\" "
+		"> %s/%s.lease;;\nesac\nexit 0\n",
+		d, ns);
+	fclose(f);
+	ck_assert_int_eq(th_sh("chmod +x %s", path), 0);
+	ck_assert_int_eq(th_sh("for i in $(seq 600); do ip -n %s -6 addr show dev eth0 scope link "
+			       "| grep -q tentative || exit 0; sleep 0.05; done; exit 1",
+			       ns),
+			 0);
+	return th_str("timeout 30 ip netns exec %s dhclient -6 -1 -v -sf %s -lf %s/%s.leases "
+		      "-pf %s/%s.pid eth0 >&2; cat %s/%s.lease 2>/dev/null; "
+		      "kill $(cat %s/%s.pid 2>/dev/null) 2>/dev/null; true",
+		      ns, path, d, ns, d, ns, d, ns, d, ns);
+}

@@ -58,6 +58,11 @@ void nt_guest(const char *name, const char *net, const char *mac, const char *ci
 bool nt_ping(const char *ns, const char *dst);
 bool nt_ping_once(const char *ns, const char *dst);
 
+/* Runs dhclient -6 once in guest ns (its eth0), which puts the address it
+ * is handed on eth0; returns "ADDRESS DNS\n" ("" when it got nothing in
+ * 30 s). */
+const char *nt_dhcp6(const char *ns);
+
 /* Runs vnet with the arguments, asserts it exits with code and says
  * exactly msg on stderr, and that the host is as it was before. */
 void nt_refused(int code, const char *msg, const char *fmt, ...)
