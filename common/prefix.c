@@ -78,6 +78,16 @@ const char *nl_prefix_str(const struct nl_prefix *p, bool with_len, char *buf, s
 	return buf;
 }
 
+const char *nl_addr_obj(const char *what, const struct nl_prefix *p, char *buf, size_t n)
+{
+	char a[NL_PREFIX_STRLEN];
+	bool v6 = p->family == AF_INET6;
+
+	snprintf(buf, n, "%s %s%s%s", what, v6 ? "[" : "", nl_prefix_str(p, false, a, sizeof(a)),
+		 v6 ? "]" : "");
+	return buf;
+}
+
 /* Byte i of the network mask of a len-bit prefix. */
 static uint8_t mask_byte(unsigned len, unsigned i)
 {

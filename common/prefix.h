@@ -32,6 +32,11 @@ int nl_prefix_parse(const char *s, int mode, const char *what, struct nl_prefix 
 
 /* "10.0.0.1/8"; with_len false prints just the address. Returns buf. */
 const char *nl_prefix_str(const struct nl_prefix *p, bool with_len, char *buf, size_t n);
+/* Address p (its canonical text) as the object of an error line: "what
+ * 10.0.0.1", "what [fd00:c::]" (an IPv6 one in brackets, so that the
+ * line's ": " after it stays apart: "gateway fd00:c:::" read as a
+ * different address). */
+const char *nl_addr_obj(const char *what, const struct nl_prefix *p, char *buf, size_t n);
 
 unsigned nl_prefix_bits(const struct nl_prefix *p); /* 32 or 128 */
 /* p with its host bits cleared. */

@@ -139,7 +139,7 @@ static const struct sp_elem *holder(const struct sp_read *rd, const char *net, c
 static int held(const struct sp_read *rd, const char *net, const struct fw_spoof_port *p,
 		struct nl_err *e)
 {
-	char obj[NL_PREFIX_STRLEN + 16], a[NL_PREFIX_STRLEN], name[NL_IFNAMSIZ];
+	char obj[NL_PREFIX_STRLEN + 16], name[NL_IFNAMSIZ];
 	const struct sp_elem *el = NULL;
 
 	if (p->has_mac && (el = holder(rd, net, p->ifname, SP_MACS, p->mac, 6)))
@@ -150,8 +150,7 @@ static int held(const struct sp_read *rd, const char *net, const struct fw_spoof
 
 		if ((el = holder(rd, net, p->ifname, v6 ? SP_IP6S : SP_IP4S, p->addr[i].a.b,
 				 v6 ? 16 : 4)))
-			snprintf(obj, sizeof(obj), "address %s",
-				 nl_prefix_str(&p->addr[i], false, a, sizeof(a)));
+			nl_addr_obj("address", &p->addr[i], obj, sizeof(obj));
 	}
 	if (!el)
 		return 0;

@@ -94,7 +94,7 @@ static int port_of(const struct vn_net *n, const char *ifname, const struct vn_b
 		   struct fw_spoof_port *p, struct nl_err *e)
 {
 	static const struct nl_prefix ll = {.family = AF_INET6, .len = 64, .a.b = {0xfe, 0x80}};
-	char obj[NL_PREFIX_STRLEN + 16], a[NL_PREFIX_STRLEN];
+	char obj[NL_PREFIX_STRLEN + 16];
 	enum nl_err_kind kind;
 	const char *why;
 
@@ -110,8 +110,7 @@ static int port_of(const struct vn_net *n, const char *ifname, const struct vn_b
 		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "MAC", "is a multicast address");
 	for (unsigned i = 0; i < b->naddrs; i++) {
 		if ((why = unfit(n, &b->addr[i], &kind))) {
-			snprintf(obj, sizeof(obj), "address %s",
-				 nl_prefix_str(&b->addr[i], false, a, sizeof(a)));
+			nl_addr_obj("address", &b->addr[i], obj, sizeof(obj));
 			return nl_fail(e, kind == NL_ERR_CONFLICT ? -EBUSY : -EINVAL, kind, obj,
 				       "%s", why);
 		}

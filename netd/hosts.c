@@ -26,8 +26,7 @@ static const struct vn_subnet *host_subnet(const struct vn_net *n, const struct 
 		vn_host_bounds(&s->prefix, &first, &last);
 		idx = nl_prefix_index(&s->prefix, a);
 		if (idx < first || idx > last)
-			nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
-				"is the subnet's network or broadcast address");
+			nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "%s", vn_not_host(&s->prefix));
 		else if (nl_prefix_equal(&gw, a))
 			nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "is the gateway");
 		else
@@ -54,9 +53,9 @@ static int host_addr_check(const struct vn_net *n, const struct vn_host *h, bool
 {
 	const struct nl_prefix *a = v6 ? &h->ip6 : &h->ip;
 	const struct vn_subnet *s;
-	char obj[96], p[NL_PREFIX_STRLEN];
+	char obj[96];
 
-	snprintf(obj, sizeof(obj), "address %s", nl_prefix_str(a, false, p, sizeof(p)));
+	nl_addr_obj("address", a, obj, sizeof(obj));
 	if (a->family != (v6 ? AF_INET6 : AF_INET))
 		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "must be IPv%c", v6 ? '6' : '4');
 	if (!(s = host_subnet(n, a, obj, e)))

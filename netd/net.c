@@ -52,7 +52,7 @@ static int parse_gateway(struct vn_subnet *s, const char *gateway, struct nl_err
 	}
 	if (nl_prefix_parse(gateway, NL_PREFIX_NO_LEN, "gateway", &s->gateway, e))
 		return e ? e->code : -EINVAL;
-	snprintf(obj, sizeof(obj), "gateway %s", gateway);
+	nl_addr_obj("gateway", &s->gateway, obj, sizeof(obj));
 	s->gateway.len = s->prefix.len;
 	vn_host_bounds(&s->prefix, &first, &last);
 	idx = nl_prefix_index(&s->prefix, &s->gateway);
@@ -60,8 +60,7 @@ static int parse_gateway(struct vn_subnet *s, const char *gateway, struct nl_err
 		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "outside the subnet %s",
 			       nl_prefix_str(&s->prefix, true, pb, sizeof(pb)));
 	if (idx < first || idx > last)
-		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
-			       "is the subnet's network or broadcast address");
+		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "%s", vn_not_host(&s->prefix));
 	return 0;
 }
 
@@ -100,8 +99,12 @@ static int range_check(const struct vn_subnet *s, const char *obj, struct nl_err
 	if (i0 > i1)
 		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "starts after it ends");
 	if (i0 < first || i1 > last)
-		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj,
-			       "must not hold the network or broadcast address");
+		return nl_fail(
+			e, -EINVAL, NL_ERR_INVALID, obj, "%s",
+			s->prefix.family == AF_INET6
+				? "must not hold the subnet's first address (its Subnet-Router "
+				  "anycast address)"
+				: "must not hold the network or broadcast address");
 	if (gw >= i0 && gw <= i1)
 		return nl_fail(e, -EINVAL, NL_ERR_INVALID, obj, "must not hold the gateway");
 	return 0;

@@ -56,7 +56,19 @@ void vn_host_bounds(const struct nl_prefix *net, uint64_t *first, uint64_t *last
 	uint64_t size = nl_prefix_size(net);
 
 	*first = 1;
-	*last = size == UINT64_MAX ? UINT64_MAX - 1 : size - (net->family == AF_INET ? 2 : 1);
+	/* IPv6 has no broadcast address: a /64's last address is a host's
+	 * (its size, 2^64, is held as UINT64_MAX) */
+	if (net->family == AF_INET6)
+		*last = size == UINT64_MAX ? UINT64_MAX : size - 1;
+	else
+		*last = size - 2;
+}
+
+const char *vn_not_host(const struct nl_prefix *net)
+{
+	return net->family == AF_INET6
+		       ? "is the subnet's first address (its Subnet-Router anycast address)"
+		       : "is the subnet's network or broadcast address";
 }
 
 /* Whether the last labels of domain d are suffix ("localhost" is under

@@ -19,9 +19,13 @@
 int vn_special_check(const struct nl_prefix *p, bool forward, const char *obj, const char *tail,
 		     struct nl_err *e);
 
-/* The first and last index of a host address in subnet net (IPv4: not the
- * network and broadcast addresses). */
+/* The first and last index of a host address in subnet net (not the
+ * first, IPv4's network address and IPv6's Subnet-Router anycast; IPv4:
+ * not the broadcast address either). */
 void vn_host_bounds(const struct nl_prefix *net, uint64_t *first, uint64_t *last);
+/* Why an address of net outside those bounds is no host's, in net's
+ * family's words. */
+const char *vn_not_host(const struct nl_prefix *net);
 
 /* A DNS domain: labels of letters, digits and '-', dot separated, 1..63
  * characters, not localhost nor under it; errors name it ("domain

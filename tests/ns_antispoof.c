@@ -99,12 +99,12 @@ START_TEST(a_binding_another_port_holds_or_the_gateways_is_refused)
 		{"--mac 52:54:00:aa:00:03 --ip 10.9.0.11",
 		 "address 10.9.0.11: is bound to port b-h of network n1: not bound"},
 		{"--mac 52:54:00:aa:00:03 --ip fd00:9::5054:ff:feaa:2",
-		 "address fd00:9::5054:ff:feaa:2: is bound to port b-h of network n1: not "
+		 "address [fd00:9::5054:ff:feaa:2]: is bound to port b-h of network n1: not "
 		 "bound"},
 		{"--mac 52:54:00:aa:00:03 --ip 10.9.0.1",
 		 "address 10.9.0.1: is the network's gateway"},
 		{"--mac 52:54:00:aa:00:03 --ip fd00:9::1",
-		 "address fd00:9::1: is the network's gateway"},
+		 "address [fd00:9::1]: is the network's gateway"},
 	};
 	char msg[256];
 

@@ -233,7 +233,7 @@ START_TEST(two_subnets_in_either_order_and_their_options)
 		   "START-END) or --no-dhcp\n",
 		   "create routed b fd00:2::/56");
 	nt_refused(2,
-		   "vnet: address fd00:1::5: guests make their own addresses there (SLAAC): a "
+		   "vnet: address [fd00:1::5]: guests make their own addresses there (SLAAC): a "
 		   "static IPv6 host needs a DHCPv6 range (--dhcp6)\n",
 		   "host add a 52:54:00:00:00:05 10.0.0.5 fd00:1::5");
 }

@@ -42,6 +42,12 @@ START_TEST(nat_defaults_gateway_first_host_and_range_after_it)
 	vn_net_bridge_mac(&n, mac);
 	ck_assert_uint_eq(mac[0] & 0x03, 0x02); /* local, unicast */
 
+	/* a /64's last address is a host's (IPv6 has no broadcast) */
+	a = nat("v6", "fd00:c::/64");
+	vn_net_args_set(&a, "gateway6", "fd00:c::ffff:ffff:ffff:ffff");
+	ck_assert_int_eq(vn_net_from_args(&a, &n, NULL), 0);
+	ck_assert_str_eq(P(&n.subnet[0].gateway, false), "fd00:c::ffff:ffff:ffff:ffff");
+
 	a = nat("small", "192.168.5.0/29");
 	vn_net_args_set(&a, "gateway", "192.168.5.6");
 	ck_assert_int_eq(vn_net_from_args(&a, &n, NULL), 0);
@@ -89,6 +95,21 @@ static const struct {
 	  .opt = "gateway",
 	  .value = "10.0.0.255"},
 	 "gateway 10.0.0.255: is the subnet's network or broadcast address"},
+	/* IPv6 has no broadcast address; an address is printed as inet_ntop
+	 * does, in brackets ("gateway fd00:c:::" read as another address) */
+	{{.model = "nat",
+	  .name = "n",
+	  .subnet = "fd00:c::/64",
+	  .opt = "gateway6",
+	  .value = "fd00:c:0:0::"},
+	 "gateway [fd00:c::]: is the subnet's first address (its Subnet-Router anycast address)"},
+	{{.model = "nat",
+	  .name = "n",
+	  .subnet = "fd00:c::/64",
+	  .opt = "dhcp6",
+	  .value = "fd00:c::-fd00:c::9"},
+	 "DHCPv6 range fd00:c::-fd00:c::9: must not hold the subnet's first address (its "
+	 "Subnet-Router anycast address)"},
 	{{.model = "nat",
 	  .name = "n",
 	  .subnet = "10.0.0.0/24",
