@@ -138,6 +138,27 @@ static int check_links(const struct vn_ctx *c, const struct host *h, const struc
 	return 0;
 }
 
+/* Whether network name runs: its run record reads. */
+static bool runs(const struct vn_ctx *c, const char *name)
+{
+	struct vn_net *ran = malloc(sizeof(*ran));
+	bool yes = ran && vn_run_record_load(c, name, ran, NULL) == 0;
+
+	free(ran);
+	return yes;
+}
+
+/* Whether o may keep n from coming up: not when n runs and o never did (a
+ * definition written beside a running network is the newcomer: its own
+ * up or create is refused, not the repair of the one that runs). Asked
+ * only of a network that collides. */
+static bool blocks(const struct vn_ctx *c, const struct vn_net *n, const char *o, int *n_runs)
+{
+	if (*n_runs < 0)
+		*n_runs = runs(c, n->name);
+	return !*n_runs || runs(c, o);
+}
+
 /* Other vnet networks (the index of their definitions): neither their
  * bridge, uplink, subnets nor VNI. */
 static int check_networks(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
@@ -145,7 +166,7 @@ static int check_networks(struct vn_ctx *c, const struct vn_net *n, struct nl_er
 	struct vn_index_entry *v;
 	unsigned cnt;
 	char obj[64], a[NL_PREFIX_STRLEN];
-	int err = vn_index_load(c, &v, &cnt, e);
+	int err = vn_index_load(c, &v, &cnt, e), n_runs = -1;
 
 	for (unsigned i = 0; !err && i < cnt; i++) {
 		const struct vn_index_entry *o = &v[i];
@@ -176,6 +197,10 @@ static int check_networks(struct vn_ctx *c, const struct vn_net *n, struct nl_er
 						"overlaps subnet %s of network %s",
 						nl_prefix_str(&o->subnet[k], true, a, sizeof(a)),
 						o->name);
+		if (err && !blocks(c, n, o->name, &n_runs)) {
+			nl_err_clear(e);
+			err = 0;
+		}
 	}
 	free(v);
 	return err;

@@ -279,6 +279,31 @@ START_TEST(up_refuses_what_create_refuses)
 }
 END_TEST
 
+/* A definition written beside a running network, with its subnet, never
+ * up: the newcomer is refused (its up, names the one that runs), and the
+ * running network is still repaired (its up, vnetd's) — before, its repair
+ * was refused for overlapping the newcomer, and it stayed degraded. */
+START_TEST(a_definition_beside_a_running_network_does_not_block_its_repair)
+{
+	char *err;
+	int code;
+
+	ck_assert_int_eq(nt_run(CREATE), 0);
+	ck_assert_int_eq(th_sh("sed -e 's/= kx9$/= hand/' $VNET_CONF_DIR/kx9.conf "
+			       ">$VNET_CONF_DIR/hand.conf && grep -q '^bridge = hand$' "
+			       "$VNET_CONF_DIR/hand.conf && ip link set kx9 mtu 1400"),
+			 0);
+	ck_assert_int_eq(nt_run("up kx9"), 0);
+	runs();
+	err = nt_err(&code, "up hand");
+	ck_assert_int_eq(code, 4);
+	ck_assert_ptr_nonnull(strstr(err, "overlaps subnet 10.7.0.0/24 of network kx9"));
+	free(err);
+	ck_assert_int_ne(th_sh("ip link show hand >/dev/null 2>&1"), 0);
+	runs();
+}
+END_TEST
+
 /* A running network whose definition was truncated, or removed: shown as
  * what runs, degraded, and destroy takes down all of it. */
 START_TEST(destroy_tears_down_what_runs_when_the_definition_is_corrupt_or_gone)
@@ -331,6 +356,7 @@ static Suite *suite(void)
 	tcase_add_test(t, definitions_that_are_not_roots_text_are_refused_unprinted);
 	tcase_add_test(t, files_get_their_modes_whatever_the_umask);
 	tcase_add_loop_test(t, up_refuses_what_create_refuses, 0, 3);
+	tcase_add_test(t, a_definition_beside_a_running_network_does_not_block_its_repair);
 	tcase_add_loop_test(t, destroy_tears_down_what_runs_when_the_definition_is_corrupt_or_gone,
 			    0, 3);
 	suite_add_tcase(s, t);
