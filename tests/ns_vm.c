@@ -232,6 +232,47 @@ START_TEST(bad_input_is_refused_before_qemu_starts_naming_the_value)
 }
 END_TEST
 
+/* A bad value is said as such (exit 2) before any state is read: whether
+ * the VM runs (a runs, b is stopped), exists, or its network does. */
+static const struct {
+	const char *args, *line;
+} bad_values[] = {
+	{"migrate nosuch exec:cat", "vnet: migration address exec:cat: must be tcp:HOST:PORT"},
+	{"migrate b tcp:127.0.0.1:99999",
+	 "vnet: migration address tcp:127.0.0.1:99999: PORT must be 1..65535"},
+	{"start a --net lan --incoming exec:cat",
+	 "vnet: migration address exec:cat: must be tcp:HOST:PORT"},
+	{"start a --net lan --incoming tcp:dest.example:7777",
+	 "vnet: migration address tcp:dest.example:7777: ADDR must be an IPv4 address, 0 (any) "
+	 "or [IPv6]"},
+	{"start a --net lan --incoming-file /nonexistent/a.mig",
+	 "vnet: migration file: /nonexistent/a.mig: No such file or directory"},
+	{"start a --net nosuch --incoming tcp:127.0.0.1:7777 --disk /nonexistent/d.qcow2",
+	 "vnet: disk /nonexistent/d.qcow2: No such file or directory"},
+};
+
+START_TEST(bad_values_are_refused_before_any_state_is_read)
+{
+	const char *err;
+	int code;
+
+	ck_assert_int_eq(nt_run("create nat lan 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(START("a", "--net lan"), 0);
+	ck_assert_int_eq(START("b", "--net lan"), 0);
+	ck_assert_int_eq(nt_run("vm kill b"), 0);
+	setenv("VNET_QEMU", "/nonexistent/qemu-system-x86_64", 1);
+	for (size_t i = 0; i < sizeof(bad_values) / sizeof(bad_values[0]); i++) {
+		err = nt_says(&code, "vm %s", bad_values[i].args);
+		ck_assert_msg(code == 2 &&
+				      !strncmp(err, bad_values[i].line, strlen(bad_values[i].line)),
+			      "vm %s: exit %d: %s", bad_values[i].args, code, err);
+		ck_assert_ptr_null(strstr(err, "\nvnet:")); /* one line */
+	}
+	ck_assert_str_eq(ports("lan"), "vm-a-0,");
+	ck_assert_str_eq(th_str("$VNET_BIN vm list -j | jq -r '.[].state'"), "running\nstopped\n");
+}
+END_TEST
+
 /* A migration's destination is refused before qemu starts, naming what
  * differs; nothing is made (no tap, no listing). The description is a's
  * (vnet vm show a -j), changed by a jq filter; a itself is killed first
@@ -362,6 +403,7 @@ static Suite *suite(void)
 
 	t = tcase_create("refused");
 	tcase_add_checked_fixture(t, nt_setup_host, th_netns_teardown);
+	tcase_add_test(t, bad_values_are_refused_before_any_state_is_read);
 	tcase_add_loop_test(t, bad_input_is_refused_before_qemu_starts_naming_the_value, 0,
 			    sizeof(refused) / sizeof(refused[0]));
 	tcase_add_loop_test(

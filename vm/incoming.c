@@ -55,17 +55,18 @@ static int port_busy(const struct sockaddr *a, socklen_t len, const char *uri, s
 	return nl_err_set(e, err, "bind", "%s", obj);
 }
 
-int vm_uri_check(const char *uri, bool listen, struct nl_err *e)
+/* uri's address into *a (*len its size), or an error naming why not. */
+static int uri_parse(const char *uri, bool listen, struct sockaddr_storage *a, socklen_t *len,
+		     struct nl_err *e)
 {
-	char host[64];
+	struct sockaddr_in *a4 = (struct sockaddr_in *)a;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)a;
 	const char *h, *colon;
 	unsigned long port;
-	char *end;
+	char host[64], *end;
 	size_t hlen;
-	struct sockaddr_in a4 = {.sin_family = AF_INET};
-	struct sockaddr_in6 a6 = {.sin6_family = AF_INET6};
-	bool v6;
 
+	memset(a, 0, sizeof(*a));
 	if (strncmp(uri, "tcp:", 4))
 		return bad_uri(uri, "must be tcp:HOST:PORT", e);
 	h = uri + 4;
@@ -79,17 +80,21 @@ int vm_uri_check(const char *uri, bool listen, struct nl_err *e)
 		return bad_uri(uri, "PORT must be 1..65535", e);
 	memcpy(host, h, hlen);
 	host[hlen] = '\0';
-	v6 = hlen > 2 && host[0] == '[' && host[hlen - 1] == ']';
-	if (v6) {
+	if (hlen > 2 && host[0] == '[' && host[hlen - 1] == ']') {
 		host[hlen - 1] = '\0';
-		if (inet_pton(AF_INET6, host + 1, &a6.sin6_addr) != 1)
+		if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
 			return bad_uri(uri, "HOST in [] must be an IPv6 address", e);
-		a6.sin6_port = htons((uint16_t)port);
-		return listen ? port_busy((struct sockaddr *)&a6, sizeof(a6), uri, e) : 0;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*a6);
+		return 0;
 	}
+	a4->sin_family = AF_INET;
+	a4->sin_port = htons((uint16_t)port);
+	*len = sizeof(*a4);
 	if (!strcmp(host, "0"))
-		a4.sin_addr.s_addr = htonl(INADDR_ANY);
-	else if (inet_pton(AF_INET, host, &a4.sin_addr) != 1 &&
+		a4->sin_addr.s_addr = htonl(INADDR_ANY);
+	else if (inet_pton(AF_INET, host, &a4->sin_addr) != 1 &&
 		 (listen || !hlen || host[0] == '-' ||
 		  strspn(host,
 			 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
@@ -98,8 +103,24 @@ int vm_uri_check(const char *uri, bool listen, struct nl_err *e)
 			       listen ? "ADDR must be an IPv4 address, 0 (any) or [IPv6]"
 				      : "HOST must be an address, [IPv6] or a host name",
 			       e);
-	a4.sin_port = htons((uint16_t)port);
-	return listen ? port_busy((struct sockaddr *)&a4, sizeof(a4), uri, e) : 0;
+	return 0;
+}
+
+int vm_uri_valid(const char *uri, bool listen, struct nl_err *e)
+{
+	struct sockaddr_storage a;
+	socklen_t len;
+
+	return uri_parse(uri, listen, &a, &len, e);
+}
+
+int vm_uri_check(const char *uri, bool listen, struct nl_err *e)
+{
+	struct sockaddr_storage a;
+	socklen_t len;
+	int err = uri_parse(uri, listen, &a, &len, e);
+
+	return err || !listen ? err : port_busy((struct sockaddr *)&a, len, uri, e);
 }
 
 /* The stream's file: a regular file, read by qemu through an inherited fd. */
@@ -122,12 +143,17 @@ static int open_file(struct vm_plan *p, struct nl_err *e)
 	return 0;
 }
 
+int vm_in_value(struct vm_plan *p, struct nl_err *e)
+{
+	return p->in->file ? open_file(p, e) : vm_uri_valid(p->in->uri, true, e);
+}
+
 int vm_in_open(struct vm_plan *p, struct nl_err *e)
 {
 	int err;
 
 	if (p->in->file)
-		return open_file(p, e);
+		return 0; /* opened by vm_in_value */
 	if ((err = vm_uri_check(p->in->uri, true, e)))
 		return err;
 	snprintf(p->uri, sizeof(p->uri), "%s", p->in->uri);

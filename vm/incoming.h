@@ -15,9 +15,15 @@
  * (conflict) names it. Anything else is refused (NL_ERR_INVALID): no other
  * transport reaches qemu (never exec:). */
 int vm_uri_check(const char *uri, bool listen, struct nl_err *e);
+/* The same without the bind: the URI's form alone, which reads no state
+ * (checked before anything else is looked at). */
+int vm_uri_valid(const char *uri, bool listen, struct nl_err *e);
 
-/* The destination's checks and its stream: the URI (port free), or the
- * file opened for qemu ("fd:N"); p->uri gets qemu's -incoming. */
+/* The stream's values, before any state is read: the URI's form, or the
+ * file opened for qemu (p->uri gets "fd:N"). */
+int vm_in_value(struct vm_plan *p, struct nl_err *e);
+/* Then, with the rest of this host's checks: the URI's port free (p->uri
+ * gets qemu's -incoming). */
 int vm_in_open(struct vm_plan *p, struct nl_err *e);
 /* NIC i's network n here against the source's: same subnets. subnet gets
  * n's ("10.0.0.0/24[,fd00::/64]"). */

@@ -314,15 +314,28 @@ static int helper_ready(struct vn_ctx *c, struct vm_plan *p, struct nl_err *e)
 	return err;
 }
 
-/* Everything that can refuse the description, before anything is made. */
-static int check_all(struct vn_ctx *c, struct vm_plan *p, struct nl_err *e)
+/* The values given (the description, its files, the stream's URI or
+ * file), before any state is read: a bad value is said as such (exit 2)
+ * whatever runs. */
+static int check_values(struct vm_plan *p, struct nl_err *e)
 {
 	int err;
 
 	if ((err = vm_desc_check(p->d, e)) ||
 	    (err = vm_path(p->run_dir, p->d->name, "", p->dir, sizeof(p->dir), e)) ||
-	    (err = check_dir(p, e)) || (err = take_lock(p, e)) || (err = not_running(p, e)) ||
-	    (err = check_files(p->d, e)) || (err = resolve_nics(c, p, e)))
+	    (err = check_dir(p, e)) || (err = check_files(p->d, e)))
+		return err;
+	return p->in ? vm_in_value(p, e) : 0;
+}
+
+/* Then everything on this host that can refuse it, before anything is
+ * made. */
+static int check_all(struct vn_ctx *c, struct vm_plan *p, struct nl_err *e)
+{
+	int err;
+
+	if ((err = check_values(p, e)) || (err = take_lock(p, e)) || (err = not_running(p, e)) ||
+	    (err = resolve_nics(c, p, e)))
 		return err;
 	return p->f.helper ? helper_ready(c, p, e) : 0;
 }

@@ -267,7 +267,12 @@ int vm_migrate(struct vn_ctx *c, const char *name, const struct vm_migrate_opts 
 	m->name = name;
 	m->lock_fd = m->file_fd = -1;
 	m->q.fd = -1;
-	err = vm_state_load(vn_ctx_run_dir(c), name, &m->st, e);
+	/* the values given before any state: a bad one is exit 2 whatever runs */
+	err = vm_name_check(name, e);
+	if (!err && o->uri)
+		err = vm_uri_valid(o->uri, false, e);
+	if (!err)
+		err = vm_state_load(vn_ctx_run_dir(c), name, &m->st, e);
 	if (!err)
 		err = vm_path(vn_ctx_run_dir(c), name, "", m->dir, sizeof(m->dir), e);
 	if (!err && !m->st.running) {
@@ -275,8 +280,6 @@ int vm_migrate(struct vn_ctx *c, const char *name, const struct vm_migrate_opts 
 		nl_err_kind(e, NL_ERR_CONFLICT);
 		err = nl_err_msg(e, "is not running (vnet vm start %s ...)", name);
 	}
-	if (!err && o->uri)
-		err = vm_uri_check(o->uri, false, e);
 	if (!err) {
 		/* SIGINT and SIGTERM cancel the migration (tick() takes them) */
 		sigemptyset(&sigs);
