@@ -316,14 +316,23 @@ static const char *neigh_mac(void)
 	return th_str("ip -n %s -j neigh show %s | jq -j '.[0].lladdr'", pinger, gip);
 }
 
+/* The echo guest's options after "vm start g" (nic: its --net's settings). */
+static const char *echo_guest(const char *nic)
+{
+	char *s;
+
+	ck_assert(asprintf(&s,
+			   "--memory 128 --net %s%s --kernel %s/vmlinux --initrd "
+			   "%s/initramfs.gz --append 'console=ttyS0 quiet panic=-1 "
+			   "vnet.ip=%s/24 vnet.echo=%d' -- -no-reboot",
+			   net, nic, guest_dir, guest_dir, gip, ECHO_PORT) > 0);
+	return th_keep(s);
+}
+
 /* Boots the guest on A: a static address, the echo server; waits for it. */
 static void boot_echo_guest(void)
 {
-	ck_assert_int_eq(nt_run("vm start g --memory 128 --net %s --kernel %s/vmlinux --initrd "
-				"%s/initramfs.gz --append 'console=ttyS0 quiet panic=-1 "
-				"vnet.ip=%s/24 vnet.echo=%d' -- -no-reboot",
-				net, guest_dir, guest_dir, gip, ECHO_PORT),
-			 0);
+	ck_assert_int_eq(nt_run("vm start g %s", echo_guest("")), 0);
 	ck_assert_msg(
 		until(BOOT_TIMEOUT_S, "grep -q '^VNET-GUEST: echo' %s", vt_file("g", "serial.log")),
 		"no echo server: %s", th_str("cat %s", vt_file("g", "serial.log")));
@@ -456,6 +465,48 @@ END_TEST
 START_TEST(live_migration_on_a_stretched_network_moves_the_mac_to_the_other_vtep)
 {
 	live_rounds();
+}
+END_TEST
+
+/* A destination started without the source's description (its own
+ * options only) resumes the guest once the stream is in and the NIC's MAC
+ * it brought is the one this host attached; another MAC leaves the guest
+ * paused there, refused, naming both. */
+START_TEST(a_destination_without_the_description_resumes_only_its_own_mac)
+{
+	const char *mac, *err, *why;
+	int code;
+
+	boot_echo_guest();
+	mac = th_str("%s vm list -j | jq -j '.[0].nics[0].mac'", nt_vnet);
+	ck_assert_int_eq(
+		th_sh("%s vm start g --incoming tcp:10.9.0.11:7777 %s", on('b'), echo_guest("")),
+		0);
+	err = th_keep(th_err(&code, "%s vm migrate g tcp:10.9.0.11:7777", nt_vnet));
+	ck_assert_msg(code == 0, "migrate: %s", err);
+	ck_assert_msg(until(MIGRATE_DEADLINE_S,
+			    "test \"$(%s vm list -j | jq -r '.[0].state')\" = "
+			    "running",
+			    on('b')),
+		      "not running at B: %s", state_on('b', "g"));
+	ck_assert(answers(10));
+	ck_assert_str_eq(neigh_mac(), mac);
+	/* back to A, whose options give the NIC another MAC */
+	ck_assert_int_eq(th_sh("%s vm start g --incoming tcp:10.9.0.10:7777 %s", on('a'),
+			       echo_guest(",mac=52:54:00:00:00:0b")),
+			 0);
+	err = th_keep(th_err(&code, "%s vm migrate g tcp:10.9.0.10:7777", on('b')));
+	ck_assert_msg(code == 0, "migrate: %s", err);
+	ck_assert(until(MIGRATE_DEADLINE_S,
+			"test \"$(%s vm list -j | jq -r '.[0].state')\" != incoming", nt_vnet));
+	ck_assert_str_eq(state_on('a', "g"), "refused");
+	why = th_str("%s vm show g -j | jq -j .refused", nt_vnet);
+	ck_assert_msg(strstr(why, "NIC 0: the stream's MAC is ") && strstr(why, mac) &&
+			      strstr(why, "this host attached 52:54:00:00:00:0b"),
+		      "%s", why);
+	ck_assert_int_eq(
+		th_sh("%s vm monitor g info status | grep -q 'VM status: paused'", nt_vnet), 0);
+	ck_assert(!answers(2));
 }
 END_TEST
 
@@ -638,6 +689,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(t, two_hosts, th_netns_teardown);
 	tcase_add_test(t, live_migration_keeps_the_address_the_mac_and_a_tcp_connection);
 	tcase_add_test(t, a_migration_whose_destination_dies_leaves_the_guest_running_here);
+	tcase_add_test(t, a_destination_without_the_description_resumes_only_its_own_mac);
 	tcase_add_test(t, static_migration_through_a_file_and_back);
 	suite_add_tcase(s, t);
 

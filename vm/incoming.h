@@ -37,6 +37,11 @@ int vm_in_check_desc(const struct vm_plan *p, struct nl_err *e);
  * announce parameters on a destination, vm.json with the description. */
 int vm_settle(struct vm_plan *p, struct nl_err *e);
 
+/* A destination without the source's description (p->f.hold: qemu runs
+ * with -S): forks the process that resumes the guest once the stream is in
+ * and its NICs' MACs are this host's, else leaves it paused (watch.c). */
+int vm_watch_spawn(const struct vm_plan *p, struct nl_err *e);
+
 /* The source's description as vm.json holds it, for `vm show -j`. */
 struct json_object *vm_plan_desc(const struct vm_plan *p);
 

@@ -374,6 +374,7 @@ int vm_prepare_incoming(struct vn_ctx *c, const struct vm_desc *d, const struct 
 	if (in && ((err = vm_in_check_desc(p, e)) || (err = vm_in_open(p, e))))
 		goto out;
 	p->f.incoming = in ? p->uri : NULL;
+	p->f.hold = in && !in->from;
 	fill_state(p);
 	if ((err = vm_dir_make(p->run_dir, d->name, e)))
 		goto out;
@@ -491,7 +492,9 @@ int vm_launch(struct vm_plan *p, pid_t *pid, struct nl_err *e)
 	if (err)
 		forget(p);
 	/* qemu runs: what it resolved (the machine type) is recorded */
-	return err ? err : vm_settle(p, e);
+	if (!err)
+		err = vm_settle(p, e);
+	return err || !p->f.hold ? err : vm_watch_spawn(p, e);
 }
 
 int vm_launch_foreground(struct vm_plan *p, struct nl_err *e)

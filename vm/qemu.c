@@ -120,6 +120,13 @@ static void control(struct vm_argv *a, const struct vm_desc *d, const struct vm_
 	    in_dir(a, f, VM_F_QMP, true, p, sizeof(p)));
 	add(a, "-mon");
 	add(a, "chardev=qmp,mode=control");
+	if (f->hold) {
+		add(a, "-chardev");
+		add(a, "socket,id=watch,path=%s,server=on,wait=off",
+		    in_dir(a, f, VM_F_WATCH, true, p, sizeof(p)));
+		add(a, "-mon");
+		add(a, "chardev=watch,mode=control");
+	}
 	add(a, "-pidfile");
 	add(a, "%s/%s", f->dir, VM_F_PID);
 	in_dir(a, f, VM_F_SERIAL_LOG, false, l, sizeof(l));
@@ -276,6 +283,8 @@ int vm_argv_build(const struct vm_desc *d, const struct vm_facts *f, struct vm_a
 	if (f->incoming && f->incoming[0]) {
 		add(a, "-incoming");
 		add(a, "%s", f->incoming);
+		if (f->hold)
+			add(a, "-S");
 	}
 	for (unsigned i = 0; i < d->nextra; i++)
 		add(a, "%s", d->extra[i]);

@@ -35,6 +35,10 @@ struct vm_facts {
 	 * fds qemu keeps), as -incoming; NULL for a guest that boots */
 	const char *incoming;
 	const char *helper; /* not NULL: NICs through -netdev bridge and this helper */
+	/* a destination without the source's description: -S (the guest
+	 * resumes only when the launcher's watcher says so) and its QMP
+	 * monitor, watch.sock */
+	bool hold;
 	struct vm_nic_fds nic[VM_MAX_NICS];
 };
 

@@ -241,3 +241,23 @@ int vm_qmp_wait_close(struct vm_qmp *q, int timeout_ms)
 		json_object_put(m);
 	return err == -EPIPE || err == -ECONNRESET ? 0 : err;
 }
+
+int vm_qmp_event(struct vm_qmp *q, const char *name, int timeout_ms, json_object **data)
+{
+	long deadline = now_ms() + timeout_ms;
+	json_object *m, *v;
+	int err;
+
+	*data = NULL;
+	while ((err = next_msg(q, &m, deadline)) == 0) {
+		bool hit = json_object_object_get_ex(m, "event", &v) &&
+			   !strcmp(json_object_get_string(v), name);
+
+		if (hit && json_object_object_get_ex(m, "data", &v))
+			*data = json_object_get(v);
+		json_object_put(m);
+		if (hit)
+			return 0;
+	}
+	return err;
+}

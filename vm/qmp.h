@@ -32,4 +32,8 @@ int vm_qmp_call_fd(struct vm_qmp *q, const char *cmd, struct json_object *args, 
 /* Reads (skipping events) until qemu closes the socket: 0, or -ETIMEDOUT. */
 int vm_qmp_wait_close(struct vm_qmp *q, int timeout_ms);
 
+/* Reads until event name comes (*data: its "data", to put; may be NULL),
+ * skipping others: 0, -ETIMEDOUT, or -EPIPE when qemu closed the socket. */
+int vm_qmp_event(struct vm_qmp *q, const char *name, int timeout_ms, struct json_object **data);
+
 #endif

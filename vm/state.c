@@ -61,7 +61,7 @@ void vm_dir_clean(const char *run_dir, const char *name)
 {
 	static const char *const files[] = {VM_F_QMP,	     VM_F_PID,	    VM_F_SERIAL_SOCK,
 					    VM_F_SERIAL_LOG, VM_F_QEMU_LOG, VM_F_STATE,
-					    VM_F_MIGRATE};
+					    VM_F_MIGRATE,    VM_F_WATCH,    VM_F_REFUSED};
 	char p[VM_PATH_MAX];
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
@@ -112,6 +112,8 @@ json_object *vm_state_json(const struct vm_state *s)
 	put_str(o, "cpu", s->cpu);
 	if (s->incoming)
 		json_object_object_add(o, "incoming", json_object_new_boolean(true));
+	if (s->refused[0])
+		put_str(o, "refused", s->refused);
 	for (unsigned i = 0; i < s->nnics; i++) {
 		json_object *n = json_object_new_object();
 
@@ -243,29 +245,38 @@ const char *vm_state_word(const struct vm_state *s)
 		return "stopped";
 	if (s->migrating)
 		return "migrating";
+	if (s->refused[0])
+		return "refused";
 	return s->incoming ? "incoming" : "running";
 }
 
 /* A destination that qemu still holds in "inmigrate" (it waits for or reads
- * the stream); once the stream is in, qemu runs the guest. Asked over QMP
- * (briefly: a client holding QMP makes it wait): when qemu does not answer
- * in time, it is still taken as incoming. */
-static bool still_incoming(const char *dir)
+ * the stream); once the stream is in, qemu runs the guest, or (without the
+ * source's description) the launcher's watcher does or leaves it paused
+ * with the reason in VM_F_REFUSED. Asked over QMP (briefly: a client
+ * holding QMP makes it wait): when qemu does not answer in time, it is
+ * still taken as incoming. */
+static void destination(const char *dir, struct vm_state *s)
 {
-	char sock[VM_PATH_MAX + 16];
+	char sock[VM_PATH_MAX + 16], *why = NULL;
 	json_object *ret = NULL, *st;
+	const char *word = "inmigrate";
 	struct vm_qmp q;
-	bool in = true;
+	size_t len;
 
 	snprintf(sock, sizeof(sock), "%s/%s", dir, VM_F_QMP);
 	if (vm_qmp_open(&q, sock, 1000, NULL))
-		return true;
+		return;
 	if (!vm_qmp_call(&q, "query-status", NULL, &ret, 1000, NULL) &&
 	    json_object_object_get_ex(ret, "status", &st))
-		in = !strcmp(json_object_get_string(st), "inmigrate");
+		word = json_object_get_string(st);
+	s->incoming = !strcmp(word, "inmigrate");
+	snprintf(sock, sizeof(sock), "%s/%s", dir, VM_F_REFUSED);
+	if (!strcmp(word, "paused") && !nl_file_read(sock, 1024, NL_FILE_OWNED, &why, &len, NULL))
+		snprintf(s->refused, sizeof(s->refused), "%.*s", (int)strcspn(why, "\n"), why);
+	free(why);
 	json_object_put(ret);
 	vm_qmp_close(&q);
-	return in;
 }
 
 int vm_state_load(const char *run_dir, const char *name, struct vm_state *s, struct nl_err *e)
@@ -283,7 +294,11 @@ int vm_state_load(const char *run_dir, const char *name, struct vm_state *s, str
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->running = vm_running(dir, &s->pid);
 	s->migrating = s->running && vm_migrating(dir);
-	s->incoming = s->running && s->incoming && still_incoming(dir);
+	s->refused[0] = '\0';
+	if (s->running && s->incoming)
+		destination(dir, s);
+	else
+		s->incoming = false;
 	return err;
 }
 

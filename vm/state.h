@@ -9,6 +9,10 @@
  *   vm.json      what was started: networks, MACs, taps, memory, cpus, and
  *                the description (descjson.h) a migration's destination needs
  *   migrate.lock held by `vnet vm migrate` while it runs
+ *   watch.sock   a destination's second QMP, without the source's
+ *                description: the launcher's watcher (watch.c) uses it
+ *   refused      why that watcher left the guest paused (a MAC the
+ *                stream brought is not the one this host attached)
  *
  * A VM whose qemu is gone keeps its folder (its serial log is worth
  * reading); it is "stopped" until the same name starts again. */
@@ -28,6 +32,8 @@
 #define VM_F_QEMU_LOG	 "qemu.log"
 #define VM_F_STATE	 "vm.json"
 #define VM_F_MIGRATE	 "migrate.lock" /* locked by `vnet vm migrate` while it runs */
+#define VM_F_WATCH	 "watch.sock"	/* a destination's second QMP (watch.c) */
+#define VM_F_REFUSED	 "refused"	/* why a destination did not resume the guest */
 
 #define VM_SUN_PATH_MAX 108 /* sizeof(sockaddr_un.sun_path) */
 
@@ -56,6 +62,8 @@ struct vm_state {
 	bool running;
 	pid_t pid;	/* 0 when not running */
 	bool migrating; /* `vnet vm migrate` holds VM_F_MIGRATE's lock */
+	/* a destination that left the guest paused: why (VM_F_REFUSED), or "" */
+	char refused[320];
 };
 
 /* The RUN_DIR of the VMs' folders: vnet's run folder (run_dir) for root;
@@ -90,8 +98,9 @@ int vm_state_save(const char *run_dir, const struct vm_state *s, struct json_obj
 /* vm.json as it was written (*o to put). */
 int vm_state_read(const char *run_dir, const char *name, struct json_object **o, struct nl_err *e);
 /* "running", "stopped", "migrating" (the source, while `vnet vm migrate`
- * runs) or "incoming" (a destination that waits for or reads the stream:
- * s->incoming, which the launcher clears once qemu runs the guest). */
+ * runs), "incoming" (a destination that waits for or reads the stream:
+ * s->incoming, which the launcher clears once qemu runs the guest) or
+ * "refused" (a destination that left the guest paused: s->refused). */
 const char *vm_state_word(const struct vm_state *s);
 /* Whether a `vnet vm migrate` holds dir's migration lock. */
 bool vm_migrating(const char *dir);
