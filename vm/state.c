@@ -274,6 +274,10 @@ static void destination(const char *dir, struct vm_state *s)
 	snprintf(sock, sizeof(sock), "%s/%s", dir, VM_F_REFUSED);
 	if (!strcmp(word, "paused") && !nl_file_read(sock, 1024, NL_FILE_OWNED, &why, &len, NULL))
 		snprintf(s->refused, sizeof(s->refused), "%.*s", (int)strcspn(why, "\n"), why);
+	/* paused, with the watcher's verdict still to come: incoming yet */
+	snprintf(sock, sizeof(sock), "%s/%s", dir, VM_F_WATCH);
+	if (!strcmp(word, "paused") && !s->refused[0] && access(sock, F_OK) == 0)
+		s->incoming = true;
 	free(why);
 	json_object_put(ret);
 	vm_qmp_close(&q);
