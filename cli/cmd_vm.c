@@ -255,7 +255,7 @@ static int cmd_show(struct vn_ctx *c, int argc, char **argv)
 		return vc_usage("vm", "show needs NAME (and -j)");
 	if ((code = vms_dir(c, dir, sizeof(dir))))
 		return code;
-	if (vm_show(dir, argv[1], &o, &e))
+	if (vm_show(c, dir, argv[1], &o, &e))
 		return vc_fail(&e);
 	if (json) {
 		vc_put_json(o);

@@ -184,6 +184,26 @@ static bool rec_load(struct vn_ctx *c, const char *net, const char *ifname, stru
 	return ok;
 }
 
+int vn_port_binding(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], struct vn_bind *b,
+		    struct nl_err *e)
+{
+	char path[320], *text = NULL, obj[48];
+	size_t len;
+
+	net[0] = '\0';
+	rec_path(c, ifname, path, sizeof(path));
+	snprintf(obj, sizeof(obj), "port %s", ifname);
+	if (nl_ifname_check(ifname, "port", e) ||
+	    nl_file_read(path, 4096, NL_FILE_OWNED, &text, &len, NULL))
+		return nl_fail(e, -ENOENT, NL_ERR_NOTFOUND, obj, "has no anti-spoofing binding");
+	/* the record's first line names the network; rec_load checks it all */
+	snprintf(net, NL_IFNAMSIZ, "%.*s", (int)strcspn(text, "\n"), text);
+	free(text);
+	if (vn_name_check(net, NULL) || !rec_load(c, net, ifname, b))
+		return nl_fail(e, -ENOENT, NL_ERR_NOTFOUND, obj, "has no anti-spoofing binding");
+	return 0;
+}
+
 static void rec_drop(struct vn_ctx *c, const char *ifname)
 {
 	char path[320];
@@ -221,6 +241,7 @@ int vn_spoof_unbind(struct vn_ctx *c, const char *ifname, struct nl_err *e)
 struct port_list {
 	char (*name)[NL_IFNAMSIZ];
 	unsigned n;
+	bool tunnel; /* the network spans hosts: its VXLAN port is no guest's */
 };
 
 static int got_port(const struct nlmsghdr *nlh, unsigned idx, void *data)
@@ -229,14 +250,17 @@ static int got_port(const struct nlmsghdr *nlh, unsigned idx, void *data)
 	struct nl_link k;
 
 	(void)idx;
-	if (!nl_link_parse(nlh, &k) && l->n < VN_MAX_PORTS)
+	/* the tunnel carries other hosts' guests, each checked at its own
+	 * host's port: bound here it would pass nothing but DHCP requests */
+	if (!nl_link_parse(nlh, &k) && l->n < VN_MAX_PORTS &&
+	    !(l->tunnel && !strcmp(k.kind, "vxlan")))
 		snprintf(l->name[l->n++], NL_IFNAMSIZ, "%s", k.name);
 	return 0;
 }
 
 int vn_spoof_step(struct vn_run *r, struct nl_err *e)
 {
-	struct port_list l = {calloc(VN_MAX_PORTS, NL_IFNAMSIZ), 0};
+	struct port_list l = {calloc(VN_MAX_PORTS, NL_IFNAMSIZ), 0, r->n->vni != 0};
 	struct fw_spoof_seen *seen = NULL;
 	unsigned nseen = 0;
 	struct vn_bind b;

@@ -86,6 +86,12 @@ int vn_bind_add_addr(struct vn_bind *b, const char *text, struct nl_err *e);
  * nothing (or is refused: b->refuse_unbound). */
 int vn_port_add_bound(struct vn_ctx *c, const char *name, const char *ifname,
 		      const struct vn_bind *b, struct nl_err *e);
+/* What port ifname of a network with --anti-spoof is bound to, as vnet
+ * wrote it down (its MAC and the addresses given or leased; not those its
+ * MAC brings): *net gets the network. -ENOENT (not found) when it has no
+ * binding. For a migration, whose destination binds the same. */
+int vn_port_binding(struct vn_ctx *c, const char *ifname, char net[NL_IFNAMSIZ], struct vn_bind *b,
+		    struct nl_err *e);
 /* The network's dnsmasq calls this through vnet-dhcp-script after a
  * lease's ACK (action add or old: bind; del: unbind) with what dnsmasq
  * hands over: the lease's MAC and address (from a guest: checked), and

@@ -148,6 +148,8 @@ END_TEST
  * stretched network (stretched_hosts). */
 static const char *net = "lan0", *gip = "10.9.0.50", *pinger = "lan";
 static bool stretched;
+/* n1's options besides the subnet and VNI on every host */
+static const char *n1_opts = "--no-dhcp";
 #define ECHO_PORT 7
 
 static char b_env[700];
@@ -204,17 +206,18 @@ static void stretched_hosts(void)
 			 0);
 	ck_assert_int_eq(
 		th_sh("%s fabric set --underlay upc --peer 10.9.0.10 --peer 10.9.0.11", c_env), 0);
-	ck_assert_int_eq(nt_run("create nat n1 10.60.0.0/24 --vni 100 --no-dhcp 2>/dev/null"), 0);
-	ck_assert_int_eq(th_sh("%s %s create nat n1 10.60.0.0/24 --vni 100 --no-dhcp 2>/dev/null",
-			       b_env, nt_vnet),
+	ck_assert_int_eq(nt_run("create nat n1 10.60.0.0/24 --vni 100 %s 2>/dev/null", n1_opts), 0);
+	ck_assert_int_eq(th_sh("%s %s create nat n1 10.60.0.0/24 --vni 100 %s 2>/dev/null", b_env,
+			       nt_vnet, n1_opts),
 			 0);
 	ck_assert_int_eq(
-		th_sh("%s create nat n1 10.60.0.0/24 --vni 100 --no-dhcp 2>/dev/null", c_env), 0);
+		th_sh("%s create nat n1 10.60.0.0/24 --vni 100 %s 2>/dev/null", c_env, n1_opts), 0);
 	ck_assert_int_eq(th_sh("ip netns add peer && ip -n peer link set lo up && "
 			       "ip -n hostc link add peer-h type veth peer name eth0 netns peer && "
 			       "ip -n peer addr add 10.60.0.99/24 dev eth0 && "
 			       "ip -n peer link set eth0 mtu 1450 up && "
-			       "%s port add n1 peer-h",
+			       "%s port add n1 peer-h --mac $(ip -n peer -j link show eth0 | "
+			       "jq -r '.[0].address') --ip 10.60.0.99",
 			       c_env),
 			 0);
 	net = "n1";
@@ -462,6 +465,52 @@ START_TEST(live_migration_keeps_the_address_the_mac_and_a_tcp_connection)
 }
 END_TEST
 
+/* n1 with --anti-spoof (and DHCP) on every host. */
+static void stretched_spoof_hosts(void)
+{
+	n1_opts = "--anti-spoof";
+	stretched_hosts();
+}
+
+/* Anti-spoofing follows the guest: on n1 with --anti-spoof its address is
+ * a DHCP lease of A's dnsmasq (a static host there), bound to its port by
+ * vnet-dhcp-script; B's dnsmasq never saw it. Migrated with the source's
+ * description, B binds the MAC and that address to the new port before
+ * qemu starts, so the guest keeps answering and its TCP connection holds;
+ * A's port and its binding go with the source. */
+START_TEST(anti_spoofing_bindings_follow_a_migrating_guest)
+{
+	const char *mac = "52:54:00:00:00:50", *held;
+	long total, down, lost;
+
+	ck_assert_int_eq(nt_run("host add n1 %s %s", mac, gip), 0);
+	ck_assert_int_eq(nt_run("vm start g --memory 128 --net n1,mac=%s --kernel %s/vmlinux "
+				"--initrd %s/initramfs.gz --append 'console=ttyS0 quiet panic=-1 "
+				"vnet.echo=%d' -- -no-reboot",
+				mac, guest_dir, guest_dir, ECHO_PORT),
+			 0);
+	ck_assert_msg(until(60, "grep -q '^VNET-GUEST: echo' %s", vt_file("g", "serial.log")),
+		      "no echo server: %s", th_str("cat %s", vt_file("g", "serial.log")));
+	ck_assert_msg(answers(30), "the guest does not answer: %s",
+		      th_str("cat %s; nft list table bridge vnet", vt_file("g", "serial.log")));
+	/* the lease is bound at A, and the description carries it */
+	ck_assert_int_eq(th_sh("nft list set bridge vnet ip4s | grep -q '\"vm-g-0\" . %s'", gip),
+			 0);
+	ck_assert_str_eq(th_str("%s vm show g -j | jq -c .description.addresses", nt_vnet),
+			 "[[\"10.60.0.50\"]]\n");
+	hold_tcp();
+	migrate_live('a', 'b', "10.9.0.11", &total, &down, &lost);
+	ck_assert_int_eq(th_sh("ip netns exec hostb nft list set bridge vnet ip4s | "
+			       "grep -q '\"vm-g-0\" . %s'",
+			       gip),
+			 0);
+	ck_assert_int_ne(th_sh("nft list table bridge vnet | grep -q vm-g-0"), 0);
+	ck_assert_int_ne(th_sh("ls $VNET_RUN_DIR/spoof | grep -q vm-g-0"), 0);
+	held = tcp_held();
+	ck_assert_msg(!strncmp(held, "ok ", 3), "the TCP connection broke: %s", held);
+}
+END_TEST
+
 START_TEST(live_migration_on_a_stretched_network_moves_the_mac_to_the_other_vtep)
 {
 	live_rounds();
@@ -697,6 +746,13 @@ static Suite *suite(void)
 	tcase_add_unchecked_fixture(t, build_guest, NULL);
 	tcase_add_checked_fixture(t, stretched_hosts, th_netns_teardown);
 	tcase_add_test(t, live_migration_on_a_stretched_network_moves_the_mac_to_the_other_vtep);
+	suite_add_tcase(s, t);
+
+	t = tcase_create("antispoof");
+	tcase_set_timeout(t, 240); /* three hosts with DHCP, a boot, a migration */
+	tcase_add_unchecked_fixture(t, build_guest, NULL);
+	tcase_add_checked_fixture(t, stretched_spoof_hosts, th_netns_teardown);
+	tcase_add_test(t, anti_spoofing_bindings_follow_a_migrating_guest);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "common/file.h"
+#include "netd/netd.h"
+
+_Static_assert(VM_BOUND_MAX == VN_BIND_ADDRS, "a NIC's bound addresses are netd's");
 
 static const char *const if_words[] = {
 	[VM_IF_VIRTIO] = "virtio", [VM_IF_IDE] = "ide", [VM_IF_SCSI] = "scsi"};
@@ -53,6 +56,27 @@ static json_object *disk_str(const struct vm_disk *k)
 	if (k->format && len > 0 && (size_t)len < sizeof(s))
 		snprintf(s + len, sizeof(s) - (size_t)len, ",format=%s", format_words[k->format]);
 	return json_object_new_string(s);
+}
+
+void vm_desc_put_addresses(json_object *desc, unsigned nnics, const struct vm_desc_facts *x)
+{
+	json_object *a = json_object_new_array();
+	char buf[NL_PREFIX_STRLEN];
+	bool any = false;
+
+	for (unsigned i = 0; i < nnics; i++) {
+		json_object *l = json_object_new_array();
+
+		for (unsigned k = 0; k < x->nbound[i]; k++, any = true)
+			json_object_array_add(
+				l, json_object_new_string(nl_prefix_str(&x->bound[i][k], false, buf,
+									sizeof(buf))));
+		json_object_array_add(a, l);
+	}
+	if (any)
+		json_object_object_add(desc, "addresses", a);
+	else
+		json_object_put(a);
 }
 
 json_object *vm_desc_json(const struct vm_desc *d, const uint8_t (*macs)[6],
@@ -154,6 +178,38 @@ static int size_of(json_object *v, long long *out, const char *key, const char *
 	return 0;
 }
 
+/* "addresses": per NIC, the addresses its port is bound to (the engine's
+ * parser reads each; whether they fit the network is the bind's check). */
+static int bound_of(json_object *v, const struct vm_desc *d, struct vm_desc_facts *x,
+		    const char *what, struct nl_err *e)
+{
+	size_t n = json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
+
+	if (!json_object_is_type(v, json_type_array) || n > d->nnics)
+		return bad(e, what, "\"addresses\" must be an array (one per NIC) of arrays");
+	for (size_t i = 0; i < n; i++) {
+		json_object *l = json_object_array_get_idx(v, i);
+		struct vn_bind b = {.naddrs = 0};
+		size_t k =
+			json_object_is_type(l, json_type_array) ? json_object_array_length(l) : 0;
+
+		if (!json_object_is_type(l, json_type_array))
+			return bad(e, what, "\"addresses\" of NIC %zu must be an array", i);
+		for (size_t j = 0; j < k; j++) {
+			json_object *s = json_object_array_get_idx(l, j);
+
+			if (!json_object_is_type(s, json_type_string))
+				return bad(e, what, "\"addresses\" of NIC %zu must hold strings",
+					   i);
+			if (vn_bind_add_addr(&b, json_object_get_string(s), e))
+				return -EINVAL;
+		}
+		memcpy(x->bound[i], b.addr, sizeof(b.addr[0]) * b.naddrs);
+		x->nbound[i] = b.naddrs;
+	}
+	return 0;
+}
+
 /* "subnets": network name -> its subnets, as `vnet show` prints them. */
 static int subnets_of(json_object *v, const struct vm_desc *d, struct vm_desc_facts *x,
 		      const char *what, struct nl_err *e)
@@ -235,7 +291,8 @@ int vm_desc_from_json(json_object *o, struct vm_desc *d, struct vm_desc_facts *x
 	json_object_object_foreach(o, key, val)
 	{
 		bool known = !strcmp(key, "subnets") || !strcmp(key, "kernel_size") ||
-			     !strcmp(key, "initrd_size") || !strcmp(key, "extra");
+			     !strcmp(key, "initrd_size") || !strcmp(key, "extra") ||
+			     !strcmp(key, "addresses");
 
 		for (size_t i = 0; !known && i < sizeof(options) / sizeof(options[0]); i++)
 			known = !strcmp(key, options[i]);
@@ -261,6 +318,8 @@ int vm_desc_from_json(json_object *o, struct vm_desc *d, struct vm_desc_facts *x
 				  d->nic[i].net);
 	if (!err && json_object_object_get_ex(o, "subnets", &v))
 		err = subnets_of(v, d, x, what, e);
+	if (!err && json_object_object_get_ex(o, "addresses", &v))
+		err = bound_of(v, d, x, what, e);
 	if (!err && json_object_object_get_ex(o, "kernel_size", &v))
 		err = size_of(v, &x->kernel_size, "kernel_size", what, e);
 	if (!err && json_object_object_get_ex(o, "initrd_size", &v))

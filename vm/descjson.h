@@ -9,14 +9,20 @@
  * file is untrusted input like any argument. Besides the options it
  * carries what the destination must match and cannot give itself: each
  * network's subnets, the sizes of the kernel and initrd, and qemu's own
- * arguments (after "--"), which are compared, never taken from the file. */
+ * arguments (after "--"), which are compared, never taken from the file;
+ * and, on networks with --anti-spoof, each NIC's bound addresses
+ * ("addresses": an array per NIC), bound at the destination before qemu
+ * starts. */
 #ifndef VNET_VM_DESCJSON_H
 #define VNET_VM_DESCJSON_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/prefix.h"
 #include "vm/desc.h"
+
+#define VM_BOUND_MAX 16 /* addresses bound to a NIC's port (netd's VN_BIND_ADDRS) */
 
 struct json_object;
 
@@ -26,11 +32,18 @@ struct json_object;
 struct vm_desc_facts {
 	char subnets[VM_MAX_NICS][96]; /* NIC i's network's subnets, "10.0.0.0/24[,fd00::/64]" */
 	long long kernel_size, initrd_size; /* -1: not given */
+	/* on a network with --anti-spoof: the addresses NIC i's port was bound
+	 * to at the source (given or leased), which the destination binds too */
+	unsigned nbound[VM_MAX_NICS];
+	struct nl_prefix bound[VM_MAX_NICS][VM_BOUND_MAX];
 };
 
 /* d with the MACs and facts given (macs[i]: NIC i's, given or derived). */
 struct json_object *vm_desc_json(const struct vm_desc *d, const uint8_t (*macs)[6],
 				 const struct vm_desc_facts *x);
+
+/* Sets desc's "addresses" from x->bound (none when no NIC has any). */
+void vm_desc_put_addresses(struct json_object *desc, unsigned nnics, const struct vm_desc_facts *x);
 
 /* Reads o (a "description" object) into d (vm_desc_init'd by it; the name
  * is kept as the caller set it) and x. Every NIC must give its MAC; an

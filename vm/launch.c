@@ -249,9 +249,15 @@ static int open_nic(struct vn_ctx *c, struct vm_plan *p, unsigned i, struct nl_e
 			return nl_err_set(e, -errno, "open", "/dev/vhost-net");
 		keep(p, &q->vhostfds[k], 1);
 	}
-	/* on a network with --anti-spoof the port sends from its MAC only */
+	/* on a network with --anti-spoof the port sends from its MAC only, and
+	 * (a migration's destination) from the addresses it had at the source:
+	 * bound before qemu starts, so before the guest resumes here */
 	b.has_mac = true;
 	memcpy(b.mac, p->f.nic[i].mac, 6);
+	if (p->in && p->in->from) {
+		b.naddrs = p->in->x.nbound[i];
+		memcpy(b.addr, p->in->x.bound[i], sizeof(b.addr[0]) * b.naddrs);
+	}
 	return vn_port_add_bound(c, p->d->nic[i].net, name, &b, e);
 }
 

@@ -108,8 +108,10 @@ int vm_migrate(struct vn_ctx *c, const char *name, const struct vm_migrate_opts 
 	       struct vm_migrate_result *r, struct nl_err *e);
 
 /* vm.json of name with its state and a "description" a destination can
- * start from (`vnet vm show NAME -j`); *o to put. */
-int vm_show(const char *run_dir, const char *name, struct json_object **o, struct nl_err *e);
+ * start from (`vnet vm show NAME -j`), with the addresses its NICs' ports
+ * are bound to now on networks with --anti-spoof; *o to put. */
+int vm_show(struct vn_ctx *c, const char *run_dir, const char *name, struct json_object **o,
+	    struct nl_err *e);
 
 /* One human monitor command ("info network"); *out (malloc'd) gets its text. */
 int vm_monitor(const char *run_dir, const char *name, const char *cmd, char **out,

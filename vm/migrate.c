@@ -300,7 +300,28 @@ int vm_migrate(struct vn_ctx *c, const char *name, const struct vm_migrate_opts 
 	return err;
 }
 
-int vm_show(const char *run_dir, const char *name, json_object **o, struct nl_err *e)
+/* The addresses each NIC's port is bound to now (anti-spoofing: given or
+ * leased), which a destination binds too. */
+static void bound_now(struct vn_ctx *c, const struct vm_state *s, json_object *desc)
+{
+	struct vm_desc_facts *x = calloc(1, sizeof(*x));
+	char net[NL_IFNAMSIZ];
+	struct vn_bind b;
+
+	for (unsigned i = 0; x && i < s->nnics; i++)
+		if (s->running && s->nic[i].tap[0] &&
+		    !vn_port_binding(c, s->nic[i].tap, net, &b, NULL) &&
+		    !strcmp(net, s->nic[i].net)) {
+			memcpy(x->bound[i], b.addr, sizeof(b.addr[0]) * b.naddrs);
+			x->nbound[i] = b.naddrs;
+		}
+	if (x)
+		vm_desc_put_addresses(desc, s->nnics, x);
+	free(x);
+}
+
+int vm_show(struct vn_ctx *c, const char *run_dir, const char *name, json_object **o,
+	    struct nl_err *e)
 {
 	struct vm_state s;
 	json_object *state, *d;
@@ -312,8 +333,10 @@ int vm_show(const char *run_dir, const char *name, json_object **o, struct nl_er
 		return err;
 	/* vm.json as written, with the state of now */
 	state = vm_state_json(&s);
-	if (json_object_object_get_ex(*o, "description", &d))
+	if (json_object_object_get_ex(*o, "description", &d)) {
+		bound_now(c, &s, d);
 		json_object_object_add(state, "description", json_object_get(d));
+	}
 	json_object_put(*o);
 	*o = state;
 	return 0;
