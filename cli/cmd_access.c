@@ -78,14 +78,15 @@ static int list(struct vn_ctx *c, const char *only, bool json)
 	struct nl_err e;
 	int code = 0;
 
-	if (!a || (only ? 0 : vn_access_networks(c, &nets, &n, &e)))
+	/* a network named must be defined (else exit 3); listed, those with rules */
+	if (!a || (only ? vn_access_list(c, only, a, &e) : vn_access_networks(c, &nets, &n, &e)))
 		code = a ? vc_fail(&e) : EXIT_REFUSED;
 	if (!code && !json)
 		printf("%-16s %-6s %-6s %-10s %s\n", "NETWORK", "RULE", "KIND", "ID", "NAME");
 	for (unsigned i = 0; !code && i < (only ? 1 : n); i++) {
 		const char *net = only ? only : nets[i];
 
-		if (vn_access_read(c, net, a, &e)) {
+		if (!only && vn_access_read(c, net, a, &e)) {
 			code = vc_fail(&e);
 			break;
 		}

@@ -151,6 +151,16 @@ int vn_access_read(struct vn_ctx *c, const char *net, struct vn_access *a, struc
 	return err;
 }
 
+int vn_access_list(struct vn_ctx *c, const char *net, struct vn_access *a, struct nl_err *e)
+{
+	struct vn_net *n = malloc(sizeof(*n));
+	int err = n ? vn_store_load(c->conf_dir, net, n, e)
+		    : nl_err_set(e, -ENOMEM, "read", "access of network %s", net);
+
+	free(n);
+	return err ? err : vn_access_read(c, net, a, e);
+}
+
 static int write_rules(const struct vn_ctx *c, const struct vn_access *a, struct nl_err *e)
 {
 	char dir[300], file[320], *text = NULL;

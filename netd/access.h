@@ -55,6 +55,10 @@ int vn_access_remove(struct vn_ctx *c, const char *net, const struct vn_access_r
 		     struct nl_err *e);
 /* The rules of network net (none: a->n 0), as stored. */
 int vn_access_read(struct vn_ctx *c, const char *net, struct vn_access *a, struct nl_err *e);
+/* vn_access_read of a network that is defined: for one that is not,
+ * -ENOENT (not found: "network NAME: no such network"), as every command
+ * that names a network says. */
+int vn_access_list(struct vn_ctx *c, const char *net, struct vn_access *a, struct nl_err *e);
 /* The networks that have rules, sorted; *out is malloc'd (NULL when
  * none). */
 int vn_access_networks(struct vn_ctx *c, char (**out)[NL_IFNAMSIZ], unsigned *n, struct nl_err *e);

@@ -283,6 +283,29 @@ START_TEST(unprivileged_reads_still_work)
 }
 END_TEST
 
+/* A network that is not defined is not found (exit 3), whichever command
+ * names it, and the line says so; access list printed an empty table. */
+START_TEST(a_network_not_defined_is_not_found_by_every_command_naming_it)
+{
+	const char *cmds[] = {"show nosuchnet",		 "leases nosuchnet",
+			      "forward list nosuchnet",	 "restart-services nosuchnet",
+			      "access list nosuchnet",	 "access list nosuchnet -j",
+			      "access allow nosuchnet 0"};
+
+	network();
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		struct run r = as_root("$VNET %s", cmds[i]);
+
+		ck_assert_msg(
+			r.code == 3 &&
+				!strcmp(r.err, "vnet: network nosuchnet: no such network\n") &&
+				!r.out[0],
+			"%s: exit %d: %s%s", cmds[i], r.code, r.err, r.out);
+		run_free(&r);
+	}
+}
+END_TEST
+
 /* Every command and sub-command of the table (vnet help --commands)
  * prints its usage on --help and -h, and exits 0. */
 START_TEST(every_command_takes_help)
@@ -499,6 +522,7 @@ static Suite *suite(void)
 	t = tcase_create("help");
 	tcase_add_checked_fixture(t, setup, th_netns_teardown);
 	tcase_add_test(t, every_command_takes_help);
+	tcase_add_test(t, a_network_not_defined_is_not_found_by_every_command_naming_it);
 	suite_add_tcase(s, t);
 	t = tcase_create("escape");
 	tcase_add_checked_fixture(t, setup, th_netns_teardown);
