@@ -391,7 +391,10 @@ static int cmd_stop(struct vn_ctx *c, int argc, char **argv)
 	char *end;
 
 	while (!code && (o = vc_next_opt(argc, argv, opts, &code)) != -1) {
-		unsigned long t = strtoul(optarg, &end, 10);
+		unsigned long t = o == 't' ? strtoul(optarg, &end, 10) : 0;
+
+		if (o != 't')
+			continue;
 
 		if (optarg[0] < '0' || optarg[0] > '9' || *end || t > 3600)
 			code = vc_usage("vm", "--timeout %s: must be seconds 0..3600", optarg);

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "netd/netd.h"
+#include "netd/options.h"
 #include "cli/cli.h"
 
 static int cmd_help(struct vn_ctx *c, int argc, char **argv);
@@ -177,6 +178,121 @@ static const struct vc_cmd cmds[] = {
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
+/* The options of each command and sub-command, which main checks before
+ * any command runs (check_options): "name" a flag, "name=" one with a
+ * value, "-x" a short flag, "j" -j and --json; a leading "+" stops at the
+ * first argument that is no option (what follows is the command's own, as
+ * a monitor command). create's are the engine's table (vn_options). A
+ * command or sub-command not listed takes none. */
+static const struct {
+	const char *cmd, *opts;
+} cmd_opts[] = {
+	{"up", "all"},
+	{"port add", "mac= ip="},
+	{"list", "j names"},
+	{"show", "j"},
+	{"tune", "gso= tso= gro= txqueuelen= auto report j"},
+	{"vm start", "memory= cpus= disk= cdrom= boot= net= kernel= initrd= append= display= "
+		     "machine= cpu= foreground incoming= incoming-from= incoming-file="},
+	{"vm list", "j"},
+	{"vm show", "j"},
+	{"vm migrate", "downtime-limit= bandwidth= timeout= to-file="},
+	{"vm stop", "timeout="},
+	{"vm monitor", "+"},
+	{"leases", "j"},
+	{"forward add", "address="},
+	{"forward del", "address="},
+	{"forward list", "j"},
+	{"map", "-l list j"},
+	{"default", "none"},
+	{"access list", "j"},
+	{"hooks", "prefix= system force"},
+	{"hooks install", "prefix= system force"},
+	{"hooks uninstall", "prefix="},
+	{"doctor", "j fix"},
+	{"fabric set", "underlay= local= asn= peer= frr-vty= index= hosts="},
+	{"fabric show", "j"},
+	{"help", "commands models options="},
+};
+
+#define MAX_OPTS 24
+
+/* What getopt_long takes for a command's options. */
+struct opt_set {
+	struct option lo[MAX_OPTS + 1];
+	char shorts[16];
+	char names[MAX_OPTS][24];
+	unsigned n;
+};
+
+static void opt_add(struct opt_set *s, const char *name, size_t len, bool value)
+{
+	if (s->n >= MAX_OPTS || len >= sizeof(s->names[0]))
+		return;
+	snprintf(s->names[s->n], sizeof(s->names[0]), "%.*s", (int)len, name);
+	/* --help is 'h', as -h */
+	s->lo[s->n] = (struct option){s->names[s->n], value ? required_argument : no_argument, NULL,
+				      strcmp(s->names[s->n], "help") ? 1000 + (int)s->n : 'h'};
+	s->n++;
+}
+
+/* The options of "cmd" or "cmd sub" (who) into s. */
+static void opt_set(const char *who, struct opt_set *s)
+{
+	const char *spec = "";
+	size_t k = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->shorts[k++] = ':';
+	s->shorts[k++] = 'h';
+	opt_add(s, "help", 4, false);
+	if (!strcmp(who, "create")) {
+		for (unsigned i = 0; i < vn_noptions; i++)
+			opt_add(s, vn_options[i].name, strlen(vn_options[i].name),
+				vn_options[i].arg != NULL);
+		s->shorts[k] = '\0';
+		return;
+	}
+	for (size_t i = 0; i < sizeof(cmd_opts) / sizeof(cmd_opts[0]); i++)
+		if (!strcmp(cmd_opts[i].cmd, who))
+			spec = cmd_opts[i].opts;
+	if (spec[0] == '+') {
+		memmove(s->shorts + 1, s->shorts, k++);
+		s->shorts[0] = '+';
+	}
+	for (spec += spec[0] == '+'; *spec; spec += strspn(spec, " ")) {
+		size_t len = strcspn(spec, " ");
+		bool value = spec[len - 1] == '=';
+
+		if (spec[0] == '-' && k + 2 < sizeof(s->shorts)) {
+			s->shorts[k++] = spec[1];
+			if (value)
+				s->shorts[k++] = ':';
+		} else if (len == 1 && spec[0] == 'j' && k + 1 < sizeof(s->shorts)) {
+			s->shorts[k++] = 'j';
+			opt_add(s, "json", 4, false);
+		} else {
+			opt_add(s, spec, len - value, value);
+		}
+		spec += len;
+	}
+	s->shorts[k] = '\0';
+}
+
+/* Every option of who, one a line: "--mac" (create: its table's lines). */
+static void opt_list(const char *who)
+{
+	struct opt_set s;
+
+	opt_set(who, &s);
+	for (size_t i = 0; s.shorts[i]; i++)
+		if (s.shorts[i] != ':' && s.shorts[i] != '+' && s.shorts[i] != 'h')
+			printf("-%c\n", s.shorts[i]);
+	for (unsigned i = 0; i < s.n; i++)
+		if (strcmp(s.names[i], "help"))
+			printf("--%s\n", s.names[i]);
+}
+
 static const struct vc_cmd *find_cmd(const char *name)
 {
 	for (unsigned i = 0; i < NCMDS; i++)
@@ -256,15 +372,22 @@ static int models(void)
 }
 
 /* The options of a command that has a table of them, one a line ("--mtu
- * N"); nothing for the others. */
-static int options(const char *name)
+ * N"); of the others and of sub-commands, each option's name ("--mac"). */
+static int options(const char *name, const char *subname)
 {
 	const struct vc_cmd *k = find_cmd(name);
+	char who[64];
 
 	if (!k)
 		return vc_usage("help", "no command %s", name);
-	if (k->options_fn)
+	if (subname && !find_sub(k, subname))
+		return vc_usage("help", "no sub-command %s %s", name, subname);
+	if (k->options_fn && !subname) {
 		k->options_fn(stdout, false);
+		return 0;
+	}
+	snprintf(who, sizeof(who), "%s%s%s", name, subname ? " " : "", subname ? subname : "");
+	opt_list(who);
 	return 0;
 }
 
@@ -282,8 +405,8 @@ static int cmd_help(struct vn_ctx *c, int argc, char **argv)
 		return commands();
 	if (argc == 2 && !strcmp(argv[1], "--models"))
 		return models();
-	if (argc == 3 && !strcmp(argv[1], "--options"))
-		return options(argv[2]);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "--options"))
+		return options(argv[2], argc == 4 ? argv[3] : NULL);
 	if (argc > 3 || !(k = find_cmd(argv[1])))
 		return vc_usage("help", "no command %s", argv[1]);
 	if (argc == 3 && !(sub = find_sub(k, argv[2])))
@@ -306,6 +429,56 @@ static bool asks_help(const struct vc_cmd *k, const struct vc_sub *sub, int argc
 		*code = usage(k, sub);
 	else
 		return false;
+	return true;
+}
+
+/* Before any command runs: every option its arguments hold is one it
+ * takes, with its value; else "vnet port add: unknown option --bogus" (or
+ * "option --mac needs a value") and its usage on stderr, exit 2. -h and
+ * --help anywhere ask for the usage. The check works on a copy: the
+ * command parses its arguments itself. */
+static bool check_options(const struct vc_cmd *k, const struct vc_sub *sub, int argc, char **argv,
+			  int *code)
+{
+	int first = sub ? 3 : 2, n = argc - first + 1, o = 0;
+	char who[64], line[160] = "", **v = calloc((size_t)n + 1, sizeof(*v));
+	struct opt_set s;
+
+	if (!v)
+		return false;
+	snprintf(who, sizeof(who), "%s%s%s", k->name, sub ? " " : "", sub ? sub->name : "");
+	opt_set(who, &s);
+	v[0] = who;
+	memcpy(v + 1, argv + first, (size_t)(n - 1) * sizeof(*v));
+	optind = 0;
+	opterr = 0;
+	while (!line[0] && o != 'h' && (o = getopt_long(n, v, s.shorts, s.lo, NULL)) != -1) {
+		const char *arg = v[optind - 1];
+		char one[2] = {(char)optopt, '\0'};
+
+		if (o == ':')
+			snprintf(line, sizeof(line), "option %s needs a value", vc_esc(arg));
+		else if (o == '?' && optopt >= 1000)
+			snprintf(line, sizeof(line), "option %s takes no value", vc_esc(arg));
+		else if (o == '?' && optopt)
+			snprintf(line, sizeof(line), "unknown option -%s", vc_esc(one));
+		else if (o == '?')
+			snprintf(line, sizeof(line), "unknown option %s", vc_esc(arg));
+	}
+	free(v);
+	optind = 0;
+	if (o == 'h') {
+		*code = usage(k, sub);
+		return true;
+	}
+	if (!line[0])
+		return false;
+	fprintf(stderr, "vnet %s: %s\n", who, line);
+	if (sub)
+		fprintf(stderr, "usage: vnet %s\n", sub->usage);
+	else
+		usage_lines(stderr, k, "usage: vnet ", "       vnet ");
+	*code = EXIT_USAGE;
 	return true;
 }
 
@@ -339,7 +512,7 @@ int main(int argc, char **argv)
 	}
 	/* before the command: getopt and sub-commands reorder argv */
 	sub = argc > 2 ? find_sub(k, argv[2]) : NULL;
-	if (asks_help(k, sub, argc, argv, &code))
+	if (asks_help(k, sub, argc, argv, &code) || check_options(k, sub, argc, argv, &code))
 		return code;
 	optind = 0;
 	opterr = 0;

@@ -306,6 +306,55 @@ START_TEST(a_network_not_defined_is_not_found_by_every_command_naming_it)
 }
 END_TEST
 
+/* Every command and sub-command of the table (vnet help --commands) names
+ * an option it does not take (escaped), prints its usage and exits 2 before
+ * it does anything; -h and --help anywhere ask for the usage; every option
+ * its usage shows is one it takes (vnet help --options CMD [SUB]). */
+START_TEST(every_command_names_an_option_it_does_not_take)
+{
+	char *list = th_out(NULL, "$VNET help --commands"), *save = NULL;
+	unsigned n = 0;
+
+	for (char *c = strtok_r(list, "\n", &save); c; c = strtok_r(NULL, "\n", &save), n++) {
+		char want[160];
+		const char *missing;
+		struct run r = as_root(
+			"$VNET %s --bogus NAME $(printf 'x\\001') --b$(printf '\\033')d", c);
+
+		snprintf(want, sizeof(want), "vnet %s: unknown option --bogus\nusage: vnet %s", c,
+			 c);
+		ck_assert_msg(r.code == 2 && !strncmp(r.err, want, strlen(want)) && !r.out[0],
+			      "%s --bogus: exit %d: %s%s", c, r.code, r.err, r.out);
+		run_free(&r);
+		if (!strcmp(c, "vm monitor"))
+			continue; /* after NAME: the monitor command's own words */
+		r = as_root("$VNET %s NAME --b$(printf '\\033')d", c);
+		snprintf(want, sizeof(want), "vnet %s: unknown option --b\\x1bd\n", c);
+		ck_assert_msg(r.code == 2 && !strncmp(r.err, want, strlen(want)), "%s: %s", c,
+			      r.err);
+		run_free(&r);
+		if (strcmp(c, "help")) {
+			r = as_root("$VNET %s NAME --help", c);
+			snprintf(want, sizeof(want), "usage: vnet %s", c);
+			ck_assert_msg(r.code == 0 && !strncmp(r.out, want, strlen(want)),
+				      "%s: %s%s", c, r.out, r.err);
+			run_free(&r);
+		}
+		if (strcmp(th_str("$VNET help --commands | grep -c '^%s ' || true", c), "0\n"))
+			continue; /* a command of sub-commands: theirs are checked */
+		missing = th_str("$VNET help %s | sed '/^$/q' | "
+				 "grep -oE -- '(^|[][ |])--?[a-z][-a-z0-9]*' | sed 's/^[][ |]//' | "
+				 "sort -u > %s/usage; $VNET help --options %s | cut -d' ' -f1 | "
+				 "sort -u > %s/opts; comm -23 %s/usage %s/opts",
+				 c, th_tmpdir(), c, th_tmpdir(), th_tmpdir(), th_tmpdir());
+		ck_assert_msg(!missing[0], "%s: its usage shows options it does not take: %s", c,
+			      missing);
+	}
+	ck_assert_msg(n >= 30, "vnet help --commands names %u", n);
+	free(list);
+}
+END_TEST
+
 /* Every command and sub-command of the table (vnet help --commands)
  * prints its usage on --help and -h, and exits 0. */
 START_TEST(every_command_takes_help)
@@ -522,6 +571,7 @@ static Suite *suite(void)
 	t = tcase_create("help");
 	tcase_add_checked_fixture(t, setup, th_netns_teardown);
 	tcase_add_test(t, every_command_takes_help);
+	tcase_add_test(t, every_command_names_an_option_it_does_not_take);
 	tcase_add_test(t, a_network_not_defined_is_not_found_by_every_command_naming_it);
 	suite_add_tcase(s, t);
 	t = tcase_create("escape");
