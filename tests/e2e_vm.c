@@ -216,9 +216,12 @@ static void stretched_hosts(void)
 			       "ip -n hostc link add peer-h type veth peer name eth0 netns peer && "
 			       "ip -n peer addr add 10.60.0.99/24 dev eth0 && "
 			       "ip -n peer link set eth0 mtu 1450 up && "
-			       "%s port add n1 peer-h --mac $(ip -n peer -j link show eth0 | "
-			       "jq -r '.[0].address') --ip 10.60.0.99",
-			       c_env),
+			       "%s port add n1 peer-h %s",
+			       c_env,
+			       strstr(n1_opts, "--anti-spoof")
+				       ? "--mac $(ip -n peer -j link show eth0 | jq -r "
+					 "'.[0].address') --ip 10.60.0.99"
+				       : ""),
 			 0);
 	net = "n1";
 	gip = "10.60.0.50";
