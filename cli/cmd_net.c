@@ -66,11 +66,16 @@ static bool excluded(const struct vn_opt *o)
 }
 
 /* " [--bridge BR]", " --uplink IFACE" (needed), " [--dhcp START-END |
- * --no-dhcp]" (one that excludes another) */
+ * --no-dhcp]" (one that excludes another: shown with the first option of
+ * the table that excludes it, so "[--dhcp6 START-END]" after it) */
 static const char *usage_item(const struct vn_opt *o, bool needed, char *buf, size_t len)
 {
 	const struct vn_opt *x = o->excludes ? vn_opt_find(o->excludes) : NULL;
 	char a[48], b[48];
+
+	for (const struct vn_opt *p = vn_options; x && p < o; p++)
+		if (p->excludes && !strcmp(p->excludes, o->excludes))
+			x = NULL;
 
 	snprintf(buf, len, needed ? " %s%s%s" : " [%s%s%s]", flag_text(o, a, sizeof(a)),
 		 x ? " | " : "", x ? flag_text(x, b, sizeof(b)) : "");

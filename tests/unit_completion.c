@@ -55,6 +55,65 @@ static const char *complete(const char *words)
 		      bin, src, words);
 }
 
+/* roff's line of a synopsis as text: the alternating-font macros (.BR,
+ * .RB, .IR, ...) join their arguments, .B and .I space them; quotes,
+ * \fX and the backslash of \- go. */
+static void roff_line(const char *l, char *out, size_t n)
+{
+	bool alt = l[0] == '.' && strcspn(l, " ") == 3;
+	size_t k = strlen(out);
+
+	if (!strcmp(l, ".br"))
+		return;
+	if (l[0] == '.')
+		l += strcspn(l, " ");
+	for (bool quoted = false; *l && k + 2 < n; l++) {
+		if (*l == '"')
+			quoted = !quoted;
+		else if (*l == ' ' && !quoted && alt)
+			continue;
+		else if (l[0] == '\\' && l[1] == 'f' && l[2])
+			l += 2;
+		else if (l[0] == '\\' && l[1] == '-')
+			out[k++] = *++l;
+		else
+			out[k++] = *l;
+	}
+	out[k++] = ' ';
+	out[k] = '\0';
+}
+
+/* words of s, one space between */
+static const char *words(const char *s)
+{
+	return th_str("printf '%%s' '%s' | tr -s ' \\n' '  ' | sed 's/^ //; s/ $//'", s);
+}
+
+/* vnet.8's synopsis of create says what `vnet create --help` says (its
+ * usage lines, made from the engine's table of options). */
+START_TEST(the_manual_synopsis_of_create_is_its_help)
+{
+	const char *src = getenv("VNET_SOURCE");
+	char path[512], line[256], man[4096] = "";
+	bool in = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/docs/vnet.8", src);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strcmp(line, ".B vnet destroy"))
+			break;
+		in = in || !strcmp(line, ".B vnet create");
+		if (in)
+			roff_line(line, man, sizeof(man));
+	}
+	fclose(f);
+	ck_assert_str_eq(words(man),
+			 words(th_str("$VNET_BIN create --help | sed '/^$/q; s/^usage://'")));
+}
+END_TEST
+
 START_TEST(the_script_completes_vnet)
 {
 	const char *src = getenv("VNET_SOURCE");
@@ -150,6 +209,7 @@ static Suite *suite(void)
 	tcase_add_test(t, create_offers_the_models_then_every_option_of_the_table);
 	tcase_add_test(t, networks_are_offered_where_a_command_takes_one);
 	tcase_add_test(t, the_listings_it_reads_say_what_vnet_knows);
+	tcase_add_test(t, the_manual_synopsis_of_create_is_its_help);
 	suite_add_tcase(s, t);
 	return s;
 }
