@@ -196,7 +196,7 @@ static const struct {
 	{"", "create bridged a", 2, "vnet: bridged network: needs --uplink IFACE\n"},
 	{"", "create bridged a --uplink nosuch0", 2, "vnet: uplink nosuch0: no such interface\n"},
 	{"", "create nat a 10.0.0.0/24 --colour red", 2,
-	 "vnet: create: unknown option --colour (see vnet help create)\n"},
+	 "vnet create: unknown option --colour\nusage: vnet create isolated|routed|nat NAME ..."},
 	{"", "create nat a 10.0.0.0/24 --mtu 20", 2, "vnet: MTU 20: must be 68..65535\n"},
 	{"", "destroy nosuch", 3, "vnet: network nosuch: no such network\n"},
 	{"", "up nosuch", 3, "vnet: network nosuch: no such network\n"},

@@ -269,7 +269,11 @@ static void refused(int code, const char *msg, const char *line)
 	int got;
 
 	err = th_err(&got, "%s", line);
-	ck_assert_str_eq(err, msg);
+	/* "...": what comes before it starts the text (a usage follows) */
+	if (strlen(msg) > 3 && !strcmp(msg + strlen(msg) - 3, "..."))
+		ck_assert_msg(!strncmp(err, msg, strlen(msg) - 3), "%s", err);
+	else
+		ck_assert_str_eq(err, msg);
 	ck_assert_int_eq(got, code);
 	after = nt_snapshot();
 	nt_same_host(before, after);

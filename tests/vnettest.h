@@ -64,7 +64,8 @@ bool nt_ping_once(const char *ns, const char *dst);
 const char *nt_dhcp6(const char *ns);
 
 /* Runs vnet with the arguments, asserts it exits with code and says
- * exactly msg on stderr, and that the host is as it was before. */
+ * exactly msg on stderr (a msg ending "..." starts it: a usage follows),
+ * and that the host is as it was before. */
 void nt_refused(int code, const char *msg, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The same for any shell line (a hook, vnet with variables before it). */
