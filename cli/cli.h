@@ -74,6 +74,12 @@ bool vc_json_flag(int *argc, char **argv);
 /* Prints o (pretty) and puts it. */
 void vc_put_json(struct json_object *o);
 
+/* The getopt tables of the commands that have one: the commands parse
+ * with them, and main checks every command's arguments against them before
+ * it runs (vnet.c, cmd_opts). */
+extern const struct option vc_vm_start_opts[], vc_vm_migrate_opts[], vc_vm_stop_opts[],
+	vc_tune_opts[], vc_hooks_opts[], vc_doctor_opts[], vc_fabric_set_opts[];
+
 /* cmd_net.c */
 int vc_create(struct vn_ctx *c, int argc, char **argv);
 void vc_create_usage(FILE *f, const char *first, const char *lead);

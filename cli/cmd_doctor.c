@@ -77,16 +77,18 @@ static void put_text(const struct vn_doctor *d)
 	       d->nnotes == 1 ? "" : "s");
 }
 
+/* its options: main checks them too (vnet.c) */
+const struct option vc_doctor_opts[] = {{"fix", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+
 int vc_doctor(struct vn_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {{"fix", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
 	struct vn_doctor_opts o = {.kvm_usable = vm_kvm_usable};
 	bool json = vc_json_flag(&argc, argv);
 	struct vn_doctor d;
 	struct nl_err e;
 	int opt, code = 0;
 
-	while ((opt = vc_next_opt(argc, argv, opts, &code)) != -1) {
+	while ((opt = vc_next_opt(argc, argv, vc_doctor_opts, &code)) != -1) {
 		if (code)
 			return code;
 		o.fix = true;

@@ -12,20 +12,22 @@
 #include "netd/fabric.h"
 #include "netd/frr.h"
 
+/* its options: main checks them too (vnet.c) */
+const struct option vc_fabric_set_opts[] = {
+	{"underlay", required_argument, NULL, 'u'}, {"local", required_argument, NULL, 'l'},
+	{"asn", required_argument, NULL, 'a'},	    {"peer", required_argument, NULL, 'p'},
+	{"frr-vty", required_argument, NULL, 'v'},  {"index", required_argument, NULL, 'i'},
+	{"hosts", required_argument, NULL, 'n'},    {"no-asn", no_argument, NULL, 'A'},
+	{"no-peers", no_argument, NULL, 'P'},	    {"no-frr-vty", no_argument, NULL, 'V'},
+	{"no-slice", no_argument, NULL, 'S'},	    {NULL, 0, NULL, 0}};
+
 static int set(struct vn_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"underlay", required_argument, NULL, 'u'}, {"local", required_argument, NULL, 'l'},
-		{"asn", required_argument, NULL, 'a'},	    {"peer", required_argument, NULL, 'p'},
-		{"frr-vty", required_argument, NULL, 'v'},  {"index", required_argument, NULL, 'i'},
-		{"hosts", required_argument, NULL, 'n'},    {"no-asn", no_argument, NULL, 'A'},
-		{"no-peers", no_argument, NULL, 'P'},	    {"no-frr-vty", no_argument, NULL, 'V'},
-		{"no-slice", no_argument, NULL, 'S'},	    {NULL, 0, NULL, 0}};
 	struct vn_fabric_args a = {0};
 	struct nl_err e;
 	int opt, code = 0;
 
-	while ((opt = vc_next_opt(argc, argv, opts, &code)) != -1) {
+	while ((opt = vc_next_opt(argc, argv, vc_fabric_set_opts, &code)) != -1) {
 		if (code)
 			return code;
 		if (opt == 'u')

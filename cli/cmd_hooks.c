@@ -59,12 +59,14 @@ static const char *build_tree_hooks(char *buf, size_t n)
 	return buf;
 }
 
+/* its options: main checks them too (vnet.c) */
+const struct option vc_hooks_opts[] = {{"prefix", required_argument, NULL, 'p'},
+				       {"system", no_argument, NULL, 's'},
+				       {"force", no_argument, NULL, 'f'},
+				       {NULL, 0, NULL, 0}};
+
 int vc_hooks(struct vn_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {{"prefix", required_argument, NULL, 'p'},
-					     {"system", no_argument, NULL, 's'},
-					     {"force", no_argument, NULL, 'f'},
-					     {NULL, 0, NULL, 0}};
 	struct vh_install_opts o = {.src = {NULL, VNET_LIBEXECDIR}};
 	struct vh_report r;
 	char here[PATH_MAX + 16];
@@ -73,7 +75,7 @@ int vc_hooks(struct vn_ctx *c, int argc, char **argv)
 	bool install;
 
 	(void)c;
-	while (!code && (opt = vc_next_opt(argc, argv, opts, &code)) != -1) {
+	while (!code && (opt = vc_next_opt(argc, argv, vc_hooks_opts, &code)) != -1) {
 		switch (opt) {
 		case 'p':
 			o.prefix = optarg;

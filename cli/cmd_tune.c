@@ -41,20 +41,22 @@ static int parse_opt(int o, struct tune_args *a, struct nl_err *e)
 }
 
 /* Options over the --auto profile: what is named wins. */
+/* its options: main checks them too (vnet.c) */
+const struct option vc_tune_opts[] = {{"gso", required_argument, NULL, 'g'},
+				      {"tso", required_argument, NULL, 't'},
+				      {"gro", required_argument, NULL, 'o'},
+				      {"txqueuelen", required_argument, NULL, 'q'},
+				      {"auto", no_argument, NULL, 'a'},
+				      {"report", no_argument, NULL, 'r'},
+				      {0}};
+
 static int parse(int argc, char **argv, struct tune_args *a, int *code)
 {
-	static const struct option opts[] = {{"gso", required_argument, NULL, 'g'},
-					     {"tso", required_argument, NULL, 't'},
-					     {"gro", required_argument, NULL, 'o'},
-					     {"txqueuelen", required_argument, NULL, 'q'},
-					     {"auto", no_argument, NULL, 'a'},
-					     {"report", no_argument, NULL, 'r'},
-					     {0}};
 	struct tune_args named = {0};
 	struct nl_err e;
 	int o;
 
-	while (!*code && (o = vc_next_opt(argc, argv, opts, code)) != -1)
+	while (!*code && (o = vc_next_opt(argc, argv, vc_tune_opts, code)) != -1)
 		if (parse_opt(o, &named, &e))
 			*code = vc_fail(&e);
 	if (*code)

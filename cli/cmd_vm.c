@@ -30,25 +30,25 @@ static int vms_dir(struct vn_ctx *c, char *buf, size_t n)
 	return vm_base_dir(vn_ctx_run_dir(c), buf, n, &e) ? vc_fail(&e) : 0;
 }
 
-#define VALUE_OPT 1000 /* getopt values VALUE_OPT + i name start_opts[i] */
+#define VALUE_OPT 1000 /* getopt values VALUE_OPT + i name vc_vm_start_opts[i] */
 
-static const struct option start_opts[] = {{"memory", required_argument, NULL, VALUE_OPT + 0},
-					   {"cpus", required_argument, NULL, VALUE_OPT + 1},
-					   {"disk", required_argument, NULL, VALUE_OPT + 2},
-					   {"cdrom", required_argument, NULL, VALUE_OPT + 3},
-					   {"boot", required_argument, NULL, VALUE_OPT + 4},
-					   {"net", required_argument, NULL, VALUE_OPT + 5},
-					   {"kernel", required_argument, NULL, VALUE_OPT + 6},
-					   {"initrd", required_argument, NULL, VALUE_OPT + 7},
-					   {"append", required_argument, NULL, VALUE_OPT + 8},
-					   {"display", required_argument, NULL, VALUE_OPT + 9},
-					   {"machine", required_argument, NULL, VALUE_OPT + 10},
-					   {"cpu", required_argument, NULL, VALUE_OPT + 11},
-					   {"foreground", no_argument, NULL, 'f'},
-					   {"incoming", required_argument, NULL, 'i'},
-					   {"incoming-from", required_argument, NULL, 'F'},
-					   {"incoming-file", required_argument, NULL, 'I'},
-					   {0}};
+const struct option vc_vm_start_opts[] = {{"memory", required_argument, NULL, VALUE_OPT + 0},
+					  {"cpus", required_argument, NULL, VALUE_OPT + 1},
+					  {"disk", required_argument, NULL, VALUE_OPT + 2},
+					  {"cdrom", required_argument, NULL, VALUE_OPT + 3},
+					  {"boot", required_argument, NULL, VALUE_OPT + 4},
+					  {"net", required_argument, NULL, VALUE_OPT + 5},
+					  {"kernel", required_argument, NULL, VALUE_OPT + 6},
+					  {"initrd", required_argument, NULL, VALUE_OPT + 7},
+					  {"append", required_argument, NULL, VALUE_OPT + 8},
+					  {"display", required_argument, NULL, VALUE_OPT + 9},
+					  {"machine", required_argument, NULL, VALUE_OPT + 10},
+					  {"cpu", required_argument, NULL, VALUE_OPT + 11},
+					  {"foreground", no_argument, NULL, 'f'},
+					  {"incoming", required_argument, NULL, 'i'},
+					  {"incoming-from", required_argument, NULL, 'F'},
+					  {"incoming-file", required_argument, NULL, 'I'},
+					  {0}};
 
 /* What start was told of a migration: where the stream comes from, and the
  * source's description. */
@@ -64,7 +64,7 @@ static int parse_start(int argc, char **argv, struct vm_desc *d, struct start_in
 	struct nl_err e;
 
 	vm_desc_init(d);
-	while (!code && (o = vc_next_opt(nargs, argv, start_opts, &code)) != -1) {
+	while (!code && (o = vc_next_opt(nargs, argv, vc_vm_start_opts, &code)) != -1) {
 		if (o == 'f')
 			d->foreground = true;
 		else if (o == 'i')
@@ -74,7 +74,7 @@ static int parse_start(int argc, char **argv, struct vm_desc *d, struct start_in
 		else if (o == 'I')
 			in->file = optarg;
 		else if (o >= VALUE_OPT &&
-			 vm_desc_option(d, start_opts[o - VALUE_OPT].name, optarg, &e))
+			 vm_desc_option(d, vc_vm_start_opts[o - VALUE_OPT].name, optarg, &e))
 			code = vc_fail(&e);
 		in->nopts += o >= VALUE_OPT;
 	}
@@ -338,19 +338,21 @@ static void progress(void *arg, unsigned long long sent, unsigned long long left
 		tty ? "" : "\n");
 }
 
+/* its options: main checks them too (vnet.c) */
+const struct option vc_vm_migrate_opts[] = {{"downtime-limit", required_argument, NULL, 'd'},
+					    {"bandwidth", required_argument, NULL, 'b'},
+					    {"timeout", required_argument, NULL, 't'},
+					    {"to-file", required_argument, NULL, 'F'},
+					    {0}};
+
 static int cmd_migrate(struct vn_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {{"downtime-limit", required_argument, NULL, 'd'},
-					     {"bandwidth", required_argument, NULL, 'b'},
-					     {"timeout", required_argument, NULL, 't'},
-					     {"to-file", required_argument, NULL, 'F'},
-					     {0}};
 	struct vm_migrate_opts mo = {.progress = progress};
 	struct vm_migrate_result r;
 	int o, code = 0, nargs;
 	struct nl_err e;
 
-	while (!code && (o = vc_next_opt(argc, argv, opts, &code)) != -1) {
+	while (!code && (o = vc_next_opt(argc, argv, vc_vm_migrate_opts, &code)) != -1) {
 		if (o == 'd')
 			opt_num("downtime-limit", optarg, 1, 60000, &mo.downtime_ms, &code);
 		else if (o == 'b')
@@ -380,9 +382,11 @@ static int cmd_migrate(struct vn_ctx *c, int argc, char **argv)
 	return 0;
 }
 
+/* its options: main checks them too (vnet.c) */
+const struct option vc_vm_stop_opts[] = {{"timeout", required_argument, NULL, 't'}, {0}};
+
 static int cmd_stop(struct vn_ctx *c, int argc, char **argv)
 {
-	static const struct option opts[] = {{"timeout", required_argument, NULL, 't'}, {0}};
 	unsigned timeout = 30;
 	char dir[256];
 	const char *how;
@@ -390,7 +394,7 @@ static int cmd_stop(struct vn_ctx *c, int argc, char **argv)
 	int o, code = 0;
 	char *end;
 
-	while (!code && (o = vc_next_opt(argc, argv, opts, &code)) != -1) {
+	while (!code && (o = vc_next_opt(argc, argv, vc_vm_stop_opts, &code)) != -1) {
 		unsigned long t = o == 't' ? strtoul(optarg, &end, 10) : 0;
 
 		if (o != 't')

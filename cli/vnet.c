@@ -179,43 +179,44 @@ static const struct vc_cmd cmds[] = {
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
 /* The options of each command and sub-command, which main checks before
- * any command runs (check_options): "name" a flag, "name=" one with a
- * value, "-x" a short flag, "j" -j and --json; a leading "+" stops at the
- * first argument that is no option (what follows is the command's own, as
- * a monitor command). create's are the engine's table (vn_options). A
- * command or sub-command not listed takes none. */
+ * any command runs (check_options): the command's own getopt table where
+ * it has one, else a spec: "name" a flag, "name=" one with a value, "-x" a
+ * short flag, "j" -j and --json; a leading "+" stops at the first argument
+ * that is no option (what follows is the command's own, as a monitor
+ * command). create's are the engine's table (vn_options). A command or
+ * sub-command not listed takes none. */
 static const struct {
 	const char *cmd, *opts;
+	const struct option *table;
 } cmd_opts[] = {
-	{"up", "all"},
-	{"port add", "mac= ip="},
-	{"list", "j names"},
-	{"show", "j"},
-	{"tune", "gso= tso= gro= txqueuelen= auto report j"},
-	{"vm start", "memory= cpus= disk= cdrom= boot= net= kernel= initrd= append= display= "
-		     "machine= cpu= foreground incoming= incoming-from= incoming-file="},
-	{"vm list", "j"},
-	{"vm show", "j"},
-	{"vm migrate", "downtime-limit= bandwidth= timeout= to-file="},
-	{"vm stop", "timeout="},
-	{"vm monitor", "+"},
-	{"leases", "j"},
-	{"forward add", "address="},
-	{"forward del", "address="},
-	{"forward list", "j"},
-	{"map", "-l list j"},
-	{"default", "none"},
-	{"access list", "j"},
-	{"hooks", "prefix= system force"},
-	{"hooks install", "prefix= system force"},
-	{"hooks uninstall", "prefix="},
-	{"doctor", "j fix"},
-	{"fabric set", "underlay= local= asn= peer= frr-vty= index= hosts="},
-	{"fabric show", "j"},
-	{"help", "commands models options="},
+	{"up", "all", NULL},
+	{"port add", "mac= ip=", NULL},
+	{"list", "j names", NULL},
+	{"show", "j", NULL},
+	{"tune", "j", vc_tune_opts},
+	{"vm start", "", vc_vm_start_opts},
+	{"vm list", "j", NULL},
+	{"vm show", "j", NULL},
+	{"vm migrate", "", vc_vm_migrate_opts},
+	{"vm stop", "", vc_vm_stop_opts},
+	{"vm monitor", "+", NULL},
+	{"leases", "j", NULL},
+	{"forward add", "address=", NULL},
+	{"forward del", "address=", NULL},
+	{"forward list", "j", NULL},
+	{"map", "-l list j", NULL},
+	{"default", "none", NULL},
+	{"access list", "j", NULL},
+	{"hooks", "", vc_hooks_opts},
+	{"hooks install", "", vc_hooks_opts},
+	{"hooks uninstall", "prefix=", NULL},
+	{"doctor", "j", vc_doctor_opts},
+	{"fabric set", "", vc_fabric_set_opts},
+	{"fabric show", "j", NULL},
+	{"help", "commands models options=", NULL},
 };
 
-#define MAX_OPTS 24
+#define MAX_OPTS 32
 
 /* What getopt_long takes for a command's options. */
 struct opt_set {
@@ -254,8 +255,11 @@ static void opt_set(const char *who, struct opt_set *s)
 		return;
 	}
 	for (size_t i = 0; i < sizeof(cmd_opts) / sizeof(cmd_opts[0]); i++)
-		if (!strcmp(cmd_opts[i].cmd, who))
+		if (!strcmp(cmd_opts[i].cmd, who)) {
 			spec = cmd_opts[i].opts;
+			for (const struct option *t = cmd_opts[i].table; t && t->name; t++)
+				opt_add(s, t->name, strlen(t->name), t->has_arg != no_argument);
+		}
 	if (spec[0] == '+') {
 		memmove(s->shorts + 1, s->shorts, k++);
 		s->shorts[0] = '+';
