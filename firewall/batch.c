@@ -515,9 +515,13 @@ int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, const struct fw_
 	for (unsigned i = 0; f && i < f->nelems && !err; i++)
 		if (!planned(p, &f->elem[i]))
 			err = put_elem(b, NFT_MSG_DELSETELEM, &f->elem[i], e);
-	for (unsigned i = 0; i < p->nelems && !err; i++)
-		if (!found(f, &p->elem[i]))
+	for (unsigned i = 0; i < p->nelems && !err; i++) {
+		/* the network's own key with another verdict: replaced */
+		if (f && f->elem_stray[i])
+			err = put_elem(b, NFT_MSG_DELSETELEM, &p->elem[i], e);
+		if (!err && !found(f, &p->elem[i]))
 			err = put_elem(b, NFT_MSG_NEWSETELEM, &p->elem[i], e);
+	}
 	return err ? err : marker(b, NFNL_MSG_BATCH_END, e);
 }
 

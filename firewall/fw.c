@@ -6,6 +6,8 @@
 #include <stdio.h> /* before libnftnl, which uses FILE */
 #include <stdlib.h>
 #include <string.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 #include <sys/socket.h>
 
 #include "firewall/internal.h"
@@ -29,6 +31,23 @@ int fw_open(struct fw *fw, struct nl_err *e)
 void fw_close(struct fw *fw)
 {
 	nl_sock_close(&fw->s);
+}
+
+/* A verdict as nft prints it. */
+static void verdict_str(int v, char *buf, size_t n)
+{
+	static const struct {
+		int v;
+		const char *s;
+	} words[] = {{NF_ACCEPT, "accept"},  {NF_DROP, "drop"},	   {NFT_CONTINUE, "continue"},
+		     {NFT_RETURN, "return"}, {NFT_BREAK, "break"}, {NF_QUEUE, "queue"}};
+
+	for (unsigned i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (words[i].v == v) {
+			snprintf(buf, n, "%s", words[i].s);
+			return;
+		}
+	snprintf(buf, n, "verdict %d", v);
 }
 
 /* A refused plan rule: the failed request's tag says which, and its text
@@ -332,8 +351,12 @@ static void conclude(const struct fw_plan *p, const struct fw_found *f, struct f
 			continue;
 		fw_elem_key_str(el, key, sizeof(key));
 		snprintf(want, sizeof(want), verdict ? "jump %s" : "present", el->chain);
-		snprintf(have, sizeof(have), f->elem_have[k][0] ? "jump %s" : "absent",
-			 f->elem_have[k]);
+		if (f->elem_have[k][0])
+			snprintf(have, sizeof(have), "jump %s", f->elem_have[k]);
+		else if (f->elem_stray[k])
+			verdict_str(f->elem_verdict[k], have, sizeof(have));
+		else
+			snprintf(have, sizeof(have), "absent");
 		problem(h, want, have, "%s %s element %s", verdict ? "map" : "set",
 			fw_maps[el->map].name, key);
 	}

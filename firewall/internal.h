@@ -222,6 +222,11 @@ struct fw_found {
 	 * got by its key: found with the plan's key and data */
 	bool elem_ok[FW_PLAN_ELEMS];
 	char elem_have[FW_PLAN_ELEMS][FW_NAMESIZ]; /* the jump target found, when it differs */
+	/* the plan's very key is there, with another verdict than a jump
+	 * (elem_verdict: accept, drop ...): nobody's element, in vnet's own
+	 * table; apply replaces it, remove takes it */
+	bool elem_stray[FW_PLAN_ELEMS];
+	int elem_verdict[FW_PLAN_ELEMS];
 	/* remove: what goes. del: plan element k is there and the network's.
 	 * raw, refs: found by fw_read_refs (elements and rules that jump to
 	 * the network's chains, whatever their key), which then decide alone. */

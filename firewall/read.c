@@ -255,7 +255,7 @@ static int got_elems(struct reader *rd, const struct nlmsghdr *nlh, struct nftnl
  * (of an interval map, the interval's start), its key and data compared
  * with the plan's (a verdict map's jump target; a set has none). */
 void fw_rd_judge(struct reader *rd, unsigned k, const uint8_t *have, uint32_t hlen,
-		 const char *chain)
+		 const char *chain, bool verdict_set, int verdict)
 {
 	const struct fw_elem *want = &rd->p->elem[k];
 	uint8_t key[FW_ELEM_BYTES];
@@ -268,6 +268,10 @@ void fw_rd_judge(struct reader *rd, unsigned k, const uint8_t *have, uint32_t hl
 		rd->f->elem_ok[k] = true;
 	else
 		snprintf(rd->f->elem_have[k], FW_NAMESIZ, "%s", chain ? chain : "");
+	if (fw_maps[want->map].data == FW_DATA_VERDICT && same_key && !chain && verdict_set) {
+		rd->f->elem_stray[k] = true;
+		rd->f->elem_verdict[k] = verdict;
+	}
 }
 
 static int got_one(struct reader *rd, const struct nlmsghdr *nlh, unsigned k)
@@ -282,15 +286,18 @@ static int got_one(struct reader *rd, const struct nlmsghdr *nlh, unsigned k)
 		while ((se = nftnl_set_elems_iter_next(it))) {
 			uint32_t hlen = 0;
 			const uint8_t *have = nftnl_set_elem_get(se, NFTNL_SET_ELEM_KEY, &hlen);
+			bool v = nftnl_set_elem_is_set(se, NFTNL_SET_ELEM_VERDICT);
 
 			if (nftnl_set_elem_is_set(se, NFTNL_SET_ELEM_FLAGS) &&
 			    (nftnl_set_elem_get_u32(se, NFTNL_SET_ELEM_FLAGS) &
 			     NFT_SET_ELEM_INTERVAL_END))
 				continue;
-			fw_rd_judge(rd, k, have, hlen,
-				    nftnl_set_elem_is_set(se, NFTNL_SET_ELEM_CHAIN)
-					    ? nftnl_set_elem_get_str(se, NFTNL_SET_ELEM_CHAIN)
-					    : NULL);
+			fw_rd_judge(
+				rd, k, have, hlen,
+				nftnl_set_elem_is_set(se, NFTNL_SET_ELEM_CHAIN)
+					? nftnl_set_elem_get_str(se, NFTNL_SET_ELEM_CHAIN)
+					: NULL,
+				v, v ? (int)nftnl_set_elem_get_u32(se, NFTNL_SET_ELEM_VERDICT) : 0);
 			break;
 		}
 		nftnl_set_elems_iter_destroy(it);
@@ -457,7 +464,9 @@ static int build_read(struct nl_batch *b, struct reader *rd, struct nl_err *e)
 	for (unsigned i = 0; i < FW_NBASES && rd->mode == FW_READ_APPLY && !err; i++)
 		err = fw_batch_get_chain(b, fw_bases[i].name, e);
 	rd->get_first = b->n;
-	for (unsigned k = 0; (rd->mode == FW_READ_CHECK || remove) && !err && k < p->nelems; k++) {
+	/* each dispatch element by its key: in every mode (an apply replaces
+	 * one of the network's keys that holds another verdict) */
+	for (unsigned k = 0; !err && k < p->nelems; k++) {
 		if (p->elem[k].map >= FW_MAP_FWD_ANY)
 			continue; /* forwards: read whole above */
 		rd->get_elem[rd->nget++] = k;

@@ -66,9 +66,10 @@ void fw_rd_chain(struct reader *rd, const struct nftnl_chain *c);
 /* A rule of the table, checked against a base chain's or the plan's. */
 int fw_rd_rule(struct reader *rd, struct nftnl_rule *r);
 /* Plan element k against the element the kernel holds for its key (an
- * interval's start; have NULL: none): its key, its jump target. */
+ * interval's start; have NULL: none): its key, its jump target, else its
+ * verdict (verdict_set: it has one). */
 void fw_rd_judge(struct reader *rd, unsigned k, const uint8_t *have, uint32_t hlen,
-		 const char *chain);
+		 const char *chain, bool verdict_set, int verdict);
 /* After an apply's, repair's or check's read (b NULL: read_all's). */
 void fw_rd_conclude_apply(const struct reader *rd, const struct nl_batch *b);
 /* refs: a rule of another chain that jumps to one of the network's. */

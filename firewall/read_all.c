@@ -45,6 +45,8 @@ struct kept_elem {
 	uint8_t klen;
 	uint8_t key[FW_ELEM_BYTES];
 	char chain[FW_NAMESIZ];
+	bool has_verdict;
+	int verdict;
 };
 
 struct fw_snapshot {
@@ -139,6 +141,8 @@ static int keep_elem(struct nftnl_set_elem *se, void *data)
 	if (nftnl_set_elem_is_set(se, NFTNL_SET_ELEM_CHAIN))
 		snprintf(x->chain, sizeof(x->chain), "%s",
 			 nftnl_set_elem_get_str(se, NFTNL_SET_ELEM_CHAIN));
+	if ((x->has_verdict = nftnl_set_elem_is_set(se, NFTNL_SET_ELEM_VERDICT)))
+		x->verdict = (int)nftnl_set_elem_get_u32(se, NFTNL_SET_ELEM_VERDICT);
 	return 0;
 }
 
@@ -390,7 +394,8 @@ int fw_read_in(const struct fw_snapshot *s, const struct fw_plan *p, struct fw_f
 		if (p->elem[k].map >= FW_MAP_FWD_ANY)
 			continue;
 		if ((x = find_elem(s, &p->elem[k])))
-			fw_rd_judge(rd, k, x->key, x->klen, x->chain[0] ? x->chain : NULL);
+			fw_rd_judge(rd, k, x->key, x->klen, x->chain[0] ? x->chain : NULL,
+				    x->has_verdict, x->verdict);
 	}
 	if (!err && rd->err)
 		err = rd->err;

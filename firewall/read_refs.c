@@ -152,8 +152,9 @@ void fw_rd_conclude_remove(const struct reader *rd, const struct nl_batch *b)
 			  p->elem[k].map == FW_MAP_FROM_BRIDGE) &&
 			 f->elem_have[k][0];
 	for (unsigned k = 0; k < p->nelems; k++)
-		f->del[k] = f->elem_ok[k] &&
-			    (fw_maps[p->elem[k].map].data == FW_DATA_VERDICT || !other);
+		f->del[k] = (f->elem_ok[k] &&
+			     (fw_maps[p->elem[k].map].data == FW_DATA_VERDICT || !other)) ||
+			    f->elem_stray[k];
 	/* A forward into a subnet whose nat_v4 element is the network's is
 	 * its; one in a subnet another network's element holds is that
 	 * network's. Else (the network never ran, or its element went) another

@@ -44,6 +44,13 @@ static const struct {
 	{"ip addr flush dev isbr", "gateway address of bridge isbr", true},
 	{"ip link del isbr", "bridge isbr", true},
 	{"kill -9 $($VNET show isbr -j | jq .dnsmasq_pid)", "dnsmasq of network isbr", false},
+	/* the network's own key with another verdict (the table is vnet's) */
+	{"nft delete element inet vnet to_bridge '{ \"isbr\" }' && "
+	 "nft add element inet vnet to_bridge '{ \"isbr\" : accept }'",
+	 "map to_bridge element \"isbr\"", false},
+	{"nft delete element inet vnet nat_v4 '{ 10.0.0.0/24 }' && "
+	 "nft add element inet vnet nat_v4 '{ 10.0.0.0/24 : drop }'",
+	 "map nat_v4 element 10.0.0.0/24", true},
 };
 
 /* vnet list (one read of the host for every network) says of network
@@ -85,6 +92,30 @@ START_TEST(each_drift_is_named_and_up_repairs_it)
 		th_sh("ip link show g1-h | grep -q 'master isbr' || $VNET port add isbr g1-h"), 0);
 	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -c '.state, .problems'"), "\"up\"\n[]\n");
 	ck_assert(nt_ping("g1", "192.0.2.2"));
+}
+END_TEST
+
+/* The network's own key in a dispatch map with another verdict than its
+ * jump: status says what is there, up replaces it, destroy takes it (it
+ * said "absent", up failed with "File exists", destroy left it and every
+ * later create failed). */
+START_TEST(its_key_with_another_verdict_is_named_replaced_and_taken)
+{
+	static const char swap[] = "nft delete element inet vnet to_bridge '{ \"isbr\" }' && "
+				   "nft add element inet vnet to_bridge '{ \"isbr\" : accept }'";
+
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(th_sh("%s", swap), 0);
+	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -r '.problems[] | .want + \" / \" + "
+				".have'"),
+			 "jump isbr-in / accept\n");
+	ck_assert_int_eq(nt_run("up isbr"), 0);
+	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -r .state"), "up\n");
+	ck_assert_int_eq(th_sh("%s", swap), 0);
+	ck_assert_int_eq(nt_run("destroy isbr"), 0);
+	ck_assert_int_ne(th_sh("nft list map inet vnet to_bridge | grep -q isbr"), 0);
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
+	ck_assert_str_eq(th_str("$VNET show isbr -j | jq -r .state"), "up\n");
 }
 END_TEST
 
@@ -244,6 +275,7 @@ static Suite *suite(void)
 	tcase_add_loop_test(t, each_drift_is_named_and_up_repairs_it, 0,
 			    sizeof(drifts) / sizeof(drifts[0]));
 	tcase_add_test(t, up_puts_back_the_base_chains_and_takes_out_a_foreign_one);
+	tcase_add_test(t, its_key_with_another_verdict_is_named_replaced_and_taken);
 	tcase_add_test(t, create_turns_on_the_bridge_s_own_forwarding);
 	tcase_add_test(t, ipv6_bridge_forwarding_is_named_and_repaired);
 	tcase_add_test(t, down_network_is_down_without_problems);
