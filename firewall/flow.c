@@ -278,8 +278,10 @@ struct walk {
 	struct pkt p;
 	struct fw_hit *hit;
 	unsigned max, n;
-	unsigned base;	/* the base chain being walked */
-	bool uncertain; /* an accept, return or jump on the way may have been taken */
+	unsigned base;	      /* the base chain being walked */
+	bool uncertain;	      /* an accept, return or jump on the way may have been taken */
+	bool via_docker_user; /* the walk passed through chain DOCKER-USER: an accept
+				 put first there is seen before what follows */
 };
 
 enum end { FELL, ACCEPTED, DROPPED };
@@ -309,7 +311,7 @@ static void hit(struct walk *w, unsigned chain, const struct xrule *r, bool sure
 	h->family = b->family;
 	h->legacy = b->legacy;
 	h->iptables = !b->legacy && iptables_table(b);
-	h->docker_user = b->docker_user;
+	h->docker_user = b->docker_user && w->via_docker_user;
 	h->policy = !r;
 	h->sure = sure && !w->uncertain;
 	h->reject = r && r->verdict == V_REJECT;
@@ -331,6 +333,8 @@ static enum end walk(struct walk *w, unsigned c, unsigned depth)
 		w->uncertain = true;
 		return FELL;
 	}
+	if (!strcmp(ch->name, "DOCKER-USER"))
+		w->via_docker_user = true;
 	for (unsigned i = 0; i < w->rs->nrule; i++) {
 		const struct xrule *r = &w->rs->rule[i];
 		const struct xelem *vm;
@@ -398,6 +402,7 @@ unsigned fw_inspect_flow(const struct fw_ruleset *rs, const struct fw_flow *f, s
 		pkt_init(&w.p, f, l2);
 		w.base = c;
 		w.uncertain = false;
+		w.via_docker_user = false;
 		if (walk(&w, c, 0) == FELL && rs->chain[c].drop)
 			hit(&w, c, NULL, true);
 	}

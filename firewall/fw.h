@@ -189,7 +189,8 @@ struct fw_hit {
 	uint8_t family;	  /* the table's, NFPROTO_* */
 	bool legacy;	  /* iptables-legacy's table filter */
 	bool iptables;	  /* a table iptables-nft keeps (ip/ip6 filter...) */
-	bool docker_user; /* its table holds chain DOCKER-USER */
+	bool docker_user; /* its table holds chain DOCKER-USER, and the packet passes
+			     through it before this drop: an accept put there saves it */
 	bool policy;	  /* the base chain's drop policy, not a rule */
 	bool sure;	  /* every match on the way was decided */
 	bool reject;

@@ -42,6 +42,38 @@ static long nfindings(void)
 	return atol(th_str("$VNET doctor -j | jq '.findings | length'"));
 }
 
+/* A DOCKER-USER chain the packet never passes before the drop (FORWARD
+ * does not jump to it, or rejects first): an accept there would save
+ * nothing, so the fix is a command for FORWARD itself, not --fix (which
+ * added two rules that changed nothing, and still found the drop). */
+START_TEST(docker_user_not_reached_before_the_drop_gets_no_fix)
+{
+	static const char *const stage[] = {
+		"iptables-nft -N DOCKER-USER && iptables-nft -P FORWARD DROP",
+		"iptables-nft -N DOCKER-USER && iptables-nft -N X && iptables-nft -A X -j REJECT "
+		"&& "
+		"iptables-nft -A FORWARD -i isbr -j X && iptables-nft -A FORWARD -j DOCKER-USER && "
+		"iptables-nft -P FORWARD DROP",
+	};
+
+	nat_host("isbr", false);
+	ck_assert_int_eq(th_sh("%s", stage[_i]), 0);
+	ck_assert_int_eq(doctor(""), 1);
+	/* the drop the packet meets before DOCKER-USER (all of them when
+	 * nothing jumps there; else X's reject: what comes back to the guest
+	 * passes DOCKER-USER before the policy, and --fix does save that) */
+	ck_assert_int_eq(
+		th_sh("$VNET doctor -j | jq -e '[.findings[] | select(%s) | .fix] | "
+		      "length >= 1 and all(startswith(\"iptables-nft -I FORWARD -i isbr\"))'",
+		      _i ? ".object | contains(\" X \")" : "true"),
+		0);
+	if (!_i) {
+		th_sh("$VNET doctor --fix >/dev/null 2>&1");
+		ck_assert_str_eq(th_str("iptables-nft -S DOCKER-USER 2>&1"), "-N DOCKER-USER\n");
+	}
+}
+END_TEST
+
 /* The doctor's JSON, shown in the log when an assertion fails. */
 static const char *report(void)
 {
@@ -464,6 +496,7 @@ static Suite *suite(void)
 	tcase_add_test(t, clean_nat_network_with_default_route_finds_nothing);
 	tcase_add_loop_test(t, docker_forward_drop_is_found_and_fix_makes_nat_traffic_flow, 0, 2);
 	tcase_add_test(t, plain_iptables_forward_drop_gets_a_command_to_run);
+	tcase_add_loop_test(t, docker_user_not_reached_before_the_drop_gets_no_fix, 0, 2);
 	tcase_add_test(t, nft_drop_rule_is_named_by_table_chain_and_handle);
 	tcase_add_test(t, foreign_input_drop_of_dhcp_and_dns_is_found);
 	tcase_add_test(t, firewalld_reject_says_what_to_run);
