@@ -105,7 +105,7 @@ static int fits(const struct nlmsghdr *nlh, struct nl_err *e)
  * to the ruleset's generation its read saw: the kernel refuses the whole
  * batch with ERESTART when anything committed in between (nftables'
  * src/mnl.c does the same). */
-static int marker_gen(struct nl_batch *b, uint16_t type, uint32_t genid, struct nl_err *e)
+int fw_batch_marker(struct nl_batch *b, uint16_t type, uint32_t genid, struct nl_err *e)
 {
 	struct nlmsghdr *nlh = nl_batch_add_noack(b, type, 0);
 	struct nfgenmsg *g;
@@ -126,31 +126,38 @@ static int marker_gen(struct nl_batch *b, uint16_t type, uint32_t genid, struct 
 
 static int marker(struct nl_batch *b, uint16_t type, struct nl_err *e)
 {
-	return marker_gen(b, type, 0, e);
+	return fw_batch_marker(b, type, 0, e);
 }
 
-static int put_table(struct nl_batch *b, struct nl_err *e)
+int fw_batch_table(struct nl_batch *b, uint8_t family, const char *name, uint16_t type,
+		   struct nl_err *e)
 {
 	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(64);
 	struct nftnl_table *t = nftnl_table_alloc();
+	const char *fam = family == NFPROTO_BRIDGE ? "bridge" : "inet";
+	bool add = type == NFT_MSG_NEWTABLE;
 	struct nlmsghdr *nlh;
+	struct nfgenmsg *g;
 	int err = -ENOMEM;
 
 	if (!u || !t || !nftnl_udata_put_strz(u, NFTNL_UDATA_TABLE_COMMENT, FW_TABLE_COMMENT))
 		goto out;
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, FW_TABLE);
-	nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, nftnl_udata_buf_data(u),
-			     nftnl_udata_buf_len(u));
-	if (!(nlh = start(b, NFT_MSG_NEWTABLE, NLM_F_CREATE, "create", "table inet %s",
-			  FW_TABLE))) {
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, name);
+	if (add) /* the mark that makes it vnet's */
+		nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, nftnl_udata_buf_data(u),
+				     nftnl_udata_buf_len(u));
+	if (!(nlh = start(b, type, add ? NLM_F_CREATE : 0, add ? "create" : "delete", "table %s %s",
+			  fam, name))) {
 		err = full(e);
 		goto out;
 	}
+	g = mnl_nlmsg_get_payload(nlh);
+	g->nfgen_family = family;
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	err = fits(nlh, e);
 out:
 	if (err == -ENOMEM)
-		nl_err_set(e, err, "build", "table inet %s", FW_TABLE);
+		nl_err_set(e, err, "build", "table %s %s", fam, name);
 	nftnl_table_free(t);
 	if (u)
 		nftnl_udata_buf_free(u);
@@ -437,7 +444,7 @@ out:
 static int skeleton(struct nl_batch *b, bool base_chains, const struct fw_found *f,
 		    struct nl_err *e)
 {
-	int err = put_table(b, e);
+	int err = fw_batch_table(b, NFPROTO_INET, FW_TABLE, NFT_MSG_NEWTABLE, e);
 
 	for (unsigned m = 0; m < FW_NMAPS && !err; m++)
 		err = put_map(b, m, e);
@@ -501,7 +508,7 @@ static int apply_chains(struct nl_batch *b, const struct fw_plan *p, const struc
 int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, const struct fw_found *f,
 		   struct nl_err *e)
 {
-	int err = marker_gen(b, NFNL_MSG_BATCH_BEGIN, f ? f->genid : 0, e);
+	int err = fw_batch_marker(b, NFNL_MSG_BATCH_BEGIN, f ? f->genid : 0, e);
 
 	for (unsigned i = 0; f && i < f->nforeign && !err; i++)
 		err = put_chain_h(b, NFT_MSG_DELCHAIN, f->foreign[i].name, f->foreign[i].handle,
@@ -527,7 +534,7 @@ int fw_batch_apply(struct nl_batch *b, const struct fw_plan *p, const struct fw_
 
 int fw_batch_restore_begin(struct nl_batch *b, uint32_t genid, bool skeleton_too, struct nl_err *e)
 {
-	int err = marker_gen(b, NFNL_MSG_BATCH_BEGIN, genid, e);
+	int err = fw_batch_marker(b, NFNL_MSG_BATCH_BEGIN, genid, e);
 
 	return err || !skeleton_too ? err : skeleton(b, true, NULL, e);
 }
@@ -560,7 +567,7 @@ int fw_batch_restore_end(struct nl_batch *b, struct nl_err *e)
 int fw_batch_remove(struct nl_batch *b, const struct fw_plan *p, const struct fw_found *f,
 		    struct nl_err *e)
 {
-	int err = marker_gen(b, NFNL_MSG_BATCH_BEGIN, f->genid, e);
+	int err = fw_batch_marker(b, NFNL_MSG_BATCH_BEGIN, f->genid, e);
 
 	/* what refers to the chains goes before them */
 	for (unsigned i = 0; i < f->nrefs && !err; i++)

@@ -279,6 +279,15 @@ int fw_read_in(const struct fw_snapshot *s, const struct fw_plan *p, struct fw_f
 int fw_read_refs(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, struct fw_found *f,
 		 struct nl_err *e);
 
+/* A transaction's begin or end (NFNL_MSG_BATCH_BEGIN/END); a begin with
+ * genid (not 0) is tied to that generation of the ruleset. */
+int fw_batch_marker(struct nl_batch *b, uint16_t type, uint32_t genid, struct nl_err *e);
+/* NFT_MSG_NEWTABLE (marked as vnet's: its comment FW_TABLE_COMMENT) or
+ * NFT_MSG_DELTABLE of table name of family (NFPROTO_INET, NFPROTO_BRIDGE):
+ * vnet's three tables are made by this one builder. */
+int fw_batch_table(struct nl_batch *b, uint8_t family, const char *name, uint16_t type,
+		   struct nl_err *e);
+
 /* The tag (struct nl_req) of the message that adds plan rule i; other
  * messages have none (0). */
 #define FW_TAG_RULE(i) ((int)(i) + 1)

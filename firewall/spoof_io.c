@@ -62,48 +62,10 @@ static struct nlmsghdr *start(struct nl_batch *b, uint16_t type, uint16_t flags,
 
 int sp_marker(struct nl_batch *b, uint16_t type, struct nl_err *e)
 {
-	struct nlmsghdr *nlh = nl_batch_add_noack(b, type, 0);
-	struct nfgenmsg *g;
-
-	if (!nlh)
-		return full(e);
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->nfgen_family = AF_UNSPEC;
-	g->version = NFNETLINK_V0;
-	g->res_id = htons(NFNL_SUBSYS_NFTABLES);
-	snprintf(b->req[b->n - 1].obj, sizeof(b->req[0].obj), "nftables transaction");
-	snprintf(b->req[b->n - 1].op, sizeof(b->req[0].op), "commit");
-	return 0;
+	return fw_batch_marker(b, type, 0, e);
 }
 
 /* --- builders ---------------------------------------------------------- */
-
-static int put_table(struct nl_batch *b, struct nl_err *e)
-{
-	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(64);
-	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *nlh;
-	int err = -ENOMEM;
-
-	if (u && t && nftnl_udata_put_strz(u, NFTNL_UDATA_TABLE_COMMENT, SP_COMMENT)) {
-		nftnl_table_set_str(t, NFTNL_TABLE_NAME, SP_TABLE);
-		nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, nftnl_udata_buf_data(u),
-				     nftnl_udata_buf_len(u));
-		err = 0;
-		if (!(nlh = start(b, NFT_MSG_NEWTABLE, NLM_F_CREATE, "create",
-				  "table bridge " SP_TABLE)))
-			err = full(e);
-		else
-			nftnl_table_nlmsg_build_payload(nlh, t);
-	}
-	if (err == -ENOMEM)
-		nl_err_set(e, err, "build", "table bridge " SP_TABLE);
-	if (t)
-		nftnl_table_free(t);
-	if (u)
-		nftnl_udata_buf_free(u);
-	return err;
-}
 
 static int put_set(struct nl_batch *b, unsigned i, struct nl_err *e)
 {
@@ -513,7 +475,7 @@ int sp_put_chains(struct nl_batch *b, const struct sp_read *rd, const char *net,
 	int err = 0;
 
 	if (skeleton) {
-		err = put_table(b, e);
+		err = fw_batch_table(b, NFPROTO_BRIDGE, SP_TABLE, NFT_MSG_NEWTABLE, e);
 		for (unsigned s = 0; s < SP_NSETS && !err; s++)
 			err = put_set(b, s, e);
 	}

@@ -74,40 +74,12 @@ static struct nlmsghdr *start(struct nl_batch *b, uint16_t type, uint16_t flags,
 
 static int marker(struct nl_batch *b, uint16_t type)
 {
-	struct nlmsghdr *nlh = nl_batch_add_noack(b, type, 0);
-	struct nfgenmsg *g;
-
-	if (!nlh)
-		return -ENOBUFS;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->nfgen_family = AF_UNSPEC;
-	g->version = NFNETLINK_V0;
-	g->res_id = htons(NFNL_SUBSYS_NFTABLES);
-	snprintf(b->req[b->n - 1].obj, sizeof(b->req[0].obj), "nftables transaction");
-	snprintf(b->req[b->n - 1].op, sizeof(b->req[0].op), "commit");
-	return 0;
+	return fw_batch_marker(b, type, 0, NULL) ? -ENOBUFS : 0;
 }
 
 static int put_table(struct nl_batch *b, uint16_t type)
 {
-	struct nftnl_udata_buf *u = nftnl_udata_buf_alloc(64);
-	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *nlh = NULL;
-	bool add = type == NFT_MSG_NEWTABLE;
-
-	if (u && t && nftnl_udata_put_strz(u, NFTNL_UDATA_TABLE_COMMENT, FW_TABLE_COMMENT)) {
-		nftnl_table_set_str(t, NFTNL_TABLE_NAME, FW_TUNNEL_TABLE);
-		if (add)
-			nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, nftnl_udata_buf_data(u),
-					     nftnl_udata_buf_len(u));
-		if ((nlh = start(b, type, add ? NLM_F_CREATE : 0, add ? "create" : "delete",
-				 "table bridge " FW_TUNNEL_TABLE)))
-			nftnl_table_nlmsg_build_payload(nlh, t);
-	}
-	nftnl_table_free(t);
-	if (u)
-		nftnl_udata_buf_free(u);
-	return nlh ? 0 : -ENOBUFS;
+	return fw_batch_table(b, NFPROTO_BRIDGE, FW_TUNNEL_TABLE, type, NULL) ? -ENOBUFS : 0;
 }
 
 static int put_set(struct nl_batch *b)
