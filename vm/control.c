@@ -17,7 +17,10 @@
 #include "vm/launch.h"
 #include "vm/qmp.h"
 
-#define GONE_TIMEOUT_MS 5000
+/* qemu that quit or was killed: gone within this (its guest's memory
+ * freed, its taps deleted; seconds on a loaded machine: 5 s was seen too
+ * short once) */
+#define GONE_TIMEOUT_MS 30000
 #define QMP_TIMEOUT_MS	5000
 
 static int load_vm(const char *run_dir, const char *name, struct vm_state *s, char *dir, size_t n,
@@ -40,14 +43,20 @@ static bool gone(const char *dir, const struct vm_state *s)
 	return true;
 }
 
-/* Until qemu and its taps are gone, or timeout_ms. */
+/* Until qemu and its taps are gone, or timeout_ms by the clock. */
 static int wait_gone(const char *dir, const struct vm_state *s, int timeout_ms, struct nl_err *e)
 {
 	const struct timespec tick = {0, 10 * 1000 * 1000};
+	struct timespec t0, t;
 
-	for (int ms = 0; ms < timeout_ms; ms += 10) {
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
 		if (gone(dir, s))
 			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >=
+		    timeout_ms)
+			break;
 		nanosleep(&tick, NULL);
 	}
 	nl_err_set(e, -ETIMEDOUT, "stop", "VM %s", s->name);
