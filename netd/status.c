@@ -226,6 +226,22 @@ static int check_rules(struct vn_ctx *c, const struct vn_view *v, struct vn_stat
  * table bridge vnet: a repair takes them out. */
 static void check_spoof_ports(struct vn_status *st)
 {
+	char vx[NL_IFNAMSIZ] = "";
+
+	/* every guest port on the bridge is filtered: one the table does not
+	 * know sends as it likes (the tunnel carries other hosts' guests,
+	 * each filtered at its own host) */
+	if (st->net.vni)
+		vn_vxlan_name(&st->net, vx);
+	for (unsigned k = 0; k < st->ports.n; k++) {
+		bool known = !strcmp(st->ports.name[k], vx);
+
+		for (unsigned i = 0; i < st->nspoof && !known; i++)
+			known = !strcmp(st->ports.name[k], st->spoof[i].ifname);
+		if (!known)
+			problem(st, "filtered (vnet up)", "absent: unfiltered",
+				"anti-spoofing of port %s", st->ports.name[k]);
+	}
 	for (unsigned i = 0; i < st->nspoof; i++) {
 		bool there = false;
 

@@ -165,6 +165,26 @@ START_TEST(show_lists_each_ports_mac_addresses_and_drops)
 }
 END_TEST
 
+/* A guest port the table no longer knows (its element of the ports map
+ * deleted behind vnet's back) sends as it likes: status names it, so vnetd
+ * and up put its binding back; before, show said up (a hostile try). */
+START_TEST(an_unfiltered_port_is_named_and_put_back)
+{
+	ck_assert_int_eq(th_sh("nft delete element bridge vnet ports '{ \"a-h\" }'"), 0);
+	/* a now sends from any address */
+	ck_assert_int_eq(th_sh("ip -n a addr add 10.9.0.77/16 dev eth0"), 0);
+	ck_assert(nt_ping("b", "10.9.0.77"));
+	ck_assert_str_eq(th_str("%s show n1 -j | jq -j '.state, \" \", .problems[0].object, \" \", "
+				".problems[0].have'",
+				nt_vnet),
+			 "degraded anti-spoofing of port a-h absent: unfiltered");
+	ck_assert_int_eq(nt_run("up n1"), 0);
+	ck_assert_str_eq(th_str("%s show n1 -j | jq -j .state", nt_vnet), "up");
+	ck_assert(!nt_ping_once("b", "10.9.0.77"));
+	ck_assert(nt_ping("a", "10.9.0.1"));
+}
+END_TEST
+
 /* A port that vanishes leaves elements behind until the network is
  * repaired (vnetd, or up): status names them. */
 START_TEST(a_vanished_ports_elements_go_at_the_repair)
@@ -529,6 +549,7 @@ int main(void)
 	tcase_add_test(t, arp_spoofing_of_the_gateway_fails);
 	tcase_add_test(t, a_deleted_table_is_degraded_and_up_puts_it_back_with_the_bindings);
 	tcase_add_test(t, a_vanished_ports_elements_go_at_the_repair);
+	tcase_add_test(t, an_unfiltered_port_is_named_and_put_back);
 	tcase_add_test(t, a_dhcp_server_in_a_guest_hands_out_nothing);
 	tcase_add_test(t, the_rule_count_is_the_same_with_1_and_1000_bound_ports);
 	tcase_add_test(t, a_spanning_network_leaves_anti_spoofing_whole_and_the_other_way_round);
