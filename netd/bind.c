@@ -21,6 +21,7 @@
  * over came from a guest. Ports that vanish lose their elements when the
  * network is applied (up, vnetd's repair) and when a port of it is added
  * or removed. */
+#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -310,6 +311,23 @@ int vn_spoof_remove(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 	int err = vn_fw(c, &fw, e);
 
 	return err ? err : fw_spoof_remove(fw, n->name, e);
+}
+
+void vn_spoof_forget(struct vn_ctx *c, const char *net)
+{
+	char path[320];
+	struct dirent *de;
+	struct vn_bind b;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/spoof", c->run_dir);
+	if (!(d = opendir(path)))
+		return;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && strlen(de->d_name) < NL_IFNAMSIZ &&
+		    rec_load(c, net, de->d_name, &b))
+			rec_drop(c, de->d_name);
+	closedir(d);
 }
 
 int vn_spoof_status(struct vn_ctx *c, struct vn_status *st, bool *whole, struct nl_err *e)

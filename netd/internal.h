@@ -238,6 +238,8 @@ int vn_vxlan_fabric_changed(struct vn_ctx *c, const struct vn_fabric *f, struct 
  * (b NULL: no MAC, no address) and unbinding it. */
 int vn_spoof_step(struct vn_run *r, struct nl_err *e);
 int vn_spoof_remove(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
+/* Drops the binding records of network net's ports (destroy). */
+void vn_spoof_forget(struct vn_ctx *c, const char *net);
 int vn_spoof_bind(struct vn_ctx *c, const char *net, const char *ifname, const struct vn_bind *b,
 		  struct nl_err *e);
 int vn_spoof_unbind(struct vn_ctx *c, const char *ifname, struct nl_err *e);

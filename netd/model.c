@@ -447,6 +447,8 @@ int vn_teardown(struct vn_ctx *c, const struct vn_net *n, bool recorded, bool fo
 	 * longer say so */
 	if (!err && (wants & W_RULES))
 		err = vn_spoof_remove(c, n, e);
+	if (!err && forget)
+		vn_spoof_forget(c, n->name);
 	vn_kill_point(c, "teardown-rules");
 	/* the VXLAN port, whether or not its bridge is still there */
 	if (!err && (wants & W_VXLAN))

@@ -185,6 +185,19 @@ START_TEST(an_unfiltered_port_is_named_and_put_back)
 }
 END_TEST
 
+/* destroy takes the network's binding records along (they stayed in
+ * $VNET_RUN_DIR/spoof after it), and only the network's own. */
+START_TEST(destroy_takes_the_networks_binding_records)
+{
+	ck_assert_int_eq(nt_run("create isolated n2 10.8.0.0/24 --anti-spoof --no-dhcp"), 0);
+	ck_assert_int_eq(th_sh("ip link add o-h type veth peer name o-g"), 0);
+	ck_assert_int_eq(nt_run("port add n2 o-h --mac 52:54:00:aa:00:09 --ip 10.8.0.9"), 0);
+	ck_assert_str_eq(th_str("ls $VNET_RUN_DIR/spoof | tr '\\n' ' '"), "a-h b-h o-h ");
+	ck_assert_int_eq(nt_run("destroy n1"), 0);
+	ck_assert_str_eq(th_str("ls $VNET_RUN_DIR/spoof | tr '\\n' ' '"), "o-h ");
+}
+END_TEST
+
 /* A port that vanishes leaves elements behind until the network is
  * repaired (vnetd, or up): status names them. */
 START_TEST(a_vanished_ports_elements_go_at_the_repair)
@@ -550,6 +563,7 @@ int main(void)
 	tcase_add_test(t, a_deleted_table_is_degraded_and_up_puts_it_back_with_the_bindings);
 	tcase_add_test(t, a_vanished_ports_elements_go_at_the_repair);
 	tcase_add_test(t, an_unfiltered_port_is_named_and_put_back);
+	tcase_add_test(t, destroy_takes_the_networks_binding_records);
 	tcase_add_test(t, a_dhcp_server_in_a_guest_hands_out_nothing);
 	tcase_add_test(t, the_rule_count_is_the_same_with_1_and_1000_bound_ports);
 	tcase_add_test(t, a_spanning_network_leaves_anti_spoofing_whole_and_the_other_way_round);
