@@ -67,11 +67,8 @@ static int full(struct nl_err *e)
 	return -EMSGSIZE;
 }
 
-/* Starts an nf_tables message in the inet family, labelled op/obj. */
-static struct nlmsghdr *start(struct nl_batch *b, uint16_t type, uint16_t flags, const char *op,
-			      const char *objfmt, ...) __attribute__((format(printf, 5, 6)));
-static struct nlmsghdr *start(struct nl_batch *b, uint16_t type, uint16_t flags, const char *op,
-			      const char *objfmt, ...)
+struct nlmsghdr *fw_batch_start(struct nl_batch *b, uint8_t family, uint16_t type, uint16_t flags,
+				const char *op, const char *objfmt, ...)
 {
 	struct nlmsghdr *nlh;
 	struct nfgenmsg *g;
@@ -85,11 +82,14 @@ static struct nlmsghdr *start(struct nl_batch *b, uint16_t type, uint16_t flags,
 	if (!nlh)
 		return NULL;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->nfgen_family = NFPROTO_INET;
+	g->nfgen_family = family;
 	g->version = NFNETLINK_V0;
 	g->res_id = 0;
 	return nlh;
 }
+
+/* An nf_tables message of table inet vnet. */
+#define start(b, ...) fw_batch_start(b, NFPROTO_INET, __VA_ARGS__)
 
 /* A finished message must have fit the room a builder may use. */
 static int fits(const struct nlmsghdr *nlh, struct nl_err *e)
@@ -137,7 +137,6 @@ int fw_batch_table(struct nl_batch *b, uint8_t family, const char *name, uint16_
 	const char *fam = family == NFPROTO_BRIDGE ? "bridge" : "inet";
 	bool add = type == NFT_MSG_NEWTABLE;
 	struct nlmsghdr *nlh;
-	struct nfgenmsg *g;
 	int err = -ENOMEM;
 
 	if (!u || !t || !nftnl_udata_put_strz(u, NFTNL_UDATA_TABLE_COMMENT, FW_TABLE_COMMENT))
@@ -146,13 +145,11 @@ int fw_batch_table(struct nl_batch *b, uint8_t family, const char *name, uint16_
 	if (add) /* the mark that makes it vnet's */
 		nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, nftnl_udata_buf_data(u),
 				     nftnl_udata_buf_len(u));
-	if (!(nlh = start(b, type, add ? NLM_F_CREATE : 0, add ? "create" : "delete", "table %s %s",
-			  fam, name))) {
+	if (!(nlh = fw_batch_start(b, family, type, add ? NLM_F_CREATE : 0,
+				   add ? "create" : "delete", "table %s %s", fam, name))) {
 		err = full(e);
 		goto out;
 	}
-	g = mnl_nlmsg_get_payload(nlh);
-	g->nfgen_family = family;
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	err = fits(nlh, e);
 out:

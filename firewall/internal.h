@@ -279,6 +279,11 @@ int fw_read_in(const struct fw_snapshot *s, const struct fw_plan *p, struct fw_f
 int fw_read_refs(struct nl_sock *s, struct nl_batch *b, const struct fw_plan *p, struct fw_found *f,
 		 struct nl_err *e);
 
+/* Starts an nf_tables message of family (NFPROTO_INET, NFPROTO_BRIDGE),
+ * labelled op/obj for error reports; NULL when the batch is full. */
+struct nlmsghdr *fw_batch_start(struct nl_batch *b, uint8_t family, uint16_t type, uint16_t flags,
+				const char *op, const char *objfmt, ...)
+	__attribute__((format(printf, 6, 7)));
 /* A transaction's begin or end (NFNL_MSG_BATCH_BEGIN/END); a begin with
  * genid (not 0) is tied to that generation of the ruleset. */
 int fw_batch_marker(struct nl_batch *b, uint16_t type, uint32_t genid, struct nl_err *e);

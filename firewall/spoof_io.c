@@ -12,7 +12,6 @@
 #include "firewall/spoof_internal.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h> /* before libnftnl, which uses FILE */
 #include <stdlib.h>
 #include <string.h>
@@ -37,28 +36,8 @@ static int full(struct nl_err *e)
 	return -EMSGSIZE;
 }
 
-static struct nlmsghdr *start(struct nl_batch *b, uint16_t type, uint16_t flags, const char *op,
-			      const char *objfmt, ...) __attribute__((format(printf, 5, 6)));
-static struct nlmsghdr *start(struct nl_batch *b, uint16_t type, uint16_t flags, const char *op,
-			      const char *objfmt, ...)
-{
-	struct nlmsghdr *nlh;
-	struct nfgenmsg *g;
-	char obj[sizeof(b->req[0].obj)];
-	va_list ap;
-
-	va_start(ap, objfmt);
-	vsnprintf(obj, sizeof(obj), objfmt, ap);
-	va_end(ap);
-	if (!(nlh = nl_batch_add(b, (uint16_t)((NFNL_SUBSYS_NFTABLES << 8) | type), flags, op, "%s",
-				 obj)))
-		return NULL;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->nfgen_family = NFPROTO_BRIDGE;
-	g->version = NFNETLINK_V0;
-	g->res_id = 0;
-	return nlh;
-}
+/* An nf_tables message of table bridge vnet. */
+#define start(b, ...) fw_batch_start(b, NFPROTO_BRIDGE, __VA_ARGS__)
 
 int sp_marker(struct nl_batch *b, uint16_t type, struct nl_err *e)
 {

@@ -56,21 +56,8 @@ static const struct {
 #define NPORTS	(sizeof(dhcp_ports) / sizeof(dhcp_ports[0]))
 #define NRULES	(4 * NPORTS) /* forward 2 x NPORTS, input and output NPORTS each */
 
-static struct nlmsghdr *start(struct nl_batch *b, uint16_t type, uint16_t flags, const char *op,
-			      const char *obj)
-{
-	struct nlmsghdr *nlh = nl_batch_add(b, (uint16_t)((NFNL_SUBSYS_NFTABLES << 8) | type),
-					    flags, op, "%s", obj);
-	struct nfgenmsg *g;
-
-	if (!nlh)
-		return NULL;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->nfgen_family = NFPROTO_BRIDGE;
-	g->version = NFNETLINK_V0;
-	g->res_id = 0;
-	return nlh;
-}
+/* An nf_tables message of table bridge vnet_tunnel. */
+#define start(b, type, flags, op, obj) fw_batch_start(b, NFPROTO_BRIDGE, type, flags, op, "%s", obj)
 
 static int marker(struct nl_batch *b, uint16_t type)
 {
