@@ -102,6 +102,26 @@ struct fw_spoof_seen {
 int fw_spoof_ports(struct fw *fw, const char *net, const char (*keep)[NL_IFNAMSIZ], unsigned nkeep,
 		   struct fw_spoof_seen **out, unsigned *n, struct nl_err *e);
 
+/* An element of a port's name that differs from what the port wants:
+ * "ip4s 10.9.9.9" against "no ip4s 10.9.9.9" (one it should not have),
+ * the other way round (one it lacks), or two values of one key ("ports
+ * jump n1-spoof" against "ports jump n1-nomac"). */
+struct fw_spoof_diff {
+	char ifname[NL_IFNAMSIZ];
+	char want[64], have[64];
+};
+/* The differences of each port of want (n of them) in network net from
+ * what the table holds: every element keyed by its name, in every set and
+ * map. *out is malloc'd (NULL when none). */
+int fw_spoof_diff(struct fw *fw, const char *net, const struct fw_spoof_port *want, unsigned n,
+		  struct fw_spoof_diff **out, unsigned *nout, struct nl_err *e);
+/* Brings each port of want to exactly its elements (the others of its
+ * name deleted, the missing added, its counter kept) and deletes the
+ * elements of network net's ports that want does not name (they
+ * vanished): as few transactions as hold it, each port whole in one. */
+int fw_spoof_sync(struct fw *fw, const char *net, const struct fw_spoof_port *want, unsigned n,
+		  struct nl_err *e);
+
 /* Whether the table, its two chains and network net's hold exactly the
  * rows' rules (status). */
 int fw_spoof_check(struct fw *fw, const char *net, bool *whole, struct nl_err *e);

@@ -99,6 +99,10 @@ int sp_put_port_gone(struct nl_batch *b, const struct sp_read *rd, const char *i
 int sp_put_port(struct nl_batch *b, const struct sp_read *rd, const char *ifname,
 		const struct sp_elem *want, unsigned nwant, struct nl_err *e);
 bool sp_key_is(const struct sp_elem *el, const char *ifname);
+/* Whether x and y are the same element: set, key and data. */
+bool sp_same(const struct sp_elem *x, const struct sp_elem *y);
+/* The most elements a port has (spoof.h's struct fw_spoof_port). */
+#define SP_PORT_ELEMS (4 + 3 * FW_SPOOF_ADDRS)
 /* Whether el (of map ports) jumps to network net's chains. */
 bool sp_of_net(const struct sp_elem *el, const char *net);
 

@@ -411,7 +411,7 @@ bool sp_key_is(const struct sp_elem *el, const char *ifname)
 	return !strncmp((const char *)el->key, ifname, NL_IFNAMSIZ);
 }
 
-static bool same(const struct sp_elem *x, const struct sp_elem *y)
+bool sp_same(const struct sp_elem *x, const struct sp_elem *y)
 {
 	return x->set == y->set && x->klen == y->klen && !memcmp(x->key, y->key, x->klen) &&
 	       !strcmp(x->data, y->data);
@@ -511,7 +511,7 @@ int sp_put_port_gone(struct nl_batch *b, const struct sp_read *rd, const char *i
 		if (!sp_key_is(&rd->el[i], ifname) || (keep_counter && rd->el[i].set == SP_DROPS))
 			continue;
 		for (unsigned k = 0; k < nkeep && !kept; k++)
-			kept = same(&rd->el[i], &keep[k]);
+			kept = sp_same(&rd->el[i], &keep[k]);
 		if (!kept)
 			err = sp_put_elem(b, NFT_MSG_DELSETELEM, &rd->el[i], e);
 	}
@@ -532,7 +532,7 @@ int sp_put_port(struct nl_batch *b, const struct sp_read *rd, const char *ifname
 		bool there = false;
 
 		for (unsigned i = 0; i < rd->nel && !there; i++)
-			there = same(&rd->el[i], &want[k]);
+			there = sp_same(&rd->el[i], &want[k]);
 		if (!there)
 			err = sp_put_elem(b, NFT_MSG_NEWSETELEM, &want[k], e);
 	}

@@ -15,7 +15,7 @@
 
 #include "firewall/fw.h"
 
-#define PORT_ELEMS (4 + 3 * FW_SPOOF_ADDRS)
+#define PORT_ELEMS SP_PORT_ELEMS
 
 static struct sp_elem *elem(struct sp_elem *out, unsigned *n, unsigned max, uint8_t set,
 			    const char *ifname)

@@ -239,10 +239,25 @@ int vn_spoof_unbind(struct vn_ctx *c, const char *ifname, struct nl_err *e)
 	return err;
 }
 
+/* What port ifname of network n wants as its record says (no record of
+ * n's, or one n no longer takes: no MAC, nothing but asking for an
+ * address); whether it has a record of n's. */
+static bool want_of(struct vn_ctx *c, const struct vn_net *n, const char *ifname,
+		    struct fw_spoof_port *p)
+{
+	struct vn_bind b;
+	bool rec = rec_load(c, n->name, ifname, &b);
+
+	if (!rec || port_of(n, ifname, &b, p, NULL))
+		port_of(n, ifname, NULL, p, NULL);
+	return rec;
+}
+
 struct port_list {
 	char (*name)[NL_IFNAMSIZ];
-	unsigned n;
+	unsigned n, cap;
 	bool tunnel; /* the network spans hosts: its VXLAN port is no guest's */
+	bool nomem;
 };
 
 static int got_port(const struct nlmsghdr *nlh, unsigned idx, void *data)
@@ -253,54 +268,57 @@ static int got_port(const struct nlmsghdr *nlh, unsigned idx, void *data)
 	(void)idx;
 	/* the tunnel carries other hosts' guests, each checked at its own
 	 * host's port: bound here it would pass nothing but DHCP requests */
-	if (!nl_link_parse(nlh, &k) && l->n < VN_MAX_PORTS &&
-	    !(l->tunnel && !strcmp(k.kind, "vxlan")))
-		snprintf(l->name[l->n++], NL_IFNAMSIZ, "%s", k.name);
+	if (nl_link_parse(nlh, &k) || (l->tunnel && !strcmp(k.kind, "vxlan")))
+		return 0;
+	if (l->n == l->cap) {
+		unsigned cap = l->cap ? 2 * l->cap : 64;
+		void *p = realloc(l->name, cap * NL_IFNAMSIZ);
+
+		if (!p) {
+			l->nomem = true;
+			return -ENOMEM;
+		}
+		l->name = p;
+		l->cap = cap;
+	}
+	snprintf(l->name[l->n++], NL_IFNAMSIZ, "%s", k.name);
 	return 0;
 }
 
 int vn_spoof_step(struct vn_run *r, struct nl_err *e)
 {
-	struct port_list l = {calloc(VN_MAX_PORTS, NL_IFNAMSIZ), 0, r->n->vni != 0};
-	struct fw_spoof_seen *seen = NULL;
-	unsigned nseen = 0;
-	struct vn_bind b;
+	struct port_list l = {NULL, 0, 0, r->n->vni != 0, false};
+	struct fw_spoof_port *want = NULL;
+	bool *rec = NULL;
 	struct fw *fw;
 	int err;
 
-	if (!r->n->anti_spoof) {
-		free(l.name);
+	if (!r->n->anti_spoof)
 		/* a network made without it has nothing there */
 		return r->fresh ? 0 : vn_spoof_remove(r->c, r->n, e);
-	}
-	if (!l.name)
-		return nl_err_set(e, -ENOMEM, "anti-spoofing", "network %s", r->n->name);
 	if ((err = vn_fw(r->c, &fw, e)) || (err = fw_spoof_apply(fw, r->n->name, e)))
-		goto out;
+		return err;
 	nl_batch_reset(r->c->b);
-	if (nl_link_dump_msg(r->c->b, r->br.ifindex)) {
-		err = nl_err_set(e, -ENOBUFS, "list", "ports of %s", r->n->bridge);
+	if (nl_link_dump_msg(r->c->b, r->br.ifindex))
+		return nl_err_set(e, -ENOBUFS, "list", "ports of %s", r->n->bridge);
+	if ((err = vn_send(r->c, NULL, got_port, &l, e)))
+		goto out;
+	if (!(want = malloc((l.n + 1) * sizeof(*want))) || !(rec = calloc(l.n + 1, sizeof(*rec)))) {
+		err = nl_err_set(e, -ENOMEM, "anti-spoofing", "network %s", r->n->name);
 		goto out;
 	}
-	if ((err = vn_send(r->c, NULL, got_port, &l, e)) ||
-	    (err = fw_spoof_ports(fw, r->n->name, (const char(*)[NL_IFNAMSIZ])l.name, l.n, &seen,
-				  &nseen, e)))
+	/* each port as its record wants it; one without sends nothing but
+	 * asks for an address, until a lease binds it */
+	for (unsigned i = 0; i < l.n; i++)
+		rec[i] = want_of(r->c, r->n, l.name[i], &want[i]);
+	if ((err = fw_spoof_sync(fw, r->n->name, want, l.n, e)))
 		goto out;
-	/* a port on the bridge that the table does not know sends nothing
-	 * but asks for an address, until a lease binds it */
-	for (unsigned i = 0; i < l.n && !err; i++) {
-		bool known = false;
-
-		for (unsigned k = 0; k < nseen && !known; k++)
-			known = !strcmp(seen[k].ifname, l.name[i]);
-		/* its binding as written down (the table lost it) */
-		if (!known)
-			err = vn_spoof_bind(r->c, r->n->name, l.name[i],
-					    rec_load(r->c, r->n->name, l.name[i], &b) ? &b : NULL,
-					    e);
-	}
+	for (unsigned i = 0; i < l.n; i++)
+		if (!rec[i])
+			rec_save(r->c, r->n->name, l.name[i], NULL);
 out:
-	free(seen);
+	free(rec);
+	free(want);
 	free(l.name);
 	return err;
 }
@@ -330,13 +348,38 @@ void vn_spoof_forget(struct vn_ctx *c, const char *net)
 	closedir(d);
 }
 
-int vn_spoof_status(struct vn_ctx *c, struct vn_status *st, bool *whole, struct nl_err *e)
+/* The elements of the ports on the bridge that the table knows, against
+ * what their records want. */
+static int spoof_diff(struct vn_ctx *c, struct fw *fw, const struct vn_status *st,
+		      struct fw_spoof_diff **diff, unsigned *ndiff, struct nl_err *e)
+{
+	struct fw_spoof_port *want = malloc((st->nspoof + 1) * sizeof(*want));
+	unsigned n = 0;
+	int err;
+
+	if (!want)
+		return nl_err_set(e, -ENOMEM, "check", "anti-spoofing of %s", st->net.name);
+	for (unsigned i = 0; i < st->nspoof; i++)
+		for (unsigned k = 0; k < st->ports.n; k++)
+			if (!strcmp(st->ports.name[k], st->spoof[i].ifname)) {
+				want_of(c, &st->net, st->spoof[i].ifname, &want[n++]);
+				break;
+			}
+	err = fw_spoof_diff(fw, st->net.name, want, n, diff, ndiff, e);
+	free(want);
+	return err;
+}
+
+int vn_spoof_status(struct vn_ctx *c, struct vn_status *st, bool *whole,
+		    struct fw_spoof_diff **diff, unsigned *ndiff, struct nl_err *e)
 {
 	struct fw_spoof_seen *seen = NULL;
 	unsigned n = 0;
 	struct fw *fw;
 	int err = vn_fw(c, &fw, e);
 
+	*diff = NULL;
+	*ndiff = 0;
 	if (!err)
 		err = fw_spoof_check(fw, st->net.name, whole, e);
 	if (!err)
@@ -353,6 +396,8 @@ int vn_spoof_status(struct vn_ctx *c, struct vn_status *st, bool *whole, struct 
 		p->bytes = seen[i].bytes;
 	}
 	free(seen);
+	if (!err)
+		err = spoof_diff(c, fw, st, diff, ndiff, e);
 	return err;
 }
 

@@ -232,9 +232,9 @@ struct vn_fabric;
 int vn_vxlan_fabric_changed(struct vn_ctx *c, const struct vn_fabric *f, struct nl_err *e);
 
 /* bind.c: anti-spoofing (firewall/spoof.h). The step of the apply walk
- * (the network's chains; its ports' elements brought to the bridge's
- * ports: those of vanished ports deleted, a port without any made an
- * unbound one) and its removal; binding port ifname of network net
+ * (the network's chains; its ports' elements brought to exactly what the
+ * bridge's ports' binding records want: those of vanished ports deleted,
+ * a port without a record made an unbound one) and its removal; binding port ifname of network net
  * (b NULL: no MAC, no address) and unbinding it. */
 int vn_spoof_step(struct vn_run *r, struct nl_err *e);
 int vn_spoof_remove(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
@@ -244,8 +244,12 @@ int vn_spoof_bind(struct vn_ctx *c, const char *net, const char *ifname, const s
 		  struct nl_err *e);
 int vn_spoof_unbind(struct vn_ctx *c, const char *ifname, struct nl_err *e);
 /* The ports' drop counters, for status (st->net names the network);
- * whole: the table and the network's chains hold their rules. */
-int vn_spoof_status(struct vn_ctx *c, struct vn_status *st, bool *whole, struct nl_err *e);
+ * whole: the table and the network's chains hold their rules; *diff
+ * (malloc'd, ndiff of them): where the elements of a port on the bridge
+ * (st->ports) that the table knows differ from what its record wants. */
+struct fw_spoof_diff;
+int vn_spoof_status(struct vn_ctx *c, struct vn_status *st, bool *whole,
+		    struct fw_spoof_diff **diff, unsigned *ndiff, struct nl_err *e);
 /* The dhcp-script= dnsmasq runs for such a network (vnet-dhcp-script);
  * returns buf. */
 const char *vn_lease_script(char *buf, size_t n);

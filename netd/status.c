@@ -20,6 +20,7 @@
 #include "nlink/addr.h"
 #include "netd/dnsmasq.h"
 #include "firewall/fw.h"
+#include "firewall/spoof.h"
 #include "netd/internal.h"
 #include "netd/store.h"
 #include "nlink/sysctl.h"
@@ -366,14 +367,23 @@ int vn_show_in(struct vn_ctx *c, const struct vn_view *v, const char *name, stru
 		nl_err_clear(e); /* reading it needs root: the rest still tells */
 		st->unchecked |= VN_UNCHECKED_RULES;
 	} else if ((wants & W_RULES) && st->net.anti_spoof) {
+		struct fw_spoof_diff *d = NULL;
+		unsigned nd = 0;
+		char want[80];
 		bool whole;
 
-		if ((err = vn_spoof_status(c, st, &whole, e)))
+		if ((err = vn_spoof_status(c, st, &whole, &d, &nd, e)))
 			return err;
 		if (!whole)
 			problem(st, "its rules (vnet up)", "absent or other rules",
 				"anti-spoofing chains of network %s in table bridge vnet", name);
 		check_spoof_ports(st);
+		/* what a port's binding record wants, element by element */
+		for (unsigned i = 0; i < nd; i++) {
+			snprintf(want, sizeof(want), "%s (vnet up)", d[i].want);
+			problem(st, want, d[i].have, "anti-spoofing of port %s", d[i].ifname);
+		}
+		free(d);
 	}
 	if ((wants & W_SERVICES) && vn_net_has_dhcp(&st->net) &&
 	    !(st->dnsmasq = vn_dnsmasq_pid(c, name))) {

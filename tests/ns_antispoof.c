@@ -4,9 +4,12 @@
  * counted) while an honest neighbour keeps working; a DHCP server in a
  * guest hands out nothing; the rule count does not grow with the ports.
  * Observed with ping, ip neigh, busybox and nft -j, not vnet's word. */
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "tests/vnettest.h"
 
@@ -182,6 +185,126 @@ START_TEST(an_unfiltered_port_is_named_and_put_back)
 	ck_assert_str_eq(th_str("%s show n1 -j | jq -j .state", nt_vnet), "up");
 	ck_assert(!nt_ping_once("b", "10.9.0.77"));
 	ck_assert(nt_ping("a", "10.9.0.1"));
+}
+END_TEST
+
+/* b pings a's 10.9.9.9, an address a was never given: a answers from it.
+ * Static neighbours on both sides, so that ARP (whose sender a's binding
+ * does not allow either) does not decide it: only the IPv4 source does. */
+static bool forged_source_passes(void)
+{
+	return nt_ping_once("b", "10.9.9.9");
+}
+
+static void forge_setup(void)
+{
+	ck_assert_int_eq(
+		th_sh("ip -n a addr add 10.9.9.9/16 dev eth0 && "
+		      "ip -n a neigh replace 10.9.0.11 lladdr %s dev eth0 nud permanent && "
+		      "ip -n b neigh replace 10.9.9.9 lladdr %s dev eth0 nud permanent",
+		      MAC_B, MAC_A),
+		0);
+	ck_assert(!forged_source_passes());
+}
+
+/* The state and first problem show -j says, as one line. */
+#define FIRST_PROBLEM                                                                              \
+	"%s show n1 -j | jq -j '.state, \" \", .problems[0].object, \": want \", "                 \
+	".problems[0].want, \", have \", .problems[0].have'"
+
+/* An element of a known port added by hand (its record does not want it)
+ * lets a forged source through: status names it, up deletes it, and
+ * nothing else changes. Before, show said up and nothing repaired it. */
+START_TEST(an_extra_element_is_named_and_up_takes_it_out)
+{
+	forge_setup();
+	ck_assert_int_eq(th_sh("nft add element bridge vnet ip4s '{ \"a-h\" . 10.9.9.9 }'"), 0);
+	ck_assert(nt_ping("b", "10.9.9.9"));
+	ck_assert_str_eq(th_str(FIRST_PROBLEM, nt_vnet),
+			 "degraded anti-spoofing of port a-h: want no ip4s 10.9.9.9 (vnet up), "
+			 "have ip4s 10.9.9.9");
+	ck_assert_int_eq(nt_run("up n1"), 0);
+	ck_assert_str_eq(th_str("%s show n1 -j | jq -j .state", nt_vnet), "up");
+	ck_assert(!forged_source_passes());
+	ck_assert(nt_ping("a", "10.9.0.11"));
+	ck_assert(nt_ping("b", "10.9.0.10"));
+}
+END_TEST
+
+/* A bound port's MAC element deleted by hand cuts the honest guest off:
+ * status names it, up puts it back. */
+START_TEST(a_deleted_mac_element_is_named_and_up_puts_it_back)
+{
+	ck_assert_int_eq(th_sh("nft delete element bridge vnet macs '{ \"a-h\" . " MAC_A " }'"), 0);
+	ck_assert_int_eq(th_sh("ip -n a neigh flush all"), 0);
+	ck_assert(!nt_ping_once("a", "10.9.0.1"));
+	ck_assert(nt_ping("b", "10.9.0.1"));
+	ck_assert_str_eq(th_str(FIRST_PROBLEM, nt_vnet),
+			 "degraded anti-spoofing of port a-h: want macs " MAC_A
+			 " (vnet up), have no macs " MAC_A);
+	ck_assert_int_eq(nt_run("up n1"), 0);
+	ck_assert_str_eq(th_str("%s show n1 -j | jq -j .state", nt_vnet), "up");
+	ck_assert(nt_ping("a", "10.9.0.1"));
+	ck_assert(nt_ping("a", "10.9.0.11"));
+}
+END_TEST
+
+extern char **environ;
+
+static pid_t vnetd = -1;
+
+/* vnetd, started here; stopped by the test or its teardown */
+static void start_vnetd(void)
+{
+	char *argv[] = {"/bin/sh", "-c", "exec \"$VNETD_BIN\" 2>>\"$VNETD_LOG\"", NULL};
+	char log[320];
+
+	ck_assert_msg(getenv("VNETD_BIN") != NULL, "VNETD_BIN is not set");
+	snprintf(log, sizeof(log), "%s/vnetd.log", th_tmpdir());
+	setenv("VNETD_LOG", log, 1);
+	ck_assert_int_eq(posix_spawn(&vnetd, "/bin/sh", NULL, NULL, argv, environ), 0);
+	ck_assert_int_eq(th_sh("for i in $(seq 3000); do grep -q 'vnetd: watching' \"$VNETD_LOG\" "
+			       "&& exit 0; sleep 0.01; done; exit 1"),
+			 0);
+}
+
+static void teardown_vnetd(void)
+{
+	if (vnetd > 0) {
+		kill(vnetd, SIGKILL);
+		waitpid(vnetd, NULL, 0);
+	}
+	vnetd = -1;
+	th_netns_teardown();
+}
+
+/* Until show says up (20 s at most): 0, else 1. */
+#define UNTIL_UP                                                                                   \
+	"for i in $(seq 2000); do [ \"$(%s show n1 -j | jq -r .state)\" = up ] && exit 0; "        \
+	"sleep 0.01; done; exit 1"
+
+/* vnetd sees the same drift (a ruleset change) and repairs it alone. */
+START_TEST(vnetd_takes_out_an_extra_element_and_puts_back_a_deleted_one)
+{
+	int st;
+
+	forge_setup();
+	start_vnetd();
+	ck_assert_int_eq(th_sh("nft add element bridge vnet ip4s '{ \"a-h\" . 10.9.9.9 }' && "
+			       "nft delete element bridge vnet macs '{ \"b-h\" . " MAC_B " }'"),
+			 0);
+	ck_assert_int_eq(th_sh(UNTIL_UP, nt_vnet), 0);
+	ck_assert_int_eq(th_sh("! nft list set bridge vnet ip4s | grep -q 10.9.9.9"), 0);
+	ck_assert(!forged_source_passes());
+	ck_assert(nt_ping("b", "10.9.0.1"));
+	ck_assert(nt_ping("a", "10.9.0.11"));
+	ck_assert_int_eq(th_sh("grep -q 'network n1: repaired .*anti-spoofing of port' "
+			       "\"$VNETD_LOG\""),
+			 0);
+	kill(vnetd, SIGTERM);
+	ck_assert_int_eq(waitpid(vnetd, &st, 0), vnetd);
+	vnetd = -1;
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 END_TEST
 
@@ -567,6 +690,15 @@ int main(void)
 	tcase_add_test(t, a_dhcp_server_in_a_guest_hands_out_nothing);
 	tcase_add_test(t, the_rule_count_is_the_same_with_1_and_1000_bound_ports);
 	tcase_add_test(t, a_spanning_network_leaves_anti_spoofing_whole_and_the_other_way_round);
+	suite_add_tcase(s, t);
+	t = tcase_create("drift");
+	tcase_add_checked_fixture(t, setup, th_netns_teardown);
+	tcase_add_test(t, an_extra_element_is_named_and_up_takes_it_out);
+	tcase_add_test(t, a_deleted_mac_element_is_named_and_up_puts_it_back);
+	suite_add_tcase(s, t);
+	t = tcase_create("vnetd");
+	tcase_add_checked_fixture(t, setup, teardown_vnetd);
+	tcase_add_test(t, vnetd_takes_out_an_extra_element_and_puts_back_a_deleted_one);
 	suite_add_tcase(s, t);
 	t = tcase_create("binding");
 	tcase_add_checked_fixture(t, setup, th_netns_teardown);

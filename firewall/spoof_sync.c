@@ -1,0 +1,225 @@
+/* spoof_sync — a network's ports' elements in table bridge vnet against
+ * what their bindings want: compared (status) and brought to exactly that
+ * (repair), every element keyed by a port's name in every set and map.
+ * One dump of the sets: a status or a repair looks at every port of the
+ * network anyway; binding one port reads only its own (spoof_port.c). */
+#include "firewall/spoof_internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h> /* before libnftnl, which uses FILE */
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+
+#include "common/file.h"
+#include "firewall/fw.h"
+
+/* An element as status names it, without its port: "ip4s 10.9.9.9",
+ * "arps 10.9.0.10 . 52:54:00:aa:00:01", "ports jump n1-spoof". */
+static void elem_text(const struct sp_elem *el, char *buf, size_t n)
+{
+	const uint8_t *v = el->key + NL_IFNAMSIZ, *m = el->set == SP_ARPS ? v + 4 : v;
+	const char *set = sp_sets[el->set].name;
+	char a[INET6_ADDRSTRLEN], esc[48];
+
+	switch (el->set) {
+	case SP_PORTS:
+	case SP_DROPS:
+		snprintf(buf, n, "%s %s %s", set, el->set == SP_PORTS ? "jump" : "counter",
+			 nl_escape(el->data, esc, sizeof(esc)));
+		return;
+	case SP_IP4S:
+	case SP_IP6S:
+		inet_ntop(el->set == SP_IP4S ? AF_INET : AF_INET6, v, a, sizeof(a));
+		snprintf(buf, n, "%s %s", set, a);
+		return;
+	case SP_ARPS:
+		inet_ntop(AF_INET, v, a, sizeof(a));
+		break;
+	default:
+		a[0] = '\0';
+	}
+	snprintf(buf, n, "%s %s%s%02x:%02x:%02x:%02x:%02x:%02x", set, a, a[0] ? " . " : "", m[0],
+		 m[1], m[2], m[3], m[4], m[5]);
+}
+
+static bool same_key(const struct sp_elem *x, const struct sp_elem *y)
+{
+	return x->set == y->set && x->klen == y->klen && !memcmp(x->key, y->key, x->klen);
+}
+
+/* text, or its absence ("no ip4s 10.9.9.9"), cut to n */
+static void say(char *buf, size_t n, bool no, const char *text)
+{
+	snprintf(buf, n, "%s%s", no ? "no " : "", text);
+}
+
+struct diffs {
+	struct fw_spoof_diff *d;
+	unsigned n, cap;
+};
+
+/* want and have as status says them: an element and its absence ("no
+ * ip4s 10.9.9.9"), or two values of one key */
+static int add_diff(struct diffs *ds, const char *ifname, const struct sp_elem *want,
+		    const struct sp_elem *have)
+{
+	struct fw_spoof_diff *d;
+	char text[56];
+
+	if (ds->n == ds->cap) {
+		unsigned cap = ds->cap ? 2 * ds->cap : 16;
+
+		if (!(d = realloc(ds->d, cap * sizeof(*d))))
+			return -ENOMEM;
+		ds->d = d;
+		ds->cap = cap;
+	}
+	d = &ds->d[ds->n++];
+	snprintf(d->ifname, sizeof(d->ifname), "%s", ifname);
+	elem_text(want ? want : have, text, sizeof(text));
+	say(d->want, sizeof(d->want), !want, text);
+	if (have)
+		elem_text(have, text, sizeof(text));
+	say(d->have, sizeof(d->have), !have, text);
+	return 0;
+}
+
+/* Port p's differences: elements of its name that it does not want (or
+ * with other data), then wanted ones that are absent. */
+static int diff_port(const struct sp_read *rd, const char *net, const struct fw_spoof_port *p,
+		     struct diffs *ds)
+{
+	struct sp_elem want[SP_PORT_ELEMS];
+	unsigned n = sp_port_elems(net, p, want, SP_PORT_ELEMS);
+	int err = 0;
+
+	for (unsigned i = 0; i < rd->nel && !err; i++) {
+		const struct sp_elem *el = &rd->el[i], *w = NULL;
+		bool wanted = false;
+
+		if (!sp_key_is(el, p->ifname))
+			continue;
+		for (unsigned k = 0; k < n && !wanted; k++) {
+			wanted = sp_same(el, &want[k]);
+			if (!w && same_key(el, &want[k]))
+				w = &want[k];
+		}
+		if (!wanted)
+			err = add_diff(ds, p->ifname, w, el);
+	}
+	for (unsigned k = 0; k < n && !err; k++) {
+		bool there = false;
+
+		for (unsigned i = 0; i < rd->nel && !there; i++)
+			there = same_key(&rd->el[i], &want[k]);
+		if (!there)
+			err = add_diff(ds, p->ifname, &want[k], NULL);
+	}
+	return err;
+}
+
+int fw_spoof_diff(struct fw *fw, const char *net, const struct fw_spoof_port *want, unsigned n,
+		  struct fw_spoof_diff **out, unsigned *nout, struct nl_err *e)
+{
+	struct nl_batch *b = nl_batch_new();
+	struct sp_read *rd = calloc(1, sizeof(*rd));
+	struct diffs ds = {NULL, 0, 0};
+	int err = b && rd ? 0 : -ENOMEM;
+
+	*out = NULL;
+	*nout = 0;
+	if (!err && !(err = sp_read(fw, b, net, R_ELEMS, rd, e)))
+		for (unsigned i = 0; i < n && !err; i++)
+			err = diff_port(rd, net, &want[i], &ds);
+	if (rd)
+		sp_read_free(rd);
+	if (err == -ENOMEM)
+		nl_err_set(e, err, "check", "anti-spoofing elements of network %s", net);
+	if (err)
+		free(ds.d);
+	else
+		*out = ds.d, *nout = ds.n;
+	free(rd);
+	nl_batch_free(b);
+	return err;
+}
+
+/* Room in b for one more message and the end marker. */
+static bool roomy(const struct nl_batch *b)
+{
+	return b->n + 1 < b->max && b->len + 2 * NL_MSG_MAX <= b->size;
+}
+
+/* Port ifname's elements to exactly want's (nwant; 0 and no counter kept:
+ * none), into b; a port that does not fit is taken back, b sent, and put
+ * into the next transaction. */
+static int put_sync(struct fw *fw, struct nl_batch *b, const struct sp_read *rd, const char *ifname,
+		    const struct sp_elem *want, unsigned nwant, struct nl_err *e)
+{
+	for (unsigned tries = 0;; tries++) {
+		unsigned mark = b->n;
+		int err = sp_put_port_gone(b, rd, ifname, want, nwant, nwant > 0, e);
+
+		if (!err && nwant)
+			err = sp_put_port(b, rd, ifname, want, nwant, e);
+		if (!err && roomy(b))
+			return 0;
+		if ((err && err != -EMSGSIZE) || tries || mark <= 1)
+			return err ? err : nl_err_set(e, -EMSGSIZE, "build", "port %s", ifname);
+		nl_err_clear(e);
+		nl_batch_rewind(b, mark);
+		if ((err = sp_send(fw, b, e)))
+			return err;
+		nl_batch_reset(b);
+		if ((err = sp_marker(b, NFNL_MSG_BATCH_BEGIN, e)))
+			return err;
+	}
+}
+
+static bool named(const struct fw_spoof_port *want, unsigned n, const char *name)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (!strncmp(want[i].ifname, name, NL_IFNAMSIZ))
+			return true;
+	return false;
+}
+
+int fw_spoof_sync(struct fw *fw, const char *net, const struct fw_spoof_port *want, unsigned n,
+		  struct nl_err *e)
+{
+	struct nl_batch *b = nl_batch_new();
+	struct sp_read *rd = calloc(1, sizeof(*rd));
+	struct sp_elem el[SP_PORT_ELEMS];
+	char name[NL_IFNAMSIZ];
+	int err = b && rd ? 0 : nl_err_set(e, -ENOMEM, "repair", "anti-spoofing of %s", net);
+
+	if (!err)
+		err = sp_read(fw, b, net, R_ELEMS | R_COUNTERS, rd, e);
+	if (!err) {
+		nl_batch_reset(b);
+		err = sp_marker(b, NFNL_MSG_BATCH_BEGIN, e);
+	}
+	/* the ports of net that want does not name (they vanished) */
+	for (unsigned i = 0; !err && i < rd->nel; i++) {
+		if (!sp_of_net(&rd->el[i], net))
+			continue;
+		memcpy(name, rd->el[i].key, NL_IFNAMSIZ - 1);
+		name[NL_IFNAMSIZ - 1] = '\0';
+		if (!named(want, n, name))
+			err = put_sync(fw, b, rd, name, NULL, 0, e);
+	}
+	for (unsigned i = 0; !err && i < n; i++)
+		err = put_sync(fw, b, rd, want[i].ifname, el,
+			       sp_port_elems(net, &want[i], el, SP_PORT_ELEMS), e);
+	if (!err)
+		err = sp_send(fw, b, e);
+	if (rd)
+		sp_read_free(rd);
+	free(rd);
+	nl_batch_free(b);
+	return err;
+}
