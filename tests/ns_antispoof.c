@@ -531,6 +531,11 @@ START_TEST(the_rule_count_is_the_same_with_1_and_1000_bound_ports)
 				     "'.nftables[1].set.elem | length'")),
 			 1000);
 	ck_assert(nt_ping("b", "10.9.0.1"));
+	/* a repair keeps every binding (it took all but 256 ports for vanished) */
+	ck_assert_int_eq(nt_run("up n1"), 0);
+	ck_assert_int_eq(atol(th_str("nft -j list set bridge vnet macs | jq -j "
+				     "'.nftables[1].set.elem | length'")),
+			 1000);
 }
 END_TEST
 
