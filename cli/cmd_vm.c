@@ -177,9 +177,10 @@ static int cmd_start(struct vn_ctx *c, int argc, char **argv)
 		if (p->no_kvm[0])
 			fprintf(stderr, "vnet: warning: %s; using TCG (slow)\n",
 				vc_text(p->no_kvm));
-		if (d->foreground ? vm_launch_foreground(p, &e) : vm_launch(p, &pid, &e))
+		if (d->foreground ? vm_launch_foreground(p, &e) : vm_launch(p, &pid, &e)) {
 			code = vc_fail(&e);
-		else
+			vm_unprepare(c, p);
+		} else
 			tell_started(p, pid);
 		vm_plan_free(p);
 	}

@@ -150,7 +150,11 @@ static const char *net = "lan0", *gip = "10.9.0.50", *pinger = "lan";
 static bool stretched;
 /* n1's options besides the subnet and VNI on every host */
 static const char *n1_opts = "--no-dhcp";
-#define ECHO_PORT 7
+/* the guest's address is a DHCP lease (each host serves a third of the
+ * range: fabric --index K --hosts 3), renewed after each migration */
+static bool leased;
+#define ECHO_PORT  7
+#define RENEW_PORT 8
 
 static char b_env[700];
 
@@ -200,12 +204,16 @@ static void stretched_hosts(void)
 			       "ip -n hostc addr add 10.9.0.12/24 dev upc && "
 			       "ip -n hostc link set upc up"),
 			 0);
-	ck_assert_int_eq(nt_run("fabric set --underlay upa --peer 10.9.0.11 --peer 10.9.0.12"), 0);
-	ck_assert_int_eq(th_sh("%s %s fabric set --underlay upb --peer 10.9.0.10 --peer 10.9.0.12",
-			       b_env, nt_vnet),
+	ck_assert_int_eq(nt_run("fabric set --underlay upa --peer 10.9.0.11 --peer 10.9.0.12%s",
+				leased ? " --index 1 --hosts 3" : ""),
 			 0);
 	ck_assert_int_eq(
-		th_sh("%s fabric set --underlay upc --peer 10.9.0.10 --peer 10.9.0.11", c_env), 0);
+		th_sh("%s %s fabric set --underlay upb --peer 10.9.0.10 --peer 10.9.0.12%s", b_env,
+		      nt_vnet, leased ? " --index 2 --hosts 3" : ""),
+		0);
+	ck_assert_int_eq(th_sh("%s fabric set --underlay upc --peer 10.9.0.10 --peer 10.9.0.11%s",
+			       c_env, leased ? " --index 3 --hosts 3" : ""),
+			 0);
 	ck_assert_int_eq(nt_run("create nat n1 10.60.0.0/24 --vni 100 %s 2>/dev/null", n1_opts), 0);
 	ck_assert_int_eq(th_sh("%s %s create nat n1 10.60.0.0/24 --vni 100 %s 2>/dev/null", b_env,
 			       nt_vnet, n1_opts),
@@ -322,27 +330,66 @@ static const char *neigh_mac(void)
 	return th_str("ip -n %s -j neigh show %s | jq -j '.[0].lladdr'", pinger, gip);
 }
 
-/* The echo guest's options after "vm start g" (nic: its --net's settings). */
+/* The echo guest's options after "vm start g" (nic: its --net's settings):
+ * a static address, or (leased) DHCP and the renewal port. */
 static const char *echo_guest(const char *nic)
 {
-	char *s;
+	char *s, ip[64];
 
+	if (leased)
+		snprintf(ip, sizeof(ip), "vnet.renew=%d", RENEW_PORT);
+	else
+		snprintf(ip, sizeof(ip), "vnet.ip=%s/24", gip);
 	ck_assert(asprintf(&s,
 			   "--memory 128 --net %s%s --kernel %s/vmlinux --initrd "
 			   "%s/initramfs.gz --append 'console=ttyS0 quiet panic=-1 "
-			   "vnet.ip=%s/24 vnet.echo=%d' -- -no-reboot",
-			   net, nic, guest_dir, guest_dir, gip, ECHO_PORT) > 0);
+			   "%s vnet.echo=%d' -- -no-reboot",
+			   net, nic, guest_dir, guest_dir, ip, ECHO_PORT) > 0);
 	return th_keep(s);
 }
 
-/* Boots the guest on A: a static address, the echo server; waits for it. */
+/* Boots the guest on A: its address, the echo server; waits for it. */
 static void boot_echo_guest(void)
 {
+	const char *log = vt_file("g", "serial.log");
+
 	ck_assert_int_eq(nt_run("vm start g %s", echo_guest("")), 0);
-	ck_assert_msg(
-		until(BOOT_TIMEOUT_S, "grep -q '^VNET-GUEST: echo' %s", vt_file("g", "serial.log")),
-		"no echo server: %s", th_str("cat %s", vt_file("g", "serial.log")));
+	ck_assert_msg(until(BOOT_TIMEOUT_S, "grep -q '^VNET-GUEST: echo' %s", log),
+		      "no echo server: %s", th_str("cat %s", log));
+	if (leased) {
+		ck_assert_msg(until(10, "grep -q '^VNET-GUEST: renew %d' %s", RENEW_PORT, log),
+			      "%s", th_str("cat %s", log));
+		gip = th_str("sed -n 's|^VNET-GUEST: ip=\\([0-9.]*\\)/24 .*via=dhcp.*|\\1|p' %s | "
+			     "tr -d '\\r\\n'",
+			     log);
+		/* from A's third of the range (.2 to .85) */
+		ck_assert_msg(strrchr(gip, '.') && atoi(strrchr(gip, '.') + 1) < 86,
+			      "leased %s: %s", gip, th_str("cat %s", log));
+	}
 	ck_assert_msg(answers(30), "the guest does not answer");
+}
+
+/* The guest renews its lease at host h: the DHCP server there (its own
+ * third of the range, which A's lease is not in) ACKs the same address
+ * only when it was told the lease (a NAK, and then a new lease, else). */
+static void renews_at(char h)
+{
+	const char *log = h == 'a' ? vt_file("g", "serial.log")
+				   : th_str("printf %%s %s/b/run/vm/g/serial.log", th_tmpdir());
+	const char *said;
+
+	ck_assert_int_eq(th_sh("ip netns exec %s busybox nc -w 10 %s %d </dev/null | grep -q "
+			       "renewing",
+			       pinger, gip, RENEW_PORT),
+			 0);
+	ck_assert_msg(until(30, "grep -q '^VNET-GUEST: dhcp ' %s", log), "no renewal at %c: %s", h,
+		      th_str("tail -5 %s", log));
+	said = th_str("grep -a '^VNET-GUEST: dhcp ' %s | head -1 | tr -d '\\r'", log);
+	ck_assert_msg(!strncmp(said, "VNET-GUEST: dhcp renew ip=", 26) &&
+			      !strncmp(said + 26, gip, strlen(gip)) &&
+			      said[26 + strlen(gip)] == '/',
+		      "the renewal of %s at %c: %s", gip, h, said);
+	ck_assert(answers(10));
 }
 
 /* The LAN holds a TCP connection to the guest's echo server. */
@@ -450,6 +497,8 @@ static void live_rounds(void)
 		 * loaded machine stretches: asserted is the guest found within
 		 * 0.5 s of it (without the announce it takes seconds: the LAN
 		 * sends to the old port until its ARP entry goes stale) */
+		if (leased)
+			renews_at(to_b ? 'b' : 'a');
 		if (lost >= down / 20 + 3)
 			fprintf(stderr,
 				"migration target missed: %ld pings lost, downtime %ld ms\n", lost,
@@ -467,6 +516,15 @@ START_TEST(live_migration_keeps_the_address_the_mac_and_a_tcp_connection)
 	live_rounds();
 }
 END_TEST
+
+/* n1 with DHCP on every host, each serving its third of the range; the
+ * guest's address a lease. */
+static void stretched_dhcp_hosts(void)
+{
+	n1_opts = "";
+	leased = true;
+	stretched_hosts();
+}
 
 /* n1 with --anti-spoof (and DHCP) on every host. */
 static void stretched_spoof_hosts(void)
@@ -514,9 +572,13 @@ START_TEST(anti_spoofing_bindings_follow_a_migrating_guest)
 }
 END_TEST
 
-START_TEST(live_migration_on_a_stretched_network_moves_the_mac_to_the_other_vtep)
+/* The guest's address is a lease of A's dnsmasq; the description hands it
+ * to the destination's as a static host, so that host ACKs its renewal. */
+START_TEST(live_migration_on_a_stretched_network_moves_the_mac_and_the_lease)
 {
 	live_rounds();
+	ck_assert_str_eq(th_str("%s show n1 -j | jq -c '[.hosts[].ip]'", on('b')),
+			 th_str("printf '[\"%%s\"]\\n' %s", gip));
 }
 END_TEST
 
@@ -747,8 +809,8 @@ static Suite *suite(void)
 
 	t = tcase_create("stretched");
 	tcase_add_unchecked_fixture(t, build_guest, NULL);
-	tcase_add_checked_fixture(t, stretched_hosts, th_netns_teardown);
-	tcase_add_test(t, live_migration_on_a_stretched_network_moves_the_mac_to_the_other_vtep);
+	tcase_add_checked_fixture(t, stretched_dhcp_hosts, th_netns_teardown);
+	tcase_add_test(t, live_migration_on_a_stretched_network_moves_the_mac_and_the_lease);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("antispoof");

@@ -385,6 +385,67 @@ START_TEST(a_destination_waits_listed_as_incoming_with_its_tap_attached)
 }
 END_TEST
 
+/* The source's lease ("leases" of its description) becomes a static host
+ * of the destination's network before qemu starts: refused, with nothing
+ * made, when the network has another address for the MAC or the address
+ * is not in its subnet; gone again when qemu does not start; kept (as a
+ * host added by hand) once the destination ran. */
+START_TEST(a_destinations_network_takes_the_sources_lease_as_a_static_host)
+{
+	const char *desc = th_str("printf %s/a.json | tr -d '\\n'", th_tmpdir()), *mac, *err;
+	int code;
+
+	ck_assert_int_eq(nt_run("create isolated lan 10.0.0.0/24"), 0);
+	ck_assert_int_eq(START("a", "--net lan -- -no-reboot"), 0);
+	mac = th_str("$VNET_BIN vm list -j | jq -j '.[0].nics[0].mac'");
+	/* a guest without a lease: none carried */
+	ck_assert_str_eq(th_str("$VNET_BIN vm show a -j | jq -c .description.leases"), "null\n");
+	ck_assert_int_eq(nt_run("vm kill a"), 0);
+	ck_assert_int_eq(nt_run("host add lan %s 10.0.0.7", mac), 0);
+	ck_assert_int_eq(th_sh("$VNET_BIN vm show a -j | jq '.description.leases = [\"10.0.0.9\"]' "
+			       "> %s",
+			       desc),
+			 0);
+	err = nt_says(&code,
+		      "vm start a --incoming tcp:127.0.0.1:7777 --incoming-from %s -- "
+		      "-no-reboot",
+		      desc);
+	ck_assert_msg(strstr(err, "exists already with address 10.0.0.7 (the guest's lease on the "
+				  "source, as a static host here)"),
+		      "%s", err);
+	ck_assert_int_eq(code, 4);
+	ck_assert_str_eq(ports("lan"), "");
+	ck_assert_int_eq(nt_run("host del lan %s", mac), 0);
+	/* not of the network's subnet */
+	ck_assert_int_eq(th_sh("jq '.description.leases = [\"10.7.0.9\"]' %s > %s.b", desc, desc),
+			 0);
+	err = nt_says(&code,
+		      "vm start a --incoming tcp:127.0.0.1:7777 --incoming-from %s.b -- "
+		      "-no-reboot",
+		      desc);
+	ck_assert_msg(strstr(err, "10.7.0.9") && code == 2, "exit %d: %s", code, err);
+	/* qemu does not start: the host goes again */
+	setenv("VNET_QEMU", "/nonexistent/qemu-system-x86_64", 1);
+	ck_assert_int_ne(th_sh("$VNET_BIN vm start a --incoming tcp:127.0.0.1:7777 --incoming-from "
+			       "%s -- -no-reboot 2>/dev/null",
+			       desc),
+			 0);
+	ck_assert_str_eq(th_str("$VNET_BIN show lan -j | jq -c '[.hosts[].ip]'"), "[]\n");
+	unsetenv("VNET_QEMU");
+	ck_assert_int_eq(nt_run("vm start a --incoming tcp:127.0.0.1:7777 --incoming-from %s -- "
+				"-no-reboot",
+				desc),
+			 0);
+	ck_assert_str_eq(th_str("$VNET_BIN show lan -j | jq -c '[.hosts[] | [.mac, .ip]]'"),
+			 th_str("printf '[[\"%%s\",\"10.0.0.9\"]]\\n' %s", mac));
+	/* dnsmasq was told: its hosts file has it */
+	ck_assert_int_eq(th_sh("grep -q '%s,10.0.0.9' $VNET_RUN_DIR/dnsmasq/lan.hosts", mac), 0);
+	ck_assert_int_eq(nt_run("vm kill a"), 0);
+	ck_assert_str_eq(th_str("$VNET_BIN show lan -j | jq -c '[.hosts[].ip]'"),
+			 "[\"10.0.0.9\"]\n");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ns_vm");
@@ -414,6 +475,7 @@ static Suite *suite(void)
 	t = tcase_create("incoming");
 	tcase_add_checked_fixture(t, nt_setup_host, th_netns_teardown);
 	tcase_add_test(t, a_destination_waits_listed_as_incoming_with_its_tap_attached);
+	tcase_add_test(t, a_destinations_network_takes_the_sources_lease_as_a_static_host);
 	suite_add_tcase(s, t);
 	return s;
 }

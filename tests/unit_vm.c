@@ -558,6 +558,47 @@ START_TEST(descriptions_round_trip_and_differences_are_named)
 }
 END_TEST
 
+/* "leases": one per NIC, an IPv4 address or null; anything else is refused
+ * naming the member, and nothing of it is kept. */
+START_TEST(leases_round_trip_and_only_ipv4_addresses_are_read)
+{
+	static const char *const opts[] = {"net", "lan,mac=52:54:00:00:00:07", "net",
+					   "wan,mac=52:54:00:00:00:08", NULL};
+	static const char *const bad_ones[] = {
+		"[\"fd00::5\"]", "[\"10.0.0.5/24\"]", "[\"10.0.0.5,ignore\"]",
+		"[5]",		 "\"10.0.0.5\"",      "[null, null, \"10.0.0.5\"]"};
+	uint8_t macs[2][6] = {{0x52, 0x54, 0, 0, 0, 7}, {0x52, 0x54, 0, 0, 0, 8}};
+	struct vm_desc_facts x = {.kernel_size = -1, .initrd_size = -1}, y;
+	struct vm_desc a, b;
+	struct nl_err e;
+	json_object *o;
+
+	desc(&a, opts);
+	nl_prefix_parse("10.0.0.5", NL_PREFIX_NO_LEN, NULL, &x.lease[1], NULL);
+	o = vm_desc_json(&a, (const uint8_t(*)[6])macs, &x);
+	vm_desc_put_leases(o, 2, &x);
+	ck_assert_str_eq(json_object_to_json_string(json_object_object_get(o, "leases")),
+			 "[ null, \"10.0.0.5\" ]");
+	memset(&b, 0, sizeof(b));
+	ck_assert_int_eq(vm_desc_from_json(o, &b, &y, "description d", &e), 0);
+	ck_assert_int_eq(y.lease[0].family, 0);
+	ck_assert(nl_prefix_equal(&y.lease[1], &x.lease[1]));
+	for (size_t i = 0; i < sizeof(bad_ones) / sizeof(bad_ones[0]); i++) {
+		json_object_object_add(o, "leases", json_tokener_parse(bad_ones[i]));
+		ck_assert_msg(vm_desc_from_json(o, &b, &y, "description d", &e) == -EINVAL, "%s",
+			      bad_ones[i]);
+		ck_assert_msg(strstr(e.msg, "\"leases\""), "%s: %s", bad_ones[i], e.msg);
+	}
+	json_object_put(o);
+	/* none leased: no member */
+	memset(&x.lease, 0, sizeof(x.lease));
+	o = vm_desc_json(&a, (const uint8_t(*)[6])macs, &x);
+	vm_desc_put_leases(o, 2, &x);
+	ck_assert(!json_object_object_get_ex(o, "leases", NULL));
+	json_object_put(o);
+}
+END_TEST
+
 /* Only tcp: reaches qemu, with an address it can take. */
 START_TEST(migration_addresses_are_checked)
 {
@@ -609,6 +650,7 @@ static Suite *suite(void)
 	tcase_add_test(t, hardware_virtualization_is_read_from_cpu_flags);
 	tcase_add_test(t, arguments_are_quoted_for_display);
 	tcase_add_test(t, descriptions_round_trip_and_differences_are_named);
+	tcase_add_test(t, leases_round_trip_and_only_ipv4_addresses_are_read);
 	tcase_add_test(t, migration_addresses_are_checked);
 	suite_add_tcase(s, t);
 	return s;

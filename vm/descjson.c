@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,26 @@ void vm_desc_put_addresses(json_object *desc, unsigned nnics, const struct vm_de
 	}
 	if (any)
 		json_object_object_add(desc, "addresses", a);
+	else
+		json_object_put(a);
+}
+
+void vm_desc_put_leases(json_object *desc, unsigned nnics, const struct vm_desc_facts *x)
+{
+	json_object *a = json_object_new_array();
+	char buf[NL_PREFIX_STRLEN];
+	bool any = false;
+
+	for (unsigned i = 0; i < nnics; i++) {
+		const struct nl_prefix *l = &x->lease[i];
+
+		any = any || l->family;
+		json_object_array_add(a, l->family ? json_object_new_string(nl_prefix_str(
+							     l, false, buf, sizeof(buf)))
+						   : NULL);
+	}
+	if (any)
+		json_object_object_add(desc, "leases", a);
 	else
 		json_object_put(a);
 }
@@ -210,6 +231,33 @@ static int bound_of(json_object *v, const struct vm_desc *d, struct vm_desc_fact
 	return 0;
 }
 
+/* "leases": per NIC, the IPv4 address it leased at the source, or null.
+ * Only its form is read here; whether the network here takes it as a
+ * static host is the host's own check (vn_host_add). */
+static int leases_of(json_object *v, const struct vm_desc *d, struct vm_desc_facts *x,
+		     const char *what, struct nl_err *e)
+{
+	size_t n = json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
+
+	if (!json_object_is_type(v, json_type_array) || n > d->nnics)
+		return bad(e, what, "\"leases\" must be an array (one per NIC)");
+	for (size_t i = 0; i < n; i++) {
+		json_object *s = json_object_array_get_idx(v, i);
+		struct nl_prefix *l = &x->lease[i];
+
+		if (!s)
+			continue;
+		if (!json_object_is_type(s, json_type_string) ||
+		    nl_prefix_parse(json_object_get_string(s), NL_PREFIX_NO_LEN, NULL, l, NULL) ||
+		    l->family != AF_INET) {
+			*l = (struct nl_prefix){.family = 0};
+			return bad(e, what, "\"leases\" of NIC %zu must be an IPv4 address or null",
+				   i);
+		}
+	}
+	return 0;
+}
+
 /* "subnets": network name -> its subnets, as `vnet show` prints them. */
 static int subnets_of(json_object *v, const struct vm_desc *d, struct vm_desc_facts *x,
 		      const char *what, struct nl_err *e)
@@ -292,7 +340,7 @@ int vm_desc_from_json(json_object *o, struct vm_desc *d, struct vm_desc_facts *x
 	{
 		bool known = !strcmp(key, "subnets") || !strcmp(key, "kernel_size") ||
 			     !strcmp(key, "initrd_size") || !strcmp(key, "extra") ||
-			     !strcmp(key, "addresses");
+			     !strcmp(key, "addresses") || !strcmp(key, "leases");
 
 		for (size_t i = 0; !known && i < sizeof(options) / sizeof(options[0]); i++)
 			known = !strcmp(key, options[i]);
@@ -320,6 +368,8 @@ int vm_desc_from_json(json_object *o, struct vm_desc *d, struct vm_desc_facts *x
 		err = subnets_of(v, d, x, what, e);
 	if (!err && json_object_object_get_ex(o, "addresses", &v))
 		err = bound_of(v, d, x, what, e);
+	if (!err && json_object_object_get_ex(o, "leases", &v))
+		err = leases_of(v, d, x, what, e);
 	if (!err && json_object_object_get_ex(o, "kernel_size", &v))
 		err = size_of(v, &x->kernel_size, "kernel_size", what, e);
 	if (!err && json_object_object_get_ex(o, "initrd_size", &v))

@@ -10,9 +10,10 @@
  * carries what the destination must match and cannot give itself: each
  * network's subnets, the sizes of the kernel and initrd, and qemu's own
  * arguments (after "--"), which are compared, never taken from the file;
- * and, on networks with --anti-spoof, each NIC's bound addresses
- * ("addresses": an array per NIC), bound at the destination before qemu
- * starts. */
+ * on networks with --anti-spoof, each NIC's bound addresses ("addresses":
+ * an array per NIC), bound at the destination before qemu starts; and each
+ * NIC's DHCPv4 lease ("leases": an address or null per NIC), a static host
+ * of the destination's network before qemu starts. */
 #ifndef VNET_VM_DESCJSON_H
 #define VNET_VM_DESCJSON_H
 
@@ -36,6 +37,9 @@ struct vm_desc_facts {
 	 * to at the source (given or leased), which the destination binds too */
 	unsigned nbound[VM_MAX_NICS];
 	struct nl_prefix bound[VM_MAX_NICS][VM_BOUND_MAX];
+	/* NIC i's DHCPv4 lease at the source (family 0: none), which the
+	 * destination's network takes as a static host (vm/lease.h) */
+	struct nl_prefix lease[VM_MAX_NICS];
 };
 
 /* d with the MACs and facts given (macs[i]: NIC i's, given or derived). */
@@ -44,6 +48,9 @@ struct json_object *vm_desc_json(const struct vm_desc *d, const uint8_t (*macs)[
 
 /* Sets desc's "addresses" from x->bound (none when no NIC has any). */
 void vm_desc_put_addresses(struct json_object *desc, unsigned nnics, const struct vm_desc_facts *x);
+/* Sets desc's "leases" from x->lease: one per NIC, an address or null
+ * (none when no NIC has one). */
+void vm_desc_put_leases(struct json_object *desc, unsigned nnics, const struct vm_desc_facts *x);
 
 /* Reads o (a "description" object) into d (vm_desc_init'd by it; the name
  * is kept as the caller set it) and x. Every NIC must give its MAC; an

@@ -20,6 +20,7 @@
 #include "netd/access.h"
 #include "vm/host.h"
 #include "vm/incoming.h"
+#include "vm/lease.h"
 #include "vm/proc.h"
 #include "vm/qmp.h"
 #include "nlink/tap.h"
@@ -184,6 +185,9 @@ static int resolve_nic(struct vn_ctx *c, struct vm_plan *p, unsigned i, struct v
 	/* the bridge's MTU, which the tap gets */
 	if (!(err = vn_bridge_macs(c, &st->net, &macs, &nmacs, &p->f.nic[i].mtu, e)))
 		err = pick_mac(p, i, macs, nmacs, vms, nvms, e);
+	/* the source's lease, a static host here: its checks (the MAC chosen) */
+	if (!err)
+		err = vm_lease_check(p, i, &st->net, e);
 	free(macs);
 	return err;
 }
@@ -387,6 +391,10 @@ int vm_prepare_incoming(struct vn_ctx *c, const struct vm_desc *d, const struct 
 	vm_dir_clean(p->run_dir, d->name);
 	for (unsigned i = 0; !err && i < d->nnics; i++)
 		err = open_nic(c, p, i, e);
+	/* a destination: its network's dnsmasq knows the guest's lease before
+	 * qemu starts, so before the guest resumes and renews it here */
+	if (!err)
+		err = vm_lease_hand_over(c, p, e);
 	/* attaching took the engine's lock; qemu's start (seconds) needs it
 	 * not, and hooks or other commands would wait for it: vm.lock covers
 	 * the VM's name and MACs from here */
@@ -396,9 +404,20 @@ int vm_prepare_incoming(struct vn_ctx *c, const struct vm_desc *d, const struct 
 	if (!err && (err = vm_argv_build(d, &p->f, &p->argv, e)))
 		forget(p);
 out:
-	if (err)
+	if (err) {
+		vm_lease_undo(c, p);
 		vm_plan_free(p);
+	}
 	return err;
+}
+
+void vm_unprepare(struct vn_ctx *c, struct vm_plan *p)
+{
+	pid_t pid;
+
+	/* a qemu that started waits for the guest still (its settling failed) */
+	if (!vm_running(p->dir, &pid))
+		vm_lease_undo(c, p);
 }
 
 void vm_plan_free(struct vm_plan *p)

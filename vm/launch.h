@@ -49,6 +49,9 @@ struct vm_plan {
 	struct vm_argv argv;
 	char no_kvm[160]; /* why TCG, or "" with KVM */
 	int lock_fd;	  /* RUN_DIR/vm.lock, held until freed */
+	/* a destination: NIC i's lease at the source is to become a static
+	 * host of its network here (lease_add), and did (lease_added) */
+	bool lease_add[VM_MAX_NICS], lease_added[VM_MAX_NICS];
 	unsigned nfds;
 	int fds[VM_MAX_NICS * VM_MAX_QUEUES * 2]; /* taps' and vhost's, for qemu */
 };
@@ -69,6 +72,11 @@ int vm_launch(struct vm_plan *p, pid_t *pid, struct nl_err *e);
 
 /* Becomes qemu (--foreground); returns only on failure. */
 int vm_launch_foreground(struct vm_plan *p, struct nl_err *e);
+
+/* A start that failed after vm_prepare*(): what it changed in the
+ * networks' definitions goes again (the static hosts of a destination's
+ * leases). */
+void vm_unprepare(struct vn_ctx *c, struct vm_plan *p);
 
 /* Closes our copies of the fds (qemu has its own), unlocks, frees. */
 void vm_plan_free(struct vm_plan *p);

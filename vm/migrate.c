@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "vm/incoming.h"
+#include "vm/lease.h"
 #include "vm/qmp.h"
 
 #define QMP_TIMEOUT_MS	5000
@@ -301,7 +302,8 @@ int vm_migrate(struct vn_ctx *c, const char *name, const struct vm_migrate_opts 
 }
 
 /* The addresses each NIC's port is bound to now (anti-spoofing: given or
- * leased), which a destination binds too. */
+ * leased), which a destination binds too; its leases, which the
+ * destination's networks take as static hosts. */
 static void bound_now(struct vn_ctx *c, const struct vm_state *s, json_object *desc)
 {
 	struct vm_desc_facts *x = calloc(1, sizeof(*x));
@@ -315,8 +317,14 @@ static void bound_now(struct vn_ctx *c, const struct vm_state *s, json_object *d
 			memcpy(x->bound[i], b.addr, sizeof(b.addr[0]) * b.naddrs);
 			x->nbound[i] = b.naddrs;
 		}
-	if (x)
+	if (x) {
 		vm_desc_put_addresses(desc, s->nnics, x);
+		/* and each NIC's DHCPv4 lease, for the destination's dnsmasq */
+		if (s->running) {
+			vm_lease_now(c, s, x);
+			vm_desc_put_leases(desc, s->nnics, x);
+		}
+	}
 	free(x);
 }
 
