@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tests/fabrictest.h"
 #include "tests/vmtest.h"
 
 #define BOOT_TIMEOUT_S	   90
@@ -153,6 +154,9 @@ static const char *n1_opts = "--no-dhcp";
 /* the guest's address is a DHCP lease (each host serves a third of the
  * range: fabric --index K --hosts 3), renewed after each migration */
 static bool leased;
+/* the hosts' fabric is FRR's BGP EVPN (AS 65000; zebra and bgpd per host,
+ * fabrictest.h), not static VXLAN peers */
+static bool evpn;
 #define ECHO_PORT  7
 #define RENEW_PORT 8
 
@@ -185,9 +189,49 @@ static void two_hosts(void)
 	ck_assert_int_eq(th_sh("%s %s create bridged lan0 --uplink upb", b_env, nt_vnet), 0);
 }
 
+/* Host k (1: A, 2: B, 3: C) as a namespace to run a command in. */
+static const char *host_ns(int k)
+{
+	return k == 1 ? "" : k == 2 ? "ip netns exec hostb " : "ip netns exec hostc ";
+}
+
+/* FRR (zebra, bgpd; an empty config: vnet makes the router) on hosts A, B
+ * and C, in slots 1..3 of fabrictest's (ft_teardown stops them). */
+static void frr_hosts(void)
+{
+	ft_setup_frr();
+	for (int k = 1; k <= 3; k++)
+		ft_frr_start_in(k, k == 1 ? NULL : k == 2 ? "hostb" : "hostc", false);
+}
+
+/* fabric set's EVPN options on host k, or "". */
+static const char *asn(int k)
+{
+	char dir[300], *s;
+
+	if (!evpn)
+		return "";
+	ft_frr_dir(k, dir, sizeof(dir));
+	ck_assert(asprintf(&s, " --asn 65000 --frr-vty %s", dir) > 0);
+	return th_keep(s);
+}
+
+/* Host k's EVPN sessions with both others are up. */
+static bool established(int k)
+{
+	char dir[300];
+
+	ft_frr_dir(k, dir, sizeof(dir));
+	return ft_within(60,
+			 "test $(%svtysh --vty_socket %s -c 'show bgp summary json' | "
+			 "jq '[.l2VpnEvpn.peers[]? | select(.state == \"Established\")] | length') "
+			 "-ge 2",
+			 host_ns(k), dir);
+}
+
 /* Stretched: the LAN is the underlay of hosts A, B and C (10.9.0.12), static
- * VXLAN peers; network n1 (nat, VNI 100) on all three; the pinger is a
- * namespace "peer" (10.60.0.99) on host C's n1. */
+ * VXLAN peers (or BGP EVPN); network n1 (nat, VNI 100) on all three; the
+ * pinger is a namespace "peer" (10.60.0.99) on host C's n1. */
 static void stretched_hosts(void)
 {
 	char *c_env;
@@ -204,16 +248,20 @@ static void stretched_hosts(void)
 			       "ip -n hostc addr add 10.9.0.12/24 dev upc && "
 			       "ip -n hostc link set upc up"),
 			 0);
-	ck_assert_int_eq(nt_run("fabric set --underlay upa --peer 10.9.0.11 --peer 10.9.0.12%s",
-				leased ? " --index 1 --hosts 3" : ""),
+	if (evpn)
+		frr_hosts();
+	ck_assert_int_eq(nt_run("fabric set --underlay upa --peer 10.9.0.11 --peer 10.9.0.12%s%s",
+				leased ? " --index 1 --hosts 3" : "", asn(1)),
 			 0);
-	ck_assert_int_eq(
-		th_sh("%s %s fabric set --underlay upb --peer 10.9.0.10 --peer 10.9.0.12%s", b_env,
-		      nt_vnet, leased ? " --index 2 --hosts 3" : ""),
-		0);
-	ck_assert_int_eq(th_sh("%s fabric set --underlay upc --peer 10.9.0.10 --peer 10.9.0.11%s",
-			       c_env, leased ? " --index 3 --hosts 3" : ""),
+	ck_assert_int_eq(th_sh("%s %s fabric set --underlay upb --peer 10.9.0.10 --peer "
+			       "10.9.0.12%s%s",
+			       b_env, nt_vnet, leased ? " --index 2 --hosts 3" : "", asn(2)),
 			 0);
+	ck_assert_int_eq(th_sh("%s fabric set --underlay upc --peer 10.9.0.10 --peer 10.9.0.11%s%s",
+			       c_env, leased ? " --index 3 --hosts 3" : "", asn(3)),
+			 0);
+	for (int k = 1; evpn && k <= 3; k++)
+		ck_assert_msg(established(k), "no BGP session of host %d", k);
 	ck_assert_int_eq(nt_run("create nat n1 10.60.0.0/24 --vni 100 %s 2>/dev/null", n1_opts), 0);
 	ck_assert_int_eq(th_sh("%s %s create nat n1 10.60.0.0/24 --vni 100 %s 2>/dev/null", b_env,
 			       nt_vnet, n1_opts),
@@ -526,6 +574,13 @@ static void stretched_dhcp_hosts(void)
 	stretched_hosts();
 }
 
+/* The same joined by FRR's BGP EVPN. */
+static void evpn_hosts(void)
+{
+	evpn = true;
+	stretched_hosts();
+}
+
 /* n1 with --anti-spoof (and DHCP) on every host. */
 static void stretched_spoof_hosts(void)
 {
@@ -579,6 +634,25 @@ START_TEST(live_migration_on_a_stretched_network_moves_the_mac_and_the_lease)
 	live_rounds();
 	ck_assert_str_eq(th_str("%s show n1 -j | jq -c '[.hosts[].ip]'", on('b')),
 			 th_str("printf '[\"%%s\"]\\n' %s", gip));
+}
+END_TEST
+
+/* With BGP EVPN the destination's VTEP learns the guest's MAC on its tap
+ * (qemu's announce) and advertises it with a higher mobility sequence; the
+ * pinger's host (C) moves its forwarding entry to the destination's VTEP
+ * as the route arrives, and A's withdrawal follows its tap's release. */
+START_TEST(live_migration_on_an_evpn_network_moves_the_mac_by_bgp)
+{
+	const char *mac;
+
+	live_rounds();
+	/* C's entry for the guest (back at A) is EVPN's, installed by zebra
+	 * from the route, not learned from a frame */
+	mac = th_str("%s vm list -j | jq -j '.[0].nics[0].mac'", nt_vnet);
+	ck_assert_int_eq(th_sh("bridge -n hostc fdb show dev vx-100 | grep '^%s dst 10.9.0.10 ' | "
+			       "grep -q extern_learn",
+			       mac),
+			 0);
 }
 END_TEST
 
@@ -811,6 +885,13 @@ static Suite *suite(void)
 	tcase_add_unchecked_fixture(t, build_guest, NULL);
 	tcase_add_checked_fixture(t, stretched_dhcp_hosts, th_netns_teardown);
 	tcase_add_test(t, live_migration_on_a_stretched_network_moves_the_mac_and_the_lease);
+	suite_add_tcase(s, t);
+
+	t = tcase_create("evpn");
+	tcase_set_timeout(t, 240); /* three FRRs' sessions, a boot, two migrations */
+	tcase_add_unchecked_fixture(t, build_guest, NULL);
+	tcase_add_checked_fixture(t, evpn_hosts, ft_teardown);
+	tcase_add_test(t, live_migration_on_an_evpn_network_moves_the_mac_by_bgp);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("antispoof");

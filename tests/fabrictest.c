@@ -143,8 +143,16 @@ static int read_pid(const char *dir, const char *daemon)
  * the router; the hold time is the peers' 9 s, the smaller wins). */
 void ft_frr_start(int k, bool router)
 {
+	char ns[16];
+
+	snprintf(ns, sizeof(ns), "h%d", k);
+	ft_frr_start_in(k, ns, router);
+}
+
+void ft_frr_start_in(int k, const char *netns, bool router)
+{
 	static const char *const daemons[] = {"zebra", "bgpd"};
-	char dir[300];
+	char dir[300], in[64] = "";
 
 	ft_frr_dir(k, dir, sizeof(dir));
 	ck_assert_int_eq(th_sh("mkdir -p %s && printf '%s' > %s/bgpd.conf && : > %s/zebra.conf && "
@@ -152,10 +160,12 @@ void ft_frr_start(int k, bool router)
 			       dir, router ? "router bgp 65000\\n timers bgp 3 9\\n" : "", dir, dir,
 			       dir),
 			 0);
+	if (netns)
+		snprintf(in, sizeof(in), "ip netns exec %s ", netns);
 	for (int i = 0; i < 2; i++) {
-		ck_assert_int_eq(th_sh("ip netns exec h%d /usr/lib/frr/%s -d -z %s/zserv.api "
+		ck_assert_int_eq(th_sh("%s/usr/lib/frr/%s -d -z %s/zserv.api "
 				       "--vty_socket %s -i %s/%s.pid -f %s/%s.conf 2>/dev/null",
-				       k, daemons[i], dir, dir, dir, daemons[i], dir, daemons[i]),
+				       in, daemons[i], dir, dir, dir, daemons[i], dir, daemons[i]),
 				 0);
 		ck_assert(ft_within(20, "test -S %s/%s.vty", dir, daemons[i]));
 		ft_frr_pid[k][i] = read_pid(dir, daemons[i]);
@@ -224,15 +234,20 @@ static void vnetd_stop_all(void)
 	}
 }
 
-void ft_setup(void)
+void ft_setup_frr(void)
 {
-	nt_setup_host();
 	memset(ft_frr_pid, 0, sizeof(ft_frr_pid));
 	memset(vnetd_pid, 0, sizeof(vnetd_pid));
 	/* a test killed before its teardown leaves daemons' folders of pids
 	 * that are gone: none of them holds anything */
 	th_sh("for d in /var/tmp/frr/zebra.* /var/tmp/frr/bgpd.*; do "
 	      "test -d \"$d\" && ! test -d /proc/${d##*.} && rm -rf \"$d\"; done; true");
+}
+
+void ft_setup(void)
+{
+	nt_setup_host();
+	ft_setup_frr();
 }
 
 void ft_teardown(void)

@@ -21,6 +21,8 @@ extern int ft_frr_pid[FT_HOSTS + 1][2];
 /* Check fixture: nt_setup_host, and /var/tmp/frr's folders of daemons
  * that are gone removed; teardown stops every FRR daemon it started. */
 void ft_setup(void);
+/* Its FRR part alone, for a test that set up its host otherwise. */
+void ft_setup_frr(void);
 void ft_teardown(void);
 
 /* Runs vnet on host k: its exit status; its stdout (the harness's). */
@@ -43,6 +45,9 @@ bool ft_ping(const char *from, const char *to);
  * stopped (SIGTERM, then what it takes). */
 void ft_frr_dir(int k, char *buf, size_t n);
 void ft_frr_start(int k, bool router);
+/* The same in namespace netns (NULL: the test's own), for tests whose
+ * hosts are not h1..h3 (e2e_vm); k is the slot its pids are kept in. */
+void ft_frr_start_in(int k, const char *netns, bool router);
 void ft_frr_stop(int k);
 void ft_frr_stop_all(void);
 
