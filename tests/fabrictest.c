@@ -119,9 +119,12 @@ void ft_guest(const char *name, int k, const char *mac, int last)
 	ck_assert_int_eq(ft_on(k, "port add n1 %s-h", name), 0);
 }
 
+/* A reply within 20 s: ping sends one a second until the first comes back
+ * (a fresh guest's ARP through a tunnel on a loaded machine can take more
+ * than the one second a single ping waits) */
 bool ft_ping(const char *from, const char *to)
 {
-	return th_sh("ip netns exec %s ping -c 1 -W 1 %s >/dev/null 2>&1", from, to) == 0;
+	return th_sh("ip netns exec %s ping -c 1 -w 20 %s >/dev/null 2>&1", from, to) == 0;
 }
 
 /* ---- FRR ---- */

@@ -38,6 +38,7 @@ long ft_outside_from(int k);
 /* Guest name on host k, on network n1: MAC mac, 10.60.0.last/24, default
  * route via the gateway. */
 void ft_guest(const char *name, int k, const char *mac, int last);
+/* Whether from gets a reply from to within 20 s (one ping a second). */
 bool ft_ping(const char *from, const char *to);
 
 /* FRR on host k: its folder; zebra and bgpd started (router: bgpd's file
