@@ -120,3 +120,17 @@ void vm_lease_undo(struct vn_ctx *c, struct vm_plan *p)
 		if (p->lease_added[i] && !vn_host_unset(c, p->d->nic[i].net, p->f.nic[i].mac, NULL))
 			p->lease_added[i] = false;
 }
+
+void vm_lease_keep(struct vn_ctx *c, const struct vm_state *s)
+{
+	for (unsigned i = 0; i < s->nnics; i++) {
+		struct vn_host h = {.ip = {.family = 0}};
+		struct nl_prefix there;
+		struct nl_err e;
+
+		memcpy(h.mac, s->nic[i].mac, 6);
+		if (leased(c, s->nic[i].net, h.mac, &h.ip) &&
+		    !hosted(c, s->nic[i].net, h.mac, &there))
+			vn_host_set(c, s->nic[i].net, &h, &e);
+	}
+}

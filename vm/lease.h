@@ -32,4 +32,11 @@ int vm_lease_hand_over(struct vn_ctx *c, struct vm_plan *p, struct nl_err *e);
 /* Removes the hosts vm_lease_hand_over added (a start that failed later). */
 void vm_lease_undo(struct vn_ctx *c, struct vm_plan *p);
 
+/* The source, once the guest left: each NIC's unexpired lease here becomes
+ * a static host of its network too (when it has DHCP and no host of that
+ * MAC), so that this dnsmasq never leases the address to another guest
+ * once the lease expires while the guest lives on elsewhere with it. Best
+ * effort: the migration is done whatever this does. */
+void vm_lease_keep(struct vn_ctx *c, const struct vm_state *s);
+
 #endif

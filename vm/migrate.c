@@ -229,6 +229,9 @@ static int release(struct vn_ctx *c, struct mig *m, struct nl_err *e)
 	snprintf(p, sizeof(p), "%s/%s", m->dir, VM_F_STATE);
 	if (!err)
 		unlink(p);
+	/* the guest's leases here stay its addresses */
+	if (!err)
+		vm_lease_keep(c, &m->st);
 	return err;
 }
 
