@@ -32,6 +32,13 @@ const struct sp_set sp_sets[SP_NSETS] = {
 	[SP_IP4S] = {"ip4s", "set", "ifname . ipv4_addr", CAT2(DT_IFNAME, DT_IPV4), 20, 0},
 	[SP_IP6S] = {"ip6s", "set", "ifname . ipv6_addr", CAT2(DT_IFNAME, DT_IPV6), 32, 0},
 	[SP_DROPS] = {"drops", "map", "ifname : counter", DT_IFNAME, 16, SP_DATA_COUNTER},
+	/* network . MAC or address : the port that holds it */
+	[SP_MACOWN] = {"mac_owner", "map", "ifname . ether_addr : ifname",
+		       CAT2(DT_IFNAME, DT_ETHER), 24, SP_DATA_IFNAME},
+	[SP_IP4OWN] = {"ip4_owner", "map", "ifname . ipv4_addr : ifname", CAT2(DT_IFNAME, DT_IPV4),
+		       20, SP_DATA_IFNAME},
+	[SP_IP6OWN] = {"ip6_owner", "map", "ifname . ipv6_addr : ifname", CAT2(DT_IFNAME, DT_IPV6),
+		       32, SP_DATA_IFNAME},
 };
 
 /* What a lookup is keyed by: the loads, each into its 32-bit register. */

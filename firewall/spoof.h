@@ -15,6 +15,10 @@
  *   set ip4s   { type ifname . ipv4_addr }
  *   set ip6s   { type ifname . ipv6_addr }
  *   map drops  { type ifname : counter }   the port's own named counter
+ *   map mac_owner { type ifname . ether_addr : ifname }   NET . MAC : port,
+ *   map ip4_owner { type ifname . ipv4_addr : ifname }    NET . address : port:
+ *   map ip6_owner { type ifname . ipv6_addr : ifname }    who holds it (no rule
+ *                                          reads them; a binding asks them)
  *   counter IFNAME                         one per port
  *   chain prerouting { type filter hook prerouting priority filter; policy
  *                      accept; iifname vmap @ports }
@@ -30,8 +34,8 @@
  * counts it per port and drops it. A port that is not in map ports (not
  * attached through vnet to a network with anti-spoofing) is not filtered.
  * The number of rules depends on the number of networks with anti-spoof
- * only, never on the ports; a port costs 1 + 1 + 1 + 2 per IPv4 address +
- * 1 per IPv6 address elements and one counter.
+ * only, never on the ports; a port costs 1 + 1 + 2 (MAC) + 3 per IPv4
+ * address + 2 per IPv6 address elements and one counter.
  *
  * nft 1.0.6 cannot say an NA's target (`icmpv6 taddr` came later): the
  * rule loads it as raw transport payload (`@th,64,128`), built here with
@@ -39,8 +43,11 @@
  *
  * Rules are marked with the digest of their expressions (rule.c) and
  * compared by it, as in table inet vnet; every change of one call is one
- * transaction. Reading a port's elements, to replace them, is a dump of
- * the sets (it grows with the bound ports, not with the rules). */
+ * transaction. Binding or unbinding a port reads its elements by key
+ * (NFT_MSG_GETSETELEM of one key: the kernel answers that element or
+ * ENOENT), what it had from its binding record, and the owner maps for its
+ * MAC and addresses: the cost does not grow with the bound ports. Status,
+ * a repair and a lease's address (fw_spoof_addr) dump the sets. */
 #ifndef VNET_FIREWALL_SPOOF_H
 #define VNET_FIREWALL_SPOOF_H
 
@@ -70,11 +77,15 @@ int fw_spoof_apply(struct fw *fw, const char *net, struct nl_err *e);
 /* Deletes network net's chains and every element of its ports (those
  * whose ports element jumps to its chains), their counters too. */
 int fw_spoof_remove(struct fw *fw, const char *net, struct nl_err *e);
-/* Makes port p one of network net's, with exactly p's MAC and addresses
- * (any element of p's interface name that was there goes, in the same
- * transaction). A MAC or an address that another port of net holds is
- * -EBUSY (conflict, naming that port) and changes nothing. */
-int fw_spoof_bind(struct fw *fw, const char *net, const struct fw_spoof_port *p, struct nl_err *e);
+/* Makes port p one of network net's, with exactly p's MAC and addresses:
+ * the elements old (what p's interface name had in network old_net, as
+ * its binding record says; NULL: nothing) that p does not want go, in the
+ * same transaction. Reads only those elements and p's, by key (the cost
+ * does not grow with the bound ports). A MAC or an address that another
+ * port of net holds (the owner maps) is -EBUSY (conflict, naming that
+ * port) and changes nothing. */
+int fw_spoof_bind(struct fw *fw, const char *net, const struct fw_spoof_port *p,
+		  const char *old_net, const struct fw_spoof_port *old, struct nl_err *e);
 /* Adds (add) or deletes addresses a (na of them) of a port of network net: an IPv4
  * address also as ARP's sender with mac. A port not in the table, or of
  * another network, is -ENOENT (not found) and changes nothing; with
@@ -83,8 +94,10 @@ int fw_spoof_bind(struct fw *fw, const char *net, const struct fw_spoof_port *p,
  * another. */
 int fw_spoof_addr(struct fw *fw, const char *net, const char *ifname, const uint8_t mac[6],
 		  const struct nl_prefix *a, unsigned na, bool add, struct nl_err *e);
-/* Deletes every element of interface ifname (and its counter). */
-int fw_spoof_unbind(struct fw *fw, const char *ifname, struct nl_err *e);
+/* Deletes the elements of interface ifname (and its counter): old's (as
+ * fw_spoof_bind, read by key), every one when old is NULL. */
+int fw_spoof_unbind(struct fw *fw, const char *ifname, const char *old_net,
+		    const struct fw_spoof_port *old, struct nl_err *e);
 
 /* A port of a network as the table holds it. */
 struct fw_spoof_seen {

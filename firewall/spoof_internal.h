@@ -15,8 +15,21 @@
 #define SP_NAMESIZ 32
 #define SP_KEYMAX  32
 
-enum { SP_PORTS, SP_MACS, SP_ARPS, SP_IP4S, SP_IP6S, SP_DROPS, SP_NSETS };
-enum { SP_DATA_NONE, SP_DATA_VERDICT, SP_DATA_COUNTER };
+/* the owner maps (SP_MACOWN on) are keyed by network, not by port: their
+ * data is the port that holds the MAC or address in that network */
+enum {
+	SP_PORTS,
+	SP_MACS,
+	SP_ARPS,
+	SP_IP4S,
+	SP_IP6S,
+	SP_DROPS,
+	SP_MACOWN,
+	SP_IP4OWN,
+	SP_IP6OWN,
+	SP_NSETS
+};
+enum { SP_DATA_NONE, SP_DATA_VERDICT, SP_DATA_COUNTER, SP_DATA_IFNAME };
 /* the table's chains, then a network's */
 enum { SP_CH_PREROUTING, SP_CH_DROPPED, SP_CH_SPOOF, SP_CH_NOMAC, SP_NCHAINS };
 
@@ -40,7 +53,7 @@ int sp_row_str(unsigned i, bool base, char *buf, size_t n);
 void sp_chain_name(const char *net, uint8_t ch, char *buf, size_t n);
 
 /* An element: its set, its key in registers, and its data (a jump's
- * chain, a counter's name). */
+ * chain, a counter's name, an owner map's port). */
 struct sp_elem {
 	uint8_t set;
 	uint8_t klen;
@@ -65,8 +78,12 @@ struct sp_read {
 	bool rules_ok[SP_NCHAINS];			  /* ... each with its row's digest */
 	uint8_t want[SP_NCHAINS][SP_ROWS][FW_DIGEST_LEN]; /* the rows' digests */
 	unsigned nwant[SP_NCHAINS];
-	/* request indexes, -1 when not asked */
-	int itable, ichain[SP_NCHAINS], irules[SP_NCHAINS], iset[SP_NSETS], ictr;
+	bool set[SP_NSETS]; /* there (asked with R_CHAINS) */
+	/* request indexes, -1 when not asked; keys[k] was asked as ikeys + k */
+	int itable, ichain[SP_NCHAINS], irules[SP_NCHAINS], iset[SP_NSETS], isetdef[SP_NSETS], ictr,
+		ikeys;
+	const struct sp_elem *keys;
+	unsigned nkeys;
 	struct sp_elem *el;
 	unsigned nel, capel;
 	struct sp_counter *ctr;
@@ -82,6 +99,11 @@ enum { R_CHAINS = 1, R_ELEMS = 2, R_COUNTERS = 4 };
 struct fw;
 int sp_read(struct fw *fw, struct nl_batch *b, const char *net, unsigned what, struct sp_read *rd,
 	    struct nl_err *e);
+/* sp_read of only the elements of keys (nkeys; each read by its key: an
+ * element not there is no error) and, with R_COUNTERS, only counter ctr. */
+int sp_read_keys(struct fw *fw, struct nl_batch *b, const char *net, unsigned what,
+		 const struct sp_elem *keys, unsigned nkeys, const char *ctr, struct sp_read *rd,
+		 struct nl_err *e);
 void sp_read_free(struct sp_read *rd);
 /* Builders into b (between sp_marker BEGIN and sp_send, which adds END
  * and sends b unless it holds nothing). */
@@ -99,10 +121,14 @@ int sp_put_port_gone(struct nl_batch *b, const struct sp_read *rd, const char *i
 int sp_put_port(struct nl_batch *b, const struct sp_read *rd, const char *ifname,
 		const struct sp_elem *want, unsigned nwant, struct nl_err *e);
 bool sp_key_is(const struct sp_elem *el, const char *ifname);
-/* Whether x and y are the same element: set, key and data. */
+/* Whether el is one of port ifname's: keyed by its name, or (an owner
+ * map's) naming it. */
+bool sp_elem_of(const struct sp_elem *el, const char *ifname);
+/* Whether x and y are the same element: set, key and data; the same key. */
 bool sp_same(const struct sp_elem *x, const struct sp_elem *y);
+bool sp_same_key(const struct sp_elem *x, const struct sp_elem *y);
 /* The most elements a port has (spoof.h's struct fw_spoof_port). */
-#define SP_PORT_ELEMS (4 + 3 * FW_SPOOF_ADDRS)
+#define SP_PORT_ELEMS (5 + 4 * FW_SPOOF_ADDRS)
 /* Whether el (of map ports) jumps to network net's chains. */
 bool sp_of_net(const struct sp_elem *el, const char *net);
 

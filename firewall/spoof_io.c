@@ -55,17 +55,25 @@ static int put_set(struct nl_batch *b, unsigned i, struct nl_err *e)
 	int err = -ENOMEM;
 
 	/* ifname alone is in host order, a concatenation none (as nft) */
-	if (u && s && nftnl_udata_put_u32(u, NFTNL_UDATA_SET_KEYBYTEORDER, d->data ? 1 : 0)) {
+	if (u && s &&
+	    nftnl_udata_put_u32(u, NFTNL_UDATA_SET_KEYBYTEORDER,
+				d->data && d->data != SP_DATA_IFNAME ? 1 : 0) &&
+	    (d->data != SP_DATA_IFNAME ||
+	     nftnl_udata_put_u32(u, NFTNL_UDATA_SET_DATABYTEORDER, 1))) {
 		nftnl_set_set_str(s, NFTNL_SET_TABLE, SP_TABLE);
 		nftnl_set_set_str(s, NFTNL_SET_NAME, d->name);
 		nftnl_set_set_u32(s, NFTNL_SET_FLAGS,
-				  d->data == SP_DATA_VERDICT   ? NFT_SET_MAP
-				  : d->data == SP_DATA_COUNTER ? NFT_SET_OBJECT
-							       : 0);
+				  d->data == SP_DATA_COUNTER ? NFT_SET_OBJECT
+				  : d->data		     ? NFT_SET_MAP
+							     : 0);
 		nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, d->key_type);
 		nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, d->key_len);
 		if (d->data == SP_DATA_VERDICT)
 			nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
+		if (d->data == SP_DATA_IFNAME) {
+			nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, sp_sets[SP_PORTS].key_type);
+			nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, NL_IFNAMSIZ);
+		}
 		if (d->data == SP_DATA_COUNTER)
 			nftnl_set_set_u32(s, NFTNL_SET_OBJ_TYPE, NFT_OBJECT_COUNTER);
 		nftnl_set_set_u32(s, NFTNL_SET_ID, i + 1);
@@ -167,6 +175,11 @@ int sp_put_elem(struct nl_batch *b, uint16_t type, const struct sp_elem *el, str
 		nftnl_set_elem_set_str(k, NFTNL_SET_ELEM_CHAIN, el->data);
 	} else if (add && d->data == SP_DATA_COUNTER) {
 		nftnl_set_elem_set_str(k, NFTNL_SET_ELEM_OBJREF, el->data);
+	} else if (add && d->data == SP_DATA_IFNAME) {
+		char port[NL_IFNAMSIZ] = {0};
+
+		memcpy(port, el->data, strnlen(el->data, NL_IFNAMSIZ - 1));
+		nftnl_set_elem_set(k, NFTNL_SET_ELEM_DATA, port, NL_IFNAMSIZ);
 	}
 	nftnl_set_elem_add(s, k);
 	nftnl_set_set_str(s, NFTNL_SET_TABLE, SP_TABLE);
@@ -269,6 +282,9 @@ static int got_elem(struct nftnl_set_elem *se, void *data)
 	if (nftnl_set_elem_is_set(se, NFTNL_SET_ELEM_OBJREF))
 		snprintf(el->data, sizeof(el->data), "%s",
 			 nftnl_set_elem_get_str(se, NFTNL_SET_ELEM_OBJREF));
+	if (sp_sets[x->set].data == SP_DATA_IFNAME &&
+	    (key = nftnl_set_elem_get(se, NFTNL_SET_ELEM_DATA, &len)))
+		memcpy(el->data, key, len < NL_IFNAMSIZ ? len : NL_IFNAMSIZ - 1);
 	return 0;
 }
 
@@ -317,9 +333,14 @@ static int read_cb(const struct nlmsghdr *nlh, unsigned idx, void *data)
 		if (i == rd->irules[c])
 			got_rule(nlh, c, rd);
 	}
-	for (unsigned s = 0; s < SP_NSETS; s++)
+	for (unsigned s = 0; s < SP_NSETS; s++) {
 		if (i == rd->iset[s])
 			got_elems(nlh, (uint8_t)s, rd);
+		if (i == rd->isetdef[s])
+			rd->set[s] = true;
+	}
+	if (i >= rd->ikeys && i < rd->ikeys + (int)rd->nkeys)
+		got_elems(nlh, rd->keys[i - rd->ikeys].set, rd);
 	if (i == rd->ictr)
 		got_counter(nlh, rd);
 	return rd->nomem ? -ENOMEM : 0;
@@ -340,19 +361,58 @@ static int req(struct nl_batch *b, uint16_t type, bool dump, uint16_t at, uint16
 	return 0;
 }
 
-/* Reads the table for network net (NULL: no network's chains). */
-int sp_read(struct fw *fw, struct nl_batch *b, const char *net, unsigned what, struct sp_read *rd,
-	    struct nl_err *e)
+/* A request for element key el (its set and key), not a dump. */
+static int req_key(struct nl_batch *b, const struct sp_elem *el, struct nl_err *e)
 {
-	char name[SP_NAMESIZ];
+	struct nftnl_set *s = nftnl_set_alloc();
+	struct nftnl_set_elem *k = nftnl_set_elem_alloc();
+	struct nlmsghdr *nlh = NULL;
+
+	if (s && k) {
+		nftnl_set_elem_set(k, NFTNL_SET_ELEM_KEY, el->key, el->klen);
+		nftnl_set_elem_add(s, k);
+		k = NULL;
+		nftnl_set_set_str(s, NFTNL_SET_TABLE, SP_TABLE);
+		nftnl_set_set_str(s, NFTNL_SET_NAME, sp_sets[el->set].name);
+		if ((nlh = start(b, NFT_MSG_GETSETELEM, 0, "read", "%s %s element",
+				 sp_sets[el->set].kind, sp_sets[el->set].name)))
+			nftnl_set_elems_nlmsg_build_payload(nlh, s);
+	}
+	if (k)
+		nftnl_set_elem_free(k);
+	if (s)
+		nftnl_set_free(s);
+	if (!s)
+		return nl_err_set(e, -ENOMEM, "build", "read of table bridge " SP_TABLE);
+	return nlh ? 0 : full(e);
+}
+
+/* The counters: all of them (a dump), or the one named ctr. */
+static int req_counters(struct nl_batch *b, const char *ctr, struct sp_read *rd, struct nl_err *e)
+{
+	struct nlmsghdr *nlh;
+
+	rd->ictr = (int)b->n;
+	if (!(nlh = start(b, NFT_MSG_GETOBJ, ctr ? 0 : NLM_F_DUMP, ctr ? "read" : "list",
+			  "counter%s%s", ctr ? " " : "s", ctr ? ctr : "")))
+		return full(e);
+	mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, SP_TABLE);
+	if (ctr)
+		mnl_attr_put_strz(nlh, NFTA_OBJ_NAME, ctr);
+	mnl_attr_put_u32(nlh, NFTA_OBJ_TYPE, htonl(NFT_OBJECT_COUNTER));
+	return 0;
+}
+
+static int read_rows(struct sp_read *rd, struct nl_err *e)
+{
 	int err = 0;
 
 	memset(rd, 0, sizeof(*rd));
-	rd->itable = rd->ictr = -1;
+	rd->itable = rd->ictr = rd->ikeys = -1;
 	for (unsigned c = 0; c < SP_NCHAINS; c++)
 		rd->ichain[c] = rd->irules[c] = -1;
 	for (unsigned s = 0; s < SP_NSETS; s++)
-		rd->iset[s] = -1;
+		rd->iset[s] = rd->isetdef[s] = -1;
 	for (unsigned base = 0; base < 2; base++)
 		for (unsigned i = 0; i < sp_nrows(base) && !err; i++) {
 			unsigned c = sp_row_chain(i, base);
@@ -360,11 +420,17 @@ int sp_read(struct fw *fw, struct nl_batch *b, const char *net, unsigned what, s
 			if (rd->nwant[c] < SP_ROWS)
 				err = sp_row_digest(i, base, rd->want[c][rd->nwant[c]++]);
 		}
-	if (err)
-		return nl_err_set(e, err, "build", "rules of table bridge " SP_TABLE);
-	nl_batch_reset(b);
-	err = req(b, NFT_MSG_GETTABLE, false, NFTA_TABLE_NAME, 0, NULL, &rd->itable, e);
-	for (unsigned c = 0; c < SP_NCHAINS && !err && (what & R_CHAINS); c++) {
+	return err ? nl_err_set(e, err, "build", "rules of table bridge " SP_TABLE) : 0;
+}
+
+/* The chains (and the sets: there or not) of the table, for network net
+ * (NULL: none of a network's). */
+static int req_chains(struct nl_batch *b, const char *net, struct sp_read *rd, struct nl_err *e)
+{
+	char name[SP_NAMESIZ];
+	int err = 0;
+
+	for (unsigned c = 0; c < SP_NCHAINS && !err; c++) {
 		if (!net && c >= SP_CH_SPOOF)
 			break;
 		sp_chain_name(net, (uint8_t)c, name, sizeof(name));
@@ -374,18 +440,36 @@ int sp_read(struct fw *fw, struct nl_batch *b, const char *net, unsigned what, s
 			err = req(b, NFT_MSG_GETRULE, true, NFTA_RULE_TABLE, NFTA_RULE_CHAIN, name,
 				  &rd->irules[c], e);
 	}
-	for (unsigned s = 0; s < SP_NSETS && !err && (what & R_ELEMS); s++)
+	for (unsigned s = 0; s < SP_NSETS && !err; s++)
+		err = req(b, NFT_MSG_GETSET, false, NFTA_SET_TABLE, NFTA_SET_NAME, sp_sets[s].name,
+			  &rd->isetdef[s], e);
+	return err;
+}
+
+int sp_read_keys(struct fw *fw, struct nl_batch *b, const char *net, unsigned what,
+		 const struct sp_elem *keys, unsigned nkeys, const char *ctr, struct sp_read *rd,
+		 struct nl_err *e)
+{
+	int err = read_rows(rd, e);
+
+	if (err)
+		return err;
+	nl_batch_reset(b);
+	err = req(b, NFT_MSG_GETTABLE, false, NFTA_TABLE_NAME, 0, NULL, &rd->itable, e);
+	if (!err && (what & R_CHAINS))
+		err = req_chains(b, net, rd, e);
+	for (unsigned s = 0; s < SP_NSETS && !err && (what & R_ELEMS) && !keys; s++)
 		err = req(b, NFT_MSG_GETSETELEM, true, NFTA_SET_ELEM_LIST_TABLE,
 			  NFTA_SET_ELEM_LIST_SET, sp_sets[s].name, &rd->iset[s], e);
-	if (!err && (what & R_COUNTERS)) {
-		struct nlmsghdr *nlh;
-
-		rd->ictr = (int)b->n;
-		if (!(nlh = start(b, NFT_MSG_GETOBJ, NLM_F_DUMP, "list", "counters")))
-			return full(e);
-		mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, SP_TABLE);
-		mnl_attr_put_u32(nlh, NFTA_OBJ_TYPE, htonl(NFT_OBJECT_COUNTER));
+	if (!err && keys) {
+		rd->ikeys = (int)b->n;
+		rd->keys = keys;
+		rd->nkeys = nkeys;
 	}
+	for (unsigned k = 0; k < nkeys && keys && !err; k++)
+		err = req_key(b, &keys[k], e);
+	if (!err && (what & R_COUNTERS))
+		err = req_counters(b, ctr, rd, e);
 	if (!err)
 		err = nl_batch_send_tolerant(&fw->s, b, (const int[]){-ENOENT, 0}, read_cb, rd, e);
 	for (unsigned c = 0; c < SP_NCHAINS; c++)
@@ -396,6 +480,12 @@ int sp_read(struct fw *fw, struct nl_batch *b, const char *net, unsigned what, s
 			       "exists and is not vnet's (no comment \"%s\"): left alone",
 			       SP_COMMENT);
 	return err;
+}
+
+int sp_read(struct fw *fw, struct nl_batch *b, const char *net, unsigned what, struct sp_read *rd,
+	    struct nl_err *e)
+{
+	return sp_read_keys(fw, b, net, what, NULL, 0, NULL, rd, e);
 }
 
 void sp_read_free(struct sp_read *rd)
@@ -411,18 +501,21 @@ bool sp_key_is(const struct sp_elem *el, const char *ifname)
 	return !strncmp((const char *)el->key, ifname, NL_IFNAMSIZ);
 }
 
+bool sp_elem_of(const struct sp_elem *el, const char *ifname)
+{
+	return sp_sets[el->set].data == SP_DATA_IFNAME ? !strncmp(el->data, ifname, NL_IFNAMSIZ)
+						       : sp_key_is(el, ifname);
+}
+
+bool sp_same_key(const struct sp_elem *x, const struct sp_elem *y)
+{
+	return x->set == y->set && x->klen == y->klen && !memcmp(x->key, y->key, x->klen);
+}
+
 bool sp_same(const struct sp_elem *x, const struct sp_elem *y)
 {
 	return x->set == y->set && x->klen == y->klen && !memcmp(x->key, y->key, x->klen) &&
 	       !strcmp(x->data, y->data);
-}
-
-static bool has_counter(const struct sp_read *rd, const char *name)
-{
-	for (unsigned i = 0; i < rd->nctr; i++)
-		if (!strcmp(rd->ctr[i].name, name))
-			return true;
-	return false;
 }
 
 /* Whether element el (of map ports) makes its port one of net's. */
@@ -450,6 +543,9 @@ int sp_put_chains(struct nl_batch *b, const struct sp_read *rd, const char *net,
 {
 	bool skeleton =
 		!rd->table || !rd->rules_ok[SP_CH_PREROUTING] || !rd->rules_ok[SP_CH_DROPPED];
+
+	for (unsigned s = 0; s < SP_NSETS; s++)
+		skeleton = skeleton || (rd->isetdef[s] >= 0 && !rd->set[s]);
 	char name[SP_NAMESIZ];
 	int err = 0;
 
@@ -471,89 +567,5 @@ int sp_put_chains(struct nl_batch *b, const struct sp_read *rd, const char *net,
 			if (sp_row_chain(i, base) == c)
 				err = put_rule(b, name, (int)i, base, e);
 	}
-	return err;
-}
-
-int fw_spoof_apply(struct fw *fw, const char *net, struct nl_err *e)
-{
-	struct nl_batch *b = nl_batch_new();
-	struct sp_read *rd = malloc(sizeof(*rd));
-	int err = b && rd ? 0 : nl_err_set(e, -ENOMEM, "apply", "anti-spoofing of %s", net);
-
-	if (!err)
-		err = sp_read(fw, b, net, R_CHAINS, rd, e);
-	if (!err) {
-		nl_batch_reset(b);
-		err = sp_marker(b, NFNL_MSG_BATCH_BEGIN, e);
-	}
-	if (!err)
-		err = sp_put_chains(b, rd, net, e);
-	if (!err)
-		err = sp_send(fw, b, e);
-	if (rd)
-		sp_read_free(rd);
-	free(rd);
-	nl_batch_free(b);
-	return err;
-}
-
-/* Deletes every element of port ifname but those in keep (nkeep), and its
- * counter unless keep_counter. */
-int sp_put_port_gone(struct nl_batch *b, const struct sp_read *rd, const char *ifname,
-		     const struct sp_elem *keep, unsigned nkeep, bool keep_counter,
-		     struct nl_err *e)
-{
-	int err = 0;
-
-	for (unsigned i = 0; i < rd->nel && !err; i++) {
-		bool kept = false;
-
-		if (!sp_key_is(&rd->el[i], ifname) || (keep_counter && rd->el[i].set == SP_DROPS))
-			continue;
-		for (unsigned k = 0; k < nkeep && !kept; k++)
-			kept = sp_same(&rd->el[i], &keep[k]);
-		if (!kept)
-			err = sp_put_elem(b, NFT_MSG_DELSETELEM, &rd->el[i], e);
-	}
-	if (!err && !keep_counter && has_counter(rd, ifname))
-		err = sp_put_counter(b, NFT_MSG_DELOBJ, ifname, e);
-	return err;
-}
-
-/* The port's elements: the missing ones of want added (its counter first). */
-int sp_put_port(struct nl_batch *b, const struct sp_read *rd, const char *ifname,
-		const struct sp_elem *want, unsigned nwant, struct nl_err *e)
-{
-	int err = 0;
-
-	if (!has_counter(rd, ifname))
-		err = sp_put_counter(b, NFT_MSG_NEWOBJ, ifname, e);
-	for (unsigned k = 0; k < nwant && !err; k++) {
-		bool there = false;
-
-		for (unsigned i = 0; i < rd->nel && !there; i++)
-			there = sp_same(&rd->el[i], &want[k]);
-		if (!there)
-			err = sp_put_elem(b, NFT_MSG_NEWSETELEM, &want[k], e);
-	}
-	return err;
-}
-
-int fw_spoof_check(struct fw *fw, const char *net, bool *whole, struct nl_err *e)
-{
-	struct nl_batch *b = nl_batch_new();
-	struct sp_read *rd = malloc(sizeof(*rd));
-	int err = b && rd ? 0 : nl_err_set(e, -ENOMEM, "check", "anti-spoofing of %s", net);
-
-	*whole = false;
-	if (!err && !(err = sp_read(fw, b, net, R_CHAINS, rd, e))) {
-		*whole = rd->table;
-		for (unsigned c = 0; c < SP_NCHAINS; c++)
-			*whole = *whole && rd->rules_ok[c];
-	}
-	if (rd)
-		sp_read_free(rd);
-	free(rd);
-	nl_batch_free(b);
 	return err;
 }

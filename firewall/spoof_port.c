@@ -13,9 +13,8 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include "common/file.h"
 #include "firewall/fw.h"
-
-#define PORT_ELEMS SP_PORT_ELEMS
 
 static struct sp_elem *elem(struct sp_elem *out, unsigned *n, unsigned max, uint8_t set,
 			    const char *ifname)
@@ -32,21 +31,33 @@ static struct sp_elem *elem(struct sp_elem *out, unsigned *n, unsigned max, uint
 	return el;
 }
 
-/* The elements of address a of a port (mac: its MAC, NULL when none). */
-static unsigned addr_elems(const char *ifname, const uint8_t *mac, const struct nl_prefix *a,
-			   struct sp_elem *out, unsigned max)
+/* Element set of network net (an owner map's) for value v (len bytes),
+ * naming port ifname. */
+static struct sp_elem *owner(struct sp_elem *out, unsigned *n, unsigned max, uint8_t set,
+			     const char *net, const char *ifname, const void *v, size_t len)
 {
+	struct sp_elem *el = elem(out, n, max, set, net);
+
+	if (el) {
+		memcpy(el->key + NL_IFNAMSIZ, v, len);
+		snprintf(el->data, sizeof(el->data), "%s", ifname);
+	}
+	return el;
+}
+
+/* The elements of address a of a port of network net (mac: its MAC,
+ * NULL when none). */
+static unsigned addr_elems(const char *net, const char *ifname, const uint8_t *mac,
+			   const struct nl_prefix *a, struct sp_elem *out, unsigned max)
+{
+	bool v6 = a->family == AF_INET6;
 	struct sp_elem *el;
 	unsigned n = 0;
 
-	if (a->family == AF_INET6) {
-		if ((el = elem(out, &n, max, SP_IP6S, ifname)))
-			memcpy(el->key + NL_IFNAMSIZ, a->a.b, 16);
-		return n;
-	}
-	if ((el = elem(out, &n, max, SP_IP4S, ifname)))
-		memcpy(el->key + NL_IFNAMSIZ, a->a.b, 4);
-	if (mac && (el = elem(out, &n, max, SP_ARPS, ifname))) {
+	if ((el = elem(out, &n, max, v6 ? SP_IP6S : SP_IP4S, ifname)))
+		memcpy(el->key + NL_IFNAMSIZ, a->a.b, v6 ? 16 : 4);
+	owner(out, &n, max, v6 ? SP_IP6OWN : SP_IP4OWN, net, ifname, a->a.b, v6 ? 16 : 4);
+	if (!v6 && mac && (el = elem(out, &n, max, SP_ARPS, ifname))) {
 		memcpy(el->key + NL_IFNAMSIZ, a->a.b, 4);
 		memcpy(el->key + NL_IFNAMSIZ + 4, mac, 6);
 	}
@@ -68,8 +79,9 @@ unsigned sp_port_elems(const char *net, const struct fw_spoof_port *p, struct sp
 		return n;
 	if ((el = elem(out, &n, max, SP_MACS, p->ifname)))
 		memcpy(el->key + NL_IFNAMSIZ, p->mac, 6);
+	owner(out, &n, max, SP_MACOWN, net, p->ifname, p->mac, 6);
 	for (unsigned i = 0; i < p->naddrs && n < max; i++)
-		n += addr_elems(p->ifname, p->mac, &p->addr[i], out + n, max - n);
+		n += addr_elems(net, p->ifname, p->mac, &p->addr[i], out + n, max - n);
 	return n;
 }
 
@@ -78,8 +90,11 @@ struct call {
 	struct sp_read *rd;
 };
 
-static int call_start(struct fw *fw, struct call *k, const char *net, unsigned what,
-		      const char *obj, struct nl_err *e)
+/* Reads what `what` says (only keys, nkeys of them, and counter ctr when
+ * keys is not NULL) and begins the transaction. */
+static int call_keys(struct fw *fw, struct call *k, const char *net, unsigned what,
+		     const struct sp_elem *keys, unsigned nkeys, const char *ctr, const char *obj,
+		     struct nl_err *e)
 {
 	int err;
 
@@ -90,10 +105,16 @@ static int call_start(struct fw *fw, struct call *k, const char *net, unsigned w
 		k->rd = NULL;
 		return nl_err_set(e, -ENOMEM, "anti-spoofing", "%s", obj);
 	}
-	if ((err = sp_read(fw, k->b, net, what, k->rd, e)))
+	if ((err = sp_read_keys(fw, k->b, net, what, keys, nkeys, ctr, k->rd, e)))
 		return err;
 	nl_batch_reset(k->b);
 	return sp_marker(k->b, NFNL_MSG_BATCH_BEGIN, e);
+}
+
+static int call_start(struct fw *fw, struct call *k, const char *net, unsigned what,
+		      const char *obj, struct nl_err *e)
+{
+	return call_keys(fw, k, net, what, NULL, 0, NULL, obj, e);
 }
 
 static void call_end(struct call *k)
@@ -110,25 +131,17 @@ static void port_name(const struct sp_elem *el, char name[NL_IFNAMSIZ])
 	name[NL_IFNAMSIZ - 1] = '\0';
 }
 
-/* The port of network net other than ifname whose element of set holds
- * value v (len bytes after the interface name); NULL when none. */
+/* The port of network net other than ifname that holds value v (len
+ * bytes) in owner map set; NULL when none. */
 static const struct sp_elem *holder(const struct sp_read *rd, const char *net, const char *ifname,
 				    uint8_t set, const void *v, size_t len)
 {
-	char name[NL_IFNAMSIZ];
-
 	for (unsigned i = 0; i < rd->nel; i++) {
-		const struct sp_elem *el = &rd->el[i], *port;
+		const struct sp_elem *el = &rd->el[i];
 
-		if (el->set != set || sp_key_is(el, ifname) ||
-		    memcmp(el->key + NL_IFNAMSIZ, v, len))
-			continue;
-		port_name(el, name);
-		for (unsigned k = 0; k < rd->nel; k++) {
-			port = &rd->el[k];
-			if (port->set == SP_PORTS && sp_key_is(port, name) && sp_of_net(port, net))
-				return el;
-		}
+		if (el->set == set && sp_key_is(el, net) && !sp_elem_of(el, ifname) &&
+		    !memcmp(el->key + NL_IFNAMSIZ, v, len))
+			return el;
 	}
 	return NULL;
 }
@@ -139,32 +152,61 @@ static const struct sp_elem *holder(const struct sp_read *rd, const char *net, c
 static int held(const struct sp_read *rd, const char *net, const struct fw_spoof_port *p,
 		struct nl_err *e)
 {
-	char obj[NL_PREFIX_STRLEN + 16], name[NL_IFNAMSIZ];
+	char obj[NL_PREFIX_STRLEN + 16], esc[48];
 	const struct sp_elem *el = NULL;
 
-	if (p->has_mac && (el = holder(rd, net, p->ifname, SP_MACS, p->mac, 6)))
+	if (p->has_mac && (el = holder(rd, net, p->ifname, SP_MACOWN, p->mac, 6)))
 		snprintf(obj, sizeof(obj), "MAC %02x:%02x:%02x:%02x:%02x:%02x", p->mac[0],
 			 p->mac[1], p->mac[2], p->mac[3], p->mac[4], p->mac[5]);
 	for (unsigned i = 0; !el && i < p->naddrs; i++) {
 		bool v6 = p->addr[i].family == AF_INET6;
 
-		if ((el = holder(rd, net, p->ifname, v6 ? SP_IP6S : SP_IP4S, p->addr[i].a.b,
+		if ((el = holder(rd, net, p->ifname, v6 ? SP_IP6OWN : SP_IP4OWN, p->addr[i].a.b,
 				 v6 ? 16 : 4)))
 			nl_addr_obj("address", &p->addr[i], obj, sizeof(obj));
 	}
 	if (!el)
 		return 0;
-	port_name(el, name);
 	return nl_fail(e, -EBUSY, NL_ERR_CONFLICT, obj,
-		       "is bound to port %s of network %s: not bound", name, net);
+		       "is bound to port %s of network %s: not bound",
+		       nl_escape(el->data, esc, sizeof(esc)), net);
 }
 
-int fw_spoof_bind(struct fw *fw, const char *net, const struct fw_spoof_port *p, struct nl_err *e)
+/* keys gets the keys of want (n) and of had (nhad), each once */
+static unsigned union_keys(const struct sp_elem *want, unsigned n, const struct sp_elem *had,
+			   unsigned nhad, struct sp_elem *keys)
 {
-	struct sp_elem want[PORT_ELEMS];
-	unsigned n = sp_port_elems(net, p, want, PORT_ELEMS);
+	unsigned nk = 0;
+
+	for (unsigned i = 0; i < n + nhad; i++) {
+		const struct sp_elem *x = i < n ? &want[i] : &had[i - n];
+		bool dup = false;
+
+		for (unsigned k = 0; k < nk && !dup; k++)
+			dup = sp_same_key(&keys[k], x);
+		if (!dup)
+			keys[nk++] = *x;
+	}
+	return nk;
+}
+
+/* Requests of a read besides the keys: the table, the chains and their
+ * rules, the sets, the counter, the end. */
+#define READ_OTHERS (2 + 2 * SP_NCHAINS + SP_NSETS + 4)
+
+int fw_spoof_bind(struct fw *fw, const char *net, const struct fw_spoof_port *p,
+		  const char *old_net, const struct fw_spoof_port *old, struct nl_err *e)
+{
+	struct sp_elem want[SP_PORT_ELEMS], had[SP_PORT_ELEMS], keys[2 * SP_PORT_ELEMS];
+	unsigned n = sp_port_elems(net, p, want, SP_PORT_ELEMS),
+		 nhad = old ? sp_port_elems(old_net, old, had, SP_PORT_ELEMS) : 0,
+		 nk = union_keys(want, n, had, nhad, keys);
+	bool by_key = nk + READ_OTHERS <= NL_BATCH_MAX;
 	struct call k;
-	int err = call_start(fw, &k, net, R_CHAINS | R_ELEMS | R_COUNTERS, p->ifname, e);
+	/* what it had and the owners of its MAC and addresses, by key (a
+	 * binding too large for one read: every element) */
+	int err = call_keys(fw, &k, net, R_CHAINS | R_ELEMS | R_COUNTERS, by_key ? keys : NULL,
+			    by_key ? nk : 0, by_key ? p->ifname : NULL, p->ifname, e);
 
 	if (!err)
 		err = held(k.rd, net, p, e);
@@ -180,10 +222,14 @@ int fw_spoof_bind(struct fw *fw, const char *net, const struct fw_spoof_port *p,
 	return err;
 }
 
-int fw_spoof_unbind(struct fw *fw, const char *ifname, struct nl_err *e)
+int fw_spoof_unbind(struct fw *fw, const char *ifname, const char *old_net,
+		    const struct fw_spoof_port *old, struct nl_err *e)
 {
+	struct sp_elem had[SP_PORT_ELEMS];
+	unsigned nhad = old ? sp_port_elems(old_net, old, had, SP_PORT_ELEMS) : 0;
 	struct call k;
-	int err = call_start(fw, &k, NULL, R_ELEMS | R_COUNTERS, ifname, e);
+	int err = call_keys(fw, &k, NULL, R_ELEMS | R_COUNTERS, old ? had : NULL, nhad,
+			    old ? ifname : NULL, ifname, e);
 
 	if (!err && k.rd->table && !(err = sp_put_port_gone(k.b, k.rd, ifname, NULL, 0, false, e)))
 		err = sp_send(fw, k.b, e);
@@ -217,7 +263,7 @@ static int put_addr(struct call *k, const char *net, const char *ifname, const u
 	const struct sp_elem *port = find(k->rd, SP_PORTS, ifname),
 			     *m = find(k->rd, SP_MACS, ifname), *other;
 	struct fw_spoof_port p = {.has_mac = true};
-	struct sp_elem want[PORT_ELEMS];
+	struct sp_elem want[SP_PORT_ELEMS];
 	char obj[NL_IFNAMSIZ + 8];
 	unsigned n;
 
@@ -245,16 +291,16 @@ static int put_addr(struct call *k, const char *net, const char *ifname, const u
 
 		n = 0;
 		for (unsigned i = 0; i < na; i++)
-			n += addr_elems(ifname, mac, &a[i], want + n, PORT_ELEMS - n);
+			n += addr_elems(net, ifname, mac, &a[i], want + n, SP_PORT_ELEMS - n);
 		for (unsigned i = 0; i < k->rd->nel && !err; i++)
 			for (unsigned w = 0; w < n && !err; w++)
-				if (k->rd->el[i].set == want[w].set &&
-				    !memcmp(k->rd->el[i].key, want[w].key, want[w].klen))
+				if (sp_same_key(&k->rd->el[i], &want[w]) &&
+				    sp_elem_of(&k->rd->el[i], ifname))
 					err = sp_put_elem(k->b, NFT_MSG_DELSETELEM, &k->rd->el[i],
 							  e);
 		return err;
 	}
-	n = sp_port_elems(net, &p, want, PORT_ELEMS);
+	n = sp_port_elems(net, &p, want, SP_PORT_ELEMS);
 	/* a port without a MAC jumps to NET-nomac: to NET-spoof now */
 	if (!m && strcmp(port->data, want[0].data)) {
 		int err = sp_put_elem(k->b, NFT_MSG_DELSETELEM, port, e);
@@ -378,36 +424,6 @@ int fw_spoof_ports(struct fw *fw, const char *net, const char (*keep)[NL_IFNAMSI
 		err = sp_send(fw, k.b, e);
 	if (!err)
 		err = list(k.rd, net, keep, nkeep, out, n, e);
-	call_end(&k);
-	return err;
-}
-
-int fw_spoof_remove(struct fw *fw, const char *net, struct nl_err *e)
-{
-	char name[SP_NAMESIZ];
-	struct call k;
-	int err = call_start(fw, &k, net, R_CHAINS | R_ELEMS | R_COUNTERS, net, e);
-
-	if (err == -EEXIST) {
-		/* a table of that name that is not vnet's holds nothing of ours */
-		nl_err_clear(e);
-		call_end(&k);
-		return 0;
-	}
-	for (unsigned i = 0; !err && k.rd->table && i < k.rd->nel; i++) {
-		if (!sp_of_net(&k.rd->el[i], net))
-			continue;
-		port_name(&k.rd->el[i], name);
-		err = sp_put_port_gone(k.b, k.rd, name, NULL, 0, false, e);
-	}
-	for (unsigned c = SP_CH_SPOOF; !err && k.rd->table && c < SP_NCHAINS; c++) {
-		if (!k.rd->chain[c])
-			continue;
-		sp_chain_name(net, (uint8_t)c, name, sizeof(name));
-		err = sp_put_chain(k.b, NFT_MSG_DELCHAIN, name, false, e);
-	}
-	if (!err && k.rd->table)
-		err = sp_send(fw, k.b, e);
 	call_end(&k);
 	return err;
 }

@@ -17,23 +17,129 @@
 #include "common/file.h"
 #include "firewall/fw.h"
 
+/* --- a network's chains and its ports' elements ------------------------ */
+
+int fw_spoof_apply(struct fw *fw, const char *net, struct nl_err *e)
+{
+	struct nl_batch *b = nl_batch_new();
+	struct sp_read *rd = malloc(sizeof(*rd));
+	int err = b && rd ? 0 : nl_err_set(e, -ENOMEM, "apply", "anti-spoofing of %s", net);
+
+	if (!err)
+		err = sp_read(fw, b, net, R_CHAINS, rd, e);
+	if (!err) {
+		nl_batch_reset(b);
+		err = sp_marker(b, NFNL_MSG_BATCH_BEGIN, e);
+	}
+	if (!err)
+		err = sp_put_chains(b, rd, net, e);
+	if (!err)
+		err = sp_send(fw, b, e);
+	if (rd)
+		sp_read_free(rd);
+	free(rd);
+	nl_batch_free(b);
+	return err;
+}
+
+int fw_spoof_check(struct fw *fw, const char *net, bool *whole, struct nl_err *e)
+{
+	struct nl_batch *b = nl_batch_new();
+	struct sp_read *rd = malloc(sizeof(*rd));
+	int err = b && rd ? 0 : nl_err_set(e, -ENOMEM, "check", "anti-spoofing of %s", net);
+
+	*whole = false;
+	if (!err && !(err = sp_read(fw, b, net, R_CHAINS, rd, e))) {
+		*whole = rd->table;
+		for (unsigned c = 0; c < SP_NCHAINS; c++)
+			*whole = *whole && rd->rules_ok[c];
+		for (unsigned s = 0; s < SP_NSETS; s++)
+			*whole = *whole && rd->set[s];
+	}
+	if (rd)
+		sp_read_free(rd);
+	free(rd);
+	nl_batch_free(b);
+	return err;
+}
+
+static bool has_counter(const struct sp_read *rd, const char *name)
+{
+	for (unsigned i = 0; i < rd->nctr; i++)
+		if (!strcmp(rd->ctr[i].name, name))
+			return true;
+	return false;
+}
+
+/* Deletes every element of port ifname but those in keep (nkeep), and its
+ * counter unless keep_counter. */
+int sp_put_port_gone(struct nl_batch *b, const struct sp_read *rd, const char *ifname,
+		     const struct sp_elem *keep, unsigned nkeep, bool keep_counter,
+		     struct nl_err *e)
+{
+	int err = 0;
+
+	for (unsigned i = 0; i < rd->nel && !err; i++) {
+		bool kept = false;
+
+		if (!sp_elem_of(&rd->el[i], ifname) || (keep_counter && rd->el[i].set == SP_DROPS))
+			continue;
+		for (unsigned k = 0; k < nkeep && !kept; k++)
+			kept = sp_same(&rd->el[i], &keep[k]);
+		if (!kept)
+			err = sp_put_elem(b, NFT_MSG_DELSETELEM, &rd->el[i], e);
+	}
+	if (!err && !keep_counter && has_counter(rd, ifname))
+		err = sp_put_counter(b, NFT_MSG_DELOBJ, ifname, e);
+	return err;
+}
+
+/* The port's elements: the missing ones of want added (its counter first). */
+int sp_put_port(struct nl_batch *b, const struct sp_read *rd, const char *ifname,
+		const struct sp_elem *want, unsigned nwant, struct nl_err *e)
+{
+	int err = 0;
+
+	if (!has_counter(rd, ifname))
+		err = sp_put_counter(b, NFT_MSG_NEWOBJ, ifname, e);
+	for (unsigned k = 0; k < nwant && !err; k++) {
+		bool there = false;
+
+		/* an owner element another port holds stays its (a binding
+		 * refuses that conflict before it gets here) */
+		for (unsigned i = 0; i < rd->nel && !there; i++)
+			there = sp_same(&rd->el[i], &want[k]) ||
+				(sp_sets[want[k].set].data == SP_DATA_IFNAME &&
+				 sp_same_key(&rd->el[i], &want[k]));
+		if (!there)
+			err = sp_put_elem(b, NFT_MSG_NEWSETELEM, &want[k], e);
+	}
+	return err;
+}
+
+/* --- compared and brought to what the bindings want -------------------- */
+
 /* An element as status names it, without its port: "ip4s 10.9.9.9",
- * "arps 10.9.0.10 . 52:54:00:aa:00:01", "ports jump n1-spoof". */
+ * "arps 10.9.0.10 . 52:54:00:aa:00:01", "ports jump n1-spoof",
+ * "ip4_owner 10.9.0.10" (its network's address that the port holds). */
 static void elem_text(const struct sp_elem *el, char *buf, size_t n)
 {
+	static const uint8_t like[SP_NSETS] = {
+		[SP_MACOWN] = SP_MACS, [SP_IP4OWN] = SP_IP4S, [SP_IP6OWN] = SP_IP6S};
 	const uint8_t *v = el->key + NL_IFNAMSIZ, *m = el->set == SP_ARPS ? v + 4 : v;
+	uint8_t kind = like[el->set] ? like[el->set] : el->set;
 	const char *set = sp_sets[el->set].name;
 	char a[INET6_ADDRSTRLEN], esc[48];
 
-	switch (el->set) {
+	switch (kind) {
 	case SP_PORTS:
 	case SP_DROPS:
-		snprintf(buf, n, "%s %s %s", set, el->set == SP_PORTS ? "jump" : "counter",
+		snprintf(buf, n, "%s %s %s", set, kind == SP_PORTS ? "jump" : "counter",
 			 nl_escape(el->data, esc, sizeof(esc)));
 		return;
 	case SP_IP4S:
 	case SP_IP6S:
-		inet_ntop(el->set == SP_IP4S ? AF_INET : AF_INET6, v, a, sizeof(a));
+		inet_ntop(kind == SP_IP4S ? AF_INET : AF_INET6, v, a, sizeof(a));
 		snprintf(buf, n, "%s %s", set, a);
 		return;
 	case SP_ARPS:
@@ -44,11 +150,6 @@ static void elem_text(const struct sp_elem *el, char *buf, size_t n)
 	}
 	snprintf(buf, n, "%s %s%s%02x:%02x:%02x:%02x:%02x:%02x", set, a, a[0] ? " . " : "", m[0],
 		 m[1], m[2], m[3], m[4], m[5]);
-}
-
-static bool same_key(const struct sp_elem *x, const struct sp_elem *y)
-{
-	return x->set == y->set && x->klen == y->klen && !memcmp(x->key, y->key, x->klen);
 }
 
 /* text, or its absence ("no ip4s 10.9.9.9"), cut to n */
@@ -101,21 +202,24 @@ static int diff_port(const struct sp_read *rd, const char *net, const struct fw_
 		const struct sp_elem *el = &rd->el[i], *w = NULL;
 		bool wanted = false;
 
-		if (!sp_key_is(el, p->ifname))
+		if (!sp_elem_of(el, p->ifname))
 			continue;
 		for (unsigned k = 0; k < n && !wanted; k++) {
 			wanted = sp_same(el, &want[k]);
-			if (!w && same_key(el, &want[k]))
+			if (!w && sp_same_key(el, &want[k]))
 				w = &want[k];
 		}
 		if (!wanted)
 			err = add_diff(ds, p->ifname, w, el);
 	}
+	/* (an owner element another port holds is that port's) */
 	for (unsigned k = 0; k < n && !err; k++) {
 		bool there = false;
 
 		for (unsigned i = 0; i < rd->nel && !there; i++)
-			there = same_key(&rd->el[i], &want[k]);
+			there = sp_same_key(&rd->el[i], &want[k]) &&
+				(sp_elem_of(&rd->el[i], p->ifname) ||
+				 sp_sets[want[k].set].data == SP_DATA_IFNAME);
 		if (!there)
 			err = add_diff(ds, p->ifname, &want[k], NULL);
 	}
@@ -155,14 +259,16 @@ static bool roomy(const struct nl_batch *b)
 }
 
 /* Port ifname's elements to exactly want's (nwant; 0 and no counter kept:
- * none), into b; a port that does not fit is taken back, b sent, and put
- * into the next transaction. */
+ * none), or (one) that element deleted, into b; what does not fit is
+ * taken back, b sent, and put into the next transaction. */
 static int put_sync(struct fw *fw, struct nl_batch *b, const struct sp_read *rd, const char *ifname,
-		    const struct sp_elem *want, unsigned nwant, struct nl_err *e)
+		    const struct sp_elem *want, unsigned nwant, const struct sp_elem *one,
+		    struct nl_err *e)
 {
 	for (unsigned tries = 0;; tries++) {
 		unsigned mark = b->n;
-		int err = sp_put_port_gone(b, rd, ifname, want, nwant, nwant > 0, e);
+		int err = one ? sp_put_elem(b, NFT_MSG_DELSETELEM, one, e)
+			      : sp_put_port_gone(b, rd, ifname, want, nwant, nwant > 0, e);
 
 		if (!err && nwant)
 			err = sp_put_port(b, rd, ifname, want, nwant, e);
@@ -188,13 +294,50 @@ static bool named(const struct fw_spoof_port *want, unsigned n, const char *name
 	return false;
 }
 
+/* Whether network net's map ports has port name. */
+static bool port_of_net(const struct sp_read *rd, const char *net, const char *name)
+{
+	for (unsigned i = 0; i < rd->nel; i++)
+		if (sp_of_net(&rd->el[i], net) && sp_key_is(&rd->el[i], name))
+			return true;
+	return false;
+}
+
+/* Into b, after rd: the elements of network net's ports that want (n)
+ * does not name (they vanished), owner elements of net left by a port
+ * that is neither net's nor wanted, and each port of want brought to
+ * exactly its elements. */
+static int sync_ports(struct fw *fw, struct nl_batch *b, const struct sp_read *rd, const char *net,
+		      const struct fw_spoof_port *want, unsigned n, struct nl_err *e)
+{
+	struct sp_elem el[SP_PORT_ELEMS];
+	char name[NL_IFNAMSIZ];
+	int err = 0;
+
+	for (unsigned i = 0; !err && i < rd->nel; i++) {
+		const struct sp_elem *x = &rd->el[i];
+
+		if (sp_of_net(x, net)) {
+			memcpy(name, x->key, NL_IFNAMSIZ - 1);
+			name[NL_IFNAMSIZ - 1] = '\0';
+			if (!named(want, n, name))
+				err = put_sync(fw, b, rd, name, NULL, 0, NULL, e);
+		} else if (sp_sets[x->set].data == SP_DATA_IFNAME && sp_key_is(x, net) &&
+			   !named(want, n, x->data) && !port_of_net(rd, net, x->data)) {
+			err = put_sync(fw, b, rd, x->data, NULL, 0, x, e);
+		}
+	}
+	for (unsigned i = 0; !err && i < n; i++)
+		err = put_sync(fw, b, rd, want[i].ifname, el,
+			       sp_port_elems(net, &want[i], el, SP_PORT_ELEMS), NULL, e);
+	return err;
+}
+
 int fw_spoof_sync(struct fw *fw, const char *net, const struct fw_spoof_port *want, unsigned n,
 		  struct nl_err *e)
 {
 	struct nl_batch *b = nl_batch_new();
 	struct sp_read *rd = calloc(1, sizeof(*rd));
-	struct sp_elem el[SP_PORT_ELEMS];
-	char name[NL_IFNAMSIZ];
 	int err = b && rd ? 0 : nl_err_set(e, -ENOMEM, "repair", "anti-spoofing of %s", net);
 
 	if (!err)
@@ -203,18 +346,8 @@ int fw_spoof_sync(struct fw *fw, const char *net, const struct fw_spoof_port *wa
 		nl_batch_reset(b);
 		err = sp_marker(b, NFNL_MSG_BATCH_BEGIN, e);
 	}
-	/* the ports of net that want does not name (they vanished) */
-	for (unsigned i = 0; !err && i < rd->nel; i++) {
-		if (!sp_of_net(&rd->el[i], net))
-			continue;
-		memcpy(name, rd->el[i].key, NL_IFNAMSIZ - 1);
-		name[NL_IFNAMSIZ - 1] = '\0';
-		if (!named(want, n, name))
-			err = put_sync(fw, b, rd, name, NULL, 0, e);
-	}
-	for (unsigned i = 0; !err && i < n; i++)
-		err = put_sync(fw, b, rd, want[i].ifname, el,
-			       sp_port_elems(net, &want[i], el, SP_PORT_ELEMS), e);
+	if (!err)
+		err = sync_ports(fw, b, rd, net, want, n, e);
 	if (!err)
 		err = sp_send(fw, b, e);
 	if (rd)
@@ -222,4 +355,37 @@ int fw_spoof_sync(struct fw *fw, const char *net, const struct fw_spoof_port *wa
 	free(rd);
 	nl_batch_free(b);
 	return err;
+}
+
+int fw_spoof_remove(struct fw *fw, const char *net, struct nl_err *e)
+{
+	struct nl_batch *b = nl_batch_new();
+	struct sp_read *rd = calloc(1, sizeof(*rd));
+	char name[SP_NAMESIZ];
+	int err = b && rd ? 0 : nl_err_set(e, -ENOMEM, "remove", "anti-spoofing of %s", net);
+
+	if (!err)
+		err = sp_read(fw, b, net, R_CHAINS | R_ELEMS | R_COUNTERS, rd, e);
+	if (err == -EEXIST)
+		/* a table of that name that is not vnet's holds nothing of ours */
+		nl_err_clear(e);
+	if (!err && rd->table) {
+		nl_batch_reset(b);
+		if (!(err = sp_marker(b, NFNL_MSG_BATCH_BEGIN, e)))
+			err = sync_ports(fw, b, rd, net, NULL, 0, e);
+		/* the chains last: the ports' elements jumped to them */
+		for (unsigned c = SP_CH_SPOOF; !err && c < SP_NCHAINS; c++) {
+			if (!rd->chain[c])
+				continue;
+			sp_chain_name(net, (uint8_t)c, name, sizeof(name));
+			err = sp_put_chain(b, NFT_MSG_DELCHAIN, name, false, e);
+		}
+		if (!err)
+			err = sp_send(fw, b, e);
+	}
+	if (rd)
+		sp_read_free(rd);
+	free(rd);
+	nl_batch_free(b);
+	return err == -EEXIST ? 0 : err;
 }

@@ -18,9 +18,10 @@
  *
  * Everything that reaches the table is checked here: an address must lie
  * in one of the network's subnets and be no gateway; what dnsmasq hands
- * over came from a guest. Ports that vanish lose their elements when the
- * network is applied (up, vnetd's repair) and when a port of it is added
- * or removed. */
+ * over came from a guest. A binding replaces what the port had as its
+ * record says, read by key (its cost does not grow with the bound ports);
+ * ports that vanish lose their elements, and elements no record wants go,
+ * when the network is applied (up, vnetd's repair). */
 #include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
@@ -89,38 +90,51 @@ static const char *unfit(const struct vn_net *n, const struct nl_prefix *a, enum
 	return "is in none of the network's subnets";
 }
 
-/* b as the firewall takes it for port ifname of n: checked, with the
- * link-local and SLAAC addresses of its MAC. */
-static int port_of(const struct vn_net *n, const char *ifname, const struct vn_bind *b,
-		   struct fw_spoof_port *p, struct nl_err *e)
+/* b as the firewall takes it for port ifname of n (NULL: a network gone),
+ * unchecked: with the link-local address of its MAC and, on n's IPv6
+ * /64s, its SLAAC addresses. */
+static void rec_port(const struct vn_net *n, const char *ifname, const struct vn_bind *b,
+		     struct fw_spoof_port *p)
 {
 	static const struct nl_prefix ll = {.family = AF_INET6, .len = 64, .a.b = {0xfe, 0x80}};
-	char obj[NL_PREFIX_STRLEN + 16];
-	enum nl_err_kind kind;
-	const char *why;
 
 	memset(p, 0, sizeof(*p));
 	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
 	if (!b || !b->has_mac)
+		return;
+	p->has_mac = true;
+	memcpy(p->mac, b->mac, 6);
+	for (unsigned i = 0; i < b->naddrs && p->naddrs < FW_SPOOF_ADDRS; i++)
+		p->addr[p->naddrs++] = b->addr[i];
+	if (p->naddrs < FW_SPOOF_ADDRS)
+		p->addr[p->naddrs++] = eui64(&ll, b->mac);
+	for (unsigned i = 0; n && i < n->nsubnets && p->naddrs < FW_SPOOF_ADDRS; i++)
+		if (n->subnet[i].prefix.family == AF_INET6 && n->subnet[i].prefix.len == 64)
+			p->addr[p->naddrs++] = eui64(&n->subnet[i].prefix, b->mac);
+}
+
+/* b as the firewall takes it for port ifname of n: checked (rec_port). */
+static int port_of(const struct vn_net *n, const char *ifname, const struct vn_bind *b,
+		   struct fw_spoof_port *p, struct nl_err *e)
+{
+	char obj[NL_PREFIX_STRLEN + 16];
+	enum nl_err_kind kind;
+	const char *why;
+
+	rec_port(NULL, ifname, NULL, p);
+	if (!b || !b->has_mac)
 		return b && b->naddrs ? nl_fail(e, -EINVAL, NL_ERR_INVALID, "--ip",
 						"needs the port's MAC (--mac)")
 				      : 0;
-	p->has_mac = true;
-	memcpy(p->mac, b->mac, 6);
 	if (b->mac[0] & 1)
 		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "MAC", "is a multicast address");
-	for (unsigned i = 0; i < b->naddrs; i++) {
+	for (unsigned i = 0; i < b->naddrs; i++)
 		if ((why = unfit(n, &b->addr[i], &kind))) {
 			nl_addr_obj("address", &b->addr[i], obj, sizeof(obj));
 			return nl_fail(e, kind == NL_ERR_CONFLICT ? -EBUSY : -EINVAL, kind, obj,
 				       "%s", why);
 		}
-		p->addr[p->naddrs++] = b->addr[i];
-	}
-	p->addr[p->naddrs++] = eui64(&ll, b->mac);
-	for (unsigned i = 0; i < n->nsubnets && p->naddrs < FW_SPOOF_ADDRS; i++)
-		if (n->subnet[i].prefix.family == AF_INET6 && n->subnet[i].prefix.len == 64)
-			p->addr[p->naddrs++] = eui64(&n->subnet[i].prefix, b->mac);
+	rec_port(n, ifname, b, p);
 	return 0;
 }
 
@@ -213,29 +227,62 @@ static void rec_drop(struct vn_ctx *c, const char *ifname)
 	nl_file_remove(path);
 }
 
+/* What port ifname had as its record says, in *net (its network), into
+ * p: false when it has no record. n is net's definition when it is that
+ * network (else loaded here; a network gone: without SLAAC addresses). */
+static bool had(struct vn_ctx *c, const struct vn_net *n, const char *ifname, char net[NL_IFNAMSIZ],
+		struct fw_spoof_port *p)
+{
+	struct vn_net *other = NULL;
+	struct vn_bind b;
+
+	if (vn_port_binding(c, ifname, net, &b, NULL))
+		return false;
+	if (!n || strcmp(n->name, net))
+		if ((other = malloc(sizeof(*other))) && load_net(c, net, other, NULL)) {
+			free(other);
+			other = NULL;
+		}
+	rec_port(n && !strcmp(n->name, net) ? n : other, ifname, &b, p);
+	free(other);
+	return true;
+}
+
 int vn_spoof_bind(struct vn_ctx *c, const char *net, const char *ifname, const struct vn_bind *b,
 		  struct nl_err *e)
 {
 	struct vn_net *n = malloc(sizeof(*n));
-	struct fw_spoof_port p;
+	struct fw_spoof_port *p = malloc(2 * sizeof(*p));
+	char old_net[NL_IFNAMSIZ];
+	bool old = false;
 	struct fw *fw;
-	int err = n ? load_net(c, net, n, e) : nl_err_set(e, -ENOMEM, "bind", "port %s", ifname);
+	int err =
+		n && p ? load_net(c, net, n, e) : nl_err_set(e, -ENOMEM, "bind", "port %s", ifname);
 
 	if (!err)
-		err = port_of(n, ifname, b, &p, e);
-	if (!err && !(err = vn_fw(c, &fw, e)) && !(err = fw_spoof_bind(fw, net, &p, e)))
+		err = port_of(n, ifname, b, &p[0], e);
+	/* what it had goes: its record says what that was */
+	if (!err)
+		old = had(c, n, ifname, old_net, &p[1]);
+	if (!err && !(err = vn_fw(c, &fw, e)) &&
+	    !(err = fw_spoof_bind(fw, net, &p[0], old ? old_net : NULL, old ? &p[1] : NULL, e)))
 		rec_save(c, net, ifname, b);
+	free(p);
 	free(n);
 	return err;
 }
 
 int vn_spoof_unbind(struct vn_ctx *c, const char *ifname, struct nl_err *e)
 {
+	struct fw_spoof_port *p = malloc(sizeof(*p));
+	char old_net[NL_IFNAMSIZ];
+	bool old = p && had(c, NULL, ifname, old_net, p);
 	struct fw *fw;
 	int err = vn_fw(c, &fw, e);
 
-	if (!err && !(err = fw_spoof_unbind(fw, ifname, e)))
+	if (!err && !(err = fw_spoof_unbind(fw, ifname, old ? old_net : NULL, old ? p : NULL, e)))
 		rec_drop(c, ifname);
+	free(p);
 	return err;
 }
 

@@ -125,6 +125,32 @@ START_TEST(a_binding_another_port_holds_or_the_gateways_is_refused)
 }
 END_TEST
 
+/* Binding a port again replaces what its record says it had (read by
+ * key, not from a dump of every port's): the old address no longer passes
+ * and is free for another port; a port that leaves frees its MAC. */
+START_TEST(a_new_binding_replaces_the_old_and_frees_what_it_held)
+{
+	ck_assert_int_eq(nt_run("port add n1 a-h --mac %s --ip 10.9.0.20", MAC_A), 0);
+	ck_assert(!nt_ping_once("a", "10.9.0.11"));
+	ck_assert_int_eq(th_sh("ip -n a addr flush dev eth0 && ip -n a neigh flush all && "
+			       "ip -n a addr add 10.9.0.20/16 dev eth0"),
+			 0);
+	ck_assert(nt_ping("a", "10.9.0.11"));
+	ck_assert_int_eq(th_sh("! nft list set bridge vnet ip4s | grep -q 10.9.0.10 && "
+			       "! nft list map bridge vnet ip4_owner | grep -q 10.9.0.10"),
+			 0);
+	ck_assert_int_eq(th_sh("ip link add c-h type veth peer name c-g"), 0);
+	ck_assert_int_eq(nt_run("port add n1 c-h --mac 52:54:00:aa:00:03 --ip 10.9.0.10"), 0);
+	ck_assert_int_eq(nt_run("port del b-h"), 0);
+	ck_assert_int_eq(th_sh("ip link add d-h type veth peer name d-g"), 0);
+	ck_assert_int_eq(nt_run("port add n1 d-h --mac %s --ip 10.9.0.11", MAC_B), 0);
+	ck_assert_str_eq(th_str("%s show n1 -j | jq -j .state", nt_vnet), "up");
+	ck_assert_str_eq(
+		th_str("nft list map bridge vnet mac_owner | grep -o '%s : \"[a-z-]*\"'", MAC_B),
+		MAC_B " : \"d-h\"\n");
+}
+END_TEST
+
 /* --mac and --ip bind nothing on a network without --anti-spoof: the
  * command line says so; the hooks and the launcher, which pass a MAC for
  * every network, go on without a binding. */
@@ -709,6 +735,7 @@ int main(void)
 	tcase_add_checked_fixture(t, setup, th_netns_teardown);
 	tcase_add_test(t, a_binding_another_port_holds_or_the_gateways_is_refused);
 	tcase_add_test(t, a_binding_on_a_network_without_anti_spoof_is_refused_on_the_command_line);
+	tcase_add_test(t, a_new_binding_replaces_the_old_and_frees_what_it_held);
 	tcase_add_test(t, show_lists_each_ports_mac_addresses_and_drops);
 	suite_add_tcase(s, t);
 	t = tcase_create("ipv6");
