@@ -10,6 +10,7 @@
 
 struct fw;
 struct vn_view;
+struct vn_store_entry;
 
 /* Front ends hold it by pointer (vn_ctx_new) and reach what they need of
  * it through functions: the sockets are the engine's alone. */
@@ -28,7 +29,10 @@ struct vn_ctx {
 	char warning[256];    /* what a call that succeeded wants said ("" for nothing) */
 	char restored[256];   /* what the same create again found missing and restored */
 	struct vn_view *view; /* vnetd's pass: the host read once (vn_pass_begin) */
-	bool frr_given;	      /* vnet's lines given to FRR by this command or pass */
+	/* ... and the definitions, read once under the lock (vn_kept) */
+	struct vn_store_entry *defs;
+	unsigned ndefs;
+	bool frr_given; /* vnet's lines given to FRR by this command or pass */
 };
 
 /* What a model wants to exist (model.c's table). */
@@ -166,6 +170,10 @@ int vn_view_read(struct vn_ctx *c, struct vn_view **out, struct nl_err *e);
 void vn_view_free(struct vn_view *v);
 int vn_show_in(struct vn_ctx *c, const struct vn_view *v, const char *name, struct vn_status *st,
 	       struct nl_err *e);
+/* vn_show_in of network name whose definition def the caller read (NULL:
+ * read it), so that a pass parses each definition once. */
+int vn_show_def(struct vn_ctx *c, const struct vn_view *v, const char *name,
+		const struct vn_net *def, struct vn_status *st, struct nl_err *e);
 
 /* The checks' view of every definition (index.c). Load is the index (but
  * the forwards, which vn_index_forwarded reads); put/drop go before a

@@ -147,6 +147,7 @@ struct vn_status {
 	struct vn_problem problem[VN_PROBLEMS];
 	struct vn_ports ports; /* guests' ports (not the uplink) */
 	int dnsmasq;	       /* pid of its DHCP/DNS server, 0 when none runs */
+	int ifindex;	       /* its bridge's, 0 when absent */
 	unsigned unchecked;    /* VN_UNCHECKED_*: not compared, for want of root */
 	struct vn_span span;
 	/* --anti-spoof: each port of the network in the table, and what it
@@ -210,10 +211,18 @@ struct vn_kept {
 				 * edited, the change: "subnet 10.3.0.0/24, not ..." */
 	char bad[320];		/* not "": the definition does not read (why, as
 				 * nl_err_str says it): listed, never repaired */
+	/* what of it the kernel's news may name (vn_watch_keep): its
+	 * definition's bridge, uplink and VXLAN port ("" for none), and the
+	 * bridge's ifindex when the last vn_repair found it (0: not) */
+	char bridge[NL_IFNAMSIZ], uplink[NL_IFNAMSIZ], vxlan[NL_IFNAMSIZ];
+	int ifindex;
+	unsigned def; /* where the pass's list (vn_kept's) holds its definition */
 };
 /* Lists the networks to keep, then the definitions that do not read (bad
  * set), each once; what last knew of a network (its ports, its dnsmasq)
- * carries over. *out is calloc'd. */
+ * carries over. *out is calloc'd. It takes the lock (which stays, as
+ * after vn_repair) and keeps the definitions it read for the pass's
+ * repairs (dropped by vn_pass_end): a pass parses each one once. */
 int vn_kept(struct vn_ctx *c, bool all, const struct vn_kept *last, unsigned nlast,
 	    struct vn_kept **out, unsigned *n, struct nl_err *e);
 /* Takes the lock and reads the network's status; unless look, and unless
@@ -227,7 +236,7 @@ int vn_repair(struct vn_ctx *c, struct vn_kept *k, bool look, struct nl_err *e);
  * which costs about what one network's own reads cost); each vn_repair
  * then finds a network up in that read without reading anything of its
  * own, and reads live only what the read did not find up. end drops the
- * read (the lock stays, vn_unlock). Without a begin, vn_repair reads
+ * read and vn_kept's definitions (the lock stays, vn_unlock). Without a begin, vn_repair reads
  * live. */
 void vn_pass_begin(struct vn_ctx *c, unsigned n);
 void vn_pass_end(struct vn_ctx *c);
@@ -242,18 +251,26 @@ void vn_pass_end(struct vn_ctx *c);
 unsigned vn_pass_restore(struct vn_ctx *c, const struct vn_kept *k, unsigned n, unsigned *sent,
 			 struct nl_err *e);
 
-/* vnetd's ears: the kernel's news of what the engine keeps (links,
- * addresses and forwarding on one socket, VN_WATCH_LINKS; any ruleset
- * change on the other, VN_WATCH_RULES). Read only to learn that something
- * changed: a pass reads the truth again, so a lost message is as good as
- * any. Each fd is non-blocking; vn_watch_drain reads what is pending and
- * says whether anything arrived. */
+/* vnetd's ears (netd/watch.c): the kernel's news (links, addresses and
+ * forwarding on one socket, VN_WATCH_LINKS; the ruleset on the other,
+ * VN_WATCH_RULES). Read only to learn that something changed that
+ * concerns a kept network: a pass reads the truth again, so a lost
+ * message is as good as any. Each fd is non-blocking; vn_watch_drain
+ * reads what is pending and says whether any of it concerns the networks
+ * the last vn_watch_keep named: a link of theirs (their bridges, by name
+ * or ifindex, ports, VXLAN ports, uplinks, any interface a kept bridge
+ * masters, any carrying vnet's mark), an address on a kept bridge,
+ * forwarding (the host's, a kept bridge's), vnet's tables or the deletion
+ * of a table (fw_event_ours). Anything that does not read, and an
+ * overrun, counts; until the first vn_watch_keep, and after one with k
+ * NULL (the definitions could not be listed), everything does. */
 enum { VN_WATCH_LINKS, VN_WATCH_RULES, VN_WATCH_N };
 struct vn_watch;
 struct vn_watch *vn_watch_new(struct nl_err *e);
 void vn_watch_free(struct vn_watch *w);
 int vn_watch_fd(const struct vn_watch *w, unsigned i);
 bool vn_watch_drain(struct vn_watch *w, unsigned i);
+void vn_watch_keep(struct vn_watch *w, const struct vn_kept *k, unsigned n);
 
 /* vnetd's ear for FRR (netd/frr_watch.c): inotify on FRR's vty socket
  * folder (the fabric's --frr-vty, else FRR's default) and on the fabric's

@@ -15,8 +15,6 @@
  * it to. */
 #include <dirent.h>
 #include <errno.h>
-#include <linux/netfilter/nfnetlink.h>
-#include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +26,6 @@
 #include "netd/dnsmasq.h"
 #include "netd/internal.h"
 #include "netd/store.h"
-#include "nlink/event.h"
 
 static void marker_path(const struct vn_ctx *c, const char *name, char *buf, size_t n)
 {
@@ -76,14 +73,45 @@ static void name_of_file(const struct vn_store_entry *x, char name[NL_IFNAMSIZ])
 	}
 }
 
+static void defs_free(struct vn_ctx *c)
+{
+	free(c->defs);
+	c->defs = NULL;
+	c->ndefs = 0;
+}
+
+/* Network name's definition as the pass's list read it (i: where vn_kept
+ * found it), or NULL: no pass, or a list without it. */
+static const struct vn_net *pass_def(const struct vn_ctx *c, const char *name, unsigned i)
+{
+	return i < c->ndefs && !c->defs[i].err && !strcmp(c->defs[i].net.name, name)
+		       ? &c->defs[i].net
+		       : NULL;
+}
+
+/* What the kernel's news of k may name (netd.h). */
+static void watched(struct vn_kept *k, const struct vn_net *def)
+{
+	snprintf(k->bridge, sizeof(k->bridge), "%s", def->bridge);
+	snprintf(k->uplink, sizeof(k->uplink), "%s", def->uplink);
+	k->vxlan[0] = '\0';
+	if (def->vni)
+		vn_vxlan_name(def, k->vxlan);
+}
+
 int vn_kept(struct vn_ctx *c, bool all, const struct vn_kept *last, unsigned nlast,
 	    struct vn_kept **out, unsigned *n, struct nl_err *e)
 {
 	struct vn_store_entry *v = NULL;
 	struct vn_net *ran = malloc(sizeof(*ran));
 	unsigned cnt = 0, k = 0;
-	int err = ran ? vn_store_list(c->conf_dir, &v, &cnt, e)
-		      : nl_err_set(e, -ENOMEM, "list", "networks");
+	/* under the lock, held through the pass: its repairs take the
+	 * definitions read here (parsed once a pass) */
+	int err = ran ? vn_lock(c, e) : nl_err_set(e, -ENOMEM, "list", "networks");
+
+	defs_free(c);
+	if (!err)
+		err = vn_store_list(c->conf_dir, &v, &cnt, e);
 
 	*out = NULL;
 	*n = 0;
@@ -112,16 +140,23 @@ int vn_kept(struct vn_ctx *c, bool all, const struct vn_kept *last, unsigned nla
 			if (was) {
 				o->ports = was->ports;
 				o->dnsmasq = was->dnsmasq;
+				o->ifindex = was->ifindex;
 			}
+			o->def = i;
 			if (bad)
 				snprintf(o->bad, sizeof(o->bad), "%s", v[i].msg);
+			else
+				watched(o, &v[i].net);
 			k++;
 		}
-	free(v);
 	if (err) {
+		free(v);
 		free(*out);
 		*out = NULL;
 		k = 0;
+	} else {
+		c->defs = v;
+		c->ndefs = cnt;
 	}
 	*n = k;
 	free(ran);
@@ -155,39 +190,47 @@ static void reattach(struct vn_ctx *c, const char *name, const struct vn_ports *
 
 /* Brings k up again (the same walk as `vnet up`), with the ports it had
  * that exist again; then st is its status. */
-static int bring_up(struct vn_ctx *c, struct vn_kept *k, struct vn_status *st, struct nl_err *e)
+static int bring_up(struct vn_ctx *c, struct vn_kept *k, const struct vn_net *def,
+		    struct vn_status *st, struct nl_err *e)
 {
 	struct vn_ports known = k->ports;
 	int err = vn_up(c, k->name, e);
 
-	if (!err && !(err = vn_show(c, k->name, st, e))) {
+	/* under the lock: what up applied is def */
+	if (!err && !(err = vn_show_def(c, NULL, k->name, def, st, e))) {
 		reattach(c, k->name, &known, &st->ports);
-		err = vn_show(c, k->name, st, e);
+		err = vn_show_def(c, NULL, k->name, def, st, e);
 	}
 	return err;
 }
 
 /* vn_repair under the lock, with room for the status and both definitions. */
 static int repair(struct vn_ctx *c, struct vn_kept *k, bool look, struct vn_status *st,
-		  struct vn_net *def, struct vn_net *ran, struct nl_err *e)
+		  struct vn_net *buf, struct vn_net *ran, struct nl_err *e)
 {
 	char lost[320] = "", diff[200];
 	bool recorded = vn_run_record_load(c, k->name, ran, NULL) == 0, edited, need;
+	const struct vn_net *def = pass_def(c, k->name, k->def);
 	int err;
 
-	/* the list was read before the lock: a command may have taken the
-	 * network down or away since; then there is nothing to repair */
-	if (vn_store_load(c->conf_dir, k->name, def, NULL) || marked_down(c, k->name) ||
-	    (!recorded && !k->bring_up && !k->known)) {
+	/* without the pass's list (read under the lock it holds), read now:
+	 * a command may have taken the network down or away since the list
+	 * was read; then there is nothing to repair */
+	if (!def && vn_store_load(c->conf_dir, k->name, buf, NULL) == 0)
+		def = buf;
+	if (!def || marked_down(c, k->name) || (!recorded && !k->bring_up && !k->known)) {
 		k->gone = true;
 		return 0;
 	}
+	watched(k, def);
 	/* up in the pass's read: so it is now, as no repair of another
 	 * network takes anything of it; else read live */
-	if (c->view && (err = vn_show_in(c, c->view, k->name, st, e)))
+	if (c->view && (err = vn_show_def(c, c->view, k->name, def, st, e)))
 		return err;
-	if ((!c->view || st->state != VN_STATE_UP) && (err = vn_show(c, k->name, st, e)))
+	if ((!c->view || st->state != VN_STATE_UP) &&
+	    (err = vn_show_def(c, NULL, k->name, def, st, e)))
 		return err;
+	k->ifindex = st->ifindex;
 	/* it runs, yet its run record is gone ($VNET_RUN_DIR removed): up
 	 * writes it again; or nothing of it runs, yet vnetd keeps it (the
 	 * record went with the folder, or with the undo of a failed repair) */
@@ -205,9 +248,10 @@ static int repair(struct vn_ctx *c, struct vn_kept *k, bool look, struct vn_stat
 	if (need && !look) {
 		if ((k->edited = edited))
 			snprintf(k->what, sizeof(k->what), "%s", diff);
-		if ((err = bring_up(c, k, st, e)))
+		if ((err = bring_up(c, k, def, st, e)))
 			return err;
 		k->repaired = true;
+		k->ifindex = st->ifindex;
 	}
 	if ((k->up = !need || !look)) {
 		/* what runs now, to be put back later */
@@ -234,9 +278,15 @@ int vn_repair(struct vn_ctx *c, struct vn_kept *k, bool look, struct nl_err *e)
 	return err;
 }
 
+static void view_drop(struct vn_ctx *c)
+{
+	vn_view_free(c->view);
+	c->view = NULL;
+}
+
 void vn_pass_begin(struct vn_ctx *c, unsigned n)
 {
-	vn_pass_end(c);
+	view_drop(c);
 	c->frr_given = false;
 	/* under the lock, so that no command is halfway through; without
 	 * the read (it failed), every network is read live */
@@ -246,22 +296,24 @@ void vn_pass_begin(struct vn_ctx *c, unsigned n)
 
 void vn_pass_end(struct vn_ctx *c)
 {
-	vn_view_free(c->view);
-	c->view = NULL;
+	view_drop(c);
+	defs_free(c);
 }
 
 /* Network name's plan when it runs as defined (its run record and its
  * definition the same) with rules of a model that has some; else NULL. */
-static struct fw_plan *restorable(struct vn_ctx *c, const char *name, struct vn_net *def,
+static struct fw_plan *restorable(struct vn_ctx *c, const struct vn_kept *k, struct vn_net *buf,
 				  struct vn_net *ran)
 {
+	const struct vn_net *def = pass_def(c, k->name, k->def);
 	struct fw_plan *p = NULL;
 	struct fw_net f;
 	char diff[8];
 
-	if (marked_down(c, name) || vn_store_load(c->conf_dir, name, def, NULL) ||
-	    vn_run_record_load(c, name, ran, NULL) || !vn_net_same(def, ran, diff, sizeof(diff)) ||
-	    !(vn_model_wants(ran->model) & W_RULES))
+	if (!def && vn_store_load(c->conf_dir, k->name, buf, NULL) == 0)
+		def = buf;
+	if (!def || marked_down(c, k->name) || vn_run_record_load(c, k->name, ran, NULL) ||
+	    !vn_net_same(def, ran, diff, sizeof(diff)) || !(vn_model_wants(ran->model) & W_RULES))
 		return NULL;
 	vn_fw_net_of(ran, &f);
 	return fw_plan_build(&f, &p, NULL) ? NULL : p;
@@ -279,7 +331,7 @@ unsigned vn_pass_restore(struct vn_ctx *c, const struct vn_kept *k, unsigned n, 
 	if (plans && def && ran && c->view && c->view->fw && !fw_snapshot_present(c->view->fw) &&
 	    vn_fw(c, &fw, e) == 0) {
 		for (unsigned i = 0; i < n; i++)
-			if (!k[i].bad[0] && (plans[np] = restorable(c, k[i].name, def, ran)))
+			if (!k[i].bad[0] && (plans[np] = restorable(c, &k[i], def, ran)))
 				np++;
 		if (np && fw_restore(fw, plans, np, &done, sent, e) == 0)
 			nl_err_clear(e);
@@ -289,53 +341,7 @@ unsigned vn_pass_restore(struct vn_ctx *c, const struct vn_kept *k, unsigned n, 
 	free(plans);
 	free(def);
 	free(ran);
-	if (done) {
-		vn_pass_end(c);
-		vn_pass_begin(c, n);
-	}
+	if (done)
+		vn_pass_begin(c, n); /* the host read again */
 	return done;
-}
-
-struct vn_watch {
-	struct nl_listener l[VN_WATCH_N];
-};
-
-struct vn_watch *vn_watch_new(struct nl_err *e)
-{
-	/* RTM_NEWNETCONF reports ip_forward changes */
-	static const unsigned rt_groups[] = {RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
-					     RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF};
-	static const unsigned nf_groups[] = {NFNLGRP_NFTABLES};
-	struct vn_watch *w = malloc(sizeof(*w));
-
-	if (!w) {
-		nl_err_set(e, -ENOMEM, "open", "netlink listeners");
-		return NULL;
-	}
-	w->l[VN_WATCH_LINKS].fd = w->l[VN_WATCH_RULES].fd = -1;
-	if (nl_listener_open(&w->l[VN_WATCH_LINKS], NETLINK_ROUTE, rt_groups,
-			     sizeof(rt_groups) / sizeof(rt_groups[0]), e) ||
-	    nl_listener_open(&w->l[VN_WATCH_RULES], NETLINK_NETFILTER, nf_groups,
-			     sizeof(nf_groups) / sizeof(nf_groups[0]), e)) {
-		vn_watch_free(w);
-		return NULL;
-	}
-	return w;
-}
-
-void vn_watch_free(struct vn_watch *w)
-{
-	for (unsigned i = 0; w && i < VN_WATCH_N; i++)
-		nl_listener_close(&w->l[i]);
-	free(w);
-}
-
-int vn_watch_fd(const struct vn_watch *w, unsigned i)
-{
-	return i < VN_WATCH_N ? w->l[i].fd : -1;
-}
-
-bool vn_watch_drain(struct vn_watch *w, unsigned i)
-{
-	return i < VN_WATCH_N && nl_listener_drain(&w->l[i]) != 0;
 }

@@ -322,6 +322,12 @@ int vn_show(struct vn_ctx *c, const char *name, struct vn_status *st, struct nl_
 int vn_show_in(struct vn_ctx *c, const struct vn_view *v, const char *name, struct vn_status *st,
 	       struct nl_err *e)
 {
+	return vn_show_def(c, v, name, NULL, st, e);
+}
+
+int vn_show_def(struct vn_ctx *c, const struct vn_view *v, const char *name,
+		const struct vn_net *def, struct vn_status *st, struct nl_err *e)
+{
 	char orphan[16] = "";
 	struct nl_link br;
 	struct vn_net ran;
@@ -329,7 +335,9 @@ int vn_show_in(struct vn_ctx *c, const struct vn_view *v, const char *name, stru
 	int err;
 
 	memset(st, 0, sizeof(*st));
-	if ((err = load(c, name, st, orphan, sizeof(orphan), e)))
+	if (def)
+		st->net = *def;
+	else if ((err = load(c, name, st, orphan, sizeof(orphan), e)))
 		return err;
 	if (orphan[0])
 		problem(st, "present", orphan,
@@ -353,6 +361,7 @@ int vn_show_in(struct vn_ctx *c, const struct vn_view *v, const char *name, stru
 	}
 	if (err)
 		return err;
+	st->ifindex = br.ifindex;
 	if (!st->nproblems)
 		st->state = VN_STATE_UP;
 	check_bridge(c, st, &br);

@@ -9,7 +9,10 @@
  * pidfd per network's dnsmasq (which is not its child: a CLI command may
  * have started it), inotify on FRR's vty socket folder (frr_watch.c: a
  * zebra or bgpd that starts again has lost vnet's lines, which it gives
- * back), a signalfd, and three timers. An event arms a one-shot
+ * back), a signalfd, and three timers. An event that concerns a kept
+ * network (vn_watch_drain: its bridge, ports, VXLAN port, uplink, the
+ * host's forwarding, vnet's tables; not another program's interfaces or
+ * tables, which would each cost a look at every network) arms a one-shot
  * timer; when it fires (COALESCE_MS later, so a burst such as `nft flush
  * ruleset` is one wake-up) every kept network's status is read and those
  * not up are repaired with the same engine calls as `vnet up`, under the
@@ -347,8 +350,12 @@ static void pass(struct daemon *d, bool all)
 {
 	long long now = now_ms();
 
-	if (refresh(d, all))
+	if (refresh(d, all)) {
+		vn_pass_end(d->c);
+		vn_unlock(d->c);
+		vn_watch_keep(d->w, NULL, 0); /* no list: every event counts */
 		return;
+	}
 	vn_pass_begin(d->c, d->nkept);
 	restore(d);
 	for (unsigned i = 0; i < d->nkept; i++) {
@@ -368,6 +375,8 @@ static void pass(struct daemon *d, bool all)
 	}
 	vn_pass_end(d->c);
 	vn_unlock(d->c);
+	/* what the networks are named now: the events that count */
+	vn_watch_keep(d->w, d->kept, d->nkept);
 	watch_pids(d);
 	arm_retry(d);
 }
