@@ -271,6 +271,13 @@ void vn_watch_free(struct vn_watch *w);
 int vn_watch_fd(const struct vn_watch *w, unsigned i);
 bool vn_watch_drain(struct vn_watch *w, unsigned i);
 void vn_watch_keep(struct vn_watch *w, const struct vn_kept *k, unsigned n);
+/* ORs into hit[0..n) the kept networks (as vn_watch_keep was given them)
+ * that the news drained since the last take named, and forgets them;
+ * true when a pass must look at every network instead: news of no one
+ * network (the host's forwarding, vnet's tables, vnet's mark on a link
+ * that is neither a kept bridge nor on one), in doubt, or n not the count
+ * vn_watch_keep was given. */
+bool vn_watch_take(struct vn_watch *w, bool *hit, unsigned n);
 
 /* vnetd's ear for FRR (netd/frr_watch.c): inotify on FRR's vty socket
  * folder (the fabric's --frr-vty, else FRR's default) and on the fabric's

@@ -14,11 +14,14 @@
  * host's forwarding, vnet's tables; not another program's interfaces or
  * tables, which would each cost a look at every network) arms a one-shot
  * timer; when it fires (COALESCE_MS later, so a burst such as `nft flush
- * ruleset` is one wake-up) every kept network's status is read and those
- * not up are repaired with the same engine calls as `vnet up`, under the
- * same lock as every CLI command, and one line says what was found
- * missing. What it repairs makes events too; the pass they cause finds
- * everything up and changes nothing, so there is no storm. It touches
+ * ruleset` is one wake-up) the status of every kept network the events
+ * named (a link, an address: that network's; the host's forwarding, vnet's
+ * tables, anything in doubt: every network, and the definitions listed
+ * again) is read and those not up are repaired with the same engine calls
+ * as `vnet up`, under the same lock as every CLI command, and one line
+ * says what was found missing. What it repairs makes events too; the pass
+ * they cause finds everything up and changes nothing, so there is no
+ * storm. It touches
  * nothing that is not vnet's: the engine's checks refuse foreign objects as
  * for the CLI.
  *
@@ -92,6 +95,8 @@ struct daemon {
 	struct memo *memo; /* per kept network */
 	unsigned nkept;
 	int *pidfd;		  /* per kept network: its dnsmasq's, or -1 */
+	bool *pend;		  /* per kept network: news of it since the last pass */
+	bool whole;		  /* ... news for every network (or in doubt) */
 	unsigned heals;		  /* networks that backed off and were repaired */
 	char list_said[512];	  /* the last failure to list the definitions logged */
 	struct vn_frr_watch *frr; /* FRR's sockets (TAG_FRR) */
@@ -158,23 +163,31 @@ static void unwatch_pids(struct daemon *d)
 	d->pidfd = NULL;
 }
 
-/* A pidfd for each network's dnsmasq: readable when it exits. */
+/* A pidfd for network i's dnsmasq: readable when it exits. */
+static void watch_pid(struct daemon *d, unsigned i)
+{
+	int pid;
+
+	if (d->pidfd[i] >= 0)
+		close(d->pidfd[i]); /* closing drops it from the epoll set */
+	d->pidfd[i] = -1;
+	if (d->kept[i].dnsmasq <= 0)
+		return;
+	/* opened before the engine checks it is the network's: a reused pid
+	 * cannot be taken for it */
+	d->pidfd[i] = vn_dnsmasq_pidfd(d->c, d->kept[i].name, &pid);
+	if (d->pidfd[i] >= 0 && watch(d, d->pidfd[i], TAG_PIDFD + i) < 0) {
+		close(d->pidfd[i]);
+		d->pidfd[i] = -1;
+	}
+}
+
 static void watch_pids(struct daemon *d)
 {
 	d->pidfd = malloc((d->nkept ? d->nkept : 1) * sizeof(*d->pidfd));
 	for (unsigned i = 0; d->pidfd && i < d->nkept; i++) {
-		int pid;
-
 		d->pidfd[i] = -1;
-		if (d->kept[i].dnsmasq <= 0)
-			continue;
-		/* opened before the engine checks it is the network's: a
-		 * reused pid cannot be taken for it */
-		d->pidfd[i] = vn_dnsmasq_pidfd(d->c, d->kept[i].name, &pid);
-		if (d->pidfd[i] >= 0 && watch(d, d->pidfd[i], TAG_PIDFD + i) < 0) {
-			close(d->pidfd[i]);
-			d->pidfd[i] = -1;
-		}
+		watch_pid(d, i);
 	}
 }
 
@@ -218,9 +231,12 @@ static int refresh(struct daemon *d, bool all)
 	unwatch_pids(d);
 	free(d->kept);
 	free(d->memo);
+	free(d->pend);
 	d->kept = now;
 	d->memo = memo;
 	d->nkept = n;
+	d->pend = calloc(n ? n : 1, sizeof(*d->pend));
+	d->whole = !d->pend;
 	return 0;
 }
 
@@ -342,6 +358,48 @@ static void restore(struct daemon *d)
 		say("table inet vnet: absent: restoring the rules together stopped: %s; the "
 		    "networks left are repaired one by one",
 		    nl_err_str(&e, msg, sizeof(msg)));
+}
+
+static void pass(struct daemon *d, bool all);
+
+/* A pass over the networks the news named (d->pend), when it named no
+ * more than those: each one's status, read live, and a repair where it is
+ * not up, as a whole pass would do for them; the list of networks is
+ * the last pass's (a new one comes with news for every network: vnet's
+ * mark on a bridge no kept network has). */
+static void pass_named(struct daemon *d)
+{
+	long long now = now_ms();
+	unsigned n = 0;
+	bool gone = false;
+
+	for (unsigned i = 0; i < d->nkept; i++)
+		n += d->pend[i];
+	vn_pass_begin(d->c, n);
+	for (unsigned i = 0; i < d->nkept; i++) {
+		struct vn_kept *k = &d->kept[i];
+
+		if (!d->pend[i])
+			continue;
+		d->pend[i] = false;
+		if (k->bad[0])
+			continue;
+		/* as a list would say now: no start or SIGHUP, listed */
+		k->bring_up = false;
+		k->known = true;
+		keep(d, k, &d->memo[i], now);
+		gone |= k->gone;
+		if (d->pidfd)
+			watch_pid(d, i);
+	}
+	vn_pass_end(d->c);
+	vn_unlock(d->c);
+	vn_watch_keep(d->w, d->kept, d->nkept);
+	arm_retry(d);
+	/* taken down or away, or its definition no longer reads (which a
+	 * list says): the list read again */
+	if (gone)
+		pass(d, false);
 }
 
 /* One pass: every kept network's status, and a repair where it is not up;
@@ -470,7 +528,10 @@ static int loop(struct daemon *d)
 				 * and is one more (quiet) pass */
 				vn_watch_drain(d->w, VN_WATCH_LINKS);
 				vn_watch_drain(d->w, VN_WATCH_RULES);
-				pass(d, false);
+				if (!d->pend || d->whole || vn_watch_take(d->w, d->pend, d->nkept))
+					pass(d, false);
+				else
+					pass_named(d);
 			} else if (tag == TAG_FRR) {
 				if (vn_frr_watch_drain(d->frr)) {
 					d->frr_fails = 0;
@@ -486,6 +547,8 @@ static int loop(struct daemon *d)
 				unsigned k = (unsigned)(tag - TAG_PIDFD);
 
 				epoll_ctl(d->ep, EPOLL_CTL_DEL, d->pidfd[k], NULL);
+				if (d->pend)
+					d->pend[k] = true;
 				arm(d);
 			}
 		}
@@ -573,6 +636,7 @@ int main(int argc, char **argv)
 	unwatch_pids(&d);
 	free(d.kept);
 	free(d.memo);
+	free(d.pend);
 	vn_watch_free(d.w);
 	vn_frr_watch_free(d.frr);
 	vn_ctx_free(d.c);

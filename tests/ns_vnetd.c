@@ -207,6 +207,32 @@ START_TEST(events_about_other_objects_make_no_pass)
 }
 END_TEST
 
+/* News of one network's objects makes a look at that network alone (at
+ * 1,000 networks a look at all costs hundreds of ms): aaa's run record
+ * removed (no event says so) is not repaired with isbr's MTU, though a
+ * pass over all would reach aaa first (passes go in the definitions'
+ * order); news for every network (the host's ip_forward) repairs both. */
+START_TEST(news_of_one_network_looks_at_it_alone)
+{
+	ck_assert_int_eq(nt_run("create nat aaa 10.1.0.0/24 --no-dhcp"), 0);
+	ck_assert_int_eq(nt_run("create nat isbr 10.0.0.0/24 --no-dhcp"), 0);
+	start_vnetd();
+	ck_assert_int_eq(th_sh("rm \"$VNET_RUN_DIR/aaa.net\" \"$VNET_RUN_DIR/isbr.net\""), 0);
+	ck_assert_int_eq(th_sh("ip link set isbr mtu 1400"), 0);
+	ck_assert_int_ge(wait_for(20000, "grep -q 'network isbr: repaired run record .*/isbr.net: "
+					 "absent; MTU of bridge isbr: 1400$' \"$VNETD_LOG\""),
+			 0);
+	ck_assert_int_eq(log_lines("network aaa"), 0);
+	ck_assert_int_ne(th_sh("test -f \"$VNET_RUN_DIR/aaa.net\""), 0);
+	ck_assert_int_eq(th_sh("sysctl -qw net.ipv4.ip_forward=0"), 0);
+	ck_assert_int_ge(wait_for(20000, "grep -q 'network aaa: repaired run record .*/aaa.net: "
+					 "absent; sysctl net.ipv4.ip_forward: 0' \"$VNETD_LOG\""),
+			 0);
+	ck_assert_int_ge(wait_for(20000, up), 0);
+	ck_assert_str_eq(th_str("$VNET show aaa -j | jq -r .state"), "up\n");
+}
+END_TEST
+
 /* Run with vnetd stopped (SIGSTOP): the kernels before 6.2 rename a link
  * only when it is down, and vnetd would bring it up in between. */
 #define STOPPED(cmd) "{ kill -STOP %d; " cmd "; r=$?; kill -CONT %d; exit $r; }"
@@ -542,6 +568,7 @@ static Suite *suite(void)
 	tcase_add_test(t, commands_work_alike_with_vnetd_running);
 	tcase_add_test(t, start_brings_up_definitions_and_sigterm_leaves_them_up);
 	tcase_add_test(t, events_about_other_objects_make_no_pass);
+	tcase_add_test(t, news_of_one_network_looks_at_it_alone);
 	tcase_add_test(t, a_renamed_bridge_is_seen);
 	tcase_add_test(t, the_anti_spoofing_table_is_put_back);
 	suite_add_tcase(s, t);
