@@ -439,6 +439,11 @@ int fw_expr_cmp_eq(struct nftnl_rule *r, const void *data, uint32_t len)
 	return cmp(r, NFT_CMP_EQ, data, len);
 }
 
+int fw_expr_cmp_neq(struct nftnl_rule *r, const void *data, uint32_t len)
+{
+	return cmp(r, NFT_CMP_NEQ, data, len);
+}
+
 int fw_expr_mask(struct nftnl_rule *r, const void *m, uint32_t len)
 {
 	return mask(r, m, len);

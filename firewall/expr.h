@@ -77,6 +77,7 @@ struct nftnl_expr *fw_expr_add(struct nftnl_rule *r, const char *type);
 int fw_expr_payload(struct nftnl_rule *r, uint32_t base, uint32_t off, uint32_t len, uint32_t reg);
 int fw_expr_meta(struct nftnl_rule *r, uint32_t key);
 int fw_expr_cmp_eq(struct nftnl_rule *r, const void *data, uint32_t len);
+int fw_expr_cmp_neq(struct nftnl_rule *r, const void *data, uint32_t len);
 int fw_expr_mask(struct nftnl_rule *r, const void *m, uint32_t len);
 /* reject: ICMP(v6) port unreachable, as iptables' REJECT and nft's default. */
 int fw_reject(struct nftnl_rule *r);

@@ -42,7 +42,7 @@ const struct sp_set sp_sets[SP_NSETS] = {
 };
 
 /* What a lookup is keyed by: the loads, each into its 32-bit register. */
-enum { K_MAC, K_ARP, K_ARPMAC, K_IP4, K_IP6, K_NA };
+enum { K_MAC, K_ARP, K_ARPMAC, K_IP4, K_IP6, K_NA, K_CHADDR, K_CIADDR };
 static const struct {
 	const char *text;
 	unsigned nloads;
@@ -60,8 +60,17 @@ static const struct {
 		      {{NFT_PAYLOAD_NETWORK_HEADER, 8, 6, NFT_REG_2}}},
 	[K_IP4] = {"iifname . ip saddr", 1, {{NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG_2}}},
 	[K_IP6] = {"iifname . ip6 saddr", 1, {{NFT_PAYLOAD_NETWORK_HEADER, 8, 16, NFT_REG_2}}},
-	/* an NA's target: after type, code, checksum and flags */
+	/* an NA's or NS's target: after type, code, checksum and flags (or
+	 * reserved) */
 	[K_NA] = {"iifname . @th,64,128", 1, {{NFT_PAYLOAD_TRANSPORT_HEADER, 8, 16, NFT_REG_2}}},
+	/* a DHCP request's client hardware address (chaddr: the UDP header,
+	 * then 28 bytes of BOOTP) and the address it asks about (ciaddr) */
+	[K_CHADDR] = {"iifname . @th,288,48",
+		      1,
+		      {{NFT_PAYLOAD_TRANSPORT_HEADER, 36, 6, NFT_REG_2}}},
+	[K_CIADDR] = {"iifname . @th,160,32",
+		      1,
+		      {{NFT_PAYLOAD_TRANSPORT_HEADER, 20, 4, NFT_REG_2}}},
 };
 
 /* A term of a row. ETHER is printed, DEP is the dependency nft adds
@@ -74,7 +83,9 @@ enum {
 	S_ADDR,
 	S_ARPIP0,
 	S_SPORT,
+	S_DPORT,
 	S_PORTS,
+	S_CIADDR_SET,
 	S_ICMP6,
 	S_L4,
 	S_GOTO,
@@ -107,6 +118,8 @@ struct srow {
 #define NOT_IN(k, s)   {.kind = S_LOOKUP, .key = K_##k, .name = s, .neq = true}
 #define SADDR(a)       {.kind = S_ADDR, .addr = a}
 #define UDP_SPORT(p)   {.kind = S_SPORT, .v = p}
+#define UDP_DPORT(p)   {.kind = S_DPORT, .v = p}
+#define CIADDR_SET     {.kind = S_CIADDR_SET}
 #define UDP_PORTS(s, d) {.kind = S_PORTS, .v = s, .v2 = d}
 #define ICMP6(t)       {.kind = S_ICMP6, .v = t}
 #define ICMP6_ANY      {.kind = S_L4, .v = IPPROTO_ICMPV6}
@@ -120,19 +133,31 @@ static const struct srow rows[] = {
 	/* an ARP probe (RFC 5227) asks from 0.0.0.0, with the port's MAC */
 	R(SP_CH_SPOOF, DEP(ARP), {.kind = S_ARPIP0}, IN(ARPMAC, "macs"), RETURN),
 	R(SP_CH_SPOOF, ETHER(ARP), TO_DROPPED),
-	/* a DHCP or DHCPv6 server in a guest */
+	/* a DHCP or DHCPv6 server in a guest: from the server's port, or to
+	 * a client's from any other */
 	R(SP_CH_SPOOF, UDP_SPORT(67), TO_DROPPED),
 	R(SP_CH_SPOOF, UDP_SPORT(547), TO_DROPPED),
+	R(SP_CH_SPOOF, UDP_DPORT(68), TO_DROPPED),
+	R(SP_CH_SPOOF, UDP_DPORT(546), TO_DROPPED),
+	/* a DHCP request speaks for the port's own MAC, and of no address
+	 * but the port's (a release of a neighbour's lease is not its) */
+	R(SP_CH_SPOOF, UDP_DPORT(67), NOT_IN(CHADDR, "macs"), TO_DROPPED),
+	R(SP_CH_SPOOF, UDP_DPORT(67), CIADDR_SET, NOT_IN(CIADDR, "ip4s"), TO_DROPPED),
 	R(SP_CH_SPOOF, DEP(IP), IN(IP4, "ip4s"), RETURN),
 	R(SP_CH_SPOOF, DEP(IP), SADDR("0.0.0.0"), UDP_PORTS(68, 67), RETURN),
 	R(SP_CH_SPOOF, ICMP6(134), TO_DROPPED),
+	R(SP_CH_SPOOF, ICMP6(137), TO_DROPPED),
 	R(SP_CH_SPOOF, ICMP6(136), NOT_IN(NA, "ip6s"), TO_DROPPED),
+	/* its own addresses, its link-local one among them */
 	R(SP_CH_SPOOF, DEP(IPV6), IN(IP6, "ip6s"), RETURN),
-	/* duplicate address detection and MLD before an address is had */
-	R(SP_CH_SPOOF, DEP(IPV6), SADDR("::"), ICMP6_ANY, RETURN),
-	R(SP_CH_SPOOF, DEP(IPV6), SADDR("fe80::/10"), RETURN),
+	/* duplicate address detection of its own addresses (RFC 4862), and
+	 * MLD reports before it has one (RFC 3810) */
+	R(SP_CH_SPOOF, DEP(IPV6), SADDR("::"), ICMP6(135), IN(NA, "ip6s"), RETURN),
+	R(SP_CH_SPOOF, DEP(IPV6), SADDR("::"), ICMP6(143), RETURN),
 	R(SP_CH_SPOOF, TO_DROPPED),
-	/* NET-nomac: until a MAC is bound, only asking for an address */
+	/* NET-nomac: until a MAC is bound, only asking for an address (a
+	 * request that names one is a renewal or a release: not its) */
+	R(SP_CH_NOMAC, UDP_DPORT(67), CIADDR_SET, TO_DROPPED),
 	R(SP_CH_NOMAC, DEP(IP), SADDR("0.0.0.0"), UDP_PORTS(68, 67), RETURN),
 	R(SP_CH_NOMAC, DEP(IPV6), SADDR("fe80::/10"), UDP_PORTS(546, 547), RETURN),
 	R(SP_CH_NOMAC, ICMP6(133), RETURN),
@@ -228,12 +253,17 @@ static int term_build(struct nftnl_rule *r, const struct sterm *t)
 		err = fw_expr_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 14, 4, NFT_REG_1);
 		return err ? err : fw_expr_cmp_eq(r, zero, 4);
 	case S_SPORT:
+	case S_DPORT:
 	case S_PORTS:
 		if ((err = l4(r, IPPROTO_UDP)) ||
-		    (err = fw_expr_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0,
-					   t->kind == S_SPORT ? 2 : 4, NFT_REG_1)))
+		    (err = fw_expr_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER,
+					   t->kind == S_DPORT ? 2 : 0, t->kind == S_PORTS ? 4 : 2,
+					   NFT_REG_1)))
 			return err;
-		return fw_expr_cmp_eq(r, be, t->kind == S_SPORT ? 2 : 4);
+		return fw_expr_cmp_eq(r, be, t->kind == S_PORTS ? 4 : 2);
+	case S_CIADDR_SET:
+		err = fw_expr_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 20, 4, NFT_REG_1);
+		return err ? err : fw_expr_cmp_neq(r, zero, 4);
 	case S_ICMP6:
 		if ((err = l4(r, IPPROTO_ICMPV6)) ||
 		    (err = fw_expr_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1, NFT_REG_1)))
@@ -277,6 +307,10 @@ static const char *icmp6_name(uint16_t v)
 		return "nd-router-advert";
 	case 135:
 		return "nd-neighbor-solicit";
+	case 137:
+		return "nd-redirect";
+	case 143:
+		return "mld2-listener-report";
 	default:
 		return "nd-neighbor-advert";
 	}
@@ -300,6 +334,10 @@ static int term_str(const struct sterm *t, char *buf, size_t n)
 		return snprintf(buf, n, "arp saddr ip 0.0.0.0");
 	case S_SPORT:
 		return snprintf(buf, n, "udp sport %u", t->v);
+	case S_DPORT:
+		return snprintf(buf, n, "udp dport %u", t->v);
+	case S_CIADDR_SET:
+		return snprintf(buf, n, "@th,160,32 != 0x0");
 	case S_PORTS:
 		return snprintf(buf, n, "udp sport %u udp dport %u", t->v, t->v2);
 	case S_ICMP6:

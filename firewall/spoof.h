@@ -26,20 +26,23 @@
  *
  * and per network two regular chains with a constant number of rules
  * (spoof.c's rows): NET-spoof for a port whose MAC is bound (the frame's
- * source MAC, ARP's sender, IPv4/IPv6 sources and NA targets must be the
- * port's; DHCP and DHCPv6 server replies and router advertisements never
- * come from a guest) and NET-nomac for one whose MAC vnet does not know
- * yet (only a DHCP request from 0.0.0.0, a DHCPv6 request, router and
- * neighbour solicitations). Everything else goes to chain dropped, which
+ * source MAC, ARP's sender, IPv4/IPv6 sources (link-local ones too), NA
+ * targets, the targets of its duplicate address detection, a DHCP
+ * request's chaddr and ciaddr must be the port's; DHCP and DHCPv6 server
+ * replies, router advertisements and redirects never come from a guest)
+ * and NET-nomac for one whose MAC vnet does not know yet (only a DHCP
+ * request from 0.0.0.0 that names no address, a DHCPv6 request, router
+ * and neighbour solicitations). Everything else goes to chain dropped, which
  * counts it per port and drops it. A port that is not in map ports (not
  * attached through vnet to a network with anti-spoofing) is not filtered.
  * The number of rules depends on the number of networks with anti-spoof
  * only, never on the ports; a port costs 1 + 1 + 2 (MAC) + 3 per IPv4
  * address + 2 per IPv6 address elements and one counter.
  *
- * nft 1.0.6 cannot say an NA's target (`icmpv6 taddr` came later): the
- * rule loads it as raw transport payload (`@th,64,128`), built here with
- * libnftnl; the golden file shows it so.
+ * nft 1.0.6 cannot say an NA's or NS's target (`icmpv6 taddr` came
+ * later), nor a DHCP request's chaddr and ciaddr: the rules load them as
+ * raw transport payload (`@th,64,128`, `@th,288,48`, `@th,160,32`), built
+ * here with libnftnl; the golden file shows them so.
  *
  * Rules are marked with the digest of their expressions (rule.c) and
  * compared by it, as in table inet vnet; every change of one call is one

@@ -5,11 +5,13 @@
  * guest hands out nothing; the rule count does not grow with the ports.
  * Observed with ping, ip neigh, busybox and nft -j, not vnet's word. */
 #include <signal.h>
+#include <stdarg.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "tests/vnettest.h"
 
@@ -482,6 +484,184 @@ START_TEST(a_forged_neighbour_advertisement_is_dropped)
 }
 END_TEST
 
+/* Neighbour solicitations guest ns forges (python3, AF_PACKET on its
+ * eth0, from its own MAC), args "COUNT SRC DST TARGET [LLADDR]": COUNT of
+ * them 50 ms apart (-1: until killed) from any source address (::
+ * included), to DST's solicited-node group, asking for TARGET, with LLADDR
+ * as the source link-layer option. In the background when bg (its pid in
+ * forge.pid). */
+static void forge(const char *ns, bool bg, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void forge(const char *ns, bool bg, const char *fmt, ...)
+{
+	char path[512], args[256];
+	va_list ap;
+	FILE *f;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+
+	snprintf(path, sizeof(path), "%s/forge.py", th_tmpdir());
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("import socket, struct, sys, time\n"
+	      "def a6(x): return socket.inet_pton(socket.AF_INET6, x)\n"
+	      "def mac(x): return bytes.fromhex(x.replace(':', ''))\n"
+	      "def csum(b):\n"
+	      "    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))\n"
+	      "    while s >> 16: s = (s & 0xffff) + (s >> 16)\n"
+	      "    return ~s & 0xffff\n"
+	      "count, src, dst, target = int(sys.argv[1]), a6(sys.argv[2]), a6(sys.argv[3]), "
+	      "a6(sys.argv[4])\n"
+	      "group = a6('ff02::1:ff00:0')[:13] + dst[13:]\n"
+	      "body = bytes([135, 0, 0, 0, 0, 0, 0, 0]) + target\n"
+	      "if len(sys.argv) > 5: body += bytes([1, 1]) + mac(sys.argv[5])\n"
+	      "c = csum(src + group + struct.pack('!I', len(body)) + bytes([0, 0, 0, 58]) + body)\n"
+	      "body = body[:2] + struct.pack('!H', c) + body[4:]\n"
+	      "ip = struct.pack('!IHBB', 6 << 28, len(body), 58, 255) + src + group\n"
+	      "s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)\n"
+	      "s.bind(('eth0', 0))\n"
+	      "me = open('/sys/class/net/eth0/address').read().strip()\n"
+	      "eth = bytes([0x33, 0x33]) + group[12:] + mac(me) + struct.pack('!H', 0x86dd)\n"
+	      "while count != 0:\n"
+	      "    s.send(eth + ip + body)\n"
+	      "    count -= 1\n"
+	      "    time.sleep(0.05)\n",
+	      f);
+	ck_assert_int_eq(fclose(f), 0);
+	if (bg)
+		ck_assert_int_eq(th_sh("ip netns exec %s python3 %s %s >/dev/null 2>&1 & "
+				       "echo $! > %s/forge.pid",
+				       ns, path, args, th_tmpdir()),
+				 0);
+	else
+		ck_assert_msg(th_sh("ip netns exec %s python3 %s %s 2>%s/forge.err", ns, path, args,
+				    th_tmpdir()) == 0,
+			      "%s %s: %s", path, args, th_str("cat %s/forge.err", th_tmpdir()));
+}
+
+/* The link-local address of guest name's eth0, or of bridge n1 (NULL). */
+static const char *link_local(const char *name)
+{
+	return th_str("ip %s%s -6 -j addr show dev %s scope link | "
+		      "jq -j '[.[].addr_info[]? | .local // empty][0]'",
+		      name ? "-n " : "", name ? name : "", name ? "eth0" : "n1");
+}
+
+/* Waits up to 20 s for port's drop counter to reach n. */
+static bool drops_reach(const char *port, long n)
+{
+	for (int i = 0; i < 400; i++) {
+		if (dropped(port) >= n)
+			return true;
+		usleep(50 * 1000);
+	}
+	return false;
+}
+
+/* a poses as the gateway by its link-local address (neighbour
+ * solicitations to b from it, with a's MAC): b does not take a's MAC for
+ * the gateway's. */
+START_TEST(a_guest_that_sends_from_the_gateways_link_local_address_is_dropped)
+{
+	char gwll[64], bll[64];
+	long before;
+
+	slaac("b");
+	snprintf(gwll, sizeof(gwll), "%s", link_local(NULL));
+	snprintf(bll, sizeof(bll), "%s", link_local("b"));
+	ck_assert_msg(!strncmp(gwll, "fe80::", 6) && !strncmp(bll, "fe80::", 6), "%s %s", gwll,
+		      bll);
+	before = dropped("a-h");
+	forge("a", false, "3 %s %s %s %s", gwll, bll, bll, MAC_A);
+	ck_assert(drops_reach("a-h", before + 3));
+	ck_assert_msg(strcmp(lladdr_of("b", gwll), MAC_A), "b took a's MAC for the gateway %s",
+		      gwll);
+	ck_assert(nt_ping("b", "fd00:9::1"));
+}
+END_TEST
+
+/* b forms its address again (duplicate address detection, 3 solicitations
+ * a second apart) while a solicits the same address from :: every 50 ms:
+ * b's address is not taken for a duplicate. */
+START_TEST(a_guest_cannot_fail_its_neighbours_duplicate_address_detection)
+{
+	char addr[64];
+	long before = dropped("a-h");
+
+	snprintf(addr, sizeof(addr), "%s", slaac("b"));
+	forge("a", true, "-1 :: %s %s", addr, addr);
+	ck_assert(drops_reach("a-h", before + 3));
+	ck_assert_int_eq(th_sh("ip netns exec b sysctl -qw net.ipv6.conf.eth0.dad_transmits=3 && "
+			       "ip -n b addr del %s/64 dev eth0 && ip -n b addr add %s/64 dev eth0",
+			       addr, addr),
+			 0);
+	/* until its detection ends, one way or the other */
+	for (int i = 0; i < 400 && !th_sh("ip -n b -6 -j addr show dev eth0 | jq -e "
+					  "'[.[].addr_info[]? | select(.local == \"%s\") | "
+					  ".tentative // false] | any' >/dev/null",
+					  addr);
+	     i++)
+		usleep(50 * 1000);
+	th_sh("kill $(cat %s/forge.pid)", th_tmpdir());
+	ck_assert_str_eq(th_str("ip -n b -6 -j addr show dev eth0 | jq -j '[.[].addr_info[]? | "
+				"select(.local == \"%s\") | (.dadfailed // false), "
+				"(.tentative // false)] | map(tostring) | join(\" \")'",
+				addr),
+			 "false false");
+}
+END_TEST
+
+/* A DHCP server's reply from another port than 67 does not leave a guest
+ * (b listens on 68, a sends to it from 1067), nor does a DHCP request that
+ * names another MAC or speaks of another's address (a release of b's
+ * lease, as dnsmasq would take it: ciaddr, chaddr, client id, server id). */
+START_TEST(a_dhcp_reply_from_another_port_or_a_request_for_another_is_dropped)
+{
+	long before = dropped("a-h");
+
+	ck_assert_int_eq(
+		th_sh("ip netns exec b timeout 60 python3 -c \"\n"
+		      "import socket\n"
+		      "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+		      "s.bind(('0.0.0.0', 68))\n"
+		      "open('%s/ready', 'w').close()\n"
+		      "open('%s/got', 'wb').write(s.recv(100))\n\" >/dev/null 2>&1 & "
+		      "echo $! > %s/rx.pid; for i in $(seq 400); do test -e %s/ready && exit 0; "
+		      "sleep 0.05; done; exit 1",
+		      th_tmpdir(), th_tmpdir(), th_tmpdir(), th_tmpdir()),
+		0);
+	ck_assert_int_eq(th_sh("ip netns exec a python3 -c \"\n"
+			       "import socket\n"
+			       "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+			       "s.bind(('10.9.0.10', 1067))\n"
+			       "s.sendto(b'offer', ('10.9.0.11', 68))\n\""),
+			 0);
+	ck_assert(drops_reach("a-h", before + 1));
+	th_sh("kill $(cat %s/rx.pid) 2>/dev/null", th_tmpdir());
+	ck_assert_int_ne(th_sh("test -s %s/got", th_tmpdir()), 0);
+	/* requests: for b's MAC; then a's own MAC, of b's address */
+	ck_assert_int_eq(
+		th_sh("ip netns exec a python3 -c \"\n"
+		      "import socket, struct\n"
+		      "def m(x): return bytes.fromhex(x.replace(':', ''))\n"
+		      "def q(chaddr, ciaddr):\n"
+		      "    b = struct.pack('!BBBBIHH', 1, 1, 6, 0, 7, 0, 0) + "
+		      "socket.inet_aton(ciaddr) + bytes(12)\n"
+		      "    b += m(chaddr) + bytes(10 + 64 + 128) + bytes([99, 130, 83, 99])\n"
+		      "    b += bytes([53, 1, 7, 54, 4]) + socket.inet_aton('10.9.0.1')\n"
+		      "    return b + bytes([61, 7, 1]) + m('%s') + bytes([255])\n"
+		      "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+		      "s.bind(('10.9.0.10', 68))\n"
+		      "s.sendto(q('%s', '10.9.0.11'), ('10.9.0.1', 67))\n"
+		      "s.sendto(q('%s', '10.9.0.11'), ('10.9.0.1', 67))\n\"",
+		      MAC_B, MAC_B, MAC_A),
+		0);
+	ck_assert(drops_reach("a-h", before + 3));
+	ck_assert(nt_ping("b", "10.9.0.1"));
+}
+END_TEST
+
 START_TEST(arp_spoofing_of_the_gateway_fails)
 {
 	const char *gw_mac = th_str("ip -j link show dev n1 | jq -j '.[0].address'");
@@ -719,6 +899,7 @@ int main(void)
 	tcase_add_test(t, an_unfiltered_port_is_named_and_put_back);
 	tcase_add_test(t, destroy_takes_the_networks_binding_records);
 	tcase_add_test(t, a_dhcp_server_in_a_guest_hands_out_nothing);
+	tcase_add_test(t, a_dhcp_reply_from_another_port_or_a_request_for_another_is_dropped);
 	tcase_add_test(t, the_rule_count_is_the_same_with_1_and_1000_bound_ports);
 	tcase_add_test(t, a_spanning_network_leaves_anti_spoofing_whole_and_the_other_way_round);
 	suite_add_tcase(s, t);
@@ -742,6 +923,8 @@ int main(void)
 	tcase_add_checked_fixture(t, setup_ipv6, th_netns_teardown);
 	tcase_add_test(t, a_guest_that_takes_its_neighbours_ipv6_address_is_cut_off);
 	tcase_add_test(t, a_forged_neighbour_advertisement_is_dropped);
+	tcase_add_test(t, a_guest_that_sends_from_the_gateways_link_local_address_is_dropped);
+	tcase_add_test(t, a_guest_cannot_fail_its_neighbours_duplicate_address_detection);
 	suite_add_tcase(s, t);
 	t = tcase_create("listing");
 	tcase_add_checked_fixture(t, NULL, th_netns_teardown);
