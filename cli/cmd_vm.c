@@ -54,7 +54,7 @@ const struct option vc_vm_start_opts[] = {{"memory", required_argument, NULL, VA
  * source's description. */
 struct start_in {
 	const char *uri, *file, *from;
-	unsigned nopts; /* description options given */
+	char given[160]; /* the description options given, ",memory,net," */
 };
 
 /* Options, NAME, and what follows "--", into d. */
@@ -76,7 +76,15 @@ static int parse_start(int argc, char **argv, struct vm_desc *d, struct start_in
 		else if (o >= VALUE_OPT &&
 			 vm_desc_option(d, vc_vm_start_opts[o - VALUE_OPT].name, optarg, &e))
 			code = vc_fail(&e);
-		in->nopts += o >= VALUE_OPT;
+		if (o >= VALUE_OPT) { /* ",memory,net," */
+			char k[24];
+
+			snprintf(k, sizeof(k), ",%s,", vc_vm_start_opts[o - VALUE_OPT].name);
+			if (!strstr(in->given, k))
+				snprintf(in->given + strlen(in->given),
+					 sizeof(in->given) - strlen(in->given), "%s",
+					 k + !!in->given[0]);
+		}
 	}
 	if (code)
 		return code;
@@ -117,8 +125,9 @@ static int vc_fail_obj(struct nl_err *e, enum nl_err_kind kind, const char *name
 	return vc_fail(e);
 }
 
-/* --incoming-from: the source's description; with options given beside
- * it, they must describe the same machine. */
+/* --incoming-from: the source's description. Options given beside it must
+ * say the same; the files (disks, cdrom, kernel, initrd) are this host's to
+ * name and must be the description's; the display is this host's alone. */
 static int read_source(const struct start_in *si, struct vm_desc *d, struct vm_incoming *in)
 {
 	struct vm_desc *there = calloc(1, sizeof(*there));
@@ -134,10 +143,14 @@ static int read_source(const struct start_in *si, struct vm_desc *d, struct vm_i
 	there->foreground = d->foreground;
 	if (vm_desc_read(si->from, there, &in->x, &e))
 		code = vc_fail(&e);
-	else if (si->nopts && !vm_desc_same(d, there, diff, sizeof(diff)))
+	else if (!vm_desc_same(d, there, si->given, diff, sizeof(diff)))
 		code = vc_fail_obj(&e, NL_ERR_CONFLICT, d->name, diff);
-	else
+	if (!code) {
+		there->display = d->display;
+		memcpy(there->vnc_addr, d->vnc_addr, sizeof(there->vnc_addr));
+		there->vnc_display = d->vnc_display;
 		*d = *there;
+	}
 	in->from = !code;
 	free(there);
 	return code;

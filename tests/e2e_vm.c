@@ -380,6 +380,17 @@ static const char *neigh_mac(void)
 
 /* The echo guest's options after "vm start g" (nic: its --net's settings):
  * a static address, or (leased) DHCP and the renewal port. */
+/* A destination names the guest's kernel and initrd itself: a
+ * description's files are never taken from it alone. */
+static const char *own_files(void)
+{
+	char *s;
+
+	ck_assert(asprintf(&s, "--kernel %s/vmlinux --initrd %s/initramfs.gz", guest_dir,
+			   guest_dir) > 0);
+	return th_keep(s);
+}
+
 static const char *echo_guest(const char *nic)
 {
 	char *s, ip[64];
@@ -495,8 +506,8 @@ static void migrate_live(char from, char to, const char *to_ip, long *total, lon
 
 	ck_assert_int_eq(th_sh("%s vm show g -j > %s/g.json", on(from), th_tmpdir()), 0);
 	ck_assert_int_eq(th_sh("%s vm start g --incoming tcp:%s:7777 --incoming-from %s/g.json "
-			       "-- -no-reboot",
-			       on(to), to_ip, th_tmpdir()),
+			       "%s -- -no-reboot",
+			       on(to), to_ip, th_tmpdir(), own_files()),
 			 0);
 	ck_assert_str_eq(state_on(to, "g"), "incoming");
 	/* its tap waits on the destination's bridge */
@@ -671,14 +682,16 @@ END_TEST
  * paused there, refused, naming both. */
 START_TEST(a_destination_without_the_description_resumes_only_its_own_mac)
 {
-	const char *mac, *err, *why;
+	const char *mac, *err, *why, *machine;
 	int code;
 
 	boot_echo_guest();
 	mac = th_str("%s vm list -j | jq -j '.[0].nics[0].mac'", nt_vnet);
-	ck_assert_int_eq(
-		th_sh("%s vm start g --incoming tcp:10.9.0.11:7777 %s", on('b'), echo_guest("")),
-		0);
+	/* the source's versioned machine type: never the alias q35 */
+	machine = th_str("%s vm list -j | jq -j '.[0].machine'", nt_vnet);
+	ck_assert_int_eq(th_sh("%s vm start g --incoming tcp:10.9.0.11:7777 --machine %s %s",
+			       on('b'), machine, echo_guest("")),
+			 0);
 	err = th_keep(th_err(&code, "%s vm migrate g tcp:10.9.0.11:7777", nt_vnet));
 	ck_assert_msg(code == 0, "migrate: %s", err);
 	ck_assert_msg(until(MIGRATE_DEADLINE_S,
@@ -689,8 +702,8 @@ START_TEST(a_destination_without_the_description_resumes_only_its_own_mac)
 	ck_assert(answers(10));
 	ck_assert_str_eq(neigh_mac(), mac);
 	/* back to A, whose options give the NIC another MAC */
-	ck_assert_int_eq(th_sh("%s vm start g --incoming tcp:10.9.0.10:7777 %s", on('a'),
-			       echo_guest(",mac=52:54:00:00:00:0b")),
+	ck_assert_int_eq(th_sh("%s vm start g --incoming tcp:10.9.0.10:7777 --machine %s %s",
+			       on('a'), machine, echo_guest(",mac=52:54:00:00:00:0b")),
 			 0);
 	err = th_keep(th_err(&code, "%s vm migrate g tcp:10.9.0.10:7777", on('b')));
 	ck_assert_msg(code == 0, "migrate: %s", err);
@@ -717,8 +730,8 @@ START_TEST(a_migration_whose_destination_dies_leaves_the_guest_running_here)
 	mac = th_str("%s vm list -j | jq -j '.[0].nics[0].mac'", nt_vnet);
 	ck_assert_int_eq(nt_run("vm show g -j > %s/g.json", th_tmpdir()), 0);
 	ck_assert_int_eq(th_sh("%s vm start g --incoming tcp:10.9.0.11:7777 --incoming-from "
-			       "%s/g.json -- -no-reboot",
-			       on('b'), th_tmpdir()),
+			       "%s/g.json %s -- -no-reboot",
+			       on('b'), th_tmpdir(), own_files()),
 			 0);
 	/* 1 MB/s: the stream takes seconds; the destination dies in it */
 	ck_assert_int_eq(th_sh("(%s vm migrate g tcp:10.9.0.11:7777 --bandwidth 1 2> %s/mig; "
@@ -773,8 +786,8 @@ START_TEST(static_migration_through_a_file_and_back)
 				       th_tmpdir()),
 				 0);
 		ck_assert_int_eq(th_sh("%s vm start g --incoming-file %s/g%d.mig --incoming-from "
-				       "%s/g.json -- -no-reboot",
-				       on(to), th_tmpdir(), r, th_tmpdir()),
+				       "%s/g.json %s -- -no-reboot",
+				       on(to), th_tmpdir(), r, th_tmpdir(), own_files()),
 				 0);
 		ck_assert(until(MIGRATE_DEADLINE_S,
 				"test \"$(%s vm list -j | jq -r '.[0].state')\" = running",

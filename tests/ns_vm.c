@@ -249,6 +249,12 @@ static const struct {
 	 "vnet: migration file: /nonexistent/a.mig: No such file or directory"},
 	{"start a --net nosuch --incoming tcp:127.0.0.1:7777 --disk /nonexistent/d.qcow2",
 	 "vnet: disk /nonexistent/d.qcow2: No such file or directory"},
+	/* a destination runs the source's versioned machine type, never q35 */
+	{"start a --net lan --incoming tcp:127.0.0.1:7777",
+	 "vnet: machine \"q35\": is an alias or unversioned: a migration's destination needs "
+	 "the source's versioned type, as pc-q35-7.2"},
+	{"start a --net lan --machine pc --incoming tcp:127.0.0.1:7777",
+	 "vnet: machine \"pc\": is an alias or unversioned"},
 };
 
 START_TEST(bad_values_are_refused_before_any_state_is_read)
@@ -308,6 +314,21 @@ static const struct {
 	{".description.disk = [\"/etc/passwd,if=virtio,snapshot=on\"]",
 	 "--incoming tcp:127.0.0.1:7777", false, 2,
 	 "vnet: disk /etc/passwd,if=virtio,snapshot=on: unknown setting \"snapshot=on\""},
+	/* untrusted: an alias, a file the destination did not name itself,
+	 * options beside it compared as given (no default stands in) */
+	{".description.machine = \"q35\"", "--incoming tcp:127.0.0.1:7777", false, 2,
+	 "vnet: machine \"q35\": is an alias or unversioned"},
+	{".description.disk = [\"/etc/shadow,format=raw\"]", "--incoming tcp:127.0.0.1:7777", false,
+	 4,
+	 "vnet: VM a: is not the source's machine: disk: [ ] here, [ \"\\/etc\\/shadow,"
+	 "if=virtio,media=disk,format=raw\" ] on the source (a destination names its own"},
+	{".description.kernel = \"/etc/shadow\"", "--incoming tcp:127.0.0.1:7777", false, 4,
+	 "vnet: VM a: is not the source's machine: kernel: none here"},
+	{".description.display = \"vnc=0.0.0.0:1\"", "--incoming tcp:127.0.0.1:7777", false, 4,
+	 "vnet: VM a: is not the source's machine: display: none here, vnc on the source (VNC "
+	 "adds a VGA device: give --display vnc=[ADDR]:N here"},
+	{".", "--incoming tcp:127.0.0.1:7777 --net lan,model=e1000", false, 4,
+	 "vnet: VM a: is not the source's machine: net: [ \"lan,model=e1000,mac="},
 	{".description.net[0] |= sub(\",mac=.*\"; \"\")", "--incoming tcp:127.0.0.1:7777", false, 2,
 	 "vnet: description DESC: net lan: gives no MAC"},
 	{".description.evil = \"x\"", "--incoming tcp:127.0.0.1:7777", false, 2,
@@ -367,19 +388,27 @@ START_TEST(a_destination_waits_listed_as_incoming_with_its_tap_attached)
 	ck_assert_int_eq(th_sh("jq -r .description.machine %s | grep -qx 'pc-q35-[0-9.]*'", desc),
 			 0);
 	ck_assert_int_eq(nt_run("vm kill a"), 0);
-	ck_assert_int_eq(nt_run("vm start a --incoming tcp:127.0.0.1:7777 --incoming-from %s -- "
-				"-no-reboot",
+	/* a description's VNC address is not taken: this host gives its own
+	 * (VNC itself is the machine's: a VGA device); --net beside it is
+	 * compared alone (no default memory stands in) */
+	ck_assert_int_eq(
+		th_sh("jq '.description.display = \"vnc=0.0.0.0:1\"' %s > %s.vnc", desc, desc), 0);
+	ck_assert_int_eq(nt_run("vm start a --incoming tcp:127.0.0.1:7777 --incoming-from %s.vnc "
+				"--net lan --display vnc=127.0.0.1:3 -- -no-reboot",
 				desc),
 			 0);
 	ck_assert_str_eq(th_str("$VNET_BIN vm list -j | jq -r '.[].state'"), "incoming\n");
 	ck_assert_str_eq(ports("lan"), "vm-a-0,");
 	ck_assert_int_eq(th_sh("tr '\\0' ' ' < /proc/%s/cmdline | grep -q -- '-machine "
-			       "pc-q35-[0-9.]* .*-incoming tcp:127.0.0.1:7777 -no-reboot'",
+			       "pc-q35-[0-9.]* .*-vnc 127.0.0.1:3 .*-incoming tcp:127.0.0.1:7777 "
+			       "-no-reboot'",
 			       pid_of("a")),
 			 0);
+	ck_assert_int_ne(th_sh("grep -q 0.0.0.0 /proc/%s/cmdline", pid_of("a")), 0);
 	/* the same description shows again, machine and MAC as the source's */
-	ck_assert_int_eq(th_sh("jq -S .description %s > %s.d && $VNET_BIN vm show a -j | "
-			       "jq -S .description | diff - %s.d",
+	ck_assert_int_eq(th_sh("jq -S '.description | del(.display)' %s > %s.d && "
+			       "$VNET_BIN vm show a -j | jq -S '.description | del(.display)' | "
+			       "diff - %s.d",
 			       desc, desc, desc),
 			 0);
 }

@@ -543,17 +543,62 @@ START_TEST(descriptions_round_trip_and_differences_are_named)
 	memset(&b, 0, sizeof(b));
 	snprintf(b.name, sizeof(b.name), "web");
 	ck_assert_int_eq(vm_desc_from_json(o, &b, &y, "description d", &e), 0);
-	ck_assert(vm_desc_same(&b, &a, diff, sizeof(diff)));
+	ck_assert(vm_desc_same(&b, &a, "", diff, sizeof(diff)));
 	ck_assert_str_eq(b.disk[0].path, "/v/a,b.qcow2");
 	ck_assert_str_eq(y.subnets[1], "10.1.0.0/24");
 	ck_assert_int_eq(y.kernel_size, 5);
 	b.memory = 256;
-	ck_assert(!vm_desc_same(&b, &a, diff, sizeof(diff)));
+	/* only what was given here is compared ... */
+	ck_assert(vm_desc_same(&b, &a, ",net,", diff, sizeof(diff)));
+	ck_assert(!vm_desc_same(&b, &a, ",net,memory,", diff, sizeof(diff)));
 	ck_assert_str_eq(diff, "memory: \"256\" here, \"128\" on the source");
+	/* ... but the files always: a destination names its own, options after
+	 * the path included; of the display only whether it is VNC (a VGA) */
+	b.memory = 128;
+	b.display = VM_DISPLAY_NOGRAPHIC;
+	ck_assert(vm_desc_same(&b, &a, ",display,", diff, sizeof(diff)));
+	b.display = VM_DISPLAY_VNC;
+	ck_assert(!vm_desc_same(&b, &a, ",display,", diff, sizeof(diff)));
+	ck_assert_str_eq(diff, "display: vnc here, none on the source (VNC adds a VGA device)");
+	b.display = VM_DISPLAY_NONE;
+	b.disk[0].format = VM_FORMAT_RAW;
+	ck_assert(!vm_desc_same(&b, &a, "", diff, sizeof(diff)));
+	ck_assert_msg(!strncmp(diff,
+			       "disk: [ \"\\/v\\/a,,b.qcow2,if=virtio,media=disk,cache=none,"
+			       "format=raw\" ] here, ",
+			       strlen("disk: [ \"\\/v\\/a,,b.qcow2,if=virtio,media=disk,cache=none,"
+				      "format=raw\" ] here, ")),
+		      "%s", diff);
+	b.disk[0].format = VM_FORMAT_QCOW2;
+	b.kernel[0] = '\0';
+	ck_assert(!vm_desc_same(&b, &a, "", diff, sizeof(diff)));
+	ck_assert_str_eq(diff, "kernel: none here, \"\\/k\" on the source (a destination names its "
+			       "own disks, cdrom, kernel and initrd: give the same here)");
 	/* a value no option takes is refused by the option's own parser */
 	json_object_object_add(o, "boot", json_object_new_string("zz"));
 	ck_assert_int_eq(vm_desc_from_json(o, &b, &y, "description d", &e), -EINVAL);
 	ck_assert_str_eq(e.obj, "boot order zz");
+	json_object_object_del(o, "boot");
+	/* a migration needs a versioned machine type: an alias is refused,
+	 * and so is none (q35, the default) */
+	for (const char *const *m = (const char *const[]){"q35", "pc", "microvm", "pc-q35-7",
+							  "pc-q35-7.", "pc-q35-7.2x", NULL};
+	     *m; m++) {
+		json_object_object_add(o, "machine", json_object_new_string(*m));
+		ck_assert_msg(vm_desc_from_json(o, &b, &y, "description d", &e) == -EINVAL, "%s",
+			      *m);
+		snprintf(diff, sizeof(diff), "machine \"%s\"", *m);
+		ck_assert_str_eq(e.obj, diff);
+	}
+	json_object_object_del(o, "machine");
+	ck_assert_int_eq(vm_desc_from_json(o, &b, &y, "description d", &e), -EINVAL);
+	ck_assert_str_eq(e.obj, "machine \"q35\"");
+	for (const char *const *m =
+		     (const char *const[]){"pc-q35-7.2", "pc-i440fx-2.12", "virt-8.0", NULL};
+	     *m; m++) {
+		json_object_object_add(o, "machine", json_object_new_string(*m));
+		ck_assert_msg(vm_desc_from_json(o, &b, &y, "description d", &e) == 0, "%s", *m);
+	}
 	json_object_put(o);
 }
 END_TEST
@@ -562,8 +607,10 @@ END_TEST
  * naming the member, and nothing of it is kept. */
 START_TEST(leases_round_trip_and_only_ipv4_addresses_are_read)
 {
-	static const char *const opts[] = {"net", "lan,mac=52:54:00:00:00:07", "net",
-					   "wan,mac=52:54:00:00:00:08", NULL};
+	static const char *const opts[] = {"net",     "lan,mac=52:54:00:00:00:07",
+					   "net",     "wan,mac=52:54:00:00:00:08",
+					   "machine", "pc-q35-7.2",
+					   NULL};
 	static const char *const bad_ones[] = {
 		"[\"fd00::5\"]", "[\"10.0.0.5/24\"]", "[\"10.0.0.5,ignore\"]",
 		"[5]",		 "\"10.0.0.5\"",      "[null, null, \"10.0.0.5\"]"};

@@ -92,6 +92,11 @@ int vm_desc_name(struct vm_desc *d, const char *name, struct nl_err *e);
  * Errors name the value and say what it must be (kind NL_ERR_INVALID). */
 int vm_desc_option(struct vm_desc *d, const char *opt, const char *value, struct nl_err *e);
 
+/* Whether machine type m is versioned ("pc-q35-7.2": ends in -N.N), as a
+ * migration needs on both sides; an alias ("q35", "pc") or an unversioned
+ * type is refused (NL_ERR_INVALID) naming it. */
+int vm_machine_versioned(const char *m, struct nl_err *e);
+
 /* Checks what single options cannot: --initrd and --append need --kernel;
  * one MAC given twice. */
 int vm_desc_check(const struct vm_desc *d, struct nl_err *e);

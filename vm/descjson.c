@@ -360,6 +360,9 @@ int vm_desc_from_json(json_object *o, struct vm_desc *d, struct vm_desc_facts *x
 	for (size_t i = 0; !err && i < sizeof(options) / sizeof(options[0]); i++)
 		if (json_object_object_get_ex(o, options[i], &v))
 			err = option(d, options[i], v, what, e);
+	/* a migration needs the same versioned type on both sides */
+	if (!err)
+		err = vm_machine_versioned(d->machine, e);
 	for (unsigned i = 0; !err && i < d->nnics; i++)
 		if (!d->nic[i].mac_given)
 			err = bad(e, what, "net %s: gives no MAC (the source's MAC is kept)",
@@ -412,7 +415,28 @@ static json_object *as_json(const struct vm_desc *d)
 	return vm_desc_json(d, (const uint8_t(*)[6])macs, NULL);
 }
 
-bool vm_desc_same(struct vm_desc *here, const struct vm_desc *there, char *buf, size_t n)
+/* Members a destination names itself when the source has them: files of
+ * this host, which a description from elsewhere must not choose. */
+static bool own_file(const char *key)
+{
+	return !strcmp(key, "disk") || !strcmp(key, "cdrom") || !strcmp(key, "kernel") ||
+	       !strcmp(key, "initrd");
+}
+
+/* Whether member key is compared: files always, the display apart (see
+ * below), the rest when given here. */
+static bool compared(const char *key, const char *given)
+{
+	char k[24];
+
+	if (own_file(key))
+		return true;
+	snprintf(k, sizeof(k), ",%s,", key);
+	return strcmp(key, "display") && strstr(given, k);
+}
+
+bool vm_desc_same(struct vm_desc *here, const struct vm_desc *there, const char *given, char *buf,
+		  size_t n)
 {
 	json_object *a, *b;
 	bool same = true;
@@ -422,28 +446,25 @@ bool vm_desc_same(struct vm_desc *here, const struct vm_desc *there, char *buf, 
 			memcpy(here->nic[i].mac, there->nic[i].mac, 6);
 			here->nic[i].mac_given = true;
 		}
-	if (!strcmp(here->machine, VM_DEFAULT_MACHINE))
-		memcpy(here->machine, there->machine, sizeof(here->machine));
-	if (!here->cpu[0])
-		memcpy(here->cpu, there->cpu, sizeof(here->cpu));
 	a = as_json(here);
 	b = as_json(there);
-	json_object_object_del(a, "extra"); /* compared as the description was read */
-	json_object_object_del(b, "extra");
 	json_object_object_foreach(b, key, vb)
 	{
 		json_object *va = json_object_object_get(a, key);
 		const char *sa = va ? json_object_to_json_string(va) : "none";
 
-		if (same && strcmp(sa, json_object_to_json_string(vb))) {
-			snprintf(buf, n, "%s: %s here, %s on the source", key, sa,
-				 json_object_to_json_string(vb));
+		if (same && compared(key, given) && strcmp(sa, json_object_to_json_string(vb))) {
+			snprintf(buf, n, "%s: %s here, %s on the source%s", key, sa,
+				 json_object_to_json_string(vb),
+				 own_file(key) ? " (a destination names its own disks, cdrom, "
+						 "kernel and initrd: give the same here)"
+					       : "");
 			same = false;
 		}
 	}
 	json_object_object_foreach(a, k2, va2)
 	{
-		if (same && !json_object_object_get(b, k2)) {
+		if (same && compared(k2, given) && !json_object_object_get(b, k2)) {
 			snprintf(buf, n, "%s: %s here, none on the source", k2,
 				 json_object_to_json_string(va2));
 			same = false;
@@ -451,5 +472,16 @@ bool vm_desc_same(struct vm_desc *here, const struct vm_desc *there, char *buf, 
 	}
 	json_object_put(a);
 	json_object_put(b);
+	/* VNC adds a VGA device, which the stream must find: the kind is the
+	 * machine's; the listener's address and port are this host's own */
+	if (same && (here->display == VM_DISPLAY_VNC) != (there->display == VM_DISPLAY_VNC)) {
+		snprintf(buf, n, "display: %s here, %s on the source (VNC adds a VGA device%s)",
+			 vm_display_name(here->display), vm_display_name(there->display),
+			 here->display == VM_DISPLAY_VNC
+				 ? ""
+				 : ": give --display vnc=[ADDR]:N here, an address of this host's "
+				   "choice");
+		same = false;
+	}
 	return same;
 }

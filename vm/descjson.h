@@ -68,8 +68,14 @@ int vm_desc_read(const char *path, struct vm_desc *d, struct vm_desc_facts *x, s
 
 /* Whether here (this host's command line) describes the same machine as
  * there (the source's description); else buf gets the first difference,
- * "memory: 256 here, 128 on the source". A NIC's MAC, the machine type and
- * the CPU that here did not give are taken from there first. */
-bool vm_desc_same(struct vm_desc *here, const struct vm_desc *there, char *buf, size_t n);
+ * "memory: \"256\" here, \"128\" on the source". Compared: the options
+ * given here (given: their names, ",memory,net,"), and always the files
+ * (disk, cdrom, kernel, initrd): a destination names its own, and the
+ * source's must be the same, options after the path included; of the
+ * display only whether it is VNC (a VGA device): its address and port are
+ * this host's, from its own command line. A NIC's MAC that here
+ * did not give is taken from there first. */
+bool vm_desc_same(struct vm_desc *here, const struct vm_desc *there, const char *given, char *buf,
+		  size_t n);
 
 #endif

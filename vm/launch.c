@@ -335,7 +335,11 @@ static int check_values(struct vm_plan *p, struct nl_err *e)
 	    (err = vm_path(p->run_dir, p->d->name, "", p->dir, sizeof(p->dir), e)) ||
 	    (err = check_dir(p, e)) || (err = check_files(p->d, e)))
 		return err;
-	return p->in ? vm_in_value(p, e) : 0;
+	/* a destination runs the source's versioned machine type, never an
+	 * alias that this host's qemu resolves as it likes */
+	return !p->in			   ? 0
+	       : (err = vm_in_value(p, e)) ? err
+					   : vm_machine_versioned(p->d->machine, e);
 }
 
 /* Then everything on this host that can refuse it, before anything is
