@@ -113,13 +113,30 @@ static void rec_port(const struct vn_net *n, const char *ifname, const struct vn
 			p->addr[p->naddrs++] = eui64(&n->subnet[i].prefix, b->mac);
 }
 
-/* b as the firewall takes it for port ifname of n: checked (rec_port). */
-static int port_of(const struct vn_net *n, const char *ifname, const struct vn_bind *b,
-		   struct fw_spoof_port *p, struct nl_err *e)
+/* A port with the MAC of bridge br (the gateway's; NULL: unknown) would
+ * be bound to the gateway's link-local address: conflict. */
+static int not_the_gateways(const struct nl_link *br, const unsigned char mac[6], struct nl_err *e)
+{
+	char obj[32], m[18];
+
+	if (!br || !br->has_mac || memcmp(br->mac, mac, 6))
+		return 0;
+	vn_mac_str(mac, m);
+	snprintf(obj, sizeof(obj), "MAC %s", m);
+	return nl_fail(e, -EBUSY, NL_ERR_CONFLICT, obj,
+		       "is bridge %s's, the network's gateway: not bound", br->name);
+}
+
+/* b as the firewall takes it for port ifname of n: checked (rec_port).
+ * br, when known, is n's bridge: its MAC is the gateway's, which no port
+ * may have (with it comes the gateway's link-local address). */
+static int port_of(const struct vn_net *n, const struct nl_link *br, const char *ifname,
+		   const struct vn_bind *b, struct fw_spoof_port *p, struct nl_err *e)
 {
 	char obj[NL_PREFIX_STRLEN + 16];
 	enum nl_err_kind kind;
 	const char *why;
+	int err;
 
 	rec_port(NULL, ifname, NULL, p);
 	if (!b || !b->has_mac)
@@ -128,6 +145,8 @@ static int port_of(const struct vn_net *n, const char *ifname, const struct vn_b
 				      : 0;
 	if (b->mac[0] & 1)
 		return nl_fail(e, -EINVAL, NL_ERR_INVALID, "MAC", "is a multicast address");
+	if ((err = not_the_gateways(br, b->mac, e)))
+		return err;
 	for (unsigned i = 0; i < b->naddrs; i++)
 		if ((why = unfit(n, &b->addr[i], &kind))) {
 			nl_addr_obj("address", &b->addr[i], obj, sizeof(obj));
@@ -248,8 +267,8 @@ static bool had(struct vn_ctx *c, const struct vn_net *n, const char *ifname, ch
 	return true;
 }
 
-int vn_spoof_bind(struct vn_ctx *c, const char *net, const char *ifname, const struct vn_bind *b,
-		  struct nl_err *e)
+int vn_spoof_bind(struct vn_ctx *c, const char *net, const struct nl_link *br, const char *ifname,
+		  const struct vn_bind *b, struct nl_err *e)
 {
 	struct vn_net *n = malloc(sizeof(*n));
 	struct fw_spoof_port *p = malloc(2 * sizeof(*p));
@@ -260,7 +279,7 @@ int vn_spoof_bind(struct vn_ctx *c, const char *net, const char *ifname, const s
 		n && p ? load_net(c, net, n, e) : nl_err_set(e, -ENOMEM, "bind", "port %s", ifname);
 
 	if (!err)
-		err = port_of(n, ifname, b, &p[0], e);
+		err = port_of(n, br, ifname, b, &p[0], e);
 	/* what it had goes: its record says what that was */
 	if (!err)
 		old = had(c, n, ifname, old_net, &p[1]);
@@ -295,8 +314,8 @@ static bool want_of(struct vn_ctx *c, const struct vn_net *n, const char *ifname
 	struct vn_bind b;
 	bool rec = rec_load(c, n->name, ifname, &b);
 
-	if (!rec || port_of(n, ifname, &b, p, NULL))
-		port_of(n, ifname, NULL, p, NULL);
+	if (!rec || port_of(n, NULL, ifname, &b, p, NULL))
+		port_of(n, NULL, ifname, NULL, p, NULL);
 	return rec;
 }
 
@@ -568,7 +587,7 @@ int vn_lease_event(struct vn_ctx *c, const char *action, const char *mac, const 
 		err = nl_fail(e, kind == NL_ERR_CONFLICT ? -EBUSY : -EINVAL, kind, obj, "%s", why);
 		goto out;
 	}
-	if ((err = port_by_mac(c, &br, m, port, e)))
+	if ((err = not_the_gateways(&br, m, e)) || (err = port_by_mac(c, &br, m, port, e)))
 		goto out;
 	if (!port[0]) {
 		/* gone (its elements go with it), or never seen */
@@ -586,7 +605,7 @@ int vn_lease_event(struct vn_ctx *c, const char *action, const char *mac, const 
 	if (!strcmp(action, "del")) {
 		if (!(err = vn_fw(c, &fw, e)))
 			err = fw_spoof_addr(fw, net, port, m, &a, 1, false, e);
-	} else if (!(err = port_of(n, port, &p, &fp, e)) && !(err = vn_fw(c, &fw, e)))
+	} else if (!(err = port_of(n, &br, port, &p, &fp, e)) && !(err = vn_fw(c, &fw, e)))
 		err = fw_spoof_addr(fw, net, port, m, fp.addr, fp.naddrs, true, e);
 	if (!err)
 		rec_lease(c, net, port, m, &a, strcmp(action, "del") != 0);

@@ -248,8 +248,10 @@ int vn_spoof_step(struct vn_run *r, struct nl_err *e);
 int vn_spoof_remove(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
 /* Drops the binding records of network net's ports (destroy). */
 void vn_spoof_forget(struct vn_ctx *c, const char *net);
-int vn_spoof_bind(struct vn_ctx *c, const char *net, const char *ifname, const struct vn_bind *b,
-		  struct nl_err *e);
+/* br: the network's bridge (its MAC, the gateway's, is refused; NULL:
+ * unknown). */
+int vn_spoof_bind(struct vn_ctx *c, const char *net, const struct nl_link *br, const char *ifname,
+		  const struct vn_bind *b, struct nl_err *e);
 int vn_spoof_unbind(struct vn_ctx *c, const char *ifname, struct nl_err *e);
 /* The ports' drop counters, for status (st->net names the network);
  * whole: the table and the network's chains hold their rules; *diff

@@ -310,17 +310,16 @@ static int attach(struct vn_ctx *c, const struct vn_bridge_cache *bc, const char
 /* Without a (valid) cache: the definition names the bridge, the kernel
  * gives its index and MTU, and the cache is written for the next port. */
 static int slow_path(struct vn_ctx *c, const char *name, struct vn_bridge_cache *bc,
-		     struct nl_err *e)
+		     struct nl_link *br, struct nl_err *e)
 {
 	struct vn_net *n = malloc(sizeof(*n));
-	struct nl_link br;
 	int err = n ? vn_store_load(c->conf_dir, name, n, e)
 		    : nl_err_set(e, -ENOMEM, "attach", "network %s", name);
 
 	if (!err)
-		err = vn_bridge_running(c, n, &br, e);
+		err = vn_bridge_running(c, n, br, e);
 	if (!err) {
-		*bc = (struct vn_bridge_cache){br.ifindex, br.mtu, n->isolate_ports, "",
+		*bc = (struct vn_bridge_cache){br->ifindex, br->mtu, n->isolate_ports, "",
 					       n->anti_spoof};
 		snprintf(bc->uplink, sizeof(bc->uplink), "%s", n->uplink);
 		vn_bridge_cache_save(c, name, bc);
@@ -351,7 +350,7 @@ int vn_port_add_bound(struct vn_ctx *c, const char *name, const char *ifname,
 	if ((err = read_port(c, ifname, idx, &s, e)))
 		return err;
 	if (idx <= 0 || s.br.ifindex != idx || !vn_link_is_ours(&s.br, name))
-		if ((err = slow_path(c, name, &bc, e)))
+		if ((err = slow_path(c, name, &bc, &s.br, e)))
 			return err;
 	if ((err = acceptable(&s.port, &bc, name, ifname, e)) || (err = read_more(c, &s, 0, e)) ||
 	    (err = not_the_hosts(&s, ifname, e)))
@@ -362,7 +361,7 @@ int vn_port_add_bound(struct vn_ctx *c, const char *name, const char *ifname,
 			       "has no --anti-spoof, so --mac and --ip would bind nothing");
 	}
 	/* bound before it joins: it never sends unfiltered */
-	if (bc.spoof && (err = vn_spoof_bind(c, name, ifname, b, e)))
+	if (bc.spoof && (err = vn_spoof_bind(c, name, &s.br, ifname, b, e)))
 		return err;
 	if ((err = attach(c, &bc, ifname, &s.port, e)) && bc.spoof)
 		vn_spoof_unbind(c, ifname, NULL);

@@ -111,7 +111,7 @@ START_TEST(a_binding_another_port_holds_or_the_gateways_is_refused)
 		{"--mac 52:54:00:aa:00:03 --ip fd00:9::1",
 		 "address [fd00:9::1]: is the network's gateway"},
 	};
-	char msg[256];
+	char msg[256], gw[32];
 
 	ck_assert_int_eq(th_sh("ip link add c-h type veth peer name c-g"), 0);
 	for (unsigned i = 0; i < sizeof(clash) / sizeof(clash[0]); i++) {
@@ -120,6 +120,22 @@ START_TEST(a_binding_another_port_holds_or_the_gateways_is_refused)
 	}
 	snprintf(msg, sizeof(msg), "vnet-ifup: c-h: %s\n", clash[0].msg);
 	nt_sh_refused(4, msg, "VNET_NETWORK=n1 VNET_MAC=%s $VNET_IFUP c-h", MAC_B);
+	/* the bridge's MAC would bind the gateway's link-local address (the
+	 * hooks, and dnsmasq's dhcp-script for a lease to it, alike) */
+	snprintf(gw, sizeof(gw), "%s", th_str("ip -j link show dev n1 | jq -j '.[0].address'"));
+	snprintf(msg, sizeof(msg),
+		 "vnet: MAC %s: is bridge n1's, the network's gateway: not bound\n", gw);
+	nt_refused(4, msg, "port add n1 c-h --mac %s --ip 10.9.0.12", gw);
+	snprintf(msg, sizeof(msg),
+		 "vnet-ifup: c-h: MAC %s: is bridge n1's, the network's gateway: not bound\n", gw);
+	nt_sh_refused(4, msg, "VNET_NETWORK=n1 VNET_MAC=%s $VNET_IFUP c-h", gw);
+	snprintf(msg, sizeof(msg),
+		 "vnet-dhcp-script: MAC %s: is bridge n1's, the network's gateway: not bound\n",
+		 gw);
+	nt_sh_refused(
+		4, msg,
+		"DNSMASQ_INTERFACE=n1 $(dirname $VNET_IFUP)/vnet-dhcp-script add %s 10.9.0.12", gw);
+	ck_assert_int_eq(th_sh("nft list map bridge vnet mac_owner | grep -qi '%s'", gw), 1);
 	/* the same port, the same binding: no change, and it still works */
 	ck_assert_int_eq(nt_run("port add n1 a-h --mac %s --ip 10.9.0.10", MAC_A), 0);
 	ck_assert(nt_ping("a", "10.9.0.11"));
