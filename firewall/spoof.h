@@ -86,9 +86,10 @@ int fw_spoof_remove(struct fw *fw, const char *net, struct nl_err *e);
  * same transaction. Reads only those elements and p's, by key (the cost
  * does not grow with the bound ports). A MAC or an address that another
  * port of net holds (the owner maps) is -EBUSY (conflict, naming that
- * port) and changes nothing. */
+ * port, also in held_by when not NULL) and changes nothing. */
 int fw_spoof_bind(struct fw *fw, const char *net, const struct fw_spoof_port *p,
-		  const char *old_net, const struct fw_spoof_port *old, struct nl_err *e);
+		  const char *old_net, const struct fw_spoof_port *old, char held_by[NL_IFNAMSIZ],
+		  struct nl_err *e);
 /* Adds (add) or deletes addresses a (na of them) of a port of network net: an IPv4
  * address also as ARP's sender with mac. A port not in the table, or of
  * another network, is -ENOENT (not found) and changes nothing; with

@@ -150,7 +150,7 @@ static const struct sp_elem *holder(const struct sp_read *rd, const char *net, c
  * conflict that names the holder (two ports of one MAC or address is the
  * spoofing the table is there to stop). */
 static int held(const struct sp_read *rd, const char *net, const struct fw_spoof_port *p,
-		struct nl_err *e)
+		char held_by[NL_IFNAMSIZ], struct nl_err *e)
 {
 	char obj[NL_PREFIX_STRLEN + 16], esc[48];
 	const struct sp_elem *el = NULL;
@@ -167,6 +167,8 @@ static int held(const struct sp_read *rd, const char *net, const struct fw_spoof
 	}
 	if (!el)
 		return 0;
+	if (held_by)
+		snprintf(held_by, NL_IFNAMSIZ, "%.*s", NL_IFNAMSIZ - 1, el->data);
 	return nl_fail(e, -EBUSY, NL_ERR_CONFLICT, obj,
 		       "is bound to port %s of network %s: not bound",
 		       nl_escape(el->data, esc, sizeof(esc)), net);
@@ -195,7 +197,8 @@ static unsigned union_keys(const struct sp_elem *want, unsigned n, const struct 
 #define READ_OTHERS (2 + 2 * SP_NCHAINS + SP_NSETS + 4)
 
 int fw_spoof_bind(struct fw *fw, const char *net, const struct fw_spoof_port *p,
-		  const char *old_net, const struct fw_spoof_port *old, struct nl_err *e)
+		  const char *old_net, const struct fw_spoof_port *old, char held_by[NL_IFNAMSIZ],
+		  struct nl_err *e)
 {
 	struct sp_elem want[SP_PORT_ELEMS], had[SP_PORT_ELEMS], keys[2 * SP_PORT_ELEMS];
 	unsigned n = sp_port_elems(net, p, want, SP_PORT_ELEMS),
@@ -209,7 +212,7 @@ int fw_spoof_bind(struct fw *fw, const char *net, const struct fw_spoof_port *p,
 			    by_key ? nk : 0, by_key ? p->ifname : NULL, p->ifname, e);
 
 	if (!err)
-		err = held(k.rd, net, p, e);
+		err = held(k.rd, net, p, held_by, e);
 	if (!err)
 		err = sp_put_chains(k.b, k.rd, net, e);
 	if (!err)
@@ -281,7 +284,7 @@ static int put_addr(struct call *k, const char *net, const char *ifname, const u
 	for (unsigned i = 0; i < na && p.naddrs < FW_SPOOF_ADDRS; i++)
 		p.addr[p.naddrs++] = a[i];
 	if (add) {
-		int err = held(k->rd, net, &p, e);
+		int err = held(k->rd, net, &p, NULL, e);
 
 		if (err)
 			return err;

@@ -283,8 +283,24 @@ int vn_spoof_bind(struct vn_ctx *c, const char *net, const struct nl_link *br, c
 	/* what it had goes: its record says what that was */
 	if (!err)
 		old = had(c, n, ifname, old_net, &p[1]);
-	if (!err && !(err = vn_fw(c, &fw, e)) &&
-	    !(err = fw_spoof_bind(fw, net, &p[0], old ? old_net : NULL, old ? &p[1] : NULL, e)))
+	if (!err)
+		err = vn_fw(c, &fw, e);
+	/* a holder whose interface is gone (a tap closed, vnetd not yet by)
+	 * holds nothing: its binding goes, and this one is tried again */
+	for (unsigned t = 0; !err; t++) {
+		char by[NL_IFNAMSIZ] = "";
+		struct nl_sock *rt;
+
+		err = fw_spoof_bind(fw, net, &p[0], old ? old_net : NULL, old ? &p[1] : NULL, by,
+				    e);
+		if (err != -EBUSY || !by[0] || !strcmp(by, ifname) || t > VN_BIND_ADDRS ||
+		    vn_rt(c, &rt, NULL) || nl_link_index(rt, by) != -ENODEV ||
+		    vn_spoof_unbind(c, by, NULL))
+			break;
+		err = 0;
+		nl_err_clear(e);
+	}
+	if (!err)
 		rec_save(c, net, ifname, b);
 	free(p);
 	free(n);

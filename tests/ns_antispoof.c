@@ -169,6 +169,22 @@ START_TEST(a_new_binding_replaces_the_old_and_frees_what_it_held)
 }
 END_TEST
 
+/* A binding whose interface is gone (a tap closed with qemu, no up since)
+ * blocks no new one: it goes, its record too, and the new port gets its
+ * MAC and address (before, "is bound to port a-h" until vnet up). */
+START_TEST(a_binding_of_a_vanished_port_blocks_no_new_one)
+{
+	ck_assert_int_eq(th_sh("ip link del a-h && ip link add c-h type veth peer name c-g"), 0);
+	ck_assert_int_eq(nt_run("port add n1 c-h --mac %s --ip 10.9.0.10", MAC_A), 0);
+	ck_assert_str_eq(
+		th_str("nft list map bridge vnet mac_owner | grep -o '%s : \"[a-z-]*\"'", MAC_A),
+		MAC_A " : \"c-h\"\n");
+	ck_assert_int_eq(th_sh("nft list set bridge vnet ip4s | grep -q a-h"), 1);
+	ck_assert_str_eq(th_str("ls $VNET_RUN_DIR/spoof | tr '\\n' ' '"), "b-h c-h ");
+	ck_assert_str_eq(th_str("%s show n1 -j | jq -j .state", nt_vnet), "up");
+}
+END_TEST
+
 /* --mac and --ip bind nothing on a network without --anti-spoof: the
  * command line says so; the hooks and the launcher, which pass a MAC for
  * every network, go on without a binding. */
@@ -933,6 +949,7 @@ int main(void)
 	tcase_add_test(t, a_binding_another_port_holds_or_the_gateways_is_refused);
 	tcase_add_test(t, a_binding_on_a_network_without_anti_spoof_is_refused_on_the_command_line);
 	tcase_add_test(t, a_new_binding_replaces_the_old_and_frees_what_it_held);
+	tcase_add_test(t, a_binding_of_a_vanished_port_blocks_no_new_one);
 	tcase_add_test(t, show_lists_each_ports_mac_addresses_and_drops);
 	suite_add_tcase(s, t);
 	t = tcase_create("ipv6");
