@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vm/desc.h"
 #include "tests/harness.h"
@@ -636,6 +638,10 @@ START_TEST(leases_round_trip_and_only_ipv4_addresses_are_read)
 			      bad_ones[i]);
 		ck_assert_msg(strstr(e.msg, "\"leases\""), "%s: %s", bad_ones[i], e.msg);
 	}
+	/* the wrong length is said as such */
+	json_object_object_add(o, "leases", json_tokener_parse("[null, null, \"10.0.0.5\"]"));
+	ck_assert_int_eq(vm_desc_from_json(o, &b, &y, "description d", &e), -EINVAL);
+	ck_assert_str_eq(e.msg, "\"leases\" has 3 entries for 2 NICs (one per NIC)");
 	json_object_put(o);
 	/* none leased: no member */
 	memset(&x.lease, 0, sizeof(x.lease));
@@ -643,6 +649,54 @@ START_TEST(leases_round_trip_and_only_ipv4_addresses_are_read)
 	vm_desc_put_leases(o, 2, &x);
 	ck_assert(!json_object_object_get_ex(o, "leases", NULL));
 	json_object_put(o);
+}
+END_TEST
+
+/* A description file others could have written, or that does not read,
+ * is a bad value (exit 2) naming the file. */
+START_TEST(a_description_file_that_is_not_safe_is_a_bad_value)
+{
+	char dir[] = "/tmp/unit_vm.XXXXXX", path[64], link[80], big[64], fifo[64];
+	const char *paths[5];
+	struct vm_desc_facts x;
+	struct vm_desc d;
+	struct nl_err e;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/d.json", dir);
+	snprintf(link, sizeof(link), "%s/link.json", dir);
+	snprintf(big, sizeof(big), "%s/big.json", dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo.json", dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("{}", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, 0666), 0); /* writable by others */
+	ck_assert_int_eq(symlink(path, link), 0);
+	ck_assert_ptr_nonnull(f = fopen(big, "w"));
+	for (size_t i = 0; i < VM_DESC_MAX + 1; i++)
+		fputc(' ', f);
+	fclose(f);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	paths[0] = path;
+	paths[1] = link;
+	paths[2] = big;
+	paths[3] = fifo;
+	paths[4] = "/nonexistent/d.json";
+	for (size_t i = 0; i < 5; i++) {
+		char want[96];
+
+		memset(&d, 0, sizeof(d));
+		ck_assert_msg(vm_desc_read(paths[i], &d, &x, &e) < 0, "%s", paths[i]);
+		snprintf(want, sizeof(want), "description %s", paths[i]);
+		ck_assert_str_eq(e.obj, want);
+		ck_assert_msg(nl_err_exit_code(&e) == 2, "%s: %s", paths[i], e.msg);
+	}
+	unlink(path);
+	unlink(link);
+	unlink(big);
+	unlink(fifo);
+	rmdir(dir);
 }
 END_TEST
 
@@ -699,6 +753,7 @@ static Suite *suite(void)
 	tcase_add_test(t, descriptions_round_trip_and_differences_are_named);
 	tcase_add_test(t, leases_round_trip_and_only_ipv4_addresses_are_read);
 	tcase_add_test(t, migration_addresses_are_checked);
+	tcase_add_test(t, a_description_file_that_is_not_safe_is_a_bad_value);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -206,8 +206,11 @@ static int bound_of(json_object *v, const struct vm_desc *d, struct vm_desc_fact
 {
 	size_t n = json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
 
-	if (!json_object_is_type(v, json_type_array) || n > d->nnics)
+	if (!json_object_is_type(v, json_type_array))
 		return bad(e, what, "\"addresses\" must be an array (one per NIC) of arrays");
+	if (n != d->nnics)
+		return bad(e, what, "\"addresses\" has %zu entries for %u NICs (one per NIC)", n,
+			   d->nnics);
 	for (size_t i = 0; i < n; i++) {
 		json_object *l = json_object_array_get_idx(v, i);
 		struct vn_bind b = {.naddrs = 0};
@@ -239,8 +242,11 @@ static int leases_of(json_object *v, const struct vm_desc *d, struct vm_desc_fac
 {
 	size_t n = json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 0;
 
-	if (!json_object_is_type(v, json_type_array) || n > d->nnics)
+	if (!json_object_is_type(v, json_type_array))
 		return bad(e, what, "\"leases\" must be an array (one per NIC)");
+	if (n != d->nnics)
+		return bad(e, what, "\"leases\" has %zu entries for %u NICs (one per NIC)", n,
+			   d->nnics);
 	for (size_t i = 0; i < n; i++) {
 		json_object *s = json_object_array_get_idx(v, i);
 		struct nl_prefix *l = &x->lease[i];
@@ -391,9 +397,16 @@ int vm_desc_read(const char *path, struct vm_desc *d, struct vm_desc_facts *x, s
 	size_t len;
 	int err = nl_file_read(path, VM_DESC_MAX, NL_FILE_OWNED, &text, &len, e);
 
-	if (err)
-		return err;
 	snprintf(what, sizeof(what), "description %s", path);
+	/* a file that does not read, or that others could have written (a
+	 * symlink, a FIFO, not root's or the caller's, writable by others, too
+	 * large), is a bad value like any argument: exit 2, naming it */
+	if (err) {
+		char why[sizeof(e->msg)];
+
+		snprintf(why, sizeof(why), "%s", e && e->msg[0] ? e->msg : strerror(-err));
+		return nl_fail(e, err, NL_ERR_INVALID, what, "%s", why);
+	}
 	o = json_tokener_parse(text);
 	free(text);
 	if (!o)
