@@ -398,6 +398,9 @@ int vn_spoof_step(struct vn_run *r, struct nl_err *e)
 	for (unsigned i = 0; i < l.n; i++)
 		if (!rec[i])
 			rec_save(r->c, r->n->name, l.name[i], NULL);
+	/* the records of its ports that vanished go with their elements (an
+	 * interface of that name put on the bridge later gets no binding) */
+	vn_spoof_forget_but(r->c, r->n->name, l.name, l.n);
 out:
 	free(rec);
 	free(want);
@@ -413,7 +416,21 @@ int vn_spoof_remove(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e)
 	return err ? err : fw_spoof_remove(fw, n->name, e);
 }
 
+static bool kept(const char (*keep)[NL_IFNAMSIZ], unsigned nkeep, const char *name)
+{
+	for (unsigned k = 0; k < nkeep; k++)
+		if (!strcmp(keep[k], name))
+			return true;
+	return false;
+}
+
 void vn_spoof_forget(struct vn_ctx *c, const char *net)
+{
+	vn_spoof_forget_but(c, net, NULL, 0);
+}
+
+void vn_spoof_forget_but(struct vn_ctx *c, const char *net, const char (*keep)[NL_IFNAMSIZ],
+			 unsigned nkeep)
 {
 	char path[320];
 	struct dirent *de;
@@ -425,7 +442,7 @@ void vn_spoof_forget(struct vn_ctx *c, const char *net)
 		return;
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.' && strlen(de->d_name) < NL_IFNAMSIZ &&
-		    rec_load(c, net, de->d_name, &b))
+		    !kept(keep, nkeep, de->d_name) && rec_load(c, net, de->d_name, &b))
 			rec_drop(c, de->d_name);
 	closedir(d);
 }

@@ -248,6 +248,10 @@ int vn_spoof_step(struct vn_run *r, struct nl_err *e);
 int vn_spoof_remove(struct vn_ctx *c, const struct vn_net *n, struct nl_err *e);
 /* Drops the binding records of network net's ports (destroy). */
 void vn_spoof_forget(struct vn_ctx *c, const char *net);
+/* ... but those of the ports keep names (nkeep of them): up's, for ports
+ * that vanished. */
+void vn_spoof_forget_but(struct vn_ctx *c, const char *net, const char (*keep)[NL_IFNAMSIZ],
+			 unsigned nkeep);
 /* br: the network's bridge (its MAC, the gateway's, is refused; NULL:
  * unknown). */
 int vn_spoof_bind(struct vn_ctx *c, const char *net, const struct nl_link *br, const char *ifname,
