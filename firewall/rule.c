@@ -32,12 +32,17 @@ static int build_terms(struct nftnl_rule *r, const struct fw_rule *ru)
  * only root writes nftables, and root is trusted. */
 static int digest(const struct nftnl_rule *r, uint8_t d[FW_DIGEST_LEN])
 {
-	/* zeroed: libnftnl leaves attribute padding as it finds it */
+	/* zeroed as far as a message may reach (one longer is refused below):
+	 * libnftnl leaves attribute padding as it finds it. Not the whole
+	 * scratch room: a pass of vnetd digests every rule of every network */
 	union {
 		struct nlmsghdr h;
 		char b[SCRATCH];
-	} buf = {0};
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf.b);
+	} buf;
+	struct nlmsghdr *nlh;
+
+	memset(buf.b, 0, NL_MSG_MAX + NLA_ALIGNTO);
+	nlh = mnl_nlmsg_put_header(buf.b);
 	const struct nlattr *a;
 	uint64_t h = 0xcbf29ce484222325u;
 
