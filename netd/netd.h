@@ -34,7 +34,10 @@ const char *vn_ctx_warning(const struct vn_ctx *c);
  * own, as the launcher waiting for qemu. */
 void vn_unlock(struct vn_ctx *c);
 
-#define VN_MAX_PORTS   256
+/* a bridge's ports: as many as the kernel allows a bridge (BR_MAX_PORTS),
+ * so that no list of them is cut short (256 were: a network with more
+ * bound ports was degraded, its ports past the 256th "gone") */
+#define VN_MAX_PORTS   1024
 #define VN_SPOOF_ADDRS 32 /* a port's addresses that status lists */
 
 struct vn_ports {
@@ -160,7 +163,7 @@ struct vn_status {
 		unsigned naddrs; /* the addresses it may send from */
 		struct nl_prefix addr[VN_SPOOF_ADDRS];
 		unsigned long long packets, bytes;
-	} spoof[VN_MAX_PORTS];
+	} spoof[VN_MAX_PORTS]; /* last: only nspoof of them are set (vn_show) */
 };
 
 /* What a status read without root leaves unchecked: the kernel shows the

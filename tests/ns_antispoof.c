@@ -776,6 +776,11 @@ START_TEST(the_rule_count_is_the_same_with_1_and_1000_bound_ports)
 	ck_assert_int_eq(atol(th_str("nft -j list set bridge vnet macs | jq -j "
 				     "'.nftables[1].set.elem | length'")),
 			 1000);
+	/* and status sees them all (it listed 256 ports: the others "gone") */
+	ck_assert_str_eq(th_str("%s show n1 -j | jq -j '.state, \" \", (.anti_spoof_ports | "
+				"length)'",
+				nt_vnet),
+			 "up 1000");
 }
 END_TEST
 
