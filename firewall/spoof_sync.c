@@ -19,6 +19,23 @@
 
 /* --- a network's chains and its ports' elements ------------------------ */
 
+/* b emptied for a write after its read, its transaction begun. */
+static int begin(struct nl_batch *b, struct nl_err *e)
+{
+	nl_batch_reset(b);
+	return sp_marker(b, NFNL_MSG_BATCH_BEGIN, e);
+}
+
+/* What a call made for its read and write; returns err. */
+static int done(struct nl_batch *b, struct sp_read *rd, int err)
+{
+	if (rd)
+		sp_read_free(rd);
+	free(rd);
+	nl_batch_free(b);
+	return err;
+}
+
 int fw_spoof_apply(struct fw *fw, const char *net, struct nl_err *e)
 {
 	struct nl_batch *b = nl_batch_new();
@@ -27,19 +44,13 @@ int fw_spoof_apply(struct fw *fw, const char *net, struct nl_err *e)
 
 	if (!err)
 		err = sp_read(fw, b, net, R_CHAINS, rd, e);
-	if (!err) {
-		nl_batch_reset(b);
-		err = sp_marker(b, NFNL_MSG_BATCH_BEGIN, e);
-	}
+	if (!err)
+		err = begin(b, e);
 	if (!err)
 		err = sp_put_chains(b, rd, net, e);
 	if (!err)
 		err = sp_send(fw, b, e);
-	if (rd)
-		sp_read_free(rd);
-	free(rd);
-	nl_batch_free(b);
-	return err;
+	return done(b, rd, err);
 }
 
 int fw_spoof_check(struct fw *fw, const char *net, bool *whole, struct nl_err *e)
@@ -56,11 +67,7 @@ int fw_spoof_check(struct fw *fw, const char *net, bool *whole, struct nl_err *e
 		for (unsigned s = 0; s < SP_NSETS; s++)
 			*whole = *whole && rd->set[s];
 	}
-	if (rd)
-		sp_read_free(rd);
-	free(rd);
-	nl_batch_free(b);
-	return err;
+	return done(b, rd, err);
 }
 
 static bool has_counter(const struct sp_read *rd, const char *name)
@@ -280,8 +287,7 @@ static int put_sync(struct fw *fw, struct nl_batch *b, const struct sp_read *rd,
 		nl_batch_rewind(b, mark);
 		if ((err = sp_send(fw, b, e)))
 			return err;
-		nl_batch_reset(b);
-		if ((err = sp_marker(b, NFNL_MSG_BATCH_BEGIN, e)))
+		if ((err = begin(b, e)))
 			return err;
 	}
 }
@@ -342,19 +348,13 @@ int fw_spoof_sync(struct fw *fw, const char *net, const struct fw_spoof_port *wa
 
 	if (!err)
 		err = sp_read(fw, b, net, R_ELEMS | R_COUNTERS, rd, e);
-	if (!err) {
-		nl_batch_reset(b);
-		err = sp_marker(b, NFNL_MSG_BATCH_BEGIN, e);
-	}
+	if (!err)
+		err = begin(b, e);
 	if (!err)
 		err = sync_ports(fw, b, rd, net, want, n, e);
 	if (!err)
 		err = sp_send(fw, b, e);
-	if (rd)
-		sp_read_free(rd);
-	free(rd);
-	nl_batch_free(b);
-	return err;
+	return done(b, rd, err);
 }
 
 int fw_spoof_remove(struct fw *fw, const char *net, struct nl_err *e)
@@ -370,8 +370,7 @@ int fw_spoof_remove(struct fw *fw, const char *net, struct nl_err *e)
 		/* a table of that name that is not vnet's holds nothing of ours */
 		nl_err_clear(e);
 	if (!err && rd->table) {
-		nl_batch_reset(b);
-		if (!(err = sp_marker(b, NFNL_MSG_BATCH_BEGIN, e)))
+		if (!(err = begin(b, e)))
 			err = sync_ports(fw, b, rd, net, NULL, 0, e);
 		/* the chains last: the ports' elements jumped to them */
 		for (unsigned c = SP_CH_SPOOF; !err && c < SP_NCHAINS; c++) {
@@ -383,9 +382,5 @@ int fw_spoof_remove(struct fw *fw, const char *net, struct nl_err *e)
 		if (!err)
 			err = sp_send(fw, b, e);
 	}
-	if (rd)
-		sp_read_free(rd);
-	free(rd);
-	nl_batch_free(b);
-	return err == -EEXIST ? 0 : err;
+	return done(b, rd, err == -EEXIST ? 0 : err);
 }
